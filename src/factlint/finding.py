@@ -1,0 +1,59 @@
+"""The one record every rule, loader and checker produces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace the text between two 0-based code-point offsets of a file."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass(frozen=True, order=True)
+class Fix:
+    description: str
+    edits: tuple[Edit, ...] = ()
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """A fault at a place. Lines and columns are 1-based; columns count code points.
+
+    ``end_column`` is exclusive (the column just past the span), as in SARIF.
+    Findings sort by position and compare by value.
+    """
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    code: str
+    name: str
+    severity: str
+    message: str
+    fix: Fix | None = field(default=None, compare=False)
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None
+
+
+@dataclass(frozen=True, order=True)
+class UrlRef:
+    """A URL cited at a place: in a brief's source definition or a fact file's source."""
+
+    url: str
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int

@@ -1,0 +1,835 @@
+"""Check cited URLs over HTTP: the only module of factlint that touches the network.
+
+Each distinct URL is checked once per run, however many references cite it, and its
+result becomes one finding per reference (FL401-FL406). FL404 needs no network at all.
+
+How a URL is checked:
+
+* its host is resolved here, once per run, and every address it resolves to is vetted
+  against the address policy (no loopback, private, link-local, metadata... unless
+  allowed); the connection then goes to that vetted address, never through a second DNS
+  lookup that a rebinding attacker could answer differently. Redirects are followed here,
+  not by requests, so that every hop is vetted the same way;
+* HEAD first, GET when the server refuses HEAD; bodies are streamed and at most
+  ``BODY_CAP`` bytes are read before the connection is dropped;
+* 5xx, timeouts and connection resets are retried with exponential backoff, 429 after
+  the server's Retry-After; other 4xx are final;
+* work runs on a thread pool of ``concurrency`` workers, each request holding one of the
+  ``per_host`` slots of its host, and URLs are queued host by host in turn so that every
+  host stays busy;
+* successes and permanent redirects are cached in one JSON file for ``cache_ttl`` seconds.
+
+``requests`` is imported only when the network is used, so that offline runs and the
+syntax check stay cheap.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import http
+import ipaddress
+import json
+import os
+import re
+import socket
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TextIO
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from factlint import __version__
+from factlint.finding import Finding, UrlRef
+
+MAX_REDIRECTS = 10
+BODY_CAP = 64 * 1024  # bytes of a GET body read at most; enough to let a small page's connection be reused
+RETRY_AFTER_CAP = 30.0  # seconds; a server asking for a longer wait is reported as rate-limited at once
+MAX_BACKOFF = 8.0
+CACHE_FILE = "urls.json"
+CACHE_FORMAT = 1
+
+DEFAULT_USER_AGENT = (
+    f"factlint/{__version__} (+https://github.com/factlint/factlint; citation link checker)"
+)
+
+
+@dataclass(frozen=True)
+class UrlRule:
+    """Metadata of one URL rule, for the rule registry and ``factlint rules``."""
+
+    code: str
+    name: str
+    severity: str
+    summary: str
+    bad: str
+    good: str
+
+
+URL_RULES = (
+    UrlRule("FL401", "url-broken", "error",
+            "A cited URL answers 4xx (not 429) or 5xx after retries, or its host cannot be "
+            "resolved or reached, or TLS fails: readers cannot open the source.",
+            "[^1]: Ministry, Report — https://example.org/removed-page (answers 404)",
+            "[^1]: Ministry, Report — https://example.org/report-2024"),
+    UrlRule("FL402", "url-timeout", "warning",
+            "A cited URL gave no answer within the timeout, even after retries.",
+            "[^1]: https://slow.example.org/report (no answer in 10 s)",
+            "[^1]: https://example.org/report"),
+    UrlRule("FL403", "url-redirected", "info",
+            "A cited URL redirects permanently (301/308): cite the final address instead.",
+            "[^1]: http://example.org/old (301 to https://example.org/new)",
+            "[^1]: https://example.org/new"),
+    UrlRule("FL404", "url-invalid", "error",
+            "A cited URL is malformed or uses a scheme other than http/https, so it cannot "
+            "be opened or checked.",
+            "[^1]: ftp://example.org/report.pdf",
+            "[^1]: https://example.org/report.pdf"),
+    UrlRule("FL405", "url-blocked", "warning",
+            "A cited URL's host resolves (directly or after a redirect) to an address the "
+            "policy refuses: loopback, private, link-local, cloud metadata and the like.",
+            "[^1]: http://169.254.169.254/latest/meta-data/",
+            "[^1]: https://example.org/report"),
+    UrlRule("FL406", "url-rate-limited", "warning",
+            "A cited URL still answers 429 Too Many Requests after honouring Retry-After "
+            "and retrying: it could not be verified this time.",
+            "[^1]: https://busy.example.org/report (429 three times)",
+            "[^1]: https://example.org/report"),
+)
+_RULES_BY_KIND = {
+    "broken": URL_RULES[0],
+    "timeout": URL_RULES[1],
+    "redirected": URL_RULES[2],
+    "invalid": URL_RULES[3],
+    "blocked": URL_RULES[4],
+    "rate-limited": URL_RULES[5],
+}
+
+
+@dataclass(frozen=True)
+class UrlSettings:
+    """How URLs are checked. ``allowed_networks`` are CIDRs let through the address
+    policy even when ``allow_private`` is false (e.g. an intranet, or a test server)."""
+
+    timeout: float = 10.0
+    retries: int = 2  # retries after the first attempt
+    concurrency: int = 64  # requests in flight at once, all hosts together
+    per_host: int = 8  # requests in flight at once to one host
+    accept_status: tuple[int, ...] = ()  # statuses treated as OK besides 2xx (e.g. 403)
+    exclude: tuple[str, ...] = ()  # regular expressions; matching URLs are skipped
+    allow_private: bool = False
+    allowed_networks: tuple[str, ...] = ()
+    cache_ttl: float = 86400.0  # seconds a success stays cached
+    use_cache: bool = True
+    cache_dir: str | None = None  # default: the user cache folder, see default_cache_dir()
+    offline: bool = False
+    user_agent: str = DEFAULT_USER_AGENT
+    backoff: float = 0.5  # first retry delay in seconds; doubles at each retry
+
+    def __post_init__(self) -> None:
+        if self.timeout <= 0:
+            raise ValueError(f"urls.timeout must be positive, not {self.timeout}")
+        if self.retries < 0:
+            raise ValueError(f"urls.retries must be 0 or more, not {self.retries}")
+        if self.concurrency < 1 or self.per_host < 1:
+            raise ValueError("urls.concurrency and urls.per_host must be at least 1")
+        for pattern in self.exclude:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"urls.exclude: bad regular expression {pattern!r}: {error}")
+        for network in self.allowed_networks:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError as error:
+                raise ValueError(f"urls.allowed_networks: {error}") from None
+
+
+@dataclass
+class UrlReport:
+    findings: list[Finding]
+    checked: int  # distinct URLs checked over the network or taken from the cache
+    skipped: int  # distinct URLs not checked (offline, excluded)
+    requests: int  # HTTP requests actually sent
+
+
+@dataclass(frozen=True)
+class UrlResult:
+    """What checking one URL found. ``kind`` is "ok" or a key of ``_RULES_BY_KIND``."""
+
+    kind: str
+    message: str = ""
+    final_url: str | None = None  # where a permanent redirect leads
+
+
+OK = UrlResult("ok")
+
+
+# --------------------------------------------------------------------------- syntax
+
+
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_HOST_LABELS = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\.?")
+_FORBIDDEN_CHARACTERS = set('<>"{}|\\^`')
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be checked, as a phrase, or None for a well-formed http(s) URL."""
+    if not url:
+        return "URL is empty"
+    if any(character.isspace() for character in url):
+        return "URL contains a space"
+    if any(ord(character) < 32 or ord(character) == 127 for character in url):
+        return "URL contains a control character"
+    scheme_match = _SCHEME.match(url)
+    if scheme_match is None:
+        return "URL has no scheme (it should start with https:// or http://)"
+    scheme = scheme_match.group(1).lower()
+    if scheme not in ("http", "https"):
+        return f"URL uses the {scheme}: scheme; only http and https links can be checked"
+    if not url[scheme_match.end():].startswith("//"):
+        return f"URL has no host (it should start with {scheme}://)"
+    forbidden = sorted(_FORBIDDEN_CHARACTERS.intersection(url))
+    if forbidden:
+        return f"URL contains {' '.join(forbidden)}, which is not allowed in a URL"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        return f"URL is malformed ({error})"
+    if not parts.hostname:
+        return "URL has no host"
+    if port == 0:
+        return "URL has an invalid port (0)"
+    if ascii_host(parts.hostname) is None:
+        return f"URL host {parts.hostname} is not a valid host name"
+    return None
+
+
+def ascii_host(host: str) -> str | None:
+    """The host as requests and urllib3 will use it (lower case, IDNA), or None if invalid."""
+    host = host.lower()
+    if ":" in host:
+        try:
+            return str(ipaddress.IPv6Address(host.split("%", 1)[0]))
+        except ValueError:
+            return None
+    if not host.isascii():
+        import idna  # requests' own dependency; it encodes hosts the same way
+
+        try:
+            host = idna.encode(host, uts46=True).decode("ascii")
+        except idna.IDNAError:
+            return None
+    return host if _HOST_LABELS.fullmatch(host) else None
+
+
+def syntax_findings(ref: UrlRef) -> list[Finding]:
+    """FL404 for a malformed or non-http(s) URL; needs no network. ``check_urls`` already
+    includes these findings: call this only where URLs are not checked at all."""
+    problem = url_problem(ref.url)
+    if problem is None:
+        return []
+    return [_finding(ref, UrlResult("invalid", f"{problem}: {ref.url}"))]
+
+
+def _finding(ref: UrlRef, result: UrlResult) -> Finding:
+    rule = _RULES_BY_KIND[result.kind]
+    return Finding(
+        ref.path, ref.line, ref.column, ref.end_line, ref.end_column,
+        rule.code, rule.name, rule.severity, result.message,
+    )
+
+
+# --------------------------------------------------------------------------- address policy
+
+
+_SHARED_ADDRESS_SPACE = ipaddress.ip_network("100.64.0.0/10")
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_METADATA_ADDRESSES = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
+
+IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def blocked_address_reason(address: str | IpAddress, allowed_networks: Sequence[IpNetwork] = ()) -> str | None:
+    """Why the policy refuses to connect to ``address`` ("a loopback address", ...), or None.
+
+    Only globally routable unicast addresses pass, plus those in ``allowed_networks``.
+    IPv6 forms that embed an IPv4 address (mapped, 6to4, NAT64) are judged by that address.
+    """
+    ip = ipaddress.ip_address(address.split("%", 1)[0] if isinstance(address, str) else address)
+    if any(ip.version == network.version and ip in network for network in allowed_networks):
+        return None
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = ip.ipv4_mapped or ip.sixtofour
+        if embedded is None and ip in _NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None:
+            return blocked_address_reason(embedded, allowed_networks)
+    if ip in _METADATA_ADDRESSES:
+        return "the cloud metadata address"
+    checks = (
+        (ip.is_loopback, "a loopback address"),
+        (ip.is_link_local, "a link-local address"),
+        (ip.is_unspecified, "an unspecified address"),
+        (ip.is_multicast, "a multicast address"),
+        (ip in _SHARED_ADDRESS_SPACE, "a shared (carrier-grade NAT) address"),
+        (ip.is_reserved, "a reserved address"),
+        (ip.is_private, "a private address"),
+        (not ip.is_global, "a non-public address"),
+    )
+    return next((reason for refused, reason in checks if refused), None)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def check_urls(
+    refs: Sequence[UrlRef], settings: UrlSettings = UrlSettings(), progress: bool | None = None
+) -> UrlReport:
+    """Check every distinct URL of ``refs`` once; one finding per reference.
+
+    Includes FL404 for malformed URLs. ``progress`` draws a bar on stderr; None means
+    "when stderr is a terminal".
+    """
+    findings: list[Finding] = []
+    refs_by_target: dict[str, list[UrlRef]] = {}
+    skipped: set[str] = set()
+    excludes = [re.compile(pattern) for pattern in settings.exclude]
+    for ref in refs:
+        problem = url_problem(ref.url)
+        if problem is not None:
+            findings.append(_finding(ref, UrlResult("invalid", f"{problem}: {ref.url}")))
+            continue
+        target = urldefrag(ref.url).url  # the fragment is never sent
+        if settings.offline or any(pattern.search(ref.url) for pattern in excludes):
+            skipped.add(target)
+        else:
+            refs_by_target.setdefault(target, []).append(ref)
+    skipped.difference_update(refs_by_target)
+
+    cache = _Cache(settings) if settings.use_cache and refs_by_target else None
+    results = cache.lookup(refs_by_target) if cache else {}
+    to_fetch = [target for target in refs_by_target if target not in results]
+    requests_sent = 0
+    if to_fetch:
+        show = sys.stderr.isatty() if progress is None else progress
+        fetched, requests_sent = _check_all(to_fetch, settings, _Progress(len(to_fetch), sys.stderr, show))
+        results.update(fetched)
+        if cache:
+            cache.store(fetched)
+
+    for target, target_refs in refs_by_target.items():
+        result = results[target]
+        if result.kind != "ok":
+            findings.extend(_finding(ref, result) for ref in target_refs)
+    findings.sort()
+    return UrlReport(findings, checked=len(refs_by_target), skipped=len(skipped), requests=requests_sent)
+
+
+def _check_all(targets: list[str], settings: UrlSettings, progress: _Progress) -> tuple[dict[str, UrlResult], int]:
+    checker = _Checker(settings)
+    results: dict[str, UrlResult] = {}
+    try:
+        with ThreadPoolExecutor(min(settings.concurrency, len(targets)), "factlint-url") as pool:
+            futures = {pool.submit(checker.check, url): url for url in _interleave_hosts(targets)}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                progress.advance()
+    finally:
+        progress.finish()
+        checker.close()
+    return results, checker.requests_sent
+
+
+def _interleave_hosts(urls: list[str]) -> list[str]:
+    """Order URLs host by host in turn (a1 b1 c1 a2 b2 ...), so that the first workers do
+    not all queue behind one host's per-host limit while other hosts sit idle."""
+    by_host: dict[str, list[str]] = {}
+    for url in urls:
+        by_host.setdefault(urlsplit(url).hostname or "", []).append(url)
+    queues = list(by_host.values())
+    return [queue[i] for i in range(max(map(len, queues))) for queue in queues if i < len(queue)]
+
+
+# --------------------------------------------------------------------------- checking one URL
+
+
+@dataclass(frozen=True)
+class _Answer:
+    status: int
+    reason: str
+    location: str | None
+    sets_cookie: bool
+    retry_after: str | None
+
+
+class _Failure(Exception):
+    """A hop failed for good; ``phrase`` completes "URL ..." (e.g. "answered 404 Not Found")."""
+
+    def __init__(self, kind: str, phrase: str):
+        super().__init__(phrase)
+        self.kind = kind
+        self.phrase = phrase
+
+
+class _Checker:
+    """Checks URLs from many threads at once; owns the session, the vetted addresses and
+    the per-host slots of one run."""
+
+    def __init__(self, settings: UrlSettings):
+        self.settings = settings
+        self.allowed_networks = tuple(ipaddress.ip_network(n, strict=False) for n in settings.allowed_networks)
+        self.requests_sent = 0
+        self._pins: dict[str, str] = {}  # host -> vetted address; the only addresses connected to
+        self._refusals: dict[str, _Failure] = {}  # host -> why it is not connected to
+        self._head_refused: set[str] = set()  # hosts that answer GET but not HEAD
+        self._slots: dict[str, threading.BoundedSemaphore] = {}
+        self._host_locks: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+        self._session = _pinned_session(settings, self._pins)
+
+    def close(self) -> None:
+        self._session.close()
+
+    def check(self, url: str) -> UrlResult:
+        """Follow ``url``'s redirects, vetting each hop, and say what it came to."""
+        chain = [url]
+        loop_guard = {url}
+        cite_url = url  # the end of the leading run of permanent redirects
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                answer = self._fetch(current)
+            except _Failure as failure:
+                return UrlResult(failure.kind, _failure_message(failure, url, current))
+            if answer.location is None:
+                if self._is_ok(answer.status):
+                    if cite_url == url:
+                        return OK
+                    return UrlResult("redirected", _redirect_message(cite_url), cite_url)
+                return UrlResult("broken", f"URL answered {answer.status} {answer.reason}{_after(url, current)}: {url}")
+            target = urldefrag(urljoin(current, answer.location)).url
+            problem = url_problem(target)
+            if problem is not None:
+                return UrlResult("broken", f"URL redirects to {target}, which cannot be followed ({problem}): {url}")
+            if answer.status in (301, 308) and cite_url == current:
+                cite_url = target
+            if answer.sets_cookie:
+                loop_guard.clear()  # a cookie set on the way may end what looks like a loop
+            if target in loop_guard:
+                loop = chain[chain.index(target):] + [target]
+                return UrlResult("broken", f"URL redirect loop: {' → '.join(loop)}")
+            loop_guard.add(target)
+            chain.append(target)
+            current = target
+        return UrlResult("broken", f"URL redirects more than {MAX_REDIRECTS} times (last to {current}): {url}")
+
+    def _is_ok(self, status: int) -> bool:
+        return 200 <= status < 300 or status in self.settings.accept_status
+
+    def _fetch(self, url: str) -> _Answer:
+        """One hop: vet the host, then ask, retrying what may pass; raises _Failure."""
+        import requests
+
+        parts = urlsplit(url)
+        host = ascii_host(parts.hostname or "") or ""
+        self._vet(host, parts.port or (443 if parts.scheme == "https" else 80))
+        attempts = self.settings.retries + 1
+        for attempt in range(attempts):
+            last = attempt == attempts - 1
+            try:
+                answer = self._ask(url, host)
+            except requests.Timeout:
+                if last:
+                    raise _Failure("timeout", f"did not answer within {self.settings.timeout:g} s"
+                                   f"{_tries(attempts)}") from None
+            except (requests.RequestException, OSError, ValueError) as error:
+                phrase, retryable = _describe_connection_error(error)
+                if last or not retryable:
+                    raise _Failure("broken", phrase + (_tries(attempt + 1) if retryable else "")) from None
+            else:
+                if answer.status == 429:
+                    wait = _retry_after_seconds(answer.retry_after)
+                    if wait is not None and wait > RETRY_AFTER_CAP:
+                        raise _Failure("rate-limited", f"is rate-limited (429 Too Many Requests) and asks "
+                                       f"to wait {wait:.0f} s, longer than factlint waits")
+                    if last:
+                        raise _Failure("rate-limited", f"is still rate-limited (429 Too Many Requests)"
+                                       f"{_tries(attempts)}")
+                    self._sleep(wait if wait is not None else self._backoff(attempt))
+                    continue
+                if answer.status >= 500 and not self._is_ok(answer.status):
+                    if last:
+                        raise _Failure("broken", f"answered {answer.status} {answer.reason}{_tries(attempts)}")
+                    self._sleep(self._backoff(attempt))
+                    continue
+                return answer
+            self._sleep(self._backoff(attempt))
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _backoff(self, attempt: int) -> float:
+        return min(self.settings.backoff * 2**attempt, MAX_BACKOFF)
+
+    @staticmethod
+    def _sleep(seconds: float) -> None:
+        time.sleep(max(0.0, seconds))
+
+    def _ask(self, url: str, host: str) -> _Answer:
+        """HEAD, or GET when the server refuses HEAD (405, 501, 403, ... on HEAD only)."""
+        if host not in self._head_refused:
+            answer = self._send("HEAD", url, host)
+            if answer.status < 400 or answer.status == 429 or self._is_ok(answer.status):
+                return answer
+            answer = self._send("GET", url, host)
+            if answer.status < 400:
+                self._head_refused.add(host)
+            return answer
+        return self._send("GET", url, host)
+
+    def _send(self, method: str, url: str, host: str) -> _Answer:
+        with self._slot(host):
+            with self._lock:
+                self.requests_sent += 1
+            timeout = self.settings.timeout
+            response = self._session.request(method, url, stream=True, allow_redirects=False, timeout=(timeout, timeout))
+            try:
+                return _Answer(
+                    status=response.status_code,
+                    reason=_reason_phrase(response.status_code, response.reason),
+                    location=self._session.get_redirect_target(response),
+                    sets_cookie="set-cookie" in response.headers,
+                    retry_after=response.headers.get("retry-after"),
+                )
+            finally:
+                _discard_body(response)
+
+    @contextmanager
+    def _slot(self, host: str) -> Iterator[None]:
+        with self._lock:
+            slots = self._slots.setdefault(host, threading.BoundedSemaphore(self.settings.per_host))
+        with slots:
+            yield
+
+    def _vet(self, host: str, port: int) -> None:
+        """Resolve ``host`` once per run and pin the address, or raise _Failure."""
+        with self._lock:
+            host_lock = self._host_locks.setdefault(host, threading.Lock())
+        with host_lock:
+            if host in self._refusals:
+                raise self._refusals[host]
+            if host in self._pins:
+                return
+            try:
+                self._pins[host] = self._vetted_address(host, port)
+            except _Failure as failure:
+                self._refusals[host] = failure
+                raise
+
+    def _vetted_address(self, host: str, port: int) -> str:
+        literal = _ip_literal(host)
+        if literal is not None:
+            addresses = [literal]
+        else:
+            try:
+                infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            except (socket.gaierror, UnicodeError) as error:
+                why = getattr(error, "strerror", None) or str(error)
+                raise _Failure("broken", f"host {host} could not be resolved ({why})") from None
+            # IPv4 first: hosts without IPv6 connectivity are the common case.
+            addresses = sorted(dict.fromkeys(info[4][0] for info in infos), key=lambda a: ":" in a)
+        if not self.settings.allow_private:
+            for address in addresses:
+                reason = blocked_address_reason(address, self.allowed_networks)
+                if reason is not None:
+                    where = f"host {host} is" if literal is not None else f"host resolves to {address},"
+                    raise _Failure("blocked", f"{where} {reason}")
+        if not addresses:
+            raise _Failure("broken", f"host {host} has no address")
+        return addresses[0]
+
+
+def _ip_literal(host: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(host.split("%", 1)[0]))
+    except ValueError:
+        return None
+
+
+def _tries(attempts: int) -> str:
+    return f" ({attempts} attempts)" if attempts > 1 else ""
+
+
+def _after(url: str, current: str) -> str:
+    return "" if current == url else f" after redirecting to {current}"
+
+
+def _failure_message(failure: _Failure, url: str, current: str) -> str:
+    if failure.kind == "blocked":
+        allow = "use --allow-private to allow"
+        if current == url:
+            return f"URL {failure.phrase}: not fetched ({allow})"
+        return f"URL redirects to {current}, whose {failure.phrase}: not fetched ({allow})"
+    return f"URL {failure.phrase}{_after(url, current)}: {url}"
+
+
+def _redirect_message(final_url: str) -> str:
+    return f"URL redirects permanently to {final_url} (update the citation)"
+
+
+def _reason_phrase(status: int, given: str | None) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return given or "(unknown status)"
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delay-seconds or HTTP-date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _describe_connection_error(error: BaseException) -> tuple[str, bool]:
+    """A phrase for a failed connection, and whether trying again may help."""
+    causes = list(_causes(error))
+    for cause in causes:
+        if isinstance(cause, ConnectionRefusedError):
+            return "could not be reached (connection refused)", False
+    import ssl
+
+    for cause in causes:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return f"failed the TLS check ({cause.verify_message or cause.reason})", False
+        if isinstance(cause, ssl.SSLError):
+            return f"failed the TLS handshake ({cause.reason or cause})", False
+    for cause in causes:
+        if isinstance(cause, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)):
+            return "dropped the connection", True
+        if type(cause).__name__ in ("RemoteDisconnected", "ProtocolError", "IncompleteRead"):
+            return "dropped the connection", True
+    for cause in causes:
+        if isinstance(cause, OSError) and cause.strerror:
+            return f"could not be reached ({cause.strerror})", False
+    return f"could not be reached ({error})", False
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """The error and everything it wraps: __cause__, __context__, urllib3's .reason, args."""
+    seen: set[int] = set()
+    pending = [error]
+    while pending:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        wrapped = [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        wrapped += list(current.args)
+        pending.extend(item for item in wrapped if isinstance(item, BaseException))
+
+
+def _discard_body(response: Any) -> None:
+    """Read at most BODY_CAP bytes of the body, then close. A small body read to its end
+    returns the connection to the pool for reuse; a larger one drops the connection, so a
+    huge or endless body is never downloaded."""
+    declared = response.headers.get("content-length", "")
+    try:
+        if not (declared.isdigit() and int(declared) > BODY_CAP):
+            remaining = BODY_CAP
+            while remaining > 0:
+                chunk = response.raw.read(min(16384, remaining), decode_content=False)
+                if not chunk:
+                    break
+                remaining -= len(chunk)
+    except Exception:  # noqa: BLE001 - the status is known; a failing body changes nothing
+        pass
+    finally:
+        response.close()
+
+
+# --------------------------------------------------------------------------- pinned connections
+
+
+def _pinned_session(settings: UrlSettings, pins: Mapping[str, str]) -> Any:
+    """A requests.Session whose connections go to ``pins[host]`` — the vetted address —
+    instead of resolving the host again. TLS still checks the certificate against the
+    host name and sends it as SNI, and the Host header is untouched."""
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+    from urllib3.util.connection import create_connection
+
+    class PinnedConnection:
+        def _new_conn(self: Any) -> socket.socket:
+            address = pins.get(self._dns_host.rstrip("."))
+            if address is None:
+                raise NewConnectionError(self, f"{self.host} was not vetted by the address policy")
+            try:
+                return create_connection(
+                    (address, self.port), self.timeout,
+                    source_address=self.source_address, socket_options=self.socket_options,
+                )
+            except TimeoutError as error:
+                raise ConnectTimeoutError(self, f"Connection to {self.host} timed out") from error
+            except OSError as error:
+                raise NewConnectionError(self, f"Failed to establish a new connection: {error}") from error
+
+    class PinnedHTTPConnection(PinnedConnection, HTTPConnection):
+        pass
+
+    class PinnedHTTPSConnection(PinnedConnection, HTTPSConnection):
+        pass
+
+    class PinnedHTTPPool(HTTPConnectionPool):
+        ConnectionCls = PinnedHTTPConnection
+
+    class PinnedHTTPSPool(HTTPSConnectionPool):
+        ConnectionCls = PinnedHTTPSConnection
+
+    class PinnedAdapter(HTTPAdapter):
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = {"http": PinnedHTTPPool, "https": PinnedHTTPSPool}
+
+    session = requests.Session()
+    session.trust_env = False  # a proxy from the environment would bypass the vetted address
+    session.headers.update({"User-Agent": settings.user_agent, "Accept": "*/*"})
+    adapter = PinnedAdapter(pool_connections=max(16, settings.concurrency), pool_maxsize=settings.per_host, max_retries=0)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+# --------------------------------------------------------------------------- cache
+
+
+def default_cache_dir() -> str:
+    """$XDG_CACHE_HOME/factlint, else ~/.cache/factlint (%LOCALAPPDATA%\\factlint on Windows)."""
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return os.path.join(os.environ["LOCALAPPDATA"], "factlint")
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "factlint")
+
+
+class _Cache:
+    """``<cache_dir>/urls.json``: {"factlint_cache": 1, "urls": {url: {"kind", "final_url",
+    "checked_at", "policy"}}}. Only successes and permanent redirects are kept: a failure
+    may be passing, and is checked again next time. Results obtained while private
+    addresses were allowed are not reused by a run that refuses them."""
+
+    def __init__(self, settings: UrlSettings):
+        self.path = os.path.join(settings.cache_dir or default_cache_dir(), CACHE_FILE)
+        self.ttl = settings.cache_ttl
+        self.policy = "private" if settings.allow_private or settings.allowed_networks else "public"
+
+    def lookup(self, urls: Mapping[str, Any]) -> dict[str, UrlResult]:
+        entries = self._read()
+        now = time.time()
+        found = {}
+        for url in urls:
+            entry = entries.get(url)
+            if entry and now - entry["checked_at"] < self.ttl and self._may_reuse(entry):
+                found[url] = UrlResult("redirected", _redirect_message(entry["final_url"]), entry["final_url"]) \
+                    if entry["kind"] == "redirected" else OK
+        return found
+
+    def _may_reuse(self, entry: Mapping[str, Any]) -> bool:
+        return entry["policy"] == "public" or self.policy == "private"
+
+    def store(self, results: Mapping[str, UrlResult]) -> None:
+        now = time.time()
+        new = {
+            url: {"kind": result.kind, "final_url": result.final_url, "checked_at": now, "policy": self.policy}
+            for url, result in results.items()
+            if result.kind in ("ok", "redirected")
+        }
+        if not new:
+            return
+        # Merge with what is on disk now, so that runs in parallel keep each other's results.
+        entries = {url: entry for url, entry in self._read().items() if now - entry["checked_at"] < self.ttl}
+        entries.update(new)
+        directory = os.path.dirname(self.path)
+        try:
+            os.makedirs(directory, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".urls-", suffix=".json", dir=directory)
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                    json.dump({"factlint_cache": CACHE_FORMAT, "urls": entries}, stream, ensure_ascii=False)
+                os.replace(temporary, self.path)
+            except BaseException:
+                os.unlink(temporary)
+                raise
+        except OSError:
+            pass  # a cache that cannot be written only costs time on the next run
+
+    def _read(self) -> dict[str, dict[str, Any]]:
+        """The valid entries on disk; a missing, corrupt or foreign file reads as empty."""
+        try:
+            with open(self.path, encoding="utf-8") as stream:
+                data = json.load(stream)
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("factlint_cache") != CACHE_FORMAT:
+            return {}
+        urls = data.get("urls")
+        if not isinstance(urls, dict):
+            return {}
+        return {url: entry for url, entry in urls.items() if _valid_entry(entry)}
+
+
+def _valid_entry(entry: Any) -> bool:
+    return (
+        isinstance(entry, dict)
+        and entry.get("kind") in ("ok", "redirected")
+        and isinstance(entry.get("checked_at"), (int, float))
+        and entry.get("policy") in ("public", "private")
+        and (entry["kind"] == "ok" or isinstance(entry.get("final_url"), str))
+    )
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class _Progress:
+    """``\\r[#######       ] 12/50 URLs`` on a terminal; nothing otherwise."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int, stream: TextIO, enabled: bool):
+        self.total = total
+        self.stream = stream
+        self.enabled = enabled and total > 0
+        self.done = 0
+        self._draw()
+
+    def advance(self) -> None:
+        self.done += 1
+        self._draw()
+
+    def finish(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+            self.stream.flush()
+
+    def _draw(self) -> None:
+        if not self.enabled:
+            return
+        filled = self.WIDTH * self.done // self.total
+        self.stream.write(f"\r[{'#' * filled}{' ' * (self.WIDTH - filled)}] {self.done}/{self.total} URLs")
+        self.stream.flush()

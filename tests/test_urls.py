@@ -1,0 +1,519 @@
+"""URL checks against real HTTP servers on loopback addresses (127.0.0.x), never mocks of requests."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from email.utils import formatdate
+
+import pytest
+from urlserver import (
+    LoopbackServer,
+    answer,
+    endless_body,
+    head_refused,
+    in_turn,
+    redirect,
+)
+
+from factlint.finding import UrlRef
+from factlint.urls import (
+    MAX_REDIRECTS,
+    UrlSettings,
+    _retry_after_seconds,
+    blocked_address_reason,
+    check_urls,
+    syntax_findings,
+    url_problem,
+)
+
+
+@pytest.fixture
+def server():
+    with LoopbackServer("127.0.0.1") as running:
+        yield running
+
+
+@pytest.fixture
+def second_server():
+    """A second host: Linux routes all of 127.0.0.0/8 to the loopback interface."""
+    with LoopbackServer("127.0.0.2") as running:
+        yield running
+
+
+@pytest.fixture
+def settings(tmp_path):
+    def make(**overrides):
+        values = dict(allow_private=True, cache_dir=str(tmp_path / "cache"), timeout=5.0, retries=1, backoff=0.05)
+        values.update(overrides)
+        return UrlSettings(**values)
+
+    return make
+
+
+def ref(url: str, line: int = 3) -> UrlRef:
+    return UrlRef(url, "brief.md", line, 7, line, 7 + len(url))
+
+
+def only(report):
+    assert len(report.findings) == 1, report.findings
+    return report.findings[0]
+
+
+# ----------------------------------------------------------------- answers
+
+
+def test_ok_answer_gives_no_finding_and_sends_one_head(server, settings):
+    url = server.route("/report", answer(200))
+
+    report = check_urls([ref(url)], settings())
+
+    assert report.findings == []
+    assert (report.checked, report.skipped, report.requests) == (1, 0, 1)
+    assert [r.method for r in server.requests] == ["HEAD"]
+    assert server.requests[0].user_agent.startswith("factlint/")
+
+
+@pytest.mark.parametrize(("status", "phrase"), [(404, "Not Found"), (410, "Gone")])
+def test_missing_page_is_broken(server, settings, status, phrase):
+    url = server.route("/gone", answer(status))
+
+    finding = only(check_urls([ref(url, line=12)], settings()))
+
+    assert (finding.code, finding.name, finding.severity) == ("FL401", "url-broken", "error")
+    assert (finding.path, finding.line, finding.column, finding.end_column) == ("brief.md", 12, 7, 7 + len(url))
+    assert finding.message == f"URL answered {status} {phrase}: {url}"
+
+
+def test_permanent_redirect_names_the_final_url(server, settings):
+    old = server.route("/old", redirect(301, "/new"))
+    new = server.route("/new", answer(200))
+
+    finding = only(check_urls([ref(old)], settings()))
+
+    assert (finding.code, finding.name, finding.severity) == ("FL403", "url-redirected", "info")
+    assert finding.message == f"URL redirects permanently to {new} (update the citation)"
+
+
+def test_temporary_redirect_gives_no_finding(server, settings):
+    url = server.route("/today", redirect(302, "/2024/report"))
+    server.route("/2024/report", answer(200))
+
+    assert check_urls([ref(url)], settings()).findings == []
+
+
+def test_redirect_loop_is_broken(server, settings):
+    a = server.route("/a", redirect(301, "/b"))
+    b = server.route("/b", redirect(301, "/a"))
+
+    finding = only(check_urls([ref(a)], settings()))
+
+    assert finding.code == "FL401"
+    assert finding.message == f"URL redirect loop: {a} → {b} → {a}"
+
+
+def test_too_many_redirects_is_broken(server, settings):
+    for hop in range(MAX_REDIRECTS + 1):
+        server.route(f"/hop{hop}", redirect(307, f"/hop{hop + 1}"))
+
+    finding = only(check_urls([ref(server.url("/hop0"))], settings()))
+
+    assert finding.code == "FL401"
+    assert f"redirects more than {MAX_REDIRECTS} times" in finding.message
+
+
+def test_head_refused_falls_back_to_get(server, settings):
+    url = server.route("/no-head", head_refused(answer(200)))
+
+    report = check_urls([ref(url)], settings())
+
+    assert report.findings == []
+    assert [r.method for r in server.requests] == ["HEAD", "GET"]
+
+
+def test_rate_limit_honours_retry_after_then_passes(server, settings):
+    url = server.route("/busy", in_turn(answer(429, ("Retry-After", "1")), answer(200)))
+
+    report = check_urls([ref(url)], settings())
+
+    assert report.findings == []
+    assert server.hits("/busy") == 2
+
+
+def test_still_rate_limited_after_retries(server, settings):
+    url = server.route("/busy", answer(429, ("Retry-After", "0")))
+
+    finding = only(check_urls([ref(url)], settings(retries=2)))
+
+    assert (finding.code, finding.name, finding.severity) == ("FL406", "url-rate-limited", "warning")
+    assert finding.message == f"URL is still rate-limited (429 Too Many Requests) (3 attempts): {url}"
+    assert server.hits("/busy") == 3
+
+
+def test_server_error_is_retried(server, settings):
+    # HEAD 503 falls back to GET 503; the retry then succeeds.
+    url = server.route("/flaky", in_turn(answer(503), answer(503), answer(200)))
+
+    report = check_urls([ref(url)], settings())
+
+    assert report.findings == []
+    assert server.hits("/flaky") == 3
+
+
+def test_server_error_after_retries_is_broken(server, settings):
+    url = server.route("/down", answer(500))
+
+    finding = only(check_urls([ref(url)], settings(retries=1)))
+
+    assert finding.code == "FL401"
+    assert finding.message == f"URL answered 500 Internal Server Error (2 attempts): {url}"
+
+
+def test_slow_answer_times_out(server, settings):
+    url = server.route("/slow", answer(200, delay=2.0))
+
+    finding = only(check_urls([ref(url)], settings(timeout=0.5, retries=1)))
+
+    assert (finding.code, finding.name, finding.severity) == ("FL402", "url-timeout", "warning")
+    assert finding.message == f"URL did not answer within 0.5 s (2 attempts): {url}"
+
+
+def test_huge_body_is_not_downloaded(server, settings):
+    url = server.route("/dump.bin", head_refused(endless_body(1 << 30)))
+
+    report = check_urls([ref(url)], settings())
+
+    assert report.findings == []
+    time.sleep(0.2)  # let the server notice the closed connection before reading its counter
+    assert server.body_bytes_sent < 1_000_000
+
+
+def test_connections_are_reused(server, settings):
+    urls = [server.route(f"/page{i}", answer(200)) for i in range(20)]
+
+    report = check_urls([ref(url) for url in urls], settings(per_host=2))
+
+    assert report.requests == 20
+    assert server.connections <= 2
+
+
+def test_refused_connection_is_broken(settings):
+    with socket.socket() as placeholder:
+        placeholder.bind(("127.0.0.1", 0))
+        port = placeholder.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/report"
+
+    finding = only(check_urls([ref(url)], settings()))
+
+    assert finding.code == "FL401"
+    assert finding.message == f"URL could not be reached (connection refused): {url}"
+
+
+def test_unresolvable_host_is_broken(settings, monkeypatch):
+    real_getaddrinfo = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host == "no-such-host.test":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    url = "https://no-such-host.test/report"
+
+    finding = only(check_urls([ref(url)], settings()))
+
+    assert finding.code == "FL401"
+    assert finding.message == f"URL host no-such-host.test could not be resolved (Name or service not known): {url}"
+
+
+def test_accept_status_treats_a_status_as_ok(server, settings):
+    url = server.route("/members-only", answer(403))
+
+    assert check_urls([ref(url)], settings(accept_status=(403,))).findings == []
+    assert only(check_urls([ref(url)], settings(use_cache=False))).code == "FL401"
+
+
+# ----------------------------------------------------------------- syntax
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("ftp://example.org/report.pdf", "URL uses the ftp: scheme; only http and https links can be checked"),
+        ("javascript:alert(1)", "URL uses the javascript: scheme; only http and https links can be checked"),
+        ("mailto:press@example.org", "URL uses the mailto: scheme; only http and https links can be checked"),
+        ("file:///etc/passwd", "URL uses the file: scheme; only http and https links can be checked"),
+        ("www.example.org/report", "URL has no scheme (it should start with https:// or http://)"),
+        ("https:/example.org", "URL has no host (it should start with https://)"),
+        ("https:///report", "URL has no host"),
+        ("https://exa mple.org/", "URL contains a space"),
+        ("https://example.org:99999/", "URL is malformed (Port out of range 0-65535)"),
+        ("https://example.org:http/", "URL is malformed (Port could not be cast to integer value as 'http')"),
+        ("https://exa_mple..org/", "URL host exa_mple..org is not a valid host name"),
+        ("https://example.org/<script>", "URL contains < >, which is not allowed in a URL"),
+    ],
+)
+def test_invalid_urls_are_reported_without_network(url, message, settings, monkeypatch):
+    monkeypatch.setattr(socket, "getaddrinfo", pytest.fail)
+
+    report = check_urls([ref(url)], settings())
+
+    finding = only(report)
+    assert (finding.code, finding.name, finding.severity) == ("FL404", "url-invalid", "error")
+    assert finding.message == f"{message}: {url}"
+    assert report.requests == 0
+    assert syntax_findings(ref(url)) == [finding]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://example.org", "http://example.org:8080/a?b=c#d", "https://数据.中国/报告", "http://[2001:db8::1]/",
+     "https://sub_domain.example.org/"],
+)
+def test_well_formed_urls_have_no_problem(url):
+    assert url_problem(url) is None
+    assert syntax_findings(ref(url)) == []
+
+
+# ----------------------------------------------------------------- address policy
+
+
+def test_loopback_is_blocked_without_allow_private(server, settings):
+    url = server.route("/report", answer(200))
+
+    finding = only(check_urls([ref(url)], settings(allow_private=False)))
+
+    assert (finding.code, finding.name, finding.severity) == ("FL405", "url-blocked", "warning")
+    assert finding.message == (
+        "URL host 127.0.0.1 is a loopback address: not fetched (use --allow-private to allow)"
+    )
+    assert server.requests == []
+
+
+def test_host_name_resolving_to_loopback_is_blocked(server, settings):
+    url = f"http://localhost:{server.port}/report"
+
+    finding = only(check_urls([ref(url)], settings(allow_private=False)))
+
+    assert finding.code == "FL405"
+    assert finding.message.startswith("URL host resolves to ")
+    assert "a loopback address: not fetched (use --allow-private to allow)" in finding.message
+    assert server.requests == []
+
+
+def test_redirect_to_a_blocked_address_is_not_followed(server, second_server, settings):
+    target = server.route("/admin", answer(200))
+    start = second_server.route("/innocent", redirect(302, target))
+
+    finding = only(check_urls([ref(start)], settings(allow_private=False, allowed_networks=("127.0.0.2/32",))))
+
+    assert finding.code == "FL405"
+    assert finding.message == (
+        f"URL redirects to {target}, whose host 127.0.0.1 is a loopback address: "
+        "not fetched (use --allow-private to allow)"
+    )
+    assert second_server.hits("/innocent") == 1
+    assert server.requests == []
+
+
+def test_connection_goes_to_the_vetted_address(second_server, settings, monkeypatch):
+    """A rebinding resolver answers 127.0.0.2 first and 127.0.0.1 after: only one lookup
+    is made, and every connection goes to the address that was vetted."""
+    real_getaddrinfo = socket.getaddrinfo
+    lookups = []
+
+    def rebinding_getaddrinfo(host, port, *args, **kwargs):
+        if host == "rebind.test":
+            lookups.append(host)
+            address = "127.0.0.2" if len(lookups) == 1 else "127.0.0.1"
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+        return real_getaddrinfo(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding_getaddrinfo)
+    second_server.routes.update({"/a": answer(200), "/b": answer(200), "/c": redirect(302, "/a")})
+    urls = [f"http://rebind.test:{second_server.port}{path}" for path in ("/a", "/b", "/c")]
+
+    report = check_urls([ref(url) for url in urls], settings(allow_private=False, allowed_networks=("127.0.0.2/32",)))
+
+    assert report.findings == []
+    assert lookups == ["rebind.test"]
+    assert len(second_server.requests) == 4
+    assert {r.host for r in second_server.requests} == {f"rebind.test:{second_server.port}"}
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("127.0.0.1", "a loopback address"),
+        ("10.1.2.3", "a private address"),
+        ("192.168.0.10", "a private address"),
+        ("172.16.5.4", "a private address"),
+        ("169.254.169.254", "the cloud metadata address"),
+        ("169.254.10.1", "a link-local address"),
+        ("100.64.0.1", "a shared (carrier-grade NAT) address"),
+        ("0.0.0.0", "an unspecified address"),
+        ("224.0.0.1", "a multicast address"),
+        ("240.0.0.1", "a reserved address"),
+        ("::1", "a loopback address"),
+        ("fe80::1", "a link-local address"),
+        ("fc00::1", "a private address"),
+        ("::ffff:127.0.0.1", "a loopback address"),
+        ("::ffff:10.0.0.1", "a private address"),
+        ("2002:a00:1::", "a private address"),  # 6to4 around 10.0.0.1
+        ("64:ff9b::a9fe:a9fe", "the cloud metadata address"),  # NAT64 around 169.254.169.254
+        ("8.8.8.8", None),
+        ("2001:4860:4860::8888", None),
+        ("::ffff:8.8.8.8", None),
+    ],
+)
+def test_address_policy(address, reason):
+    assert blocked_address_reason(address) == reason
+
+
+def test_allowed_networks_let_an_address_through():
+    from ipaddress import ip_network
+
+    assert blocked_address_reason("10.1.2.3", [ip_network("10.0.0.0/8")]) is None
+    assert blocked_address_reason("10.1.2.3", [ip_network("192.168.0.0/16")]) == "a private address"
+
+
+# ----------------------------------------------------------------- cache
+
+
+def test_second_run_makes_no_request(server, settings):
+    ok = server.route("/ok", answer(200))
+    old = server.route("/old", redirect(308, "/ok"))
+    refs = [ref(ok, line=1), ref(old, line=2)]
+
+    first = check_urls(refs, settings())
+    sent = len(server.requests)
+    second = check_urls(refs, settings())
+
+    assert second.requests == 0
+    assert len(server.requests) == sent
+    assert second.checked == 2
+    assert second.findings == first.findings
+    assert [f.code for f in second.findings] == ["FL403"]
+
+
+def test_failures_are_not_cached(server, settings):
+    url = server.route("/gone", answer(404))
+
+    check_urls([ref(url)], settings())
+    second = check_urls([ref(url)], settings())
+
+    assert second.requests > 0
+    assert only(second).code == "FL401"
+
+
+def test_cache_expires_after_ttl(server, settings):
+    url = server.route("/ok", answer(200))
+
+    check_urls([ref(url)], settings(cache_ttl=0))
+
+    assert check_urls([ref(url)], settings(cache_ttl=0)).requests == 1
+
+
+def test_private_results_are_not_reused_by_a_strict_run(server, settings):
+    url = server.route("/ok", answer(200))
+
+    check_urls([ref(url)], settings())
+    strict = check_urls([ref(url)], settings(allow_private=False))
+
+    assert only(strict).code == "FL405"
+
+
+def test_no_cache_neither_reads_nor_writes(server, settings, tmp_path):
+    url = server.route("/ok", answer(200))
+
+    check_urls([ref(url)], settings(use_cache=False))
+    assert not (tmp_path / "cache").exists()
+    check_urls([ref(url)], settings())
+    assert check_urls([ref(url)], settings(use_cache=False)).requests == 1
+
+
+def test_corrupt_cache_is_ignored_and_rebuilt(server, settings, tmp_path):
+    url = server.route("/ok", answer(200))
+    cache_file = tmp_path / "cache" / "urls.json"
+    cache_file.parent.mkdir()
+    cache_file.write_text('{"factlint_cache": 1, "urls": {"http://x": ', encoding="utf-8")
+
+    report = check_urls([ref(url)], settings())
+
+    assert report.findings == [] and report.requests == 1
+    assert url in json.loads(cache_file.read_text(encoding="utf-8"))["urls"]
+    assert check_urls([ref(url)], settings()).requests == 0
+    assert [p.name for p in cache_file.parent.iterdir()] == ["urls.json"]  # no temporary file left
+
+
+# ----------------------------------------------------------------- runs
+
+
+def test_offline_sends_nothing_and_counts_skipped(server, settings, monkeypatch):
+    monkeypatch.setattr(socket, "getaddrinfo", pytest.fail)
+    a = server.route("/a", answer(404))
+    b = server.route("/b", answer(404))
+    refs = [ref(a), ref(a, line=9), ref(b + "#part"), ref(b), ref("ftp://example.org/x")]
+
+    report = check_urls(refs, settings(offline=True))
+
+    assert [f.code for f in report.findings] == ["FL404"]
+    assert (report.checked, report.skipped, report.requests) == (0, 2, 0)
+    assert server.requests == []
+
+
+def test_excluded_urls_are_skipped(server, settings):
+    url = server.route("/gone", answer(404))
+
+    report = check_urls([ref(url)], settings(exclude=(r"/gone$",)))
+
+    assert (report.findings, report.checked, report.skipped, report.requests) == ([], 0, 1, 0)
+
+
+def test_same_url_cited_twice_is_fetched_once(server, settings):
+    old = server.route("/old", redirect(301, "/new"))
+    server.route("/new", answer(200))
+
+    report = check_urls([ref(old, line=4), ref(old + "#section-2", line=20)], settings())
+
+    assert [(f.code, f.line) for f in report.findings] == [("FL403", 4), ("FL403", 20)]
+    assert server.hits("/old") == 1
+    assert report.checked == 1
+
+
+def test_per_host_limit_is_respected(server, second_server, settings):
+    urls = [server.route(f"/slow{i}", answer(200, delay=0.1)) for i in range(18)]
+    urls += [second_server.route(f"/slow{i}", answer(200, delay=0.1)) for i in range(18)]
+
+    report = check_urls([ref(url) for url in urls], settings(per_host=3, concurrency=16))
+
+    assert report.findings == [] and report.requests == 36
+    assert 1 < server.max_in_flight <= 3
+    assert 1 < second_server.max_in_flight <= 3
+
+
+def test_progress_bar_on_request_only(server, settings, capsys):
+    urls = [server.route(f"/p{i}", answer(200)) for i in range(3)]
+
+    check_urls([ref(url) for url in urls], settings(use_cache=False), progress=True)
+    assert capsys.readouterr().err.endswith("] 3/3 URLs\n")
+
+    check_urls([ref(url) for url in urls], settings(use_cache=False), progress=None)  # stderr is no TTY here
+    assert capsys.readouterr().err == ""
+
+
+def test_retry_after_reads_seconds_and_dates():
+    assert _retry_after_seconds("7") == 7.0
+    assert 25 < _retry_after_seconds(formatdate(time.time() + 30, usegmt=True)) <= 30
+    assert _retry_after_seconds(formatdate(time.time() - 30, usegmt=True)) == 0.0
+    assert _retry_after_seconds("soon") is None
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [{"timeout": 0}, {"retries": -1}, {"per_host": 0}, {"exclude": ("([",)}, {"allowed_networks": ("10.0.0.0/33",)}],
+)
+def test_bad_settings_are_refused(overrides):
+    with pytest.raises(ValueError):
+        UrlSettings(**overrides)

@@ -1,0 +1,189 @@
+"""A real HTTP server on a loopback address, for the URL tests and the URL benchmark.
+
+Routes are set per path; the server records what it was asked (method, path, Host and
+User-Agent headers), how many requests were in flight at most, how many connections it
+accepted and how many body bytes it really sent.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int = 200
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b"ok\n"
+    delay: float = 0.0  # seconds before answering
+    stream_bytes: int = 0  # claim and stream this many body bytes instead of ``body``
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    host: str
+    user_agent: str
+
+
+Responder = Callable[[Request], Response]
+
+
+def answer(status: int = 200, *headers: tuple[str, str], body: bytes = b"ok\n", delay: float = 0.0) -> Responder:
+    response = Response(status, headers, body, delay)
+    return lambda request: response
+
+
+def redirect(status: int, location: str) -> Responder:
+    return answer(status, ("Location", location), body=b"")
+
+
+def in_turn(*responders: Responder) -> Responder:
+    """The first responder for the first request, the next for the next...; the last one repeats."""
+    lock = threading.Lock()
+    calls = [0]
+
+    def respond(request: Request) -> Response:
+        with lock:
+            index = min(calls[0], len(responders) - 1)
+            calls[0] += 1
+        return responders[index](request)
+
+    return respond
+
+
+def head_refused(responder: Responder) -> Responder:
+    """405 Method Not Allowed to HEAD, ``responder`` to GET."""
+    return lambda request: Response(405, (("Allow", "GET"),), b"") if request.method == "HEAD" else responder(request)
+
+
+def endless_body(claimed: int = 1 << 30) -> Responder:
+    return lambda request: Response(200, (("Content-Type", "application/octet-stream"),), stream_bytes=claimed)
+
+
+@dataclass
+class LoopbackServer:
+    host: str = "127.0.0.1"
+    port: int = 0
+    routes: dict[str, Responder] = field(default_factory=dict)
+    fallback: Responder = field(default_factory=lambda: answer(404, body=b"not found\n"))
+    requests: list[Request] = field(default_factory=list)
+    connections: int = 0
+    in_flight: int = 0
+    max_in_flight: int = 0
+    body_bytes_sent: int = 0
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+        self._httpd = _Server((self.host, self.port), _handler_for(self))
+        self.port = self._httpd.server_address[1]
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://{self.host}:{self.port}{path}"
+
+    def route(self, path: str, responder: Responder) -> str:
+        self.routes[path] = responder
+        return self.url(path)
+
+    def hits(self, path: str, method: str | None = None) -> int:
+        return sum(1 for r in self.requests if r.path == path and method in (None, r.method))
+
+    def start(self) -> LoopbackServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def __enter__(self) -> LoopbackServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def _respond(self, request: Request) -> Response:
+        with self._lock:
+            self.requests.append(request)
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        return self.routes.get(request.path, self.fallback)(request)
+
+    def _done(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+
+    def _count_connection(self) -> None:
+        with self._lock:
+            self.connections += 1
+
+    def _count_body(self, size: int) -> None:
+        with self._lock:
+            self.body_bytes_sent += size
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # the benchmark's comparators open many connections at once
+
+
+def _handler_for(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, so that connection reuse shows
+
+        def setup(self) -> None:
+            super().setup()
+            server._count_connection()
+
+        def do_HEAD(self) -> None:
+            self._handle()
+
+        def do_GET(self) -> None:
+            self._handle()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def _handle(self) -> None:
+            request = Request(self.command, self.path, self.headers.get("Host", ""), self.headers.get("User-Agent", ""))
+            response = server._respond(request)
+            try:
+                if response.delay:
+                    time.sleep(response.delay)
+                self._write(response)
+            except OSError:
+                self.close_connection = True  # the client went away, as it should for huge bodies
+            finally:
+                server._done()
+
+        def _write(self, response: Response) -> None:
+            self.send_response(response.status)
+            for name, value in response.headers:
+                self.send_header(name, value)
+            size = response.stream_bytes or len(response.body)
+            self.send_header("Content-Length", str(size))
+            self.end_headers()
+            if self.command == "HEAD":
+                return
+            if not response.stream_bytes:
+                self.wfile.write(response.body)
+                server._count_body(len(response.body))
+                return
+            # A small send buffer, so that "bytes sent" is close to "bytes the client took".
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16384)
+            self.connection.settimeout(10)
+            chunk = b"\0" * 16384
+            sent = 0
+            while sent < response.stream_bytes:
+                self.wfile.write(chunk)
+                sent += len(chunk)
+                server._count_body(len(chunk))
+
+    return Handler

@@ -1,0 +1,118 @@
+"""The command line: parse options into plain objects, call the engine, return an exit code.
+
+Heavy modules (the engine, jsonschema, requests) are imported inside the commands that
+need them, so `factlint check` on one brief starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from factlint import __version__
+
+SEVERITY = click.Choice(["error", "warning", "info"])
+
+
+def _codes(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _fail(message: str) -> None:
+    click.echo(f"factlint: error: {message}", err=True)
+    sys.exit(2)
+
+
+def _check_selectors(option: str, selectors) -> None:
+    from factlint.rules import known_selector
+
+    for selector in selectors or ():
+        if not known_selector(selector):
+            raise click.BadParameter(
+                f"'{selector}' is not a rule code, prefix or name (see `factlint rules`)",
+                param_hint=option,
+            )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="factlint")
+def main() -> None:
+    """factlint: check that a brief's claims are sourced, its figures match their data,
+    and its cited URLs resolve."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "output_format", default="text",
+              type=click.Choice(["text", "json"]), help="Report format.")
+@click.option("--output", type=click.Path(dir_okay=False), help="Write the report here.")
+@click.option("--offline", is_flag=True, help="No network: URL checks are skipped and counted.")
+@click.option("--facts", type=click.Path(), help="Fact file for a single brief.")
+@click.option("--config", type=click.Path(), help="Configuration file (over the project's).")
+@click.option("--select", help="Comma-separated codes, prefixes or names to run.")
+@click.option("--ignore", help="Comma-separated codes, prefixes or names to skip.")
+@click.option("--fail-on", type=SEVERITY, help="Lowest severity that fails the run.")
+@click.option("--allow-private", is_flag=True, help="Let URL checks reach private addresses.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per URL request.")
+@click.option("--jobs", type=click.IntRange(min=0), default=0, help="Files in parallel.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the URL result cache.")
+def check(paths, output_format, output, offline, facts, config, select, ignore, fail_on,
+          allow_private, timeout, jobs, no_cache) -> None:
+    """Check briefs (files or folders; default: the current folder)."""
+    from factlint.config import ConfigError, Overrides
+    from factlint.engine import RunOptions, run
+    from factlint.report import ReportOptions, reporter
+
+    select_codes, ignore_codes = _codes(select), _codes(ignore)
+    _check_selectors("--select", select_codes)
+    _check_selectors("--ignore", ignore_codes)
+    url_overrides = []
+    if allow_private:
+        url_overrides.append(("allow_private", True))
+    if timeout is not None:
+        url_overrides.append(("timeout", timeout))
+    if no_cache:
+        url_overrides.append(("use_cache", False))
+    options = RunOptions(
+        paths=tuple(paths) or (".",),
+        overrides=Overrides(config, select_codes, ignore_codes or (), fail_on, tuple(url_overrides)),
+        facts=facts,
+        offline=offline,
+        jobs=jobs,
+    )
+    try:
+        result = run(options)
+    except ConfigError as exc:
+        _fail(str(exc))
+    write = reporter(output_format)
+    if output:
+        from factlint.fileio import atomic_writer
+
+        with atomic_writer(output) as stream:
+            write(result, stream, ReportOptions(color=False))
+    else:
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        write(result, sys.stdout, ReportOptions(color=color))
+    sys.exit(result.exit_code)
+
+
+@main.command()
+@click.argument("code", required=False)
+def rules(code: str | None) -> None:
+    """List the rules, or show one with its examples."""
+    from factlint.rules import registry
+
+    if code is None:
+        for rule in registry():
+            click.echo(f"{rule.code}  {rule.name:<26} {rule.severity:<8} {rule.summary}")
+        return
+    found = [r for r in registry() if r.code == code.upper() or r.name == code]
+    if not found:
+        _fail(f"no rule '{code}' (see `factlint rules`)")
+    rule = found[0]
+    click.echo(f"{rule.code} {rule.name} ({rule.severity}{', fixable' if rule.fixable else ''})\n")
+    click.echo(rule.doc)

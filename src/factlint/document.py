@@ -1,0 +1,851 @@
+"""A Markdown brief, read once into a Document that every rule shares.
+
+Every position is a 0-based code-point offset into the original text;
+``Document.position`` turns one into the 1-based (line, column) users see.
+Skipped text (code, comments, front matter, tags, URLs) is blanked to spaces of
+the same length, so offsets found in the masked text stay true to the original.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
+from typing import Sequence
+
+from factlint.numbers import Figure, Lexicon, builtin_lexicon, find_figures
+from factlint.rulepack import RulePack, load_rulepack
+
+MARKER_FILL = "\x01"  # stands in for a marker's characters in prose
+
+# --- what the reader recognises -------------------------------------------------------
+
+_LABELS = r"\d{1,4}(?:\s*[,，、]\s*\d{1,4}|\s*[-–—~]\s*\d{1,4})*"
+SUP_MARKER = re.compile(r"<sup>\s*\[?\s*(" + _LABELS + r")\s*\]?\s*</sup>", re.IGNORECASE)
+FOOTNOTE_MARKER = re.compile(r"\[\^([^\]\n]{1,400})\]")
+BRACKET_MARKER = re.compile(r"(?<![A-Za-z0-9_\]\)\\])\[(" + _LABELS + r")\](?![\[(:])")
+UNICODE_MARKER = re.compile(r"(?<![A-Za-z0-9⁰¹²³⁴⁵⁶⁷⁸⁹])([⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[˒,][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*)")
+SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+SUP_DEFINITION = re.compile(r"[ \t]*(<sup>\s*\[?\s*(\d{1,4})\s*\]?\s*</sup>)[ \t]*", re.IGNORECASE)
+FOOTNOTE_DEFINITION = re.compile(r" {0,3}(\[\^([^\]\n]{1,400})\]:)[ \t]*")
+UNICODE_DEFINITION = re.compile(r"[ \t]*([⁰¹²³⁴⁵⁶⁷⁸⁹]+)[ \t]*(?=\S)")
+REFERENCE_ENTRY = re.compile(r"[ \t]*(\[(\d{1,4})\]|(\d{1,4})[.、．](?=\s))[ \t]*(?=\S)")
+LINK_REFERENCE_DEFINITION = re.compile(r" {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S")
+
+ATX_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)")
+SETEXT_UNDERLINE = re.compile(r" {0,3}(=+|-+)[ \t]*$")
+THEMATIC_BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
+BLOCKQUOTE = re.compile(r"[ \t]{0,3}>")
+TABLE_ROW = re.compile(r"[ \t]*\|")
+
+HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+DIRECTIVE = re.compile(r"<!--\s*(factlint\S*)(.*?)-->", re.DOTALL)
+RAW_HTML_BLOCK = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|\Z)", re.DOTALL | re.IGNORECASE)
+INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
+HTML_TAG = re.compile(r"</?(?!sup\b)[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+URL = re.compile(r"(?:https?|ftp)://[^\s<>\"'（）《》「」【】，。；、]+|www\.[^\s<>\"'（）《》，。；、]+")
+LINK_TARGET = re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)|\]\[[^\]\n]*\]")
+TITLE = re.compile(r"《[^《》\n]{0,80}》|〈[^〈〉\n]{0,80}〉")
+
+DEFINITION_URL = re.compile(
+    r"\]\((?P<link>[^()\s]+(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)"
+    r"|<(?P<angle>[a-zA-Z][a-zA-Z0-9+.-]*:[^<>\s]+)>"
+    r"|(?P<bare>(?:https?|ftp|javascript|mailto|file|data):[^\s<>\"'\]]+)",
+)
+URL_TRAILING = "。，、；：？！）》」』】.,;:!?)]}'\"”’"
+
+NUMBERING = re.compile(
+    r"(?:第?(?P<cn_dun>[一二三四五六七八九十]{1,3})、"
+    r"|[（(](?P<cn_paren>[一二三四五六七八九十]{1,3})[）)]"
+    r"|(?P<cn_shi>[一二三四五六七八九十]{1,3})是(?=[^\s，,。])"
+    r"|(?P<ar_dun>\d{1,2})、"
+    r"|[（(](?P<ar_paren>\d{1,2})[）)]"
+    r"|(?P<ar_dot>\d{1,2})[.．](?!\d)"
+    r"|(?P<circled>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]))"
+)
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+# A list of 、-separated items summed up by a count right after it: 甲、乙、丙三类
+ENUMERATION_BEFORE = re.compile(r"((?:[^、，。；：,;！？!?\s\x01]{1,24}、)+)([^、，。；：,;！？!?\s\x01]{1,24})$")
+CLOSERS = "”’」』）)]\"'》"
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st no nos fig figs vol vols p pp e.g i.e etc vs al jan feb mar apr "
+    "jun jul aug sep sept oct nov dec inc ltd co corp u.s u.k approx ca cf est dept govt".split()
+)
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+# --- the records -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A citation in the text: ``<sup>3,4</sup>`` has labels ('3', '4')."""
+
+    labels: tuple[str, ...]
+    style: str  # sup | footnote | bracket | unicode
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class UrlSpan:
+    url: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A source definition: ``<sup>13</sup> 来源：…``, ``[^13]: …`` or a references entry."""
+
+    label: str
+    style: str
+    start: int  # the whole definition, marker included
+    end: int
+    label_start: int
+    label_end: int
+    body: str
+    body_start: int
+    urls: tuple[UrlSpan, ...] = ()
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    start: int  # of the text, after the #'s
+    end: int
+    line_start: int
+
+
+@dataclass(frozen=True)
+class NumberedItem:
+    """An enumerator at the start of a heading or paragraph: 一、 （二） 三是 4."""
+
+    style: str
+    value: int
+    start: int
+    end: int
+    heading_level: int  # 0 when the item opens a paragraph or list item
+    block: str  # heading | paragraph | list
+
+
+@dataclass(frozen=True)
+class Trigger:
+    name: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Enumeration:
+    """甲、乙、丙三类: a count that sums up the list written just before it."""
+
+    items: tuple[str, ...]
+    figure: Figure  # the count, in original offsets
+
+
+@dataclass(frozen=True)
+class Sentence:
+    paragraph: int
+    start: int  # original offsets of the first and just past the last character
+    end: int
+    markers: tuple[Marker, ...]
+    figures: tuple[Figure, ...]  # in original offsets; counts of enumerations excluded
+    triggers: tuple[Trigger, ...]
+
+    @property
+    def is_claim(self) -> bool:
+        return bool(self.figures or self.triggers)
+
+    @property
+    def is_sourced(self) -> bool:
+        return bool(self.markers)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    kind: str  # body | list | quote
+    pieces: tuple[tuple[int, int], ...]  # original spans, joined in order
+    splits: tuple[int, ...] = ()  # original offsets where footnote definitions interrupt it
+
+    @property
+    def start(self) -> int:
+        return self.pieces[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.pieces[-1][1]
+
+
+@dataclass(frozen=True)
+class Directive:
+    kind: str  # disable | enable | disable-next-line | disable-file | invalid
+    codes: tuple[str, ...]
+    start: int
+    end: int
+    problem: str = ""
+
+
+@dataclass
+class Document:
+    path: str
+    text: str
+    language: str
+    line_starts: list[int]
+    headings: list[Heading] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
+    definitions: list[Definition] = field(default_factory=list)
+    numbered_items: list[NumberedItem] = field(default_factory=list)
+    enumerations: list[Enumeration] = field(default_factory=list)
+    heading_figures: dict[int, tuple[Figure, ...]] = field(default_factory=dict)
+    directives: list[Directive] = field(default_factory=list)
+    tables: list[tuple[int, int]] = field(default_factory=list)
+    pack: RulePack | None = None
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """0-based offset -> 1-based (line, column in code points)."""
+        offset = max(0, min(offset, len(self.text)))
+        index = bisect_right(self.line_starts, offset) - 1
+        return index + 1, offset - self.line_starts[index] + 1
+
+    def span(self, start: int, end: int) -> tuple[int, int, int, int]:
+        """(line, column, end_line, end_column) with an exclusive end column."""
+        line, column = self.position(start)
+        end_line, end_column = self.position(max(end, start + 1) if end <= start else end)
+        return line, column, end_line, end_column
+
+    def line_text(self, line: int) -> str:
+        start = self.line_starts[line - 1]
+        end = self.text.find("\n", start)
+        return self.text[start : end if end >= 0 else len(self.text)].rstrip("\r")
+
+    @property
+    def claims(self) -> list[Sentence]:
+        return [s for s in self.sentences if s.is_claim]
+
+    def marker_styles(self) -> set[str]:
+        return {m.style for m in self.markers}
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def detect_language(text: str) -> str:
+    sample = text[:20000]
+    han = len(HAN.findall(sample))
+    latin = sum(len(w) for w in LATIN_WORD.findall(sample))
+    return "zh" if han * 3 >= latin else "en"
+
+
+def _blank(match: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", match.group())
+
+
+def _blank_text(text: str) -> str:
+    return re.sub(r"[^\n]", " ", text)
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    find = text.find
+    i = find("\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = find("\n", i + 1)
+    return starts
+
+
+def read_document(
+    path: str,
+    text: str,
+    language: str | None = None,
+    extra_packs: tuple[str, ...] = (),
+) -> Document:
+    """Build the Document for ``text`` (already decoded) in one pass over its blocks."""
+    language = language or detect_language(text)
+    pack = load_rulepack(language, extra_packs)
+    lexicon = builtin_lexicon(language)
+    return _Reader(path, text, language, pack, lexicon).read()
+
+
+class _Reader:
+    def __init__(self, path: str, text: str, language: str, pack: RulePack, lexicon: Lexicon):
+        self.doc = Document(path, text, language, _line_starts(text), pack=pack)
+        self.text = text
+        self.pack = pack
+        self.lexicon = lexicon
+        self.join = "" if language == "zh" else " "
+
+    # The passes, in order. Each leaves its results on self.doc.
+    def read(self) -> Document:
+        masked = self._mask_inline(self._mask_blocks(self.text))
+        self.masked = masked
+        self._scan_blocks(masked)
+        self._find_markers(masked)
+        self._find_numbering()
+        self._read_sentences(masked)
+        return self.doc
+
+    # 1. code blocks, front matter, raw HTML blocks -> blanks
+    def _mask_blocks(self, text: str) -> str:
+        lines = text.split("\n")
+        out: list[str] = []
+        fence: str | None = None
+        previous_blank = True
+        in_list = False
+        start = 0
+        if lines and lines[0].rstrip() == "---":
+            for i in range(1, min(len(lines), 200)):
+                if lines[i].rstrip() in ("---", "..."):
+                    out = [_blank_text(line) for line in lines[: i + 1]]
+                    start = i + 1
+                    break
+        for line in lines[start:]:
+            if fence is not None:
+                out.append(_blank_text(line))
+                stripped = line.strip()
+                if stripped.startswith(fence) and set(stripped) == {fence[0]}:
+                    fence = None
+                continue
+            opening = FENCE.match(line)
+            if opening:
+                fence = opening.group(1)
+                out.append(_blank_text(line))
+                continue
+            blank = not line.strip()
+            if not blank and previous_blank and not in_list and _indent(line) >= 4:
+                out.append(_blank_text(line))
+                continue  # indented code: stays "after a blank" until real text
+            if not blank:
+                in_list = bool(LIST_ITEM.match(line)) or (in_list and _indent(line) >= 2)
+            previous_blank = blank
+            out.append(line)
+        masked = "\n".join(out)
+        return RAW_HTML_BLOCK.sub(_blank, masked)
+
+    # 2. comments (keeping directives), inline code, tags, URLs in prose
+    def _mask_inline(self, text: str) -> str:
+        doc = self.doc
+
+        def comment(match: re.Match[str]) -> str:
+            directive = DIRECTIVE.fullmatch(match.group())
+            if directive:
+                doc.directives.append(_read_directive(directive, match.start()))
+            return _blank(match)
+
+        text = HTML_COMMENT.sub(comment, text)
+        text = INLINE_CODE.sub(_blank, text)
+        return HTML_TAG.sub(_blank, text)
+
+    # 3. blocks: headings, paragraphs (page-split ones rejoined), definitions, tables
+    def _scan_blocks(self, masked: str) -> None:
+        doc = self.doc
+        starts = doc.line_starts
+        lines = masked.split("\n")
+        current: list[tuple[int, int]] = []  # spans of the lines of the open paragraph
+        kind = "body"
+        pending: Paragraph | None = None  # a paragraph interrupted by definitions
+        in_references = False
+        definition_open: Definition | None = None
+        last_closed: Paragraph | None = None  # the body paragraph just ended, if nothing followed
+
+        def take() -> Paragraph | None:
+            """The open paragraph, joined to the one it continues across definitions."""
+            nonlocal current, pending
+            if not current:
+                return None
+            paragraph = Paragraph(kind, ((current[0][0], current[-1][1]),))
+            if pending is not None and kind == "body":
+                paragraph = Paragraph(
+                    "body", pending.pieces + paragraph.pieces, pending.splits + (pending.end,)
+                )
+                pending = None
+            current = []
+            return paragraph
+
+        def flush_pending() -> None:
+            nonlocal pending
+            if pending is not None:
+                doc.paragraphs.append(pending)
+                pending = None
+
+        def close(flush: bool = False) -> None:
+            """End the open paragraph; ``flush`` also ends one waiting for its continuation."""
+            nonlocal last_closed
+            paragraph = take()
+            if paragraph is not None or flush:
+                flush_pending()
+            if paragraph is not None:
+                doc.paragraphs.append(paragraph)
+            last_closed = paragraph if paragraph is not None and paragraph.kind == "body" else (
+                None if flush else last_closed)
+
+        for number, line in enumerate(lines):
+            start = starts[number]
+            end = start + len(line.rstrip("\r"))
+            stripped = line.strip()
+            if not stripped:
+                close()
+                definition_open = None
+                continue
+            if definition_open is not None and _indent(line) >= 2 and not current:
+                definition_open = self._extend_definition(definition_open, end)
+                continue
+            definition = self._definition_at(line, start, end, in_references)
+            if definition is not None:
+                if current and kind == "body" and not self._ends_sentence(masked, current[-1][1]):
+                    pending = take()
+                else:
+                    close()
+                    if (last_closed is not None and doc.paragraphs
+                            and doc.paragraphs[-1] is last_closed
+                            and not self._ends_sentence(masked, last_closed.end)):
+                        pending = doc.paragraphs.pop()
+                    last_closed = None
+                doc.definitions.append(definition)
+                definition_open = definition
+                continue
+            definition_open = None
+            heading = ATX_HEADING.match(line)
+            setext = SETEXT_UNDERLINE.match(line)
+            if setext and len(current) == 1 and kind == "body" and pending is None:
+                first_start, first_end = current[0]
+                current = []
+                flush_pending()
+                self._add_heading(1 if setext.group(1)[0] == "=" else 2, first_start, first_end)
+                in_references = self._is_references_heading(masked[first_start:first_end])
+                continue
+            if heading or THEMATIC_BREAK.match(line):
+                close(flush=True)
+                if heading:
+                    text_start = start + heading.end()
+                    self._add_heading(len(heading.group(1)), text_start, end, start)
+                    in_references = self._is_references_heading(masked[text_start:end])
+                continue
+            if LINK_REFERENCE_DEFINITION.match(line):
+                close()
+                continue
+            if self._is_references_heading(stripped.strip("*_:：# ")) and not current:
+                in_references = True
+                continue
+            if TABLE_ROW.match(line):
+                close(flush=True)
+                doc.tables.append((start, end))
+                continue
+            if LIST_ITEM.match(line) and not (current and kind == "body" and _indent(line) >= 4):
+                close(flush=True)
+                kind = "list"
+                current = [(start, end)]
+                continue
+            if BLOCKQUOTE.match(line):
+                if kind != "quote":
+                    close()
+                    kind = "quote"
+                current.append((start, end))
+                continue
+            if not current:
+                kind = "body"
+            current.append((start, end))
+        close(flush=True)
+
+    def _ends_sentence(self, masked: str, end: int) -> bool:
+        """Does the text before ``end`` close a sentence?"""
+        text = masked[max(0, end - 400) : end].replace(MARKER_FILL, " ")
+        text = SUP_MARKER.sub("", text)
+        text = FOOTNOTE_MARKER.sub("", text)
+        text = text.rstrip().rstrip(CLOSERS + " ")
+        return not text or text[-1] in self.pack.sentence_enders + "。！？!?…."
+
+    def _add_heading(self, level: int, start: int, end: int, line_start: int | None = None):
+        raw = self.text[start:end]
+        trimmed = raw.rstrip()
+        trimmed = re.sub(r"[ \t]+#+$", "", trimmed)
+        self.doc.headings.append(
+            Heading(level, trimmed.strip(), start, start + len(trimmed),
+                    start if line_start is None else line_start)
+        )
+
+    def _is_references_heading(self, text: str) -> bool:
+        text = text.strip().strip("*_:：# ").strip()
+        return bool(text) and len(text) <= 40 and bool(self.pack.references_heading.match(text))
+
+    def _definition_at(self, line: str, start: int, end: int, in_references: bool):
+        for pattern, style in ((SUP_DEFINITION, "sup"), (FOOTNOTE_DEFINITION, "footnote")):
+            match = pattern.match(line)
+            if match:
+                return self._definition(match, style, start, end, match.group(2))
+        match = UNICODE_DEFINITION.match(line)
+        if match:
+            return self._definition(
+                match, "unicode", start, end, match.group(1).translate(SUPERSCRIPT_DIGITS)
+            )
+        if in_references:
+            match = REFERENCE_ENTRY.match(line)
+            if match:
+                return self._definition(match, "bracket", start, end, match.group(2) or match.group(3))
+        return None
+
+    def _definition(self, match, style, start, end, label):
+        body_start = start + match.end()
+        body = self.text[body_start:end]
+        return Definition(
+            label=label.strip(),
+            style=style,
+            start=start + match.start(1),
+            end=end,
+            label_start=start + match.start(1),
+            label_end=start + match.end(1),
+            body=body,
+            body_start=body_start,
+            urls=tuple(_definition_urls(body, body_start)),
+        )
+
+    def _extend_definition(self, definition: Definition, end: int) -> Definition:
+        body = self.text[definition.body_start : end]
+        extended = replace(
+            definition, end=end, body=body,
+            urls=tuple(_definition_urls(body, definition.body_start)),
+        )
+        self.doc.definitions[-1] = extended
+        return extended
+
+    # 4. markers in the text (not the labels of definitions)
+    def _find_markers(self, masked: str) -> None:
+        doc = self.doc
+        taken = _Spans((d.start, d.end) for d in doc.definitions)
+        link_defs = [
+            (m.start(), masked.find("\n", m.start()))
+            for m in re.finditer(r"(?m)^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S", masked)
+        ]
+        taken.add_all((s, e if e >= 0 else len(masked)) for s, e in link_defs)
+        found: list[Marker] = []
+        for match in SUP_MARKER.finditer(masked):
+            if not taken.covers(match.start()):
+                found.append(Marker(_expand_labels(match.group(1)), "sup", match.start(), match.end()))
+        for match in FOOTNOTE_MARKER.finditer(masked):
+            if not taken.covers(match.start()):
+                found.append(Marker((match.group(1).strip(),), "footnote", match.start(), match.end()))
+        if any(d.style == "bracket" for d in doc.definitions):
+            for match in BRACKET_MARKER.finditer(masked):
+                if not taken.covers(match.start()):
+                    labels = _expand_labels(match.group(1))
+                    found.append(Marker(labels, "bracket", match.start(), match.end()))
+        for match in UNICODE_MARKER.finditer(masked):
+            if not taken.covers(match.start()):
+                labels = _expand_labels(match.group(1).translate(SUPERSCRIPT_DIGITS).replace("˒", ","))
+                found.append(Marker(labels, "unicode", match.start(), match.end()))
+        found.sort(key=lambda m: m.start)
+        doc.markers = found
+
+    # 5. numbering of headings and paragraphs
+    def _find_numbering(self) -> None:
+        doc = self.doc
+        items: list[tuple[int, NumberedItem]] = []
+        for heading in doc.headings:
+            item = _numbered_item(self.text, heading.start, heading.level, "heading")
+            if item:
+                items.append((heading.start, item))
+        for paragraph in doc.paragraphs:
+            start = paragraph.start
+            if paragraph.kind == "list":
+                match = re.match(r"[ \t]*(\d{1,9})[.)]", self.text[paragraph.start : paragraph.end])
+                if match:
+                    value = int(match.group(1))
+                    items.append((paragraph.start, NumberedItem(
+                        "list", value, paragraph.start + match.start(1),
+                        paragraph.start + match.end(), 0, "list")))
+                    continue
+            else:
+                while start < paragraph.end and self.text[start] in " \t\u3000>":
+                    start += 1
+            item = _numbered_item(self.text, start, 0, "paragraph")
+            if item:
+                items.append((start, item))
+        items.sort(key=lambda pair: pair[0])
+        doc.numbered_items = [item for _, item in items]
+
+    # 6. sentences, figures, claim triggers, enumerations
+    def _read_sentences(self, masked: str) -> None:
+        doc = self.doc
+        marker_starts = [m.start for m in doc.markers]
+        fill = _marker_filled(masked, doc.markers)
+        for index, paragraph in enumerate(doc.paragraphs):
+            joined, offsets = _join(fill, paragraph.pieces, self.join)
+            joined = URL.sub(_blank, joined)
+            joined = LINK_TARGET.sub(_blank, joined)
+            markers = [
+                m for m in doc.markers[
+                    bisect_right(marker_starts, paragraph.start - 1) : bisect_right(
+                        marker_starts, paragraph.end)
+                ]
+            ]
+            figure_text = joined.replace(MARKER_FILL, " ")
+            figures = [_to_original(f, offsets) for f in find_figures(figure_text, self.lexicon)]
+            counts = self._enumerations(figure_text, figures, offsets)
+            figures = [f for f in figures if f not in counts]
+            triggers = self._triggers(figure_text, offsets)
+            for start, end in self._sentence_bounds(joined):
+                o_start, o_end = _orig(offsets, start), _orig(offsets, end - 1) + 1
+                doc.sentences.append(Sentence(
+                    index, o_start, o_end,
+                    tuple(m for m in markers if o_start <= m.start < o_end),
+                    tuple(f for f in figures if o_start <= f.start < o_end),
+                    tuple(t for t in triggers if o_start <= t.start < o_end),
+                ))
+        for heading in doc.headings:
+            text = masked[heading.start : heading.end].replace(MARKER_FILL, " ")
+            found = [
+                replace(f, start=f.start + heading.start, end=f.end + heading.start)
+                for f in find_figures(text, self.lexicon)
+            ]
+            if found:
+                doc.heading_figures[heading.start] = tuple(found)
+
+    def _enumerations(self, text: str, figures: list[Figure], offsets) -> set[Figure]:
+        counts: set[Figure] = set()
+        if self.doc.language != "zh":
+            return counts
+        for figure in figures:
+            if figure.numeral != "chinese" or figure.qualifier not in ("exact",):
+                continue
+            local = _local(offsets, figure.start)
+            before = text[max(0, local - 240) : local]
+            match = ENUMERATION_BEFORE.search(before)
+            if not match or match.group(2).endswith(("等", "等等")):
+                continue
+            items = tuple(match.group(1).split("、")[:-1]) + (match.group(2),)
+            self.doc.enumerations.append(Enumeration(items, figure))
+            counts.add(figure)
+        return counts
+
+    def _triggers(self, text: str, offsets) -> list[Trigger]:
+        pattern = self.pack.trigger_pattern
+        if pattern is None:
+            return []
+        titles = _Spans((m.start(), m.end()) for m in TITLE.finditer(text))
+        found = []
+        for match in pattern.finditer(text):
+            if titles.covers(match.start()):
+                continue
+            name = next(
+                (t.name for t in self.pack.triggers if t.pattern.match(text, match.start())),
+                "claim",
+            )
+            start = _orig(offsets, match.start())
+            found.append(Trigger(name, start, _orig(offsets, match.end() - 1) + 1))
+        return found
+
+    def _sentence_bounds(self, text: str) -> list[tuple[int, int]]:
+        bounds = []
+        start = 0
+        n = len(text)
+        enders = self.pack.sentence_enders
+        for match in _sentence_end_pattern(enders).finditer(text):
+            end = match.end()
+            if match.group().startswith(".") and not _is_sentence_period(text, match.start()):
+                continue
+            # A marker directly after the ending punctuation belongs to this sentence.
+            follow = re.match(r"[ \t]*\x01+(?:[ \t]*\x01+)*", text[end:])
+            if follow:
+                end += follow.end()
+            if text[start:end].strip(" \t\n\r\u3000" + MARKER_FILL):
+                bounds.append(_trim(text, start, end))
+            start = end
+        if start < n and text[start:].strip(" \t\n\r\u3000" + MARKER_FILL):
+            bounds.append(_trim(text, start, n))
+        return bounds
+
+
+# --- small helpers ---------------------------------------------------------------------
+
+
+_END_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def _sentence_end_pattern(enders: str) -> re.Pattern[str]:
+    pattern = _END_PATTERNS.get(enders)
+    if pattern is None:
+        cjk = "".join(c for c in enders if c not in ".!?") or "。"
+        pattern = re.compile(
+            "[" + re.escape(cjk) + r"]+[" + re.escape(CLOSERS) + r"]*"
+            r"|[.!?]+[" + re.escape(CLOSERS) + r"]*(?=[\s\x01]|$)"
+        )
+        _END_PATTERNS[enders] = pattern
+    return pattern
+
+
+def _is_sentence_period(text: str, at: int) -> bool:
+    word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[max(0, at - 20) : at])
+    if word:
+        token = word.group(1).lower()
+        if token in ABBREVIATIONS or (len(token) == 1 and text[at - 1].isupper()):
+            return False
+        if "." in token and len(token) <= 5:  # e.g., U.S.
+            return False
+    return True
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " \t\n\r\u3000":
+        start += 1
+    while end > start and text[end - 1] in " \t\n\r\u3000":
+        end -= 1
+    return start, end
+
+
+def _indent(line: str) -> int:
+    width = 0
+    for char in line:
+        if char == " ":
+            width += 1
+        elif char == "\t":
+            width += 4 - width % 4
+        else:
+            break
+    return width
+
+
+def _expand_labels(text: str) -> tuple[str, ...]:
+    labels: list[str] = []
+    for part in re.split(r"\s*[,，、]\s*", text.strip()):
+        bounds = re.split(r"\s*[-–—~]\s*", part)
+        if len(bounds) == 2 and bounds[0].isdigit() and bounds[1].isdigit():
+            low, high = int(bounds[0]), int(bounds[1])
+            if low <= high and high - low <= 50:
+                labels.extend(str(n) for n in range(low, high + 1))
+                continue
+        labels.append(part)
+    return tuple(labels)
+
+
+def _definition_urls(body: str, body_start: int):
+    for match in DEFINITION_URL.finditer(body):
+        kind = match.lastgroup
+        url = match.group(kind)
+        start = match.start(kind)
+        if kind == "bare":
+            url = url.rstrip(URL_TRAILING)
+            while url.endswith(")") and url.count("(") < url.count(")"):
+                url = url[:-1]
+        yield UrlSpan(url, body_start + start, body_start + start + len(url))
+
+
+def _read_directive(match: re.Match[str], offset: int) -> Directive:
+    keyword = match.group(1)
+    kinds = {
+        "factlint-disable": "disable",
+        "factlint-enable": "enable",
+        "factlint-disable-next-line": "disable-next-line",
+        "factlint-disable-file": "disable-file",
+    }
+    start, end = offset, offset + len(match.group())
+    kind = kinds.get(keyword)
+    codes = tuple(c for c in re.split(r"[\s,]+", match.group(2).strip()) if c)
+    if kind is None:
+        return Directive("invalid", codes, start, end, f"unknown directive '{keyword}'")
+    if not codes:
+        return Directive("invalid", (), start, end, f"'{keyword}' names no codes (give codes or 'all')")
+    return Directive(kind, codes, start, end)
+
+
+def _numbered_item(text: str, start: int, level: int, block: str) -> NumberedItem | None:
+    match = NUMBERING.match(text, start)
+    if not match:
+        return None
+    style = match.lastgroup
+    raw = match.group(style)
+    if block == "paragraph" and style == "ar_dot":
+        return None  # "1." opening a plain paragraph is a list Markdown did not see; skip
+    if style == "circled":
+        value = CIRCLED.index(raw) + 1
+    elif style.startswith("cn"):
+        value = _cn_small(raw)
+        if value is None:
+            return None
+    else:
+        value = int(raw)
+    return NumberedItem(style, value, match.start(), match.end(), level, block)
+
+
+def _cn_small(text: str) -> int | None:
+    if text == "十":
+        return 10
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        high = CN_DIGITS.get(tens, 1 if not tens else None)
+        low = CN_DIGITS.get(ones, 0 if not ones else None)
+        if high is None or low is None:
+            return None
+        return high * 10 + low
+    return CN_DIGITS.get(text) if len(text) == 1 else None
+
+
+def _marker_filled(masked: str, markers: Sequence[Marker]) -> str:
+    if not markers:
+        return masked
+    parts = []
+    last = 0
+    for marker in markers:
+        parts.append(masked[last : marker.start])
+        parts.append(MARKER_FILL * (marker.end - marker.start))
+        last = marker.end
+    parts.append(masked[last:])
+    return "".join(parts)
+
+
+def _join(text: str, pieces, separator: str):
+    """Join the pieces of a paragraph; offsets maps joined positions back to the original."""
+    parts = []
+    offsets = []  # (joined_start, original_start)
+    position = 0
+    for i, (start, end) in enumerate(pieces):
+        if i:
+            parts.append(separator)
+            position += len(separator)
+        offsets.append((position, start))
+        parts.append(text[start:end])
+        position += end - start
+    return "".join(parts), offsets
+
+
+def _orig(offsets, local: int) -> int:
+    index = bisect_right(offsets, (local, float("inf"))) - 1
+    joined_start, original_start = offsets[max(index, 0)]
+    return original_start + local - joined_start
+
+
+def _local(offsets, original: int) -> int:
+    for joined_start, original_start in reversed(offsets):
+        if original >= original_start:
+            return joined_start + original - original_start
+    return original
+
+
+def _to_original(figure: Figure, offsets) -> Figure:
+    return replace(figure, start=_orig(offsets, figure.start), end=_orig(offsets, figure.end - 1) + 1)
+
+
+class _Spans:
+    """Sorted, non-overlapping enough spans with a fast 'does any cover x' test."""
+
+    def __init__(self, spans=()):
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+
+    def add_all(self, spans) -> None:
+        self.spans = sorted(self.spans + list(spans))
+        self.starts = [s for s, _ in self.spans]
+
+    def covers(self, offset: int) -> bool:
+        index = bisect_right(self.starts, offset) - 1
+        return index >= 0 and self.spans[index][0] <= offset < self.spans[index][1]

@@ -1,0 +1,382 @@
+"""The engine: find briefs, read each once, run the selected rules, apply suppressions.
+
+Selection, severity overrides and suppression directives live here and nowhere else;
+rules stay pure functions of a Document (and its fact file).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from factlint.config import ConfigError, Overrides, Settings, settings_for
+from factlint.document import Document, read_document
+from factlint.finding import SEVERITY_RANK, Finding, UrlRef
+from factlint.rules import Rule, matches, registry
+from factlint.rules.inputs import BAD_SUPPRESSION, UNREADABLE
+
+BRIEF_SUFFIXES = (".md", ".markdown", ".txt")
+SKIPPED_FOLDERS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
+MAX_BRIEF_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule sees: the brief, its fact file (or None) and the settings."""
+
+    doc: Document
+    facts: Any = None
+    settings: Settings = field(default_factory=Settings)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    paths: tuple[str, ...] = (".",)
+    overrides: Overrides = field(default_factory=Overrides)
+    facts: str | None = None
+    offline: bool = False
+    jobs: int = 0
+    progress: bool | None = None
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    claims: int = 0
+    sourced_claims: int = 0
+    figures_verified: int = 0
+    unreadable: bool = False
+    url_refs: list[UrlRef] = field(default_factory=list)
+    lines: dict[int, str] = field(default_factory=dict)  # source lines the findings point at
+    fail_on: str = "error"
+
+
+@dataclass
+class RunResult:
+    files: list[FileResult]
+    findings: list[Finding]
+    urls_checked: int = 0
+    urls_skipped: int = 0
+    fail_on: str = "error"
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return {
+            "files": len(self.files),
+            "errors": self.count("error"),
+            "warnings": self.count("warning"),
+            "infos": self.count("info"),
+            "claims": sum(f.claims for f in self.files),
+            "sourced_claims": sum(f.sourced_claims for f in self.files),
+            "figures_verified": sum(f.figures_verified for f in self.files),
+            "urls_checked": self.urls_checked,
+            "urls_skipped": self.urls_skipped,
+        }
+
+    def line(self, path: str, line: int) -> str | None:
+        for result in self.files:
+            if result.path == path:
+                return result.lines.get(line)
+        return None
+
+    @property
+    def exit_code(self) -> int:
+        if any(f.unreadable for f in self.files):
+            return 2
+        threshold = SEVERITY_RANK[self.fail_on]
+        return 1 if any(SEVERITY_RANK[f.severity] >= threshold for f in self.findings) else 0
+
+
+# --- finding the briefs ---------------------------------------------------------------
+
+
+def discover(paths: Sequence[str]) -> list[str]:
+    """Briefs named on the command line or found in the folders named, in a stable order."""
+    found: list[str] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for root, folders, files in os.walk(path):
+                folders[:] = sorted(d for d in folders if d not in SKIPPED_FOLDERS
+                                    and not d.startswith("."))
+                for name in sorted(files):
+                    if name.lower().endswith(BRIEF_SUFFIXES):
+                        found.append(os.path.join(root, name))
+        else:
+            found.append(given)  # a missing file becomes FL001 when it is read
+    return list(dict.fromkeys(found))
+
+
+def _excluded(path: str, settings: Settings) -> bool:
+    if not settings.exclude:
+        return False
+    base = Path(settings.origin).parent if settings.origin != "defaults" else Path.cwd()
+    try:
+        relative = Path(path).resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        relative = Path(path).as_posix()
+    return any(fnmatch.fnmatch(relative, pattern) for pattern in settings.exclude)
+
+
+# --- reading a brief --------------------------------------------------------------------
+
+
+def decode(data: bytes) -> tuple[str | None, str]:
+    """(text, problem): UTF-8 with or without BOM, or UTF-16 with BOM; else why not."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), ""
+        except UnicodeDecodeError:
+            return None, "file starts with a UTF-16 byte-order mark but is not valid UTF-16"
+    head = data[:8192]
+    if b"\x00" in head or _looks_binary(head):
+        return None, "file is binary, not a text brief"
+    try:
+        return data.decode("utf-8"), ""
+    except UnicodeDecodeError as exc:
+        return None, f"file is not valid UTF-8 (byte {exc.start}){_guess_encoding(data)}"
+
+
+def _looks_binary(head: bytes) -> bool:
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return bool(head) and controls / len(head) > 0.05
+
+
+def _guess_encoding(data: bytes) -> str:
+    for encoding, name in (("gb18030", "GB18030 (GBK)"), ("big5", "Big5"), ("shift_jis", "Shift_JIS")):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        han = sum(1 for c in text[:4000] if "\u4e00" <= c <= "\u9fff")
+        if han >= 2:
+            return (f"; it looks like {name}: convert it with "
+                    f"`iconv -f {encoding.upper()} -t UTF-8`")
+    return "; convert it to UTF-8"
+
+
+def read_brief(path: str) -> tuple[str | None, str]:
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_BRIEF_BYTES:
+            return None, f"file is {size // (1024 * 1024)} MB, larger than a brief can be"
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        return None, "file not found"
+    except IsADirectoryError:
+        return None, "is a folder, not a brief"
+    except OSError as exc:
+        return None, f"cannot read file: {exc.strerror or exc}"
+    return decode(data)
+
+
+# --- checking one brief -------------------------------------------------------------------
+
+
+def active_rules(settings: Settings) -> list[Rule]:
+    return [
+        rule for rule in registry()
+        if rule.check is not None and matches(rule, settings.select)
+        and not matches(rule, settings.ignore)
+    ]
+
+
+def _severity(finding: Finding, settings: Settings) -> Finding:
+    for selector, severity in settings.severity:
+        if finding.code == selector.upper() or finding.name == selector:
+            return replace(finding, severity=severity)
+    return finding
+
+
+def check_file(path: str, options: RunOptions) -> FileResult:
+    """Read one brief and run every selected rule over it. Never raises for bad input."""
+    settings = settings_for(Path(path), options.overrides)
+    result = FileResult(path, fail_on=settings.fail_on)
+    text, problem = read_brief(path)
+    if text is None:
+        result.unreadable = True
+        result.findings.append(UNREADABLE.at_position(path, 1, 1, f"cannot check {path}: {problem}"))
+        return result
+    doc = read_document(path, text, extra_packs=settings.packs)
+    facts = None
+    ctx = Context(doc, facts, settings)
+    findings: list[Finding] = []
+    for rule in active_rules(settings):
+        findings.extend(rule.check(ctx))
+    findings = apply_directives(doc, findings, settings)
+    result.findings = sorted(_severity(f, settings) for f in findings)
+    claims = doc.claims
+    result.claims = len(claims)
+    result.sourced_claims = sum(1 for s in claims if s.is_sourced)
+    result.url_refs = [
+        UrlRef(u.url, path, *doc.span(u.start, u.end))
+        for d in doc.definitions for u in d.urls
+    ]
+    result.lines = {f.line: doc.line_text(f.line) for f in result.findings if f.line <= len(doc.line_starts)}
+    return result
+
+
+# --- suppression directives ---------------------------------------------------------------
+
+
+def _directive_selects(codes: Iterable[str], finding: Finding) -> bool:
+    for code in codes:
+        if code.lower() == "all" or finding.code.startswith(code.upper()) or finding.name == code:
+            return True
+    return False
+
+
+def apply_directives(doc: Document, findings: list[Finding], settings: Settings) -> list[Finding]:
+    """Drop suppressed findings; add FL604 for directives that are malformed or did nothing."""
+    if not doc.directives:
+        return findings
+    from factlint.rules import known_selector
+
+    active = {rule.code for rule in active_rules(settings)}
+    regions = []  # (directive, first line, last line)
+    problems: list[Finding] = []
+    open_regions: dict[str, tuple[Any, int]] = {}
+    last_line = len(doc.line_starts)
+    for directive in doc.directives:
+        line, _ = doc.position(directive.start)
+        end_line, _ = doc.position(directive.end - 1)
+        if directive.kind == "invalid":
+            problems.append(BAD_SUPPRESSION.at(doc, directive.start, directive.end, directive.problem))
+            continue
+        unknown = [c for c in directive.codes if c.lower() != "all" and not known_selector(c)]
+        if unknown:
+            problems.append(BAD_SUPPRESSION.at(
+                doc, directive.start, directive.end,
+                f"directive names unknown code {', '.join(unknown)}: it suppresses nothing",
+            ))
+            continue
+        if directive.kind == "disable-file":
+            regions.append((directive, 1, last_line))
+        elif directive.kind == "disable-next-line":
+            target = _next_content_line(doc, end_line)
+            regions.append((directive, target, target))
+        elif directive.kind == "disable":
+            for code in directive.codes:
+                open_regions[code.upper()] = (directive, line)
+        elif directive.kind == "enable":
+            for code in directive.codes:
+                opened = open_regions.pop(code.upper(), None)
+                if opened:
+                    regions.append((opened[0], opened[1], line))
+    for directive, line in {id(d): (d, ln) for d, ln in open_regions.values()}.values():
+        regions.append((directive, line, last_line))
+
+    used: set[int] = set()
+    kept = []
+    for finding in findings:
+        suppressed = False
+        for directive, first, last in regions:
+            if first <= finding.line <= last and _directive_selects(directive.codes, finding):
+                used.add(id(directive))
+                suppressed = True
+        if not suppressed:
+            kept.append(finding)
+    if BAD_SUPPRESSION.code in active or matches(BAD_SUPPRESSION, settings.select):
+        for directive in {id(d): d for d, _, _ in regions}.values():
+            names_active = any(
+                code.lower() == "all" or any(a.startswith(code.upper()) for a in active)
+                or any(r.name == code and r.code in active for r in registry())
+                for code in directive.codes
+            )
+            if id(directive) not in used and names_active:
+                problems.append(BAD_SUPPRESSION.at(
+                    doc, directive.start, directive.end,
+                    f"directive suppresses nothing ({' '.join(directive.codes)}): remove it",
+                ))
+        kept.extend(p for p in problems if not matches(BAD_SUPPRESSION, settings.ignore))
+    return kept
+
+
+def _next_content_line(doc: Document, line: int) -> int:
+    for candidate in range(line + 1, len(doc.line_starts) + 1):
+        if doc.line_text(candidate).strip():
+            return candidate
+    return line + 1
+
+
+# --- the whole run ----------------------------------------------------------------------------
+
+
+def _check_many(paths: list[str], options: RunOptions) -> list[FileResult]:
+    jobs = options.jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(paths) < 4:
+        return [check_file(path, options) for path in paths]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    chunk = max(1, min(64, len(paths) // (jobs * 4) or 1))
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        return list(pool.map(_check_file_safely, paths, [options] * len(paths), chunksize=chunk))
+
+
+def _check_file_safely(path: str, options: RunOptions) -> FileResult | ConfigError:
+    try:
+        return check_file(path, options)
+    except ConfigError as exc:
+        return exc
+
+
+def run(options: RunOptions) -> RunResult:
+    """Check every brief the options name; raise ConfigError for a configuration that can't be used."""
+    paths = discover(options.paths)
+    paths = [p for p in paths if not _excluded(p, settings_for(Path(p), options.overrides))]
+    results = _check_many(paths, options)
+    for item in results:
+        if isinstance(item, ConfigError):
+            raise item
+    findings = sorted(f for r in results for f in r.findings)
+    fail_on = options.overrides.fail_on or (results[0].fail_on if results else "error")
+    result = RunResult(results, findings, fail_on=fail_on)
+    refs = [ref for r in results for ref in r.url_refs]
+    if refs:
+        _check_urls(result, refs, options, paths)
+    return result
+
+
+def _check_urls(result: RunResult, refs: list[UrlRef], options: RunOptions, paths) -> None:
+    from factlint import urls
+
+    settings = settings_for(Path(paths[0]), options.overrides)
+    selected = [r for r in registry() if r.code.startswith("FL4")]
+    if not any(matches(r, settings.select) and not matches(r, settings.ignore) for r in selected):
+        return
+    url_settings = urls.UrlSettings(offline=options.offline, **settings.url_options())
+    report = urls.check_urls(refs, url_settings, progress=options.progress)
+    new = [
+        _severity(f, settings) for f in report.findings
+        if matches(_rule(f.code), settings.select) and not matches(_rule(f.code), settings.ignore)
+    ]
+    result.findings = sorted(result.findings + new)
+    result.urls_checked = report.checked
+    result.urls_skipped = report.skipped
+    by_path = {r.path: r for r in result.files}
+    for finding in new:
+        owner = by_path.get(finding.path)
+        if owner is not None and finding.line not in owner.lines:
+            owner.lines[finding.line] = _read_line(finding.path, finding.line)
+
+
+def _rule(code: str) -> Rule:
+    return next(r for r in registry() if r.code == code)
+
+
+def _read_line(path: str, line: int) -> str:
+    text, _ = read_brief(path)
+    lines = (text or "").split("\n")
+    return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""

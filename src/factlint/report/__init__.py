@@ -1,0 +1,29 @@
+"""Reporters: each writes a finished run to a stream, one small module per format.
+
+A reporter is a function ``write(result, stream, options)``; FORMATS maps the name
+given to ``--format`` to the module that holds it, imported only when chosen.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, TextIO
+
+if TYPE_CHECKING:
+    from factlint.engine import RunResult
+
+FORMATS = {
+    "text": "factlint.report.text",
+    "json": "factlint.report.json",
+}
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    color: bool = False
+    root: str = "."  # paths in reports are shown relative to this folder where possible
+
+
+def reporter(name: str) -> Callable[["RunResult", TextIO, ReportOptions], None]:
+    return importlib.import_module(FORMATS[name]).write

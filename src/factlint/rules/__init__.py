@@ -1,0 +1,103 @@
+"""Rules: small, pure functions of a brief (and its fact file) that yield findings.
+
+Each rule is a ``Rule`` record: a stable code, a kebab-case name that reads as the
+fault, a default severity, and a docstring whose first line is its summary and whose
+``Bad:`` and ``Good:`` sections are runnable example briefs. ``factlint rules``, the
+README's rule table and SARIF metadata all read this one source.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from factlint.finding import Finding, Fix
+
+if TYPE_CHECKING:
+    from factlint.document import Document
+    from factlint.engine import Context
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: str
+    check: Callable[["Context"], Iterable[Finding]] | None
+    doc_source: Callable | None = None  # where the docstring lives when ``check`` is None
+    fixable: bool = False
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc((self.check or self.doc_source).__doc__ or "")
+
+    @property
+    def summary(self) -> str:
+        return self.doc.splitlines()[0] if self.doc else ""
+
+    @property
+    def description(self) -> str:
+        """The docstring without its examples: summary and why it matters."""
+        return re.split(r"\n(?:Bad|Good):", self.doc)[0].strip()
+
+    def example(self, kind: str) -> str:
+        """The ``Bad:`` or ``Good:`` example brief, dedented."""
+        match = re.search(rf"^{kind}:\n((?:(?:    .*)?\n?)+)", self.doc + "\n", re.MULTILINE)
+        return inspect.cleandoc(match.group(1)) + "\n" if match else ""
+
+    def at(
+        self, doc: "Document", start: int, end: int, message: str, fix: Fix | None = None
+    ) -> Finding:
+        """A finding of this rule over the original offsets [start, end) of ``doc``."""
+        line, column, end_line, end_column = doc.span(start, end)
+        return Finding(
+            doc.path, line, column, end_line, end_column,
+            self.code, self.name, self.severity, message, fix,
+        )
+
+    def at_position(
+        self, path: str, line: int, column: int, message: str,
+        end_line: int | None = None, end_column: int | None = None,
+    ) -> Finding:
+        return Finding(
+            path, line, column, end_line or line, end_column or column + 1,
+            self.code, self.name, self.severity, message,
+        )
+
+
+def documented(function: Callable) -> Callable:
+    """Marks a docstring-only function: the rule's check runs elsewhere (engine, urls.py)."""
+    return function
+
+
+def registry() -> tuple[Rule, ...]:
+    """Every rule, in code order. Imported on demand so start-up stays small."""
+    from factlint.rules import citations, claims, inputs, structure, urls
+
+    rules = (
+        *inputs.RULES,
+        *citations.RULES,
+        *claims.RULES,
+        *urls.RULES,
+        *structure.RULES,
+    )
+    return tuple(sorted(rules, key=lambda r: r.code))
+
+
+def by_code() -> dict[str, Rule]:
+    return {rule.code: rule for rule in registry()}
+
+
+def matches(rule: Rule, selectors: Iterable[str]) -> bool:
+    """A selector is a code (FL201), a prefix (FL2, FL) or a name (unsourced-figure)."""
+    for selector in selectors:
+        s = selector.strip()
+        if s and (rule.code.startswith(s.upper()) or s.lower() in (rule.name, "all")):
+            return True
+    return False
+
+
+def known_selector(selector: str) -> bool:
+    return any(matches(rule, [selector]) for rule in registry())

@@ -1,0 +1,236 @@
+"""FL306, FL601-FL603: counts, numbering and paragraphs hold together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator
+
+from factlint.finding import Finding
+from factlint.rules import Rule
+
+if TYPE_CHECKING:
+    from factlint.document import Document, NumberedItem
+    from factlint.engine import Context
+
+COUNT_UNITS = frozenset("类 大 个 项 种 方面 条 点 家 部分 领域 方向 路径 环节 步 招 式 型 化".split())
+STYLE_SHAPES = {
+    "cn_dun": "一、", "cn_paren": "（一）", "cn_shi": "一是", "ar_dun": "1、",
+    "ar_paren": "(1)", "ar_dot": "1.", "circled": "①", "list": "1.",
+}
+
+
+def _subsections(doc: "Document", index: int) -> int:
+    level = doc.headings[index].level
+    count = 0
+    child_level = None
+    for heading in doc.headings[index + 1 :]:
+        if heading.level <= level:
+            break
+        child_level = child_level or heading.level
+        if heading.level == child_level:
+            count += 1
+    return count
+
+
+def check_count(ctx: "Context") -> Iterator[Finding]:
+    """A stated count disagrees with what it counts.
+
+    "五类" before a list of four, or a heading "五类…" over four sub-sections, means an
+    item was dropped or added without the framing being updated.
+
+    Bad:
+        各地形成数据驱动、技术赋能、平台支撑、产业融通五类形态。
+
+    Good:
+        各地形成数据驱动、技术赋能、平台支撑、产业融通四类形态。
+    """
+    doc = ctx.doc
+    for enumeration in doc.enumerations:
+        figure = enumeration.figure
+        if figure.value != len(enumeration.items):
+            yield COUNT.at(
+                doc, figure.start, figure.end,
+                f"“{doc.text[figure.start:figure.end]}” counts {figure.value:g} but the list before "
+                f"it has {len(enumeration.items)} items ({'、'.join(enumeration.items)})",
+            )
+    for index, heading in enumerate(doc.headings):
+        figures = doc.heading_figures.get(heading.start, ())
+        counts = [f for f in figures if f.unit in COUNT_UNITS and f.qualifier == "exact"]
+        if not counts:
+            continue
+        subsections = _subsections(doc, index)
+        figure = counts[0]
+        if subsections and figure.value != subsections:
+            yield COUNT.at(
+                doc, figure.start, figure.end,
+                f"heading says “{doc.text[figure.start:figure.end]}” ({figure.value:g}) but has "
+                f"{subsections} sub-sections",
+            )
+
+
+@dataclass
+class _Series:
+    style: str
+    last: int
+    level: int  # heading level of its first item, 0 for paragraphs and lists
+    first: "NumberedItem"
+
+
+def _numbering_events(doc: "Document"):
+    """Numbered items and unnumbered headings, in document order."""
+    numbered = {item.start for item in doc.numbered_items if item.block == "heading"}
+    events = [(item.start, item) for item in doc.numbered_items]
+    for heading in doc.headings:
+        if heading.start not in numbered and not any(
+            heading.start <= s < heading.end for s in numbered
+        ):
+            events.append((heading.start, heading))
+    events.sort(key=lambda pair: pair[0])
+    return [event for _, event in events]
+
+
+def _walk_numbering(doc: "Document"):
+    """Yield (item, series, expected) for each item whose number or level is out of line."""
+    stack: list[_Series] = []
+    lists: dict[int, _Series] = {}
+    last_list_end = -1
+    for event in _numbering_events(doc):
+        if not hasattr(event, "style"):  # an unnumbered heading closes deeper series
+            stack = [s for s in stack if s.level and s.level < event.level]
+            lists.clear()
+            continue
+        item = event
+        if item.block == "list":
+            column = doc.position(item.start)[1]
+            series = lists.get(column)
+            if series is None or _between_lists(doc, last_list_end, item.start):
+                lists = {c: s for c, s in lists.items() if c < column}
+                lists[column] = _Series("list", item.value, 0, item)
+            else:
+                yield item, series
+                series.last = item.value
+            last_list_end = item.end
+            continue
+        if item.block == "heading":
+            stack = [s for s in stack if s.level]  # paragraph series end at a heading
+        found = next((i for i, s in enumerate(stack) if s.style == item.style), None)
+        if found is None:
+            stack.append(_Series(item.style, item.value, item.heading_level, item))
+            continue
+        del stack[found + 1 :]
+        series = stack[found]
+        yield item, series
+        series.last = item.value
+
+
+def _between_lists(doc: "Document", previous_end: int, start: int) -> bool:
+    """Is there a non-list paragraph between two list items?"""
+    return any(
+        p.kind != "list" and previous_end < p.start < start for p in doc.paragraphs
+    )
+
+
+def check_heading_levels(ctx: "Context") -> Iterator[Finding]:
+    """Headings of one numbering series at different levels.
+
+    "### （一）" then "## （二）" renders the second item as a parent of the first's
+    siblings: the outline is broken, usually by a slip during conversion from Word.
+
+    Bad:
+        ## 一、总体情况
+
+        ### （一）现状
+
+        ## （二）问题
+
+    Good:
+        ## 一、总体情况
+
+        ### （一）现状
+
+        ### （二）问题
+    """
+    doc = ctx.doc
+    for item, series in _walk_numbering(doc):
+        if item.block == "heading" and series.level and item.heading_level != series.level:
+            yield HEADING_LEVEL.at(
+                doc, item.start, item.end,
+                f"heading “{doc.text[item.start:item.end]}” is at level {item.heading_level} but "
+                f"“{doc.text[series.first.start:series.first.end]}” of the same series is at level "
+                f"{series.level}: use {'#' * series.level}",
+            )
+
+
+def check_numbering(ctx: "Context") -> Iterator[Finding]:
+    """Enumerators that skip or repeat: 一、二、四 / （一）（三） / 一是、二是、四是 / 1. 2. 4.
+
+    A skipped or repeated number usually means a section was deleted, moved or pasted twice.
+    Markdown lists numbered all "1." are fine: Markdown counts them itself.
+
+    Bad:
+        ### （一）现状
+
+        ### （三）对策
+
+    Good:
+        ### （一）现状
+
+        ### （二）对策
+    """
+    doc = ctx.doc
+    for item, series in _walk_numbering(doc):
+        if item.value == series.last + 1:
+            continue
+        if item.block == "list" and item.value == series.last == series.first.value == 1:
+            continue
+        shape = STYLE_SHAPES[item.style]
+        written = doc.text[item.start : item.end]
+        if item.value == series.last:
+            problem = f"repeats the previous number ({series.last})"
+        elif item.value > series.last:
+            problem = f"skips from {series.last} to {item.value}"
+        else:
+            problem = f"goes back from {series.last} to {item.value}"
+        yield NUMBERING.at(
+            doc, item.start, item.end,
+            f"numbering “{written}” {problem} in the {shape} series; expected {series.last + 1}",
+        )
+
+
+def check_split_paragraph(ctx: "Context") -> Iterator[Finding]:
+    """A paragraph interrupted by footnote definitions (a page break from the original layout).
+
+    Converted from Word or PDF, a paragraph often stops mid-sentence at the page bottom,
+    the footnotes follow, and the sentence resumes after them. factlint reads it as one
+    paragraph; `factlint fix` moves the definitions out and rejoins it.
+
+    Bad:
+        国家在十个省份布局试验区，以试
+
+        <sup>1</sup> 来源：某部，《关于试验区的通知》
+
+        验区为抓手推动数据市场繁荣<sup>1</sup>。
+
+    Good:
+        国家在十个省份布局试验区，以试验区为抓手推动数据市场繁荣<sup>1</sup>。
+
+        <sup>1</sup> 来源：某部，《关于试验区的通知》
+    """
+    doc = ctx.doc
+    for paragraph in doc.paragraphs:
+        for index, split in enumerate(paragraph.splits):
+            resume = paragraph.pieces[index + 1][0]
+            resume_line, _ = doc.position(resume)
+            yield SPLIT_PARAGRAPH.at(
+                doc, max(split - 1, paragraph.pieces[index][0]), split,
+                f"paragraph is interrupted by footnote definitions and continues at line "
+                f"{resume_line}: move the definitions after it (factlint fix does this)",
+            )
+
+
+COUNT = Rule("FL306", "count-mismatch", "warning", check_count)
+HEADING_LEVEL = Rule("FL601", "heading-level-mismatch", "warning", check_heading_levels)
+NUMBERING = Rule("FL602", "numbering-sequence", "warning", check_numbering)
+SPLIT_PARAGRAPH = Rule("FL603", "split-paragraph", "warning", check_split_paragraph, fixable=True)
+
+RULES = (COUNT, HEADING_LEVEL, NUMBERING, SPLIT_PARAGRAPH)

@@ -216,11 +216,26 @@ def print_table(title: str, header: list[str], rows: list[list[str]]) -> None:
         print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
 
 
+def factlint_failure(done: subprocess.CompletedProcess[str], json_report: bool) -> str | None:
+    """Why a factlint run does not count as working, or None when it does.
+
+    Exit 1 means findings, but a Python traceback exits 1 too, so a run must also
+    print no traceback and, with --format json, a JSON report on stdout.
+    """
+    if done.returncode not in (0, 1):
+        return f"exit {done.returncode} (expected 0 or 1)"
+    if "Traceback (most recent call last)" in done.stderr:
+        return f"exit {done.returncode} with a traceback"
+    if json_report:
+        try:
+            json.loads(done.stdout)
+        except ValueError:
+            return f"exit {done.returncode}, stdout is not JSON ({len(done.stdout)} chars)"
+    return None
+
+
 def describe_factlint_output(done: subprocess.CompletedProcess[str]) -> str:
-    try:
-        report = json.loads(done.stdout)
-    except ValueError:
-        return f"exit {done.returncode}, stdout is not JSON ({len(done.stdout)} chars)"
+    report = json.loads(done.stdout)
     if isinstance(report, dict):
         findings = report.get("findings", report.get("results"))
     else:
@@ -283,12 +298,13 @@ def main(argv: list[str] | None = None) -> int:
         if factlint:
             fl_args = ["check", "--offline", "--jobs", str(args.jobs), "--format", "json", "corpus"]
             check = run_captured([*factlint.argv, *fl_args], work, factlint.env, args.timeout)
-            print(f"factlint untimed warm-up: {describe_factlint_output(check)}")
-            if check.returncode in (0, 1):
+            failure = factlint_failure(check, json_report=True)
+            if failure is None:
+                print(f"factlint untimed warm-up: {describe_factlint_output(check)}")
                 tools.append((factlint, fl_args))
             else:
                 print(
-                    "  factlint check failed (expected exit 0 or 1), not timed:\n"
+                    f"factlint untimed warm-up failed, not timed: {failure}\n"
                     + tail(check.stderr or check.stdout)
                 )
 
@@ -329,7 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     if factlint:
         one_args = ["check", "--offline", str(source)]
         check = run_captured([*factlint.argv, *one_args], BENCH, factlint.env, 120)
-        if check.returncode in (0, 1):
+        failure = factlint_failure(check, json_report=False)
+        if failure is None:
             startup = time_repeated(
                 "factlint", [*factlint.argv, *one_args], BENCH, factlint.env, args.startup_runs, 120
             )
@@ -348,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         else:
             print(
-                "  factlint check failed (expected exit 0 or 1), not timed:\n"
+                f"  factlint check failed, not timed: {failure}\n"
                 + tail(check.stderr or check.stdout)
             )
     else:

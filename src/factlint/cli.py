@@ -12,6 +12,7 @@ import sys
 import click
 
 from factlint import __version__
+from factlint.report import FORMATS
 
 SEVERITY = click.Choice(["error", "warning", "info"])
 
@@ -48,7 +49,7 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "output_format", default="text",
-              type=click.Choice(["text", "json"]), help="Report format.")
+              type=click.Choice(list(FORMATS)), help="Report format.")
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the report here.")
 @click.option("--offline", is_flag=True, help="No network: URL checks are skipped and counted.")
 @click.option("--facts", type=click.Path(), help="Fact file for a single brief.")

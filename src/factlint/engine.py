@@ -40,6 +40,7 @@ class RunOptions:
     offline: bool = False
     jobs: int = 0
     progress: bool | None = None
+    collect_views: bool = False  # keep what the HTML report needs of each brief
 
 
 @dataclass
@@ -53,6 +54,7 @@ class FileResult:
     url_refs: list[UrlRef] = field(default_factory=list)
     lines: dict[int, str] = field(default_factory=dict)  # source lines the findings point at
     fail_on: str = "error"
+    view: Any = None  # report.html.document_view(...), when RunOptions.collect_views
 
 
 @dataclass
@@ -223,6 +225,10 @@ def check_file(path: str, options: RunOptions) -> FileResult:
         for d in doc.definitions for u in d.urls
     ]
     result.lines = {f.line: doc.line_text(f.line) for f in result.findings if f.line <= len(doc.line_starts)}
+    if options.collect_views:
+        from factlint.report.html import document_view
+
+        result.view = document_view(ctx, result.findings)
     return result
 
 

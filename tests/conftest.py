@@ -1,0 +1,48 @@
+"""Shared test helpers: lint a snippet the way the CLI would, find the shared corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from factlint.engine import RunOptions, check_file
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seeds" / "guangxi-data-industry-brief.md"
+CORPUS = SHARED / "corpus"
+
+
+def shared_or_skip(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the shared seed and corpus live beside the repo in ../shared")
+    return path
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return shared_or_skip(SEED).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def lint(tmp_path):
+    """lint(text, name='brief.md', select=None) -> findings for that brief, offline."""
+
+    def run(text: str, name: str = "brief.md", select: tuple[str, ...] | None = None):
+        from factlint.config import Overrides
+
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        options = RunOptions(paths=(str(path),), overrides=Overrides(select=select), offline=True)
+        return check_file(str(path), options).findings
+
+    return run
+
+
+def codes(findings) -> list[str]:
+    return [f.code for f in findings]
+
+
+def at(findings, code: str) -> list[tuple[int, int]]:
+    return [(f.line, f.column) for f in findings if f.code == code]

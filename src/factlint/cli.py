@@ -101,12 +101,27 @@ def check(paths, output_format, output, offline, facts, config, select, ignore, 
     sys.exit(result.exit_code)
 
 
+def rule_table() -> str:
+    """The README's rule table, made from the rules' own metadata."""
+    from factlint.rules import registry
+
+    rows = ["| code | name | default | fix | what |", "| --- | --- | --- | --- | --- |"]
+    for rule in registry():
+        rows.append(f"| {rule.code} | {rule.name} | {rule.severity} | "
+                    f"{'yes' if rule.fixable else ''} | {rule.summary} |")
+    return "\n".join(rows) + "\n"
+
+
 @main.command()
 @click.argument("code", required=False)
-def rules(code: str | None) -> None:
+@click.option("--markdown", is_flag=True, help="Print the rule table as Markdown.")
+def rules(code: str | None, markdown: bool) -> None:
     """List the rules, or show one with its examples."""
     from factlint.rules import registry
 
+    if markdown:
+        click.echo(rule_table(), nl=False)
+        return
     if code is None:
         for rule in registry():
             click.echo(f"{rule.code}  {rule.name:<26} {rule.severity:<8} {rule.summary}")

@@ -89,6 +89,7 @@ def _apply(settings: Settings, data: Mapping[str, Any], path: Path) -> Settings:
             resolved = (base / pack).resolve()
             if not resolved.is_file():
                 raise ConfigError(f"{path}: packs: rule pack '{pack}' not found")
+            _check_pack(resolved)
             packs.append(str(resolved))
         changes["packs"] = settings.packs + tuple(packs)
     if "exclude" in data:
@@ -102,6 +103,15 @@ def _apply(settings: Settings, data: Mapping[str, Any], path: Path) -> Settings:
     if "urls" in data:
         changes["urls"] = settings.urls + tuple(data["urls"].items())
     return replace(settings, **changes)
+
+
+def _check_pack(path: Path) -> None:
+    from factlint.rulepack import PackError, read_pack_file, validate_pack
+
+    try:
+        validate_pack(read_pack_file(path), str(path))
+    except PackError as exc:
+        raise ConfigError(f"invalid rule pack {exc}") from exc
 
 
 def find_project_config(start: Path) -> Path | None:

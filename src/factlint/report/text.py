@@ -42,7 +42,7 @@ def write(result: "RunResult", stream: TextIO, options: "ReportOptions") -> None
     s = result.summary
     parts = [
         f"{s['files']} file{'s' if s['files'] != 1 else ''}",
-        f"{s['claims']} claims ({s['sourced_claims']} sourced)",
+        f"{s['claims']} claim{'s' if s['claims'] != 1 else ''} ({s['sourced_claims']} sourced)",
     ]
     if s["figures_verified"]:
         parts.append(f"{s['figures_verified']} figures verified")

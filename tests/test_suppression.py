@@ -1,0 +1,52 @@
+"""Suppression directives, exactly as SPEC section 4 says, and FL604 for bad ones."""
+
+from __future__ import annotations
+
+from conftest import at, codes
+
+FIGURE = "全省已汇聚数据商 1159 家。"
+
+
+def test_disable_next_line(lint):
+    findings = lint(f"<!-- factlint-disable-next-line FL201 -->\n{FIGURE}\n\n{FIGURE}\n")
+    assert at(findings, "FL201") == [(4, 10)]
+    assert "FL604" not in codes(findings)
+
+
+def test_disable_enable_region(lint):
+    text = (f"<!-- factlint-disable FL201 -->\n{FIGURE}\n\n{FIGURE}\n<!-- factlint-enable FL201 -->\n\n"
+            f"{FIGURE}\n")
+    assert at(lint(text), "FL201") == [(7, 10)]
+
+
+def test_disable_file_and_names_and_all(lint):
+    assert "FL201" not in codes(lint(f"<!-- factlint-disable-file unsourced-figure -->\n{FIGURE}\n"))
+    assert codes(lint(f"<!-- factlint-disable-file all -->\n{FIGURE}\n")) == []
+
+
+def test_directive_without_codes_suppresses_nothing(lint):
+    findings = lint(f"<!-- factlint-disable-next-line -->\n{FIGURE}\n")
+    assert sorted(codes(findings)) == ["FL201", "FL604"]
+    assert at(findings, "FL604") == [(1, 1)]
+
+
+def test_unknown_code(lint):
+    findings = lint(f"<!-- factlint-disable-next-line FL999 -->\n{FIGURE}\n")
+    assert "FL201" in codes(findings)
+    assert "unknown code FL999" in next(f.message for f in findings if f.code == "FL604")
+
+
+def test_misspelt_directive(lint):
+    findings = lint(f"<!-- factlint-disabel FL201 -->\n{FIGURE}\n")
+    assert sorted(codes(findings)) == ["FL201", "FL604"]
+
+
+def test_directive_that_suppressed_nothing(lint):
+    findings = lint("<!-- factlint-disable-next-line FL201 -->\n没有数字的句子。\n")
+    assert at(findings, "FL604") == [(1, 1)]
+    assert "suppresses nothing" in findings[0].message
+
+
+def test_unused_directive_not_blamed_when_its_rule_did_not_run(lint):
+    findings = lint("<!-- factlint-disable-next-line FL201 -->\n没有数字的句子。\n", select=("FL6",))
+    assert codes(findings) == []

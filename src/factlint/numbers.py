@@ -151,7 +151,10 @@ class Lexicon:
     percent_words: frozenset[str]              # %, ％, per cent, percent (casefolded)
     point_units: frozenset[str]                # 个百分点, percentage points: percent points
     word_units: bool                           # take the next Latin word as the unit
-    core: re.Pattern[str] = field(repr=False)
+    candidates: re.Pattern[str] = field(repr=False)
+    arabic: re.Pattern[str] = field(repr=False)
+    arabic_paired: re.Pattern[str] = field(repr=False)
+    chinese: re.Pattern[str] = field(repr=False)
     before: re.Pattern[str] = field(repr=False)
     blocked_before: re.Pattern[str] = field(repr=False)
     vague_before: re.Pattern[str] | None = field(repr=False)
@@ -192,15 +195,23 @@ def _alternation(words: Iterable[str], *, latin_bounds: bool = True) -> str:
     return "|".join(parts) if parts else r"(?!x)x"
 
 
-def _guarded(words: Iterable[str], not_words: Sequence[str]) -> str:
-    """Alternation of qualifier words that are not the tail of a longer word (签约 ≠ 约)."""
+def _reversed(words: Iterable[str], not_words: Sequence[str] = ()) -> str:
+    """Alternation of `words` spelt backwards, for reading leftwards from a number.
+
+    A word that is the tail of a longer word in `not_words` does not count there
+    (签约 42 个 is not "about 42"); Latin words must start at a word boundary.
+    """
     parts = []
     for word in sorted(set(words), key=lambda w: (-len(w), w)):
-        guards = "".join(
-            f"(?<!{re.escape(n[: -len(word)])})"
-            for n in not_words if n.endswith(word) and len(n) > len(word)
-        )
-        parts.append(guards + _alternation([word]))
+        if not word:
+            continue
+        back = re.escape(word[::-1]).replace(r"\ ", rf"{_SP}+")
+        if _is_latin_word(word):
+            back = f"(?i:{back})" + ("(?![A-Za-z])" if word[0].isalpha() else "")
+        for longer in not_words:
+            if longer.endswith(word) and len(longer) > len(word):
+                back += f"(?!{re.escape(longer[: -len(word)][::-1])})"
+        parts.append(back)
     return "|".join(parts) if parts else r"(?!x)x"
 
 
@@ -319,28 +330,29 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
     cn_sep = _alternation([s for s in sep_plain if s not in ("-",)])
     letters_guard = rf"(?!(?!(?:{glued_re})(?![A-Za-z0-9]))[A-Za-z])"
 
-    arabic = (
-        rf"(?:(?P<opener>{_alternation(opener_words)}){_SP}+)?"
-        rf"(?P<cur>(?:{cur}){_SP}?)?"
-        rf"(?<![0-9A-Za-z\uff10-\uff19_.\uff0e,/\\:#@-])(?P<a>{_NUM})"
-        rf"(?:(?:{_SP}?(?P<ascale>{_alternation(zh_scales)}))?"
-        rf"(?P<sep>(?(opener){_SP}+(?:{pair_re}){_SP}+"
-        rf"|(?:{_SP}*(?:{sep_plain_re}){_SP}*|{_SP}+(?:{sep_word_re}){_SP}+)))"
-        rf"(?:{cur})?{_SP}?(?P<b>{_NUM}))?"
-        rf"{_NUM_END}{letters_guard}"
-        rf"(?P<plus1>{after_number_re})?"
-        rf"(?:(?P<gscale>{glued_re})(?![A-Za-z0-9])"
-        rf"|{_SP}?(?P<scale>{_alternation(zh_scales)})"
-        rf"|{_SP}+(?P<wscale>{_alternation(word_scales)}))?"
-        rf"(?P<plus2>{after_number_re})?"
-        rf"(?:{_SP}?(?P<pct>{_alternation(pct_symbols)})"
-        rf"|{_SP}+(?P<pctw>{_alternation(pct_words)})"
-        rf"|{_SP}?(?P<unit>{_alternation(zh_units)}|{noun_re})"
-        rf"|{_SP}+(?P<lunit>{_alternation(latin_units)})"
-        rf"{word_unit_re})?"
-        rf"(?:{_SP}?(?P<qa>{after_re}))?"
-    )
-    chinese = (
+    def arabic(paired: bool) -> re.Pattern[str]:
+        # A [[scale] sep B] [余] [scale] [余] [% | unit] [以上]; starts at the digits.
+        sep = (rf"{_SP}+(?:{pair_re}){_SP}+" if paired else
+               rf"{_SP}*(?:{sep_plain_re}){_SP}*|{_SP}+(?:{sep_word_re}){_SP}+")
+        return re.compile(
+            rf"(?<![0-9A-Za-z\uff10-\uff19_.\uff0e,/\\:#@-])(?P<a>{_NUM})"
+            rf"(?:(?:{_SP}?(?P<ascale>{_alternation(zh_scales)}))?"
+            rf"(?P<sep>{sep})(?:{cur})?{_SP}?(?P<b>{_NUM}))?"
+            rf"{_NUM_END}{letters_guard}"
+            rf"(?P<plus1>{after_number_re})?"
+            rf"(?:(?P<gscale>{glued_re})(?![A-Za-z0-9])"
+            rf"|{_SP}?(?P<scale>{_alternation(zh_scales)})"
+            rf"|{_SP}+(?P<wscale>{_alternation(word_scales)}))?"
+            rf"(?P<plus2>{after_number_re})?"
+            rf"(?:{_SP}?(?P<pct>{_alternation(pct_symbols)})"
+            rf"|{_SP}+(?P<pctw>{_alternation(pct_words)})"
+            rf"|{_SP}?(?P<unit>{_alternation(zh_units)}|{noun_re})"
+            rf"|{_SP}+(?P<lunit>{_alternation(latin_units)})"
+            rf"{word_unit_re})?"
+            rf"(?:{_SP}?(?P<qa>{after_re}))?"
+        )
+
+    chinese = re.compile(
         rf"(?<![{cn_chars}0-9\uff10-\uff19])"
         rf"(?:(?P<cpct>{_alternation(percent_before)})(?P<cpn>[{cn_chars}]+)"
         rf"|(?P<cn>[{cn_chars}]+)(?:(?:{cn_sep})(?P<cn2>[{cn_chars}]+))?"
@@ -348,19 +360,23 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
         rf"(?P<cunit>{_alternation(tenths)}|{_alternation(zh_units)}|{noun_re}))"
         rf"(?P<cqa>{after_re})?"
     )
-    core = re.compile(f"(?:{arabic})|(?:{chinese})")
+    # Where a figure can start: a digit run, a Chinese-numeral run, 百分之.
+    candidates = re.compile(rf"{_D}+|[{cn_chars}]+")
 
-    # Qualifiers written before the number, matched backwards from it: the leftmost
-    # match ending at the number is also the longest (不超过 before 超过).
+    # Words written before the number are read backwards from it, on the reversed
+    # text: one anchored match, longest word first (不超过 before 超过).
     exact_words = [w for w, k in by_position["before"].items() if k == "exact"]
     other_words = [w for w, k in by_position["before"].items() if k != "exact"]
+    not_q = fig["not_qualifiers"]
     before = re.compile(
-        rf"(?:(?P<qx>{_guarded(exact_words, fig['not_qualifiers'])}){_SP}*了?{_SP}*)?"
-        rf"(?:(?P<qb>{_guarded(other_words, fig['not_qualifiers'])}){_SP}*了?{_SP}*)?\Z"
+        rf"(?:{_SP}?(?P<cur>{_reversed(currencies)}))?"
+        rf"(?:{_SP}+(?P<opener>{_reversed(opener_words)}))?"
+        rf"(?:{_SP}*了?{_SP}*(?P<qb>{_reversed(other_words, not_q)}))?"
+        rf"(?:{_SP}*了?{_SP}*(?P<qx>{_reversed(exact_words, not_q)}))?"
     )
-    blocked_before = re.compile(rf"(?:{_alternation(fig['ordinal_before'])}){_SP}*\Z")
+    blocked_before = re.compile(rf"{_SP}*(?:{_reversed(fig['ordinal_before'])})")
     vague = fig["vague_before"]
-    vague_before = re.compile(rf"(?:{_alternation(vague)})\Z") if vague else None
+    vague_before = re.compile(_reversed(vague)) if vague else None
     excluded = re.compile(
         r"《[^《》\n]{0,200}》|〈[^〈〉\n]{0,200}〉"
         r"|[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*第?\s*\d+\s*号"
@@ -375,7 +391,10 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
         percent_words=frozenset(p.casefold() for p in percent_after),
         point_units=frozenset(p.casefold() for p in points),
         word_units=bool(fig["word_units"]),
-        core=core,
+        candidates=candidates,
+        arabic=arabic(False),
+        arabic_paired=arabic(True),
+        chinese=chinese,
         before=before,
         blocked_before=blocked_before,
         vague_before=vague_before,
@@ -596,15 +615,35 @@ def _is_year(raw: str) -> bool:
     return len(raw) == 4 and raw.isdigit() and 1800 <= int(raw) <= 2100
 
 
+_BACK_WINDOW = 40
+
+
 def find_figures(text: str, lexicon: Lexicon) -> list[Figure]:
     """Every figure stated in `text`, in order, as non-overlapping spans."""
     figures: list[Figure] = []
     spans: list[tuple[int, int]] | None = None
-    for match in lexicon.core.finditer(text):
-        if match["a"] is not None:
-            figure = _arabic_figure(text, match, lexicon)
-        else:
+    consumed = 0
+    for candidate in lexicon.candidates.finditer(text):
+        pos = candidate.start()
+        if pos < consumed:
+            continue
+        if text[pos] in _CN_PROSE_CHARS:
+            match = lexicon.chinese.match(text, pos)
+            if match is None:
+                continue
+            consumed = match.end()
             figure = _chinese_figure(text, match, lexicon)
+        else:
+            back = _Before.read(text, pos, lexicon)
+            pattern = lexicon.arabic_paired if back.opener else lexicon.arabic
+            match = pattern.match(text, pos)
+            if match is None and back.opener:
+                back = back.without_opener(text, pos, lexicon)
+                match = lexicon.arabic.match(text, pos)
+            if match is None:
+                continue
+            consumed = match.end()
+            figure = _arabic_figure(text, match, back, lexicon)
         if figure is None:
             continue
         if spans is None:
@@ -617,42 +656,72 @@ def find_figures(text: str, lexicon: Lexicon) -> list[Figure]:
     return figures
 
 
-def _qualifier_before(text: str, start: int, lexicon: Lexicon) -> tuple[int, str, str]:
-    """(new start, kind, word) for the qualifier words written just before `start`."""
-    match = lexicon.before.search(text, max(0, start - 16), start)
-    if match is None or match.start() == start:
-        return start, "exact", ""
-    if match["qb"]:
-        return match.start(), lexicon.qualifier_kinds[match["qb"].casefold()], match["qb"]
-    return match.start(), "exact", match["qx"] or ""
+@dataclass
+class _Before:
+    """What is written just before a number: qualifier, range opener, currency."""
+
+    start: int
+    kind: str = "exact"
+    word: str = ""
+    opener: str = ""
+    currency: str = ""
+    cur_start: int = -1
+
+    @classmethod
+    def read(cls, text: str, pos: int, lexicon: Lexicon, *, openers: bool = True) -> _Before:
+        window = text[max(0, pos - _BACK_WINDOW):pos][::-1]
+        m = lexicon.before.match(window)
+        if m is None or not m.end():
+            return cls(pos)
+        if m["opener"] and not openers:
+            # "from 10 firms" is no range: the opener and what precedes it are not
+            # part of the figure.
+            return cls._plain(pos, m)
+        back = cls(pos - m.end())
+        if m["cur"]:
+            back.currency = m["cur"][::-1]
+            back.cur_start = pos - m.end("cur")
+        if m["opener"]:
+            back.opener = m["opener"][::-1]
+        if m["qb"]:
+            back.word = m["qb"][::-1]
+            back.kind = lexicon.qualifier_kinds[back.word.casefold()]
+        elif m["qx"]:
+            back.word = m["qx"][::-1]
+        return back
+
+    @classmethod
+    def _plain(cls, pos: int, m: re.Match[str]) -> _Before:
+        if not m["cur"]:
+            return cls(pos)
+        return cls(pos - m.end("cur"), currency=m["cur"][::-1], cur_start=pos - m.end("cur"))
+
+    def without_opener(self, text: str, pos: int, lexicon: Lexicon) -> _Before:
+        return _Before.read(text, pos, lexicon, openers=False)
 
 
 def _blocked(text: str, start: int, lexicon: Lexicon) -> bool:
-    return lexicon.blocked_before.search(text, max(0, start - 12), start) is not None
+    window = text[max(0, start - 16):start][::-1]
+    return lexicon.blocked_before.match(window) is not None
 
 
-def _arabic_figure(text: str, m: re.Match[str], lexicon: Lexicon) -> Figure | None:
+def _arabic_figure(
+    text: str, m: re.Match[str], back: _Before, lexicon: Lexicon
+) -> Figure | None:
     raw_a = m["a"]
     plain_a = raw_a.translate(_FULLWIDTH)
-    if re.fullmatch(r"0\d+", plain_a) or (plain_a.isdigit() and len(plain_a) > 9):
+    if (len(plain_a) > 1 and plain_a[0] == "0" and plain_a[1].isdigit()) or (
+        plain_a.isdigit() and len(plain_a) > 9
+    ):
         return None                                  # phone numbers, IDs, codes
-    start = m.start("cur") if m["cur"] else m.start("a")
-    if m["opener"] and m["b"] is not None:
-        start = m.start("opener")
-    end = m.end()
-    if m["opener"] and m["b"] is None:
-        # "from 10 firms" is no range: the opener word is not part of the figure.
-        pass
     unit_text = m["unit"] or m["lunit"] or m.groupdict().get("wunit") or ""
     if unit_text.casefold() in lexicon.durations:
         return None
-    if _blocked(text, start, lexicon):
+    number_start = back.cur_start if back.currency else m.start()
+    if _blocked(text, number_start, lexicon):
         return None
 
-    if m["opener"] and m["b"] is not None:
-        q_start, kind, q_word = start, "range", m["opener"]
-    else:
-        q_start, kind, q_word = _qualifier_before(text, start, lexicon)
+    kind, q_word = back.kind, back.word
     plus = m["plus1"] or m["plus2"]
     if plus:
         kind, q_word = lexicon.qualifier_kinds[plus.casefold()], plus
@@ -660,43 +729,36 @@ def _arabic_figure(text: str, m: re.Match[str], lexicon: Lexicon) -> Figure | No
         kind, q_word = lexicon.qualifier_kinds[m["qa"].casefold()], m["qa"]
     if m["b"] is not None:
         kind = "range"
-        q_word = m["opener"] or m["sep"].strip(" \t\u00a0\u3000")
+        q_word = back.opener or m["sep"].strip(" \t\u00a0\u3000")
 
     scale_text = m["gscale"] or m["scale"] or m["wscale"] or ""
-    scale = lexicon.scales.get(scale_text, 1.0) if scale_text else 1.0
-    if scale_text and scale_text not in lexicon.scales:
-        scale = lexicon.scales.get(scale_text.lower(), 1.0)
-    percent_text = m["pct"] or m["pctw"] or ""
-    is_percent = bool(percent_text)
-    currency = (m["cur"] or "").strip(" \t\u00a0\u3000")
-    if is_percent:
-        unit = "%"
-    elif currency:
-        unit = currency
-    else:
-        unit = unit_text
-    value, step, decimals, fullwidth = _arabic_value(raw_a)
-    has_form = bool(scale_text or is_percent or currency or unit)
-    if not has_form and kind in ("exact", "range"):
+    scale = 1.0
+    if scale_text:
+        scale = lexicon.scales.get(scale_text) or lexicon.scales.get(scale_text.lower(), 1.0)
+    is_percent = bool(m["pct"] or m["pctw"])
+    currency = back.currency
+    unit = "%" if is_percent else currency or unit_text
+    if not (scale_text or unit) and kind in ("exact", "range"):
         return None                                   # a bare number is no figure
     if (_is_year(plain_a) and not (scale_text or is_percent or currency)
             and (not unit or _is_latin_word(unit)) and kind in ("exact", "range")):
         return None                                   # in 2024, 2015–16
-    if q_start < start:
-        start = q_start
+    value, step, decimals, fullwidth = _arabic_value(raw_a)
 
     high = None
     a_scale = scale
     if m["b"] is not None:
-        b_value, _, b_decimals, b_full = _arabic_value(m["b"])
+        b_value, _, _, b_full = _arabic_value(m["b"])
         if m["ascale"]:
             a_scale = lexicon.scales[m["ascale"]]
         high = b_value * scale
         fullwidth = fullwidth or b_full
         if _is_year(plain_a) and not (scale_text or is_percent or currency):
             return None
-        if b_value * scale < value * a_scale:
+        if high < value * a_scale:
             return None                               # 10-5: not a range (a code or a date)
+    start = back.start
+    end = m.end()
     return Figure(
         start=start,
         end=end,
@@ -736,7 +798,7 @@ def _chinese_figure(text: str, m: re.Match[str], lexicon: Lexicon) -> Figure | N
             return None
         if value == 1 and unit not in ("成",):
             return None                                # 一个, 一种, 一批: an article
-        if lexicon.vague_before and lexicon.vague_before.search(text, max(0, start - 2), start):
+        if lexicon.vague_before and lexicon.vague_before.match(text[max(0, start - 4):start][::-1]):
             return None                                # 数十家, 几百个
         scale, scale_text, is_percent = 1.0, "", False
         for big in ("万亿", "亿", "億", "万", "萬"):
@@ -749,7 +811,10 @@ def _chinese_figure(text: str, m: re.Match[str], lexicon: Lexicon) -> Figure | N
             step *= 10
     if _blocked(text, start, lexicon):
         return None
-    q_start, kind, q_word = _qualifier_before(text, start, lexicon)
+    back = _Before.read(text, start, lexicon, openers=False)
+    if back.currency:
+        back = _Before(start)
+    q_start, kind, q_word = back.start, back.kind, back.word
     if m["cplus"]:
         kind, q_word = lexicon.qualifier_kinds[m["cplus"].casefold()], m["cplus"]
     if m["cqa"]:

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 FORMATS = {
     "text": "factlint.report.text",
     "json": "factlint.report.json",
+    "sarif": "factlint.report.sarif",
+    "github": "factlint.report.github",
+    "rdjson": "factlint.report.rdjson",
 }
 
 

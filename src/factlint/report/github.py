@@ -1,0 +1,56 @@
+"""GitHub Actions report: one workflow command per finding, so findings show as annotations.
+
+``::error file=brief.md,line=3,col=14,endLine=3,endColumn=25,title=FL201 unsourced-figure::…``
+(error -> ``error``, warning -> ``warning``, info -> ``notice``), then a plain summary line.
+Property values and the message are escaped as GitHub's runner unescapes them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TextIO
+
+from factlint.report.sarif import report_path
+
+if TYPE_CHECKING:
+    from factlint.engine import RunResult
+    from factlint.finding import Finding
+    from factlint.report import ReportOptions
+
+COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(finding: "Finding", root: str = ".") -> str:
+    properties = [("file", report_path(finding.path, root)), ("line", finding.line)]
+    # GitHub takes columns only for an annotation on a single line.
+    if finding.end_line == finding.line:
+        properties.append(("col", finding.column))
+        properties += [("endLine", finding.end_line), ("endColumn", finding.end_column)]
+    else:
+        properties.append(("endLine", finding.end_line))
+    properties.append(("title", f"{finding.code} {finding.name}"))
+    joined = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties)
+    return f"::{COMMANDS[finding.severity]} {joined}::{escape_data(finding.message)}"
+
+
+def summary_line(result: "RunResult") -> str:
+    s = result.summary
+    files = f"{s['files']} file{'s' if s['files'] != 1 else ''}"
+    counts = ", ".join(
+        f"{s[key]} {label}{'s' if s[key] != 1 else ''}"
+        for key, label in (("errors", "error"), ("warnings", "warning"), ("infos", "info"))
+    )
+    return f"factlint: {files}; {s['claims']} claims ({s['sourced_claims']} sourced): {counts}"
+
+
+def write(result: "RunResult", stream: TextIO, options: "ReportOptions") -> None:
+    for finding in result.findings:
+        stream.write(command(finding, options.root) + "\n")
+    stream.write(summary_line(result) + "\n")

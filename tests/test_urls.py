@@ -1,4 +1,4 @@
-"""URL checks against real HTTP servers on loopback addresses (127.0.0.x), never mocks of requests."""
+"""URL checks against real HTTP servers on loopback addresses; requests is never mocked."""
 
 from __future__ import annotations
 
@@ -45,7 +45,13 @@ def second_server():
 @pytest.fixture
 def settings(tmp_path):
     def make(**overrides):
-        values = dict(allow_private=True, cache_dir=str(tmp_path / "cache"), timeout=5.0, retries=1, backoff=0.05)
+        values = dict(
+            allow_private=True,
+            cache_dir=str(tmp_path / "cache"),
+            timeout=5.0,
+            retries=1,
+            backoff=0.05,
+        )
         values.update(overrides)
         return UrlSettings(**values)
 
@@ -82,7 +88,12 @@ def test_missing_page_is_broken(server, settings, status, phrase):
     finding = only(check_urls([ref(url, line=12)], settings()))
 
     assert (finding.code, finding.name, finding.severity) == ("FL401", "url-broken", "error")
-    assert (finding.path, finding.line, finding.column, finding.end_column) == ("brief.md", 12, 7, 7 + len(url))
+    assert (finding.path, finding.line, finding.column, finding.end_column) == (
+        "brief.md",
+        12,
+        7,
+        7 + len(url),
+    )
     assert finding.message == f"URL answered {status} {phrase}: {url}"
 
 
@@ -146,8 +157,14 @@ def test_still_rate_limited_after_retries(server, settings):
 
     finding = only(check_urls([ref(url)], settings(retries=2)))
 
-    assert (finding.code, finding.name, finding.severity) == ("FL406", "url-rate-limited", "warning")
-    assert finding.message == f"URL is still rate-limited (429 Too Many Requests) (3 attempts): {url}"
+    assert (finding.code, finding.name, finding.severity) == (
+        "FL406",
+        "url-rate-limited",
+        "warning",
+    )
+    assert (
+        finding.message == f"URL is still rate-limited (429 Too Many Requests) (3 attempts): {url}"
+    )
     assert server.hits("/busy") == 3
 
 
@@ -224,7 +241,10 @@ def test_unresolvable_host_is_broken(settings, monkeypatch):
     finding = only(check_urls([ref(url)], settings()))
 
     assert finding.code == "FL401"
-    assert finding.message == f"URL host no-such-host.test could not be resolved (Name or service not known): {url}"
+    assert (
+        finding.message
+        == f"URL host no-such-host.test could not be resolved (Name or service not known): {url}"
+    )
 
 
 def test_accept_status_treats_a_status_as_ok(server, settings):
@@ -240,16 +260,31 @@ def test_accept_status_treats_a_status_as_ok(server, settings):
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("ftp://example.org/report.pdf", "URL uses the ftp: scheme; only http and https links can be checked"),
-        ("javascript:alert(1)", "URL uses the javascript: scheme; only http and https links can be checked"),
-        ("mailto:press@example.org", "URL uses the mailto: scheme; only http and https links can be checked"),
-        ("file:///etc/passwd", "URL uses the file: scheme; only http and https links can be checked"),
+        (
+            "ftp://example.org/report.pdf",
+            "URL uses the ftp: scheme; only http and https links can be checked",
+        ),
+        (
+            "javascript:alert(1)",
+            "URL uses the javascript: scheme; only http and https links can be checked",
+        ),
+        (
+            "mailto:press@example.org",
+            "URL uses the mailto: scheme; only http and https links can be checked",
+        ),
+        (
+            "file:///etc/passwd",
+            "URL uses the file: scheme; only http and https links can be checked",
+        ),
         ("www.example.org/report", "URL has no scheme (it should start with https:// or http://)"),
         ("https:/example.org", "URL has no host (it should start with https://)"),
         ("https:///report", "URL has no host"),
         ("https://exa mple.org/", "URL contains a space"),
         ("https://example.org:99999/", "URL is malformed (Port out of range 0-65535)"),
-        ("https://example.org:http/", "URL is malformed (Port could not be cast to integer value as 'http')"),
+        (
+            "https://example.org:http/",
+            "URL is malformed (Port could not be cast to integer value as 'http')",
+        ),
         ("https://exa_mple..org/", "URL host exa_mple..org is not a valid host name"),
         ("https://example.org/<script>", "URL contains < >, which is not allowed in a URL"),
     ],
@@ -268,8 +303,13 @@ def test_invalid_urls_are_reported_without_network(url, message, settings, monke
 
 @pytest.mark.parametrize(
     "url",
-    ["https://example.org", "http://example.org:8080/a?b=c#d", "https://数据.中国/报告", "http://[2001:db8::1]/",
-     "https://sub_domain.example.org/"],
+    [
+        "https://example.org",
+        "http://example.org:8080/a?b=c#d",
+        "https://数据.中国/报告",
+        "http://[2001:db8::1]/",
+        "https://sub_domain.example.org/",
+    ],
 )
 def test_well_formed_urls_have_no_problem(url):
     assert url_problem(url) is None
@@ -306,7 +346,9 @@ def test_redirect_to_a_blocked_address_is_not_followed(server, second_server, se
     target = server.route("/admin", answer(200))
     start = second_server.route("/innocent", redirect(302, target))
 
-    finding = only(check_urls([ref(start)], settings(allow_private=False, allowed_networks=("127.0.0.2/32",))))
+    finding = only(
+        check_urls([ref(start)], settings(allow_private=False, allowed_networks=("127.0.0.2/32",)))
+    )
 
     assert finding.code == "FL405"
     assert finding.message == (
@@ -334,7 +376,10 @@ def test_connection_goes_to_the_vetted_address(second_server, settings, monkeypa
     second_server.routes.update({"/a": answer(200), "/b": answer(200), "/c": redirect(302, "/a")})
     urls = [f"http://rebind.test:{second_server.port}{path}" for path in ("/a", "/b", "/c")]
 
-    report = check_urls([ref(url) for url in urls], settings(allow_private=False, allowed_networks=("127.0.0.2/32",)))
+    report = check_urls(
+        [ref(url) for url in urls],
+        settings(allow_private=False, allowed_networks=("127.0.0.2/32",)),
+    )
 
     assert report.findings == []
     assert lookups == ["rebind.test"]
@@ -499,7 +544,9 @@ def test_progress_bar_on_request_only(server, settings, capsys):
     check_urls([ref(url) for url in urls], settings(use_cache=False), progress=True)
     assert capsys.readouterr().err.endswith("] 3/3 URLs\n")
 
-    check_urls([ref(url) for url in urls], settings(use_cache=False), progress=None)  # stderr is no TTY here
+    check_urls(
+        [ref(url) for url in urls], settings(use_cache=False), progress=None
+    )  # stderr is no TTY here
     assert capsys.readouterr().err == ""
 
 
@@ -512,7 +559,13 @@ def test_retry_after_reads_seconds_and_dates():
 
 @pytest.mark.parametrize(
     "overrides",
-    [{"timeout": 0}, {"retries": -1}, {"per_host": 0}, {"exclude": ("([",)}, {"allowed_networks": ("10.0.0.0/33",)}],
+    [
+        {"timeout": 0},
+        {"retries": -1},
+        {"per_host": 0},
+        {"exclude": ("([",)},
+        {"allowed_networks": ("10.0.0.0/33",)},
+    ],
 )
 def test_bad_settings_are_refused(overrides):
     with pytest.raises(ValueError):

@@ -8,6 +8,7 @@ accepted and how many body bytes it really sent.
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -35,7 +36,9 @@ class Request:
 Responder = Callable[[Request], Response]
 
 
-def answer(status: int = 200, *headers: tuple[str, str], body: bytes = b"ok\n", delay: float = 0.0) -> Responder:
+def answer(
+    status: int = 200, *headers: tuple[str, str], body: bytes = b"ok\n", delay: float = 0.0
+) -> Responder:
     response = Response(status, headers, body, delay)
     return lambda request: response
 
@@ -60,11 +63,15 @@ def in_turn(*responders: Responder) -> Responder:
 
 def head_refused(responder: Responder) -> Responder:
     """405 Method Not Allowed to HEAD, ``responder`` to GET."""
-    return lambda request: Response(405, (("Allow", "GET"),), b"") if request.method == "HEAD" else responder(request)
+    return lambda request: (
+        Response(405, (("Allow", "GET"),), b"") if request.method == "HEAD" else responder(request)
+    )
 
 
 def endless_body(claimed: int = 1 << 30) -> Responder:
-    return lambda request: Response(200, (("Content-Type", "application/octet-stream"),), stream_bytes=claimed)
+    return lambda request: Response(
+        200, (("Content-Type", "application/octet-stream"),), stream_bytes=claimed
+    )
 
 
 @dataclass
@@ -83,7 +90,9 @@ class LoopbackServer:
         self._lock = threading.Lock()
         self._httpd = _Server((self.host, self.port), _handler_for(self))
         self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def url(self, path: str) -> str:
         return f"http://{self.host}:{self.port}{path}"
@@ -133,6 +142,10 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256  # the benchmark's comparators open many connections at once
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], OSError):  # clients hanging up are expected
+            super().handle_error(request, client_address)
+
 
 def _handler_for(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
@@ -152,7 +165,12 @@ def _handler_for(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             pass
 
         def _handle(self) -> None:
-            request = Request(self.command, self.path, self.headers.get("Host", ""), self.headers.get("User-Agent", ""))
+            request = Request(
+                self.command,
+                self.path,
+                self.headers.get("Host", ""),
+                self.headers.get("User-Agent", ""),
+            )
             response = server._respond(request)
             try:
                 if response.delay:

@@ -1,0 +1,410 @@
+"""Benchmark factlint's URL checker against linkchecker and markdown-link-check.
+
+    python bench/bench_urls.py [--urls 500] [--hosts 10] [--delay 0.05] [--repeat 3]
+
+Serves N URLs spread over H loopback hosts (127.0.0.1 ... 127.0.0.H), each answering
+every request after DELAY seconds, from a separate process (so that the servers' threads
+do not compete with the checker for its interpreter). Then times, as wall clock of a whole
+process including start-up:
+
+* factlint: `factlint check --allow-private --no-cache` over a brief that lists the URLs
+  as footnote definitions, when the CLI can do it; otherwise a small driver process that
+  calls `factlint.urls.check_urls` (the output says which);
+* linkchecker (PyPI), installed into bench/.venv-linkchecker, run with --check-extern
+  over an HTML page of the same links, default threads;
+* markdown-link-check (npm), installed into bench/.node, default config, over the brief.
+
+It prints each wall time (median of --repeat runs), the requests each tool sent, the lower
+bound the per-host limit sets for factlint (ceil(N/H / per_host) x DELAY) plus start-up,
+and the ratios. Nothing here is a test: figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+SRC = ROOT / "src"
+LINKCHECKER_VENV = BENCH / ".venv-linkchecker"
+NODE_PREFIX = BENCH / ".node"
+
+
+# ----------------------------------------------------------------- the servers (child process)
+
+
+def serve(hosts: int, delay: float) -> None:
+    """Serve every path with 200 after ``delay`` on 127.0.0.1..hosts; print the ports as a
+    JSON line; on each "stats" line from stdin print and reset the request counts."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from urlserver import LoopbackServer, answer
+
+    servers = [
+        LoopbackServer(f"127.0.0.{i}", fallback=answer(200, body=b"ok\n", delay=delay)).start()
+        for i in range(1, hosts + 1)
+    ]
+    print(json.dumps([s.port for s in servers]), flush=True)
+    for line in sys.stdin:
+        if line.strip() == "stats":
+            stats = {
+                "requests": sum(len(s.requests) for s in servers),
+                "methods": sorted({r.method for s in servers for r in s.requests}),
+                "connections": sum(s.connections for s in servers),
+                "max_in_flight_per_host": max(s.max_in_flight for s in servers),
+            }
+            for s in servers:
+                s.requests.clear()
+                s.connections = s.max_in_flight = 0
+            print(json.dumps(stats), flush=True)
+    for s in servers:
+        s.stop()
+
+
+# ----------------------------------------------------------------- check_urls alone (child process)
+
+
+def run_check_urls(url_file: str) -> None:
+    from factlint.finding import UrlRef
+    from factlint.urls import UrlSettings, check_urls
+
+    urls = Path(url_file).read_text(encoding="utf-8").split()
+    refs = [
+        UrlRef(url, "brief.md", line, 1, line, 1 + len(url)) for line, url in enumerate(urls, 1)
+    ]
+    started = time.perf_counter()
+    report = check_urls(refs, UrlSettings(allow_private=True, use_cache=False), progress=False)
+    print(
+        json.dumps(
+            {
+                "seconds": time.perf_counter() - started,
+                "checked": report.checked,
+                "findings": len(report.findings),
+                "requests": report.requests,
+            }
+        )
+    )
+
+
+# ----------------------------------------------------------------- the benchmark
+
+
+class Servers:
+    def __init__(self, hosts: int, delay: float):
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, "--serve", str(hosts), str(delay)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.ports = json.loads(self.process.stdout.readline())
+
+    def stats(self) -> dict:
+        self.process.stdin.write("stats\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=10)
+
+
+def write_inputs(folder: Path, urls: list[str]) -> dict[str, Path]:
+    body = "".join(f"Figure {i} comes from a report.[^{i}]\n" for i in range(1, len(urls) + 1))
+    notes = "".join(
+        f"[^{i}]: Publisher {i}, [Report {i}]({url})\n" for i, url in enumerate(urls, 1)
+    )
+    paths = {
+        "brief": folder / "brief.md",
+        "html": folder / "links.html",
+        "urls": folder / "urls.txt",
+        "empty": folder / "empty.md",
+    }
+    paths["brief"].write_text(f"# URL benchmark brief\n\n{body}\n{notes}", encoding="utf-8")
+    links = "".join(f'<li><a href="{url}">Report {i}</a></li>\n' for i, url in enumerate(urls, 1))
+    paths["html"].write_text(
+        f"<!DOCTYPE html>\n<html><head><title>links</title></head>"
+        f"<body><ul>\n{links}</ul></body></html>\n",
+        encoding="utf-8",
+    )
+    paths["urls"].write_text("\n".join(urls) + "\n", encoding="utf-8")
+    paths["empty"].write_text("# Nothing to check\n", encoding="utf-8")
+    return paths
+
+
+def timed(
+    command: list[str], env: dict | None = None, timeout: float = 600
+) -> tuple[float, subprocess.CompletedProcess]:
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout)
+    return time.perf_counter() - started, done
+
+
+def factlint_env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
+    return env
+
+
+def factlint_cli_command(paths: dict[str, Path], n: int) -> list[str] | None:
+    """The CLI command when `factlint check` exists and checks all the brief's URLs."""
+    command = [
+        sys.executable,
+        "-m",
+        "factlint",
+        "check",
+        "--allow-private",
+        "--no-cache",
+        "--format",
+        "json",
+    ]
+    try:
+        _, done = timed(command + [str(paths["brief"])], env=factlint_env(), timeout=120)
+        checked = json.loads(done.stdout)["summary"]["urls_checked"]
+    except (subprocess.SubprocessError, ValueError, KeyError, TypeError) as error:
+        print(
+            f"  (factlint CLI not usable for this bench yet: {type(error).__name__}; "
+            "timing check_urls instead)"
+        )
+        return None
+    if checked != n:
+        print(f"  (factlint CLI checked {checked} URLs instead of {n}; timing check_urls instead)")
+        return None
+    return command
+
+
+def ensure_linkchecker(install: bool) -> Path | None:
+    executable = LINKCHECKER_VENV / "bin" / "linkchecker"
+    if not executable.exists() and install:
+        print("  installing linkchecker into bench/.venv-linkchecker ...")
+        done = subprocess.run(
+            f"{sys.executable} -m venv {LINKCHECKER_VENV} && "
+            f"{LINKCHECKER_VENV}/bin/pip install -q linkchecker",
+            shell=True,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode:
+            print(f"  linkchecker could not be installed, skipped:\n{done.stderr[-800:]}")
+    return executable if executable.exists() else None
+
+
+def ensure_markdown_link_check(install: bool) -> Path | None:
+    executable = NODE_PREFIX / "node_modules" / ".bin" / "markdown-link-check"
+    if not executable.exists() and install:
+        if shutil.which("npm") is None:
+            print("  npm is not installed: markdown-link-check skipped")
+            return None
+        print("  installing markdown-link-check into bench/.node ...")
+        done = subprocess.run(
+            ["npm", "install", "--prefix", str(NODE_PREFIX), "markdown-link-check"],
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode:
+            print(f"  markdown-link-check could not be installed, skipped:\n{done.stderr[-800:]}")
+    return executable if executable.exists() else None
+
+
+def measure(
+    name: str,
+    command: list[str],
+    servers: Servers,
+    repeat: int,
+    env: dict | None = None,
+    count: callable | None = None,
+) -> dict | None:
+    times, stats = [], {}
+    for _ in range(repeat):
+        servers.stats()  # reset the counters
+        seconds, done = timed(command, env=env)
+        stats = servers.stats()
+        times.append(seconds)
+    summary = count(done) if count else ""
+    print(
+        f"  {name:<22} {statistics.median(times):7.3f} s   "
+        f"(runs: {', '.join(f'{t:.3f}' for t in times)}; "
+        f"{stats['requests']} requests {'/'.join(stats['methods'])}, "
+        f"{stats['connections']} connections, "
+        f"max {stats['max_in_flight_per_host']} in flight per host"
+        f"{'; ' + summary if summary else ''})"
+    )
+    if stats["requests"] == 0:
+        print(
+            f"    {name} sent no request; exit {done.returncode}:\n"
+            f"{(done.stdout + done.stderr)[-1500:]}"
+        )
+        return None
+    return {"seconds": statistics.median(times), **stats}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--urls", type=int, default=500)
+    parser.add_argument("--hosts", type=int, default=10)
+    parser.add_argument("--delay", type=float, default=0.05)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--no-install", action="store_true", help="skip comparators that are not installed"
+    )
+    parser.add_argument("--serve", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--run-check-urls", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        return serve(int(args.serve[0]), float(args.serve[1]))
+    if args.run_check_urls:
+        return run_check_urls(args.run_check_urls)
+
+    sys.path.insert(0, str(SRC))
+    from factlint.urls import UrlSettings
+
+    per_host = UrlSettings().per_host
+    print(
+        f"{args.urls} URLs over {args.hosts} loopback hosts, "
+        f"each answering after {args.delay * 1000:.0f} ms; "
+        f"median of {args.repeat} runs"
+    )
+    linkchecker = ensure_linkchecker(not args.no_install)
+    markdown_link_check = ensure_markdown_link_check(not args.no_install)
+    servers = Servers(args.hosts, args.delay)
+    folder = Path(tempfile.mkdtemp(prefix="factlint-bench-"))
+    folder.chmod(0o755)  # linkchecker, run as root, drops to user nobody and must read the page
+    try:
+        urls = [
+            f"http://127.0.0.{i % args.hosts + 1}:{servers.ports[i % args.hosts]}/doc/{i}"
+            for i in range(args.urls)
+        ]
+        paths = write_inputs(folder, urls)
+        for path in paths.values():
+            path.chmod(0o644)
+        results = {}
+
+        cli = factlint_cli_command(paths, args.urls)
+        if cli:
+            how = "factlint check --allow-private --no-cache (CLI)"
+            startup_command = cli + [str(paths["empty"])]
+            results["factlint"] = measure(
+                "factlint (CLI)",
+                cli + [str(paths["brief"])],
+                servers,
+                args.repeat,
+                env=factlint_env(),
+            )
+        else:
+            how = "factlint.urls.check_urls in a fresh process (the CLI cannot do it yet)"
+            driver = [sys.executable, __file__, "--run-check-urls"]
+            (folder / "none.txt").write_text("", encoding="utf-8")
+            startup_command = driver + [str(folder / "none.txt")]
+
+            def inside(done):
+                figures = json.loads(done.stdout)
+                return (
+                    f"{figures['seconds']:.3f} s inside check_urls, {figures['findings']} findings"
+                )
+
+            results["factlint"] = measure(
+                "factlint (check_urls)",
+                driver + [str(paths["urls"])],
+                servers,
+                args.repeat,
+                env=factlint_env(),
+                count=inside,
+            )
+        startup = statistics.median(
+            timed(startup_command, env=factlint_env())[0] for _ in range(args.repeat)
+        )
+
+        if linkchecker:
+
+            def linkchecker_count(done):
+                match = re.search(
+                    r"(\d+) links? in (\d+) URLs? checked\. (\d+) warnings? found\. "
+                    r"(\d+) errors? found",
+                    done.stdout,
+                )
+                return (
+                    f"{match.group(2)} URLs checked, {match.group(4)} errors"
+                    if match
+                    else "no summary line"
+                )
+
+            results["linkchecker"] = measure(
+                "linkchecker",
+                [
+                    str(linkchecker),
+                    "--check-extern",
+                    "--no-status",
+                    "--no-warnings",
+                    str(paths["html"]),
+                ],
+                servers,
+                args.repeat,
+                count=linkchecker_count,
+            )
+        if markdown_link_check:
+
+            def mlc_count(done):
+                output = done.stdout + done.stderr
+                match = re.search(r"(\d+) links? checked", output)
+                dead = output.count("✖")
+                return (
+                    f"{match.group(1) if match else '?'} links checked, {dead} dead"
+                    if match
+                    else "no summary"
+                )
+
+            results["markdown-link-check"] = measure(
+                "markdown-link-check",
+                ["node", str(markdown_link_check), str(paths["brief"])],
+                servers,
+                args.repeat,
+                count=mlc_count,
+            )
+    finally:
+        servers.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+    per_host_urls = math.ceil(args.urls / args.hosts)
+    bound = math.ceil(per_host_urls / per_host) * args.delay
+    print()
+    print(f"factlint measured through: {how}")
+    print(
+        f"per-host bound: {args.urls} URLs / {args.hosts} hosts = {per_host_urls} per host, "
+        f"{per_host} at a time x {args.delay * 1000:.0f} ms = {bound:.3f} s; "
+        f"start-up {startup:.3f} s "
+        f"(the same process over nothing to check); bound + start-up = {bound + startup:.3f} s"
+    )
+    factlint = results.get("factlint")
+    if not factlint:
+        print("factlint did not run")
+        return
+    target = 1.5 * (bound + startup)
+    print(
+        f"factlint {factlint['seconds']:.3f} s = "
+        f"{factlint['seconds'] / (bound + startup):.2f}x (bound + start-up) "
+        f"[target <= 1.5x: {target:.3f} s, {'met' if factlint['seconds'] <= target else 'MISSED'}]"
+    )
+    for name in ("linkchecker", "markdown-link-check"):
+        other = results.get(name)
+        if other:
+            ratio = other["seconds"] / factlint["seconds"]
+            print(
+                f"{name} {other['seconds']:.3f} s = {ratio:.2f}x factlint's time "
+                f"[target >= 2x: {'met' if ratio >= 2 else 'MISSED'}]"
+            )
+        else:
+            print(f"{name}: skipped")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""From changed files to the briefs to check: a fact file or a data file stands for its briefs.
+
+A pre-commit hook or ``--changed-since`` names the files that changed. A brief is checked
+as it is; ``x.facts.yaml`` stands for the brief ``x.md`` beside it; a data file (CSV, JSON,
+YAML) stands for every brief whose fact file reads it through a claim's ``data.file``.
+Anything else is dropped: it cannot change what factlint reports.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Iterator, Sequence
+
+import yaml
+
+BRIEF_SUFFIXES = (".md", ".markdown", ".txt")  # as the engine's discover() finds briefs
+DATA_SUFFIXES = (".csv", ".tsv", ".json", ".yaml", ".yml")
+FACT_FILE = re.compile(r"\.facts\.(?:ya?ml|json)$", re.IGNORECASE)
+SKIPPED_FOLDERS = {"node_modules", "__pycache__", "venv", "site-packages"}
+MAX_FOLDERS = 5000  # a bound on the walk for fact files, for a data file named in a huge tree
+
+
+def briefs_for(paths: Sequence[str]) -> list[str]:
+    """The briefs that ``paths`` (briefs, fact files, data files, anything) ask to be checked."""
+    briefs: list[str] = []
+    data_files: list[str] = []
+    for path in paths:
+        name = os.path.basename(path)
+        if FACT_FILE.search(name):
+            briefs.extend(briefs_beside(path))
+        elif name.lower().endswith(BRIEF_SUFFIXES):
+            briefs.append(path)
+        elif name.lower().endswith(DATA_SUFFIXES):
+            data_files.append(path)
+    if data_files:
+        briefs.extend(briefs_reading(data_files))
+    unique: dict[str, str] = {}
+    for brief in briefs:
+        unique.setdefault(os.path.normpath(os.path.abspath(brief)), brief)
+    return list(unique.values())
+
+
+def briefs_beside(fact_file: str) -> list[str]:
+    """``x.facts.yaml`` -> ``x.md`` / ``x.markdown`` / ``x.txt`` in the same folder, if present."""
+    folder, name = os.path.split(fact_file)
+    stem = FACT_FILE.sub("", name)
+    return [
+        candidate for suffix in BRIEF_SUFFIXES
+        if os.path.isfile(candidate := os.path.join(folder, stem + suffix))
+    ]
+
+
+def briefs_reading(data_files: Sequence[str]) -> list[str]:
+    """The briefs whose fact files name one of ``data_files`` in a claim's ``data.file``."""
+    wanted = {os.path.realpath(path) for path in data_files}
+    root = search_root(data_files)
+    found: list[str] = []
+    for fact_file in fact_files_under(root):
+        if wanted & data_files_of(fact_file):
+            found.extend(_shown(brief) for brief in briefs_beside(fact_file))
+    return found
+
+
+def search_root(paths: Sequence[str]) -> str:
+    """The repository holding ``paths`` (the nearest folder above them with ``.git``);
+    failing that, the folder they have in common."""
+    common = os.path.commonpath([os.path.dirname(os.path.abspath(p)) for p in paths])
+    folder = common
+    while True:
+        if os.path.exists(os.path.join(folder, ".git")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return common
+        folder = parent
+
+
+def fact_files_under(root: str) -> Iterator[str]:
+    """Fact files in ``root``, skipping hidden, vendored and virtual-environment folders."""
+    walked = 0
+    for folder, folders, files in os.walk(root):
+        walked += 1
+        if walked > MAX_FOLDERS:
+            return
+        folders[:] = sorted(
+            d for d in folders if not d.startswith(".") and d not in SKIPPED_FOLDERS
+        )
+        for name in sorted(files):
+            if FACT_FILE.search(name):
+                yield os.path.join(folder, name)
+
+
+def data_files_of(fact_file: str) -> set[str]:
+    """Real paths of the data files a fact file's claims read. A fact file that can't be
+    read names none: its brief's own check reports the problem (FL501, FL502)."""
+    try:
+        with open(fact_file, encoding="utf-8-sig") as handle:
+            text = handle.read()
+        content = json.loads(text) if fact_file.lower().endswith(".json") else yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
+        return set()
+    claims = content.get("claims") if isinstance(content, dict) else None
+    folder = os.path.dirname(os.path.abspath(fact_file))
+    names = set()
+    for claim in claims if isinstance(claims, list) else ():
+        data = claim.get("data") if isinstance(claim, dict) else None
+        file = data.get("file") if isinstance(data, dict) else None
+        if isinstance(file, str) and file:
+            names.add(os.path.realpath(os.path.join(folder, file)))
+    return names
+
+
+def _shown(path: str) -> str:
+    """A found brief relative to the working folder when it lies under it, else absolute."""
+    relative = os.path.relpath(path)
+    return path if relative == os.pardir or relative.startswith(os.pardir + os.sep) else relative
+

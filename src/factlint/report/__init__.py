@@ -19,6 +19,7 @@ FORMATS = {
     "sarif": "factlint.report.sarif",
     "github": "factlint.report.github",
     "rdjson": "factlint.report.rdjson",
+    "html": "factlint.report.html",
 }
 
 

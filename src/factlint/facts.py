@@ -1,0 +1,1187 @@
+"""Fact files and data files -> FactFile, and the check of a brief's figures against them.
+
+A fact file (SPEC §2) is read with PyYAML's *composer* only: we turn the node graph into
+plain values ourselves, so every value keeps the line and column it was written at, dates
+stay text, and no tag can build a Python object. Anchors and aliases are allowed within a
+small budget; a "billion laughs" file is refused (FL501) after a bounded amount of work.
+
+`verify(doc, facts, …)` computes once per brief, for each claim: where its quote is in the
+brief, which figure it covers, the true value and where it came from, the interval the
+wording allows, and the verdict. The FL30x rules and the engine's `figures_verified` count
+read that one result (memoised on the FactFile).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from factlint.finding import Finding, UrlRef
+from factlint.numbers import (
+    Figure,
+    Interval,
+    Lexicon,
+    builtin_lexicon,
+    format_number,
+    interval_for,
+    normalise_unit,
+    parse_number,
+    split_unit,
+)
+
+if TYPE_CHECKING:
+    from factlint.document import Document, Sentence
+
+FACT_SUFFIXES = (".facts.yaml", ".facts.yml", ".facts.json")
+MAX_FACT_BYTES = 4 * 1024 * 1024
+MAX_DATA_BYTES = 256 * 1024 * 1024
+MAX_ALIASES = 1000
+# Converting the node graph may visit an aliased node more than once; a file may cost at
+# most this many visits more than it has nodes, which no hand-written file comes near.
+EXPANSION_ALLOWANCE = 20_000
+
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float", "tag:yaml.org,2002:str",
+}
+
+
+# --- positions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Place:
+    """A span of a file: 1-based line and column (code points), exclusive end column."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+NOWHERE = Place(1, 1, 1, 2)
+
+
+class FactFileError(Exception):
+    """A fact or data file that cannot be read as YAML/JSON at all."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class Tree:
+    """Plain values (dict/list/str/int/float/bool/None) plus the place of every node."""
+
+    value: Any
+    places: dict[tuple, Place] = field(default_factory=dict)  # path -> place of the value
+    key_places: dict[tuple, Place] = field(default_factory=dict)  # path -> place of its key
+
+    def place(self, path: Iterable) -> Place:
+        """The place of the node at ``path``, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.places:
+                return self.places[path]
+            path = path[:-1]
+        return self.places.get((), NOWHERE)
+
+
+# --- YAML (and JSON) with positions ------------------------------------------------------
+
+
+def _place_of(node) -> Place:
+    start, end = node.start_mark, node.end_mark
+    if (end.line, end.column) <= (start.line, start.column):
+        return Place(start.line + 1, start.column + 1, start.line + 1, start.column + 2)
+    if end.column == 0 and end.line > start.line:  # a block node ends at the next line's start
+        return Place(start.line + 1, start.column + 1, start.line + 1, start.column + 2)
+    return Place(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def _composer_class():
+    import yaml
+
+    class BudgetLoader(yaml.SafeLoader):
+        """SafeLoader that counts anchors/aliases and nodes while composing."""
+
+        def __init__(self, stream):
+            super().__init__(stream)
+            self.aliases = 0
+            self.nodes = 0
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                self.aliases += 1
+                if self.aliases > MAX_ALIASES:
+                    mark = self.peek_event().start_mark
+                    raise FactFileError(
+                        f"more than {MAX_ALIASES} aliases (*name): refused as a possible alias "
+                        "bomb; write the values out", mark.line + 1, mark.column + 1)
+            else:
+                self.nodes += 1
+            return super().compose_node(parent, index)
+
+    return BudgetLoader
+
+
+_LOADER = None
+
+
+def compose_tree(text: str) -> Tree:
+    """YAML text -> Tree, safely. Raises FactFileError with a line and column."""
+    import yaml
+
+    global _LOADER
+    if _LOADER is None:
+        _LOADER = _composer_class()
+    loader = _LOADER(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            problem = exc.problem or exc.context or str(exc)
+            if exc.context and exc.problem:
+                where = exc.context_mark
+                opened = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
+                problem = f"{problem} ({exc.context}{opened})"
+            raise FactFileError(
+                f"YAML syntax error: {problem}",
+                mark.line + 1 if mark else 1, mark.column + 1 if mark else 1,
+            ) from None
+        except yaml.YAMLError as exc:
+            raise FactFileError(f"YAML syntax error: {exc}") from None
+        except RecursionError:
+            raise FactFileError("nesting is too deep to be a fact file") from None
+        tree = Tree(None)
+        if node is None:
+            return tree
+        budget = [loader.nodes + EXPANSION_ALLOWANCE]
+        constructor = yaml.constructor.SafeConstructor()
+        try:
+            tree.value = _convert(node, (), tree, constructor, budget, set())
+        except RecursionError:
+            raise FactFileError("nesting is too deep to be a fact file") from None
+        return tree
+    finally:
+        loader.dispose()
+
+
+def _convert(node, path: tuple, tree: Tree, constructor, budget: list[int], active: set[int]):
+    import yaml
+
+    budget[0] -= 1
+    if budget[0] < 0:
+        place = _place_of(node)
+        raise FactFileError(
+            "aliases expand to far more values than the file holds: refused as an alias bomb",
+            place.line, place.column)
+    tree.places.setdefault(path, _place_of(node))
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == _TIMESTAMP_TAG or node.tag not in _PLAIN_TAGS:
+            if node.tag.startswith("tag:yaml.org,2002:") or node.tag == _TIMESTAMP_TAG:
+                return node.value  # dates, binary…: keep the text as written
+            place = _place_of(node)
+            raise FactFileError(f"unsupported tag {node.tag}: fact files hold plain values only",
+                                place.line, place.column)
+        try:
+            return constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            place = _place_of(node)
+            raise FactFileError(f"cannot read value: {exc}", place.line, place.column) from None
+    if id(node) in active:
+        place = _place_of(node)
+        raise FactFileError("an alias refers to the node that contains it (recursive alias)",
+                            place.line, place.column)
+    active.add(id(node))
+    try:
+        if isinstance(node, yaml.SequenceNode):
+            return [_convert(item, path + (i,), tree, constructor, budget, active)
+                    for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != "tag:yaml.org,2002:map":
+                place = _place_of(node)
+                raise FactFileError(f"unsupported tag {node.tag}: fact files hold plain values only",
+                                    place.line, place.column)
+            constructor.flatten_mapping(node)  # << merge keys
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    place = _place_of(key_node)
+                    raise FactFileError("a key must be plain text, not a list or mapping",
+                                        place.line, place.column)
+                key = _convert(key_node, path + ("<key>",), tree, constructor, budget, active)
+                key = "" if key is None else (str(key).lower() if isinstance(key, bool) else str(key))
+                tree.places.pop(path + ("<key>",), None)
+                key_place = _place_of(key_node)
+                if key in result:
+                    first = tree.key_places[path + (key,)]
+                    raise FactFileError(
+                        f"key '{key}' appears twice in this mapping (first at line {first.line})",
+                        key_place.line, key_place.column)
+                tree.key_places[path + (key,)] = key_place
+                result[key] = _convert(value_node, path + (key,), tree, constructor, budget, active)
+            return result
+    finally:
+        active.discard(id(node))
+    place = _place_of(node)
+    raise FactFileError("unexpected YAML node", place.line, place.column)
+
+
+def parse_json_tree(text: str) -> Tree:
+    """JSON text -> Tree. Values come from the json module; positions from the YAML
+    composer (JSON is nearly YAML) when it can read the file, else the top of the file."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FactFileError(f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise FactFileError("nesting is too deep to be a fact file") from None
+    try:
+        tree = compose_tree(text)
+    except FactFileError as exc:
+        if "twice" in exc.message:
+            raise
+        tree = Tree(None)
+    tree.value = value
+    return tree
+
+
+# --- the records ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source of the fact file, keyed by the brief's label."""
+
+    label: str
+    publisher: str | None
+    title: str | None
+    url: str | None
+    doi: str | None
+    accessed: str | None
+    note: str | None
+    place: Place  # of the source's mapping
+    places: dict[str, Place] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def line(self) -> int:
+        return self.place.line
+
+    @property
+    def column(self) -> int:
+        return self.place.column
+
+    def field_place(self, name: str) -> Place:
+        return self.places.get(name, self.place)
+
+
+@dataclass(frozen=True)
+class DataRef:
+    file: str
+    where: tuple[tuple[str, Any], ...]
+    column: str | None
+    pointer: str | None
+
+    def describe(self) -> str:
+        if self.pointer is not None:
+            return f"{self.file} {self.pointer}"
+        where = ", ".join(f"{k} = {v}" for k, v in self.where)
+        return f"{self.file} where {where}, column {self.column}"
+
+
+@dataclass(frozen=True)
+class Claim:
+    index: int
+    quote: str
+    id: str | None
+    figure: str | None
+    value: float | None
+    data: DataRef | None
+    unit: str | None
+    source: str | None
+    tolerance: float | None
+    note: str | None
+    place: Place  # of the claim's mapping
+    places: dict[str, Place] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def line(self) -> int:
+        return self.place.line
+
+    @property
+    def column(self) -> int:
+        return self.place.column
+
+    @property
+    def name(self) -> str:
+        return f"claim '{self.id}'" if self.id else f"claims[{self.index}]"
+
+    def field_place(self, name: str) -> Place:
+        return self.places.get(name, self.place)
+
+
+@dataclass(frozen=True)
+class TrueValue:
+    """The true value of a claim, in the brief's base unit, and where it came from."""
+
+    value: float | None  # in the fact's unit, as written in the fact or data file
+    origin: str  # facts: x.facts.yaml line 14 | data: x.csv row 3, column value
+    problem: str = ""  # why there is no value (FL305), when there is none
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What verify() found for one claim."""
+
+    claim: Claim
+    verdict: str  # see VERDICTS
+    spans: tuple[tuple[int, int], ...] = ()  # where the quote occurs in the brief (original offsets)
+    figure: Figure | None = None
+    sentence: "Sentence | None" = None
+    truth: TrueValue | None = None
+    interval: Interval | None = None
+    true_value: float | None = None  # scaled to the figure's base unit
+    detail: str = ""  # the explanation for verdicts other than holds/unverified
+
+
+VERDICTS = (
+    "holds",  # the figure holds for the true value
+    "mismatch",  # FL301
+    "quote-not-found", "quote-repeated", "figure-not-found",  # FL302
+    "unverified",  # the claim has no value or data
+    "data-error",  # FL305
+    "unit-mismatch",  # FL307
+)
+
+
+@dataclass(eq=False)
+class FactFile:
+    path: str
+    sources: dict[str, Source]
+    claims: list[Claim]
+    tree: Tree | None = field(default=None, repr=False)
+    _verified: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def name(self) -> str:
+        return os.path.basename(self.path)
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.path).resolve().parent
+
+    def url_refs(self) -> list[UrlRef]:
+        """Each source URL at its own place in the fact file, for the URL checker."""
+        refs = []
+        for source in self.sources.values():
+            if source.url:
+                place = source.field_place("url")
+                refs.append(UrlRef(source.url.strip(), self.path, place.line, place.column,
+                                   place.end_line, place.end_column))
+        return refs
+
+    def verification(self, doc: "Document", near_ratio: float = 0.9,
+                     about_ratio: float = 0.05) -> list[Verification]:
+        """verify() for this brief, computed once and kept (rules and the summary share it)."""
+        key = (id(doc), near_ratio, about_ratio)
+        cached = self._verified.get(key)
+        if cached is not None and cached[0] is doc:
+            return cached[1]
+        result = _verify(doc, self, near_ratio, about_ratio)
+        self._verified[key] = (doc, result)
+        return result
+
+
+# --- finding and loading fact files --------------------------------------------------------
+
+
+def find_fact_file(brief_path: str | os.PathLike) -> Path | None:
+    """``<stem>.facts.yaml`` / ``.facts.yml`` / ``.facts.json`` beside the brief, if any."""
+    brief = Path(brief_path)
+    for suffix in FACT_SUFFIXES:
+        candidate = brief.with_name(brief.stem + suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_for_brief(brief_path: str, explicit: str | None = None
+                   ) -> tuple[FactFile | None, list[Finding]]:
+    """The engine's entry point: the fact file named by --facts, else the one beside the brief."""
+    if explicit:
+        return load_facts(explicit)
+    found = find_fact_file(brief_path)
+    if found is None:
+        return None, []
+    return load_facts(str(found))
+
+
+def _rule(code: str):
+    from factlint.rules import facts as fact_rules
+
+    return {"FL501": fact_rules.SYNTAX, "FL502": fact_rules.SCHEMA}[code]
+
+
+def _syntax(path: str, message: str, line: int = 1, column: int = 1) -> Finding:
+    return _rule("FL501").at_position(path, line, column, message)
+
+
+def _schema_finding(path: str, place: Place, message: str) -> Finding:
+    return _rule("FL502").at_position(path, place.line, place.column, message,
+                                      place.end_line, place.end_column)
+
+
+def read_tree(path: str) -> Tree:
+    """Read a YAML or JSON file into a Tree. Raises FactFileError, OSError."""
+    size = os.path.getsize(path)
+    if size > MAX_FACT_BYTES:
+        raise FactFileError(
+            f"file is {size / 1e6:.1f} MB, larger than a fact file can be "
+            f"({MAX_FACT_BYTES // (1024 * 1024)} MB): move bulk data to a data file")
+    with open(path, "rb") as handle:
+        data = handle.read()
+    text = _decode(data)
+    if path.lower().endswith(".json"):
+        return parse_json_tree(text)
+    return compose_tree(text)
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+        raise FactFileError(f"not valid UTF-8 (byte {exc.start}): save the file as UTF-8",
+                            line, column) from None
+
+
+def load_facts(path: str | os.PathLike) -> tuple[FactFile | None, list[Finding]]:
+    """Read and validate a fact file. Findings (FL501/FL502) point into it."""
+    path = str(path)
+    try:
+        tree = read_tree(path)
+    except FileNotFoundError:
+        return None, [_syntax(path, "fact file not found")]
+    except IsADirectoryError:
+        return None, [_syntax(path, "fact file is a folder")]
+    except OSError as exc:
+        return None, [_syntax(path, f"cannot read fact file: {exc.strerror or exc}")]
+    except FactFileError as exc:
+        return None, [_syntax(path, exc.message, exc.line, exc.column)]
+    problems = schema_problems(tree)
+    if any(code == "fatal" for code, _, _ in problems):
+        return None, [_schema_finding(path, place, message) for _, place, message in problems]
+    facts = _build(path, tree)
+    findings = [_schema_finding(path, place, message) for _, place, message in problems]
+    return facts, findings
+
+
+# --- schema validation with editor-friendly messages ---------------------------------------
+
+_WHAT = {
+    "quote": "the text of the brief that holds the figure",
+    "file": "the data file, relative to the fact file",
+    "factlint": "the format version, 1",
+}
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 60 else repr(value[:57] + "…")
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    return json.dumps(value)
+
+
+def _type_name(types) -> str:
+    if isinstance(types, str):
+        types = [types]
+    names = {"object": "a mapping", "array": "a list", "string": "text", "number": "a number",
+             "integer": "a whole number", "null": "empty", "boolean": "true or false"}
+    return " or ".join(names.get(t, t) for t in types)
+
+
+def schema_problems(tree: Tree) -> list[tuple[str, Place, str]]:
+    """(severity, place, message) for each violation: 'fatal' when the file can't be used."""
+    from factlint.schemas import json_path, validator
+
+    value = tree.value
+    if not isinstance(value, dict):
+        return [("fatal", tree.place(()),
+                 f"(top level): a fact file is a mapping with `factlint: 1`, `sources` and "
+                 f"`claims`, got {_show(value) if value is not None else 'an empty file'}")]
+    problems = []
+    errors = sorted(validator("facts").iter_errors(value),
+                    key=lambda e: (tree.place(e.absolute_path).line, list(map(str, e.absolute_path))))
+    for error in errors:
+        path = tuple(error.absolute_path)
+        place = tree.place(path)
+        message = _message(error, path)
+        if error.validator == "additionalProperties":
+            extra = _extra_keys(error)
+            if extra:
+                place = tree.key_places.get(path + (extra[0],), place)
+        severity = "fatal" if not path or path[0] != "claims" and path[0] != "sources" else "claim"
+        problems.append((severity, place, f"{json_path(path)}: {message}"))
+    problems.extend(_id_problems(tree))
+    return problems
+
+
+def _extra_keys(error) -> list[str]:
+    allowed = set(error.schema.get("properties", {}))
+    return [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
+
+
+def _message(error, path: tuple) -> str:
+    import difflib
+
+    field_name = str(path[-1]) if path and isinstance(path[-1], str) else ""
+    instance = error.instance
+    kind = error.validator
+    if kind == "pattern" and field_name in ("value", "tolerance"):
+        return f"{field_name} must be a number, got {_show(instance)}"
+    if kind == "pattern" and field_name == "accessed":
+        return f"accessed must be a date written YYYY-MM-DD, got {_show(instance)}"
+    if kind == "pattern" and field_name == "doi":
+        return f"doi must look like 10.1000/xyz123, got {_show(instance)}"
+    if kind == "pattern":
+        return f"{field_name or 'value'} has an unexpected form: {_show(instance)}"
+    if kind == "type":
+        what = field_name or "this"
+        if field_name == "value":
+            return f"value must be a number, got {_show(instance)}"
+        return f"{what} must be {_type_name(error.validator_value)}, got {_show(instance)}"
+    if kind == "required":
+        missing = re.search(r"'([^']+)'", error.message)
+        name = missing.group(1) if missing else error.message
+        what = f" ({_WHAT[name]})" if name in _WHAT else ""
+        return f"`{name}` is required{what}"
+    if kind == "additionalProperties":
+        extra = _extra_keys(error)
+        allowed = sorted(error.schema.get("properties", {}))
+        parts = []
+        for key in extra:
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            parts.append(f"unknown field '{key}'{hint}")
+        return "; ".join(parts) + f"; known fields: {', '.join(allowed)}"
+    if kind == "const" and field_name == "factlint":
+        return f"factlint must be 1 (the format version), got {_show(instance)}"
+    if kind == "not" and path and path[0] == "claims" and isinstance(instance, dict) \
+            and "value" in instance and "data" in instance:
+        return "give either `value` or `data`, not both"
+    if kind == "oneOf" and field_name == "data":
+        return ("data needs either `pointer` (JSON/YAML file) or `where` and `column` "
+                "(CSV file), not both")
+    if kind in ("minLength", "minProperties"):
+        return f"{field_name or 'this'} must not be empty"
+    return error.message
+
+
+def _id_problems(tree: Tree) -> list[tuple[str, Place, str]]:
+    claims = tree.value.get("claims") if isinstance(tree.value, dict) else None
+    if not isinstance(claims, list):
+        return []
+    seen: dict[str, int] = {}
+    problems = []
+    for index, claim in enumerate(claims):
+        if not isinstance(claim, dict) or not isinstance(claim.get("id"), str):
+            continue
+        ident = claim["id"]
+        if ident in seen:
+            first = tree.place(("claims", seen[ident], "id"))
+            problems.append(("claim", tree.place(("claims", index, "id")),
+                             f"claims[{index}].id: id '{ident}' is already used by "
+                             f"claims[{seen[ident]}] (line {first.line}): ids must be unique"))
+        else:
+            seen[ident] = index
+    return problems
+
+
+# --- building the records ------------------------------------------------------------------
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _number(value: Any) -> float | None:
+    return parse_number(value) if value is not None else None
+
+
+def _build(path: str, tree: Tree) -> FactFile:
+    data = tree.value
+    sources: dict[str, Source] = {}
+    raw_sources = data.get("sources")
+    if isinstance(raw_sources, dict):
+        for label, raw in raw_sources.items():
+            if not isinstance(raw, dict):
+                continue
+            base = ("sources", label)
+            sources[label] = Source(
+                label=label,
+                publisher=_text(raw.get("publisher")),
+                title=_text(raw.get("title")),
+                url=_text(raw.get("url")),
+                doi=_text(raw.get("doi")),
+                accessed=_text(raw.get("accessed")),
+                note=_text(raw.get("note")),
+                place=tree.key_places.get(base, tree.place(base)),
+                places={k: tree.place(base + (k,)) for k in raw},
+            )
+    claims: list[Claim] = []
+    raw_claims = data.get("claims")
+    bad = _invalid_claims(tree)
+    if isinstance(raw_claims, list):
+        for index, raw in enumerate(raw_claims):
+            if not isinstance(raw, dict) or index in bad or not isinstance(raw.get("quote"), str):
+                continue
+            base = ("claims", index)
+            ref = raw.get("data")
+            data_ref = None
+            if isinstance(ref, dict):
+                where = ref.get("where") if isinstance(ref.get("where"), dict) else {}
+                data_ref = DataRef(str(ref.get("file", "")), tuple(where.items()),
+                                   _text(ref.get("column")), _text(ref.get("pointer")))
+            claims.append(Claim(
+                index=index,
+                quote=raw["quote"],
+                id=_text(raw.get("id")),
+                figure=_text(raw.get("figure")),
+                value=_number(raw.get("value")),
+                data=data_ref,
+                unit=_text(raw.get("unit")),
+                source=_text(raw.get("source")),
+                tolerance=_number(raw.get("tolerance")),
+                note=_text(raw.get("note")),
+                place=tree.place(base),
+                places={k: tree.place(base + (k,)) for k in raw},
+            ))
+    return FactFile(path, sources, claims, tree)
+
+
+def _invalid_claims(tree: Tree) -> set[int]:
+    """Claims with schema violations are reported (FL502) and left out of the checks."""
+    from factlint.schemas import validator
+
+    bad = set()
+    for error in validator("facts").iter_errors(tree.value):
+        path = list(error.absolute_path)
+        if len(path) >= 2 and path[0] == "claims" and isinstance(path[1], int):
+            bad.add(path[1])
+    return bad
+
+
+# --- data files ----------------------------------------------------------------------------
+
+
+class DataError(Exception):
+    """A data reference that cannot give a value (FL305)."""
+
+
+@dataclass
+class _Table:
+    """A data file read once: CSV rows (with their line numbers) or a JSON/YAML value."""
+
+    header: list[str] | None = None
+    rows: list[list[str]] = field(default_factory=list)
+    row_lines: list[int] = field(default_factory=list)
+    value: Any = None  # JSON/YAML content
+    indexes: dict[tuple[str, ...], dict[tuple[str, ...], list[int]]] = field(default_factory=dict)
+
+    def column_index(self, name: str) -> int | None:
+        if self.header is None:
+            return None
+        key = _key(name)
+        for i, head in enumerate(self.header):
+            if _key(head) == key:
+                return i
+        return None
+
+
+_TABLES: dict[tuple[str, int, int], _Table] = {}
+
+
+def _key(value: Any) -> str:
+    """Cells and `where` values compare as folded text; 2025, 2025.0 and '２０２５' agree."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return text.casefold()
+    if math.isfinite(number) and number == int(number) and re.fullmatch(r"[-+]?\d+(?:\.0*)?", text):
+        return str(int(number))
+    return text.casefold()
+
+
+def load_table(path: Path) -> _Table:
+    """Read (once per run: cached by path, mtime and size) a CSV, JSON or YAML data file."""
+    stat = path.stat()
+    cache_key = (str(path), stat.st_mtime_ns, stat.st_size)
+    table = _TABLES.get(cache_key)
+    if table is not None:
+        return table
+    if stat.st_size > MAX_DATA_BYTES:
+        raise DataError(f"{path.name} is {stat.st_size // (1024 * 1024)} MB, too large to read")
+    suffix = path.suffix.lower()
+    if suffix == ".csv" or suffix == ".tsv":
+        table = _read_csv(path, "\t" if suffix == ".tsv" else ",")
+    elif suffix in (".json", ".yaml", ".yml"):
+        try:
+            if suffix == ".json":
+                table = _Table(value=json.loads(path.read_bytes().decode("utf-8-sig")))
+            else:
+                table = _Table(value=compose_tree(_decode(path.read_bytes())).value)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}): "
+                            f"{exc.msg}") from None
+        except FactFileError as exc:
+            raise DataError(f"{path.name} cannot be read (line {exc.line}, column {exc.column}): "
+                            f"{exc.message}") from None
+        except UnicodeDecodeError:
+            raise DataError(f"{path.name} is not valid UTF-8: save it as UTF-8") from None
+    else:
+        raise DataError(f"{path.name}: data files are .csv, .json, .yaml or .yml")
+    _TABLES[cache_key] = table
+    return table
+
+
+def _read_csv(path: Path, delimiter: str) -> _Table:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path.name} is not valid UTF-8 (byte {exc.start}): save it as UTF-8 "
+                        "(spreadsheet apps: 'CSV UTF-8')") from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    table = _Table()
+    try:
+        line = reader.line_num + 1
+        for record in reader:
+            if table.header is None:
+                table.header = [cell.strip() for cell in record]
+            elif any(cell.strip() for cell in record):
+                table.rows.append(record)
+                table.row_lines.append(line)
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise DataError(f"{path.name} line {reader.line_num}: {exc}") from None
+    if table.header is None:
+        raise DataError(f"{path.name} is empty: a CSV data file needs a header row")
+    return table
+
+
+def _index(table: _Table, columns: tuple[str, ...]) -> dict[tuple[str, ...], list[int]]:
+    """Rows indexed by their values in ``columns`` (built once per column set)."""
+    index = table.indexes.get(columns)
+    if index is not None:
+        return index
+    positions = [table.column_index(c) for c in columns]
+    index = {}
+    for number, row in enumerate(table.rows):
+        key = tuple(_key(row[p]) if p is not None and p < len(row) else "" for p in positions)
+        index.setdefault(key, []).append(number)
+    table.indexes[columns] = index
+    return index
+
+
+def _records_index(records: list, columns: tuple[str, ...]) -> dict[tuple[str, ...], list[int]]:
+    index: dict[tuple[str, ...], list[int]] = {}
+    for number, record in enumerate(records):
+        if isinstance(record, dict):
+            key = tuple(_key(record.get(c, "")) for c in columns)
+            index.setdefault(key, []).append(number)
+    return index
+
+
+def resolve_pointer(document: Any, pointer: str) -> Any:
+    """RFC 6901: '' is the whole document; '/a/0' is document['a'][0]."""
+    if pointer == "":
+        return document
+    if not pointer.startswith("/"):
+        raise DataError(f"pointer '{pointer}' must start with /")
+    current = document
+    walked = ""
+    for raw in pointer[1:].split("/"):
+        token = raw.replace("~1", "/").replace("~0", "~")
+        walked += "/" + raw
+        if isinstance(current, dict):
+            if token not in current:
+                raise DataError(f"pointer {pointer}: no key '{token}' at {walked}")
+            current = current[token]
+        elif isinstance(current, list):
+            if not re.fullmatch(r"0|[1-9]\d*", token) or int(token) >= len(current):
+                raise DataError(f"pointer {pointer}: no item {token} at {walked} "
+                                f"(the list has {len(current)})")
+            current = current[int(token)]
+        else:
+            raise DataError(f"pointer {pointer}: {walked} goes inside a plain value")
+    return current
+
+
+def read_data_value(facts: FactFile, ref: DataRef) -> TrueValue:
+    """The true value a `data` reference points at, or a TrueValue with a problem."""
+    path = (facts.folder / ref.file)
+    shown = ref.file
+    try:
+        table = load_table(path)
+    except FileNotFoundError:
+        return TrueValue(None, f"data: {shown}", f"data file {shown} not found "
+                                                f"(looked in {facts.folder})")
+    except IsADirectoryError:
+        return TrueValue(None, f"data: {shown}", f"data file {shown} is a folder")
+    except OSError as exc:
+        return TrueValue(None, f"data: {shown}", f"cannot read data file {shown}: "
+                                                f"{exc.strerror or exc}")
+    except DataError as exc:
+        return TrueValue(None, f"data: {shown}", str(exc))
+    try:
+        if ref.pointer is not None:
+            if table.header is not None:
+                raise DataError(f"{shown} is a CSV file: select a row with `where` and `column`, "
+                                "not `pointer`")
+            cell = resolve_pointer(table.value, ref.pointer)
+            origin = f"data: {shown} {ref.pointer}"
+        else:
+            cell, origin = _select(table, ref, shown)
+    except DataError as exc:
+        return TrueValue(None, f"data: {shown}", str(exc))
+    value = parse_number(cell) if not isinstance(cell, (dict, list)) else None
+    if value is None:
+        return TrueValue(None, origin, f"{origin[6:]} holds {_show(cell)}, not a number")
+    return TrueValue(value, origin)
+
+
+def _select(table: _Table, ref: DataRef, shown: str) -> tuple[Any, str]:
+    columns = tuple(str(k) for k, _ in ref.where)
+    wanted = tuple(_key(v) for _, v in ref.where)
+    condition = ", ".join(f"{k} = {v}" for k, v in ref.where)
+    if table.header is None:  # a JSON/YAML list of records
+        records = table.value if isinstance(table.value, list) else None
+        if records is None:
+            raise DataError(f"{shown} holds no list of records: use `pointer` to pick a value")
+        matches = _records_index(records, columns).get(wanted, [])
+        if len(matches) != 1:
+            raise DataError(_count_problem(shown, condition, len(matches), []))
+        record = records[matches[0]]
+        if ref.column not in record:
+            raise DataError(f"{shown}: record {matches[0]} has no field '{ref.column}'")
+        return record[ref.column], f"data: {shown} record {matches[0]}, field {ref.column}"
+    missing = [c for c in columns + (ref.column or "",) if table.column_index(c) is None]
+    if missing:
+        raise DataError(f"{shown} has no column '{missing[0]}' (columns: "
+                        f"{', '.join(table.header)})")
+    matches = _index(table, columns).get(wanted, [])
+    if len(matches) != 1:
+        raise DataError(_count_problem(shown, condition, len(matches),
+                                       [table.row_lines[i] for i in matches[:5]]))
+    row = table.rows[matches[0]]
+    column = table.column_index(ref.column)
+    cell = row[column] if column < len(row) else ""
+    return cell, f"data: {shown} row {table.row_lines[matches[0]]}, column {ref.column}"
+
+
+def _count_problem(shown: str, condition: str, count: int, lines: list[int]) -> str:
+    if count == 0:
+        return f"no row of {shown} has {condition}"
+    rows = ", ".join(map(str, lines))
+    return (f"{count} rows of {shown} have {condition} (rows {rows}): add a column to `where` "
+            "so it picks exactly one")
+
+
+# --- finding quotes in the brief -----------------------------------------------------------
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """What quotes are compared on: NFKC (full-width → half-width), no whitespace."""
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+@dataclass
+class Searchable:
+    """The brief's prose folded for quote look-up, with a map back to original offsets.
+
+    Source definitions and citation markers are left out, so a quote may run across a
+    page split or past a marker.
+    """
+
+    text: str
+    origin: list[int]  # origin[i] = original offset of folded character i
+
+    def find_all(self, needle: str) -> list[tuple[int, int]]:
+        spans = []
+        if not needle:
+            return spans
+        start = self.text.find(needle)
+        while start >= 0:
+            spans.append((self.origin[start], self.origin[start + len(needle) - 1] + 1))
+            start = self.text.find(needle, start + 1)
+        return spans
+
+    def count(self, needle: str, limit: int = 2) -> int:
+        found = 0
+        start = self.text.find(needle)
+        while start >= 0 and found < limit:
+            found += 1
+            start = self.text.find(needle, start + 1)
+        return found
+
+    def folded_index(self, original: int) -> int:
+        return bisect_left(self.origin, original)
+
+
+def searchable(doc: "Document") -> Searchable:
+    cut = sorted([(d.start, d.end) for d in doc.definitions] + [(m.start, m.end) for m in doc.markers])
+    text = doc.text
+    parts: list[str] = []
+    origin: list[int] = []
+    position = 0
+    for start, end in cut + [(len(text), len(text))]:
+        if start < position:
+            position = max(position, end)
+            continue
+        _fold_into(text, position, start, parts, origin)
+        position = max(position, end)
+    return Searchable("".join(parts), origin)
+
+
+def _fold_into(text: str, start: int, end: int, parts: list[str], origin: list[int]) -> None:
+    chunk = text[start:end]
+    if chunk.isascii():
+        for match in re.finditer(r"\S+", chunk):
+            parts.append(match.group())
+            base = start + match.start()
+            origin.extend(range(base, base + len(match.group())))
+        return
+    for offset, char in enumerate(chunk):
+        if char.isspace():
+            continue
+        folded = unicodedata.normalize("NFKC", char)
+        folded = _WHITESPACE.sub("", folded)
+        if folded:
+            parts.append(folded)
+            origin.extend([start + offset] * len(folded))
+
+
+# --- verification ----------------------------------------------------------------------------
+
+CURRENCY_PREFIX = re.compile(r"\s*(US\$|HK\$|[$£€¥₹])\s*(.*)$")
+
+
+def fact_unit(unit: str | None, lexicon: Lexicon) -> tuple[float, str]:
+    """(scale, base unit) of a fact's unit: 亿元 → (1e8, 元), £bn → (1e9, £), % → (1, %)."""
+    if not unit:
+        return 1.0, ""
+    scale, base = split_unit(unit, lexicon)
+    if scale == 1.0:
+        currency = CURRENCY_PREFIX.match(unit)
+        if currency and currency.group(2):
+            scale, rest = split_unit(currency.group(2), lexicon)
+            base = currency.group(1) + rest
+    return scale, base
+
+
+def brief_figures(doc: "Document") -> list[tuple[Figure, "Sentence | None"]]:
+    """Every figure of the brief a fact may cover: in sentences, headings and counts."""
+    found: list[tuple[Figure, Sentence | None]] = []
+    for sentence in doc.sentences:
+        found.extend((f, sentence) for f in sentence.figures)
+    for figures in doc.heading_figures.values():
+        found.extend((f, None) for f in figures)
+    for enumeration in doc.enumerations:
+        figure = enumeration.figure
+        owner = next((s for s in doc.sentences if s.start <= figure.start < s.end), None)
+        found.append((figure, owner))
+    found.sort(key=lambda pair: pair[0].start)
+    return found
+
+
+def verify(doc: "Document", facts: FactFile, near_ratio: float = 0.9,
+           about_ratio: float = 0.05) -> list[Verification]:
+    """One Verification per claim, in fact-file order (memoised on ``facts`` per brief)."""
+    return facts.verification(doc, near_ratio, about_ratio)
+
+
+def _verify(doc: "Document", facts: FactFile, near_ratio: float,
+            about_ratio: float) -> list[Verification]:
+    lexicon = builtin_lexicon(doc.language)
+    search = searchable(doc)
+    figures = brief_figures(doc)
+    starts = [f.start for f, _ in figures]
+    return [_verify_claim(claim, doc, facts, search, figures, starts, lexicon,
+                          near_ratio, about_ratio) for claim in facts.claims]
+
+
+def _truth(claim: Claim, facts: FactFile) -> TrueValue | None:
+    if claim.value is not None:
+        return TrueValue(claim.value, f"facts: {facts.name} line {claim.field_place('value').line}")
+    if claim.data is not None:
+        return read_data_value(facts, claim.data)
+    return None
+
+
+def _verify_claim(claim, doc, facts, search, figures, starts, lexicon, near_ratio, about_ratio):
+    spans = tuple(search.find_all(fold(claim.quote)))
+    if not spans:
+        return Verification(claim, "quote-not-found", detail=_near_miss(claim.quote, search))
+    if len(spans) > 1:
+        lines = ", ".join(str(doc.position(s)[0]) for s, _ in spans[:5])
+        return Verification(claim, "quote-repeated", spans,
+                            detail=f"found {len(spans)} times (lines {lines})")
+    start, end = spans[0]
+    inside = [pair for pair in figures[bisect_left(starts, start - 40): bisect_right(starts, end)]
+              if pair[0].start < end and start < pair[0].end]
+    truth = _truth(claim, facts)
+    figure, sentence, problem = _pick_figure(claim, inside)
+    if figure is None:
+        sentence = next((s for s in doc.sentences if s.start <= start < s.end), None)
+        if truth is None:
+            return Verification(claim, "unverified", spans, sentence=sentence)
+        return Verification(claim, "figure-not-found", spans, sentence=sentence, truth=truth,
+                            detail=problem)
+    if truth is None:
+        return Verification(claim, "unverified", spans, figure, sentence)
+    if truth.value is None:
+        return Verification(claim, "data-error", spans, figure, sentence, truth, detail=truth.problem)
+    scale, base = fact_unit(claim.unit, lexicon)
+    if not claim.unit:  # no unit: the value is read in the brief's written scale
+        scale = 1.0 if figure.is_percent else figure.scale
+    interval = interval_for(figure, near_ratio, about_ratio,
+                            claim.tolerance * scale if claim.tolerance else None)
+    value = truth.value * scale
+    if base and figure.unit and normalise_unit(base) != normalise_unit(figure.unit):
+        return Verification(claim, "unit-mismatch", spans, figure, sentence, truth, interval, value,
+                            detail=f"the brief writes {_unit_words(figure)} but the fact file's "
+                                   f"unit is {claim.unit}")
+    if interval.contains(value):
+        return Verification(claim, "holds", spans, figure, sentence, truth, interval, value)
+    if scale != figure.scale and interval.contains(truth.value * figure.scale):
+        return Verification(
+            claim, "unit-mismatch", spans, figure, sentence, truth, interval, value,
+            detail=f"scale slip: the brief writes {figure.scale_text or 'no scale'} "
+                   f"({_unit_words(figure)}) but the fact file's unit is {claim.unit}; the value "
+                   f"{format_number(truth.value)} fits only if read as {_unit_words(figure)}")
+    return Verification(claim, "mismatch", spans, figure, sentence, truth, interval, value)
+
+
+def _unit_words(figure: Figure) -> str:
+    return (figure.scale_text + figure.unit) if figure.scale_text != "成" else "%"
+
+
+def _pick_figure(claim: Claim, inside: list) -> tuple[Figure | None, Any, str]:
+    if claim.figure:
+        wanted = fold(claim.figure)
+        for pair in inside:
+            if fold(pair[0].text) == wanted:
+                return pair[0], pair[1], ""
+        for pair in inside:
+            text = fold(pair[0].text)
+            if wanted in text or text in wanted:
+                return pair[0], pair[1], ""
+        shown = ", ".join(f"“{f.text}”" for f, _ in inside) or "none"
+        return None, None, (f"the quote holds no figure written “{claim.figure}” "
+                            f"(figures in it: {shown})")
+    if len(inside) == 1:
+        return inside[0][0], inside[0][1], ""
+    if not inside:
+        return None, None, "the quote holds no figure factlint can read"
+    shown = ", ".join(f"“{f.text}”" for f, _ in inside)
+    return None, None, f"the quote holds {len(inside)} figures ({shown}): say which with `figure:`"
+
+
+def _near_miss(quote: str, search: Searchable) -> str:
+    """A hint: the longest head of the quote that is in the brief."""
+    folded = fold(quote)
+    low, high = 0, len(folded)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if search.count(folded[:middle], 1):
+            low = middle
+        else:
+            high = middle - 1
+    if low >= 4 and low < len(folded):
+        return f"the brief has “{folded[:low]}” but not what follows (“{folded[low:low + 12]}”)"
+    return ""
+
+
+# --- describing an interval for people -------------------------------------------------------
+
+_MEANING = {
+    "exact": "{s} to the written precision",
+    "over": "more than {s}",
+    "at_least": "at least {s}",
+    "plus": "more than {s} and less than {s_next}",
+    "near": "nearly {s}: from {near} up to {s}",
+    "about": "about {s}",
+    "under": "less than {s}",
+    "at_most": "at most {s}",
+    "range": "between {s} and {h}",
+}
+
+
+def describe(figure: Figure, interval: Interval, near_ratio: float = 0.9) -> str:
+    """'超 → more than 120, i.e. (120, ∞)' in the figure's own written scale."""
+    scale = figure.scale or 1.0
+    unit = _unit_words(figure) if figure.scale_text else (figure.unit if figure.is_percent else "")
+
+    def number(v: float) -> str:
+        return format_number(_tidy(v / scale))
+
+    s = number(figure.value)
+    h = number(figure.high) if figure.high is not None else s
+    meaning = _MEANING.get(figure.qualifier, "{s}").format(
+        s=s + ("%" if figure.is_percent else ""), h=h,
+        s_next=number(figure.value + figure.step), near=number(figure.value * near_ratio))
+    if figure.qualifier == "exact" and figure.step and not (figure.scale != 1 or figure.is_percent
+                                                           or figure.decimals):
+        meaning = f"exactly {s}"
+    shown = Interval(interval.low / scale, interval.high / scale, interval.low_closed,
+                     interval.high_closed)
+    word = figure.qualifier_text or "as written"
+    suffix = f" {unit}" if unit and unit != "%" else ""
+    return f"{word} → {meaning}, i.e. {_tidy_interval(shown)}{suffix}"
+
+
+def _tidy(v: float) -> float:
+    return v if not math.isfinite(v) else round(v, 10)
+
+
+def _tidy_interval(interval: Interval) -> str:
+    return str(Interval(_tidy(interval.low), _tidy(interval.high), interval.low_closed,
+                        interval.high_closed))
+
+
+def shown_value(verification: Verification) -> str:
+    """The true value in the brief's written scale: 118, 9.8亿元, 67.6%."""
+    figure, value = verification.figure, verification.true_value
+    if figure is None or value is None:
+        return ""
+    number = format_number(_tidy(value / (figure.scale or 1.0)))
+    if figure.is_percent:
+        return number + "%"
+    if figure.scale_text:
+        return number + _unit_words(figure)
+    return number

@@ -132,3 +132,59 @@ def rules(code: str | None, markdown: bool) -> None:
     rule = found[0]
     click.echo(f"{rule.code} {rule.name} ({rule.severity}{', fixable' if rule.fixable else ''})\n")
     click.echo(rule.doc)
+
+
+@main.command("fix")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print a unified diff of the fixes and write nothing; exit 1 if there are any.")
+@click.option("--urls", "fix_urls", is_flag=True,
+              help="Also replace permanently redirected URLs (FL403); uses the network.")
+@click.option("--drop-unused", is_flag=True, help="Remove source definitions no marker cites.")
+@click.option("--facts", type=click.Path(), help="Fact file for a single brief.")
+@click.option("--config", type=click.Path(), help="Configuration file (over the project's).")
+@click.option("--allow-private", is_flag=True, help="Let URL checks reach private addresses.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per URL request.")
+def fix_command(paths, show_diff, fix_urls, drop_unused, facts, config, allow_private,
+                timeout) -> None:
+    """Apply safe fixes in place: rejoin page-split paragraphs, renumber citations in order
+    of first appearance (with the fact file), and on request drop unused sources and
+    replace redirected URLs.
+
+    Exit status: 0 when the files were fixed or needed nothing; with --diff, 1 when there
+    is something to fix (nothing is written); 2 when a file could not be read or fixed
+    safely (that brief and its fact file are left untouched).
+    """
+    from factlint.config import ConfigError, Overrides
+    from factlint.fix import FixOptions, fix_paths, unified_diff, write_changes
+
+    url_overrides = []
+    if allow_private:
+        url_overrides.append(("allow_private", True))
+    if timeout is not None:
+        url_overrides.append(("timeout", timeout))
+    if facts and len(paths) != 1:
+        _fail("--facts names the fact file of a single brief: give exactly one brief")
+    options = FixOptions(drop_unused=drop_unused, urls=fix_urls)
+    try:
+        results = fix_paths(tuple(paths) or (".",), options,
+                            Overrides(config=config, urls=tuple(url_overrides)), facts)
+    except ConfigError as exc:
+        _fail(str(exc))
+    failed = changed = False
+    for result in results:
+        if result.problem:
+            click.echo(f"factlint: error: cannot fix {result.path}: {result.problem}", err=True)
+            failed = True
+            continue
+        changed = changed or bool(result.changes)
+        if show_diff:
+            for change in result.changes:
+                click.echo(unified_diff(change), nl=False)
+            continue
+        write_changes(result)
+        for change in result.changes:
+            click.echo(f"fixed {change.issues} issue(s) in {change.path}")
+    if not changed and not failed and not show_diff:
+        click.echo("nothing to fix")
+    sys.exit(2 if failed else 1 if show_diff and changed else 0)

@@ -47,7 +47,12 @@ def summary_line(result: "RunResult") -> str:
         f"{s[key]} {label}{'s' if s[key] != 1 else ''}"
         for key, label in (("errors", "error"), ("warnings", "warning"), ("infos", "info"))
     )
-    return f"factlint: {files}; {s['claims']} claims ({s['sourced_claims']} sourced): {counts}"
+    parts = [files, f"{s['claims']} claims ({s['sourced_claims']} sourced)"]
+    if s["figures_verified"]:
+        parts.append(f"{s['figures_verified']} figures verified")
+    if s["urls_checked"] or s["urls_skipped"]:
+        parts.append(f"{s['urls_checked']} URLs checked, {s['urls_skipped']} skipped")
+    return f"factlint: {'; '.join(parts)}: {counts}"
 
 
 def write(result: "RunResult", stream: TextIO, options: "ReportOptions") -> None:

@@ -35,6 +35,8 @@ LINK_REFERENCE_DEFINITION = re.compile(r" {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S")
 
 ATX_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)")
 SETEXT_UNDERLINE = re.compile(r" {0,3}(=+|-+)[ \t]*$")
+# mkdocs content tabs and admonitions (=== "Tab", !!! note, ??? tip) open blocks of their own
+CONTAINER_OPENER = re.compile(r" {0,3}(?:===|!!!|\?\?\?\+?)[ \t]")
 THEMATIC_BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
@@ -45,6 +47,8 @@ HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 DIRECTIVE = re.compile(r"<!--\s*(factlint\S*)(.*?)-->", re.DOTALL)
 RAW_HTML_BLOCK = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|\Z)", re.DOTALL | re.IGNORECASE)
 INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
+# kramdown attribute lists: "{: .class }" lines and "{target="_blank"}" after a link
+ATTRIBUTE_LIST = re.compile(r"\{:[^{}\n]*\}|(?<=\))\{[^{}\n]*=[^{}\n]*\}")
 HTML_TAG = re.compile(r"</?(?!sup\b)[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 URL = re.compile(r"(?:https?|ftp)://[^\s<>\"'（）《》「」【】，。；、]+|www\.[^\s<>\"'（）《》，。；、]+")
 LINK_TARGET = re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)|\]\[[^\]\n]*\]")
@@ -55,6 +59,7 @@ DEFINITION_URL = re.compile(
     r"|<(?P<angle>[a-zA-Z][a-zA-Z0-9+.-]*:[^<>\s]+)>"
     r"|(?P<bare>(?:https?|ftp|javascript|mailto|file|data):[^\s<>\"'\]]+)",
 )
+SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 URL_TRAILING = "。，、；：？！）》」』】.,;:!?)]}'\"”’"
 
 NUMBERING = re.compile(
@@ -303,6 +308,7 @@ class _Reader:
         fence: str | None = None
         previous_blank = True
         in_list = False
+        in_container = False  # inside a content tab or admonition: indented text is prose
         start = 0
         if lines and lines[0].rstrip() == "---":
             for i in range(1, min(len(lines), 200)):
@@ -323,7 +329,10 @@ class _Reader:
                 out.append(_blank_text(line))
                 continue
             blank = not line.strip()
-            if not blank and previous_blank and not in_list and _indent(line) >= 4:
+            if not blank and _indent(line) < 4:
+                in_container = bool(CONTAINER_OPENER.match(line))
+            if (not blank and previous_blank and not in_list and not in_container
+                    and _indent(line) >= 4):
                 out.append(_blank_text(line))
                 continue  # indented code: stays "after a blank" until real text
             if not blank:
@@ -345,6 +354,7 @@ class _Reader:
 
         text = HTML_COMMENT.sub(comment, text)
         text = INLINE_CODE.sub(_blank, text)
+        text = ATTRIBUTE_LIST.sub(_blank, text)
         return HTML_TAG.sub(_blank, text)
 
     # 3. blocks: headings, paragraphs (page-split ones rejoined), definitions, tables
@@ -425,7 +435,7 @@ class _Reader:
                 self._add_heading(1 if setext.group(1)[0] == "=" else 2, first_start, first_end)
                 in_references = self._is_references_heading(masked[first_start:first_end])
                 continue
-            if heading or THEMATIC_BREAK.match(line):
+            if heading or THEMATIC_BREAK.match(line) or CONTAINER_OPENER.match(line):
                 close(flush=True)
                 if heading:
                     text_start = start + heading.end()
@@ -459,12 +469,16 @@ class _Reader:
         close(flush=True)
 
     def _ends_sentence(self, masked: str, end: int) -> bool:
-        """Does the text before ``end`` close a sentence?"""
+        """Does the text before ``end`` close a sentence (or lead in to a block)?"""
         text = masked[max(0, end - 400) : end].replace(MARKER_FILL, " ")
         text = SUP_MARKER.sub("", text)
         text = FOOTNOTE_MARKER.sub("", text)
-        text = text.rstrip().rstrip(CLOSERS + " ")
-        return not text or text[-1] in self.pack.sentence_enders + "。！？!?…."
+        text = text.rstrip()
+        if text.endswith(("）", ")")):
+            return True  # a closed parenthetical remark stands on its own
+        text = text.rstrip(CLOSERS + " ")
+        # A colon leads in to what follows (a list, a quote): a new block, not a page split.
+        return not text or text[-1] in self.pack.sentence_enders + "。！？!?…：:"
 
     def _add_heading(self, level: int, start: int, end: int, line_start: int | None = None):
         raw = self.text[start:end]
@@ -733,6 +747,8 @@ def _definition_urls(body: str, body_start: int):
         kind = match.lastgroup
         url = match.group(kind)
         start = match.start(kind)
+        if kind == "link" and not SCHEME.match(url):
+            continue  # a relative link to another page of the site, not a cited URL
         if kind == "bare":
             url = url.rstrip(URL_TRAILING)
             while url.endswith(")") and url.count("(") < url.count(")"):

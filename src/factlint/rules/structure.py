@@ -114,6 +114,9 @@ def _walk_numbering(doc: "Document"):
         if item.block == "heading":
             stack = [s for s in stack if s.level]  # paragraph series end at a heading
         found = next((i for i, s in enumerate(stack) if s.style == item.style), None)
+        if found is not None and item.value == 1 and item.block != "heading":
+            del stack[found:]  # a list that starts again at one is a new list
+            found = None
         if found is None:
             stack.append(_Series(item.style, item.value, item.heading_level, item))
             continue

@@ -424,3 +424,56 @@ def test_written_integers_round_trip(n):
     assert interval_for(figure).contains(n)
     assert not interval_for(figure).contains(n + 1)
     assert parse_number(f"{n:,}") == n
+
+
+# ------------------------------------------------------------------ edges where SPEC is silent
+
+
+def test_word_ending_in_a_qualifier_is_not_one():
+    figure = only("累计签约 42 个项目")
+    assert (figure.text, figure.qualifier, figure.qualifier_text) == ("42 个", "exact", "")
+    assert only("最近3家").qualifier == "exact"
+
+
+def test_longest_qualifier_wins():
+    assert only("不超过3家").qualifier == "at_most"
+    assert only("不少于3家").qualifier == "at_least"
+    assert only("no more than 3 firms", EN).qualifier == "at_most"
+
+
+def test_from_without_a_range_is_not_part_of_the_figure():
+    figures = find_figures("rose from 10 firms to 20 firms", EN)
+    assert [(f.text, f.qualifier) for f in figures] == [("10 firms", "exact"), ("20 firms", "exact")]
+
+
+def test_n_plus_reads_as_at_least():
+    assert interval_for(only("50+ countries", EN)).contains(75)
+
+
+def test_scaled_decimals_have_clean_bounds():
+    figure = only("£2.7bn", EN)
+    assert figure.value == 2.7e9
+    interval = interval_for(figure)
+    assert (interval.low, interval.high) == (2.65e9, 2.75e9)
+    assert interval_for(only("12.5 per cent", EN)).contains(12.45)
+    assert interval_for(only("近七成")).low == 63
+
+
+def test_a_range_scale_written_after_both_ends():
+    figure = only("10亿至20亿元")
+    assert (figure.value, figure.high, figure.unit) == (1e9, 2e9, "元")
+
+
+def test_chinese_percent_range():
+    figure = only("二至三成")
+    assert (figure.value, figure.high, figure.unit, figure.qualifier) == (20, 30, "%", "range")
+
+
+def test_section_numbers_at_line_start_are_no_figures():
+    assert find_figures("### 6.1 项目类型\n共有5类", ZH)[0].text == "共有5类"
+    assert [f.text for f in find_figures("2.1 Census\nabout 45 people", EN)] == ["about 45 people"]
+
+
+def test_figures_never_overlap_a_previous_one():
+    figures = find_figures("超过10家超过20家", ZH)
+    assert [f.text for f in figures] == ["超过10家", "超过20家"]

@@ -5,9 +5,11 @@ The words come from the rule packs' ``figures`` sections (rules/*.yaml); this mo
 compiles them once per `Lexicon` into a few alternation regexes, so `find_figures`
 does one regex scan per paragraph plus a little work per candidate number.
 
-Chinese numerals are read by the small reader below, not by cn2an: cn2an needs the
-``proces`` package and reads a YAML config at import, while factlint only needs
-十/二十三/一百零五/两/〇 and 万/亿 groups and must start fast.
+Chinese numerals are read by the small reader below, not by cn2an (0.5.24): cn2an
+adds a second dependency (``proces``), converts whole strings rather than telling
+where a numeral ends in running text, and does not give the written precision (the
+step of 二十 is 10) that 余/多 and rounding need; 十/二十三/一百零五/两/〇 and 万/亿
+groups take sixty lines.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ __all__ = [
     "find_figures",
     "interval_for",
     "load_lexicon",
+    "normalise_unit",
     "parse_chinese_numeral",
     "parse_number",
     "split_unit",
@@ -494,7 +497,9 @@ def _arabic_value(raw: str) -> tuple[float, float, int, bool]:
     """Digits as written → (value, step of last non-zero digit, decimals, full-width?)."""
     fullwidth = any("\uff10" <= ch <= "\uff19" for ch in raw)
     plain = raw.translate(_FULLWIDTH)
-    plain = re.sub(r"[,\u00a0\u202f\u2009]", "", plain)
+    if not plain.isdigit():
+        plain = plain.replace(",", "").replace("\u00a0", "").replace("\u202f", "").replace(
+            "\u2009", "")
     whole, _, frac = plain.partition(".")
     value = float(plain)
     digits = (whole + frac).rstrip("0")
@@ -634,15 +639,20 @@ def find_figures(text: str, lexicon: Lexicon) -> list[Figure]:
             consumed = match.end()
             figure = _chinese_figure(text, match, lexicon)
         else:
-            back = _Before.read(text, pos, lexicon)
-            pattern = lexicon.arabic_paired if back.opener else lexicon.arabic
-            match = pattern.match(text, pos)
-            if match is None and back.opener:
-                back = back.without_opener(text, pos, lexicon)
-                match = lexicon.arabic.match(text, pos)
+            match = lexicon.arabic.match(text, pos)
             if match is None:
                 continue
             consumed = match.end()
+            if _quick_reject(match, lexicon):
+                continue
+            back = _Before.read(text, pos, lexicon)
+            if back.opener:
+                paired = lexicon.arabic_paired.match(text, pos)
+                if paired is not None and paired["b"] is not None:
+                    match = paired
+                    consumed = match.end()
+                else:
+                    back = back.without_opener(text, pos, lexicon)
             figure = _arabic_figure(text, match, back, lexicon)
         if figure is None:
             continue
@@ -705,20 +715,47 @@ def _blocked(text: str, start: int, lexicon: Lexicon) -> bool:
     return lexicon.blocked_before.match(window) is not None
 
 
+def _quick_reject(m: re.Match[str], lexicon: Lexicon) -> bool:
+    """Numbers that are never figures, whatever is written before them."""
+    raw = m["a"]
+    if len(raw) > 1 and raw[0] in "0０" and raw[1] not in ".．":
+        return True                                   # 0771-…, 007: codes
+    if len(raw) > 9 and raw.isdigit():
+        return True                                   # phone numbers, IDs
+    unit = m["unit"] or m["lunit"] or m.groupdict().get("wunit")
+    return bool(unit) and unit.casefold() in lexicon.durations   # 2025年, 3月, 5 years
+
+
+_LINE_LEAD = frozenset(" \t\u3000#>*|-")
+
+
+def _section_number(text: str, m: re.Match[str], unit_text: str) -> bool:
+    """``6.1 项目类型`` or ``2 Government`` at the start of a line: a heading's number."""
+    if m["b"] is not None or m["plus1"] or m["plus2"] or m["qa"] or m["pct"] or m["pctw"]:
+        return False
+    if m["gscale"] or m["scale"] or m["wscale"]:
+        return False
+    i = m.start() - 1
+    while i >= 0 and text[i] != "\n":
+        if text[i] not in _LINE_LEAD:
+            return False
+        i -= 1
+    after = text[m.end("a"):m.end("a") + 1]
+    if after not in (" ", "\t", "\u3000"):
+        return False
+    return "." in m["a"] or "．" in m["a"] or unit_text[:1].isupper()
+
+
 def _arabic_figure(
     text: str, m: re.Match[str], back: _Before, lexicon: Lexicon
 ) -> Figure | None:
     raw_a = m["a"]
     plain_a = raw_a.translate(_FULLWIDTH)
-    if (len(plain_a) > 1 and plain_a[0] == "0" and plain_a[1].isdigit()) or (
-        plain_a.isdigit() and len(plain_a) > 9
-    ):
-        return None                                  # phone numbers, IDs, codes
     unit_text = m["unit"] or m["lunit"] or m.groupdict().get("wunit") or ""
-    if unit_text.casefold() in lexicon.durations:
-        return None
     number_start = back.cur_start if back.currency else m.start()
     if _blocked(text, number_start, lexicon):
+        return None
+    if back.start == m.start() and _section_number(text, m, unit_text):
         return None
 
     kind, q_word = back.kind, back.word
@@ -765,9 +802,9 @@ def _arabic_figure(
         text=text[start:end],
         qualifier=kind,
         qualifier_text=q_word,
-        value=value * a_scale,
-        high=high,
-        step=step * a_scale,
+        value=_clean(value * a_scale),
+        high=None if high is None else _clean(high),
+        step=_clean(step * a_scale),
         decimals=decimals,
         scale=a_scale,
         scale_text=m["ascale"] or scale_text,
@@ -790,8 +827,8 @@ def _chinese_figure(text: str, m: re.Match[str], lexicon: Lexicon) -> Figure | N
     else:
         numeral_text = m["cn"]
         read = parse_chinese_numeral(numeral_text)
-        if read is None or numeral_text in ("百", "千", "万", "萬", "亿", "億"):
-            return None                                # 百家争鸣, 千家万户, 万人
+        if read is None or numeral_text[0] in "百千万萬亿億":
+            return None                                # 百家争鸣, 千家万户, 千万元计: not counts
         value, step = read
         unit = m["cunit"]
         if unit.casefold() in lexicon.durations:
@@ -850,10 +887,18 @@ def _chinese_figure(text: str, m: re.Match[str], lexicon: Lexicon) -> Figure | N
 # --------------------------------------------------------------------------- intervals
 
 
+def _clean(x: float) -> float:
+    """Drop binary noise from scaled decimals (2.7 × 1e9, 0.9 × 70) so that bounds
+    compare equal to the same number read from a data file."""
+    if not math.isfinite(x) or x == 0:
+        return x
+    return float(f"{x:.12g}")
+
+
 def _half_precision(figure: Figure) -> float:
     """Half a unit of the last written digit, for figures written to a precision."""
     if figure.scale != 1 or figure.is_percent or figure.decimals:
-        return 10.0 ** -figure.decimals * figure.scale / 2
+        return figure.scale / (2 * 10**figure.decimals)
     return 0.0
 
 
@@ -893,4 +938,5 @@ def interval_for(
         interval = Interval(s - half, s + half, True, half == 0)
     if tolerance:
         interval = interval.widened(abs(tolerance))
-    return interval
+    return Interval(_clean(interval.low), _clean(interval.high),
+                    interval.low_closed, interval.high_closed)

@@ -1150,11 +1150,12 @@ def describe(figure: Figure, interval: Interval, near_ratio: float = 0.9) -> str
     def number(v: float) -> str:
         return format_number(_tidy(v / scale))
 
-    s = number(figure.value)
-    h = number(figure.high) if figure.high is not None else s
+    written = "%" if figure.is_percent else (_unit_words(figure) if figure.scale_text else "")
+    s = number(figure.value) + written
+    h = (number(figure.high) + written) if figure.high is not None else s
     meaning = _MEANING.get(figure.qualifier, "{s}").format(
-        s=s + ("%" if figure.is_percent else ""), h=h,
-        s_next=number(figure.value + figure.step), near=number(figure.value * near_ratio))
+        s=s, h=h, s_next=number(figure.value + figure.step) + written,
+        near=number(figure.value * near_ratio) + written)
     if figure.qualifier == "exact" and figure.step and not (figure.scale != 1 or figure.is_percent
                                                            or figure.decimals):
         meaning = f"exactly {s}"

@@ -1,0 +1,184 @@
+"""`factlint extract BRIEF`: a fact-file skeleton for a brief's figures, for an editor to fill in.
+
+One claim per figure of the brief's sentences, each with the shortest quote around it that
+occurs once in the brief, the figure as written, its unit, the source its sentence cites and
+an empty `value`; `sources` from the brief's definitions. The text is YAML that validates
+against schemas/facts.schema.json (strings are written double-quoted, so nothing in a brief
+can change the YAML's structure).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING
+
+from factlint.facts import Searchable, searchable
+
+if TYPE_CHECKING:
+    from factlint.document import Definition, Document, Sentence
+    from factlint.numbers import Figure
+
+MIN_CONTEXT = 4  # characters of context a quote carries beyond the figure, when there are any
+TITLE = re.compile(r"《((?:[^《》]|《[^《》]*》)+)》|\*([^*\n]+)\*|_([^_\n]+)_|“([^”]{3,})”|\"([^\"]{3,})\"|\[([^\]]+)\]\(")
+CURRENCIES = ("$", "£", "€", "¥", "₹", "US$", "HK$")
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted scalar (JSON string syntax is valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def fact_unit_for(figure: "Figure") -> str:
+    """The unit to write in the fact file for a figure: 亿元, %, 家, £bn, million people."""
+    if figure.is_percent:
+        return "%"
+    scale = figure.scale_text
+    unit = figure.unit
+    if not scale:
+        return unit
+    if unit in CURRENCIES:
+        return unit + scale
+    if LATIN.search(scale):
+        return f"{scale} {unit}".strip()
+    return scale + unit
+
+
+def shortest_quote(doc: "Document", search: Searchable, figure: "Figure",
+                   sentence: "Sentence | None") -> str:
+    """The shortest text around ``figure`` that occurs once in the brief."""
+    text = search.text
+    start = search.folded_index(figure.start)
+    end = search.folded_index(figure.end)
+    low = search.folded_index(sentence.start) if sentence else 0
+    high = search.folded_index(sentence.end) if sentence else len(text)
+    a, b = start, end
+    right = True  # grow right, then left, in turn
+    while True:
+        whole_sentence = a <= low and b >= high
+        if ((start - a) + (b - end) >= MIN_CONTEXT or whole_sentence) \
+                and search.count(text[a:b]) == 1:
+            break
+        if a <= 0 and b >= len(text):
+            break
+        left_ok, right_ok = (a > low, b < high) if not whole_sentence else (a > 0, b < len(text))
+        if right_ok and (right or not left_ok):
+            b += 1
+        else:
+            a -= 1
+        right = not right
+    return _original(doc, search, a, b)
+
+
+def _original(doc: "Document", search: Searchable, a: int, b: int) -> str:
+    """The folded range [a, b) as the brief writes it, without markers or definitions."""
+    pieces = []
+    last = None
+    for i in range(a, b):
+        origin = search.origin[i]
+        if origin == last:
+            continue
+        if last is not None and origin > last + 1:
+            gap = doc.text[last + 1: origin]
+            if gap.strip():  # a marker or definitions were cut out here
+                pieces.append("")
+            elif doc.language != "zh" or "\n" not in gap:
+                pieces.append(" ")
+        pieces.append(doc.text[origin])
+        last = origin
+    return "".join(pieces).strip()
+
+
+def _governing_labels(sentence: "Sentence | None", figure: "Figure") -> tuple[str, ...]:
+    if sentence is None or not sentence.markers:
+        return ()
+    after = [m for m in sentence.markers if m.start >= figure.end]
+    marker = after[0] if after else sentence.markers[-1]
+    return marker.labels
+
+
+def parse_definition(definition: "Definition", prefix: re.Pattern[str] | None) -> dict[str, str]:
+    """publisher / title / url of a source definition, as far as its text shows them."""
+    body = definition.body
+    for url in definition.urls:
+        body = body.replace(url.url, " ")
+    body = re.sub(r"\]\(\s*\)", "]", body).strip()
+    if prefix is not None:
+        body = prefix.sub("", body, count=1).strip()
+    first = re.split(r"[；;](?=\s*\S)", body)[0]
+    found: dict[str, str] = {}
+    match = TITLE.search(first)
+    if match:
+        title = next(g for g in match.groups() if g).strip()
+        publisher = first[: match.start()].strip(" \t,，、:：.。")
+        publisher = re.sub(r"^(?:Source|Sources|来源|资料来源)\s*[:：]\s*", "", publisher, flags=re.I)
+        if title:
+            found["title"] = title
+        if publisher:
+            found["publisher"] = publisher
+    else:
+        parts = [p.strip() for p in re.split(r"[，,]", first) if p.strip()]
+        if len(parts) >= 2:
+            found["publisher"] = parts[0]
+            found["title"] = parts[1]
+    if definition.urls:
+        found["url"] = definition.urls[0].url
+    return found
+
+
+def extract_skeleton(doc: "Document") -> str:
+    """A fact-file skeleton (YAML text) for ``doc``; see the module docstring."""
+    search = searchable(doc)
+    name = doc.path.replace("\\", "/").rsplit("/", 1)[-1]
+    lines = [
+        f"# Fact file for {name}, written by `factlint extract`.",
+        "# For each claim, fill in `value` (the true value, in `unit`) or replace it with",
+        "# `data: {file: …, where: {column: value}, column: …}`; delete claims you will not verify.",
+        "factlint: 1",
+    ]
+    prefix = doc.pack.source_prefix if doc.pack else None
+    seen: set[str] = set()
+    source_lines = []
+    for definition in doc.definitions:
+        if definition.label in seen:
+            continue
+        seen.add(definition.label)
+        fields = parse_definition(definition, prefix)
+        if not fields:
+            source_lines.append(f"  {_q(definition.label)}: {{}}  # could not read publisher/title")
+            continue
+        source_lines.append(f"  {_q(definition.label)}:")
+        for key in ("publisher", "title", "url"):
+            if key in fields:
+                source_lines.append(f"    {key}: {_q(fields[key])}")
+    if source_lines:
+        lines.append("sources:")
+        lines.extend(source_lines)
+    else:
+        lines.append("sources: {}")
+    claim_lines = []
+    for sentence in doc.sentences:
+        for figure in sentence.figures:
+            quote = shortest_quote(doc, search, figure, sentence)
+            line, _ = doc.position(figure.start)
+            claim_lines.append(f"  - quote: {_q(quote)}  # line {line}")
+            claim_lines.append(f"    figure: {_q(figure.text)}")
+            claim_lines.append("    value:")
+            unit = fact_unit_for(figure)
+            if unit:
+                claim_lines.append(f"    unit: {_q(unit)}")
+            labels = _governing_labels(sentence, figure)
+            if len(labels) == 1:
+                claim_lines.append(f"    source: {_q(labels[0])}")
+            elif labels:
+                claim_lines.append(f"    # source: the sentence cites {', '.join(labels)}; "
+                                   "write the one this figure comes from")
+            else:
+                claim_lines.append("    # source: the sentence cites no source")
+    if claim_lines:
+        lines.append("claims:")
+        lines.extend(claim_lines)
+    else:
+        lines.append("claims: []")
+    return "\n".join(lines) + "\n"

@@ -477,3 +477,14 @@ def test_section_numbers_at_line_start_are_no_figures():
 def test_figures_never_overlap_a_previous_one():
     figures = find_figures("超过10家超过20家", ZH)
     assert [f.text for f in figures] == ["超过10家", "超过20家"]
+
+
+def test_split_unit_keeps_units_that_start_with_a_scale_character():
+    assert split_unit("千瓦", ZH) == (1, "千瓦")
+    assert split_unit("万千瓦", ZH) == (1e4, "千瓦")
+    assert split_unit("千万元", ZH) == (1e7, "元")
+
+
+def test_lexicon_is_hashable_for_caches():
+    assert hash(ZH) != hash(EN)
+    assert builtin_lexicon("zh") is ZH

@@ -142,7 +142,7 @@ def format_number(v: float) -> str:
 # --------------------------------------------------------------------------- lexicon
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Lexicon:
     """The compiled ``figures`` sections of one or more rule packs."""
 
@@ -340,6 +340,7 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
         return re.compile(
             rf"(?<![0-9A-Za-z\uff10-\uff19_.\uff0e,/\\:#@-])(?P<a>{_NUM})"
             rf"(?:(?:{_SP}?(?P<ascale>{_alternation(zh_scales)}))?"
+            rf"(?:{_SP}?(?P<apct>{_alternation(pct_symbols)}))?"
             rf"(?P<sep>{sep})(?:{cur})?{_SP}?(?P<b>{_NUM}))?"
             rf"{_NUM_END}{letters_guard}"
             rf"(?P<plus1>{after_number_re})?"
@@ -420,8 +421,9 @@ def builtin_lexicon(language: str) -> Lexicon:
     import yaml
 
     path = _rules_dir() / f"{language}.yaml"
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with path.open(encoding="utf-8") as handle:
-        pack = yaml.safe_load(handle)
+        pack = yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader
     return load_lexicon([pack])
 
 
@@ -593,6 +595,8 @@ def split_unit(unit: str, lexicon: Lexicon) -> tuple[float, str]:
         return 1.0, "%"
     if text == "成":
         return 10.0, "%"
+    if text in lexicon.units or text.casefold() in lexicon.point_units:
+        return 1.0, text                              # 千瓦, 千克: units, not 千 + 瓦
     for word in sorted(lexicon.scales, key=len, reverse=True):
         if _is_latin_word(word):
             match = re.match(rf"(?i:{re.escape(word)})(?![A-Za-z])\s*", text)
@@ -773,6 +777,8 @@ def _arabic_figure(
     if scale_text:
         scale = lexicon.scales.get(scale_text) or lexicon.scales.get(scale_text.lower(), 1.0)
     is_percent = bool(m["pct"] or m["pctw"])
+    if m["apct"] and not is_percent:
+        return None                                   # 10%-20 家: not one figure
     currency = back.currency
     unit = "%" if is_percent else currency or unit_text
     if not (scale_text or unit) and kind in ("exact", "range"):

@@ -549,10 +549,13 @@ class _Reader:
         for match in FOOTNOTE_MARKER.finditer(masked):
             if not taken.covers(match.start()):
                 found.append(Marker((match.group(1).strip(),), "footnote", match.start(), match.end()))
-        if any(d.style == "bracket" for d in doc.definitions):
+        bracket_labels = {d.label for d in doc.definitions if d.style == "bracket"}
+        if bracket_labels:
             for match in BRACKET_MARKER.finditer(masked):
                 if not taken.covers(match.start()):
                     labels = _expand_labels(match.group(1))
+                    if len(labels) > 1 and 2 * len(bracket_labels.intersection(labels)) <= len(labels):
+                        continue  # [1-10] or [0,1] citing mostly undefined numbers: an interval
                     found.append(Marker(labels, "bracket", match.start(), match.end()))
         for match in UNICODE_MARKER.finditer(masked):
             if not taken.covers(match.start()):
@@ -635,9 +638,10 @@ class _Reader:
             local = _local(offsets, figure.start)
             before = text[max(0, local - 240) : local]
             match = ENUMERATION_BEFORE.search(before)
-            if not match or match.group(2).endswith(("等", "等等")):
-                continue
-            items = tuple(match.group(1).split("、")[:-1]) + (match.group(2),)
+            if not match or "等" in match.group(2):
+                continue  # 甲、乙等三类: an open list, the count is a claim of its own
+            last = tuple(p for p in re.split(r"和|及|与|以及|或", match.group(2)) if p)
+            items = tuple(match.group(1).split("、")[:-1]) + last
             self.doc.enumerations.append(Enumeration(items, figure))
             counts.add(figure)
         return counts
@@ -742,7 +746,12 @@ def _expand_labels(text: str) -> tuple[str, ...]:
     return tuple(labels)
 
 
+LINK_TEXT = re.compile(r"\[[^\[\]\n]*\](?=\()")
+
+
 def _definition_urls(body: str, body_start: int):
+    # A URL written as a link's text ([https://a.org](https://archive/…)) is not what is cited.
+    body = LINK_TEXT.sub(lambda m: "[" + " " * (len(m.group()) - 2) + "]", body)
     for match in DEFINITION_URL.finditer(body):
         kind = match.lastgroup
         url = match.group(kind)

@@ -17,7 +17,7 @@ IDENTIFIER = re.compile(
     r"|〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*\d+\s*号|\bISSN\b|\bPMID\b|\bwww\.\S+\.\S+",
     re.IGNORECASE,
 )
-TITLE = re.compile(r"《([^》]+)》|“([^”]{4,})”|\"([^\"]{4,})\"|\[([^\]]{4,})\]\(")
+TITLE = re.compile(r"《([^》]+)》|“([^”]{4,})”|\"([^\"]{4,})\"")
 NORMALISE = re.compile(r"[\s，,。.、;；:：“”\"'‘’()（）《》<>\[\]-]+")
 
 
@@ -153,16 +153,22 @@ def check_order(ctx: "Context") -> Iterator[Finding]:
     numbers = [n for n, _ in order]
     if max(numbers) > 2 * len(numbers) + 5:
         return  # labels such as [^14125] are identifiers, not a sequence
+    highest = (0 if min(numbers) == 0 else 1) - 1
+    for number, marker in order:
+        if number < highest:
+            message = (f"citation {number} is first cited after {highest}: number citations in "
+                       "order of first appearance (factlint fix renumbers)")
+        elif number > highest + 1:
+            skipped = highest + 1
+            message = (f"citation {number} is cited before {skipped}"
+                       f"{'' if skipped in numbers else f' ({skipped} is never cited)'}: number "
+                       "citations in order of first appearance (factlint fix renumbers)")
+        else:
+            highest = number
+            continue
+        highest = max(highest, number)
+        yield ORDER.at(doc, marker.start, marker.end, message)
     base = 0 if min(numbers) == 0 else 1
-    for position, (number, marker) in enumerate(order):
-        expected = base + position
-        if number != expected:
-            yield ORDER.at(
-                doc, marker.start, marker.end,
-                f"citation {number} is the {_ordinal(position + 1)} source cited, so it should be "
-                f"{expected}: number citations in order of first appearance (factlint fix renumbers)",
-            )
-            break
     defined = {int(d.label) for d in doc.definitions if d.label.isdigit()}
     used = set(numbers) | defined
     for missing in sorted(set(range(base, max(used) + 1)) - used):
@@ -173,11 +179,6 @@ def check_order(ctx: "Context") -> Iterator[Finding]:
                 doc, following.label_start, following.label_end,
                 f"source numbers skip {missing}: numbering jumps to {following.label}",
             )
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def check_duplicate_definition(ctx: "Context") -> Iterator[Finding]:

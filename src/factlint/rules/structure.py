@@ -55,7 +55,9 @@ def check_count(ctx: "Context") -> Iterator[Finding]:
             )
     for index, heading in enumerate(doc.headings):
         figures = doc.heading_figures.get(heading.start, ())
-        counts = [f for f in figures if f.unit in COUNT_UNITS and f.qualifier == "exact"]
+        title = _title_start(doc, heading)
+        counts = [f for f in figures if f.unit in COUNT_UNITS and f.qualifier == "exact"
+                  and f.start == title]
         if not counts:
             continue
         subsections = _subsections(doc, index)
@@ -66,6 +68,18 @@ def check_count(ctx: "Context") -> Iterator[Finding]:
                 f"heading says “{doc.text[figure.start:figure.end]}” ({figure.value:g}) but has "
                 f"{subsections} sub-sections",
             )
+
+
+def _title_start(doc: "Document", heading) -> int:
+    """Where a heading's words begin, after its enumerator (二、) and spaces."""
+    start = heading.start
+    for item in doc.numbered_items:
+        if item.block == "heading" and item.start == heading.start:
+            start = item.end
+            break
+    while start < heading.end and doc.text[start] in " \t\u3000":
+        start += 1
+    return start
 
 
 @dataclass

@@ -315,6 +315,9 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
     unit_words = (units - noun_units) | durations | points
     zh_units = [u for u in unit_words if not _is_latin_word(u)]
     noun_re = "|".join(noun_parts) or r"(?!x)x"
+    # 5千瓦 is 5 kW, not 5 thousand 瓦: a unit that starts with a scale word wins.
+    scale_led = [u for u in zh_units if any(u.startswith(w) for w in scales)]
+    not_unit = f"(?!{_alternation(scale_led)})" if scale_led else ""
     latin_units = [u for u in unit_words if _is_latin_word(u)]
     pct_symbols = [p for p in percent_after if not _is_latin_word(p)]
     pct_words = [p for p in percent_after if _is_latin_word(p)]
@@ -339,13 +342,13 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
                rf"{_SP}*(?:{sep_plain_re}){_SP}*|{_SP}+(?:{sep_word_re}){_SP}+")
         return re.compile(
             rf"(?<![0-9A-Za-z\uff10-\uff19_.\uff0e,/\\:#@-])(?P<a>{_NUM})"
-            rf"(?:(?:{_SP}?(?P<ascale>{_alternation(zh_scales)}))?"
+            rf"(?:(?:{_SP}?{not_unit}(?P<ascale>{_alternation(zh_scales)}))?"
             rf"(?:{_SP}?(?P<apct>{_alternation(pct_symbols)}))?"
             rf"(?P<sep>{sep})(?:{cur})?{_SP}?(?P<b>{_NUM}))?"
             rf"{_NUM_END}{letters_guard}"
             rf"(?P<plus1>{after_number_re})?"
             rf"(?:(?P<gscale>{glued_re})(?![A-Za-z0-9])"
-            rf"|{_SP}?(?P<scale>{_alternation(zh_scales)})"
+            rf"|{_SP}?{not_unit}(?P<scale>{_alternation(zh_scales)})"
             rf"|{_SP}+(?P<wscale>{_alternation(word_scales)}))?"
             rf"(?P<plus2>{after_number_re})?"
             rf"(?:{_SP}?(?P<pct>{_alternation(pct_symbols)})"

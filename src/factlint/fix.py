@@ -518,7 +518,9 @@ def renumber_facts(text: str, mapping: Mapping[str, str], is_json: bool = False)
         if label in full or not NUMERIC.fullmatch(label):
             continue
         if int(label) in taken:
-            number = max(taken) + 1
+            number = max(int(n) for n in mapping.values()) + 1
+            while number in taken:
+                number += 1
             full[label] = str(number)
         else:
             number = int(label)
@@ -546,14 +548,16 @@ def _check_still_parses(text: str, is_json: bool) -> None:
 # --- dropping unused definitions (FL102) ---------------------------------------------------------
 
 
+def unused_definitions(doc: Document) -> list[Definition]:
+    cited = {label.strip().lower() for m in doc.markers for label in m.labels}
+    return [d for d in doc.definitions if d.label.strip().lower() not in cited]
+
+
 def drop_unused_fix(doc: Document) -> Fix | None:
     """Remove each definition no marker cites, with its line (and one blank line after it)."""
-    cited = {label.strip().lower() for m in doc.markers for label in m.labels}
     text = doc.text
-    edits = []
-    for definition in doc.definitions:
-        if definition.label.strip().lower() in cited:
-            continue
+    spans = []
+    for definition in unused_definitions(doc):
         start = doc.line_starts[bisect_right(doc.line_starts, definition.start) - 1]
         end = text.find("\n", definition.end)
         end = len(text) if end < 0 else end + 1
@@ -561,10 +565,20 @@ def drop_unused_fix(doc: Document) -> Fix | None:
         after = re.match(r"[ \t]*\r?\n", text[end:])
         if before_blank and after:
             end += after.end()
-        edits.append(Edit(start, end, ""))
-    if not edits:
+        elif not text[end:].strip():  # the last lines: drop the blank lines before them too
+            content_end = len(text[:start].rstrip())
+            start = text.find("\n", content_end) + 1 if content_end else 0
+        spans.append((start, end))
+    if not spans:
         return None
-    return Fix(f"remove {len(edits)} unused source definition(s)", tuple(edits))
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return Fix(f"remove {len(spans)} unused source definition(s)",
+               tuple(Edit(start, end, "") for start, end in merged))
 
 
 # --- redirected URLs (FL403) ---------------------------------------------------------------------
@@ -682,9 +696,9 @@ def fix_text(
     if options.drop_unused:
         fix = drop_unused_fix(doc)
         if fix is not None:
+            result.issues += len(unused_definitions(doc))
             text = apply_edits(text, fix.edits)
             doc = read(text)
-            result.issues += len(fix.edits)
             result.done.append(fix.description)
     if options.renumber:
         mapping = renumbering(doc)

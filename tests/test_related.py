@@ -1,4 +1,4 @@
-"""related.briefs_for: from changed files (briefs, fact files, data files) to the briefs to check."""
+"""related.briefs_for: from changed files (briefs, fact and data files) to the briefs to check."""
 
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ def repo(tmp_path, monkeypatch):
 
 
 def test_a_brief_stays_as_named(repo):
-    assert briefs_for(["briefs/harbour.md", "notes/new.txt"]) == ["briefs/harbour.md", "notes/new.txt"]
+    named = ["briefs/harbour.md", "notes/new.txt"]
+    assert briefs_for(named) == named
 
 
 def test_a_fact_file_stands_for_the_brief_beside_it(repo):
@@ -77,7 +78,8 @@ def test_broken_fact_files_are_skipped_not_raised(repo):
     write(repo / "briefs" / "bad.md", "# Bad\n")
     write(repo / "briefs" / "bad.facts.yaml", "claims: [unclosed\n")
     write(repo / "briefs" / "odd.md", "# Odd\n")
-    write(repo / "briefs" / "odd.facts.json", '{"claims": [1, {"data": "x"}, {"data": {"file": 3}}]}')
+    write(repo / "briefs" / "odd.facts.json",
+          '{"claims": [1, {"data": "x"}, {"data": {"file": 3}}]}')
     assert data_files_of(str(repo / "briefs" / "bad.facts.yaml")) == set()
     assert data_files_of(str(repo / "briefs" / "odd.facts.json")) == set()
     assert briefs_for(["data/ports.csv"]) == [os.path.join("briefs", "harbour.md")]

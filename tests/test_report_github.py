@@ -17,7 +17,8 @@ from factlint.finding import Finding
 from factlint.report import ReportOptions
 from factlint.report.github import write
 
-REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / "guangxi-data-industry-brief.md"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+REFERENCE = SHARED / "seeds" / "guangxi-data-industry-brief.md"
 COMMAND = re.compile(r"^::(?P<command>[a-z]+)(?: (?P<properties>[^:]*))?::(?P<data>.*)$")
 UNESCAPES = (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%"))
 
@@ -50,7 +51,8 @@ def report(findings, files=("brief.md",)) -> list[str]:
 
 def finding(**changes) -> Finding:
     fields = dict(path="brief.md", line=3, column=21, end_line=3, end_column=32, code="FL201",
-                  name="unsourced-figure", severity="error", message="figure stated without a source")
+                  name="unsourced-figure", severity="error",
+                  message="figure stated without a source")
     fields.update(changes)
     return Finding(**fields)
 
@@ -111,7 +113,8 @@ def test_through_the_cli_each_line_is_a_command_then_the_summary(tmp_path, monke
 @pytest.mark.skipif(not REFERENCE.is_file(), reason=f"the reference brief is not at {REFERENCE}")
 def test_reference_brief_in_a_real_subprocess(tmp_path):
     completed = subprocess.run(
-        [sys.executable, "-m", "factlint", "check", "--offline", "--format", "github", str(REFERENCE)],
+        [sys.executable, "-m", "factlint", "check", "--offline", "--format", "github",
+         str(REFERENCE)],
         capture_output=True, text=True, encoding="utf-8", cwd=tmp_path, timeout=120)
     assert completed.returncode == 0, completed.stderr
     *commands, summary = completed.stdout.splitlines()

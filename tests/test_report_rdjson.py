@@ -17,7 +17,8 @@ from factlint.report.rdjson import byte_column, write
 
 def rdjson(findings, files, root=".") -> dict:
     stream = io.StringIO()
-    write(RunResult([FileResult(p) for p in files], sorted(findings)), stream, ReportOptions(root=root))
+    result = RunResult([FileResult(p) for p in files], sorted(findings))
+    write(result, stream, ReportOptions(root=root))
     return json.loads(stream.getvalue())
 
 
@@ -71,7 +72,8 @@ def test_a_single_edit_fix_is_a_suggestion(tmp_path):
     brief.write_text(text, encoding="utf-8")
     offset = text.index("2</sup>")
     fix = Fix("renumber", (Edit(offset, offset + 1, "1"),))
-    finding = Finding(str(brief), 3, 17, 3, 18, "FL103", "citation-out-of-order", "warning", "m", fix)
+    finding = Finding(str(brief), 3, 17, 3, 18, "FL103", "citation-out-of-order", "warning",
+                      "m", fix)
     document = rdjson([finding], [str(brief)], root=str(tmp_path))
     check_shape(document)
     [diagnostic] = document["diagnostics"]

@@ -74,11 +74,12 @@ def test_reference_brief_through_the_real_cli(tmp_path):
     assert [r["id"] for r in rules] == [r.code for r in registry()]
     findings = json.loads(report.stdout)["findings"]
     assert len(run["results"]) == len(findings) > 0
-    for result, finding in zip(run["results"], findings):
+    for result, finding in zip(run["results"], findings, strict=True):
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"] == finding["code"]
         region = result["locations"][0]["physicalLocation"]["region"]
-        assert (region["startLine"], region["startColumn"], region["endLine"], region["endColumn"]) \
-            == (finding["line"], finding["column"], finding["end_line"], finding["end_column"])
+        place = (region["startLine"], region["startColumn"], region["endLine"], region["endColumn"])
+        assert place == (finding["line"], finding["column"], finding["end_line"],
+                         finding["end_column"])
         # outside the working folder: an absolute file URI, no base
         location = result["locations"][0]["physicalLocation"]["artifactLocation"]
         assert location == {"uri": REFERENCE.resolve().as_uri()}
@@ -169,7 +170,7 @@ def test_every_rule_is_described_with_its_examples():
     rules = log["runs"][0]["tool"]["driver"]["rules"]
     assert len({r["id"] for r in rules}) == len(registry())
     levels = {"error": "error", "warning": "warning", "info": "note"}
-    for descriptor, rule in zip(rules, registry()):
+    for descriptor, rule in zip(rules, registry(), strict=True):
         assert descriptor["name"] == rule.name
         assert descriptor["shortDescription"]["text"] == rule.summary
         assert descriptor["defaultConfiguration"]["level"] == levels[rule.severity]
@@ -206,6 +207,7 @@ def test_non_ascii_paths_are_percent_encoded(tmp_path):
     brief = tmp_path / "简报 一.md"
     brief.write_text("x\n", encoding="utf-8")
     finding = Finding(str(brief), 1, 1, 1, 2, "FL201", "unsourced-figure", "error", "m")
-    results = sarif_of(run_result([finding], [str(brief)]), root=str(tmp_path))["runs"][0]["results"]
+    log = sarif_of(run_result([finding], [str(brief)]), root=str(tmp_path))
+    results = log["runs"][0]["results"]
     uri = results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == "%E7%AE%80%E6%8A%A5%20%E4%B8%80.md"

@@ -27,7 +27,7 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def command(finding: "Finding", root: str = ".") -> str:
+def command(finding: Finding, root: str = ".") -> str:
     properties = [("file", report_path(finding.path, root)), ("line", finding.line)]
     # GitHub takes columns only for an annotation on a single line.
     if finding.end_line == finding.line:
@@ -40,7 +40,7 @@ def command(finding: "Finding", root: str = ".") -> str:
     return f"::{COMMANDS[finding.severity]} {joined}::{escape_data(finding.message)}"
 
 
-def summary_line(result: "RunResult") -> str:
+def summary_line(result: RunResult) -> str:
     s = result.summary
     files = f"{s['files']} file{'s' if s['files'] != 1 else ''}"
     counts = ", ".join(
@@ -55,7 +55,7 @@ def summary_line(result: "RunResult") -> str:
     return f"factlint: {'; '.join(parts)}: {counts}"
 
 
-def write(result: "RunResult", stream: TextIO, options: "ReportOptions") -> None:
+def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     for finding in result.findings:
         stream.write(command(finding, options.root) + "\n")
     stream.write(summary_line(result) + "\n")

@@ -31,7 +31,7 @@ def byte_column(line_text: str | None, column: int) -> int:
 
 
 class _Lines:
-    def __init__(self, result: "RunResult") -> None:
+    def __init__(self, result: RunResult) -> None:
         self.result = result
         self.texts = SourceTexts()
 
@@ -43,7 +43,7 @@ class _Lines:
         return {"line": line, "column": byte_column(self.text(path, line), column)}
 
 
-def diagnostic(finding: "Finding", lines: _Lines, root: str = ".") -> dict:
+def diagnostic(finding: Finding, lines: _Lines, root: str = ".") -> dict:
     path = finding.path
     entry = {
         "message": finding.message,
@@ -70,7 +70,7 @@ def diagnostic(finding: "Finding", lines: _Lines, root: str = ".") -> dict:
     return entry
 
 
-def as_dict(result: "RunResult", root: str = ".") -> dict:
+def as_dict(result: RunResult, root: str = ".") -> dict:
     lines = _Lines(result)
     document = {
         "source": {"name": "factlint", "url": PROJECT_URL},
@@ -82,6 +82,6 @@ def as_dict(result: "RunResult", root: str = ".") -> dict:
     return document
 
 
-def write(result: "RunResult", stream: TextIO, options: "ReportOptions") -> None:
+def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     json.dump(as_dict(result, options.root), stream, ensure_ascii=False, indent=2)
     stream.write("\n")

@@ -77,7 +77,7 @@ class SourceTexts:
         return self._load(path)[0]
 
     def position(self, path: str, offset: int) -> tuple[int, int] | None:
-        """0-based code-point offset -> 1-based (line, column), or None if the file is unreadable."""
+        """0-based code-point offset -> 1-based (line, column); None for an unreadable file."""
         text, starts = self._load(path)
         if text is None:
             return None
@@ -110,7 +110,7 @@ def _longest_backtick_run(text: str) -> int:
     return best
 
 
-def rule_descriptor(rule: "Rule") -> dict:
+def rule_descriptor(rule: Rule) -> dict:
     bad, good = rule.example("Bad"), rule.example("Good")
     text = [rule.description]
     markdown = [rule.description]
@@ -145,7 +145,7 @@ def line_fingerprint(code: str, path: str, line_text: str) -> str:
     return hashlib.sha256(f"{code}\0{path}\0{normalised}".encode()).hexdigest()[:32]
 
 
-def _fix(finding: "Finding", fix: "Fix", location: dict, texts: SourceTexts) -> dict | None:
+def _fix(finding: Finding, fix: Fix, location: dict, texts: SourceTexts) -> dict | None:
     replacements = []
     for edit in sorted(fix.edits):
         start = texts.position(finding.path, edit.start)
@@ -156,7 +156,9 @@ def _fix(finding: "Finding", fix: "Fix", location: dict, texts: SourceTexts) -> 
         else:
             region = {"startLine": start[0], "startColumn": start[1],
                       "endLine": end[0], "endColumn": end[1]}
-        replacements.append({"deletedRegion": region, "insertedContent": {"text": edit.replacement}})
+        replacements.append(
+            {"deletedRegion": region, "insertedContent": {"text": edit.replacement}}
+        )
     if not replacements:
         return None
     return {
@@ -165,7 +167,7 @@ def _fix(finding: "Finding", fix: "Fix", location: dict, texts: SourceTexts) -> 
     }
 
 
-def as_dict(result: "RunResult", root: str = ".") -> dict:
+def as_dict(result: RunResult, root: str = ".") -> dict:
     from factlint.rules import registry
 
     rules = registry()
@@ -224,6 +226,6 @@ def as_dict(result: "RunResult", root: str = ".") -> dict:
     }
 
 
-def write(result: "RunResult", stream: TextIO, options: "ReportOptions") -> None:
+def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     json.dump(as_dict(result, options.root), stream, ensure_ascii=False, indent=2)
     stream.write("\n")

@@ -441,3 +441,28 @@ def test_fix_is_idempotent_and_keeps_every_citation_pointing_at_its_source(text)
 def test_rejoining_keeps_every_character(text):
     rejoined = fix_text("brief.md", text, FixOptions(renumber=False)).brief
     assert non_whitespace(rejoined) == non_whitespace(text)
+
+
+# ----------------------------------------------------------------- selection and suppression
+
+
+def test_fix_leaves_what_directives_or_the_config_suppress(tmp_path):
+    split = "国家布局试验区，以试\n\n<sup>1</sup> 来源：某部，《通知》\n\n验区为抓手推动改革<sup>1</sup>。\n"
+    shuffled = "甲 12 家<sup>2</sup>，乙 8 家<sup>1</sup>。\n\n<sup>1</sup> 来源：乙局，《乙》\n"
+    brief = tmp_path / "brief.md"
+    for text in (
+        "<!-- factlint-disable-file FL603 -->\n\n" + split,
+        "<!-- factlint-disable-next-line FL103 -->\n" + shuffled + "\n" + "<sup>2</sup> 来源：甲局，《甲》\n",
+    ):
+        brief.write_text(text, encoding="utf-8")
+        assert invoke("fix", str(brief)).output == "nothing to fix\n"
+        assert brief.read_text(encoding="utf-8") == text
+
+    project = tmp_path / "project"  # a fresh folder: config look-ups are cached per folder
+    project.mkdir()
+    (project / "factlint.yaml").write_text("ignore: [split-paragraph]\n", encoding="utf-8")
+    ignored = project / "brief.md"
+    ignored.write_text(split, encoding="utf-8")
+    assert invoke("fix", str(ignored)).output == "nothing to fix\n"
+    brief.write_text(split, encoding="utf-8")
+    assert invoke("fix", str(brief)).output == f"fixed 1 issue(s) in {brief}\n"

@@ -553,11 +553,12 @@ def unused_definitions(doc: Document) -> list[Definition]:
     return [d for d in doc.definitions if d.label.strip().lower() not in cited]
 
 
-def drop_unused_fix(doc: Document) -> Fix | None:
-    """Remove each definition no marker cites, with its line (and one blank line after it)."""
+def drop_unused_fix(doc: Document, definitions: Sequence[Definition] | None = None) -> Fix | None:
+    """Remove each definition no marker cites (or those given), with its line and one blank
+    line beside it."""
     text = doc.text
     spans = []
-    for definition in unused_definitions(doc):
+    for definition in unused_definitions(doc) if definitions is None else definitions:
         start = doc.line_starts[bisect_right(doc.line_starts, definition.start) - 1]
         end = text.find("\n", definition.end)
         end = len(text) if end < 0 else end + 1
@@ -663,19 +664,42 @@ class FixedText:
     done: list[str] = field(default_factory=list)  # the descriptions of the fixes applied
 
 
+def _surviving(doc: Document, settings: Any, rule: Any) -> tuple[list[Any], int] | None:
+    """The findings of ``rule`` that selection and suppression directives leave, and how
+    many were suppressed; None when no settings are given (everything may be fixed)."""
+    if settings is None:
+        return None
+    from factlint.engine import Context, active_rules, apply_directives
+
+    if rule.code not in {r.code for r in active_rules(settings)}:
+        return [], 0
+    findings = list(rule.check(Context(doc, None, settings)))
+    kept = [f for f in apply_directives(doc, findings, settings) if f.code == rule.code]
+    return kept, len(findings) - len(kept)
+
+
 def fix_text(
     path: str,
     text: str,
     options: FixOptions = FixOptions(),
     facts_text: str | None = None,
     facts_json: bool = False,
-    packs: tuple[str, ...] = (),
+    settings: Any = None,
 ) -> FixedText:
     """Apply the selected fixes to a brief's text (and its fact file's); raise FixError
-    when they cannot be applied safely."""
+    when they cannot be applied safely.
+
+    With ``settings`` (factlint.config.Settings), a fix runs only where its rule is
+    selected and its finding is not suppressed by a directive: FL603 per paragraph,
+    FL102 per definition, FL103 for the whole brief (any suppressed FL103 finding keeps
+    the numbering as written), FL403 when selected.
+    """
+    from factlint.rules import citations, structure
+
     bom = text.startswith(BOM)
     text = text[1:] if bom else text
     result = FixedText(text, facts_text)
+    packs = settings.packs if settings is not None else ()
 
     def read(current: str) -> Document:
         return read_document(path, current, extra_packs=packs)
@@ -683,10 +707,15 @@ def fix_text(
     doc = read(text)
     if options.rejoin:
         plans = _rejoins(doc)
+        survivors = _surviving(doc, settings, structure.SPLIT_PARAGRAPH)
+        if survivors is not None:
+            places = {(f.line, f.column) for f in survivors[0]}
+            plans = [plan for plan in plans if places & _split_places(doc, plan.paragraph)]
         if plans:
             rejoined = apply_edits(text, _rejoin_edits(doc, plans))
             after = read(rejoined)
-            if any(p.splits for p in after.paragraphs):
+            left = sum(bool(p.splits) for p in doc.paragraphs) - len(plans)
+            if sum(bool(p.splits) for p in after.paragraphs) != left:
                 raise FixError("rejoining the split paragraphs would split another one; "
                                "move the footnote definitions by hand")
             text, doc = rejoined, after
@@ -694,13 +723,20 @@ def fix_text(
             result.issues += splits
             result.done.append(f"rejoined {splits} page split(s)")
     if options.drop_unused:
-        fix = drop_unused_fix(doc)
+        unused = unused_definitions(doc)
+        survivors = _surviving(doc, settings, citations.UNUSED)
+        if survivors is not None:
+            places = {(f.line, f.column) for f in survivors[0]}
+            unused = [d for d in unused if doc.position(d.label_start) in places]
+        fix = drop_unused_fix(doc, unused)
         if fix is not None:
-            result.issues += len(unused_definitions(doc))
+            result.issues += len(unused)
             text = apply_edits(text, fix.edits)
             doc = read(text)
             result.done.append(fix.description)
-    if options.renumber:
+    survivors = _surviving(doc, settings, citations.ORDER) if options.renumber else None
+    if options.renumber and (survivors is None or (survivors[1] == 0 and _selected(
+            settings, citations.ORDER))):
         mapping = renumbering(doc)
         fix = renumber_fix(doc, mapping)
         if fix is not None:
@@ -710,7 +746,7 @@ def fix_text(
             doc = read(text)
             result.issues += sum(1 for old, new in mapping.items() if old != new)
             result.done.append(fix.description)
-    if options.urls:
+    if options.urls and (settings is None or _selected(settings, _url_rule("FL403"))):
         fix = redirect_fix(doc, redirected_urls(doc, options.url_settings))
         if fix is not None:
             text = apply_edits(text, fix.edits)
@@ -718,6 +754,26 @@ def fix_text(
             result.done.append(fix.description)
     result.brief = (BOM if bom else "") + text
     return result
+
+
+def _selected(settings: Any, rule: Any) -> bool:
+    from factlint.rules import matches
+
+    return matches(rule, settings.select) and not matches(rule, settings.ignore)
+
+
+def _url_rule(code: str) -> Any:
+    from factlint.rules import registry
+
+    return next(r for r in registry() if r.code == code)
+
+
+def _split_places(doc: Document, paragraph: Paragraph) -> set[tuple[int, int]]:
+    """Where FL603 reports each split of the paragraph (as rules/structure.py does)."""
+    return {
+        doc.position(max(split - 1, paragraph.pieces[index][0]))
+        for index, split in enumerate(paragraph.splits)
+    }
 
 
 # --- files ------------------------------------------------------------------------------------------
@@ -764,7 +820,7 @@ def read_text(path: str) -> tuple[str | None, str]:
 
 
 def fix_brief(path: str, options: FixOptions, facts: str | None = None,
-              packs: tuple[str, ...] = ()) -> BriefResult:
+              settings: Any = None) -> BriefResult:
     """Work out the fixed brief and fact file; write nothing."""
     result = BriefResult(path)
     text, problem = read_text(path)
@@ -780,7 +836,7 @@ def fix_brief(path: str, options: FixOptions, facts: str | None = None,
             return result
     try:
         fixed = fix_text(path, text, options, facts_text,
-                         bool(facts_path) and facts_path.lower().endswith(".json"), packs)
+                         bool(facts_path) and facts_path.lower().endswith(".json"), settings)
     except FixError as exc:
         where = f"fact file {facts_path}: " if "fact file" in str(exc) and facts_path else ""
         result.problem = where + str(exc)
@@ -839,5 +895,5 @@ def fix_paths(paths: Sequence[str], options: FixOptions, overrides: Any = None,
             from factlint.urls import UrlSettings
 
             brief_options = replace(options, url_settings=UrlSettings(**settings.url_options()))
-        results.append(fix_brief(path, brief_options, facts, settings.packs))
+        results.append(fix_brief(path, brief_options, facts, settings))
     return results

@@ -47,7 +47,7 @@ MAX_DATA_BYTES = 256 * 1024 * 1024
 MAX_ALIASES = 1000
 # Converting the node graph may visit an aliased node more than once; a file may cost at
 # most this many visits more than it has nodes, which no hand-written file comes near.
-EXPANSION_ALLOWANCE = 20_000
+EXPANSION_ALLOWANCE = 10_000
 
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _PLAIN_TAGS = {
@@ -176,6 +176,8 @@ def compose_tree(text: str) -> Tree:
             tree.value = _convert(node, (), tree, constructor, budget, set())
         except RecursionError:
             raise FactFileError("nesting is too deep to be a fact file") from None
+        finally:
+            _EXPLICIT_KEYS.clear()
         return tree
     finally:
         loader.dispose()
@@ -209,16 +211,21 @@ def _convert(node, path: tuple, tree: Tree, constructor, budget: list[int], acti
                             place.line, place.column)
     active.add(id(node))
     try:
+        if node.tag not in ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
+            place = _place_of(node)
+            raise FactFileError(f"unsupported tag {node.tag}: fact files hold plain values only",
+                                place.line, place.column)
         if isinstance(node, yaml.SequenceNode):
             return [_convert(item, path + (i,), tree, constructor, budget, active)
                     for i, item in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
-            if node.tag != "tag:yaml.org,2002:map":
-                place = _place_of(node)
-                raise FactFileError(f"unsupported tag {node.tag}: fact files hold plain values only",
-                                    place.line, place.column)
-            constructor.flatten_mapping(node)  # << merge keys
+            explicit = _EXPLICIT_KEYS.get(id(node))
+            if explicit is None:
+                explicit = {id(k) for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"}
+                constructor.flatten_mapping(node)  # << merge keys, placed before the explicit ones
+                _EXPLICIT_KEYS[id(node)] = explicit
             result: dict[str, Any] = {}
+            written: set[str] = set()  # keys written in this mapping, not merged in
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     place = _place_of(key_node)
@@ -228,11 +235,15 @@ def _convert(node, path: tuple, tree: Tree, constructor, budget: list[int], acti
                 key = "" if key is None else (str(key).lower() if isinstance(key, bool) else str(key))
                 tree.places.pop(path + ("<key>",), None)
                 key_place = _place_of(key_node)
-                if key in result:
+                if key in result and (id(key_node) not in explicit or key not in written):
+                    pass  # an explicit key overrides one merged in with <<
+                elif key in result:
                     first = tree.key_places[path + (key,)]
                     raise FactFileError(
                         f"key '{key}' appears twice in this mapping (first at line {first.line})",
                         key_place.line, key_place.column)
+                if id(key_node) in explicit:
+                    written.add(key)
                 tree.key_places[path + (key,)] = key_place
                 result[key] = _convert(value_node, path + (key,), tree, constructor, budget, active)
             return result
@@ -240,6 +251,9 @@ def _convert(node, path: tuple, tree: Tree, constructor, budget: list[int], acti
         active.discard(id(node))
     place = _place_of(node)
     raise FactFileError("unexpected YAML node", place.line, place.column)
+
+
+_EXPLICIT_KEYS: dict[int, set[int]] = {}
 
 
 def parse_json_tree(text: str) -> Tree:

@@ -83,7 +83,6 @@ ABBREVIATIONS = frozenset(
 )
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
-LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 # --- the records -----------------------------------------------------------------------
@@ -245,19 +244,26 @@ class Document:
 # --- reading ---------------------------------------------------------------------------
 
 
+_NOT_LETTERS = bytes(b for b in range(256) if not chr(b).isalpha() or b > 127)
+
+
 def detect_language(text: str) -> str:
+    """zh when Chinese characters carry at least a third as much as Latin letters."""
     sample = text[:20000]
-    han = len(HAN.findall(sample))
-    latin = sum(len(w) for w in LATIN_WORD.findall(sample))
-    return "zh" if han * 3 >= latin else "en"
-
-
-def _blank(match: re.Match[str]) -> str:
-    return re.sub(r"[^\n]", " ", match.group())
+    ascii_part = sample.encode("ascii", "ignore")
+    wide = len(sample) - len(ascii_part)  # almost all Han characters and CJK punctuation
+    letters = len(ascii_part.translate(None, _NOT_LETTERS))
+    return "zh" if wide * 3 >= letters and HAN.search(sample) else "en"
 
 
 def _blank_text(text: str) -> str:
-    return re.sub(r"[^\n]", " ", text)
+    if "\n" not in text:
+        return " " * len(text)
+    return "\n".join(" " * len(part) for part in text.split("\n"))
+
+
+def _blank(match: re.Match[str]) -> str:
+    return _blank_text(match.group())
 
 
 def _line_starts(text: str) -> list[int]:
@@ -650,9 +656,11 @@ class _Reader:
         pattern = self.pack.trigger_pattern
         if pattern is None:
             return []
-        titles = _Spans((m.start(), m.end()) for m in TITLE.finditer(text))
+        titles = None
         found = []
         for match in pattern.finditer(text):
+            if titles is None:
+                titles = _Spans((m.start(), m.end()) for m in TITLE.finditer(text))
             if titles.covers(match.start()):
                 continue
             name = next(

@@ -148,8 +148,11 @@ def decode(data: bytes) -> tuple[str | None, str]:
         return None, f"file is not valid UTF-8 (byte {exc.start}){_guess_encoding(data)}"
 
 
+_CONTROL_BYTES = bytes(b for b in range(256) if b < 9 or 13 < b < 32)
+
+
 def _looks_binary(head: bytes) -> bool:
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return bool(head) and controls / len(head) > 0.05
 
 

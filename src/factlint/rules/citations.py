@@ -247,11 +247,12 @@ def check_duplicate_source(ctx: "Context") -> Iterator[Finding]:
     """
     doc = ctx.doc
     prefix = doc.pack.source_prefix if doc.pack else None
-    seen: list[tuple[Definition, tuple]] = []
+    seen: list[tuple[Definition, str, tuple]] = []
     for definition in doc.definitions:
         text, titles, urls = identity = source_identity(definition, prefix)
-        for earlier, (e_text, e_titles, e_urls) in seen:
-            if label_key(earlier.label) == label_key(definition.label):
+        key = label_key(definition.label)
+        for earlier, earlier_key, (e_text, e_titles, e_urls) in seen:
+            if earlier_key == key:
                 continue
             same = (text and text == e_text) or (titles and titles == e_titles) or (urls & e_urls)
             if same:
@@ -262,7 +263,7 @@ def check_duplicate_source(ctx: "Context") -> Iterator[Finding]:
                     f"(line {line}): cite {earlier.label} again and drop {definition.label}",
                 )
                 break
-        seen.append((definition, identity))
+        seen.append((definition, key, identity))
 
 
 def check_malformed(ctx: "Context") -> Iterator[Finding]:

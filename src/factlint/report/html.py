@@ -65,7 +65,15 @@ def document_view(ctx: "Context", findings: Iterable["Finding"]) -> dict:
     for sentence in doc.sentences:
         if not sentence.is_claim:
             continue
-        inside = [v for v in verifications if sentence.start <= v["start"] < sentence.end]
+        # a sentence of a page-split paragraph skips the definitions that interrupt it
+        pieces = doc.paragraphs[sentence.paragraph].pieces
+        spans = [[max(a, sentence.start), min(b, sentence.end)] for a, b in pieces
+                 if a < sentence.end and sentence.start < b] or [[sentence.start, sentence.end]]
+
+        def within(offset: int) -> bool:
+            return any(a <= offset < b for a, b in spans)
+
+        inside = [v for v in verifications if within(v["start"])]
         figures = []
         for figure in sentence.figures:
             verdict = next((v for v in inside if v["start"] < figure.end and figure.start < v["end"]), None)
@@ -74,8 +82,7 @@ def document_view(ctx: "Context", findings: Iterable["Finding"]) -> dict:
                 "verdict": None if verdict is None else verdict["verdict"],
                 "note": "" if verdict is None else verdict["note"],
             })
-        if (any(sentence.start <= o < sentence.end for o in mismatch_offsets)
-                or any(v["verdict"] == "mismatched" for v in inside)):
+        if any(within(o) for o in mismatch_offsets) or any(v["verdict"] == "mismatched" for v in inside):
             status = "mismatched"
         elif any(v["verdict"] == "verified" for v in inside):
             status = "verified"
@@ -85,6 +92,7 @@ def document_view(ctx: "Context", findings: Iterable["Finding"]) -> dict:
             status = "unsourced"
         claims.append({
             "start": sentence.start, "end": sentence.end, "status": status,
+            "spans": spans,
             "figures": figures,
             "triggers": [t.name for t in sentence.triggers],
             "labels": [label for m in sentence.markers for label in m.labels],
@@ -178,8 +186,7 @@ def _verifications(ctx: "Context") -> list[dict]:
         verdict = _verdict_of(item)
         if verdict is None:
             continue
-        found.append({"start": span[0], "end": span[1], "verdict": verdict,
-                      "note": str(getattr(item, "message", "") or getattr(item, "note", "") or "")})
+        found.append({"start": span[0], "end": span[1], "verdict": verdict, "note": _note_of(item)})
     return found
 
 
@@ -192,6 +199,19 @@ def _span_of(item: Any) -> tuple[int, int] | None:
     if isinstance(span, tuple) and len(span) == 2 and all(isinstance(x, int) for x in span):
         return span
     return None
+
+
+def _note_of(item: Any) -> str:
+    """The fact's explanation: its detail, else the true value and where it came from."""
+    detail = str(getattr(item, "detail", "") or getattr(item, "message", "") or "")
+    if detail:
+        return detail
+    truth = getattr(item, "truth", None)
+    value, origin = getattr(truth, "value", None), getattr(truth, "origin", "")
+    if value is None:
+        return ""
+    shown = f"{value:g}" if isinstance(value, float) else str(value)
+    return f"true value {shown}" + (f" ({origin})" if origin else "")
 
 
 def _verdict_of(item: Any) -> str | None:
@@ -371,7 +391,7 @@ def write(result: "RunResult", stream: TextIO, options: "ReportOptions") -> None
     others = [path for path in by_path if path not in known]
 
     sections = []
-    counts = {"claims": 0, "sourced": 0, "verified": 0, "unsourced": 0, "mismatched": 0}
+    counts = {"claims": 0, "cited": 0, "sourced": 0, "verified": 0, "unsourced": 0, "mismatched": 0}
     any_view = False
     for index, file_result in enumerate(files):
         view = file_result.view if isinstance(file_result.view, dict) else None
@@ -380,7 +400,7 @@ def write(result: "RunResult", stream: TextIO, options: "ReportOptions") -> None
             for claim in view["claims"]:
                 counts["claims"] += 1
                 counts[claim["status"]] += 1
-                counts["sourced"] += bool(claim["labels"])
+                counts["cited"] += bool(claim["labels"])
         sections.append(_file_section(f"d{index}", file_result.path, view,
                                       by_path.get(file_result.path, []), file_result))
     for offset, path in enumerate(others, start=len(files)):
@@ -389,7 +409,7 @@ def write(result: "RunResult", stream: TextIO, options: "ReportOptions") -> None
     summary = result.summary
     if not any_view:
         counts["claims"] = summary["claims"]
-        counts["sourced"] = summary["sourced_claims"]
+        counts["cited"] = summary["sourced_claims"]
         counts["verified"] = summary["figures_verified"]
     title = "factlint report"
     if len(files) == 1:
@@ -414,7 +434,7 @@ def _header(result, summary, counts, files, others, any_view) -> str:
     items = [
         ("files", "files", "文件", summary["files"]),
         ("claims", "claims", "论断", counts["claims"]),
-        ("sourced", "sourced", "有来源", counts["sourced"]),
+        ("sourced", "sourced", "有来源", counts["cited"]),
         ("verified", "verified", "已核实", counts["verified"]),
         ("unsourced", "unsourced", "无来源", counts["unsourced"]),
         ("mismatched", "mismatched", "不符", counts["mismatched"]),
@@ -559,14 +579,17 @@ def _brief(prefix: str, view: dict, placed: list[_Placed]) -> str:
         status = claim["status"]
         en, zh, _, _ = STATUSES[status]
         title = _claim_title(claim, placed, view)
-        inline.ranges.append(_Range(
-            claim["start"], claim["end"],
-            f"<span class=\"claim st-{status}\" id=\"{prefix}-c{index}\" data-status=\"{status}\" "
-            f"title=\"{_attr(title)}\"><span class=\"sr-only\">[{en} claim] </span>",
-            "</span>",
-            f"<span class=\"claim st-{status}\" data-status=\"{status}\" title=\"{_attr(title)}\">",
-            suffix=_badge(status), order=0,
-        ))
+        claim_id = f"{prefix}-c{index}"
+        attributes = f"data-claim=\"{claim_id}\" data-status=\"{status}\" title=\"{_attr(title)}\""
+        opening = (f"<span class=\"claim st-{status}\" id=\"{claim_id}\" {attributes}>"
+                   f"<span class=\"sr-only\">[{en} claim] </span>")
+        again = f"<span class=\"claim st-{status}\" {attributes}>"
+        spans = claim["spans"]
+        for number, (start, end) in enumerate(spans):
+            inline.ranges.append(_Range(
+                start, end, opening if number == 0 else again, "</span>", again,
+                suffix=_badge(status) if number == len(spans) - 1 else "", order=0,
+            ))
         for figure in claim["figures"]:
             state = figure["verdict"] or "unverified"
             note = f"figure {figure['text']}: {state}" + (f" — {figure['note']}" if figure["note"] else "")
@@ -646,7 +669,8 @@ def _claim_title(claim: dict, placed: list[_Placed], view: dict) -> str:
     line_starts, length = view["line_starts"], len(view["text"])
     for p in placed:
         f = p.finding
-        if claim["start"] <= _offset(line_starts, length, f.line, f.column) < claim["end"]:
+        offset = _offset(line_starts, length, f.line, f.column)
+        if any(a <= offset < b for a, b in claim["spans"]):
             title += f". {f.code}: {f.message}"
     return title
 
@@ -803,7 +827,7 @@ nav h2 { font-size: 1rem; margin: .5rem 0 0; }
 .moved { font-size: .85rem; color: var(--muted); text-indent: 0 !important;
   border-top: 1px dashed var(--line); border-bottom: 1px dashed var(--line); padding: .1rem 0; }
 .split { color: var(--muted); font-size: .8em; padding: 0 .15em; cursor: help; }
-.claim { border-radius: 3px; padding: .08em 0; border-bottom: 2px solid transparent;
+.claim { border-radius: 4px; padding: .08em .05em; margin: 0 1px; border-bottom: 2px solid transparent;
   -webkit-box-decoration-break: clone; box-decoration-break: clone; }
 .st-verified { background: var(--ok-bg); border-bottom: 2px solid var(--ok); }
 .st-sourced { background: var(--src-bg); border-bottom: 2px dotted var(--src); }
@@ -825,7 +849,7 @@ nav h2 { font-size: 1rem; margin: .5rem 0 0; }
 .hit.sev-info { text-decoration-color: var(--info); text-decoration-style: dotted; }
 .pin { font-size: .8em; cursor: pointer; padding: 0 .15em; text-indent: 0; }
 .pin.sev-error { color: var(--bad); } .pin.sev-warning { color: var(--warn); } .pin.sev-info { color: var(--info); }
-.sources { border-top: 1px solid var(--line); margin-top: 2rem; font-size: .92rem; }
+.sources { border-top: 1px solid var(--line); margin-top: 2rem; font-size: .92rem; text-align: start; }
 .sources h3 { font-size: 1.05rem; }
 .sources ol { list-style: none; padding-left: 0; }
 .source { margin: .3rem 0; padding: .15rem .4rem; border-radius: 4px; overflow-wrap: anywhere; }

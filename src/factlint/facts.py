@@ -139,6 +139,7 @@ def _composer_class():
 
 
 _LOADER = None
+_MAYBE_ALIAS = re.compile(r"[&*!]|<<")
 
 
 def compose_tree(text: str) -> Tree:
@@ -148,7 +149,10 @@ def compose_tree(text: str) -> Tree:
     global _LOADER
     if _LOADER is None:
         _LOADER = _composer_class()
-    loader = _LOADER(text)
+    # LibYAML composes ~10x faster but cannot count aliases as it goes: use it only for
+    # text in which no anchor or alias can occur (nearly every fact file).
+    fast = getattr(yaml, "CSafeLoader", None) if not _MAYBE_ALIAS.search(text) else None
+    loader = fast(text) if fast is not None else _LOADER(text)
     try:
         try:
             node = loader.get_single_node()
@@ -170,7 +174,7 @@ def compose_tree(text: str) -> Tree:
         tree = Tree(None)
         if node is None:
             return tree
-        budget = [loader.nodes + EXPANSION_ALLOWANCE]
+        budget = [getattr(loader, "nodes", len(text)) + EXPANSION_ALLOWANCE]
         constructor = yaml.constructor.SafeConstructor()
         try:
             tree.value = _convert(node, (), tree, constructor, budget, set())
@@ -501,10 +505,10 @@ def load_facts(path: str | os.PathLike) -> tuple[FactFile | None, list[Finding]]
         return None, [_syntax(path, f"cannot read fact file: {exc.strerror or exc}")]
     except FactFileError as exc:
         return None, [_syntax(path, exc.message, exc.line, exc.column)]
-    problems = schema_problems(tree)
+    problems, bad_claims = schema_problems(tree)
     if any(code == "fatal" for code, _, _ in problems):
         return None, [_schema_finding(path, place, message) for _, place, message in problems]
-    facts = _build(path, tree)
+    facts = _build(path, tree, bad_claims)
     findings = [_schema_finding(path, place, message) for _, place, message in problems]
     return facts, findings
 
@@ -534,20 +538,24 @@ def _type_name(types) -> str:
     return " or ".join(names.get(t, t) for t in types)
 
 
-def schema_problems(tree: Tree) -> list[tuple[str, Place, str]]:
-    """(severity, place, message) for each violation: 'fatal' when the file can't be used."""
+def schema_problems(tree: Tree) -> tuple[list[tuple[str, Place, str]], set[int]]:
+    """(severity, place, message) for each violation ('fatal' when the file can't be used),
+    and the indexes of the claims that break the schema (left out of the checks)."""
     from factlint.schemas import json_path, validator
 
     value = tree.value
     if not isinstance(value, dict):
         return [("fatal", tree.place(()),
                  f"(top level): a fact file is a mapping with `factlint: 1`, `sources` and "
-                 f"`claims`, got {_show(value) if value is not None else 'an empty file'}")]
+                 f"`claims`, got {_show(value) if value is not None else 'an empty file'}")], set()
     problems = []
+    bad_claims: set[int] = set()
     errors = sorted(validator("facts").iter_errors(value),
                     key=lambda e: (tree.place(e.absolute_path).line, list(map(str, e.absolute_path))))
     for error in errors:
         path = tuple(error.absolute_path)
+        if len(path) >= 2 and path[0] == "claims" and isinstance(path[1], int):
+            bad_claims.add(path[1])
         place = tree.place(path)
         message = _message(error, path)
         if error.validator == "additionalProperties":
@@ -557,7 +565,7 @@ def schema_problems(tree: Tree) -> list[tuple[str, Place, str]]:
         severity = "fatal" if not path or path[0] != "claims" and path[0] != "sources" else "claim"
         problems.append((severity, place, f"{json_path(path)}: {message}"))
     problems.extend(_id_problems(tree))
-    return problems
+    return problems, bad_claims
 
 
 def _extra_keys(error) -> list[str]:
@@ -642,7 +650,7 @@ def _number(value: Any) -> float | None:
     return parse_number(value) if value is not None else None
 
 
-def _build(path: str, tree: Tree) -> FactFile:
+def _build(path: str, tree: Tree, bad: set[int]) -> FactFile:
     data = tree.value
     sources: dict[str, Source] = {}
     raw_sources = data.get("sources")
@@ -664,7 +672,6 @@ def _build(path: str, tree: Tree) -> FactFile:
             )
     claims: list[Claim] = []
     raw_claims = data.get("claims")
-    bad = _invalid_claims(tree)
     if isinstance(raw_claims, list):
         for index, raw in enumerate(raw_claims):
             if not isinstance(raw, dict) or index in bad or not isinstance(raw.get("quote"), str):
@@ -691,18 +698,6 @@ def _build(path: str, tree: Tree) -> FactFile:
                 places={k: tree.place(base + (k,)) for k in raw},
             ))
     return FactFile(path, sources, claims, tree)
-
-
-def _invalid_claims(tree: Tree) -> set[int]:
-    """Claims with schema violations are reported (FL502) and left out of the checks."""
-    from factlint.schemas import validator
-
-    bad = set()
-    for error in validator("facts").iter_errors(tree.value):
-        path = list(error.absolute_path)
-        if len(path) >= 2 and path[0] == "claims" and isinstance(path[1], int):
-            bad.add(path[1])
-    return bad
 
 
 # --- data files ----------------------------------------------------------------------------
@@ -735,17 +730,24 @@ class _Table:
 _TABLES: dict[tuple[str, int, int], _Table] = {}
 
 
+_INTEGER = re.compile(r"([-+]?\d+)(?:\.0*)?")
+_DECIMAL = re.compile(r"[-+]?\d*\.\d+")
+
+
 def _key(value: Any) -> str:
     """Cells and `where` values compare as folded text; 2025, 2025.0 and '２０２５' agree."""
     if isinstance(value, bool):
         return str(value).lower()
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    try:
-        number = float(text)
-    except ValueError:
-        return text.casefold()
-    if math.isfinite(number) and number == int(number) and re.fullmatch(r"[-+]?\d+(?:\.0*)?", text):
-        return str(int(number))
+    if isinstance(value, float) and math.isfinite(value):
+        return str(int(value)) if value == int(value) else repr(value)
+    text = str(value).strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).strip()
+    integer = _INTEGER.fullmatch(text)
+    if integer:
+        return str(int(integer.group(1)))
+    if _DECIMAL.fullmatch(text):
+        return repr(float(text))
     return text.casefold()
 
 
@@ -791,12 +793,13 @@ def _read_csv(path: Path, delimiter: str) -> _Table:
     table = _Table()
     try:
         line = reader.line_num + 1
+        rows, row_lines = table.rows, table.row_lines
         for record in reader:
             if table.header is None:
                 table.header = [cell.strip() for cell in record]
-            elif any(cell.strip() for cell in record):
-                table.rows.append(record)
-                table.row_lines.append(line)
+            elif len(record) > 1 or (record and record[0].strip()):
+                rows.append(record)
+                row_lines.append(line)
             line = reader.line_num + 1
     except csv.Error as exc:
         raise DataError(f"{path.name} line {reader.line_num}: {exc}") from None
@@ -810,11 +813,27 @@ def _index(table: _Table, columns: tuple[str, ...]) -> dict[tuple[str, ...], lis
     index = table.indexes.get(columns)
     if index is not None:
         return index
-    positions = [table.column_index(c) for c in columns]
-    index = {}
-    for number, row in enumerate(table.rows):
-        key = tuple(_key(row[p]) if p is not None and p < len(row) else "" for p in positions)
-        index.setdefault(key, []).append(number)
+    rows = table.rows
+    folded_columns = []
+    for position in (table.column_index(c) for c in columns):
+        known: dict[str, str] = {}  # cell -> key: a column repeats few distinct values
+
+        def fold_cell(cell: str, known=known) -> str:
+            key = known.get(cell)
+            if key is None:
+                key = known[cell] = _key(cell)
+            return key
+
+        cells = (row[position] if position is not None and position < len(row) else ""
+                 for row in rows)
+        folded_columns.append(list(map(fold_cell, cells)))
+    index: dict[tuple[str, ...], list[int]] = {}
+    for number, values in enumerate(zip(*folded_columns)):
+        found = index.get(values)
+        if found is None:
+            index[values] = [number]
+        else:
+            found.append(number)
     table.indexes[columns] = index
     return index
 

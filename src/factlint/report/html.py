@@ -575,10 +575,16 @@ def _brief(prefix: str, view: dict, placed: list[_Placed]) -> str:
             f"<sup class=\"cite\" id=\"{marker_id}\">[{','.join(links)}]</sup>",
         )
 
+    line_starts = view["line_starts"]
+    notes = sorted(
+        (_offset(line_starts, len(text), p.finding.line, p.finding.column),
+         f"{p.finding.code}: {p.finding.message}")
+        for p in placed
+    )
     for index, claim in enumerate(view["claims"]):
         status = claim["status"]
         en, zh, _, _ = STATUSES[status]
-        title = _claim_title(claim, placed, view)
+        title = _claim_title(claim, notes)
         claim_id = f"{prefix}-c{index}"
         attributes = f"data-claim=\"{claim_id}\" data-status=\"{status}\" title=\"{_attr(title)}\""
         opening = (f"<span class=\"claim st-{status}\" id=\"{claim_id}\" {attributes}>"
@@ -607,12 +613,13 @@ def _brief(prefix: str, view: dict, placed: list[_Placed]) -> str:
                 inline.ranges.append(_Range(url["start"], url["end"], tag, "</a>", tag, order=3))
 
     rendered = _rendered_spans(view)
-    line_starts = view["line_starts"]
+    token_starts = sorted(inline.tokens)
     for p in placed:
         f = p.finding
         start = _offset(line_starts, len(text), f.line, f.column)
         end = _offset(line_starts, len(text), f.end_line, f.end_column)
-        start, end = _snap_to_tokens(inline.tokens, start, max(end, start + 1))
+        start = _token_edge(inline.tokens, token_starts, start, outward="start")
+        end = _token_edge(inline.tokens, token_starts, max(end, start + 1), outward="end")
         home = _rendered_at(rendered, start)
         severity = _attr(f.severity)
         title = _attr(f"{f.code} ({f.severity}): {f.message}")
@@ -656,7 +663,8 @@ def _brief(prefix: str, view: dict, placed: list[_Placed]) -> str:
     return "\n".join(parts)
 
 
-def _claim_title(claim: dict, placed: list[_Placed], view: dict) -> str:
+def _claim_title(claim: dict, notes: list[tuple[int, str]]) -> str:
+    """The claim's status in words; ``notes`` are (offset, "CODE: message"), sorted."""
     en, zh, _, desc = STATUSES[claim["status"]]
     title = f"{en} claim ({zh}): {desc}"
     figures = ", ".join(f["text"] for f in claim["figures"])
@@ -666,12 +674,11 @@ def _claim_title(claim: dict, placed: list[_Placed], view: dict) -> str:
         title += f". Claim words: {', '.join(claim['triggers'])}"
     if claim["labels"]:
         title += f". Cites: {', '.join(claim['labels'])}"
-    line_starts, length = view["line_starts"], len(view["text"])
-    for p in placed:
-        f = p.finding
-        offset = _offset(line_starts, length, f.line, f.column)
-        if any(a <= offset < b for a, b in claim["spans"]):
-            title += f". {f.code}: {f.message}"
+    for start, end in claim["spans"]:
+        index = bisect_right(notes, (start, ""))
+        while index < len(notes) and notes[index][0] < end:
+            title += f". {notes[index][1]}"
+            index += 1
     return title
 
 
@@ -744,14 +751,15 @@ def _next_rendered(spans: list[tuple[int, int]], offset: int, length: int) -> in
     return length
 
 
-def _snap_to_tokens(tokens: dict[int, tuple[int, str]], start: int, end: int) -> tuple[int, int]:
-    """Move a span's ends out of the middle of markers, which render as one piece."""
-    for token_start, (token_end, _) in tokens.items():
-        if token_start < start < token_end:
-            start = token_start
-        if token_start < end < token_end:
-            end = token_end
-    return start, end
+def _token_edge(tokens: dict[int, tuple[int, str]], starts: list[int], offset: int, outward: str) -> int:
+    """Move an offset out of the middle of a marker (which renders as one piece)."""
+    index = bisect_right(starts, offset - 1) - 1
+    if index >= 0:
+        token_start = starts[index]
+        token_end = tokens[token_start][0]
+        if token_start < offset < token_end:
+            return token_start if outward == "start" else token_end
+    return offset
 
 
 def _badge(status: str) -> str:
@@ -792,7 +800,7 @@ header { padding-top: 1.25rem; }
 h1 { font-size: 1.5rem; margin: 0 0 .75rem; }
 .summary { display: flex; flex-wrap: wrap; gap: .5rem; margin: 0 0 .75rem; }
 .stat { background: var(--paper); border: 1px solid var(--line); border-radius: 6px;
-  padding: .35rem .75rem; min-width: 6.5rem; }
+  padding: .35rem .75rem; min-width: 5.5rem; }
 .stat dt { font-size: .8rem; color: var(--muted); }
 .stat dd { margin: 0; font-size: 1.35rem; font-weight: 600; }
 .stat-verified dd { color: var(--ok); } .stat-sourced dd { color: var(--src); }
@@ -837,7 +845,8 @@ nav h2 { font-size: 1rem; margin: .5rem 0 0; }
 .st-verified .badge { color: var(--ok); } .st-unsourced .badge { color: var(--warn); }
 .st-mismatched .badge { color: var(--bad); }
 .fig { font-weight: 600; }
-.fig-mismatched { text-decoration: line-through wavy var(--bad); }
+.fig-verified { color: var(--ok); }
+.fig-mismatched { color: var(--bad); text-decoration: line-through; text-decoration-thickness: 1px; }
 .cite { font-size: .72em; line-height: 0; white-space: nowrap; }
 .cite a, .backrefs a { color: var(--src); text-decoration: none; padding: 0 .1em; }
 .cite a:hover, .cite a:focus, .backrefs a:hover { text-decoration: underline; }

@@ -89,6 +89,14 @@ class Tree:
     value: Any
     places: dict[tuple, Place] = field(default_factory=dict)  # path -> place of the value
     key_places: dict[tuple, Place] = field(default_factory=dict)  # path -> place of its key
+    text: str = field(default="", repr=False)
+
+    def clamped(self, place: Place) -> Place:
+        """``place`` moved inside the text (LibYAML marks the end of input past it)."""
+        line, column = _clamp(self.text, place.line, place.column)
+        if (line, column) == (place.line, place.column):
+            return place
+        return Place(line, column, line, column + 1)
 
     def place(self, path: Iterable) -> Place:
         """The place of the node at ``path``, or of its nearest ancestor that has one."""
@@ -163,15 +171,13 @@ def compose_tree(text: str) -> Tree:
                 where = exc.context_mark
                 opened = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
                 problem = f"{problem} ({exc.context}{opened})"
-            raise FactFileError(
-                f"YAML syntax error: {problem}",
-                mark.line + 1 if mark else 1, mark.column + 1 if mark else 1,
-            ) from None
+            line, column = _clamp(text, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1)
+            raise FactFileError(f"YAML syntax error: {problem}", line, column) from None
         except yaml.YAMLError as exc:
             raise FactFileError(f"YAML syntax error: {exc}") from None
         except RecursionError:
             raise FactFileError("nesting is too deep to be a fact file") from None
-        tree = Tree(None)
+        tree = Tree(None, text=text)
         if node is None:
             return tree
         budget = [getattr(loader, "nodes", len(text)) + EXPANSION_ALLOWANCE]
@@ -185,6 +191,14 @@ def compose_tree(text: str) -> Tree:
         return tree
     finally:
         loader.dispose()
+
+
+def _clamp(text: str, line: int, column: int) -> tuple[int, int]:
+    """A position inside ``text`` (LibYAML may report the end of input one line past it)."""
+    lines = text.split("\n")
+    if line > len(lines):
+        line, column = len(lines), len(lines[-1]) + 1
+    return line, max(1, min(column, len(lines[line - 1]) + 1))
 
 
 def _convert(node, path: tuple, tree: Tree, constructor, budget: list[int], active: set[int]):
@@ -274,7 +288,7 @@ def parse_json_tree(text: str) -> Tree:
     except FactFileError as exc:
         if "twice" in exc.message:
             raise
-        tree = Tree(None)
+        tree = Tree(None, text=text)
     tree.value = value
     return tree
 
@@ -506,10 +520,11 @@ def load_facts(path: str | os.PathLike) -> tuple[FactFile | None, list[Finding]]
     except FactFileError as exc:
         return None, [_syntax(path, exc.message, exc.line, exc.column)]
     problems, bad_claims = schema_problems(tree)
+    findings = [_schema_finding(path, tree.clamped(place), message)
+                for _, place, message in problems]
     if any(code == "fatal" for code, _, _ in problems):
-        return None, [_schema_finding(path, place, message) for _, place, message in problems]
+        return None, findings
     facts = _build(path, tree, bad_claims)
-    findings = [_schema_finding(path, place, message) for _, place, message in problems]
     return facts, findings
 
 

@@ -46,3 +46,16 @@ def codes(findings) -> list[str]:
 
 def at(findings, code: str) -> list[tuple[int, int]]:
     return [(f.line, f.column) for f in findings if f.code == code]
+
+
+# CI runs a fixed set of generated examples so a run is repeatable; locally they vary.
+try:
+    import os
+
+    from hypothesis import settings as _hypothesis_settings
+
+    _hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+    if os.environ.get("CI"):
+        _hypothesis_settings.load_profile("ci")
+except ImportError:  # pragma: no cover - hypothesis is a test dependency
+    pass

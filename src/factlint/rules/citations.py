@@ -17,7 +17,7 @@ IDENTIFIER = re.compile(
     r"|〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*\d+\s*号|\bISSN\b|\bPMID\b|\bwww\.\S+\.\S+",
     re.IGNORECASE,
 )
-TITLE = re.compile(r"《([^》]+)》|“([^”]{4,})”|\"([^\"]{4,})\"")
+TITLE = re.compile(r"《([^》]+)》|“([^”]{4,})”|(?<![=\w])\"([^\"]{4,})\"")
 NORMALISE = re.compile(r"[\s，,。.、;；:：“”\"'‘’()（）《》<>\[\]-]+")
 
 

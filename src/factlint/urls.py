@@ -198,6 +198,11 @@ def ascii_host(host: str) -> str | None:
     return host if _HOST_LABELS.fullmatch(host) else None
 
 
+def _pin_key(host: str) -> str:
+    """One spelling per host, shared by the vetting and the connection that uses it."""
+    return (ascii_host(host) or host).rstrip(".")
+
+
 def syntax_findings(ref: UrlRef) -> list[Finding]:
     """FL404 for a malformed or non-http(s) URL; needs no network. ``check_urls`` already
     includes these findings: call this only where URLs are not checked at all."""
@@ -436,7 +441,7 @@ class _Checker:
         import requests
 
         parts = urlsplit(url)
-        host = ascii_host(parts.hostname or "") or ""
+        host = _pin_key(parts.hostname or "")
         self._vet(host, parts.port or (443 if parts.scheme == "https" else 80))
         attempts = self.settings.retries + 1
         for attempt in range(attempts):
@@ -701,7 +706,7 @@ def _pinned_session(settings: UrlSettings, pins: Mapping[str, str]) -> Any:
 
     class PinnedConnection:
         def _new_conn(self: Any) -> socket.socket:
-            address = pins.get(self._dns_host.rstrip("."))
+            address = pins.get(_pin_key(self._dns_host))
             if address is None:
                 raise NewConnectionError(self, f"{self.host} was not vetted by the address policy")
             try:

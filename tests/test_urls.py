@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
+import subprocess
 import time
 from email.utils import formatdate
 
@@ -245,6 +247,26 @@ def test_unresolvable_host_is_broken(settings, monkeypatch):
         finding.message
         == f"URL host no-such-host.test could not be resolved (Name or service not known): {url}"
     )
+
+
+def test_untrusted_certificate_is_broken(settings, tmp_path):
+    """The connection goes to the pinned address, yet TLS still checks the host's certificate."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed: no certificate to serve")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    with LoopbackServer("127.0.0.1", tls=(str(cert), str(key))) as tls_server:
+        url = f"https://localhost:{tls_server.port}/report"
+
+        finding = only(check_urls([ref(url)], settings()))
+
+    assert finding.code == "FL401"
+    assert finding.message.startswith("URL failed the TLS check (self-signed certificate")
+    assert tls_server.requests == []
 
 
 def test_accept_status_treats_a_status_as_ok(server, settings):

@@ -8,6 +8,7 @@ accepted and how many body bytes it really sent.
 from __future__ import annotations
 
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -85,17 +86,23 @@ class LoopbackServer:
     in_flight: int = 0
     max_in_flight: int = 0
     body_bytes_sent: int = 0
+    tls: tuple[str, str] | None = None  # (certificate file, key file): serve https
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._httpd = _Server((self.host, self.port), _handler_for(self))
         self.port = self._httpd.server_address[1]
+        if self.tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*self.tls)
+            self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
 
     def url(self, path: str) -> str:
-        return f"http://{self.host}:{self.port}{path}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://{self.host}:{self.port}{path}"
 
     def route(self, path: str, responder: Responder) -> str:
         self.routes[path] = responder

@@ -15,10 +15,10 @@ from typing import Any, Iterable, Sequence
 from factlint.config import ConfigError, Overrides, Settings, settings_for
 from factlint.document import Document, read_document
 from factlint.finding import SEVERITY_RANK, Finding, UrlRef
+from factlint.related import BRIEF_SUFFIXES, DATA_SUFFIXES, FACT_FILE, briefs_for
 from factlint.rules import Rule, matches, registry
 from factlint.rules.inputs import BAD_SUPPRESSION, UNREADABLE
 
-BRIEF_SUFFIXES = (".md", ".markdown", ".txt")
 SKIPPED_FOLDERS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
 MAX_BRIEF_BYTES = 50 * 1024 * 1024
 
@@ -100,11 +100,18 @@ class RunResult:
 
 
 def discover(paths: Sequence[str]) -> list[str]:
-    """Briefs named on the command line or found in the folders named, in a stable order."""
+    """Briefs named on the command line or found in the folders named, in a stable order.
+
+    A fact file or data file named (as a pre-commit hook does) stands for its briefs."""
     found: list[str] = []
+    related: list[str] = []  # fact and data files stand for the briefs that use them
     for given in paths:
         path = Path(given)
-        if path.is_dir():
+        if FACT_FILE.search(path.name) or (
+            path.suffix.lower() in DATA_SUFFIXES and not path.name.lower().endswith(BRIEF_SUFFIXES)
+        ):
+            related.append(given)
+        elif path.is_dir():
             for root, folders, files in os.walk(path):
                 folders[:] = sorted(d for d in folders if d not in SKIPPED_FOLDERS
                                     and not d.startswith("."))
@@ -113,6 +120,8 @@ def discover(paths: Sequence[str]) -> list[str]:
                         found.append(os.path.join(root, name))
         else:
             found.append(given)  # a missing file becomes FL001 when it is read
+    if related:
+        found.extend(briefs_for(related))
     return list(dict.fromkeys(found))
 
 

@@ -18,6 +18,10 @@ def atomic_writer(path: str, newline: str | None = None) -> Iterator[TextIO]:
             yield stream
         if os.path.exists(path):
             os.chmod(temporary, os.stat(path).st_mode & 0o7777)
+        else:  # mkstemp makes files only the owner can read; a new file gets the usual mode
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):

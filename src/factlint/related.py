@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 
 import yaml
 
-BRIEF_SUFFIXES = (".md", ".markdown", ".txt")  # as the engine's discover() finds briefs
+BRIEF_SUFFIXES = (".md", ".markdown", ".txt")  # what the engine checks as briefs
 DATA_SUFFIXES = (".csv", ".tsv", ".json", ".yaml", ".yml")
 FACT_FILE = re.compile(r"\.facts\.(?:ya?ml|json)$", re.IGNORECASE)
 SKIPPED_FOLDERS = {"node_modules", "__pycache__", "venv", "site-packages"}

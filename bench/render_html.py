@@ -1,6 +1,6 @@
 """Render factlint's HTML report in headless Chromium: a screenshot and a script check.
 
-    python bench/render_html.py [--out DIR] [BRIEF ...]
+    python bench/render_html.py [--out DIR] [--height PX] [BRIEF ...]
 
 Without briefs it renders the reference brief (../shared/seeds/…) and every brief in
 data/examples/, each into its own report, plus one report of them all together. For
@@ -151,7 +151,8 @@ def default_briefs() -> list[tuple[str, list[str]]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("briefs", nargs="*", help="briefs for one report (default: seed and examples)")
-    parser.add_argument("--out", default="bench/out/html", help="folder for the pages and screenshots")
+    parser.add_argument("--out", default=str(Path(tempfile.gettempdir()) / "factlint-html"),
+                        help="folder for the pages and screenshots (default: a folder in the temp dir)")
     parser.add_argument("--height", type=int, default=2000, help="screenshot height in pixels")
     args = parser.parse_args(argv)
 

@@ -15,6 +15,7 @@ import inspect
 import itertools
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -63,6 +64,7 @@ def time_functions(brief: Path) -> tuple[float, dict]:
     from factlint.facts import find_fact_file, load_facts
     from factlint.rules import facts as fact_rules
 
+    cpu = time.process_time()
     started = time.perf_counter()
     doc = read_document(str(brief), brief.read_text(encoding="utf-8"))
     read = time.perf_counter()
@@ -76,6 +78,7 @@ def time_functions(brief: Path) -> tuple[float, dict]:
             findings.extend(rule.check(ctx))
     done = time.perf_counter()
     counts = {
+        "CPU": time.process_time() - cpu,
         "read brief": read - started, "load fact file": loaded - read,
         "verify (CSV read + indexed once)": checked - loaded, "rules": done - checked,
         "holds": sum(v.verdict == "holds" for v in verified), "findings": len(findings),
@@ -102,22 +105,27 @@ def main() -> None:
               f"({(folder / 'regions.csv').stat().st_size / 1e6:.1f} MB) in "
               f"{time.perf_counter() - started:.2f} s")
         total, parts = time_functions(brief)
-        print(f"through factlint.facts (one process, imports warm): {total:.3f} s")
+        print(f"through factlint.facts (one process): {total:.3f} s wall")
         for name, value in parts.items():
             print(f"  {name}: {value:.3f} s" if isinstance(value, float) else f"  {name}: {value}")
         if engine_loads_facts():
-            env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
+            src = os.environ.get("PYTHONPATH") or str(Path(__file__).resolve().parents[1] / "src")
+            env = dict(os.environ, PYTHONPATH=src)
             command = [sys.executable, "-m", "factlint", "check", "--offline", "--format", "json",
                        str(brief)]
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
             out = subprocess.run(command, capture_output=True, text=True, env=env)
             elapsed = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
             try:
                 summary = json.loads(out.stdout)["summary"]
             except (ValueError, KeyError):
                 print(f"factlint check failed (exit {out.returncode}): {out.stderr[-500:]}")
                 return
-            print(f"factlint check --offline (subprocess, cold start): {elapsed:.3f} s; "
+            print(f"factlint check --offline (subprocess, cold start): {elapsed:.3f} s wall, "
+                  f"{cpu:.3f} s CPU; "
                   f"figures_verified={summary.get('figures_verified')}, errors={summary['errors']}")
         else:
             print("factlint check does not load fact files yet (engine not wired): "

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -730,7 +731,7 @@ class _Table:
     rows: list[list[str]] = field(default_factory=list)
     row_lines: list[int] = field(default_factory=list)
     value: Any = None  # JSON/YAML content
-    indexes: dict[tuple[str, ...], dict[tuple[str, ...], list[int]]] = field(default_factory=dict)
+    indexes: dict[tuple[str, ...], Any] = field(default_factory=dict)  # columns -> _RowIndex
 
     def column_index(self, name: str) -> int | None:
         if self.header is None:
@@ -747,6 +748,7 @@ _TABLES: dict[tuple[str, int, int], _Table] = {}
 
 _INTEGER = re.compile(r"([-+]?\d+)(?:\.0*)?")
 _DECIMAL = re.compile(r"[-+]?\d*\.\d+")
+_NUMBER_START = frozenset("0123456789+-.")
 
 
 def _key(value: Any) -> str:
@@ -758,6 +760,8 @@ def _key(value: Any) -> str:
     text = str(value).strip()
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).strip()
+    if text[:1] not in _NUMBER_START:
+        return text.casefold()
     integer = _INTEGER.fullmatch(text)
     if integer:
         return str(int(integer.group(1)))
@@ -805,25 +809,51 @@ def _read_csv(path: Path, delimiter: str) -> _Table:
         raise DataError(f"{path.name} is not valid UTF-8 (byte {exc.start}): save it as UTF-8 "
                         "(spreadsheet apps: 'CSV UTF-8')") from None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    table = _Table()
     try:
-        line = reader.line_num + 1
-        rows, row_lines = table.rows, table.row_lines
-        for record in reader:
-            if table.header is None:
-                table.header = [cell.strip() for cell in record]
-            elif len(record) > 1 or (record and record[0].strip()):
-                rows.append(record)
-                row_lines.append(line)
-            line = reader.line_num + 1
+        records = list(reader)
     except csv.Error as exc:
         raise DataError(f"{path.name} line {reader.line_num}: {exc}") from None
-    if table.header is None:
+    if not records:
         raise DataError(f"{path.name} is empty: a CSV data file needs a header row")
+    if text.count("\n") + (not text.endswith("\n")) == len(records) and "\r" not in text:
+        lines = range(1, len(records) + 1)  # one record per line: its line is its number
+    else:
+        lines = _record_lines(text, delimiter)
+    header = [cell.strip() for cell in records[0]]
+    width = len(header)
+    table = _Table(header=header)
+    for record, line in zip(records[1:], lines[1:]):
+        if len(record) > 1 or (record and record[0].strip()):
+            if len(record) < width:
+                record = record + [""] * (width - len(record))
+            table.rows.append(record)
+            table.row_lines.append(line)
     return table
 
 
-def _index(table: _Table, columns: tuple[str, ...]) -> dict[tuple[str, ...], list[int]]:
+def _record_lines(text: str, delimiter: str) -> list[int]:
+    """The line each CSV record starts on, for files with line breaks inside cells."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = []
+    line = 1
+    for _ in reader:
+        lines.append(line)
+        line = reader.line_num + 1
+    return lines
+
+
+@dataclass(frozen=True)
+class _RowIndex:
+    last: dict[tuple[str, ...], int]
+    repeated: dict[tuple[str, ...], list[int]]
+
+    def get(self, key: tuple[str, ...], default: list[int]) -> list[int]:
+        if key in self.repeated:
+            return self.repeated[key]
+        return [self.last[key]] if key in self.last else default
+
+
+def _index(table: _Table, columns: tuple[str, ...]) -> "_RowIndex":
     """Rows indexed by their values in ``columns`` (built once per column set)."""
     index = table.indexes.get(columns)
     if index is not None:
@@ -831,24 +861,23 @@ def _index(table: _Table, columns: tuple[str, ...]) -> dict[tuple[str, ...], lis
     rows = table.rows
     folded_columns = []
     for position in (table.column_index(c) for c in columns):
-        known: dict[str, str] = {}  # cell -> key: a column repeats few distinct values
+        if position is None:
+            folded_columns.append([""] * len(rows))
+            continue
+        cells = list(map(itemgetter(position), rows))
+        folded = {cell: _key(cell) for cell in set(cells)}  # few distinct values per column
+        folded_columns.append(list(map(folded.__getitem__, cells)))
+    keys = list(zip(*folded_columns))
+    last = dict(zip(keys, range(len(keys))))  # key -> its (last) row, built at C speed
+    repeated: dict[tuple[str, ...], list[int]] = {}
+    if len(last) < len(keys):
+        from collections import Counter
 
-        def fold_cell(cell: str, known=known) -> str:
-            key = known.get(cell)
-            if key is None:
-                key = known[cell] = _key(cell)
-            return key
-
-        cells = (row[position] if position is not None and position < len(row) else ""
-                 for row in rows)
-        folded_columns.append(list(map(fold_cell, cells)))
-    index: dict[tuple[str, ...], list[int]] = {}
-    for number, values in enumerate(zip(*folded_columns)):
-        found = index.get(values)
-        if found is None:
-            index[values] = [number]
-        else:
-            found.append(number)
+        several = {key for key, count in Counter(keys).items() if count > 1}
+        for number, key in enumerate(keys):
+            if key in several:
+                repeated.setdefault(key, []).append(number)
+    index = _RowIndex(last, repeated)
     table.indexes[columns] = index
     return index
 

@@ -231,6 +231,13 @@ def test_csv_cells_bom_separators_percent_fullwidth(tmp_path):
     assert values == [1159, 68, 1159, 35000]
 
 
+def test_row_numbers_count_lines_even_with_line_breaks_in_cells(tmp_path):
+    write(tmp_path, "d.csv", 'k,note,v\na,"two\nlines",1\n\nb,x,2\n')
+    facts, _ = load_text(tmp_path, "factlint: 1\n")
+    truth = read_data_value(facts, DataRef("d.csv", (("k", "b"),), "v", None))
+    assert (truth.value, truth.origin) == (2, "data: d.csv row 5, column v")
+
+
 def test_where_matches_numbers_and_fullwidth(tmp_path):
     write(tmp_path, "d.csv", "year,v\n２０２５,7\n")
     facts, _ = load_text(tmp_path, "factlint: 1\n")

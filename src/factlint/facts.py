@@ -428,6 +428,10 @@ class FactFile:
                                    place.end_line, place.end_column))
         return refs
 
+    def data_paths(self) -> set[Path]:
+        """The data files the claims read (for --changed-since: a change counts for the brief)."""
+        return {(self.folder / c.data.file).resolve() for c in self.claims if c.data is not None}
+
     def verification(self, doc: "Document", near_ratio: float = 0.9,
                      about_ratio: float = 0.05) -> list[Verification]:
         """verify() for this brief, computed once and kept (rules and the summary share it)."""

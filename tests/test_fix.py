@@ -192,7 +192,8 @@ def test_fact_file_labels_the_brief_does_not_use_keep_their_number_unless_taken(
 
 
 def test_word_labels_are_never_renumbered():
-    text = "甲地企业 120 家[^b]，乙地 80 家[^a]。\n\n[^a]: 来源：乙局，《名录》\n\n[^b]: 来源：甲局，《名录》\n"
+    text = ("甲地企业 120 家[^b]，乙地 80 家[^a]。\n\n"
+            "[^a]: 来源：乙局，《名录》\n\n[^b]: 来源：甲局，《名录》\n")
     assert renumbering(read_document("b.md", text)) == {}
     assert fix_text("b.md", text).brief == text
 
@@ -217,11 +218,13 @@ def test_marker_labels_keep_their_shape(inner, new, expected):
 def test_footnote_bracket_and_unicode_markers_are_renumbered():
     footnote = "甲 12 家[^2]，乙 8 家[^1]。\n\n[^1]: 来源：乙局，《乙》\n[^2]: 来源：甲局，《甲》\n"
     fixed = fix_text("b.md", footnote).brief
-    assert fixed == "甲 12 家[^1]，乙 8 家[^2]。\n\n[^1]: 来源：甲局，《甲》\n[^2]: 来源：乙局，《乙》\n"
+    assert fixed == ("甲 12 家[^1]，乙 8 家[^2]。\n\n"
+                     "[^1]: 来源：甲局，《甲》\n[^2]: 来源：乙局，《乙》\n")
 
     bracket = ("甲 12 家[2]，乙 8 家[1]。\n\n## 参考文献\n\n[1] 乙局，《乙》\n\n[2] 甲局，《甲》\n")
     fixed = fix_text("b.md", bracket).brief
-    assert fixed == "甲 12 家[1]，乙 8 家[2]。\n\n## 参考文献\n\n[1] 甲局，《甲》\n\n[2] 乙局，《乙》\n"
+    assert fixed == ("甲 12 家[1]，乙 8 家[2]。\n\n## 参考文献\n\n"
+                     "[1] 甲局，《甲》\n\n[2] 乙局，《乙》\n")
     assert resolved(fixed) == resolved(bracket)
 
     unicode = "甲 12 家²，乙 8 家¹。\n\n¹ 来源：乙局，《乙》\n² 来源：甲局，《甲》\n"
@@ -242,10 +245,12 @@ def test_english_pieces_are_joined_with_one_space(tmp_path):
 
 
 def test_definitions_do_not_land_where_they_would_split_the_next_paragraph():
-    text = ("甲地推进试验区建设，以试\n\n<sup>1</sup> 来源：某部，《通知》\n\n验区为抓手推进改革<sup>1</sup>\n\n"
+    text = ("甲地推进试验区建设，以试\n\n<sup>1</sup> 来源：某部，《通知》\n\n"
+            "验区为抓手推进改革<sup>1</sup>\n\n"
             "乙地同步推进改革。\n")
     fixed = fix_text("b.md", text).brief
-    assert fixed == ("甲地推进试验区建设，以试验区为抓手推进改革<sup>1</sup>\n\n乙地同步推进改革。\n\n"
+    assert fixed == ("甲地推进试验区建设，以试验区为抓手推进改革<sup>1</sup>\n\n"
+                     "乙地同步推进改革。\n\n"
                      "<sup>1</sup> 来源：某部，《通知》\n")
     assert not any(p.splits for p in read_document("b.md", fixed).paragraphs)
 
@@ -254,7 +259,7 @@ def test_fix_for_each_split_paragraph_applies_alone(seed_text):
     doc = read_document("brief.md", seed_text)
     fixes = rejoin_fixes(doc)
     assert len(fixes) == 4
-    for paragraph, fix in fixes:
+    for _, fix in fixes:
         assert isinstance(fix, Fix) and fix.edits
         fixed = apply_edits(seed_text, fix.edits)
         after = read_document("brief.md", fixed)
@@ -289,7 +294,8 @@ def test_diff_prints_a_unified_diff_and_writes_nothing(tmp_path):
 def test_crlf_and_bom_are_kept(tmp_path):
     brief = tmp_path / "brief.md"
     text = (FIXTURES / "shuffled.md").read_text(encoding="utf-8")
-    split = "国家在十个省份布局试验区，以试\n\n<sup>6</sup> 来源：某部，《通知》\n\n验区为抓手推动改革<sup>6</sup>。\n\n"
+    split = ("国家在十个省份布局试验区，以试\n\n<sup>6</sup> 来源：某部，《通知》\n\n"
+             "验区为抓手推动改革<sup>6</sup>。\n\n")
     text = text.replace("## 参考来源", split + "## 参考来源")
     brief.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
 
@@ -300,7 +306,8 @@ def test_crlf_and_bom_are_kept(tmp_path):
     assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\xef\xbb\xbf") == 1
     assert data.count(b"\n") == data.count(b"\r\n")
     fixed = data.decode("utf-8")
-    assert "以试验区为抓手推动改革<sup>6</sup>。\r\n\r\n<sup>6</sup> 来源：某部，《通知》\r\n\r\n## 参考来源" in fixed
+    assert ("以试验区为抓手推动改革<sup>6</sup>。\r\n\r\n"
+            "<sup>6</sup> 来源：某部，《通知》\r\n\r\n## 参考来源") in fixed
     assert invoke("fix", str(brief)).output == "nothing to fix\n"
 
 
@@ -399,8 +406,10 @@ def test_urls_replaces_permanent_redirects_with_the_final_url(tmp_path, monkeypa
 
 def _brief(citations: list[int], definition_order: list[int], split_at: int | None) -> str:
     """A small brief: one sentence per citation, definitions in a block, maybe a page split."""
-    sentences = [f"第{i + 1}项指标为 {100 + i} 家<sup>{label}</sup>。" for i, label in enumerate(citations)]
-    definitions = "\n\n".join(f"<sup>{n}</sup> 来源：机构{n}，《报告{n}》" for n in definition_order)
+    sentences = [f"第{i + 1}项指标为 {100 + i} 家<sup>{label}</sup>。"
+                 for i, label in enumerate(citations)]
+    definitions = "\n\n".join(f"<sup>{n}</sup> 来源：机构{n}，《报告{n}》"
+                                for n in definition_order)
     body = "".join(sentences)
     if split_at is not None:
         cut = min(split_at, len(body) - 1)
@@ -447,12 +456,14 @@ def test_rejoining_keeps_every_character(text):
 
 
 def test_fix_leaves_what_directives_or_the_config_suppress(tmp_path):
-    split = "国家布局试验区，以试\n\n<sup>1</sup> 来源：某部，《通知》\n\n验区为抓手推动改革<sup>1</sup>。\n"
+    split = ("国家布局试验区，以试\n\n<sup>1</sup> 来源：某部，《通知》\n\n"
+             "验区为抓手推动改革<sup>1</sup>。\n")
     shuffled = "甲 12 家<sup>2</sup>，乙 8 家<sup>1</sup>。\n\n<sup>1</sup> 来源：乙局，《乙》\n"
     brief = tmp_path / "brief.md"
     for text in (
         "<!-- factlint-disable-file FL603 -->\n\n" + split,
-        "<!-- factlint-disable-next-line FL103 -->\n" + shuffled + "\n" + "<sup>2</sup> 来源：甲局，《甲》\n",
+        "<!-- factlint-disable-next-line FL103 -->\n" + shuffled
+        + "\n<sup>2</sup> 来源：甲局，《甲》\n",
     ):
         brief.write_text(text, encoding="utf-8")
         assert invoke("fix", str(brief)).output == "nothing to fix\n"

@@ -37,9 +37,10 @@ import json
 import os
 import re
 from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from factlint.document import (
     CLOSERS,
@@ -72,7 +73,7 @@ class FixError(Exception):
     """A brief (or its fact file) that cannot be fixed safely; nothing of it is written."""
 
 
-# --- applying edits ------------------------------------------------------------------------
+# --- applying edits --------------------------------------------------------------------------
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
@@ -96,7 +97,7 @@ def newline_of(text: str) -> str:
     return "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
 
 
-# --- rejoining page-split paragraphs (FL603) ----------------------------------------------
+# --- rejoining page-split paragraphs (FL603) -------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,8 @@ def _rejoins(doc: Document) -> list[_Rejoin]:
         if not paragraph.splits:
             continue
         joins, blocks = [], []
-        for (_, left_end), (right_start, _) in zip(paragraph.pieces, paragraph.pieces[1:]):
+        pairs = zip(paragraph.pieces, paragraph.pieces[1:], strict=False)
+        for (_, left_end), (right_start, _) in pairs:
             start = left_end
             while start > 0 and text[start - 1] in JOIN_WHITESPACE:
                 start -= 1
@@ -226,7 +228,7 @@ def rejoin_fix(doc: Document) -> Fix | None:
     return Fix(f"rejoin {count} page split(s)", tuple(_rejoin_edits(doc, plans)))
 
 
-# --- renumbering citations (FL103) ----------------------------------------------------------
+# --- renumbering citations (FL103) -----------------------------------------------------------
 
 
 def renumbering(doc: Document) -> dict[str, str]:
@@ -359,7 +361,7 @@ def renumber_fix(doc: Document, mapping: Mapping[str, str] | None = None) -> Fix
             )
             continue
         parts = []
-        for slot, (here, moved) in enumerate(zip(run, ordered)):
+        for slot, (here, moved) in enumerate(zip(run, ordered, strict=True)):
             if slot:
                 parts.append(text[run[slot - 1].end : here.start])
             parts.append(_relabelled(text, moved, new_label(moved)))
@@ -368,7 +370,7 @@ def renumber_fix(doc: Document, mapping: Mapping[str, str] | None = None) -> Fix
     return Fix(f"renumber {changed} source(s) in order of first citation", tuple(edits))
 
 
-# --- the fact file -------------------------------------------------------------------------------
+# --- the fact file ---------------------------------------------------------------------------
 
 
 def fact_file_for(brief: str) -> str | None:
@@ -542,10 +544,12 @@ def _check_still_parses(text: str, is_json: bool) -> None:
     try:
         json.loads(text) if is_json else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as exc:
-        raise FixError(f"renumbering would break the fact file ({exc}); renumber it by hand")
+        raise FixError(
+            f"renumbering would break the fact file ({exc}); renumber it by hand"
+        ) from None
 
 
-# --- dropping unused definitions (FL102) ---------------------------------------------------------
+# --- dropping unused definitions (FL102) -----------------------------------------------------
 
 
 def unused_definitions(doc: Document) -> list[Definition]:
@@ -582,7 +586,7 @@ def drop_unused_fix(doc: Document, definitions: Sequence[Definition] | None = No
                tuple(Edit(start, end, "") for start, end in merged))
 
 
-# --- redirected URLs (FL403) ---------------------------------------------------------------------
+# --- redirected URLs (FL403) -----------------------------------------------------------------
 
 
 def final_url(message: str) -> str | None:
@@ -603,7 +607,7 @@ def redirected_urls(doc: Document, url_settings: Any) -> dict[tuple[int, int], s
     if not spans:
         return {}
     refs = [UrlRef(u.url, doc.path, *doc.span(u.start, u.end)) for u in spans]
-    by_place = {(r.line, r.column): u for r, u in zip(refs, spans)}
+    by_place = {(r.line, r.column): u for r, u in zip(refs, spans, strict=True)}
     report = urls.check_urls(refs, url_settings, progress=False)
     finals = {}
     for finding in report.findings:
@@ -630,7 +634,7 @@ def redirect_fix(doc: Document, finals: Mapping[tuple[int, int], str]) -> Fix | 
     return Fix(f"replace {len(edits)} permanently redirected URL(s)", tuple(edits))
 
 
-# --- every fix of a brief -------------------------------------------------------------------------
+# --- every fix of a brief --------------------------------------------------------------------
 
 
 def fixes_for(doc: Document, drop_unused: bool = False) -> list[Fix]:
@@ -776,7 +780,7 @@ def _split_places(doc: Document, paragraph: Paragraph) -> set[tuple[int, int]]:
     }
 
 
-# --- files ------------------------------------------------------------------------------------------
+# --- files -----------------------------------------------------------------------------------
 
 
 @dataclass

@@ -404,17 +404,32 @@ def test_urls_replaces_permanent_redirects_with_the_final_url(tmp_path, monkeypa
 # ----------------------------------------------------------------- properties
 
 
-def _brief(citations: list[int], definition_order: list[int], split_at: int | None) -> str:
+MARKER_SHAPES = {
+    "sup": (lambda n: f"<sup>{n}</sup>", lambda n: f"<sup>{n}</sup> "),
+    "footnote": (lambda n: f"[^{n}]", lambda n: f"[^{n}]: "),
+    "unicode": (lambda n: str(n).translate(SUPERSCRIPT),
+                lambda n: str(n).translate(SUPERSCRIPT) + " "),
+}
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _han(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def _brief(citations: list[int], definition_order: list[int], split_at: int | None,
+           style: str = "sup") -> str:
     """A small brief: one sentence per citation, definitions in a block, maybe a page split."""
-    sentences = [f"第{i + 1}项指标为 {100 + i} 家<sup>{label}</sup>。"
+    marker, definition = MARKER_SHAPES[style]
+    sentences = [f"第{i + 1}项指标为 {100 + i} 家{marker(label)}。"
                  for i, label in enumerate(citations)]
-    definitions = "\n\n".join(f"<sup>{n}</sup> 来源：机构{n}，《报告{n}》"
+    definitions = "\n\n".join(f"{definition(n)}来源：机构{n}，《报告{n}》"
                                 for n in definition_order)
     body = "".join(sentences)
     if split_at is not None:
         cut = min(split_at, len(body) - 1)
-        while body[cut - 1] in "<>/sup0123456789":
-            cut -= 1
+        while cut > 1 and not (_han(body[cut - 1]) and _han(body[cut])):
+            cut -= 1  # break the page between two Chinese characters
         body = f"{body[:cut]}\n\n{definitions}\n\n{body[cut:]}"
         return f"# 简报\n\n{body}\n"
     return f"# 简报\n\n{body}\n\n{definitions}\n"
@@ -430,7 +445,8 @@ def briefs(draw):
     unused = draw(st.booleans())
     definition_order = draw(st.permutations(list(range(1, count + 1 + unused))))
     split_at = draw(st.none() | st.integers(4, 200))
-    return _brief(list(citations), list(definition_order), split_at)
+    style = draw(st.sampled_from(sorted(MARKER_SHAPES)))
+    return _brief(list(citations), list(definition_order), split_at, style)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -58,7 +58,6 @@ from factlint.document import (
 )
 from factlint.finding import Edit, Fix
 
-FACT_SUFFIXES = (".facts.yaml", ".facts.yml", ".facts.json")
 BOM = "\ufeff"
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 FROM_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
@@ -374,13 +373,11 @@ def renumber_fix(doc: Document, mapping: Mapping[str, str] | None = None) -> Fix
 
 
 def fact_file_for(brief: str) -> str | None:
-    """``<stem>.facts.yaml`` (or .yml, .json) beside the brief, if there is one."""
-    path = Path(brief)
-    for suffix in FACT_SUFFIXES:
-        candidate = path.with_name(path.stem + suffix)
-        if candidate.is_file():
-            return str(candidate)
-    return None
+    """``<stem>.facts.yaml`` (or .yml, .json) beside the brief, as the fact loader finds it."""
+    from factlint.facts import find_fact_file
+
+    found = find_fact_file(brief)
+    return str(found) if found is not None else None
 
 
 @dataclass(frozen=True)

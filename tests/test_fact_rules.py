@@ -304,7 +304,7 @@ def test_examples_verify_clean(name):
 
 
 def test_wrong_example_shows_one_mismatch():
-    findings = lint_with_facts(EXAMPLES / "wrong" / "zh-brief.md")
+    findings = lint_with_facts(ROOT / "data" / "mismatch" / "zh-brief.md")
     [finding] = findings
     assert finding.code == "FL301" and finding.line == 9
     assert "true value 148.6亿元 (data: data/lanzhou-industry.csv row 3, column value)" \

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Sequence
 from factlint.config import ConfigError, Overrides, Settings, settings_for
 from factlint.document import Document, read_document
 from factlint.finding import SEVERITY_RANK, Finding, UrlRef
-from factlint.related import BRIEF_SUFFIXES, DATA_SUFFIXES, FACT_FILE, briefs_for
+from factlint.related import BRIEF_SUFFIXES, DATA_SUFFIXES, FACT_FILE, briefs_for, fact_file_for
 from factlint.rules import Rule, matches, registry
 from factlint.rules.inputs import BAD_SUPPRESSION, UNREADABLE
 
@@ -55,6 +55,7 @@ class FileResult:
     lines: dict[int, str] = field(default_factory=dict)  # source lines the findings point at
     fail_on: str = "error"
     view: Any = None  # report.html.document_view(...), when RunOptions.collect_views
+    fact_lines: dict[int, str] = field(default_factory=dict)  # lines of the fact file's findings
 
 
 @dataclass
@@ -83,9 +84,13 @@ class RunResult:
         }
 
     def line(self, path: str, line: int) -> str | None:
+        """The text of a line a finding points at, in a brief or its fact file."""
         for result in self.files:
             if result.path == path:
                 return result.lines.get(line)
+        for result in self.files:
+            if result.fact_lines and any(f.path == path for f in result.findings):
+                return result.fact_lines.get(line)
         return None
 
     @property
@@ -205,6 +210,19 @@ def active_rules(settings: Settings) -> list[Rule]:
     ]
 
 
+def _selected(code: str, settings: Settings) -> bool:
+    rule = _rule(code)
+    return matches(rule, settings.select) and not matches(rule, settings.ignore)
+
+
+def _lines_of(path: str, findings: list[Finding]) -> dict[int, str]:
+    if not findings:
+        return {}
+    text, _ = read_brief(path)
+    lines = (text or "").split("\n")
+    return {f.line: lines[f.line - 1].rstrip("\r") for f in findings if 0 < f.line <= len(lines)}
+
+
 def _severity(finding: Finding, settings: Settings) -> Finding:
     for selector, severity in settings.severity:
         if finding.code == selector.upper() or finding.name == selector:
@@ -222,21 +240,35 @@ def check_file(path: str, options: RunOptions) -> FileResult:
         result.findings.append(UNREADABLE.at_position(path, 1, 1, f"cannot check {path}: {problem}"))
         return result
     doc = read_document(path, text, extra_packs=settings.packs)
-    facts = None
+    facts, fact_findings = None, []
+    if options.facts or fact_file_for(path):
+        from factlint.facts import load_for_brief  # only briefs with a fact file pay for it
+
+        facts, fact_findings = load_for_brief(path, explicit=options.facts)
     ctx = Context(doc, facts, settings)
-    findings: list[Finding] = []
+    findings: list[Finding] = [f for f in fact_findings if _selected(f.code, settings)]
     for rule in active_rules(settings):
         findings.extend(rule.check(ctx))
-    findings = apply_directives(doc, findings, settings)
+    # Directives are lines of the brief: they govern only the findings in the brief.
+    in_brief = apply_directives(doc, [f for f in findings if f.path == path], settings)
+    findings = in_brief + [f for f in findings if f.path != path]
     result.findings = sorted(_severity(f, settings) for f in findings)
+    if facts is not None:
+        verifications = facts.verification(doc, settings.near_ratio, settings.about_ratio)
+        result.figures_verified = sum(1 for v in verifications if v.verdict == "holds")
+        result.url_refs.extend(facts.url_refs())
+        result.fact_lines = _lines_of(facts.path, [f for f in result.findings if f.path == facts.path])
     claims = doc.claims
     result.claims = len(claims)
     result.sourced_claims = sum(1 for s in claims if s.is_sourced)
-    result.url_refs = [
+    result.url_refs[:0] = [
         UrlRef(u.url, path, *doc.span(u.start, u.end))
         for d in doc.definitions for u in d.urls
     ]
-    result.lines = {f.line: doc.line_text(f.line) for f in result.findings if f.line <= len(doc.line_starts)}
+    result.lines = {
+        f.line: doc.line_text(f.line) for f in result.findings
+        if f.path == path and f.line <= len(doc.line_starts)
+    }
     if options.collect_views:
         from factlint.report.html import document_view
 

@@ -42,6 +42,15 @@ def briefs_for(paths: Sequence[str]) -> list[str]:
     return list(unique.values())
 
 
+FACT_SUFFIXES = (".facts.yaml", ".facts.yml", ".facts.json")
+
+
+def fact_file_for(brief: str) -> str | None:
+    """``x.md`` -> ``x.facts.yaml`` / ``.facts.yml`` / ``.facts.json`` beside it, if present."""
+    stem = os.path.splitext(brief)[0]
+    return next((stem + s for s in FACT_SUFFIXES if os.path.isfile(stem + s)), None)
+
+
 def briefs_beside(fact_file: str) -> list[str]:
     """``x.facts.yaml`` -> ``x.md`` / ``x.markdown`` / ``x.txt`` in the same folder, if present."""
     folder, name = os.path.split(fact_file)

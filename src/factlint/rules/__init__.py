@@ -74,12 +74,13 @@ def documented(function: Callable) -> Callable:
 
 def registry() -> tuple[Rule, ...]:
     """Every rule, in code order. Imported on demand so start-up stays small."""
-    from factlint.rules import citations, claims, inputs, structure, urls
+    from factlint.rules import citations, claims, facts, inputs, structure, urls
 
     rules = (
         *inputs.RULES,
         *citations.RULES,
         *claims.RULES,
+        *facts.RULES,
         *urls.RULES,
         *structure.RULES,
     )

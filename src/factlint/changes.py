@@ -35,7 +35,10 @@ def _git(args: list[str], cwd: str) -> str:
 def changed_lines(ref: str, cwd: str = ".") -> dict[str, set[int] | None]:
     """Absolute path -> changed line numbers (None: the whole file is new or stands changed)."""
     root = _git(["rev-parse", "--show-toplevel"], cwd).strip()
-    _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root)
+    try:
+        _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root)
+    except ConfigError as exc:
+        raise ConfigError(f"--changed-since: '{ref}' is not a commit in {root}") from exc
     diff = _git(["-c", "core.quotepath=off", "diff", "--unified=0", "--no-color",
                  "--no-ext-diff", "--relative=", ref, "--"], root)
     changed: dict[str, set[int] | None] = {}

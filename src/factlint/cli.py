@@ -61,8 +61,14 @@ def main() -> None:
 @click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per URL request.")
 @click.option("--jobs", type=click.IntRange(min=0), default=0, help="Files in parallel.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the URL result cache.")
+@click.option("--changed-since", metavar="REF",
+              help="Report only lines changed since a git ref (fact/data changes count for briefs).")
+@click.option("--baseline", type=click.Path(dir_okay=False),
+              help="Report only findings not recorded in this baseline.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False),
+              help="Record today's findings in this file.")
 def check(paths, output_format, output, offline, facts, config, select, ignore, fail_on,
-          allow_private, timeout, jobs, no_cache) -> None:
+          allow_private, timeout, jobs, no_cache, changed_since, baseline, write_baseline) -> None:
     """Check briefs (files or folders; default: the current folder)."""
     from factlint.config import ConfigError, Overrides
     from factlint.engine import RunOptions, run
@@ -78,15 +84,31 @@ def check(paths, output_format, output, offline, facts, config, select, ignore, 
         url_overrides.append(("timeout", timeout))
     if no_cache:
         url_overrides.append(("use_cache", False))
+    if facts and len(paths) != 1:
+        _fail("--facts names the fact file of a single brief: give exactly one brief")
     options = RunOptions(
         paths=tuple(paths) or (".",),
         overrides=Overrides(config, select_codes, ignore_codes or (), fail_on, tuple(url_overrides)),
         facts=facts,
         offline=offline,
         jobs=jobs,
+        collect_views=output_format == "html",
     )
     try:
         result = run(options)
+        if changed_since:
+            from factlint.changes import changed_lines, keep_changed
+
+            keep_changed(result, changed_lines(changed_since))
+        if write_baseline:
+            from factlint.baseline import write_baseline as record
+
+            count = record(result, write_baseline)
+            click.echo(f"factlint: recorded {count} finding(s) in {write_baseline}", err=True)
+        if baseline:
+            from factlint.baseline import apply_baseline
+
+            apply_baseline(result, baseline)
     except ConfigError as exc:
         _fail(str(exc))
     write = reporter(output_format)
@@ -99,6 +121,29 @@ def check(paths, output_format, output, offline, facts, config, select, ignore, 
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         write(result, sys.stdout, ReportOptions(color=color))
     sys.exit(result.exit_code)
+
+
+@main.command()
+@click.argument("brief", type=click.Path(dir_okay=False))
+def extract(brief: str) -> None:
+    """Print a fact-file skeleton (YAML) with one claim per figure of BRIEF."""
+    from factlint.document import read_document
+    from factlint.engine import read_brief
+    from factlint.extract import extract_skeleton
+
+    text, problem = read_brief(brief)
+    if text is None:
+        _fail(f"cannot read {brief}: {problem}")
+    click.echo(extract_skeleton(read_document(brief, text)), nl=False)
+
+
+@main.command()
+@click.argument("name", type=click.Choice(["facts", "report", "config", "rulepack"]))
+def schema(name: str) -> None:
+    """Print one of factlint's JSON Schemas (facts, report, config, rulepack)."""
+    from factlint.schemas import schemas_dir
+
+    click.echo((schemas_dir() / f"{name}.schema.json").read_text(encoding="utf-8"), nl=False)
 
 
 def rule_table() -> str:

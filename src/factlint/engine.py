@@ -406,7 +406,10 @@ def _check_urls(result: RunResult, refs: list[UrlRef], options: RunOptions, path
     selected = [r for r in registry() if r.code.startswith("FL4")]
     if not any(matches(r, settings.select) and not matches(r, settings.ignore) for r in selected):
         return
-    url_settings = urls.UrlSettings(offline=options.offline, **settings.url_options())
+    try:
+        url_settings = urls.UrlSettings(offline=options.offline, **settings.url_options())
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{settings.origin}: urls: {exc}") from exc
     report = urls.check_urls(refs, url_settings, progress=options.progress)
     new = [
         _severity(f, settings) for f in report.findings

@@ -65,7 +65,6 @@ NUMERIC = re.compile(r"[0-9]+")
 RANGE_DASH = re.compile(r"\s*([-–—~])\s*")
 LIST_SEPARATOR = re.compile(r"\s*[,，、˒]\s*")
 JOIN_WHITESPACE = " \t\u3000"
-REDIRECT_MESSAGE = re.compile(r"redirects permanently to (\S+) \(update the citation\)")
 
 
 class FixError(Exception):
@@ -586,12 +585,6 @@ def drop_unused_fix(doc: Document, definitions: Sequence[Definition] | None = No
 # --- redirected URLs (FL403) -----------------------------------------------------------------
 
 
-def final_url(message: str) -> str | None:
-    """The final address named by an FL403 message."""
-    match = REDIRECT_MESSAGE.search(message)
-    return match.group(1) if match else None
-
-
 def redirected_urls(doc: Document, url_settings: Any) -> dict[tuple[int, int], str]:
     """(start, end) of each cited URL that redirects permanently -> its final URL.
 
@@ -604,13 +597,11 @@ def redirected_urls(doc: Document, url_settings: Any) -> dict[tuple[int, int], s
     if not spans:
         return {}
     refs = [UrlRef(u.url, doc.path, *doc.span(u.start, u.end)) for u in spans]
-    by_place = {(r.line, r.column): u for r, u in zip(refs, spans, strict=True)}
     report = urls.check_urls(refs, url_settings, progress=False)
     finals = {}
-    for finding in report.findings:
-        target = final_url(finding.message) if finding.code == "FL403" else None
-        span = by_place.get((finding.line, finding.column))
-        if target and span is not None:
+    for span in spans:
+        target = report.redirects.get(span.url)
+        if target:
             fragment = span.url.partition("#")[2]
             if fragment and "#" not in target:
                 target = f"{target}#{fragment}"

@@ -39,7 +39,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TextIO
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -123,6 +123,7 @@ class UrlReport:
     checked: int  # distinct URLs checked over the network or taken from the cache
     skipped: int  # distinct URLs not checked (offline, excluded)
     requests: int  # HTTP requests actually sent
+    redirects: dict[str, str] = field(default_factory=dict)  # URL -> final URL (FL403)
 
 
 @dataclass(frozen=True)
@@ -313,13 +314,17 @@ def check_urls(
         if cache:
             cache.store(fetched)
 
+    redirects = {}
     for target, target_refs in refs_by_target.items():
         result = results[target]
         if result.kind != "ok":
             findings.extend(_finding(ref, result) for ref in target_refs)
+        if result.final_url:
+            redirects.update((ref.url, result.final_url) for ref in target_refs)
     findings.sort()
     return UrlReport(
-        findings, checked=len(refs_by_target), skipped=len(skipped), requests=requests_sent
+        findings, checked=len(refs_by_target), skipped=len(skipped), requests=requests_sent,
+        redirects=redirects,
     )
 
 

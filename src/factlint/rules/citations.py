@@ -154,6 +154,7 @@ def check_order(ctx: "Context") -> Iterator[Finding]:
     if max(numbers) > 2 * len(numbers) + 5:
         return  # labels such as [^14125] are identifiers, not a sequence
     highest = (0 if min(numbers) == 0 else 1) - 1
+    fix = None
     for number, marker in order:
         if number < highest:
             message = (f"citation {number} is first cited after {highest}: number citations in "
@@ -167,7 +168,11 @@ def check_order(ctx: "Context") -> Iterator[Finding]:
             highest = number
             continue
         highest = max(highest, number)
-        yield ORDER.at(doc, marker.start, marker.end, message)
+        if fix is None:
+            from factlint.fix import renumber_fix  # the brief's edits; `fix` also does the fact file
+
+            fix = renumber_fix(doc)
+        yield ORDER.at(doc, marker.start, marker.end, message, fix)
     base = 0 if min(numbers) == 0 else 1
     defined = {int(d.label) for d in doc.definitions if d.label.isdigit()}
     used = set(numbers) | defined

@@ -234,7 +234,13 @@ def check_split_paragraph(ctx: "Context") -> Iterator[Finding]:
         <sup>1</sup> 来源：某部，《关于试验区的通知》
     """
     doc = ctx.doc
-    for paragraph in doc.paragraphs:
+    split = [p for p in doc.paragraphs if p.splits]
+    if not split:
+        return
+    from factlint.fix import rejoin_fixes  # the edits `factlint fix` would make
+
+    fixes = {id(paragraph): fix for paragraph, fix in rejoin_fixes(doc)}
+    for paragraph in split:
         for index, split in enumerate(paragraph.splits):
             resume = paragraph.pieces[index + 1][0]
             resume_line, _ = doc.position(resume)
@@ -242,6 +248,7 @@ def check_split_paragraph(ctx: "Context") -> Iterator[Finding]:
                 doc, max(split - 1, paragraph.pieces[index][0]), split,
                 f"paragraph is interrupted by footnote definitions and continues at line "
                 f"{resume_line}: move the definitions after it (factlint fix does this)",
+                fix=fixes.get(id(paragraph)),
             )
 
 

@@ -7,6 +7,7 @@ against schemas/config.schema.json; relative paths resolve against the file nami
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -150,8 +151,13 @@ class Overrides:
 
 
 def settings_for(brief: Path, overrides: Overrides) -> Settings:
+    return _settings_for_folder(os.path.dirname(os.path.abspath(brief)), overrides)
+
+
+@lru_cache(maxsize=256)
+def _settings_for_folder(folder: str, overrides: Overrides) -> Settings:
     settings = Settings()
-    project = find_project_config(brief)
+    project = find_project_config(Path(folder))
     if project is not None:
         settings = load_file(project)
     if overrides.config:

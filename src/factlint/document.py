@@ -9,7 +9,7 @@ the same length, so offsets found in the masked text stay true to the original.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from typing import Sequence
 
@@ -32,7 +32,10 @@ FOOTNOTE_DEFINITION = re.compile(r" {0,3}(\[\^([^\]\n]{1,400})\]:)[ \t]*")
 UNICODE_DEFINITION = re.compile(r"[ \t]*([⁰¹²³⁴⁵⁶⁷⁸⁹]+)[ \t]*(?=\S)")
 REFERENCE_ENTRY = re.compile(r"[ \t]*(\[(\d{1,4})\]|(\d{1,4})[.、．](?=\s))[ \t]*(?=\S)")
 LINK_REFERENCE_DEFINITION = re.compile(r" {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S")
+LINK_REFERENCE_LINE = re.compile(r"(?m)^" + LINK_REFERENCE_DEFINITION.pattern)
 
+# A line that starts with none of these and continues a paragraph is plain prose.
+MARKUP_STARTS = frozenset("<[#=-*_!?|>+~`{:0123456789⁰¹²³⁴⁵⁶⁷⁸⁹（(一二三四五六七八九十①②③④⑤⑥⑦⑧⑨⑩")
 ATX_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)")
 SETEXT_UNDERLINE = re.compile(r" {0,3}(=+|-+)[ \t]*$")
 # mkdocs content tabs and admonitions (=== "Tab", !!! note, ??? tip) open blocks of their own
@@ -358,10 +361,14 @@ class _Reader:
                 doc.directives.append(_read_directive(directive, match.start()))
             return _blank(match)
 
-        text = HTML_COMMENT.sub(comment, text)
-        text = INLINE_CODE.sub(_blank, text)
-        text = ATTRIBUTE_LIST.sub(_blank, text)
-        return HTML_TAG.sub(_blank, text)
+        # Each pass only when its opening character occurs: most briefs have few of them.
+        if "<!--" in text:
+            text = HTML_COMMENT.sub(comment, text)
+        if "`" in text:
+            text = INLINE_CODE.sub(_blank, text)
+        if "{" in text:
+            text = ATTRIBUTE_LIST.sub(_blank, text)
+        return HTML_TAG.sub(_blank, text) if "<" in text else text
 
     # 3. blocks: headings, paragraphs (page-split ones rejoined), definitions, tables
     def _scan_blocks(self, masked: str) -> None:
@@ -416,6 +423,9 @@ class _Reader:
                 continue
             if definition_open is not None and _indent(line) >= 2 and not current:
                 definition_open = self._extend_definition(definition_open, end)
+                continue
+            if stripped[0] not in MARKUP_STARTS and current and len(stripped) > 40:
+                current.append((start, end))  # plain prose continuing a paragraph
                 continue
             definition = self._definition_at(line, start, end, in_references)
             if definition is not None:
@@ -543,18 +553,23 @@ class _Reader:
     def _find_markers(self, masked: str) -> None:
         doc = self.doc
         taken = _Spans((d.start, d.end) for d in doc.definitions)
-        link_defs = [
-            (m.start(), masked.find("\n", m.start()))
-            for m in re.finditer(r"(?m)^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S", masked)
-        ]
-        taken.add_all((s, e if e >= 0 else len(masked)) for s, e in link_defs)
+        if "]:" in masked:
+            link_defs = [
+                (m.start(), masked.find("\n", m.start()))
+                for m in LINK_REFERENCE_LINE.finditer(masked)
+            ]
+            taken.add_all((s, e if e >= 0 else len(masked)) for s, e in link_defs)
         found: list[Marker] = []
-        for match in SUP_MARKER.finditer(masked):
-            if not taken.covers(match.start()):
-                found.append(Marker(_expand_labels(match.group(1)), "sup", match.start(), match.end()))
-        for match in FOOTNOTE_MARKER.finditer(masked):
-            if not taken.covers(match.start()):
-                found.append(Marker((match.group(1).strip(),), "footnote", match.start(), match.end()))
+        if "<" in masked:
+            for match in SUP_MARKER.finditer(masked):
+                if not taken.covers(match.start()):
+                    labels = _expand_labels(match.group(1))
+                    found.append(Marker(labels, "sup", match.start(), match.end()))
+        if "[^" in masked:
+            for match in FOOTNOTE_MARKER.finditer(masked):
+                if not taken.covers(match.start()):
+                    label = (match.group(1).strip(),)
+                    found.append(Marker(label, "footnote", match.start(), match.end()))
         bracket_labels = {d.label for d in doc.definitions if d.style == "bracket"}
         if bracket_labels:
             for match in BRACKET_MARKER.finditer(masked):
@@ -599,31 +614,28 @@ class _Reader:
 
     # 6. sentences, figures, claim triggers, enumerations
     def _read_sentences(self, masked: str) -> None:
+        """Figures and triggers are read once over the prose of all paragraphs (everything
+        else blanked), so their offsets are the original ones; sentences are split per
+        paragraph, with page-split pieces joined."""
         doc = self.doc
+        prose = self._prose(_marker_filled(masked, doc.markers))
+        plain = prose.replace(MARKER_FILL, " ")
+        figures = find_figures(plain, self.lexicon)
+        counts = self._enumerations(plain, figures)
+        figures = [f for f in figures if id(f) not in counts]
+        triggers = self._triggers(plain)
+        figure_starts = [f.start for f in figures]
+        trigger_starts = [t.start for t in triggers]
         marker_starts = [m.start for m in doc.markers]
-        fill = _marker_filled(masked, doc.markers)
         for index, paragraph in enumerate(doc.paragraphs):
-            joined, offsets = _join(fill, paragraph.pieces, self.join)
-            joined = URL.sub(_blank, joined)
-            joined = LINK_TARGET.sub(_blank, joined)
-            markers = [
-                m for m in doc.markers[
-                    bisect_right(marker_starts, paragraph.start - 1) : bisect_right(
-                        marker_starts, paragraph.end)
-                ]
-            ]
-            figure_text = joined.replace(MARKER_FILL, " ")
-            figures = [_to_original(f, offsets) for f in find_figures(figure_text, self.lexicon)]
-            counts = self._enumerations(figure_text, figures, offsets)
-            figures = [f for f in figures if f not in counts]
-            triggers = self._triggers(figure_text, offsets)
+            joined, offsets = _join(prose, paragraph.pieces, self.join)
             for start, end in self._sentence_bounds(joined):
                 o_start, o_end = _orig(offsets, start), _orig(offsets, end - 1) + 1
                 doc.sentences.append(Sentence(
                     index, o_start, o_end,
-                    tuple(m for m in markers if o_start <= m.start < o_end),
-                    tuple(f for f in figures if o_start <= f.start < o_end),
-                    tuple(t for t in triggers if o_start <= t.start < o_end),
+                    _within(doc.markers, marker_starts, o_start, o_end),
+                    _within(figures, figure_starts, o_start, o_end),
+                    _within(triggers, trigger_starts, o_start, o_end),
                 ))
         for heading in doc.headings:
             text = masked[heading.start : heading.end].replace(MARKER_FILL, " ")
@@ -634,41 +646,48 @@ class _Reader:
             if found:
                 doc.heading_figures[heading.start] = tuple(found)
 
-    def _enumerations(self, text: str, figures: list[Figure], offsets) -> set[Figure]:
-        counts: set[Figure] = set()
+    def _prose(self, text: str) -> str:
+        """``text`` with all but the paragraphs blanked, and URLs and link targets too."""
+        pieces = sorted(piece for p in self.doc.paragraphs for piece in p.pieces)
+        parts = []
+        last = 0
+        for start, end in pieces:
+            parts.append(_blank_text(text[last:start]))
+            parts.append(text[start:end])
+            last = end
+        parts.append(_blank_text(text[last:]))
+        prose = "".join(parts)
+        return LINK_TARGET.sub(_blank, URL.sub(_blank, prose))
+
+    def _enumerations(self, text: str, figures: list[Figure]) -> set[int]:
+        """Record 甲、乙、丙三类 enumerations; return the ids of the figures that are their counts."""
+        counts: set[int] = set()
         if self.doc.language != "zh":
             return counts
         for figure in figures:
             if figure.numeral != "chinese" or figure.qualifier not in ("exact",):
                 continue
-            local = _local(offsets, figure.start)
-            before = text[max(0, local - 240) : local]
+            before = text[max(0, figure.start - 240) : figure.start]
             match = ENUMERATION_BEFORE.search(before)
             if not match or "等" in match.group(2):
                 continue  # 甲、乙等三类: an open list, the count is a claim of its own
             last = tuple(p for p in re.split(r"和|及|与|以及|或", match.group(2)) if p)
             items = tuple(match.group(1).split("、")[:-1]) + last
             self.doc.enumerations.append(Enumeration(items, figure))
-            counts.add(figure)
+            counts.add(id(figure))
         return counts
 
-    def _triggers(self, text: str, offsets) -> list[Trigger]:
-        pattern = self.pack.trigger_pattern
-        if pattern is None:
-            return []
-        titles = None
-        found = []
-        for match in pattern.finditer(text):
-            if titles is None:
-                titles = _Spans((m.start(), m.end()) for m in TITLE.finditer(text))
-            if titles.covers(match.start()):
-                continue
-            name = next(
-                (t.name for t in self.pack.triggers if t.pattern.match(text, match.start())),
-                "claim",
-            )
-            start = _orig(offsets, match.start())
-            found.append(Trigger(name, start, _orig(offsets, match.end() - 1) + 1))
+    def _triggers(self, text: str) -> list[Trigger]:
+        # One pass per pattern: Python's re is several times slower on their alternation.
+        found = [
+            Trigger(trigger.name, match.start(), match.end())
+            for trigger in self.pack.triggers for match in trigger.pattern.finditer(text)
+        ]
+        if not found:
+            return found
+        titles = _Spans((m.start(), m.end()) for m in TITLE.finditer(text))
+        found = [t for t in found if not titles.covers(t.start)]
+        found.sort(key=lambda t: t.start)
         return found
 
     def _sentence_bounds(self, text: str) -> list[tuple[int, int]]:
@@ -742,6 +761,8 @@ def _indent(line: str) -> int:
 
 
 def _expand_labels(text: str) -> tuple[str, ...]:
+    if text.isdigit():
+        return (text,)
     labels: list[str] = []
     for part in re.split(r"\s*[,，、]\s*", text.strip()):
         bounds = re.split(r"\s*[-–—~]\s*", part)
@@ -857,15 +878,9 @@ def _orig(offsets, local: int) -> int:
     return original_start + local - joined_start
 
 
-def _local(offsets, original: int) -> int:
-    for joined_start, original_start in reversed(offsets):
-        if original >= original_start:
-            return joined_start + original - original_start
-    return original
-
-
-def _to_original(figure: Figure, offsets) -> Figure:
-    return replace(figure, start=_orig(offsets, figure.start), end=_orig(offsets, figure.end - 1) + 1)
+def _within(items: Sequence, starts: list[int], start: int, end: int) -> tuple:
+    """The items (sorted by start, with ``starts``) that start in [start, end)."""
+    return tuple(items[bisect_left(starts, start) : bisect_left(starts, end)])
 
 
 class _Spans:

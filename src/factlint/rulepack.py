@@ -43,7 +43,6 @@ class RulePack:
     sentence_enders: str
     references_heading: re.Pattern[str]
     triggers: tuple[Trigger, ...]
-    trigger_pattern: re.Pattern[str] | None
     source_requirements: tuple[Trigger, ...]
     source_prefix: re.Pattern[str] | None
     raw: tuple[Mapping[str, Any], ...]
@@ -105,15 +104,11 @@ def compile_packs(language: str, packs: Sequence[Mapping[str, Any]]) -> RulePack
             for t in data.get("source_requirements", ())
         ]
         prefix = data.get("source_prefix", prefix)
-    trigger_pattern = (
-        re.compile("|".join(f"(?:{t.pattern.pattern})" for t in triggers)) if triggers else None
-    )
     return RulePack(
         language=language,
         sentence_enders="".join(enders),
         references_heading=re.compile("|".join(f"(?:{h})" for h in headings) or r"(?!)"),
         triggers=tuple(triggers),
-        trigger_pattern=trigger_pattern,
         source_requirements=tuple(requirements),
         source_prefix=re.compile(prefix) if prefix else None,
         raw=tuple(packs),

@@ -17,6 +17,8 @@ IDENTIFIER = re.compile(
     r"|〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*\d+\s*号|\bISSN\b|\bPMID\b|\bwww\.\S+\.\S+",
     re.IGNORECASE,
 )
+# Every IDENTIFIER match holds one of these: a cheap test before the costly one.
+_MAY_IDENTIFY = re.compile(r"[/〔\[]|doi|isbn|issn|pmid|arxiv|www", re.IGNORECASE)
 TITLE = re.compile(r"《([^》]+)》|“([^”]{4,})”|(?<![=\w])\"([^\"]{4,})\"")
 NORMALISE = re.compile(r"[\s，,。.、;；:：“”\"'‘’()（）《》<>\[\]-]+")
 
@@ -325,7 +327,8 @@ def check_locator(ctx: "Context") -> Iterator[Finding]:
     doc = ctx.doc
     fact_sources = ctx.facts.sources if ctx.facts is not None else {}
     for definition in doc.definitions:
-        if definition.urls or IDENTIFIER.search(definition.body):
+        if definition.urls or (_MAY_IDENTIFY.search(definition.body)
+                               and IDENTIFIER.search(definition.body)):
             continue
         source = fact_sources.get(definition.label)
         if source is not None and (source.url or source.doi):

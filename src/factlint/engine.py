@@ -390,7 +390,7 @@ def run(options: RunOptions) -> RunResult:
     for item in results:
         if isinstance(item, ConfigError):
             raise item
-    findings = sorted(f for r in results for f in r.findings)
+    findings = [f for r in results for f in r.findings]  # each file's are sorted already
     fail_on = options.overrides.fail_on or (results[0].fail_on if results else "error")
     result = RunResult(results, findings, fail_on=fail_on)
     refs = [ref for r in results for ref in r.url_refs]
@@ -415,7 +415,7 @@ def _check_urls(result: RunResult, refs: list[UrlRef], options: RunOptions, path
         _severity(f, settings) for f in report.findings
         if matches(_rule(f.code), settings.select) and not matches(_rule(f.code), settings.ignore)
     ]
-    result.findings = sorted(result.findings + new)
+    result.findings = sorted(result.findings + new, key=_position)
     result.urls_checked = report.checked
     result.urls_skipped = report.skipped
     by_path = {r.path: r for r in result.files}
@@ -423,6 +423,10 @@ def _check_urls(result: RunResult, refs: list[UrlRef], options: RunOptions, path
         owner = by_path.get(finding.path)
         if owner is not None and finding.line not in owner.lines:
             owner.lines[finding.line] = _read_line(finding.path, finding.line)
+
+
+def _position(finding: Finding) -> tuple:
+    return finding.path, finding.line, finding.column, finding.code
 
 
 def _rule(code: str) -> Rule:

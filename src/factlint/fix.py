@@ -32,7 +32,6 @@ Files keep their byte-order mark and newline style, and are written atomically.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -860,6 +859,8 @@ def unified_diff(change: FileChange) -> str:
     """A unified diff with ``a/`` and ``b/`` headers, as git and ruff print them."""
     name = Path(change.path).as_posix()
     name = name[2:] if name.startswith("./") else name.lstrip("/")
+    import difflib
+
     return "".join(difflib.unified_diff(
         _diff_lines(change.before), _diff_lines(change.after), f"a/{name}", f"b/{name}",
     ))

@@ -30,5 +30,10 @@ def as_dict(result: "RunResult") -> dict:
 
 
 def write(result: "RunResult", stream: TextIO, options: "ReportOptions") -> None:
-    json.dump(as_dict(result), stream, ensure_ascii=False, indent=2)
-    stream.write("\n")
+    # One finding per line: readable, and several times faster to write than indent=2.
+    report = as_dict(result)
+    findings = report.pop("findings")
+    head = json.dumps(report, ensure_ascii=False)[:-1]
+    lines = ",\n  ".join(json.dumps(f, ensure_ascii=False) for f in findings)
+    stream.write(f'{head}, "findings": [\n  {lines}\n]}}\n' if findings
+                 else f'{head}, "findings": []}}\n')

@@ -14,7 +14,6 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, Iterator
 
-from factlint.facts import describe, shown_value
 from factlint.finding import Finding
 from factlint.rules import Rule
 from factlint.rules.citations import NORMALISE, label_key, shown
@@ -93,6 +92,8 @@ def check_figure_mismatch(ctx: "Context") -> Iterator[Finding]:
     for v in _verified(ctx):
         if v.verdict != "mismatch":
             continue
+        from factlint.facts import describe, shown_value  # only briefs with a fact file need it
+
         figure = v.figure
         yield MISMATCH.at(
             doc, figure.start, figure.end,

@@ -81,7 +81,7 @@ class UrlSettings:
 
     timeout: float = 10.0
     retries: int = 2  # retries after the first attempt
-    concurrency: int = 64  # requests in flight at once, all hosts together
+    concurrency: int = 96  # requests in flight at once, all hosts together
     per_host: int = 8  # requests in flight at once to one host
     accept_status: tuple[int, ...] = ()  # statuses treated as OK besides 2xx (e.g. 403)
     exclude: tuple[str, ...] = ()  # regular expressions; matching URLs are skipped

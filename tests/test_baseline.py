@@ -6,8 +6,8 @@ import json
 import shutil
 
 from click.testing import CliRunner
-
 from conftest import CORPUS, shared_or_skip
+
 from factlint.cli import main
 
 BRIEF = "# 标题\n\n全省已汇聚数据商 1159 家。\n\n该市企业数量位居全国前列。\n"

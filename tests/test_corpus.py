@@ -12,7 +12,6 @@ import sys
 from collections import Counter
 
 import pytest
-
 from conftest import CORPUS, shared_or_skip
 
 

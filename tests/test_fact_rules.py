@@ -11,14 +11,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SEED, shared_or_skip
 
 from factlint.config import Settings
 from factlint.document import read_document
 from factlint.engine import Context
 from factlint.facts import find_fact_file, load_facts
 from factlint.rules import facts as fact_rules
-
-from conftest import ROOT, SEED, shared_or_skip
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "facts"
 EXAMPLES = ROOT / "data" / "examples"

@@ -8,30 +8,29 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SEED, shared_or_skip
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from factlint import facts as facts_module
+from factlint.config import Settings
 from factlint.document import read_document
 from factlint.engine import Context
-from factlint.config import Settings
 from factlint.extract import extract_skeleton, shortest_quote
 from factlint.facts import (
+    DataError,
+    DataRef,
     compose_tree,
     find_fact_file,
     load_facts,
     load_table,
     read_data_value,
     resolve_pointer,
-    DataError,
-    DataRef,
     verify,
 )
 from factlint.numbers import interval_for
 from factlint.rules import facts as fact_rules
 from factlint.schemas import load_schema, validation_errors
-
-from conftest import ROOT, SEED, shared_or_skip
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "facts"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from factlint.config import Settings
 from factlint.document import read_document
 from factlint.engine import Context, active_rules, apply_directives
-from factlint.config import Settings
 
 PIECES = [
     "<sup>1</sup>", "<sup>2,3</sup>", "<sup>4-6</sup>", "[^1]", "[^a]", "[^1]: ", "[2]", "¹²",

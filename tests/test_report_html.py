@@ -6,19 +6,17 @@ import importlib.util
 import io
 import pickle
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SEED, shared_or_skip
 
 from factlint.config import Settings
 from factlint.document import read_document
 from factlint.engine import Context, FileResult, RunOptions, RunResult, run
 from factlint.report import FORMATS, ReportOptions, reporter
 from factlint.report.html import document_view
-
-from conftest import ROOT, SEED, shared_or_skip
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 BRIEF = FIXTURES / "brief.md"

@@ -27,19 +27,19 @@ def _relative(path: str, base: str) -> str:
     return os.path.relpath(os.path.abspath(path), base).replace(os.sep, "/")
 
 
-def fingerprint(finding: "Finding", line_text: str | None) -> str:
+def fingerprint(finding: Finding, line_text: str | None) -> str:
     context = re.sub(r"\s+", " ", line_text or "").strip()
     return hashlib.sha256(f"{finding.code}\0{context}".encode()).hexdigest()[:16]
 
 
-def _keys(result: "RunResult", base: str) -> list[tuple[str, str, str]]:
+def _keys(result: RunResult, base: str) -> list[tuple[str, str, str]]:
     return [
         (f.code, _relative(f.path, base), fingerprint(f, result.line(f.path, f.line)))
         for f in result.findings
     ]
 
 
-def write_baseline(result: "RunResult", path: str) -> int:
+def write_baseline(result: RunResult, path: str) -> int:
     from factlint.fileio import write_atomically
 
     base = os.path.dirname(os.path.abspath(path))
@@ -52,7 +52,7 @@ def write_baseline(result: "RunResult", path: str) -> int:
     return len(entries)
 
 
-def apply_baseline(result: "RunResult", path: str) -> int:
+def apply_baseline(result: RunResult, path: str) -> int:
     """Drop findings recorded in the baseline at ``path``; return how many were dropped."""
     try:
         with open(path, encoding="utf-8") as handle:

@@ -64,7 +64,7 @@ def changed_lines(ref: str, cwd: str = ".") -> dict[str, set[int] | None]:
     return changed
 
 
-def keep_changed(result: "RunResult", changed: dict[str, set[int] | None]) -> int:
+def keep_changed(result: RunResult, changed: dict[str, set[int] | None]) -> int:
     """Drop findings outside the changed lines; return how many were dropped."""
     kept = []
     for finding in result.findings:

@@ -8,10 +8,11 @@ against schemas/config.schema.json; relative paths resolve against the file nami
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 CONFIG_NAMES = ("factlint.yaml", ".factlint.yaml", "pyproject.toml")
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Sequence
 
 from factlint.numbers import Figure, Lexicon, builtin_lexicon, find_figures
 from factlint.rulepack import RulePack, load_rulepack

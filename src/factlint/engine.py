@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from factlint.config import ConfigError, Overrides, Settings, settings_for
 from factlint.document import Document, read_document

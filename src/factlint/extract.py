@@ -30,7 +30,7 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def fact_unit_for(figure: "Figure") -> str:
+def fact_unit_for(figure: Figure) -> str:
     """The unit to write in the fact file for a figure: 亿元, %, 家, £bn, million people."""
     if figure.is_percent:
         return "%"
@@ -45,8 +45,8 @@ def fact_unit_for(figure: "Figure") -> str:
     return scale + unit
 
 
-def shortest_quote(doc: "Document", search: Searchable, figure: "Figure",
-                   sentence: "Sentence | None") -> str:
+def shortest_quote(doc: Document, search: Searchable, figure: Figure,
+                   sentence: Sentence | None) -> str:
     """The shortest text around ``figure`` that occurs once in the brief."""
     text = search.text
     start = search.folded_index(figure.start)
@@ -71,7 +71,7 @@ def shortest_quote(doc: "Document", search: Searchable, figure: "Figure",
     return _original(doc, search, a, b)
 
 
-def _original(doc: "Document", search: Searchable, a: int, b: int) -> str:
+def _original(doc: Document, search: Searchable, a: int, b: int) -> str:
     """The folded range [a, b) as the brief writes it, without markers or definitions."""
     pieces = []
     last = None
@@ -90,7 +90,7 @@ def _original(doc: "Document", search: Searchable, a: int, b: int) -> str:
     return "".join(pieces).strip()
 
 
-def _governing_labels(sentence: "Sentence | None", figure: "Figure") -> tuple[str, ...]:
+def _governing_labels(sentence: Sentence | None, figure: Figure) -> tuple[str, ...]:
     if sentence is None or not sentence.markers:
         return ()
     after = [m for m in sentence.markers if m.start >= figure.end]
@@ -98,7 +98,7 @@ def _governing_labels(sentence: "Sentence | None", figure: "Figure") -> tuple[st
     return marker.labels
 
 
-def parse_definition(definition: "Definition", prefix: re.Pattern[str] | None) -> dict[str, str]:
+def parse_definition(definition: Definition, prefix: re.Pattern[str] | None) -> dict[str, str]:
     """publisher / title / url of a source definition, as far as its text shows them."""
     body = definition.body
     for url in definition.urls:
@@ -127,7 +127,7 @@ def parse_definition(definition: "Definition", prefix: re.Pattern[str] | None) -
     return found
 
 
-def extract_skeleton(doc: "Document") -> str:
+def extract_skeleton(doc: Document) -> str:
     """A fact-file skeleton (YAML text) for ``doc``; see the module docstring."""
     search = searchable(doc)
     name = doc.path.replace("\\", "/").rsplit("/", 1)[-1]

@@ -21,10 +21,11 @@ import os
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from factlint.finding import Finding, UrlRef
 from factlint.numbers import (
@@ -385,7 +386,7 @@ class Verification:
     verdict: str  # see VERDICTS
     spans: tuple[tuple[int, int], ...] = ()  # where the quote occurs in the brief (original offsets)
     figure: Figure | None = None
-    sentence: "Sentence | None" = None
+    sentence: Sentence | None = None
     truth: TrueValue | None = None
     interval: Interval | None = None
     true_value: float | None = None  # scaled to the figure's base unit
@@ -432,7 +433,7 @@ class FactFile:
         """The data files the claims read (for --changed-since: a change counts for the brief)."""
         return {(self.folder / c.data.file).resolve() for c in self.claims if c.data is not None}
 
-    def verification(self, doc: "Document", near_ratio: float = 0.9,
+    def verification(self, doc: Document, near_ratio: float = 0.9,
                      about_ratio: float = 0.05) -> list[Verification]:
         """verify() for this brief, computed once and kept (rules and the summary share it)."""
         key = (id(doc), near_ratio, about_ratio)
@@ -857,7 +858,7 @@ class _RowIndex:
         return [self.last[key]] if key in self.last else default
 
 
-def _index(table: _Table, columns: tuple[str, ...]) -> "_RowIndex":
+def _index(table: _Table, columns: tuple[str, ...]) -> _RowIndex:
     """Rows indexed by their values in ``columns`` (built once per column set)."""
     index = table.indexes.get(columns)
     if index is not None:
@@ -1034,7 +1035,7 @@ class Searchable:
         return bisect_left(self.origin, original)
 
 
-def searchable(doc: "Document") -> Searchable:
+def searchable(doc: Document) -> Searchable:
     cut = sorted([(d.start, d.end) for d in doc.definitions] + [(m.start, m.end) for m in doc.markers])
     text = doc.text
     parts: list[str] = []
@@ -1085,7 +1086,7 @@ def fact_unit(unit: str | None, lexicon: Lexicon) -> tuple[float, str]:
     return scale, base
 
 
-def brief_figures(doc: "Document") -> list[tuple[Figure, "Sentence | None"]]:
+def brief_figures(doc: Document) -> list[tuple[Figure, Sentence | None]]:
     """Every figure of the brief a fact may cover: in sentences, headings and counts."""
     found: list[tuple[Figure, Sentence | None]] = []
     for sentence in doc.sentences:
@@ -1100,13 +1101,13 @@ def brief_figures(doc: "Document") -> list[tuple[Figure, "Sentence | None"]]:
     return found
 
 
-def verify(doc: "Document", facts: FactFile, near_ratio: float = 0.9,
+def verify(doc: Document, facts: FactFile, near_ratio: float = 0.9,
            about_ratio: float = 0.05) -> list[Verification]:
     """One Verification per claim, in fact-file order (memoised on ``facts`` per brief)."""
     return facts.verification(doc, near_ratio, about_ratio)
 
 
-def _verify(doc: "Document", facts: FactFile, near_ratio: float,
+def _verify(doc: Document, facts: FactFile, near_ratio: float,
             about_ratio: float) -> list[Verification]:
     lexicon = builtin_lexicon(doc.language)
     search = searchable(doc)

@@ -17,10 +17,11 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 __all__ = [
     "Figure",
@@ -424,7 +425,7 @@ def _rules_dir() -> Path:
     return Path(str(files("factlint") / "_rules"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def builtin_lexicon(language: str) -> Lexicon:
     """The lexicon of the built-in pack rules/<language>.yaml (cached)."""
     import yaml

@@ -8,10 +8,11 @@ numbers.py needs. Packs are plain data; this module loads and compiles them once
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 LANGUAGES = ("zh", "en")
 

@@ -7,8 +7,9 @@ given to ``--format`` to the module that holds it, imported only when chosen.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from factlint.engine import RunResult
@@ -29,5 +30,5 @@ class ReportOptions:
     root: str = "."  # paths in reports are shown relative to this folder where possible
 
 
-def reporter(name: str) -> Callable[["RunResult", TextIO, ReportOptions], None]:
+def reporter(name: str) -> Callable[[RunResult, TextIO, ReportOptions], None]:
     return importlib.import_module(FORMATS[name]).write

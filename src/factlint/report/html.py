@@ -15,8 +15,9 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from factlint import __version__
 
@@ -48,7 +49,7 @@ _BAD_VERDICTS = {"mismatch", "mismatched", "figure-mismatch", "unit-mismatch", "
 # --- the view: what the page needs of one brief, as plain data ---------------------------
 
 
-def document_view(ctx: "Context", findings: Iterable["Finding"]) -> dict:
+def document_view(ctx: Context, findings: Iterable[Finding]) -> dict:
     """The brief's text, blocks, claims (with status), markers and definitions.
 
     Offsets are 0-based code points into ``text``. ``findings`` are the brief's
@@ -165,7 +166,7 @@ def _only_space_between(text: str, end: int, start: int) -> bool:
     return not text[end:start].strip()
 
 
-def _verifications(ctx: "Context") -> list[dict]:
+def _verifications(ctx: Context) -> list[dict]:
     """What the fact file says of the brief's figures: [{start, end, verdict, note}]."""
     if ctx.facts is None:
         return []
@@ -374,17 +375,17 @@ SPLIT_MARK = ("<span class=\"split\" title=\"page-split paragraph rejoined here:
 class _Placed:
     """A finding with its place in a rendered brief."""
 
-    finding: "Finding"
+    finding: Finding
     number: int
     start: int = 0
     end: int = 0
     anchored: bool = False
 
 
-def write(result: "RunResult", stream: TextIO, options: "ReportOptions") -> None:
+def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     """Write the whole report. Briefs whose view is missing are shown as findings only."""
     files = list(result.files)
-    by_path: dict[str, list["Finding"]] = {}
+    by_path: dict[str, list[Finding]] = {}
     for finding in result.findings:
         by_path.setdefault(finding.path, []).append(finding)
     known = {f.path for f in files}
@@ -485,7 +486,7 @@ def _header(result, summary, counts, files, others, any_view) -> str:
     )
 
 
-def _severity_counts(findings: list["Finding"]) -> str:
+def _severity_counts(findings: list[Finding]) -> str:
     parts = []
     for sev in SEVERITY_ORDER:
         n = sum(1 for f in findings if f.severity == sev)
@@ -494,8 +495,8 @@ def _severity_counts(findings: list["Finding"]) -> str:
     return " ".join(parts) or "<span class=\"clean\">no findings</span>"
 
 
-def _file_section(prefix: str, path: str, view: dict | None, findings: list["Finding"],
-                  file_result: "FileResult | None") -> str:
+def _file_section(prefix: str, path: str, view: dict | None, findings: list[Finding],
+                  file_result: FileResult | None) -> str:
     placed = [_Placed(f, i) for i, f in enumerate(findings)]
     if view is not None:
         body = _brief(prefix, view, placed)

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from factlint.report import ReportOptions
 
 
-def as_dict(result: "RunResult") -> dict:
+def as_dict(result: RunResult) -> dict:
     return {
         "version": 1,
         "tool": {"name": "factlint", "version": __version__},
@@ -29,7 +29,7 @@ def as_dict(result: "RunResult") -> dict:
     }
 
 
-def write(result: "RunResult", stream: TextIO, options: "ReportOptions") -> None:
+def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     # One finding per line: readable, and several times faster to write than indent=2.
     report = as_dict(result)
     findings = report.pop("findings")

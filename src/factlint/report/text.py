@@ -27,7 +27,7 @@ def caret_line(source: str, column: int, end_column: int) -> str:
     return " " * display_width(prefix) + "^" + "~" * max(display_width(span) - 1, 0)
 
 
-def write(result: "RunResult", stream: TextIO, options: "ReportOptions") -> None:
+def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     color = options.color
     for finding in result.findings:
         where = f"{finding.path}:{finding.line}:{finding.column}:"

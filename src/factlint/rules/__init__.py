@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
 from factlint.finding import Finding, Fix
 
@@ -25,7 +26,7 @@ class Rule:
     code: str
     name: str
     severity: str
-    check: Callable[["Context"], Iterable[Finding]] | None
+    check: Callable[[Context], Iterable[Finding]] | None
     doc_source: Callable | None = None  # where the docstring lives when ``check`` is None
     fixable: bool = False
 
@@ -48,7 +49,7 @@ class Rule:
         return inspect.cleandoc(match.group(1)) + "\n" if match else ""
 
     def at(
-        self, doc: "Document", start: int, end: int, message: str, fix: Fix | None = None
+        self, doc: Document, start: int, end: int, message: str, fix: Fix | None = None
     ) -> Finding:
         """A finding of this rule over the original offsets [start, end) of ``doc``."""
         line, column, end_line, end_column = doc.span(start, end)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from factlint.finding import Finding
 from factlint.rules import Rule
@@ -37,20 +38,20 @@ def shown(marker_style: str, label: str) -> str:
     }.get(marker_style, label)
 
 
-def _cited(doc: "Document") -> Iterator[tuple["Marker", str]]:
+def _cited(doc: Document) -> Iterator[tuple[Marker, str]]:
     for marker in doc.markers:
         for label in marker.labels:
             yield marker, label
 
 
-def _defined(doc: "Document") -> dict[str, "Definition"]:
+def _defined(doc: Document) -> dict[str, Definition]:
     first: dict[str, Definition] = {}
     for definition in doc.definitions:
         first.setdefault(label_key(definition.label), definition)
     return first
 
 
-def check_undefined(ctx: "Context") -> Iterator[Finding]:
+def check_undefined(ctx: Context) -> Iterator[Finding]:
     """A citation marker whose number has no source definition.
 
     A reader who follows the number finds nothing: the claim is as good as unsourced.
@@ -84,7 +85,7 @@ def check_undefined(ctx: "Context") -> Iterator[Finding]:
         )
 
 
-def check_unused(ctx: "Context") -> Iterator[Finding]:
+def check_unused(ctx: Context) -> Iterator[Finding]:
     """A source definition that no marker cites.
 
     Either a marker was lost when the text was edited, or the source is dead weight.
@@ -114,7 +115,7 @@ def check_unused(ctx: "Context") -> Iterator[Finding]:
             )
 
 
-def _numeric_order(doc: "Document") -> list[tuple[int, "Marker"]]:
+def _numeric_order(doc: Document) -> list[tuple[int, Marker]]:
     seen: set[int] = set()
     order = []
     for marker, label in _cited(doc):
@@ -127,7 +128,7 @@ def _numeric_order(doc: "Document") -> list[tuple[int, "Marker"]]:
     return order
 
 
-def check_order(ctx: "Context") -> Iterator[Finding]:
+def check_order(ctx: Context) -> Iterator[Finding]:
     """Numeric citations not numbered 1, 2, 3… in order of first citation, or with gaps.
 
     Readers expect note 5 to come after note 4; a jump or a gap usually means a marker was
@@ -171,7 +172,9 @@ def check_order(ctx: "Context") -> Iterator[Finding]:
             continue
         highest = max(highest, number)
         if fix is None:
-            from factlint.fix import renumber_fix  # the brief's edits; `fix` also does the fact file
+            from factlint.fix import (
+                renumber_fix,  # the brief's edits; `fix` also does the fact file
+            )
 
             fix = renumber_fix(doc)
         yield ORDER.at(doc, marker.start, marker.end, message, fix)
@@ -188,7 +191,7 @@ def check_order(ctx: "Context") -> Iterator[Finding]:
             )
 
 
-def check_duplicate_definition(ctx: "Context") -> Iterator[Finding]:
+def check_duplicate_definition(ctx: Context) -> Iterator[Finding]:
     """A label defined twice.
 
     A marker can only point at one source; which one the reader gets is an accident.
@@ -222,7 +225,7 @@ def check_duplicate_definition(ctx: "Context") -> Iterator[Finding]:
             first[key] = definition
 
 
-def source_identity(definition: "Definition", prefix: re.Pattern[str] | None):
+def source_identity(definition: Definition, prefix: re.Pattern[str] | None):
     """(normalised text, titles, urls) of a definition, for spotting the same source twice."""
     body = definition.body
     if prefix is not None:
@@ -234,7 +237,7 @@ def source_identity(definition: "Definition", prefix: re.Pattern[str] | None):
     return NORMALISE.sub("", body).lower(), titles, urls
 
 
-def check_duplicate_source(ctx: "Context") -> Iterator[Finding]:
+def check_duplicate_source(ctx: Context) -> Iterator[Finding]:
     """Two labels define the same source (same text, same titles or same URL).
 
     Citing one source under two numbers makes the list look longer than it is and
@@ -273,7 +276,7 @@ def check_duplicate_source(ctx: "Context") -> Iterator[Finding]:
         seen.append((definition, key, identity))
 
 
-def check_malformed(ctx: "Context") -> Iterator[Finding]:
+def check_malformed(ctx: Context) -> Iterator[Finding]:
     """A source definition that is empty or lacks what the rule pack requires (a title, URL or DOI).
 
     "来源：" alone, or a bare publisher name, does not let a reader find the source.
@@ -309,7 +312,7 @@ def check_malformed(ctx: "Context") -> Iterator[Finding]:
             )
 
 
-def check_locator(ctx: "Context") -> Iterator[Finding]:
+def check_locator(ctx: Context) -> Iterator[Finding]:
     """A source with no URL, DOI or other identifier, in the brief or in the fact file.
 
     Titles change and pages move; a locator lets a reader (and the URL checker) find it.
@@ -340,7 +343,7 @@ def check_locator(ctx: "Context") -> Iterator[Finding]:
         )
 
 
-def check_mixed_styles(ctx: "Context") -> Iterator[Finding]:
+def check_mixed_styles(ctx: Context) -> Iterator[Finding]:
     """More than one citation-marker style in a document.
 
     A brief that mixes <sup>1</sup>, [^2] and [3] was usually pasted together from

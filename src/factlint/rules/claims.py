@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from factlint.finding import Finding
 from factlint.rules import Rule
@@ -17,7 +18,7 @@ def _quoted(doc, figures) -> str:
     return ", ".join(shown) + more
 
 
-def check_unsourced_figure(ctx: "Context") -> Iterator[Finding]:
+def check_unsourced_figure(ctx: Context) -> Iterator[Finding]:
     """A sentence states a figure and cites nothing.
 
     A number without a source cannot be checked by an editor or trusted by a reader.
@@ -45,7 +46,7 @@ def check_unsourced_figure(ctx: "Context") -> Iterator[Finding]:
             )
 
 
-def check_unsourced_claim(ctx: "Context") -> Iterator[Finding]:
+def check_unsourced_claim(ctx: Context) -> Iterator[Finding]:
     """A ranking, superlative or "first" claim that cites nothing.
 
     "位居全国前列", "全国首创", "the largest" are claims of fact like any figure;

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from factlint.finding import Finding
 from factlint.rules import Rule
@@ -44,19 +45,19 @@ def split_example(text: str) -> tuple[str, str | None]:
     return files["brief.md"], facts
 
 
-def _verified(ctx: "Context") -> list["Verification"]:
+def _verified(ctx: Context) -> list[Verification]:
     facts = ctx.facts
     if facts is None:
         return []
     return facts.verification(ctx.doc, ctx.settings.near_ratio, ctx.settings.about_ratio)
 
 
-def _in_facts(rule: Rule, facts: "FactFile", place, message: str) -> Finding:
+def _in_facts(rule: Rule, facts: FactFile, place, message: str) -> Finding:
     return rule.at_position(facts.path, place.line, place.column, message,
                             place.end_line, place.end_column)
 
 
-def check_figure_mismatch(ctx: "Context") -> Iterator[Finding]:
+def check_figure_mismatch(ctx: Context) -> Iterator[Finding]:
     """A figure of the brief that does not hold for its true value.
 
     The wording is part of the figure: 超120家 promises more than 120, 20余家 between 20 and
@@ -103,7 +104,7 @@ def check_figure_mismatch(ctx: "Context") -> Iterator[Finding]:
         )
 
 
-def check_quote_not_found(ctx: "Context") -> Iterator[Finding]:
+def check_quote_not_found(ctx: Context) -> Iterator[Finding]:
     """A fact whose quote is not in the brief, is there more than once, or holds no figure to check.
 
     A quote ties a true value to one place in the brief. When the text was edited and the
@@ -151,7 +152,7 @@ def check_quote_not_found(ctx: "Context") -> Iterator[Finding]:
                             else place, f"{claim.name}: {v.detail}")
 
 
-def check_unverified_figure(ctx: "Context") -> Iterator[Finding]:
+def check_unverified_figure(ctx: Context) -> Iterator[Finding]:
     """A figure of the brief that no fact of its fact file checks.
 
     Reported only when the brief has a fact file: it lists what remains to verify. A claim
@@ -206,7 +207,7 @@ def check_unverified_figure(ctx: "Context") -> Iterator[Finding]:
                                     f"`data` of {v.claim.name} ({facts.name} line {v.claim.line})")
 
 
-def _governing_marker(v: "Verification"):
+def _governing_marker(v: Verification):
     """The marker that sources the quoted figure: the first one after it in its sentence,
     else the last one before it."""
     sentence = v.sentence
@@ -217,7 +218,7 @@ def _governing_marker(v: "Verification"):
     return after[0] if after else sentence.markers[-1]
 
 
-def check_wrong_source(ctx: "Context") -> Iterator[Finding]:
+def check_wrong_source(ctx: Context) -> Iterator[Finding]:
     """The sentence holding a fact's quote cites another source than the fact's `source`.
 
     The fact file records which source a figure comes from; a marker pointing elsewhere
@@ -273,7 +274,7 @@ def check_wrong_source(ctx: "Context") -> Iterator[Finding]:
         )
 
 
-def check_data_reference(ctx: "Context") -> Iterator[Finding]:
+def check_data_reference(ctx: Context) -> Iterator[Finding]:
     """A fact's `data` reference that gives no value.
 
     The data file is missing or unreadable, `where` selects no row or several, the column
@@ -312,7 +313,7 @@ def check_data_reference(ctx: "Context") -> Iterator[Finding]:
                             f"{v.claim.name}: {v.truth.problem}")
 
 
-def check_unit_mismatch(ctx: "Context") -> Iterator[Finding]:
+def check_unit_mismatch(ctx: Context) -> Iterator[Finding]:
     """The brief's unit differs from the fact's: 家 against 个, or a 万/亿 scale slip.
 
     Counting firms (家) is not counting items (个), and 10万元 is not 10亿元. When the
@@ -354,7 +355,7 @@ def normalised(text: str) -> str:
     return NORMALISE.sub("", unicodedata.normalize("NFKC", text)).casefold()
 
 
-def check_source_mismatch(ctx: "Context") -> Iterator[Finding]:
+def check_source_mismatch(ctx: Context) -> Iterator[Finding]:
     """The fact file's source N and the brief's definition N name different publishers or titles.
 
     The fact file says what source N is; if the brief's note N names another publisher or

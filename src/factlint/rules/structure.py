@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from factlint.finding import Finding
 from factlint.rules import Rule
@@ -19,7 +20,7 @@ STYLE_SHAPES = {
 }
 
 
-def _subsections(doc: "Document", index: int) -> int:
+def _subsections(doc: Document, index: int) -> int:
     level = doc.headings[index].level
     count = 0
     child_level = None
@@ -32,7 +33,7 @@ def _subsections(doc: "Document", index: int) -> int:
     return count
 
 
-def check_count(ctx: "Context") -> Iterator[Finding]:
+def check_count(ctx: Context) -> Iterator[Finding]:
     """A stated count disagrees with what it counts.
 
     "五类" before a list of four, or a heading "五类…" over four sub-sections, means an
@@ -70,7 +71,7 @@ def check_count(ctx: "Context") -> Iterator[Finding]:
             )
 
 
-def _title_start(doc: "Document", heading) -> int:
+def _title_start(doc: Document, heading) -> int:
     """Where a heading's words begin, after its enumerator (二、) and spaces."""
     start = heading.start
     for item in doc.numbered_items:
@@ -87,10 +88,10 @@ class _Series:
     style: str
     last: int
     level: int  # heading level of its first item, 0 for paragraphs and lists
-    first: "NumberedItem"
+    first: NumberedItem
 
 
-def _numbering_events(doc: "Document"):
+def _numbering_events(doc: Document):
     """Numbered items and unnumbered headings, in document order."""
     numbered = {item.start for item in doc.numbered_items if item.block == "heading"}
     events = [(item.start, item) for item in doc.numbered_items]
@@ -103,7 +104,7 @@ def _numbering_events(doc: "Document"):
     return [event for _, event in events]
 
 
-def _walk_numbering(doc: "Document"):
+def _walk_numbering(doc: Document):
     """Yield (item, series, expected) for each item whose number or level is out of line."""
     stack: list[_Series] = []
     lists: dict[int, _Series] = {}
@@ -140,14 +141,14 @@ def _walk_numbering(doc: "Document"):
         series.last = item.value
 
 
-def _between_lists(doc: "Document", previous_end: int, start: int) -> bool:
+def _between_lists(doc: Document, previous_end: int, start: int) -> bool:
     """Is there a non-list paragraph between two list items?"""
     return any(
         p.kind != "list" and previous_end < p.start < start for p in doc.paragraphs
     )
 
 
-def check_heading_levels(ctx: "Context") -> Iterator[Finding]:
+def check_heading_levels(ctx: Context) -> Iterator[Finding]:
     """Headings of one numbering series at different levels.
 
     "### （一）" then "## （二）" renders the second item as a parent of the first's
@@ -178,7 +179,7 @@ def check_heading_levels(ctx: "Context") -> Iterator[Finding]:
             )
 
 
-def check_numbering(ctx: "Context") -> Iterator[Finding]:
+def check_numbering(ctx: Context) -> Iterator[Finding]:
     """Enumerators that skip or repeat: 一、二、四 / （一）（三） / 一是、二是、四是 / 1. 2. 4.
 
     A skipped or repeated number usually means a section was deleted, moved or pasted twice.
@@ -214,7 +215,7 @@ def check_numbering(ctx: "Context") -> Iterator[Finding]:
         )
 
 
-def check_split_paragraph(ctx: "Context") -> Iterator[Finding]:
+def check_split_paragraph(ctx: Context) -> Iterator[Finding]:
     """A paragraph interrupted by footnote definitions (a page break from the original layout).
 
     Converted from Word or PDF, a paragraph often stops mid-sentence at the page bottom,

@@ -117,3 +117,14 @@ def test_bad_rule_pack(tmp_path):
     brief.write_text("# 标题\n", encoding="utf-8")
     result = run(brief)
     assert result.exit_code == 2 and "house.yaml" in result.output
+
+
+def test_extra_pack_adds_figure_words(tmp_path):
+    brief = tmp_path / "brief.md"
+    brief.write_text("# 标题\n\n全年完成山区巡检 120 趟。\n", encoding="utf-8")
+    assert codes_of(run(brief)) == []  # 趟 is not a built-in measure word
+    (tmp_path / "house.yaml").write_text(
+        "pack: 1\nlanguage: zh\nfigures:\n  units:\n    - words: [趟]\n"
+        "      examples: [120 趟]\n", encoding="utf-8")
+    (tmp_path / "factlint.yaml").write_text("packs: [house.yaml]\n", encoding="utf-8")
+    assert codes_of(run(brief)) == ["FL201"]

@@ -12,8 +12,9 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
-from factlint.numbers import Figure, Lexicon, builtin_lexicon, find_figures
+from factlint.numbers import Figure, Lexicon, builtin_lexicon, find_figures, load_lexicon
 from factlint.rulepack import RulePack, load_rulepack
 
 MARKER_FILL = "\x01"  # stands in for a marker's characters in prose
@@ -288,8 +289,14 @@ def read_document(
     """Build the Document for ``text`` (already decoded) in one pass over its blocks."""
     language = language or detect_language(text)
     pack = load_rulepack(language, extra_packs)
-    lexicon = builtin_lexicon(language)
+    lexicon = builtin_lexicon(language) if not extra_packs else _lexicon(language, extra_packs)
     return _Reader(path, text, language, pack, lexicon).read()
+
+
+@lru_cache(maxsize=16)
+def _lexicon(language: str, extra_packs: tuple[str, ...]) -> Lexicon:
+    """The built-in figure words merged with those of the configured packs."""
+    return load_lexicon(load_rulepack(language, extra_packs).raw)
 
 
 class _Reader:

@@ -184,20 +184,25 @@ def _guess_encoding(data: bytes) -> str:
     return "; convert it to UTF-8"
 
 
-def read_brief(path: str) -> tuple[str | None, str]:
+def read_bytes(path: str) -> tuple[bytes | None, str]:
+    """(the file's bytes, problem): why not, when it is missing, a folder or too large."""
     try:
         size = os.path.getsize(path)
         if size > MAX_BRIEF_BYTES:
             return None, f"file is {size // (1024 * 1024)} MB, larger than a brief can be"
         with open(path, "rb") as handle:
-            data = handle.read()
+            return handle.read(), ""
     except FileNotFoundError:
         return None, "file not found"
     except IsADirectoryError:
         return None, "is a folder, not a brief"
     except OSError as exc:
         return None, f"cannot read file: {exc.strerror or exc}"
-    return decode(data)
+
+
+def read_brief(path: str) -> tuple[str | None, str]:
+    data, problem = read_bytes(path)
+    return (None, problem) if data is None else decode(data)
 
 
 # --- checking one brief -------------------------------------------------------------------

@@ -789,19 +789,11 @@ class BriefResult:
 def read_text(path: str) -> tuple[str | None, str]:
     """(text with its BOM kept, problem) — the brief reader's checks, without decoding away
     what a fix must write back."""
-    from factlint.engine import MAX_BRIEF_BYTES, decode
+    from factlint.engine import decode, read_bytes
 
-    try:
-        if os.path.getsize(path) > MAX_BRIEF_BYTES:
-            return None, "file is too large to be a brief"
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
-        return None, "file not found"
-    except IsADirectoryError:
-        return None, "is a folder, not a file"
-    except OSError as exc:
-        return None, f"cannot read file: {exc.strerror or exc}"
+    data, problem = read_bytes(path)
+    if data is None:
+        return None, problem
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, "file is UTF-16; factlint fix writes UTF-8 only: convert it first"
     text, problem = decode(data)

@@ -416,25 +416,12 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
     )
 
 
-def _rules_dir() -> Path:
-    repo_rules = Path(__file__).resolve().parents[2] / "rules"
-    if repo_rules.is_dir():
-        return repo_rules
-    from importlib.resources import files
-
-    return Path(str(files("factlint") / "_rules"))
-
-
 @cache
 def builtin_lexicon(language: str) -> Lexicon:
     """The lexicon of the built-in pack rules/<language>.yaml (cached)."""
-    import yaml
+    from factlint.rulepack import builtin_pack_data
 
-    path = _rules_dir() / f"{language}.yaml"
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with path.open(encoding="utf-8") as handle:
-        pack = yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader
-    return load_lexicon([pack])
+    return load_lexicon([builtin_pack_data(language)])
 
 
 # --------------------------------------------------------------------------- numerals

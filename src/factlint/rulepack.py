@@ -19,11 +19,9 @@ LANGUAGES = ("zh", "en")
 
 def packs_dir() -> Path:
     """The folder holding the built-in packs (the repo's rules/, or the installed copy)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "_rules", here.parents[1] / "rules"):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("factlint's built-in rule packs (rules/*.yaml) are missing")
+    from factlint.schemas import data_dir
+
+    return data_dir("rules")
 
 
 class PackError(ValueError):

@@ -10,12 +10,17 @@ from typing import Any
 NAMES = ("config", "rulepack", "facts", "report")
 
 
-def schemas_dir() -> Path:
+def data_dir(name: str) -> Path:
+    """A folder of data at the top of the repo (rules/, schemas/), or its installed copy."""
     here = Path(__file__).resolve().parent
-    for candidate in (here / "_schemas", here.parents[1] / "schemas"):
+    for candidate in (here / f"_{name}", here.parents[1] / name):
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError("factlint's JSON Schemas (schemas/*.schema.json) are missing")
+    raise FileNotFoundError(f"factlint's {name}/ folder is missing from the installation")
+
+
+def schemas_dir() -> Path:
+    return data_dir("schemas")
 
 
 @lru_cache(maxsize=8)

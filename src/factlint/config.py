@@ -116,6 +116,13 @@ def _check_pack(path: Path) -> None:
         raise ConfigError(f"invalid rule pack {exc}") from exc
 
 
+def forget() -> None:
+    """Drop what earlier runs found: a run reads the configuration as it is now."""
+    _find_upward.cache_clear()
+    load_file.cache_clear()
+    _settings_for_folder.cache_clear()
+
+
 def find_project_config(start: Path) -> Path | None:
     return _find_upward(start.resolve() if start.is_dir() else start.resolve().parent)
 

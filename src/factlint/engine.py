@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from factlint.config import ConfigError, Overrides, Settings, settings_for
+from factlint.config import forget as forget_configuration
 from factlint.document import Document, read_document
 from factlint.finding import SEVERITY_RANK, Finding, UrlRef
 from factlint.related import BRIEF_SUFFIXES, DATA_SUFFIXES, FACT_FILE, briefs_for, fact_file_for
@@ -390,6 +391,7 @@ def _check_file_safely(path: str, options: RunOptions) -> FileResult | ConfigErr
 
 def run(options: RunOptions) -> RunResult:
     """Check every brief the options name; raise ConfigError for a configuration that can't be used."""
+    forget_configuration()
     paths = discover(options.paths)
     paths = [p for p in paths if not _excluded(p, settings_for(Path(p), options.overrides))]
     results = _check_many(paths, options)

@@ -37,19 +37,20 @@ def generate(folder: Path, claims: int, rows: int) -> Path:
         handle.write("region,indicator,value\n")
         written = 0
         for region in regions:
-            for i, indicator in enumerate(indicators):
+            for indicator in indicators:
                 if written == rows:
                     break
                 handle.write(f"{region},{indicator},\"{1000 + (written * 7) % 9000:,}\"\n")
                 written += 1
     lines = ["# 基准测试简报", ""]
-    facts = ['factlint: 1', 'sources:', '  "1":', '    publisher: 某统计局', '    title: 区域企业名录',
-             '    url: https://example.org/regions', 'claims:']
+    facts = ['factlint: 1', 'sources:', '  "1":', '    publisher: 某统计局',
+             '    title: 区域企业名录', '    url: https://example.org/regions', 'claims:']
     for n, region in enumerate(regions[:claims]):
         value = 1000 + (n * 4 * 7) % 9000  # the 企业数 row of this region
         lines.append(f"{region}片区集聚企业超{value - 1}家<sup>1</sup>。")
         facts += [f"  - quote: {region}片区集聚企业超{value - 1}家",
-                  f"    data: {{file: regions.csv, where: {{region: {region}, indicator: 企业数}}, column: value}}",
+                  f"    data: {{file: regions.csv, where: {{region: {region}, "
+                  f"indicator: 企业数}}, column: value}}",
                   "    unit: 家", "    source: 1"]
     lines += ["", "<sup>1</sup> 来源：某统计局，《区域企业名录》，https://example.org/regions", ""]
     (folder / "brief.md").write_text("\n".join(lines), encoding="utf-8")

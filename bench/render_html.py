@@ -150,9 +150,11 @@ def default_briefs() -> list[tuple[str, list[str]]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("briefs", nargs="*", help="briefs for one report (default: seed and examples)")
+    parser.add_argument("briefs", nargs="*",
+                        help="briefs for one report (default: seed and examples)")
     parser.add_argument("--out", default=str(Path(tempfile.gettempdir()) / "factlint-html"),
-                        help="folder for the pages and screenshots (default: a folder in the temp dir)")
+                        help="folder for the pages and screenshots "
+                             "(default: a folder in the temp dir)")
     parser.add_argument("--height", type=int, default=2000, help="screenshot height in pixels")
     args = parser.parse_args(argv)
 
@@ -162,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     jobs = [("report", args.briefs)] if args.briefs else default_briefs()
     if not jobs:
-        print("no briefs: give some, or make ../shared/seeds or data/examples available", file=sys.stderr)
+        print("no briefs: give some, or make ../shared/seeds or data/examples available",
+              file=sys.stderr)
         return 2
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

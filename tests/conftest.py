@@ -16,7 +16,8 @@ CORPUS = SHARED / "corpus"
 
 def shared_or_skip(path: Path) -> Path:
     if not path.exists():
-        pytest.skip(f"{path} is absent: the shared seed and corpus live beside the repo in ../shared")
+        pytest.skip(f"{path} is absent: the shared seed and corpus live beside the repo "
+                    "in ../shared")
     return path
 
 

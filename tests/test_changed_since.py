@@ -22,8 +22,8 @@ def git(repo, *args):
 
 
 def factlint(repo, *args):
-    done = subprocess.run([sys.executable, "-m", "factlint", "check", "--offline", "--format", "json",
-                           *args], cwd=repo, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "factlint", "check", "--offline",
+                           "--format", "json", *args], cwd=repo, capture_output=True, text=True)
     return done.returncode, json.loads(done.stdout) if done.stdout else done.stderr
 
 
@@ -52,7 +52,8 @@ def test_nothing_changed_nothing_reported(repo):
 
 def test_a_changed_fact_file_counts_for_its_brief(repo):
     (repo / "brief.facts.yaml").write_text(
-        "factlint: 1\nclaims:\n  - quote: 旧的数字 120 家\n    value: 118\n    unit: 家\n", encoding="utf-8")
+        "factlint: 1\nclaims:\n  - quote: 旧的数字 120 家\n    value: 118\n    unit: 家\n",
+        encoding="utf-8")
     code, report = factlint(repo, "--changed-since", "HEAD", ".")
     codes = sorted(f["code"] for f in report["findings"] if f["path"] == "./brief.md")
     assert "FL301" in codes and "FL201" in codes  # the whole brief counts as changed

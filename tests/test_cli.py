@@ -57,8 +57,8 @@ def test_output_file_is_written(tmp_path):
     brief = tmp_path / "brief.md"
     brief.write_text(DIRTY, encoding="utf-8")
     out = tmp_path / "report.json"
-    result = CliRunner().invoke(main, ["check", "--offline", "--format", "json", "--output", str(out),
-                                       str(brief)])
+    result = CliRunner().invoke(main, ["check", "--offline", "--format", "json",
+                                       "--output", str(out), str(brief)])
     assert result.exit_code == 1 and result.output == ""
     assert json.loads(out.read_text(encoding="utf-8"))["summary"]["errors"] == 1
 
@@ -77,8 +77,10 @@ def test_folder_walk_skips_hidden_and_vendor_folders(tmp_path):
 def test_parallel_jobs_give_the_same_report(tmp_path):
     for i in range(8):
         (tmp_path / f"b{i}.md").write_text(DIRTY * (i + 1), encoding="utf-8")
-    serial = CliRunner().invoke(main, ["check", "--offline", "--format", "json", "--jobs", "1", str(tmp_path)])
-    parallel = CliRunner().invoke(main, ["check", "--offline", "--format", "json", "--jobs", "2", str(tmp_path)])
+    serial = CliRunner().invoke(main, ["check", "--offline", "--format", "json",
+                                       "--jobs", "1", str(tmp_path)])
+    parallel = CliRunner().invoke(main, ["check", "--offline", "--format", "json",
+                                         "--jobs", "2", str(tmp_path)])
     assert json.loads(serial.output) == json.loads(parallel.output)
 
 

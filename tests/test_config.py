@@ -30,7 +30,8 @@ def test_project_file_found_upward(tmp_path):
 
 def test_pyproject_table(tmp_path):
     (tmp_path / "pyproject.toml").write_text(
-        '[project]\nname = "x"\n\n[tool.factlint]\nselect = ["unsourced-claim"]\n', encoding="utf-8")
+        '[project]\nname = "x"\n\n[tool.factlint]\nselect = ["unsourced-claim"]\n',
+        encoding="utf-8")
     brief = tmp_path / "brief.md"
     brief.write_text(UNSOURCED, encoding="utf-8")
     assert codes_of(run(brief)) == ["FL202"]

@@ -59,7 +59,8 @@ def test_apple_marker_without_definition_and_label_defined_twice(report):
 
 
 def test_github_label_collision(report):
-    assert ["25154" in f["message"] for f in findings(report, "zh-ggame-github.md", "FL104")] == [True]
+    assert ["25154" in f["message"]
+            for f in findings(report, "zh-ggame-github.md", "FL104")] == [True]
 
 
 def test_inline_footnote_typo(report):

@@ -21,7 +21,9 @@ def test_footnotes_with_word_labels_and_no_space_after_colon():
 
 
 def test_bracket_markers_need_a_references_list():
-    text = "研究表明[1]，模型参数[2,3]。见 a[0] 与 [链接][12]。\n\n参考文献\n[1] 张三. 论文[J]. 期刊, 2020.\n\n[2] 李四. 书[M]. 2021.\n3. 王五. 报告[EB/OL]. 2022.\n"
+    text = ("研究表明[1]，模型参数[2,3]。见 a[0] 与 [链接][12]。\n\n参考文献\n"
+            "[1] 张三. 论文[J]. 期刊, 2020.\n\n[2] 李四. 书[M]. 2021.\n"
+            "3. 王五. 报告[EB/OL]. 2022.\n")
     doc = read_document("b.md", text)
     assert labels(doc) == [("bracket", ("1",)), ("bracket", ("2", "3"))]
     assert [d.label for d in doc.definitions] == ["1", "2", "3"]
@@ -39,13 +41,15 @@ def test_numbered_reference_links_are_not_citations():
 
 
 def test_unicode_superscripts_but_not_units():
-    doc = read_document("b.md", "企业达 120 家¹²，面积 30 km² 与 10⁶。\n\n¹² 来源：某局，《年报》\n")
+    doc = read_document("b.md", "企业达 120 家¹²，面积 30 km² 与 10⁶。\n\n"
+                                "¹² 来源：某局，《年报》\n")
     assert labels(doc) == [("unicode", ("12",))]
     assert doc.definitions[0].label == "12"
 
 
 def test_markers_in_tables_are_found_but_tables_are_not_claims():
-    text = "| 地区 | 企业 |\n| --- | --- |\n| 甲 | 120 家<sup>1</sup> |\n\n<sup>1</sup> 来源：某局，《年报》\n"
+    text = ("| 地区 | 企业 |\n| --- | --- |\n| 甲 | 120 家<sup>1</sup> |\n\n"
+            "<sup>1</sup> 来源：某局，《年报》\n")
     doc = read_document("b.md", text)
     assert labels(doc) == [("sup", ("1",))]
     assert doc.claims == []
@@ -61,7 +65,8 @@ def test_skipped_regions():
 
 
 def test_definition_urls_are_stripped_of_trailing_punctuation():
-    text = "数据<sup>1</sup>。\n\n<sup>1</sup> 来源：某局，《年报》（https://example.org/page）。\n[^2]: [标题](https://example.org/a_(b)) and <https://example.org/c>.\n"
+    text = ("数据<sup>1</sup>。\n\n<sup>1</sup> 来源：某局，《年报》（https://example.org/page）。\n"
+            "[^2]: [标题](https://example.org/a_(b)) and <https://example.org/c>.\n")
     doc = read_document("b.md", text)
     urls = [u.url for d in doc.definitions for u in d.urls]
     assert urls == ["https://example.org/page", "https://example.org/a_(b)", "https://example.org/c"]
@@ -70,18 +75,22 @@ def test_definition_urls_are_stripped_of_trailing_punctuation():
 
 
 def test_sentences_chinese_and_english():
-    doc = read_document("b.md", "第一句有 3 家<sup>1</sup>。第二句！\n\nFirst one, e.g. this. Second 3.5 m? Yes.\n")
+    doc = read_document("b.md", "第一句有 3 家<sup>1</sup>。第二句！\n\n"
+                                "First one, e.g. this. Second 3.5 m? Yes.\n")
     texts = [doc.text[s.start : s.end] for s in doc.sentences]
-    assert texts == ["第一句有 3 家<sup>1</sup>。", "第二句！", "First one, e.g. this.", "Second 3.5 m?", "Yes."]
+    assert texts == ["第一句有 3 家<sup>1</sup>。", "第二句！", "First one, e.g. this.",
+                     "Second 3.5 m?", "Yes."]
 
 
 def test_marker_after_the_full_stop_belongs_to_the_sentence():
-    doc = read_document("b.md", "企业 120 家。<sup>1</sup>下一句。\n\n<sup>1</sup> 来源：某局，《年报》\n")
+    doc = read_document("b.md", "企业 120 家。<sup>1</sup>下一句。\n\n"
+                                "<sup>1</sup> 来源：某局，《年报》\n")
     assert doc.sentences[0].markers and not doc.sentences[1].markers
 
 
 def test_page_split_paragraph_is_one_paragraph():
-    text = "国家布局 10 个试验区，以试\n\n<sup>1</sup> 来源：某部，《通知》\n\n验区为抓手<sup>1</sup>。\n"
+    text = ("国家布局 10 个试验区，以试\n\n<sup>1</sup> 来源：某部，《通知》\n\n"
+            "验区为抓手<sup>1</sup>。\n")
     doc = read_document("b.md", text)
     assert len(doc.paragraphs) == 1
     assert doc.paragraphs[0].splits

@@ -23,7 +23,11 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "facts"
 EXAMPLES = ROOT / "data" / "examples"
 
 
-def lint_with_facts(brief: Path, fact_path: Path | None = None, settings: Settings = Settings()):
+DEFAULT_SETTINGS = Settings()
+
+
+def lint_with_facts(brief: Path, fact_path: Path | None = None,
+                    settings: Settings = DEFAULT_SETTINGS):
     """What the engine does for one brief, limited to the fact-file rules and the loader."""
     doc = read_document(str(brief), brief.read_text(encoding="utf-8"))
     fact_path = fact_path or find_fact_file(brief)
@@ -206,7 +210,8 @@ def test_quote_folding_full_width_and_spaces(seed_case):
 
 
 def test_quote_across_the_page_split(seed_case):
-    findings = seed_case({"quote: 等10个省份": "quote: 等10个省份布局国家数据要素综合试验区，以试验区为抓手"})
+    findings = seed_case(
+        {"quote: 等10个省份": "quote: 等10个省份布局国家数据要素综合试验区，以试验区为抓手"})
     assert findings == []
 
 
@@ -218,8 +223,8 @@ def test_publisher_differs_from_the_brief_footnote(seed_case):
 
 
 def test_uncovered_figure_is_info_only_with_a_fact_file(seed_case):
-    findings = seed_case({"  - id: henan-parks\n    quote: 建设 10 个省级数据产业园\n    value: 10\n"
-                          "    unit: 个\n    source: 12\n": ""})
+    findings = seed_case({"  - id: henan-parks\n    quote: 建设 10 个省级数据产业园\n"
+                          "    value: 10\n    unit: 个\n    source: 12\n": ""})
     [finding] = only(findings, "FL303")
     assert (finding.line, finding.severity) == (41, "info")
 

@@ -176,14 +176,18 @@ def test_not_utf8(tmp_path):
     ("factlint: 2\n", 1, "factlint must be 1"),
     ("claims: []\n", 1, "`factlint` is required"),
     ("factlint: 1\nclaims:\n  - value: 3\n", 3, "`quote` is required"),
-    ("factlint: 1\nclaims:\n  - quote: a\n    valeu: 3\n", 4, "unknown field 'valeu' (did you mean 'value'?)"),
+    ("factlint: 1\nclaims:\n  - quote: a\n    valeu: 3\n", 4,
+     "unknown field 'valeu' (did you mean 'value'?)"),
     ("factlint: 1\nclaims:\n  - quote: a\n    value: 3\n    data: {file: a.csv, pointer: /a}\n",
      3, "give either `value` or `data`, not both"),
     ("factlint: 1\nclaims:\n  - quote: a\n    data: {file: a.csv, column: v}\n", 4,
      "data needs either `pointer`"),
-    ("factlint: 1\nclaims:\n  - {id: a, quote: x}\n  - {id: a, quote: y}\n", 4, "ids must be unique"),
-    ('factlint: 1\nsources:\n  "1": {title: T, accessed: yesterday}\n', 3, "accessed must be a date"),
-    ("factlint: 1\nclaims:\n  - quote: a\n    value: true\n", 4, "value must be a number, got true"),
+    ("factlint: 1\nclaims:\n  - {id: a, quote: x}\n  - {id: a, quote: y}\n", 4,
+     "ids must be unique"),
+    ('factlint: 1\nsources:\n  "1": {title: T, accessed: yesterday}\n', 3,
+     "accessed must be a date"),
+    ("factlint: 1\nclaims:\n  - quote: a\n    value: true\n", 4,
+     "value must be a number, got true"),
 ])
 def test_schema_messages(tmp_path, text, line, words):
     _, findings = load_text(tmp_path, text)
@@ -244,7 +248,8 @@ def test_where_matches_numbers_and_fullwidth(tmp_path):
 
 
 def test_yaml_pointer_and_records(tmp_path):
-    write(tmp_path, "d.yaml", "regions:\n  - {name: 东区, firms: 12}\n  - {name: 西区, firms: '1,204'}\n")
+    write(tmp_path, "d.yaml",
+          "regions:\n  - {name: 东区, firms: 12}\n  - {name: 西区, firms: '1,204'}\n")
     facts, _ = load_text(tmp_path, "factlint: 1\n")
     assert read_data_value(facts, DataRef("d.yaml", (), None, "/regions/1/firms")).value == 1204
     write(tmp_path, "r.json", '[{"name": "东区", "firms": 12}, {"name": "西区", "firms": 30}]')
@@ -283,8 +288,10 @@ def test_changed_data_file_is_read_again(tmp_path):
 
 
 def test_verify_is_computed_once_per_brief(tmp_path):
-    brief = write(tmp_path, "b.md", "数据商已有 1159 家<sup>1</sup>。\n\n<sup>1</sup> 来源：某局，《年报》\n")
-    facts, _ = load_text(tmp_path, "factlint: 1\nclaims:\n  - {quote: 数据商已有 1159 家, value: 1159}\n")
+    brief = write(tmp_path, "b.md",
+                  "数据商已有 1159 家<sup>1</sup>。\n\n<sup>1</sup> 来源：某局，《年报》\n")
+    facts, _ = load_text(tmp_path,
+                         "factlint: 1\nclaims:\n  - {quote: 数据商已有 1159 家, value: 1159}\n")
     doc = read_document(str(brief), brief.read_text("utf-8"))
     first = verify(doc, facts)
     assert verify(doc, facts) is first
@@ -294,9 +301,12 @@ def test_verify_is_computed_once_per_brief(tmp_path):
 
 
 def test_quote_after_a_marker_and_with_fullwidth_digits(tmp_path):
-    brief = write(tmp_path, "b.md", "甲地企业１２０家<sup>1</sup>，乙地 80 家<sup>2</sup>。\n\n"
-                                    "<sup>1</sup> 来源：某局，《甲》\n<sup>2</sup> 来源：某局，《乙》\n")
-    facts, _ = load_text(tmp_path, "factlint: 1\nclaims:\n  - {quote: 120家，乙地80家, figure: 80 家, "
+    brief = write(tmp_path, "b.md", "甲地企业１２０家<sup>1</sup>，"
+                                    "乙地 80 家<sup>2</sup>。\n\n"
+                                    "<sup>1</sup> 来源：某局，《甲》\n"
+                                    "<sup>2</sup> 来源：某局，《乙》\n")
+    facts, _ = load_text(tmp_path, "factlint: 1\nclaims:\n"
+                                   "  - {quote: 120家，乙地80家, figure: 80 家, "
                                    "value: 80, unit: 家, source: 2}\n")
     doc = read_document(str(brief), brief.read_text("utf-8"))
     [v] = verify(doc, facts)
@@ -351,7 +361,8 @@ def test_extract_sources_from_definitions():
     seed = shared_or_skip(SEED)
     doc = read_document(str(seed), seed.read_text(encoding="utf-8"))
     sources = compose_tree(extract_skeleton(doc)).value["sources"]
-    assert sources["13"] == {"publisher": "贵州省大数据发展管理局", "title": "全国两会链接全国数据的“交易枢纽”"}
+    assert sources["13"] == {"publisher": "贵州省大数据发展管理局",
+                             "title": "全国两会链接全国数据的“交易枢纽”"}
     en = ROOT / "data/examples/en-brief.md"
     doc = read_document(str(en), en.read_text(encoding="utf-8"))
     sources = compose_tree(extract_skeleton(doc)).value["sources"]
@@ -374,7 +385,8 @@ def test_shortest_quote_is_unique_and_holds_the_figure():
 # --- properties ----------------------------------------------------------------------------------
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(alphabet=st.sampled_from(list("ab:- \n[]{}&*!|>'\"#,1值\t")), max_size=120))
 def test_loader_never_crashes_and_positions_lie_in_the_file(tmp_path, text):
     path = tmp_path / "p.facts.yaml"

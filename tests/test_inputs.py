@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from factlint.cli import main
 
-BRIEF = "# 标题\n\n全省已汇聚数据商 1159 家<sup>1</sup>。\n\n<sup>1</sup> 来源：某局，《数据交易年报》\n"
+BRIEF = ("# 标题\n\n全省已汇聚数据商 1159 家<sup>1</sup>。\n\n"
+         "<sup>1</sup> 来源：某局，《数据交易年报》\n")
 
 
 def check(*args):

@@ -321,7 +321,7 @@ def _pack_examples():
         section = yaml.safe_load((RULES / f"{lang}.yaml").read_text(encoding="utf-8"))["figures"]
         found = []
 
-        def walk(node, where):
+        def walk(node, where, found=found, lang=lang):
             if isinstance(node, dict):
                 for key, value in node.items():
                     if key in ("examples", "counter_examples"):
@@ -372,7 +372,8 @@ def test_pack_example(lang, where, key, example):
 
 def test_user_pack_adds_words():
     zh = yaml.safe_load((RULES / "zh.yaml").read_text(encoding="utf-8"))
-    user = {"figures": {"units": [{"words": ["枚"]}], "qualifiers": [{"kind": "over", "before": ["多达"]}]}}
+    user = {"figures": {"units": [{"words": ["枚"]}],
+                        "qualifiers": [{"kind": "over", "before": ["多达"]}]}}
     lexicon = load_lexicon([zh, user])
     figure = only("多达3枚", lexicon)
     assert (figure.text, figure.qualifier, figure.unit) == ("多达3枚", "over", "枚")
@@ -410,7 +411,8 @@ def test_find_figures_never_raises_and_spans_are_sane(text):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(max_size=30) | st.from_regex(r"[ ]?[0-9]{1,7}(\.[0-9]{1,3})?[%万亿]?", fullmatch=True))
+@given(st.text(max_size=30)
+       | st.from_regex(r"[ ]?[0-9]{1,7}(\.[0-9]{1,3})?[%万亿]?", fullmatch=True))
 def test_parse_number_never_raises(text):
     value = parse_number(text)
     assert value is None or math.isfinite(value)
@@ -443,7 +445,8 @@ def test_longest_qualifier_wins():
 
 def test_from_without_a_range_is_not_part_of_the_figure():
     figures = find_figures("rose from 10 firms to 20 firms", EN)
-    assert [(f.text, f.qualifier) for f in figures] == [("10 firms", "exact"), ("20 firms", "exact")]
+    assert [(f.text, f.qualifier) for f in figures] == [("10 firms", "exact"),
+                                                        ("20 firms", "exact")]
 
 
 def test_n_plus_reads_as_at_least():

@@ -14,10 +14,11 @@ PIECES = [
     "<sup>1</sup> 来源：某局，《年报》\n", "参考文献\n", "[1] 张三. 论文[J]. 2020.\n", "1. ",
     "超120家", "20余家", "突破10亿元", "近七成", "68%", "１１５９家", "百分之六十八", "五类",
     "甲、乙、丙三类", "位居全国前列", "全国首创", "over 1,100 firms", "about 45,000", "£2.7bn",
-    "the largest", "。", "！", ". ", "? ", "\n", "\n\n", "# ", "## ", "### （一）", "（二）", "一是",
-    "二、", "> ", "| a | b |\n", "```\n", "    ", "`code`", "<!-- x -->", "<!-- factlint-disable FL201 -->",
-    "<!-- factlint-disable-next-line -->", "<!-- factlint-enable FL201 -->", "https://example.org/a）。",
-    "[t](https://example.org)", "---\n", "{: .x }", "=== \"t\"\n", "\r\n", "\t", "😀", "〔2024〕1836号",
+    "the largest", "。", "！", ". ", "? ", "\n", "\n\n", "# ", "## ", "### （一）", "（二）",
+    "一是", "二、", "> ", "| a | b |\n", "```\n", "    ", "`code`", "<!-- x -->",
+    "<!-- factlint-disable FL201 -->", "<!-- factlint-disable-next-line -->",
+    "<!-- factlint-enable FL201 -->", "https://example.org/a）。", "[t](https://example.org)",
+    "---\n", "{: .x }", "=== \"t\"\n", "\r\n", "\t", "😀", "〔2024〕1836号",
     "《标题 120 家》", "2025年", "第一", "一体化", "<sup>", "</sup>", "[", "]", "(", ")", "\\",
 ]
 
@@ -57,4 +58,5 @@ def test_every_finding_lies_inside_the_file(text):
         assert 1 <= f.line <= len(lines), f
         assert 1 <= f.column <= len(lines[f.line - 1]) + 1, f
         assert (f.end_line, f.end_column) >= (f.line, f.column), f
-        assert f.end_line <= len(lines) and f.end_column <= len(lines[f.end_line - 1].rstrip("\r")) + 2, f
+        assert (f.end_line <= len(lines)
+                and f.end_column <= len(lines[f.end_line - 1].rstrip("\r")) + 2), f

@@ -14,7 +14,8 @@ def test_rule_table_matches_the_code():
     text = README.read_text(encoding="utf-8")
     table = re.search(r"<!-- rules-table:start -->\n(.*?)<!-- rules-table:end -->", text, re.S)
     assert table, "README lost its rules-table markers"
-    assert table.group(1) == rule_table(), "README rule table is stale: run `python tools/update_readme.py`"
+    assert table.group(1) == rule_table(), (
+        "README rule table is stale: run `python tools/update_readme.py`")
 
 
 def test_readme_names_the_two_setup_commands():

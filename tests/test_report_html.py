@@ -33,7 +33,8 @@ class Page(HTMLParser):
         self.feed(markup)
 
     def handle_starttag(self, tag, attrs):
-        element = {"tag": tag, "attrs": dict(attrs), "text": "", "parent": self.stack[-1] if self.stack else None}
+        element = {"tag": tag, "attrs": dict(attrs), "text": "",
+                   "parent": self.stack[-1] if self.stack else None}
         self.elements.append(element)
         if tag not in VOID:
             self.stack.append(element)
@@ -115,7 +116,8 @@ def assert_self_contained(markup: str) -> None:
 
 def assert_links_land(page: Page) -> None:
     ids = page.ids()
-    assert len(ids) == len(set(ids)), "duplicate ids: " + ", ".join(sorted({i for i in ids if ids.count(i) > 1}))
+    assert len(ids) == len(set(ids)), "duplicate ids: " + ", ".join(
+        sorted({i for i in ids if ids.count(i) > 1}))
     missing = sorted(set(page.local_links()) - set(ids))
     assert not missing, f"links to missing anchors: {missing}"
 
@@ -160,7 +162,8 @@ def test_split_paragraph_is_shown_whole_and_its_claim_skips_the_definitions(fixt
     split = next(text for text in statuses if text.startswith("全市已建成"))
     assert "来源" not in split and split.endswith("其中高价值数据集占比达 35%[2]。")
     assert statuses[split] == "sourced"
-    paragraph = next(e for e in page.elements if e["tag"] == "p" and e["text"].startswith("[sourced claim] 全市"))
+    paragraph = next(e for e in page.elements
+                     if e["tag"] == "p" and e["text"].startswith("[sourced claim] 全市"))
     assert "其中¶高价值" in paragraph["text"]
 
 
@@ -175,7 +178,8 @@ def test_markers_link_to_their_definitions_and_back(fixture_report):
         assert source["tag"] == "li" and "source" in source["attrs"]["class"]
         assert source["text"].lstrip().startswith(cite["text"].strip("[]"))
         back = [e["attrs"]["href"][1:] for e in page.elements
-                if e["tag"] == "a" and e["parent"] and "backrefs" in e["parent"]["attrs"].get("class", "")
+                if e["tag"] == "a" and e["parent"]
+                and "backrefs" in e["parent"]["attrs"].get("class", "")
                 and e["parent"]["parent"] is source]
         assert cite["attrs"]["id"] in back
     undefined = page.with_class("undefined")
@@ -186,7 +190,7 @@ def test_every_finding_links_to_its_place(fixture_report):
     result, _, page = fixture_report
     items = page.with_class("finding")
     assert len(items) == len(result.findings) == 6
-    for item, finding in zip(items, result.findings):
+    for item, finding in zip(items, result.findings, strict=True):
         assert finding.code in item["text"] and finding.message in item["text"]
         assert f"sev-{finding.severity}" in item["attrs"]["class"]
         link = next(e for e in page.elements if e["tag"] == "a" and e["parent"] is item)
@@ -194,8 +198,9 @@ def test_every_finding_links_to_its_place(fixture_report):
         assert target["attrs"]["data-item"] == item["attrs"]["id"]  # and back to the list
         assert finding.code in target["attrs"]["title"]
     by_code = {f.code: page.by_id(
-        next(e for e in page.elements if e["tag"] == "a" and e["parent"] is item)["attrs"]["href"][1:])
-        for item, f in zip(items, result.findings)}
+        next(e for e in page.elements
+             if e["tag"] == "a" and e["parent"] is item)["attrs"]["href"][1:])
+        for item, f in zip(items, result.findings, strict=True)}
     assert by_code["FL201"]["text"] == "320 家"
     assert by_code["FL202"]["text"] == "首批"
     assert by_code["FL101"]["text"] == "[3?]"
@@ -272,7 +277,8 @@ def test_several_briefs_one_section_each(tmp_path):
     other.write_text("# Note\n\nThe region hosts 120 firms.\n", encoding="utf-8")
     result, markup = report(BRIEF, other)
     page = Page(markup)
-    sections = [e for e in page.elements if e["tag"] == "section" and "file" in e["attrs"].get("class", "")]
+    sections = [e for e in page.elements
+                if e["tag"] == "section" and "file" in e["attrs"].get("class", "")]
     assert [s["attrs"]["id"] for s in sections] == ["d0", "d1"]
     assert [e["attrs"]["lang"] for e in page.elements if e["tag"] == "article"] == ["zh-CN", "en"]
     assert_links_land(page)
@@ -341,8 +347,9 @@ def test_the_script_check_catches_an_error(browser, tmp_path):
     page = tmp_path / "report.html"
     render.make_report([str(BRIEF)], page)
     broken = tmp_path / "broken.html"
-    broken.write_text(page.read_text(encoding="utf-8").replace("'use strict';", "'use strict'; nothing();"),
-                      encoding="utf-8")
+    broken.write_text(
+        page.read_text(encoding="utf-8").replace("'use strict';", "'use strict'; nothing();"),
+        encoding="utf-8")
     problems = render.script_errors(chromium, broken)
     assert any("nothing is not defined" in p for p in problems)
     assert render.click_problems(chromium, broken) != []

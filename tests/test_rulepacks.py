@@ -21,16 +21,19 @@ def _entries(language):
     data = builtin_pack_data(language)
     for key in ("claim_triggers", "references_headings", "source_requirements"):
         for entry in data.get(key, ()):
-            yield pytest.param(entry, id=f"{language}-{key}-{entry.get('name', entry['pattern'][:20])}")
+            yield pytest.param(
+                entry, id=f"{language}-{key}-{entry.get('name', entry['pattern'][:20])}")
 
 
 @pytest.mark.parametrize("entry", [e for lang in LANGUAGES for e in _entries(lang)])
 def test_pattern_matches_its_examples(entry):
     pattern = re.compile(entry["pattern"])
     for example in entry["examples"]:
-        assert pattern.search(example), f"{entry['pattern']!r} does not match its example {example!r}"
+        assert pattern.search(example), (
+            f"{entry['pattern']!r} does not match its example {example!r}")
     for counter in entry.get("counter_examples", ()):
-        assert not pattern.search(counter), f"{entry['pattern']!r} matches counter-example {counter!r}"
+        assert not pattern.search(counter), (
+            f"{entry['pattern']!r} matches counter-example {counter!r}")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

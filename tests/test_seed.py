@@ -75,7 +75,8 @@ def test_removed_marker(seed_text, lint):
     line = _line_of(text, "汇聚数据商 1159 家")
     column = text.split("\n")[line - 1].index("1159 家") + 1
     assert at(findings, "FL201") == [(line, column)]
-    assert any(f.line == _line_of(text, "<sup>13</sup> 来源") for f in findings if f.code == "FL102")
+    assert any(f.line == _line_of(text, "<sup>13</sup> 来源")
+               for f in findings if f.code == "FL102")
 
 
 def test_marker_pointing_at_undefined_number(seed_text, lint):
@@ -86,7 +87,8 @@ def test_marker_pointing_at_undefined_number(seed_text, lint):
 
 def test_swapped_markers(seed_text, lint):
     text = seed_text.replace("强化<sup>13</sup>", "强化<sup>@</sup>")
-    text = text.replace("集聚发展<sup>14</sup>", "集聚发展<sup>13</sup>").replace("<sup>@</sup>", "<sup>14</sup>")
+    text = text.replace("集聚发展<sup>14</sup>", "集聚发展<sup>13</sup>").replace(
+        "<sup>@</sup>", "<sup>14</sup>")
     findings = lint(text)
     # 14 is cited before 13, and 13 after 14: both markers sit on the same line
     assert [line for line, _ in at(findings, "FL103")] == [_line_of(text, "强化<sup>14</sup>")] * 2
@@ -95,7 +97,8 @@ def test_swapped_markers(seed_text, lint):
 def test_number_defined_twice(seed_text, lint):
     text = seed_text.replace("<sup>14</sup> 来源：南方日报", "<sup>13</sup> 来源：南方日报")
     findings = lint(text)
-    assert _line_of(text, "<sup>13</sup> 来源：南方日报") in [line for line, _ in at(findings, "FL104")]
+    assert _line_of(text, "<sup>13</sup> 来源：南方日报") in [
+        line for line, _ in at(findings, "FL104")]
 
 
 def test_renumbered_heading(seed_text, lint):

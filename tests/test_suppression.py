@@ -14,13 +14,14 @@ def test_disable_next_line(lint):
 
 
 def test_disable_enable_region(lint):
-    text = (f"<!-- factlint-disable FL201 -->\n{FIGURE}\n\n{FIGURE}\n<!-- factlint-enable FL201 -->\n\n"
-            f"{FIGURE}\n")
+    text = (f"<!-- factlint-disable FL201 -->\n{FIGURE}\n\n{FIGURE}\n"
+            f"<!-- factlint-enable FL201 -->\n\n{FIGURE}\n")
     assert at(lint(text), "FL201") == [(7, 10)]
 
 
 def test_disable_file_and_names_and_all(lint):
-    assert "FL201" not in codes(lint(f"<!-- factlint-disable-file unsourced-figure -->\n{FIGURE}\n"))
+    assert "FL201" not in codes(
+        lint(f"<!-- factlint-disable-file unsourced-figure -->\n{FIGURE}\n"))
     assert codes(lint(f"<!-- factlint-disable-file all -->\n{FIGURE}\n")) == []
 
 
@@ -48,5 +49,6 @@ def test_directive_that_suppressed_nothing(lint):
 
 
 def test_unused_directive_not_blamed_when_its_rule_did_not_run(lint):
-    findings = lint("<!-- factlint-disable-next-line FL201 -->\n没有数字的句子。\n", select=("FL6",))
+    findings = lint("<!-- factlint-disable-next-line FL201 -->\n没有数字的句子。\n",
+                    select=("FL6",))
     assert codes(findings) == []

@@ -45,7 +45,7 @@ def write_baseline(result: RunResult, path: str) -> int:
     base = os.path.dirname(os.path.abspath(path))
     entries = [
         {"code": code, "path": file, "fingerprint": print_, "message": f.message}
-        for (code, file, print_), f in zip(_keys(result, base), result.findings)
+        for (code, file, print_), f in zip(_keys(result, base), result.findings, strict=True)
     ]
     write_atomically(path, json.dumps({"factlint_baseline": FORMAT, "findings": entries},
                                       ensure_ascii=False, indent=1) + "\n")
@@ -66,7 +66,7 @@ def apply_baseline(result: RunResult, path: str) -> int:
         raise ConfigError(f"{path}: not a factlint baseline: {exc}") from exc
     base = os.path.dirname(os.path.abspath(path))
     kept = []
-    for key, finding in zip(_keys(result, base), result.findings):
+    for key, finding in zip(_keys(result, base), result.findings, strict=True):
         if recorded[key] > 0:
             recorded[key] -= 1
         else:

@@ -59,7 +59,9 @@ def changed_lines(ref: str, cwd: str = ".") -> dict[str, set[int] | None]:
     untracked = _git(["ls-files", "--others", "--exclude-standard", "-z"], root)
     for name in filter(None, untracked.split("\0")):
         changed[os.path.abspath(os.path.join(root, name))] = WHOLE_FILE
-    for brief in briefs_for([p for p in changed if not p.lower().endswith((".md", ".markdown", ".txt"))]):
+    for brief in briefs_for(
+        [p for p in changed if not p.lower().endswith((".md", ".markdown", ".txt"))]
+    ):
         changed[os.path.abspath(brief)] = WHOLE_FILE
     return changed
 

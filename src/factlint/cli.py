@@ -62,7 +62,8 @@ def main() -> None:
 @click.option("--jobs", type=click.IntRange(min=0), default=0, help="Files in parallel.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the URL result cache.")
 @click.option("--changed-since", metavar="REF",
-              help="Report only lines changed since a git ref (fact/data changes count for briefs).")
+              help="Report only lines changed since a git ref "
+                   "(fact/data changes count for briefs).")
 @click.option("--baseline", type=click.Path(dir_okay=False),
               help="Report only findings not recorded in this baseline.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False),
@@ -88,7 +89,8 @@ def check(paths, output_format, output, offline, facts, config, select, ignore, 
         _fail("--facts names the fact file of a single brief: give exactly one brief")
     options = RunOptions(
         paths=tuple(paths) or (".",),
-        overrides=Overrides(config, select_codes, ignore_codes or (), fail_on, tuple(url_overrides)),
+        overrides=Overrides(config, select_codes, ignore_codes or (), fail_on,
+                            tuple(url_overrides)),
         facts=facts,
         offline=offline,
         jobs=jobs,

@@ -132,7 +132,8 @@ def _find_upward(folder: Path) -> Path | None:
     for name in CONFIG_NAMES:
         candidate = folder / name
         if candidate.is_file():
-            if name != "pyproject.toml" or "[tool.factlint" in candidate.read_text("utf-8", "replace"):
+            if (name != "pyproject.toml"
+                    or "[tool.factlint" in candidate.read_text("utf-8", "replace")):
                 return candidate
     return None if folder.parent == folder else _find_upward(folder.parent)
 

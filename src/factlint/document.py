@@ -79,7 +79,8 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 # A list of 、-separated items summed up by a count right after it: 甲、乙、丙三类
-ENUMERATION_BEFORE = re.compile(r"((?:[^、，。；：,;！？!?\s\x01]{1,24}、)+)([^、，。；：,;！？!?\s\x01]{1,24})$")
+ENUMERATION_BEFORE = re.compile(r"((?:[^、，。；：,;！？!?\s\x01]{1,24}、)+)"
+                                r"([^、，。；：,;！？!?\s\x01]{1,24})$")
 CLOSERS = "”’」』）)]\"'》"
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st no nos fig figs vol vols p pp e.g i.e etc vs al jan feb mar apr "
@@ -529,7 +530,8 @@ class _Reader:
         if in_references:
             match = REFERENCE_ENTRY.match(line)
             if match:
-                return self._definition(match, "bracket", start, end, match.group(2) or match.group(3))
+                return self._definition(match, "bracket", start, end,
+                                        match.group(2) or match.group(3))
         return None
 
     def _definition(self, match, style, start, end, label):
@@ -582,12 +584,14 @@ class _Reader:
             for match in BRACKET_MARKER.finditer(masked):
                 if not taken.covers(match.start()):
                     labels = _expand_labels(match.group(1))
-                    if len(labels) > 1 and 2 * len(bracket_labels.intersection(labels)) <= len(labels):
+                    if (len(labels) > 1
+                            and 2 * len(bracket_labels.intersection(labels)) <= len(labels)):
                         continue  # [1-10] or [0,1] citing mostly undefined numbers: an interval
                     found.append(Marker(labels, "bracket", match.start(), match.end()))
         for match in UNICODE_MARKER.finditer(masked):
             if not taken.covers(match.start()):
-                labels = _expand_labels(match.group(1).translate(SUPERSCRIPT_DIGITS).replace("˒", ","))
+                labels = _expand_labels(
+                    match.group(1).translate(SUPERSCRIPT_DIGITS).replace("˒", ","))
                 found.append(Marker(labels, "unicode", match.start(), match.end()))
         found.sort(key=lambda m: m.start)
         doc.markers = found
@@ -667,7 +671,8 @@ class _Reader:
         return LINK_TARGET.sub(_blank, URL.sub(_blank, prose))
 
     def _enumerations(self, text: str, figures: list[Figure]) -> set[int]:
-        """Record 甲、乙、丙三类 enumerations; return the ids of the figures that are their counts."""
+        """Record 甲、乙、丙三类 enumerations; return the ids of the figures that are
+        their counts."""
         counts: set[int] = set()
         if self.doc.language != "zh":
             return counts
@@ -815,7 +820,8 @@ def _read_directive(match: re.Match[str], offset: int) -> Directive:
     if kind is None:
         return Directive("invalid", codes, start, end, f"unknown directive '{keyword}'")
     if not codes:
-        return Directive("invalid", (), start, end, f"'{keyword}' names no codes (give codes or 'all')")
+        return Directive("invalid", (), start, end,
+                         f"'{keyword}' names no codes (give codes or 'all')")
     return Directive(kind, codes, start, end)
 
 

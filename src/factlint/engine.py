@@ -173,7 +173,8 @@ def _looks_binary(head: bytes) -> bool:
 
 
 def _guess_encoding(data: bytes) -> str:
-    for encoding, name in (("gb18030", "GB18030 (GBK)"), ("big5", "Big5"), ("shift_jis", "Shift_JIS")):
+    for encoding, name in (("gb18030", "GB18030 (GBK)"), ("big5", "Big5"),
+                           ("shift_jis", "Shift_JIS")):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
@@ -244,7 +245,8 @@ def check_file(path: str, options: RunOptions) -> FileResult:
     text, problem = read_brief(path)
     if text is None:
         result.unreadable = True
-        result.findings.append(UNREADABLE.at_position(path, 1, 1, f"cannot check {path}: {problem}"))
+        result.findings.append(
+            UNREADABLE.at_position(path, 1, 1, f"cannot check {path}: {problem}"))
         return result
     doc = read_document(path, text, extra_packs=settings.packs)
     facts, fact_findings = None, []
@@ -264,7 +266,8 @@ def check_file(path: str, options: RunOptions) -> FileResult:
         verifications = facts.verification(doc, settings.near_ratio, settings.about_ratio)
         result.figures_verified = sum(1 for v in verifications if v.verdict == "holds")
         result.url_refs.extend(facts.url_refs())
-        result.fact_lines = _lines_of(facts.path, [f for f in result.findings if f.path == facts.path])
+        result.fact_lines = _lines_of(
+            facts.path, [f for f in result.findings if f.path == facts.path])
     claims = doc.claims
     result.claims = len(claims)
     result.sourced_claims = sum(1 for s in claims if s.is_sourced)
@@ -308,7 +311,8 @@ def apply_directives(doc: Document, findings: list[Finding], settings: Settings)
         line, _ = doc.position(directive.start)
         end_line, _ = doc.position(directive.end - 1)
         if directive.kind == "invalid":
-            problems.append(BAD_SUPPRESSION.at(doc, directive.start, directive.end, directive.problem))
+            problems.append(
+                BAD_SUPPRESSION.at(doc, directive.start, directive.end, directive.problem))
             continue
         unknown = [c for c in directive.codes if c.lower() != "all" and not known_selector(c)]
         if unknown:
@@ -390,7 +394,8 @@ def _check_file_safely(path: str, options: RunOptions) -> FileResult | ConfigErr
 
 
 def run(options: RunOptions) -> RunResult:
-    """Check every brief the options name; raise ConfigError for a configuration that can't be used."""
+    """Check every brief the options name; raise ConfigError for a configuration that
+    can't be used."""
     forget_configuration()
     paths = discover(options.paths)
     paths = [p for p in paths if not _excluded(p, settings_for(Path(p), options.overrides))]

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from factlint.numbers import Figure
 
 MIN_CONTEXT = 4  # characters of context a quote carries beyond the figure, when there are any
-TITLE = re.compile(r"《((?:[^《》]|《[^《》]*》)+)》|\*([^*\n]+)\*|_([^_\n]+)_|“([^”]{3,})”|\"([^\"]{3,})\"|\[([^\]]+)\]\(")
+TITLE = re.compile(r"《((?:[^《》]|《[^《》]*》)+)》|\*([^*\n]+)\*|_([^_\n]+)_|“([^”]{3,})”"
+                   r"|\"([^\"]{3,})\"|\[([^\]]+)\]\(")
 CURRENCIES = ("$", "£", "€", "¥", "₹", "US$", "HK$")
 LATIN = re.compile(r"[A-Za-z]")
 
@@ -112,7 +113,8 @@ def parse_definition(definition: Definition, prefix: re.Pattern[str] | None) -> 
     if match:
         title = next(g for g in match.groups() if g).strip()
         publisher = first[: match.start()].strip(" \t,，、:：.。")
-        publisher = re.sub(r"^(?:Source|Sources|来源|资料来源)\s*[:：]\s*", "", publisher, flags=re.I)
+        publisher = re.sub(r"^(?:Source|Sources|来源|资料来源)\s*[:：]\s*", "", publisher,
+                           flags=re.I)
         if title:
             found["title"] = title
         if publisher:
@@ -134,7 +136,8 @@ def extract_skeleton(doc: Document) -> str:
     lines = [
         f"# Fact file for {name}, written by `factlint extract`.",
         "# For each claim, fill in `value` (the true value, in `unit`) or replace it with",
-        "# `data: {file: …, where: {column: value}, column: …}`; delete claims you will not verify.",
+        "# `data: {file: …, where: {column: value}, column: …}`; "
+        "delete claims you will not verify.",
         "factlint: 1",
     ]
     prefix = doc.pack.source_prefix if doc.pack else None

@@ -173,7 +173,8 @@ def compose_tree(text: str) -> Tree:
                 where = exc.context_mark
                 opened = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
                 problem = f"{problem} ({exc.context}{opened})"
-            line, column = _clamp(text, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1)
+            line, column = _clamp(text, mark.line + 1 if mark else 1,
+                                  mark.column + 1 if mark else 1)
             raise FactFileError(f"YAML syntax error: {problem}", line, column) from None
         except yaml.YAMLError as exc:
             raise FactFileError(f"YAML syntax error: {exc}") from None
@@ -252,7 +253,8 @@ def _convert(node, path: tuple, tree: Tree, constructor, budget: list[int], acti
                     raise FactFileError("a key must be plain text, not a list or mapping",
                                         place.line, place.column)
                 key = _convert(key_node, path + ("<key>",), tree, constructor, budget, active)
-                key = "" if key is None else (str(key).lower() if isinstance(key, bool) else str(key))
+                key = "" if key is None else (
+                    str(key).lower() if isinstance(key, bool) else str(key))
                 tree.places.pop(path + ("<key>",), None)
                 key_place = _place_of(key_node)
                 if key in result and (id(key_node) not in explicit or key not in written):
@@ -384,7 +386,8 @@ class Verification:
 
     claim: Claim
     verdict: str  # see VERDICTS
-    spans: tuple[tuple[int, int], ...] = ()  # where the quote occurs in the brief (original offsets)
+    # where the quote occurs in the brief (original offsets)
+    spans: tuple[tuple[int, int], ...] = ()
     figure: Figure | None = None
     sentence: Sentence | None = None
     truth: TrueValue | None = None
@@ -572,7 +575,8 @@ def schema_problems(tree: Tree) -> tuple[list[tuple[str, Place, str]], set[int]]
     problems = []
     bad_claims: set[int] = set()
     errors = sorted(validator("facts").iter_errors(value),
-                    key=lambda e: (tree.place(e.absolute_path).line, list(map(str, e.absolute_path))))
+                    key=lambda e: (tree.place(e.absolute_path).line,
+                                   list(map(str, e.absolute_path))))
     for error in errors:
         path = tuple(error.absolute_path)
         if len(path) >= 2 and path[0] == "claims" and isinstance(path[1], int):
@@ -591,7 +595,8 @@ def schema_problems(tree: Tree) -> tuple[list[tuple[str, Place, str]], set[int]]
 
 def _extra_keys(error) -> list[str]:
     allowed = set(error.schema.get("properties", {}))
-    return [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
+    return ([k for k in error.instance if k not in allowed]
+            if isinstance(error.instance, dict) else [])
 
 
 def _message(error, path: tuple) -> str:
@@ -794,8 +799,8 @@ def load_table(path: Path) -> _Table:
             else:
                 table = _Table(value=compose_tree(_decode(path.read_bytes())).value)
         except json.JSONDecodeError as exc:
-            raise DataError(f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}): "
-                            f"{exc.msg}") from None
+            raise DataError(f"{path.name} is not valid JSON "
+                            f"(line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
         except FactFileError as exc:
             raise DataError(f"{path.name} cannot be read (line {exc.line}, column {exc.column}): "
                             f"{exc.message}") from None
@@ -827,7 +832,7 @@ def _read_csv(path: Path, delimiter: str) -> _Table:
     header = [cell.strip() for cell in records[0]]
     width = len(header)
     table = _Table(header=header)
-    for record, line in zip(records[1:], lines[1:]):
+    for record, line in zip(records[1:], lines[1:], strict=True):
         if len(record) > 1 or (record and record[0].strip()):
             if len(record) < width:
                 record = record + [""] * (width - len(record))
@@ -872,8 +877,8 @@ def _index(table: _Table, columns: tuple[str, ...]) -> _RowIndex:
         cells = list(map(itemgetter(position), rows))
         folded = {cell: _key(cell) for cell in set(cells)}  # few distinct values per column
         folded_columns.append(list(map(folded.__getitem__, cells)))
-    keys = list(zip(*folded_columns))
-    last = dict(zip(keys, range(len(keys))))  # key -> its (last) row, built at C speed
+    keys = list(zip(*folded_columns, strict=True))
+    last = dict(zip(keys, range(len(keys)), strict=True))  # key -> its (last) row, built at C speed
     repeated: dict[tuple[str, ...], list[int]] = {}
     if len(last) < len(keys):
         from collections import Counter
@@ -1036,7 +1041,8 @@ class Searchable:
 
 
 def searchable(doc: Document) -> Searchable:
-    cut = sorted([(d.start, d.end) for d in doc.definitions] + [(m.start, m.end) for m in doc.markers])
+    cut = sorted([(d.start, d.end) for d in doc.definitions]
+                 + [(m.start, m.end) for m in doc.markers])
     text = doc.text
     parts: list[str] = []
     origin: list[int] = []
@@ -1147,7 +1153,8 @@ def _verify_claim(claim, doc, facts, search, figures, starts, lexicon, near_rati
     if truth is None:
         return Verification(claim, "unverified", spans, figure, sentence)
     if truth.value is None:
-        return Verification(claim, "data-error", spans, figure, sentence, truth, detail=truth.problem)
+        return Verification(claim, "data-error", spans, figure, sentence, truth,
+                            detail=truth.problem)
     scale, base = fact_unit(claim.unit, lexicon)
     if not claim.unit:  # no unit: the value is read in the brief's written scale
         scale = 1.0 if figure.is_percent else figure.scale

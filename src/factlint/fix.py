@@ -33,7 +33,6 @@ Files keep their byte-order mark and newline style, and are written atomically.
 from __future__ import annotations
 
 import json
-import os
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence

@@ -20,7 +20,6 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 __all__ = [
@@ -599,7 +598,8 @@ def split_unit(unit: str, lexicon: Lexicon) -> tuple[float, str]:
             match = re.match(rf"(?i:{re.escape(word)})(?![A-Za-z])\s*", text)
             if match and (len(word) > 1 or match.end() < len(text)):
                 rest = text[match.end():]
-                return lexicon.scales[word], "%" if rest.casefold() in lexicon.percent_words else rest
+                return (lexicon.scales[word],
+                        "%" if rest.casefold() in lexicon.percent_words else rest)
         elif text.startswith(word) and (len(text) > len(word) or word not in lexicon.units):
             rest = text[len(word):].strip()
             return lexicon.scales[word], "%" if rest.casefold() in lexicon.percent_words else rest
@@ -843,7 +843,8 @@ def _chinese_figure(text: str, m: re.Match[str], lexicon: Lexicon) -> Figure | N
         scale, scale_text, is_percent = 1.0, "", False
         for big in ("万亿", "亿", "億", "万", "萬"):
             if numeral_text.endswith(big) and len(numeral_text) > len(big):
-                scale, scale_text = float(lexicon.scales.get(big, _CN_BIG_UNITS.get(big, 1e12))), big
+                scale, scale_text = (
+                    float(lexicon.scales.get(big, _CN_BIG_UNITS.get(big, 1e12))), big)
                 break
         if unit == "成":
             scale, scale_text, unit, is_percent = 10.0, "成", "%", True

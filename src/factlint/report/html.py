@@ -36,12 +36,14 @@ STATUSES = {
     "verified": ("verified", "已核实", "✓", "a fact file confirmed its figure"),
     "sourced": ("sourced", "有来源", "", "cites a source; no fact file checked its figure"),
     "unsourced": ("unsourced", "无来源", "!", "states a figure or a ranking and cites nothing"),
-    "mismatched": ("mismatch", "不符", "✗", "the figure or its source disagrees with the fact file"),
+    "mismatched": ("mismatch", "不符", "✗",
+                   "the figure or its source disagrees with the fact file"),
 }
 SEVERITY_ORDER = ("error", "warning", "info")
 LANG_TAGS = {"zh": "zh-CN", "en": "en"}
 
-_OK_VERDICTS = {"ok", "match", "matches", "matched", "verified", "holds", "pass", "passed", "confirmed"}
+_OK_VERDICTS = {"ok", "match", "matches", "matched", "verified", "holds", "pass", "passed",
+                "confirmed"}
 _BAD_VERDICTS = {"mismatch", "mismatched", "figure-mismatch", "unit-mismatch", "wrong-source",
                  "fail", "failed", "wrong", "error"}
 
@@ -71,19 +73,21 @@ def document_view(ctx: Context, findings: Iterable[Finding]) -> dict:
         spans = [[max(a, sentence.start), min(b, sentence.end)] for a, b in pieces
                  if a < sentence.end and sentence.start < b] or [[sentence.start, sentence.end]]
 
-        def within(offset: int) -> bool:
+        def within(offset: int, spans: list[list[int]] = spans) -> bool:
             return any(a <= offset < b for a, b in spans)
 
         inside = [v for v in verifications if within(v["start"])]
         figures = []
         for figure in sentence.figures:
-            verdict = next((v for v in inside if v["start"] < figure.end and figure.start < v["end"]), None)
+            verdict = next((v for v in inside
+                            if v["start"] < figure.end and figure.start < v["end"]), None)
             figures.append({
                 "start": figure.start, "end": figure.end, "text": figure.text,
                 "verdict": None if verdict is None else verdict["verdict"],
                 "note": "" if verdict is None else verdict["note"],
             })
-        if any(within(o) for o in mismatch_offsets) or any(v["verdict"] == "mismatched" for v in inside):
+        if (any(within(o) for o in mismatch_offsets)
+                or any(v["verdict"] == "mismatched" for v in inside)):
             status = "mismatched"
         elif any(v["verdict"] == "verified" for v in inside):
             status = "verified"
@@ -458,7 +462,8 @@ def _header(result, summary, counts, files, others, any_view) -> str:
     legend += ("<li><span class=\"fig\">123 家</span> a figure · <sup class=\"cite\">[1]</sup> "
                "a citation, linked to its source</li>"
                "<li><mark class=\"hit sev-error\">error</mark> <mark class=\"hit sev-warning\">"
-               "warning</mark> <mark class=\"hit sev-info\">info</mark> where a finding points</li>")
+               "warning</mark> <mark class=\"hit sev-info\">info</mark> "
+               "where a finding points</li>")
     urls = ""
     if summary.get("urls_checked") or summary.get("urls_skipped"):
         urls = (f"<p class=\"urls\">URLs: {summary['urls_checked']} checked, "
@@ -491,7 +496,8 @@ def _severity_counts(findings: list[Finding]) -> str:
     for sev in SEVERITY_ORDER:
         n = sum(1 for f in findings if f.severity == sev)
         if n:
-            parts.append(f"<span class=\"sev-label sev-{sev}\">{n} {sev}{'s' if n != 1 else ''}</span>")
+            parts.append(
+                f"<span class=\"sev-label sev-{sev}\">{n} {sev}{'s' if n != 1 else ''}</span>")
     return " ".join(parts) or "<span class=\"clean\">no findings</span>"
 
 
@@ -503,9 +509,11 @@ def _file_section(prefix: str, path: str, view: dict | None, findings: list[Find
         lang = LANG_TAGS.get(view.get("language", ""), view.get("language", ""))
         article = f"<article class=\"brief\" lang=\"{_attr(lang)}\">{body}</article>"
     else:
-        reason = ("this file could not be read" if file_result is not None and file_result.unreadable
+        reason = ("this file could not be read"
+                  if file_result is not None and file_result.unreadable
                   else "the text of this file is not part of the report")
-        article = f"<article class=\"brief missing\"><p>Only the findings are shown: {reason}.</p></article>"
+        article = ("<article class=\"brief missing\"><p>Only the findings are shown: "
+                   f"{reason}.</p></article>")
     items = "".join(_finding_item(prefix, p) for p in placed)
     findings_html = (f"<ol class=\"finding-list\">{items}</ol>" if placed
                      else "<p class=\"clean\">No findings.</p>")
@@ -542,7 +550,8 @@ def _finding_item(prefix: str, placed: _Placed) -> str:
     if placed.anchored:
         content = (f"<a href=\"#{prefix}-f{placed.number}\" title=\"{_attr(title)}: "
                    f"show in the text\">{content}</a>")
-    return f"<li id=\"{item_id}\" class=\"finding sev-{_attr(f.severity)}\" data-severity=\"{_attr(f.severity)}\">{content}</li>"
+    return (f"<li id=\"{item_id}\" class=\"finding sev-{_attr(f.severity)}\" "
+            f"data-severity=\"{_attr(f.severity)}\">{content}</li>")
 
 
 def _brief(prefix: str, view: dict, placed: list[_Placed]) -> str:
@@ -599,12 +608,14 @@ def _brief(prefix: str, view: dict, placed: list[_Placed]) -> str:
             ))
         for figure in claim["figures"]:
             state = figure["verdict"] or "unverified"
-            note = f"figure {figure['text']}: {state}" + (f" — {figure['note']}" if figure["note"] else "")
+            note = f"figure {figure['text']}: {state}" + (
+                f" — {figure['note']}" if figure["note"] else "")
             tag = f"<span class=\"fig fig-{state}\" title=\"{_attr(note)}\">"
-            inline.ranges.append(_Range(figure["start"], figure["end"], tag, "</span>", tag, order=2))
+            inline.ranges.append(
+                _Range(figure["start"], figure["end"], tag, "</span>", tag, order=2))
 
     # definitions: the label is a token, URLs are links
-    for index, d in enumerate(definitions):
+    for d in definitions:
         inline.tokens[d["label_start"]] = (
             d["label_end"], f"<span class=\"label\">{_text(d['label'])}</span> ")
         for url in d["urls"]:
@@ -627,13 +638,15 @@ def _brief(prefix: str, view: dict, placed: list[_Placed]) -> str:
         link = f"data-item=\"{prefix}-i{p.number}\""
         if home is not None:
             end = min(end, home[1]) if end > home[1] else end
-            tag = f"<mark class=\"hit sev-{severity}\" id=\"{prefix}-f{p.number}\" title=\"{title}\" {link}>"
+            tag = (f"<mark class=\"hit sev-{severity}\" id=\"{prefix}-f{p.number}\" "
+                   f"title=\"{title}\" {link}>")
             again = f"<mark class=\"hit sev-{severity}\" title=\"{title}\" {link}>"
             inline.ranges.append(_Range(start, max(end, start + 1), tag, "</mark>", again, order=1))
         else:
             # not in rendered text (a code block, a comment, past the end): pin it to the next block
             start = _next_rendered(rendered, start, len(text))
-            inline.points.append((start, f"<span class=\"pin sev-{severity}\" id=\"{prefix}-f{p.number}\" "
+            inline.points.append((start, f"<span class=\"pin sev-{severity}\" "
+                                         f"id=\"{prefix}-f{p.number}\" "
                                          f"title=\"{title}\" {link}>⚑</span>"))
         p.anchored = True
 
@@ -651,8 +664,9 @@ def _brief(prefix: str, view: dict, placed: list[_Placed]) -> str:
             parts.append(f"<{element} class=\"block-{kind}\">{body}</{element}>")
         elif kind == "definitions":
             shown = block["definitions"]
-            links = ", ".join(f"<a href=\"#{definition_ids[i]}\">{_text(definitions[i]['label'])}</a>"
-                              for i in shown)
+            links = ", ".join(
+                f"<a href=\"#{definition_ids[i]}\">{_text(definitions[i]['label'])}</a>"
+                for i in shown)
             parts.append(f"<p class=\"moved\">Source{'s' if len(shown) > 1 else ''} {links} "
                          f"stood here in the brief; see Sources below.</p>")
         elif kind == "table":
@@ -693,11 +707,13 @@ def _sources(prefix: str, inline: _Inline, definitions: list[dict], ids: list[st
         back = cited_by.get(index, [])
         if back:
             links = " ".join(
-                f"<a href=\"#{marker}\" title=\"back to citation {n} of source {_attr(d['label'])}\">"
+                f"<a href=\"#{marker}\" title=\"back to citation {n} of source "
+                f"{_attr(d['label'])}\">"
                 f"↩{'' if len(back) == 1 else n}</a>"
                 for n, marker in enumerate(back, start=1)
             )
-            backrefs = f"<span class=\"backrefs\" aria-label=\"cited {len(back)} times\">{links}</span>"
+            backrefs = (f"<span class=\"backrefs\" aria-label=\"cited {len(back)} times\">"
+                        f"{links}</span>")
         else:
             backrefs = "<span class=\"uncited\">not cited</span>"
         items.append(f"<li id=\"{ids[index]}\" class=\"source\">{body} {backrefs}</li>")
@@ -714,7 +730,7 @@ def _table(inline: _Inline, rows: list[list[int]], text: str) -> str:
         cells = []
         bars = [i for i, c in enumerate(line) if c == "|" and (i == 0 or line[i - 1] != "\\")]
         edges = [-1] + bars + [len(line)]
-        for a, b in zip(edges, edges[1:]):
+        for a, b in zip(edges, edges[1:], strict=False):
             cell_start, cell_end = start + a + 1, start + b
             if not text[cell_start:cell_end].strip() and (a == -1 or b == len(line)):
                 continue
@@ -752,7 +768,8 @@ def _next_rendered(spans: list[tuple[int, int]], offset: int, length: int) -> in
     return length
 
 
-def _token_edge(tokens: dict[int, tuple[int, str]], starts: list[int], offset: int, outward: str) -> int:
+def _token_edge(tokens: dict[int, tuple[int, str]], starts: list[int], offset: int,
+                outward: str) -> int:
     """Move an offset out of the middle of a marker (which renders as one piece)."""
     index = bisect_right(starts, offset - 1) - 1
     if index >= 0:
@@ -805,7 +822,8 @@ h1 { font-size: 1.5rem; margin: 0 0 .75rem; }
 .stat dt { font-size: .8rem; color: var(--muted); }
 .stat dd { margin: 0; font-size: 1.35rem; font-weight: 600; }
 .stat-verified dd { color: var(--ok); } .stat-sourced dd { color: var(--src); }
-.stat-unsourced dd { color: var(--warn); } .stat-mismatched dd, .stat-error dd { color: var(--bad); }
+.stat-unsourced dd { color: var(--warn); } \
+.stat-mismatched dd, .stat-error dd { color: var(--bad); }
 .stat-warning dd { color: var(--warn); } .stat-info dd { color: var(--info); }
 .legend { background: var(--paper); border: 1px solid var(--line); border-radius: 6px;
   padding: .4rem .9rem; margin-bottom: .75rem; font-size: .9rem; }
@@ -826,17 +844,20 @@ nav h2 { font-size: 1rem; margin: .5rem 0 0; }
 .brief { max-width: 48rem; font-size: 1.05rem; }
 .brief:lang(zh) { line-height: 1.95; text-align: justify; }
 .brief h3, .brief h4, .brief h5, .brief h6 { line-height: 1.4; margin: 1.4em 0 .5em; }
-.brief h3 { font-size: 1.35rem; } .brief h4 { font-size: 1.15rem; } .brief h5, .brief h6 { font-size: 1.05rem; }
+.brief h3 { font-size: 1.35rem; } .brief h4 { font-size: 1.15rem; } \
+.brief h5, .brief h6 { font-size: 1.05rem; }
 .brief p, .brief blockquote { margin: 0 0 1em; }
 .brief:lang(zh) p.block-body { text-indent: 2em; }
 .block-list { white-space: pre-line; padding-left: 1.2em; }
-.brief blockquote { white-space: pre-line; border-left: 3px solid var(--line); padding-left: 1em; color: var(--muted); }
+.brief blockquote { white-space: pre-line; border-left: 3px solid var(--line); padding-left: 1em; \
+color: var(--muted); }
 .brief-table { border-collapse: collapse; margin: 0 0 1em; font-size: .95rem; }
 .brief-table td { border: 1px solid var(--line); padding: .2rem .5rem; }
 .moved { font-size: .85rem; color: var(--muted); text-indent: 0 !important;
   border-top: 1px dashed var(--line); border-bottom: 1px dashed var(--line); padding: .1rem 0; }
 .split { color: var(--muted); font-size: .8em; padding: 0 .15em; cursor: help; }
-.claim { border-radius: 4px; padding: .08em .05em; margin: 0 1px; border-bottom: 2px solid transparent;
+.claim { border-radius: 4px; padding: .08em .05em; margin: 0 1px; \
+border-bottom: 2px solid transparent;
   -webkit-box-decoration-break: clone; box-decoration-break: clone; }
 .st-verified { background: var(--ok-bg); border-bottom: 2px solid var(--ok); }
 .st-sourced { background: var(--src-bg); border-bottom: 2px dotted var(--src); }
@@ -847,24 +868,29 @@ nav h2 { font-size: 1rem; margin: .5rem 0 0; }
 .st-mismatched .badge { color: var(--bad); }
 .fig { font-weight: 600; }
 .fig-verified { color: var(--ok); }
-.fig-mismatched { color: var(--bad); text-decoration: line-through; text-decoration-thickness: 1px; }
+.fig-mismatched { color: var(--bad); text-decoration: line-through; \
+text-decoration-thickness: 1px; }
 .cite { font-size: .72em; line-height: 0; white-space: nowrap; }
 .cite a, .backrefs a { color: var(--src); text-decoration: none; padding: 0 .1em; }
 .cite a:hover, .cite a:focus, .backrefs a:hover { text-decoration: underline; }
 .undefined { color: var(--bad); font-weight: 700; }
-.hit { background: transparent; color: inherit; text-decoration: underline wavy; text-decoration-skip-ink: none;
+.hit { background: transparent; color: inherit; text-decoration: underline wavy; \
+text-decoration-skip-ink: none;
   text-underline-offset: .25em; cursor: pointer; }
 .hit.sev-error { text-decoration-color: var(--bad); }
 .hit.sev-warning { text-decoration-color: var(--warn); }
 .hit.sev-info { text-decoration-color: var(--info); text-decoration-style: dotted; }
 .pin { font-size: .8em; cursor: pointer; padding: 0 .15em; text-indent: 0; }
-.pin.sev-error { color: var(--bad); } .pin.sev-warning { color: var(--warn); } .pin.sev-info { color: var(--info); }
-.sources { border-top: 1px solid var(--line); margin-top: 2rem; font-size: .92rem; text-align: start; }
+.pin.sev-error { color: var(--bad); } .pin.sev-warning { color: var(--warn); } \
+.pin.sev-info { color: var(--info); }
+.sources { border-top: 1px solid var(--line); margin-top: 2rem; font-size: .92rem; \
+text-align: start; }
 .sources h3 { font-size: 1.05rem; }
 .sources ol { list-style: none; padding-left: 0; }
 .source { margin: .3rem 0; padding: .15rem .4rem; border-radius: 4px; overflow-wrap: anywhere; }
 .source .label { display: inline-block; min-width: 1.8em; font-weight: 700; color: var(--src); }
-.uncited { color: var(--warn); font-size: .85em; border: 1px solid var(--warn); border-radius: 3px; padding: 0 .3em; }
+.uncited { color: var(--warn); font-size: .85em; border: 1px solid var(--warn); \
+border-radius: 3px; padding: 0 .3em; }
 .url { color: var(--src); }
 .findings { position: sticky; top: .75rem; max-height: calc(100vh - 1.5rem); overflow: auto;
   border-left: 1px solid var(--line); padding-left: 1.25rem; font-size: .9rem; }
@@ -879,7 +905,8 @@ nav h2 { font-size: 1rem; margin: .5rem 0 0; }
 .finding.sev-info { border-left-color: var(--info); }
 .finding.current { outline: 2px solid var(--src); }
 .code { font-family: ui-monospace, Menlo, Consolas, monospace; font-weight: 700; }
-.loc { color: var(--muted); font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .85em; }
+.loc { color: var(--muted); font-family: ui-monospace, Menlo, Consolas, monospace; \
+font-size: .85em; }
 .sev-label { font-size: .75rem; font-weight: 600; text-transform: uppercase; letter-spacing: .03em;
   border-radius: 3px; padding: 0 .35em; }
 .sev-label.sev-error { color: #fff; background: var(--bad); }
@@ -893,7 +920,8 @@ body.hide-error .finding.sev-error, body.hide-warning .finding.sev-warning,
 body.hide-info .finding.sev-info { display: none; }
 body.hide-error .hit.sev-error, body.hide-warning .hit.sev-warning,
 body.hide-info .hit.sev-info { text-decoration: none; }
-body.hide-error .pin.sev-error, body.hide-warning .pin.sev-warning, body.hide-info .pin.sev-info { display: none; }
+body.hide-error .pin.sev-error, body.hide-warning .pin.sev-warning, \
+body.hide-info .pin.sev-info { display: none; }
 :target, .flash { animation: flash 1.6s ease-out 1; }
 @keyframes flash { 0%, 35% { box-shadow: 0 0 0 4px #ffd54f; background-color: #fff3b0; }
   100% { box-shadow: 0 0 0 4px transparent; } }
@@ -902,7 +930,8 @@ footer { color: var(--muted); font-size: .8rem; padding-bottom: 2rem; }
 @media (max-width: 60rem) { .columns { grid-template-columns: 1fr; }
   .findings { position: static; max-height: none; border-left: 0; padding-left: 0;
     border-top: 1px solid var(--line); padding-top: 1rem; } }
-@media (prefers-reduced-motion: reduce) { :target, .flash { animation: none; outline: 3px solid #ffd54f; } }
+@media (prefers-reduced-motion: reduce) { :target, .flash { animation: none; \
+outline: 3px solid #ffd54f; } }
 @media print {
   html, body { background: #fff; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }

@@ -182,8 +182,8 @@ def check_order(ctx: Context) -> Iterator[Finding]:
     defined = {int(d.label) for d in doc.definitions if d.label.isdigit()}
     used = set(numbers) | defined
     for missing in sorted(set(range(base, max(used) + 1)) - used):
-        following = next((d for d in doc.definitions if d.label.isdigit() and int(d.label) > missing),
-                         None)
+        following = next((d for d in doc.definitions
+                          if d.label.isdigit() and int(d.label) > missing), None)
         if following is not None:
             yield ORDER.at(
                 doc, following.label_start, following.label_end,

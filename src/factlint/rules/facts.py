@@ -31,7 +31,7 @@ def example_files(text: str, stem: str = "brief") -> dict[str, str]:
     ``--- facts.yaml ---`` as ``<stem>.facts.yaml``, other sections under their own names."""
     parts = SECTION.split(text)
     files = {f"{stem}.md": parts[0].strip("\n") + "\n"}
-    for name, content in zip(parts[1::2], parts[2::2]):
+    for name, content in zip(parts[1::2], parts[2::2], strict=True):
         if name.startswith("facts."):
             name = f"{stem}.{name}"
         files[name] = content.strip("\n") + "\n"

@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from factlint.document import Document, NumberedItem
     from factlint.engine import Context
 
-COUNT_UNITS = frozenset("类 大 个 项 种 方面 条 点 家 部分 领域 方向 路径 环节 步 招 式 型 化".split())
+COUNT_UNITS = frozenset("类 大 个 项 种 方面 条 点 家 部分 领域 "
+                        "方向 路径 环节 步 招 式 型 化".split())
 STYLE_SHAPES = {
     "cn_dun": "一、", "cn_paren": "（一）", "cn_shi": "一是", "ar_dun": "1、",
     "ar_paren": "(1)", "ar_dot": "1.", "circled": "①", "list": "1.",
@@ -51,7 +52,8 @@ def check_count(ctx: Context) -> Iterator[Finding]:
         if figure.value != len(enumeration.items):
             yield COUNT.at(
                 doc, figure.start, figure.end,
-                f"“{doc.text[figure.start:figure.end]}” counts {figure.value:g} but the list before "
+                f"“{doc.text[figure.start:figure.end]}” counts {figure.value:g} "
+                "but the list before "
                 f"it has {len(enumeration.items)} items ({'、'.join(enumeration.items)})",
             )
     for index, heading in enumerate(doc.headings):

@@ -235,8 +235,8 @@ class Document:
 
     def line_text(self, line: int) -> str:
         start = self.line_starts[line - 1]
-        end = self.text.find("\n", start)
-        return self.text[start : end if end >= 0 else len(self.text)].rstrip("\r")
+        end = self.line_starts[line] - 1 if line < len(self.line_starts) else len(self.text)
+        return self.text[start:end].rstrip("\r")
 
     @property
     def claims(self) -> list[Sentence]:

@@ -275,10 +275,8 @@ def check_file(path: str, options: RunOptions) -> FileResult:
         UrlRef(u.url, path, *doc.span(u.start, u.end))
         for d in doc.definitions for u in d.urls
     ]
-    result.lines = {
-        f.line: doc.line_text(f.line) for f in result.findings
-        if f.path == path and f.line <= len(doc.line_starts)
-    }
+    lines = {f.line for f in result.findings if f.path == path}
+    result.lines = {n: doc.line_text(n) for n in lines if n <= len(doc.line_starts)}
     if options.collect_views:
         from factlint.report.html import document_view
 

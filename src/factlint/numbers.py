@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -613,8 +614,10 @@ def _excluded_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int]]:
     return [m.span() for m in lexicon.excluded.finditer(text)]
 
 
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)
+def _overlaps(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
+    """Does [start, end) overlap one of ``spans`` (sorted, disjoint, with their ``starts``)?"""
+    index = bisect_left(starts, end) - 1
+    return index >= 0 and spans[index][1] > start
 
 
 def _is_year(raw: str) -> bool:
@@ -659,7 +662,8 @@ def find_figures(text: str, lexicon: Lexicon) -> list[Figure]:
             continue
         if spans is None:
             spans = _excluded_spans(text, lexicon)
-        if spans and _overlaps(spans, figure.start, figure.end):
+            starts = [s for s, _ in spans]
+        if spans and _overlaps(spans, starts, figure.start, figure.end):
             continue
         if figures and figure.start < figures[-1].end:
             continue

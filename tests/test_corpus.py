@@ -74,6 +74,7 @@ def test_references_list_in_gbt_style(report):
     assert any("12 is cited before 11" in f["message"] for f in order)
     assert [f["message"].split()[1] for f in findings(report, name, "FL102")] == ["3"]
     assert not findings(report, name, "FL101")  # [J] and [M] type codes are not citations
+    assert not findings(report, name, "FL106")  # English references in a Chinese chapter
 
 
 def test_reference_lists_that_restart_and_are_never_cited(report):

@@ -169,6 +169,8 @@ def compose_tree(text: str) -> Tree:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             problem = exc.problem or exc.context or str(exc)
+            if "nesting depth" in problem:  # PyYAML 6.0.4 and later limit depth themselves
+                raise FactFileError("nesting is too deep to be a fact file") from None
             if exc.context and exc.problem:
                 where = exc.context_mark
                 opened = f" at line {where.line + 1}, column {where.column + 1}" if where else ""

@@ -302,19 +302,11 @@ def parse_json_tree(text: str) -> Tree:
 # --- the records ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Source:
-    """A source of the fact file, keyed by the brief's label."""
+class _Placed:
+    """Where a source or claim, and each of its fields, was written in the fact file."""
 
-    label: str
-    publisher: str | None
-    title: str | None
-    url: str | None
-    doi: str | None
-    accessed: str | None
-    note: str | None
-    place: Place  # of the source's mapping
-    places: dict[str, Place] = field(default_factory=dict, compare=False, hash=False)
+    place: Place
+    places: dict[str, Place]
 
     @property
     def line(self) -> int:
@@ -326,6 +318,21 @@ class Source:
 
     def field_place(self, name: str) -> Place:
         return self.places.get(name, self.place)
+
+
+@dataclass(frozen=True)
+class Source(_Placed):
+    """A source of the fact file, keyed by the brief's label."""
+
+    label: str
+    publisher: str | None
+    title: str | None
+    url: str | None
+    doi: str | None
+    accessed: str | None
+    note: str | None
+    place: Place  # of the source's mapping
+    places: dict[str, Place] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -343,7 +350,7 @@ class DataRef:
 
 
 @dataclass(frozen=True)
-class Claim:
+class Claim(_Placed):
     index: int
     quote: str
     id: str | None
@@ -358,19 +365,8 @@ class Claim:
     places: dict[str, Place] = field(default_factory=dict, compare=False, hash=False)
 
     @property
-    def line(self) -> int:
-        return self.place.line
-
-    @property
-    def column(self) -> int:
-        return self.place.column
-
-    @property
     def name(self) -> str:
         return f"claim '{self.id}'" if self.id else f"claims[{self.index}]"
-
-    def field_place(self, name: str) -> Place:
-        return self.places.get(name, self.place)
 
 
 @dataclass(frozen=True)

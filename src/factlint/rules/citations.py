@@ -257,23 +257,31 @@ def check_duplicate_source(ctx: Context) -> Iterator[Finding]:
     """
     doc = ctx.doc
     prefix = doc.pack.source_prefix if doc.pack else None
-    seen: list[tuple[Definition, str, tuple]] = []
-    for definition in doc.definitions:
-        text, titles, urls = identity = source_identity(definition, prefix)
+    # Earlier definitions by each part of their identity: one look-up each, not a scan.
+    earlier: dict[tuple, list[tuple[int, Definition]]] = {}
+    for index, definition in enumerate(doc.definitions):
+        text, titles, urls = source_identity(definition, prefix)
+        parts = [("url", url) for url in urls]
+        if text:
+            parts.append(("text", text))
+        if titles:
+            parts.append(("titles", titles))
         key = label_key(definition.label)
-        for earlier, earlier_key, (e_text, e_titles, e_urls) in seen:
-            if earlier_key == key:
-                continue
-            same = (text and text == e_text) or (titles and titles == e_titles) or (urls & e_urls)
-            if same:
-                line, _ = doc.position(earlier.start)
-                yield DUPLICATE_SOURCE.at(
-                    doc, definition.label_start, definition.label_end,
-                    f"sources {earlier.label} and {definition.label} are the same source "
-                    f"(line {line}): cite {earlier.label} again and drop {definition.label}",
-                )
-                break
-        seen.append((definition, key, identity))
+        same = min(
+            (found for part in parts for found in earlier.get(part, ())
+             if label_key(found[1].label) != key),
+            default=None, key=lambda found: found[0],
+        )
+        if same is not None:
+            first = same[1]
+            line, _ = doc.position(first.start)
+            yield DUPLICATE_SOURCE.at(
+                doc, definition.label_start, definition.label_end,
+                f"sources {first.label} and {definition.label} are the same source "
+                f"(line {line}): cite {first.label} again and drop {definition.label}",
+            )
+        for part in parts:
+            earlier.setdefault(part, []).append((index, definition))
 
 
 def check_malformed(ctx: Context) -> Iterator[Finding]:

@@ -52,3 +52,20 @@ def test_unused_directive_not_blamed_when_its_rule_did_not_run(lint):
     findings = lint("<!-- factlint-disable-next-line FL201 -->\n没有数字的句子。\n",
                     select=("FL6",))
     assert codes(findings) == []
+
+
+def test_directives_govern_url_findings(tmp_path):
+    """URL findings come after every brief is read; the brief's directives still apply."""
+    from click.testing import CliRunner
+
+    from factlint.cli import main
+
+    brief = tmp_path / "brief.md"
+    brief.write_text(
+        "# 标题\n\n数据<sup>1</sup>，另见<sup>2</sup>。\n\n"
+        "<!-- factlint-disable-next-line FL404 -->\n"
+        "<sup>1</sup> 来源：某局，《年报》，ftp://example.org/a\n\n"
+        "<sup>2</sup> 来源：某局，《月报》，ftp://example.org/b\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--offline", "--select", "FL4,FL6", str(brief)])
+    assert f"{brief}:8:" in result.output and f"{brief}:6:" not in result.output
+    assert "FL604" not in result.output

@@ -58,6 +58,7 @@ class FileResult:
     fail_on: str = "error"
     view: Any = None  # report.html.document_view(...), when RunOptions.collect_views
     fact_lines: dict[int, str] = field(default_factory=dict)  # lines of the fact file's findings
+    regions: list = field(default_factory=list)  # the brief's suppression regions
 
 
 @dataclass
@@ -260,6 +261,8 @@ def check_file(path: str, options: RunOptions) -> FileResult:
         findings.extend(rule.check(ctx))
     # Directives are lines of the brief: they govern only the findings in the brief.
     in_brief = apply_directives(doc, [f for f in findings if f.path == path], settings)
+    if doc.directives:  # kept for the URL findings, which come after every brief is read
+        result.regions = [(d, first, last) for d, first, last in directive_regions(doc)[0]]
     findings = in_brief + [f for f in findings if f.path != path]
     result.findings = sorted(_severity(f, settings) for f in findings)
     if facts is not None:
@@ -294,14 +297,12 @@ def _directive_selects(codes: Iterable[str], finding: Finding) -> bool:
     return False
 
 
-def apply_directives(doc: Document, findings: list[Finding], settings: Settings) -> list[Finding]:
-    """Drop suppressed findings; add FL604 for directives that are malformed or did nothing."""
-    if not doc.directives:
-        return findings
+def directive_regions(doc: Document) -> tuple[list[tuple[Any, int, int]], list[Finding]]:
+    """(directive, first line, last line) for each region a directive governs, and FL604
+    findings for the directives that are malformed or name unknown codes."""
     from factlint.rules import known_selector
 
-    active = {rule.code for rule in active_rules(settings)}
-    regions = []  # (directive, first line, last line)
+    regions = []
     problems: list[Finding] = []
     open_regions: dict[str, tuple[Any, int]] = {}
     last_line = len(doc.line_starts)
@@ -334,16 +335,29 @@ def apply_directives(doc: Document, findings: list[Finding], settings: Settings)
                     regions.append((opened[0], opened[1], line))
     for directive, line in {id(d): (d, ln) for d, ln in open_regions.values()}.values():
         regions.append((directive, line, last_line))
+    return regions, problems
 
+
+def suppressed(regions, finding: Finding) -> bool:
+    return any(first <= finding.line <= last and _directive_selects(directive.codes, finding)
+               for directive, first, last in regions)
+
+
+def apply_directives(doc: Document, findings: list[Finding], settings: Settings) -> list[Finding]:
+    """Drop suppressed findings; add FL604 for directives that are malformed or did nothing."""
+    if not doc.directives:
+        return findings
+    active = {rule.code for rule in active_rules(settings)}
+    regions, problems = directive_regions(doc)
     used: set[int] = set()
     kept = []
     for finding in findings:
-        suppressed = False
+        hidden = False
         for directive, first, last in regions:
             if first <= finding.line <= last and _directive_selects(directive.codes, finding):
                 used.add(id(directive))
-                suppressed = True
-        if not suppressed:
+                hidden = True
+        if not hidden:
             kept.append(finding)
     if BAD_SUPPRESSION.code in active or matches(BAD_SUPPRESSION, settings.select):
         for directive in {id(d): d for d, _, _ in regions}.values():
@@ -422,14 +436,15 @@ def _check_urls(result: RunResult, refs: list[UrlRef], options: RunOptions, path
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{settings.origin}: urls: {exc}") from exc
     report = urls.check_urls(refs, url_settings, progress=options.progress)
+    by_path = {r.path: r for r in result.files}
     new = [
         _severity(f, settings) for f in report.findings
         if matches(_rule(f.code), settings.select) and not matches(_rule(f.code), settings.ignore)
+        and not (f.path in by_path and suppressed(by_path[f.path].regions, f))
     ]
     result.findings = sorted(result.findings + new, key=_position)
     result.urls_checked = report.checked
     result.urls_skipped = report.skipped
-    by_path = {r.path: r for r in result.files}
     for finding in new:
         owner = by_path.get(finding.path)
         if owner is not None and finding.line not in owner.lines:

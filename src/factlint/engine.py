@@ -54,10 +54,10 @@ class FileResult:
     figures_verified: int = 0
     unreadable: bool = False
     url_refs: list[UrlRef] = field(default_factory=list)
-    lines: dict[int, str] = field(default_factory=dict)  # source lines the findings point at
+    # path -> line number -> text, for every line a finding (URL findings included) may point at
+    lines: dict[str, dict[int, str]] = field(default_factory=dict)
     fail_on: str = "error"
     view: Any = None  # report.html.document_view(...), when RunOptions.collect_views
-    fact_lines: dict[int, str] = field(default_factory=dict)  # lines of the fact file's findings
     regions: list = field(default_factory=list)  # the brief's suppression regions
 
 
@@ -89,11 +89,8 @@ class RunResult:
     def line(self, path: str, line: int) -> str | None:
         """The text of a line a finding points at, in a brief or its fact file."""
         for result in self.files:
-            if result.path == path:
-                return result.lines.get(line)
-        for result in self.files:
-            if result.fact_lines and any(f.path == path for f in result.findings):
-                return result.fact_lines.get(line)
+            if path in result.lines:
+                return result.lines[path].get(line)
         return None
 
     @property
@@ -224,12 +221,13 @@ def _selected(code: str, settings: Settings) -> bool:
     return matches(rule, settings.select) and not matches(rule, settings.ignore)
 
 
-def _lines_of(path: str, findings: list[Finding]) -> dict[int, str]:
-    if not findings:
+def _lines_of(path: str, numbers: set[int]) -> dict[int, str]:
+    """The text of the given lines of a file other than the brief (its fact file)."""
+    if not numbers:
         return {}
     text, _ = read_brief(path)
     lines = (text or "").split("\n")
-    return {f.line: lines[f.line - 1].rstrip("\r") for f in findings if 0 < f.line <= len(lines)}
+    return {n: lines[n - 1].rstrip("\r") for n in numbers if 0 < n <= len(lines)}
 
 
 def _severity(finding: Finding, settings: Settings) -> Finding:
@@ -269,8 +267,6 @@ def check_file(path: str, options: RunOptions) -> FileResult:
         verifications = facts.verification(doc, settings.near_ratio, settings.about_ratio)
         result.figures_verified = sum(1 for v in verifications if v.verdict == "holds")
         result.url_refs.extend(facts.url_refs())
-        result.fact_lines = _lines_of(
-            facts.path, [f for f in result.findings if f.path == facts.path])
     claims = doc.claims
     result.claims = len(claims)
     result.sourced_claims = sum(1 for s in claims if s.is_sourced)
@@ -278,8 +274,14 @@ def check_file(path: str, options: RunOptions) -> FileResult:
         UrlRef(u.url, path, *doc.span(u.start, u.end))
         for d in doc.definitions for u in d.urls
     ]
-    lines = {f.line for f in result.findings if f.path == path}
-    result.lines = {n: doc.line_text(n) for n in lines if n <= len(doc.line_starts)}
+    wanted: dict[str, set[int]] = {}
+    for place in (*result.findings, *result.url_refs):
+        wanted.setdefault(place.path, set()).add(place.line)
+    result.lines = {
+        file: ({n: doc.line_text(n) for n in numbers if n <= len(doc.line_starts)}
+               if file == path else _lines_of(file, numbers))
+        for file, numbers in wanted.items()
+    }
     if options.collect_views:
         from factlint.report.html import document_view
 
@@ -445,10 +447,6 @@ def _check_urls(result: RunResult, refs: list[UrlRef], options: RunOptions, path
     result.findings = sorted(result.findings + new, key=_position)
     result.urls_checked = report.checked
     result.urls_skipped = report.skipped
-    for finding in new:
-        owner = by_path.get(finding.path)
-        if owner is not None and finding.line not in owner.lines:
-            owner.lines[finding.line] = _read_line(finding.path, finding.line)
 
 
 def _position(finding: Finding) -> tuple:
@@ -457,9 +455,3 @@ def _position(finding: Finding) -> tuple:
 
 def _rule(code: str) -> Rule:
     return next(r for r in registry() if r.code == code)
-
-
-def _read_line(path: str, line: int) -> str:
-    text, _ = read_brief(path)
-    lines = (text or "").split("\n")
-    return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""

@@ -68,11 +68,6 @@ class Rule:
         )
 
 
-def documented(function: Callable) -> Callable:
-    """Marks a docstring-only function: the rule's check runs elsewhere (engine, urls.py)."""
-    return function
-
-
 def registry() -> tuple[Rule, ...]:
     """Every rule, in code order. Imported on demand so start-up stays small."""
     from factlint.rules import citations, claims, facts, inputs, structure, urls

@@ -64,12 +64,16 @@ def main() -> None:
 @click.option("--changed-since", metavar="REF",
               help="Report only lines changed since a git ref "
                    "(fact/data changes count for briefs).")
+@click.option("--two-point", is_flag=True,
+              help="With --changed-since, diff against REF itself, not its merge base "
+                   "with HEAD.")
 @click.option("--baseline", type=click.Path(dir_okay=False),
               help="Report only findings not recorded in this baseline.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False),
               help="Record today's findings in this file.")
 def check(paths, output_format, output, offline, facts, config, select, ignore, fail_on,
-          allow_private, timeout, jobs, no_cache, changed_since, baseline, write_baseline) -> None:
+          allow_private, timeout, jobs, no_cache, changed_since, two_point, baseline,
+          write_baseline) -> None:
     """Check briefs (files or folders; default: the current folder)."""
     from factlint.config import ConfigError, Overrides
     from factlint.engine import RunOptions, run
@@ -101,7 +105,7 @@ def check(paths, output_format, output, offline, facts, config, select, ignore, 
         if changed_since:
             from factlint.changes import changed_lines, keep_changed
 
-            keep_changed(result, changed_lines(changed_since))
+            keep_changed(result, changed_lines(changed_since, two_point=two_point))
         if write_baseline:
             from factlint.baseline import write_baseline as record
 

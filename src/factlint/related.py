@@ -15,11 +15,26 @@ from collections.abc import Iterator, Sequence
 
 import yaml
 
-BRIEF_SUFFIXES = (".md", ".markdown", ".txt")  # what the engine checks as briefs
+# The one place that says which files are briefs. A file named on the command line is a
+# brief when its name ends with one of BRIEF_SUFFIXES; a folder walk takes only those in
+# WALKED_SUFFIXES (plain .txt files are often changelogs or requirements) and what a
+# configuration's `include:` adds.
+BRIEF_SUFFIXES = (".md", ".markdown", ".txt")
+WALKED_SUFFIXES = (".md", ".markdown")
 DATA_SUFFIXES = (".csv", ".tsv", ".json", ".yaml", ".yml")
 FACT_FILE = re.compile(r"\.facts\.(?:ya?ml|json)$", re.IGNORECASE)
 SKIPPED_FOLDERS = {"node_modules", "__pycache__", "venv", "site-packages"}
 MAX_FOLDERS = 5000  # a bound on the walk for fact files, for a data file named in a huge tree
+
+
+def is_brief_name(path: str) -> bool:
+    """Whether a file named ``path`` can be a brief (when named, or included by config)."""
+    return path.lower().endswith(BRIEF_SUFFIXES)
+
+
+def is_walked_brief(path: str) -> bool:
+    """Whether a folder walk takes ``path`` as a brief without being told to."""
+    return path.lower().endswith(WALKED_SUFFIXES)
 
 
 def briefs_for(paths: Sequence[str]) -> list[str]:

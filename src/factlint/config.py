@@ -141,6 +141,8 @@ def _data(path: Path) -> Mapping[str, Any] | None:
             return {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: configuration must be a mapping of options")
+    if isinstance(data.get("severity"), dict):  # YAML 1.1 reads a bare `off` as false
+        data["severity"] = {k: "off" if v is False else v for k, v in data["severity"].items()}
     _validate(data, path)
     return data
 

@@ -148,7 +148,7 @@ def check(ctx, paths, output_format, output, reports, offline, facts, config, se
     if paths.count("-") > 1:
         _fail("`-` (standard input) can be named once")
     if "-" in paths:
-        stdin = click.get_binary_stream("stdin").read()
+        stdin = sys.stdin.buffer.read()
     elif stdin_filename:
         _fail("--stdin-filename names the brief read from `-`: give `-` as a path")
     explicit = ctx.get_parameter_source("output_format").name != "DEFAULT" or output

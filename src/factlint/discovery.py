@@ -148,7 +148,7 @@ def discover(paths: Sequence[str], includes: Callable[[str], tuple[tuple[str, st
             path.suffix.lower() in DATA_SUFFIXES and not is_brief_name(path.name)
         ):
             related.append(given)
-        elif path.is_dir():
+        elif os.path.isdir(given):  # False too when it cannot be looked at: then FL001
             walk(given, includes, found)
         elif force_exclude and (
             IgnoreRules.above(str(path.parent)).ignored(

@@ -187,11 +187,16 @@ class Transaction:
                 os.unlink(temporary)
             raise
         _sync_folder(self.journal_folder)
-        for staged in self.staged:
-            os.replace(staged.temporary, staged.target)
-        for folder in {os.path.dirname(s.target) for s in self.staged}:
+        staged, self.staged = self.staged, []  # from here on, the journal's to finish
+        for done, each in enumerate(staged):
+            try:
+                os.replace(each.temporary, each.target)
+            except OSError as exc:
+                raise WriteError(f"writing stopped after {done} of {len(staged)} file(s) "
+                                 f"({exc.strerror or exc}): run factlint fix again to "
+                                 "complete it") from None
+        for folder in {os.path.dirname(s.target) for s in staged}:
             _sync_folder(folder)
-        self.staged = []
         os.unlink(journal)
 
     def abort(self) -> None:

@@ -14,20 +14,25 @@ What each fix promises:
   split another paragraph). The pieces are joined with nothing between them in Chinese
   (the page broke mid-word: "以试" + "验区") and with one space in English. Only the
   whitespace at the joins and the blank lines around the moved blocks change.
-* **Renumber (FL103).** When every label of the brief is a number, markers, definitions
-  and the fact file's source keys and claims' ``source`` values are renumbered together
-  in order of first citation; defined but uncited sources follow in their written order.
-  Ranges (``<sup>3-5</sup>``) stay ranges when the new numbers are still consecutive, else
-  become comma lists. Definitions never move across body text, but a run of consecutive
-  definitions (only blank lines between them, as in a references list or a page-bottom
-  block) is sorted by its new numbers so that it reads 1, 2, 3… . Labels of the fact file
-  that the brief does not use keep their number unless it is now taken.
-* **Drop unused (FL102, ``--drop-unused`` only).** Removes definitions no marker cites,
-  with their line.
+* **Renumber (FL103, ``factlint.renumber``).** When every label of the brief is a number,
+  markers, definitions and the fact file's source keys and claims' ``source`` values are
+  renumbered together in order of first citation, from the reader's markers whatever their
+  form; defined but uncited sources follow in their written order. Labels tied to another
+  file (``elsewhere_for``) keep their number. Ranges (``<sup>3-5</sup>``) stay ranges when
+  the new numbers are still consecutive, else are written out. Definitions never move
+  across body text, but a run of consecutive definitions (only blank lines or list bullets
+  between them, as in a references list or a page-bottom block) is sorted by its new
+  numbers so that it reads 1, 2, 3… . Labels of the fact file that the brief does not use
+  keep their number unless it is now taken.
+* **Drop unused (FL102, ``--drop-unused`` only).** Removes definitions no marker cites (in
+  the brief or another file of its document), with their line.
 * **Redirected URLs (FL403, ``--urls`` only).** Replaces a URL that redirects permanently
-  with its final address (keeping the original ``#fragment``).
+  with its final address as the checker vetted it (keeping the original ``#fragment``),
+  only when it is an http(s) URL, with what Markdown would read in it percent-encoded.
 
-Files keep their byte-order mark and newline style, and are written atomically.
+Before anything is written, ``verify`` re-reads the result and checks it
+(``factlint.fixcheck``); ``write_changes`` then commits the brief and its fact file together
+(``factlint.fileio.Transaction``). Files keep their byte-order mark and newline style.
 """
 
 from __future__ import annotations

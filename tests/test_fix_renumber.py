@@ -82,34 +82,29 @@ def test_pdf_paper_multi_citation_in_parentheses_is_never_left_behind(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [paper.name]
 
 
+def fixed_paper(tmp_path: Path, text: str) -> str:
+    """Fix a paper; each citation must name the same references afterwards."""
+    paper = tmp_path / "paper.md"
+    paper.write_text(text, encoding="utf-8")
+    result = invoke("fix", str(paper))
+    assert result.exit_code == 0, result.output
+    after = paper.read_text(encoding="utf-8")
+    assert paper_citations(after) == paper_citations(text)
+    assert resolved(after) == resolved(text)
+    assert invoke("fix", str(paper)).output == "nothing to fix\n"
+    return after
+
+
 def test_pdf_paper_with_reference_bullets_keeps_every_citation(tmp_path):
     """``* [n]`` reference bullets, multi-citations in parentheses, ranges, a table and a
     caption: whatever fix does, each citation names the same references afterwards."""
-    paper = tmp_path / "pdf-paper.md"
-    shutil.copyfile(FIXTURES / "paper" / paper.name, paper)
-    before = paper.read_text(encoding="utf-8")
-
-    result = invoke("fix", str(paper))
-
-    assert result.exit_code == 0, result.output
-    after = paper.read_text(encoding="utf-8")
-    assert paper_citations(after) == paper_citations(before)
-    assert resolved(after) == resolved(before)
-    assert invoke("fix", str(paper)).output == "nothing to fix\n"
+    fixed_paper(tmp_path, (FIXTURES / "paper" / "pdf-paper.md").read_text(encoding="utf-8"))
 
 
 def test_pdf_paper_with_plain_reference_lines_is_renumbered_whole(tmp_path):
-    paper = tmp_path / "paper.md"
     text = (FIXTURES / "paper" / "pdf-paper-escaped.md").read_text(encoding="utf-8")
-    paper.write_text(text.replace("\\[2, 5\\]", "[2, 5]"), encoding="utf-8")
-    before = paper.read_text(encoding="utf-8")
+    after = fixed_paper(tmp_path, text.replace("\\[2, 5\\]", "[2, 5]"))
 
-    result = invoke("fix", str(paper))
-
-    assert result.exit_code == 0, result.output
-    after = paper.read_text(encoding="utf-8")
-    assert paper_citations(after) == paper_citations(before)
-    assert resolved(after) == resolved(before)
     assert "part (Cf. [3, 4])." in after  # 2 -> 3 and 5 -> 4: the parenthesis follows
     assert "Earlier reviews [1–3] looked" in after  # 1, 2, 3 -> 2, 3, 1: still a range
     assert "later ones [7, 9-11] added" in after  # [6-8, 11] -> 9, 7, 10, 11: written out

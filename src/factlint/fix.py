@@ -451,15 +451,17 @@ def unused_definitions(doc: Document, elsewhere: Elsewhere = NOWHERE) -> list[De
     return [d for d in unused if d.label.strip() not in named]
 
 
-# Text indented after a blank line may continue a footnote the reader ended early.
-CONTINUATION = re.compile(r"(?:[ \t]*\r?\n)+(?: {4}|\t)[ \t]*\S")
-
-
 def droppable(doc: Document, definitions: Sequence[Definition]) -> list[Definition]:
-    """The definitions that can be removed whole: not followed by an indented paragraph."""
+    """The definitions that can be removed whole: not followed, after blank lines, by an
+    indented paragraph (which may continue a footnote the reader ended early)."""
     def continues(definition: Definition) -> bool:
-        line_end = doc.text.find("\n", definition.end)
-        return line_end >= 0 and CONTINUATION.match(doc.text, line_end) is not None
+        line = bisect_right(doc.line_starts, definition.end)  # the next line, 0-based
+        while line < len(doc.line_starts):
+            text = doc.line_text(line + 1)
+            if text.strip():
+                return text.startswith(("    ", "\t"))
+            line += 1
+        return False
 
     return [d for d in definitions if not continues(d)]
 

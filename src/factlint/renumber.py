@@ -228,7 +228,7 @@ def renumber_edits(doc: Document, mapping: Mapping[str, str]) -> list[Edit]:
 _CITATION_LIKE = re.compile(
     r"\\?\[\^?\s*(" + LABEL_LIST.pattern + r"(?:\s*;\s*" + LABEL_LIST.pattern + r")*)\s*\\?\]"
     r"(?![(:\[])"
-    r"|<sup>\s*\[?\s*([^<>]{1,40}?)\s*\]?\s*</sup>",
+    r"|<sup>([^<>]{1,60})</sup>",  # one bounded run: no backtracking over long spaces
     re.IGNORECASE,
 )
 
@@ -263,7 +263,7 @@ def unread_citations(doc: Document, labels: Collection[str]) -> list[UnreadCitat
             index = bisect_left(read_starts, match.end()) - 1
             if index >= 0 and read[index][1] > match.start():
                 continue  # a marker, a definition's label or code
-            written = match.group(1) or match.group(2)
+            written = match.group(1) or match.group(2).strip().strip("[]").strip()
             named = frozenset(label for part in written.split(";") for label in expand(part))
             if labels & named:
                 found.append(UnreadCitation(match.start(), match.group(), named))

@@ -17,7 +17,14 @@ from factlint.config import ConfigError, Overrides, Settings, settings_for
 from factlint.config import forget as forget_configuration
 from factlint.document import Document, read_document
 from factlint.finding import SEVERITY_RANK, Finding, UrlRef
-from factlint.related import BRIEF_SUFFIXES, DATA_SUFFIXES, FACT_FILE, briefs_for, fact_file_for
+from factlint.related import (
+    BRIEF_SUFFIXES,
+    DATA_SUFFIXES,
+    FACT_FILE,
+    briefs_for,
+    fact_file_for,
+    is_word_file,
+)
 from factlint.rules import Rule, matches, registry
 from factlint.rules.inputs import BAD_SUPPRESSION, UNREADABLE
 
@@ -59,6 +66,8 @@ class FileResult:
     fail_on: str = "error"
     view: Any = None  # report.html.document_view(...), when RunOptions.collect_views
     regions: list = field(default_factory=list)  # the brief's suppression regions
+    rendering: Any = None  # word.Rendering of a Word brief: its lines are what findings name
+    not_checked: dict[str, int] = field(default_factory=dict)  # Word content not read, by kind
 
 
 @dataclass
@@ -84,7 +93,13 @@ class RunResult:
             "figures_verified": sum(f.figures_verified for f in self.files),
             "urls_checked": self.urls_checked,
             "urls_skipped": self.urls_skipped,
-        }
+        } | ({"not_checked": sum(sum(f.not_checked.values()) for f in self.files)}
+             if any(f.not_checked for f in self.files) else {})
+
+    def renderings(self) -> dict[str, Any]:
+        """path -> word.Rendering, for the Word briefs: ``.location(line, column)`` says
+        where a finding's place lies in the document (part, paragraph, offset, excerpt)."""
+        return {f.path: f.rendering for f in self.files if f.rendering is not None}
 
     def line(self, path: str, line: int) -> str | None:
         """The text of a line a finding points at, in a brief or its fact file."""
@@ -205,6 +220,24 @@ def read_brief(path: str) -> tuple[str | None, str]:
     return (None, problem) if data is None else decode(data)
 
 
+def read_any_brief(path: str) -> tuple[str | None, Any, str]:
+    """(text, rendering, problem): a text brief's text, or a Word brief's rendering (whose
+    text the reader reads); text None and the problem when it can't be read."""
+    if not is_word_file(path):
+        text, problem = read_brief(path)
+        return text, None, problem
+    from factlint.word import WordError, read_word
+
+    data, problem = read_bytes(path)
+    if data is None:
+        return None, None, problem
+    try:
+        rendering = read_word(data, path)
+    except WordError as exc:
+        return None, None, str(exc)
+    return rendering.text, rendering, ""
+
+
 # --- checking one brief -------------------------------------------------------------------
 
 
@@ -241,7 +274,7 @@ def check_file(path: str, options: RunOptions) -> FileResult:
     """Read one brief and run every selected rule over it. Never raises for bad input."""
     settings = settings_for(Path(path), options.overrides)
     result = FileResult(path, fail_on=settings.fail_on)
-    text, problem = read_brief(path)
+    text, result.rendering, problem = read_any_brief(path)
     if text is None:
         result.unreadable = True
         result.findings.append(
@@ -262,6 +295,10 @@ def check_file(path: str, options: RunOptions) -> FileResult:
     if doc.directives:  # kept for the URL findings, which come after every brief is read
         result.regions = [(d, first, last) for d, first, last in directive_regions(doc)[0]]
     findings = in_brief + [f for f in findings if f.path != path]
+    if result.rendering is not None:  # a Word paragraph is never split by a page's notes,
+        # and `factlint fix` edits text briefs only
+        findings = [replace(f, fix=None) for f in findings if f.code != "FL603"]
+        result.not_checked = dict(result.rendering.not_checked)
     result.findings = sorted(_severity(f, settings) for f in findings)
     if facts is not None:
         verifications = facts.verification(doc, settings.near_ratio, settings.about_ratio)

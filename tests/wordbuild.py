@@ -3,10 +3,10 @@
 A brief is a list of blocks:
 
 - ``("title", text)``, ``("heading", level, text)``: styled Title / Heading N paragraphs;
-- ``("p", *pieces)``: a paragraph; a piece is plain text, ``("note", text)`` (a real footnote
-  whose note says ``text``), ``("endnote", text)``, ``("sup", "25")`` (a run in superscript,
-  typed by hand), ``("bold", text)``, ``("link", text, url)`` (a w:hyperlink) or
-  ``("field", text, url)`` (a HYPERLINK field);
+- ``("p", *pieces)``: a paragraph; a piece is plain text, ``("note", text)`` (a real
+  footnote whose note says ``text``, or ``(text, url)``), ``("endnote", text)``,
+  ``("sup", "25")`` (a run in superscript, typed by hand), ``("bold", text)``,
+  ``("link", text, url)`` (a w:hyperlink) or ``("field", text, url)`` (a HYPERLINK field);
 - ``("table", [[cell, …], …])``.
 """
 
@@ -78,7 +78,9 @@ class _Notes:
             etree.SubElement(run, f"{{{W}}}{name}")
         self.next_id = 1
 
-    def add(self, text: str) -> int:
+    def add(self, text) -> int:
+        """A note saying ``text``, or ``(text, url)``: the URL as a HYPERLINK field after it."""
+        text, url = (text, None) if isinstance(text, str) else text
         number = self.next_id
         self.next_id += 1
         note = etree.SubElement(self.root, f"{{{W}}}{self.kind}", {f"{{{W}}}id": str(number)})
@@ -91,6 +93,16 @@ class _Notes:
         t = etree.SubElement(run, f"{{{W}}}t")
         t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         t.text = " " + text
+        if url:
+            for kind, value in (("begin", None), ("instr", f' HYPERLINK "{url}" '),
+                                ("separate", None), ("text", url), ("end", None)):
+                run = etree.SubElement(paragraph, f"{{{W}}}r")
+                if kind == "instr":
+                    etree.SubElement(run, f"{{{W}}}instrText").text = value
+                elif kind == "text":
+                    etree.SubElement(run, f"{{{W}}}t").text = value
+                else:
+                    etree.SubElement(run, f"{{{W}}}fldChar", {f"{{{W}}}fldCharType": kind})
         return number
 
     def attach(self, document) -> None:
@@ -198,4 +210,22 @@ def paragraph_texts(path: Path) -> list[str]:
     document = docx.Document(str(path))
     texts = [p.text for p in document.paragraphs]
     texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return texts
+
+
+def paragraph_texts_of_blocks(blocks) -> list[str]:
+    """The text of each body paragraph the blocks make, in order (a table's cells too)."""
+    texts = []
+    for block in blocks:
+        if block[0] == "title":
+            texts.append(block[1])
+        elif block[0] == "heading":
+            texts.append(block[2])
+        elif block[0] == "table":
+            texts.extend(cell for row in block[1] for cell in row)
+        else:
+            texts.append("".join(
+                piece if isinstance(piece, str) else piece[1]
+                for piece in block[1:] if isinstance(piece, str) or piece[0] not in (
+                    "note", "endnote")))
     return texts

@@ -21,6 +21,7 @@ from factlint.related import (
     BRIEF_SUFFIXES,
     DATA_SUFFIXES,
     FACT_FILE,
+    WORD_SUFFIXES,
     briefs_for,
     fact_file_for,
     is_word_file,
@@ -119,10 +120,11 @@ class RunResult:
 # --- finding the briefs ---------------------------------------------------------------
 
 
-def discover(paths: Sequence[str]) -> list[str]:
+def discover(paths: Sequence[str], overrides: Overrides | None = None) -> list[str]:
     """Briefs named on the command line or found in the folders named, in a stable order.
 
-    A fact file or data file named (as a pre-commit hook does) stands for its briefs."""
+    A fact file or data file named (as a pre-commit hook does) stands for its briefs.
+    Word briefs in folders are found when the folder's configuration says `docx: true`."""
     found: list[str] = []
     related: list[str] = []  # fact and data files stand for the briefs that use them
     for given in paths:
@@ -132,12 +134,14 @@ def discover(paths: Sequence[str]) -> list[str]:
         ):
             related.append(given)
         elif path.is_dir():
+            suffixes = BRIEF_SUFFIXES + (
+                WORD_SUFFIXES if settings_for(path / "_", overrides or Overrides()).docx else ())
             for root, folders, files in os.walk(path):
                 folders[:] = sorted(d for d in folders if d not in SKIPPED_FOLDERS
                                     and not d.startswith("."))
                 for name in sorted(files):
-                    if name.lower().endswith(BRIEF_SUFFIXES):
-                        found.append(os.path.join(root, name))
+                    if name.lower().endswith(suffixes) and not name.startswith("~$"):
+                        found.append(os.path.join(root, name))  # ~$x.docx: Word's lock file
         else:
             found.append(given)  # a missing file becomes FL001 when it is read
     if related:
@@ -448,7 +452,7 @@ def run(options: RunOptions) -> RunResult:
     """Check every brief the options name; raise ConfigError for a configuration that
     can't be used."""
     forget_configuration()
-    paths = discover(options.paths)
+    paths = discover(options.paths, options.overrides)
     paths = [p for p in paths if not _excluded(p, settings_for(Path(p), options.overrides))]
     results = _check_many(paths, options)
     for item in results:

@@ -337,12 +337,15 @@ def _anchored_text(root) -> dict[str, str]:
     open_ids: list[str] = []
     found: dict[str, str] = {}
     for element in root.iter(f"{{{W}}}commentRangeStart", f"{{{W}}}commentRangeEnd",
-                             f"{{{W}}}t"):
+                             f"{{{W}}}t", f"{{{W}}}footnoteReference"):
         if element.tag.endswith("commentRangeStart"):
             open_ids.append(element.get(f"{{{W}}}id"))
             found.setdefault(open_ids[-1], "")
         elif element.tag.endswith("commentRangeEnd"):
             open_ids.remove(element.get(f"{{{W}}}id"))
+        elif element.tag.endswith("footnoteReference"):
+            for comment in open_ids:
+                found[comment] += f"[note {element.get(f'{{{W}}}id')}]"
         else:
             for comment in open_ids:
                 found[comment] += element.text or ""
@@ -373,10 +376,14 @@ def test_annotate_puts_each_finding_on_its_words(tmp_path):
     assert on["FL301 figure-mismatch"] == "120项"
     assert on["FL201 unsourced-figure"] == "3个"
     assert on["FL601 heading-level-mismatch"] == "（二）"
-    by_code = {text[:5]: (author, text, anchored) for author, text, anchored in comments}
-    assert by_code["FL101"][2] == "25"
-    assert by_code["FL101"][1].startswith("FL101 undefined-citation（错误）：")
-    assert by_code["FL105"][2].strip() == wordbuild.SAME_SOURCE  # on the note, in footnotes
+    [(_, undefined, anchored)] = [c for c in comments if c[1].startswith("FL101")]
+    assert anchored == "25" and undefined.startswith("FL101 undefined-citation（错误）：")
+    # a finding in a note: on the words before the note's mark (note 9 of the package is the
+    # 8th shown: one reference was removed), naming the note
+    [(_, duplicate, anchored)] = [c for c in comments if "FL105" in c[1]]
+    assert duplicate.startswith("脚注 8：FL105 duplicate-source（警告）：sources 6 and 8")
+    assert anchored == "实现航线审批线上办理25"
+    assert not [c for c in comments if "[note" in c[2]]  # no comment encloses a note's mark
     assert {author for author, _, _ in comments} == {"factlint"}
     assert wordbuild.paragraph_texts(out_path) == wordbuild.paragraph_texts(path)
     original = read_word(path.read_bytes(), "a.docx")
@@ -502,3 +509,19 @@ def test_a_word_brief_read_from_bytes_in_memory():
     assert rendering.text == "空文档也能读。"
     assert rendering.location(1, 3).as_dict() == {
         "part": "body", "paragraph": 1, "offset": 2, "excerpt": "空文档也能读。"}
+
+
+def test_comment_ids_never_equal_a_note_id(tmp_path):
+    """LibreOffice 7.4 shows the wrong note texts when a comment's id equals a note's."""
+    path = planted(tmp_path)
+    out_path = tmp_path / "out.docx"
+    CliRunner().invoke(main, ["annotate", "--offline", str(path), "-o", str(out_path)])
+    with zipfile.ZipFile(out_path) as package:
+        notes = {n.get(f"{{{W}}}id") for n in etree.fromstring(
+            package.read("word/footnotes.xml")).iter(f"{{{W}}}footnote")}
+        comments = {c.get(f"{{{W}}}id") for c in etree.fromstring(
+            package.read("word/comments.xml")).iter(f"{{{W}}}comment")}
+        marks = {m.get(f"{{{W}}}id") for m in etree.fromstring(
+            package.read("word/document.xml")).iter(f"{{{W}}}commentReference")}
+    assert len(comments) == len(check(path).findings) and marks == comments
+    assert not notes & comments

@@ -36,6 +36,11 @@ SEVERITY_WORDS = {
     "zh": {"error": "错误", "warning": "警告", "info": "提示"},
     "en": {"error": "error", "warning": "warning", "info": "info"},
 }
+NOTE_WORDS = {"zh": {"footnotes": "脚注", "endnotes": "尾注"},
+              "en": {"footnotes": "Footnote", "endnotes": "Endnote"}}
+COLON = {"zh": "：", "en": ": "}
+WORDS_BEFORE_MARK = 12  # characters a comment about a note covers before the note's mark
+SENTENCE_BREAKS = "。！？；，、.!?;,\n"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 COMMENT_MARKS = (w("commentRangeStart"), w("commentRangeEnd"))
 
@@ -47,7 +52,7 @@ class AnnotateError(Exception):
 @dataclass
 class Annotated:
     result: RunResult  # the check, as `factlint check` would report it
-    comments: int  # comments written
+    comments: int  # comments written (every finding gets one if the document has any text)
     replaced: int  # factlint comments of an earlier run removed
 
 
@@ -82,15 +87,15 @@ def annotate(brief: str, output: str, options: RunOptions) -> Annotated:
     language = detect_language(before.text)
     findings = [f for f in result.findings if f.path == brief] + [
         f for f in result.findings if f.path != brief]
-    for finding in findings:
-        anchor_comment(document, before, elements, finding, finding.path == brief,
-                       comment_text(finding, language, brief))
+    written = sum(anchor_comment(document, before, elements, finding, brief, language)
+                  for finding in findings)
+    if written:
+        _renumber(document)
     stream = io.BytesIO()
     document.save(stream)
-    written = stream.getvalue()
-    check_unchanged(before, written, brief)
-    write_bytes_atomically(output, written)
-    return Annotated(result, len(findings), replaced)
+    check_unchanged(before, stream.getvalue(), brief)
+    write_bytes_atomically(output, stream.getvalue())
+    return Annotated(result, written, replaced)
 
 
 def check_unchanged(before, written: bytes, brief: str) -> None:
@@ -108,6 +113,8 @@ def check_unchanged(before, written: bytes, brief: str) -> None:
 
 
 def _story_parts(document) -> list:
+    """The parts whose text may hold comment marks (notes too: Word lets editors put them
+    there)."""
     parts = [document.part]
     for kind in ("footnotes", "endnotes"):
         part = notes_part(document, kind)
@@ -138,27 +145,88 @@ def remove_own_comments(document) -> int:
     return len(ids)
 
 
-def anchor_comment(document, rendering, elements, finding: Finding, in_brief: bool,
-                   text: str) -> None:
-    """Add a comment saying ``text`` on the words of the brief ``finding`` points at; one
-    in the fact file goes on the document's first paragraph."""
+def anchor_comment(document, rendering, elements, finding: Finding, brief: str,
+                   language: str) -> bool:
+    """Add a comment on the words of the brief ``finding`` points at. One in a note goes on
+    the words just before the note's reference mark in the text (LibreOffice cannot open a
+    document with comments inside notes, and misnumbers notes whose mark a comment encloses);
+    one in the fact file on the first paragraph. False if there is no text to put it on."""
     from docx.text.run import Run
 
-    if in_brief:
+    text = comment_text(finding, language, brief)
+    runs = None
+    if finding.path == brief:
         start = rendering.offset_of(finding.line, finding.column)
         end = rendering.offset_of(finding.end_line, finding.end_column)
         (first_place, first), (last_place, last) = rendering.span(start, end)
-    else:  # a finding in the fact file: on the document's first paragraph
-        first_place = last_place = 0
-        first, last = 0, 0
-    runs = _anchor_runs(elements, first_place, first, last_place, last)
+        place = rendering.places[first_place]
+        if place.part != "body":
+            word = NOTE_WORDS[language][place.part]
+            numbered = not place.note.startswith(("footnote-", "endnote-"))  # else: unreferenced
+            text = f"{word}{' ' + place.note if numbered else ''}{COLON[language]}{text}"
+            runs = _before_reference(document, rendering, elements, first_place, place.part)
+        else:
+            if rendering.places[last_place].part != "body":
+                last_place, last = first_place, len(place.text)
+            runs = _anchor_runs(elements, first_place, first, last_place, last)
+    for index, place in enumerate(rendering.places):
+        if runs is not None:
+            break
+        if place.part == "body":
+            runs = _anchor_runs(elements, index, 0, index, 0)
     if runs is None:
-        runs = _anchor_runs(elements, 0, 0, 0, 0) or _anchor_runs(
-            elements, first_place, 0, first_place, len(rendering.places[first_place].text))
-    if runs is None:
-        return
+        return False
     document.add_comment([Run(runs[0], None), Run(runs[1], None)], text=text,
                          author=AUTHOR, initials=INITIALS)
+    return True
+
+
+def _renumber(document) -> None:
+    """Give every comment an id above every note's: LibreOffice (7.4) shows the wrong text
+    in notes whose id equals a comment's. The ids are internal: comments stay as they are."""
+    comments = notes_part(document, "comments").element
+    notes = [0]
+    for kind in ("footnotes", "endnotes"):
+        part = notes_part(document, kind)
+        if part is not None and hasattr(part, "element"):
+            notes += [int(n.get(w("id"))) for n in part.element if n.get(w("id"))]
+    base = max(notes) + 1
+    new = {c.get(w("id")): str(base + index) for index, c in enumerate(comments.iter(
+        w("comment")))}
+    marks = [m for part in _story_parts(document)
+             for m in part.element.iter(*COMMENT_MARKS, w("commentReference"))]
+    for element in (*comments.iter(w("comment")), *marks):
+        if element.get(w("id")) in new:
+            element.set(w("id"), new[element.get(w("id"))])
+
+
+def _before_reference(document, rendering, elements, note_place: int, part: str):
+    """(first run, last run) on the words just before the first reference to the note
+    holding place ``note_place`` (back to the sentence's start, at most a few characters);
+    None for a note nothing refers to."""
+    note = elements[note_place][0].getparent()
+    while note is not None and note.tag not in (w("footnote"), w("endnote")):
+        note = note.getparent()
+    if note is None:
+        return None
+    tag = w("footnoteReference") if part == "footnotes" else w("endnoteReference")
+    reference = next((r for r in document.element.body.iter(tag)
+                      if r.get(w("id")) == note.get(w("id"))), None)
+    paragraph = reference
+    while paragraph is not None and paragraph.tag != w("p"):
+        paragraph = paragraph.getparent()
+    index = next((i for i, (p, _) in enumerate(elements) if p is paragraph), None)
+    if index is None:
+        return None
+    element, rels = elements[index]
+    at = next(s for r, s, e in runs_in(element, rels) if r is reference.getparent())
+    text = rendering.places[index].text
+    start = at
+    while start > max(0, at - WORDS_BEFORE_MARK) and text[start - 1] not in SENTENCE_BREAKS:
+        start -= 1
+    if start == at:  # the mark opens a sentence: the words after it
+        return _anchor_runs(elements, index, at, index, min(len(text), at + WORDS_BEFORE_MARK))
+    return _anchor_runs(elements, index, start, index, at)
 
 
 def _anchor_runs(elements, first_place: int, first: int, last_place: int, last: int):

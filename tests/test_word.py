@@ -412,8 +412,8 @@ def test_rerun_on_the_checked_copy_replaces_only_factlints_comments(tmp_path):
     first, second = tmp_path / "brief.checked.docx", tmp_path / "again.docx"
     facts = str(tmp_path / "brief.facts.yaml")
     CliRunner().invoke(main, ["annotate", "--offline", str(path), "-o", str(first)])
-    out = CliRunner().invoke(main, ["annotate", "--offline", "--facts", facts, str(first),
-                                    "-o", str(second)])
+    assert facts  # beside the original: the checked copy finds it by the original's name
+    out = CliRunner().invoke(main, ["annotate", "--offline", str(first), "-o", str(second)])
     assert "replacing" in out.output
     once, twice = comments_of(first), comments_of(second)
     assert sorted(once) == sorted(twice)
@@ -553,3 +553,21 @@ def test_any_paragraph_reads_and_maps_back(pieces):
         if exact:
             shown = rendering.text[start:end]
             assert text[offset : offset + len(shown)].translate(plain) == shown.translate(plain)
+
+
+def test_word_briefs_are_read_as_untrusted_input(tmp_path):
+    """Only regular files inside the repository: a symlink out, a FIFO, a folder named .docx."""
+    import os
+
+    outside = brief(tmp_path, name="outside.docx")
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "link.docx").symlink_to(outside)
+    os.mkfifo(repo / "pipe.docx")
+    (repo / "folder.docx").mkdir()
+    says = {name: check(repo / name).findings for name in ("link.docx", "pipe.docx",
+                                                            "folder.docx")}
+    assert all([f.code for f in found] == ["FL001"] for found in says.values())
+    assert "outside the repository" in says["link.docx"][0].message
+    assert "not a regular file" in says["pipe.docx"][0].message
+    assert "folder" in says["folder.docx"][0].message

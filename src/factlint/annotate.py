@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass, replace
 
 from factlint import engine
-from factlint.engine import RunOptions, RunResult, read_bytes
+from factlint.engine import RunOptions, RunResult, read_word_bytes
 from factlint.fileio import write_bytes_atomically
 from factlint.finding import Finding
 from factlint.word import (
@@ -73,7 +73,7 @@ def annotate(brief: str, output: str, options: RunOptions) -> Annotated:
     result = engine.run(replace(options, paths=(brief,)))
     if any(f.unreadable for f in result.files):
         raise AnnotateError(next(f.message for f in result.findings if f.code == "FL001"))
-    data, problem = read_bytes(brief)
+    data, problem = read_word_bytes(brief)
     if data is None:
         raise AnnotateError(f"cannot read {brief}: {problem}")
     try:

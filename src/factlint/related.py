@@ -54,9 +54,13 @@ def is_word_file(path: str) -> bool:
 
 
 def fact_file_for(brief: str) -> str | None:
-    """``x.md`` -> ``x.facts.yaml`` / ``.facts.yml`` / ``.facts.json`` beside it, if present."""
+    """``x.md`` -> ``x.facts.yaml`` / ``.facts.yml`` / ``.facts.json`` beside it, if present.
+    ``x.checked.docx``, the copy `factlint annotate` writes, uses ``x``'s when it has none."""
     stem = os.path.splitext(brief)[0]
-    return next((stem + s for s in FACT_SUFFIXES if os.path.isfile(stem + s)), None)
+    found = next((stem + s for s in FACT_SUFFIXES if os.path.isfile(stem + s)), None)
+    if found is None and brief.lower().endswith(".checked.docx"):
+        return fact_file_for(stem[: -len(".checked")] + ".docx")
+    return found
 
 
 def briefs_beside(fact_file: str) -> list[str]:

@@ -79,6 +79,8 @@ def test_chinese_brief_has_the_reference_findings(tmp_path):
     assert {"FL101", "FL102", "FL103", "FL104", "FL201"}.isdisjoint(codes)
     assert located(result, "FL601") == [
         {"part": "body", "paragraph": 6, "offset": 0, "excerpt": "（二）地方层面的集聚方向"}]
+    [slip] = [f.message for f in result.findings if f.code == "FL601"]
+    assert slip.endswith("use the style Heading 2 (标题 2)")  # in Word's terms, not ##
     duplicates = [f for f in result.findings if f.code == "FL105"]
     assert len(duplicates) == 1 and "6 and 9" in duplicates[0].message
     assert located(result, "FL105")[0]["part"] == "footnotes"
@@ -128,7 +130,9 @@ def test_undefined_superscript_is_fl101_at_its_paragraph_and_offset(tmp_path):
         "body", number, text.index("25"))
     [finding] = [f for f in result.findings if f.code == "FL101"]
     assert "25" in finding.message
-    assert any(f.code == "FL108" for f in result.findings)  # typed by hand among real notes
+    [mixed] = [f.message for f in result.findings if f.code == "FL108"]  # typed by hand
+    assert mixed.startswith("citation style superscript digits typed by hand mixed with "
+                            "Word footnotes used earlier")
 
 
 def test_figure_that_disagrees_with_the_fact_file_beside_it(tmp_path):
@@ -571,3 +575,10 @@ def test_word_briefs_are_read_as_untrusted_input(tmp_path):
     assert "outside the repository" in says["link.docx"][0].message
     assert "not a regular file" in says["pipe.docx"][0].message
     assert "folder" in says["folder.docx"][0].message
+
+
+def test_extract_writes_a_fact_file_skeleton_for_a_word_brief(tmp_path):
+    out = CliRunner().invoke(main, ["extract", str(brief(tmp_path))])
+    assert out.exit_code == 0
+    assert 'title: "低空物流航线加密 无人机配送走进社区"' in out.output
+    assert "quote: 深圳市低空经济企业超过1700家" in out.output or "1700家" in out.output

@@ -333,8 +333,11 @@ def check_file(path: str, options: RunOptions) -> FileResult:
         result.regions = [(d, first, last) for d, first, last in directive_regions(doc)[0]]
     findings = in_brief + [f for f in findings if f.path != path]
     if result.rendering is not None:  # a Word paragraph is never split by a page's notes,
-        # and `factlint fix` edits text briefs only
-        findings = [replace(f, fix=None) for f in findings if f.code != "FL603"]
+        # `factlint fix` edits text briefs only, and advice is in Word's terms
+        from factlint.word import in_word_terms
+
+        findings = [replace(f, fix=None, message=in_word_terms(f.message) if f.path == path
+                            else f.message) for f in findings if f.code != "FL603"]
         result.not_checked = dict(result.rendering.not_checked)
     result.findings = sorted(_severity(f, settings) for f in findings)
     if facts is not None:

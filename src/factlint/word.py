@@ -73,6 +73,22 @@ ROMAN = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 9
          ("l", 50), ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
 
 
+# Advice the rules give in Markdown terms, said as an editor does it in Word.
+WORD_TERMS = (
+    (re.compile(r"use (#{1,6})$"), lambda m: f"use the style Heading {len(m.group(1))} "
+                                             f"(标题 {len(m.group(1))})"),
+    (re.compile(r"\[\^N\]"), lambda m: "Word footnotes"),
+    (re.compile(r"citation style ¹²³|with ¹²³ used"), lambda m: m.group().replace(
+        "¹²³", "superscript digits typed by hand")),
+)
+
+
+def in_word_terms(message: str) -> str:
+    for pattern, words in WORD_TERMS:
+        message = pattern.sub(words, message)
+    return message
+
+
 class WordError(Exception):
     """A file that is not a .docx factlint can read; the message says what to do."""
 

@@ -276,11 +276,14 @@ def fix_command(paths, show_diff, fix_urls, drop_unused, facts, config, allow_pr
     if facts and len(paths) != 1:
         _fail("--facts names the fact file of a single brief: give exactly one brief")
     options = FixOptions(drop_unused=drop_unused, urls=fix_urls)
+    notes: list[str] | None = None if show_diff else []  # --diff completes no interrupted fix
     try:
         results = fix_paths(tuple(paths) or (".",), options,
-                            Overrides(config=config, urls=tuple(url_overrides)), facts)
+                            Overrides(config=config, urls=tuple(url_overrides)), facts, notes)
     except ConfigError as exc:
         _fail(str(exc))
+    for note in notes or ():
+        click.echo(f"factlint: {note}", err=True)
     failed = changed = False
     for result in results:
         if result.problem:
@@ -292,7 +295,11 @@ def fix_command(paths, show_diff, fix_urls, drop_unused, facts, config, allow_pr
             for change in result.changes:
                 click.echo(unified_diff(change), nl=False)
             continue
-        write_changes(result)
+        problem = write_changes(result)
+        if problem:
+            click.echo(f"factlint: error: cannot fix {result.path}: {problem}", err=True)
+            failed = True
+            continue
         for change in result.changes:
             click.echo(f"fixed {change.issues} issue(s) in {change.path}")
     if not changed and not failed and not show_diff:

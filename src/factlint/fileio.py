@@ -71,13 +71,15 @@ def _keep_mode_and_owner(temporary: str, target: str) -> None:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str, newline: str | None = None) -> Iterator[TextIO]:
+def atomic_writer(path: str, newline: str | None = None, binary: bool = False
+                  ) -> Iterator[TextIO]:
     """Open ``path`` for writing; the file appears whole when the block ends, or not at all.
     A symlink is written through to its target."""
     target = os.path.realpath(path)
     handle, temporary = _temporary(os.path.dirname(target))
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline=newline) as stream:
+        with (os.fdopen(handle, "wb") if binary
+              else os.fdopen(handle, "w", encoding="utf-8", newline=newline)) as stream:
             yield stream
         _keep_mode_and_owner(temporary, target)
         os.replace(temporary, target)
@@ -90,6 +92,11 @@ def atomic_writer(path: str, newline: str | None = None) -> Iterator[TextIO]:
 def write_atomically(path: str, text: str) -> None:
     with atomic_writer(path, newline="") as stream:
         stream.write(text)
+
+
+def write_bytes_atomically(path: str, data: bytes) -> None:
+    with atomic_writer(path, binary=True) as stream:
+        stream.write(data)
 
 
 def read_only_problem(path: str) -> str | None:

@@ -280,3 +280,12 @@ def test_nothing_is_left_when_a_write_fails(tmp_path, monkeypatch):
     assert "No space left on device" in result.output and "Traceback" not in result.output
     assert (brief.read_bytes(), facts.read_bytes()) == before
     assert leftovers(tmp_path) == []
+
+
+def test_a_word_brief_is_left_as_it_is(tmp_path):
+    brief = tmp_path / "brief.docx"
+    brief.write_bytes(b"PK\x03\x04 not really a document")
+    result = invoke("fix", str(brief))
+    assert result.exit_code == 2
+    assert "factlint fix edits Markdown and text briefs only" in result.output
+    assert brief.read_bytes() == b"PK\x03\x04 not really a document"

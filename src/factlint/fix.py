@@ -915,7 +915,13 @@ def elsewhere_for(path: str, known: dict[str, FileLabels] | None = None) -> Else
 def fix_brief(path: str, options: FixOptions, facts: str | None = None,
               settings: Any = None, elsewhere: Elsewhere | None = None) -> BriefResult:
     """Work out the fixed brief and fact file, and check them; write nothing."""
+    from factlint.related import WORD_SUFFIXES
+
     result = BriefResult(path)
+    if path.lower().endswith(WORD_SUFFIXES):
+        result.problem = ("factlint fix edits Markdown and text briefs only; a Word brief is "
+                          "left as it is (`factlint annotate` comments on a copy)")
+        return result
     brief = read_text(path)
     if brief.text is None:
         result.problem = brief.problem

@@ -51,6 +51,7 @@ class Settings:
     packs: tuple[str, ...] = ()  # absolute paths of extra rule packs
     exclude: tuple[tuple[str, str], ...] = ()  # (folder, glob) of files not to check
     include: tuple[tuple[str, str], ...] = ()  # (folder, glob) of more files a walk checks
+    docx: bool = False  # Word briefs found in folders are checked too (named ones always are)
     near_ratio: float = 0.9
     about_ratio: float = 0.05
     fail_on: str = "error"
@@ -252,6 +253,8 @@ def _apply(settings: Settings, data: Mapping[str, Any], path: Path) -> Settings:
         changes["exclude"] = settings.exclude + tuple((base, p) for p in data["exclude"])
     if "include" in data:
         changes["include"] = settings.include + tuple((base, p) for p in data["include"])
+    if "docx" in data:
+        changes["docx"] = bool(data["docx"])
     figures = data.get("figures", {})
     for key in ("near_ratio", "about_ratio"):
         if key in figures:
@@ -406,6 +409,7 @@ def describe(settings: Settings) -> list[tuple[str, str, str]]:
         ("packs", ", ".join(settings.packs) or "(built-in only)", origin("packs")),
         ("include", ", ".join(p for _, p in settings.include) or "(none)", origin("include")),
         ("exclude", ", ".join(p for _, p in settings.exclude) or "(none)", origin("exclude")),
+        ("docx", str(settings.docx).lower(), origin("docx")),
         ("figures.near_ratio", str(settings.near_ratio), origin("figures.near_ratio")),
         ("figures.about_ratio", str(settings.about_ratio), origin("figures.about_ratio")),
     ]

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from factlint.related import (
     DATA_SUFFIXES,
@@ -28,6 +29,11 @@ from factlint.related import (
     is_walked_brief,
 )
 from factlint.trust import repository_root
+
+if TYPE_CHECKING:
+    from factlint.config import Settings
+
+SettingsOf = Callable[[str], "Settings"]  # the configuration that governs a file
 
 IGNORE_FILES = (".gitignore", ".factlintignore")
 SKIPPED_FOLDERS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
@@ -107,10 +113,17 @@ def _matches(path: str, patterns: tuple[tuple[str, str], ...]) -> bool:
     return False
 
 
-def walk(folder: str, includes: Callable[[str], tuple[tuple[str, str], ...]],
-         found: Found) -> None:
-    """Add the briefs under ``folder`` to ``found``; ``includes(path)`` gives the `include:`
-    globs that apply to a file there."""
+def _is_brief(path: str, settings: Settings, named: bool = False) -> bool:
+    """Whether a walk (or, ``named``, --force-exclude) takes ``path`` as a brief: by suffix
+    (related.py), Word briefs when named or configured (`docx: true`), and what `include:`
+    adds."""
+    return (is_walked_brief(path, docx=named or settings.docx)
+            or (is_brief_name(path) and _matches(path, settings.include)))
+
+
+def walk(folder: str, settings_of: SettingsOf, found: Found) -> None:
+    """Add the briefs under ``folder`` to ``found``; ``settings_of(path)`` is the
+    configuration of a file there (its `include:` and `docx:`)."""
     rules_of = {os.path.realpath(folder): IgnoreRules.above(folder)}
 
     def unreadable(error: OSError) -> None:
@@ -131,12 +144,12 @@ def walk(folder: str, includes: Callable[[str], tuple[tuple[str, str], ...]],
             path = os.path.join(root, name)
             if rules.ignored(os.path.join(real, name)):
                 continue
-            if is_walked_brief(name) or (is_brief_name(name) and _matches(path, includes(path))):
+            if _is_brief(path, settings_of(path)):
                 found.briefs.append(path)
 
 
-def discover(paths: Sequence[str], includes: Callable[[str], tuple[tuple[str, str], ...]],
-             force_exclude: bool = False) -> Found:
+def discover(paths: Sequence[str], settings_of: SettingsOf, force_exclude: bool = False
+             ) -> Found:
     """Briefs named on the command line or found in the folders named, in a stable order."""
     found = Found()
     related: list[str] = []  # fact and data files stand for the briefs that use them
@@ -149,11 +162,11 @@ def discover(paths: Sequence[str], includes: Callable[[str], tuple[tuple[str, st
         ):
             related.append(given)
         elif os.path.isdir(given):  # False too when it cannot be looked at: then FL001
-            walk(given, includes, found)
+            walk(given, settings_of, found)
         elif force_exclude and (
             IgnoreRules.above(str(path.parent)).ignored(
                 os.path.join(os.path.realpath(path.parent), path.name))
-            or not (is_walked_brief(path.name) or _matches(given, includes(given)))
+            or not _is_brief(given, settings_of(given), named=True)
         ):
             found.set_aside.append(given)
         else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,9 +20,10 @@ from factlint.discovery import STDIN, Found
 from factlint.discovery import discover as find
 from factlint.document import Document, read_document
 from factlint.finding import SEVERITY_RANK, Finding, UrlRef
-from factlint.related import fact_file_for
+from factlint.related import fact_file_for, is_word_file
 from factlint.rules import Rule, matches, registry
 from factlint.rules.inputs import BAD_SUPPRESSION, UNREADABLE
+from factlint.trust import is_within, repository_root
 
 MAX_BRIEF_BYTES = 50 * 1024 * 1024
 
@@ -63,6 +65,8 @@ class FileResult:
     fail_on: str = "error"
     view: Any = None  # report.html.document_view(...), when RunOptions.collect_views
     regions: list = field(default_factory=list)  # the brief's suppression regions
+    rendering: Any = None  # word.Rendering of a Word brief: its lines are what findings name
+    not_checked: dict[str, int] = field(default_factory=dict)  # Word content not read, by kind
 
 
 @dataclass
@@ -89,7 +93,13 @@ class RunResult:
             "figures_verified": sum(f.figures_verified for f in self.files),
             "urls_checked": self.urls_checked,
             "urls_skipped": self.urls_skipped,
-        }
+        } | ({"not_checked": sum(sum(f.not_checked.values()) for f in self.files)}
+             if any(f.not_checked for f in self.files) else {})
+
+    def renderings(self) -> dict[str, Any]:
+        """path -> word.Rendering, for the Word briefs: ``.location(line, column)`` says
+        where a finding's place lies in the document (part, paragraph, offset, excerpt)."""
+        return {f.path: f.rendering for f in self.files if f.rendering is not None}
 
     def line(self, path: str, line: int) -> str | None:
         """The text of a line a finding points at, in a brief or its fact file."""
@@ -118,15 +128,15 @@ class RunResult:
 def find_briefs(paths: Sequence[str], overrides: Overrides | None = None,
                 force_exclude: bool = False) -> Found:
     """Briefs named on the command line or found in the folders named (see discovery.py)."""
-    def includes(path: str) -> tuple[tuple[str, str], ...]:
-        return settings_for(Path(path), overrides or Overrides()).include
+    def settings_of(path: str) -> Settings:
+        return settings_for(Path(path), overrides or Overrides())
 
-    return find(paths, includes, force_exclude)
+    return find(paths, settings_of, force_exclude)
 
 
-def discover(paths: Sequence[str]) -> list[str]:
+def discover(paths: Sequence[str], overrides: Overrides | None = None) -> list[str]:
     """Briefs named on the command line or found in the folders named, in a stable order."""
-    return find_briefs(paths).briefs
+    return find_briefs(paths, overrides).briefs
 
 
 def _excluded(path: str, settings: Settings) -> bool:
@@ -208,6 +218,55 @@ def read_brief(path: str) -> tuple[str | None, str]:
     return (None, problem) if data is None else decode(data)
 
 
+def read_word_bytes(path: str) -> tuple[bytes | None, str]:
+    """A Word brief's bytes, read as untrusted input: only a regular file (never a device or
+    a FIFO), inside the repository (a symlink out is refused before a byte is read), and
+    within the size limit while reading, not by trusting the size the file system reports."""
+    if not is_within(path, repository_root(path)):
+        return None, ("it is a symlink to a file outside the repository, which factlint "
+                      "does not follow")
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                             | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        return None, "file not found"
+    except OSError as exc:
+        return None, f"cannot read file: {exc.strerror or exc}"
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            return None, "is a folder, not a brief"
+        if not stat.S_ISREG(mode):
+            return None, "it is not a regular file (a device, a FIFO or a socket)"
+        with os.fdopen(os.dup(descriptor), "rb") as handle:
+            data = handle.read(MAX_BRIEF_BYTES + 1)
+        if len(data) > MAX_BRIEF_BYTES:
+            return None, f"it is larger than a brief can be ({MAX_BRIEF_BYTES // 2**20} MB)"
+        return data, ""
+    except OSError as exc:
+        return None, f"cannot read file: {exc.strerror or exc}"
+    finally:
+        os.close(descriptor)
+
+
+def read_any_brief(path: str) -> tuple[str | None, Any, str]:
+    """(text, rendering, problem): a text brief's text, or a Word brief's rendering (whose
+    text the reader reads); text None and the problem when it can't be read."""
+    if not is_word_file(path):
+        text, problem = read_brief(path)
+        return text, None, problem
+    from factlint.word import WordError, read_word
+
+    data, problem = read_word_bytes(path)
+    if data is None:
+        return None, None, problem
+    try:
+        rendering = read_word(data, path)
+    except WordError as exc:
+        return None, None, str(exc)
+    return rendering.text, rendering, ""
+
+
 # --- checking one brief -------------------------------------------------------------------
 
 
@@ -249,7 +308,7 @@ def check_file(path: str, options: RunOptions) -> FileResult:
     if path == (options.stdin_filename or STDIN) and options.stdin is not None:
         text, problem = decode(options.stdin)
     else:
-        text, problem = read_brief(path)
+        text, result.rendering, problem = read_any_brief(path)
     if text is None:
         result.unreadable = True
         result.findings.append(
@@ -260,7 +319,7 @@ def check_file(path: str, options: RunOptions) -> FileResult:
     if options.facts or (path != STDIN and fact_file_for(path)):
         from factlint.facts import load_for_brief  # only briefs with a fact file pay for it
 
-        facts, fact_findings = load_for_brief(path, explicit=options.facts)
+        facts, fact_findings = load_for_brief(path, explicit=options.facts or fact_file_for(path))
     ctx = Context(doc, facts, settings)
     findings: list[Finding] = [f for f in fact_findings if _selected(f.code, settings)]
     for rule in active_rules(settings):
@@ -270,6 +329,13 @@ def check_file(path: str, options: RunOptions) -> FileResult:
     if doc.directives:  # kept for the URL findings, which come after every brief is read
         result.regions = [(d, first, last) for d, first, last in directive_regions(doc)[0]]
     findings = in_brief + [f for f in findings if f.path != path]
+    if result.rendering is not None:  # a Word paragraph is never split by a page's notes,
+        # `factlint fix` edits text briefs only, and advice is in Word's terms
+        from factlint.word import in_word_terms
+
+        findings = [replace(f, fix=None, message=in_word_terms(f.message) if f.path == path
+                            else f.message) for f in findings if f.code != "FL603"]
+        result.not_checked = dict(result.rendering.not_checked)
     result.findings = sorted(_severity(f, settings) for f in findings)
     if facts is not None:
         verifications = facts.verification(doc, settings.near_ratio, settings.about_ratio)

@@ -16,11 +16,16 @@ from collections.abc import Iterator, Sequence
 import yaml
 
 # The one place that says which files are briefs. A file named on the command line is a
-# brief when its name ends with one of BRIEF_SUFFIXES; a folder walk takes only those in
-# WALKED_SUFFIXES (plain .txt files are often changelogs or requirements) and what a
+# brief when its name ends with one of BRIEF_SUFFIXES (or is a Word file); a folder walk
+# takes only those in WALKED_SUFFIXES (plain .txt files are often changelogs or
+# requirements), Word briefs when the configuration says `docx: true`, and what a
 # configuration's `include:` adds.
 BRIEF_SUFFIXES = (".md", ".markdown", ".txt")
 WALKED_SUFFIXES = (".md", ".markdown")
+# Word briefs: checked when named (as a pre-commit hook names them), and in folders when
+# the configuration says `docx: true`. A .doc is read only to say it must be saved as .docx.
+WORD_SUFFIXES = (".docx",)
+OLD_WORD_SUFFIXES = (".doc",)
 DATA_SUFFIXES = (".csv", ".tsv", ".json", ".yaml", ".yml")
 FACT_FILE = re.compile(r"\.facts\.(?:ya?ml|json)$", re.IGNORECASE)
 SKIPPED_FOLDERS = {"node_modules", "__pycache__", "venv", "site-packages"}
@@ -29,12 +34,16 @@ MAX_FOLDERS = 5000  # a bound on the walk for fact files, for a data file named 
 
 def is_brief_name(path: str) -> bool:
     """Whether a file named ``path`` can be a brief (when named, or included by config)."""
-    return path.lower().endswith(BRIEF_SUFFIXES)
+    return path.lower().endswith(BRIEF_SUFFIXES + WORD_SUFFIXES)
 
 
-def is_walked_brief(path: str) -> bool:
-    """Whether a folder walk takes ``path`` as a brief without being told to."""
-    return path.lower().endswith(WALKED_SUFFIXES)
+def is_walked_brief(path: str, docx: bool = False) -> bool:
+    """Whether a folder walk takes ``path`` as a brief without being told to (Word briefs
+    when ``docx``, never Word's ``~$name.docx`` lock files)."""
+    name = os.path.basename(path).lower()
+    if name.startswith("~$"):
+        return False
+    return name.endswith(WALKED_SUFFIXES + (WORD_SUFFIXES if docx else ()))
 
 
 def briefs_for(paths: Sequence[str]) -> list[str]:
@@ -45,7 +54,7 @@ def briefs_for(paths: Sequence[str]) -> list[str]:
         name = os.path.basename(path)
         if FACT_FILE.search(name):
             briefs.extend(briefs_beside(path))
-        elif name.lower().endswith(BRIEF_SUFFIXES):
+        elif name.lower().endswith(BRIEF_SUFFIXES + WORD_SUFFIXES):
             briefs.append(path)
         elif name.lower().endswith(DATA_SUFFIXES):
             data_files.append(path)
@@ -60,18 +69,27 @@ def briefs_for(paths: Sequence[str]) -> list[str]:
 FACT_SUFFIXES = (".facts.yaml", ".facts.yml", ".facts.json")
 
 
+def is_word_file(path: str) -> bool:
+    return path.lower().endswith(WORD_SUFFIXES + OLD_WORD_SUFFIXES)
+
+
 def fact_file_for(brief: str) -> str | None:
-    """``x.md`` -> ``x.facts.yaml`` / ``.facts.yml`` / ``.facts.json`` beside it, if present."""
+    """``x.md`` -> ``x.facts.yaml`` / ``.facts.yml`` / ``.facts.json`` beside it, if present.
+    ``x.checked.docx``, the copy `factlint annotate` writes, uses ``x``'s when it has none."""
     stem = os.path.splitext(brief)[0]
-    return next((stem + s for s in FACT_SUFFIXES if os.path.isfile(stem + s)), None)
+    found = next((stem + s for s in FACT_SUFFIXES if os.path.isfile(stem + s)), None)
+    if found is None and brief.lower().endswith(".checked.docx"):
+        return fact_file_for(stem[: -len(".checked")] + ".docx")
+    return found
 
 
 def briefs_beside(fact_file: str) -> list[str]:
-    """``x.facts.yaml`` -> ``x.md`` / ``x.markdown`` / ``x.txt`` in the same folder, if present."""
+    """``x.facts.yaml`` -> ``x.md`` / ``x.markdown`` / ``x.txt`` / ``x.docx`` in the same folder,
+    if present."""
     folder, name = os.path.split(fact_file)
     stem = FACT_FILE.sub("", name)
     return [
-        candidate for suffix in BRIEF_SUFFIXES
+        candidate for suffix in BRIEF_SUFFIXES + WORD_SUFFIXES
         if os.path.isfile(candidate := os.path.join(folder, stem + suffix))
     ]
 

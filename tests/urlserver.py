@@ -99,7 +99,7 @@ def _raw(pieces: Callable[[], Iterable[tuple[bytes, float]]]) -> Responder:
     return lambda request: response
 
 
-_OK_ANSWER = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n"
+_OK_ANSWER = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n"
 
 
 def drip(interval: float = 1.0) -> Responder:
@@ -159,7 +159,8 @@ class LoopbackServer:
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
-        self._httpd = _Server((self.host, self.port), _handler_for(self))
+        server_class = _Server6 if ":" in self.host else _Server
+        self._httpd = server_class((self.host, self.port), _handler_for(self))
         self.port = self._httpd.server_address[1]
         if self.tls:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -171,7 +172,8 @@ class LoopbackServer:
 
     def url(self, path: str) -> str:
         scheme = "https" if self.tls else "http"
-        return f"{scheme}://{self.host}:{self.port}{path}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{scheme}://{host}:{self.port}{path}"
 
     def route(self, path: str, responder: Responder) -> str:
         self.routes[path] = responder
@@ -221,6 +223,10 @@ class _Server(ThreadingHTTPServer):
     def handle_error(self, request: object, client_address: object) -> None:
         if not isinstance(sys.exc_info()[1], OSError):  # clients hanging up are expected
             super().handle_error(request, client_address)
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
 
 
 def _handler_for(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:

@@ -58,7 +58,11 @@ def main() -> None:
 @click.option("--ignore", help="Comma-separated codes, prefixes or names to skip.")
 @click.option("--fail-on", type=SEVERITY, help="Lowest severity that fails the run.")
 @click.option("--allow-private", is_flag=True, help="Let URL checks reach private addresses.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per URL request.")
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=600),
+              help="Seconds a URL request may take in all (connect, headers, body).")
+@click.option("--url-deadline", type=click.FloatRange(min=1, max=86400),
+              help="Seconds all URL checks may take together (default 300); "
+                   "URLs left are reported as not checked.")
 @click.option("--jobs", type=click.IntRange(min=0), default=0, help="Files in parallel.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the URL result cache.")
 @click.option("--changed-since", metavar="REF",
@@ -69,7 +73,7 @@ def main() -> None:
 @click.option("--write-baseline", type=click.Path(dir_okay=False),
               help="Record today's findings in this file.")
 def check(paths, output_format, output, offline, facts, config, select, ignore, fail_on,
-          allow_private, timeout, jobs, no_cache, changed_since, baseline, write_baseline) -> None:
+          allow_private, timeout, url_deadline, jobs, no_cache, changed_since, baseline, write_baseline) -> None:
     """Check briefs (files or folders; default: the current folder)."""
     from factlint.config import ConfigError, Overrides
     from factlint.engine import RunOptions, run
@@ -83,6 +87,8 @@ def check(paths, output_format, output, offline, facts, config, select, ignore, 
         url_overrides.append(("allow_private", True))
     if timeout is not None:
         url_overrides.append(("timeout", timeout))
+    if url_deadline is not None:
+        url_overrides.append(("deadline", url_deadline))
     if no_cache:
         url_overrides.append(("use_cache", False))
     if facts and len(paths) != 1:
@@ -191,7 +197,8 @@ def rules(code: str | None, markdown: bool) -> None:
 @click.option("--facts", type=click.Path(), help="Fact file for a single brief.")
 @click.option("--config", type=click.Path(), help="Configuration file (over the project's).")
 @click.option("--allow-private", is_flag=True, help="Let URL checks reach private addresses.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per URL request.")
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=600),
+              help="Seconds a URL request may take in all (connect, headers, body).")
 def fix_command(paths, show_diff, fix_urls, drop_unused, facts, config, allow_private,
                 timeout) -> None:
     """Apply safe fixes in place: rejoin page-split paragraphs, renumber citations in order

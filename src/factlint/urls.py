@@ -1018,7 +1018,8 @@ class ResultCache:
         return entry["policy"] == "public" or self.policy == "private"
 
     def _fresh(self, entry: Mapping[str, Any], now: float) -> bool:
-        return 0 <= now - entry["checked_at"] < self.ttl
+        """Checked less than ttl ago, and not after now (give or take CLOCK_SKEW)."""
+        return -CLOCK_SKEW <= now - entry["checked_at"] < self.ttl
 
     def store(self, results: Mapping[str, UrlResult]) -> None:
         now = time.time()
@@ -1040,6 +1041,7 @@ class ResultCache:
             with _file_lock(self.path + ".lock"):
                 # Merge with what is on disk now, so that runs in parallel keep each
                 # other's results; the lock keeps two merges from crossing.
+                now = time.time()  # after the lock: entries just written are not "future"
                 entries = {
                     url: entry for url, entry in self._read().items() if self._fresh(entry, now)
                 }
@@ -1087,6 +1089,7 @@ def _valid_entry(entry: Any) -> bool:
     )
 
 
+CLOCK_SKEW = 60.0  # seconds a cache entry may seem to come from the future (parallel runs)
 LOCK_WAIT = 10.0  # seconds to wait for another run's cache write before writing anyway
 
 

@@ -750,7 +750,9 @@ def test_retry_after_reads_seconds_and_dates():
     assert _retry_after_seconds("soon") is None
 
 
-@pytest.mark.parametrize("value", ["²", "-5", "1.5", "٣", "9" * 400, "Mon, 99 Foo 2024 25:61:61 GMT"])
+@pytest.mark.parametrize(
+    "value", ["²", "-5", "1.5", "٣", "9" * 400, "Mon, 99 Foo 2024 25:61:61 GMT"]
+)
 def test_invalid_retry_after_counts_as_absent(value):
     assert _retry_after_seconds(value) is None
 

@@ -7,9 +7,9 @@ accepted and how many body bytes it really sent.
 
 from __future__ import annotations
 
+import itertools
 import socket
 import ssl
-import itertools
 import sys
 import threading
 import time

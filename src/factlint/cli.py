@@ -73,7 +73,8 @@ def main() -> None:
 @click.option("--write-baseline", type=click.Path(dir_okay=False),
               help="Record today's findings in this file.")
 def check(paths, output_format, output, offline, facts, config, select, ignore, fail_on,
-          allow_private, timeout, url_deadline, jobs, no_cache, changed_since, baseline, write_baseline) -> None:
+          allow_private, timeout, url_deadline, jobs, no_cache, changed_since, baseline,
+          write_baseline) -> None:
     """Check briefs (files or folders; default: the current folder)."""
     from factlint.config import ConfigError, Overrides
     from factlint.engine import RunOptions, run

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,9 +18,11 @@ from factlint.config import ConfigError, Overrides, Settings, settings_for
 from factlint.config import forget as forget_configuration
 from factlint.document import Document, read_document
 from factlint.finding import SEVERITY_RANK, Finding, UrlRef
+from factlint.reading import RefusedFile, read_bytes_limited
 from factlint.related import BRIEF_SUFFIXES, DATA_SUFFIXES, FACT_FILE, briefs_for, fact_file_for
 from factlint.rules import Rule, matches, registry
 from factlint.rules.inputs import BAD_SUPPRESSION, UNREADABLE
+from factlint.trust import repository_root
 
 SKIPPED_FOLDERS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
 MAX_BRIEF_BYTES = 50 * 1024 * 1024
@@ -184,25 +187,34 @@ def _guess_encoding(data: bytes) -> str:
     return "; convert it to UTF-8"
 
 
-def read_bytes(path: str) -> tuple[bytes | None, str]:
-    """(the file's bytes, problem): why not, when it is missing, a folder or too large."""
+def read_bytes(path: str, root: str | os.PathLike | None = None) -> tuple[bytes | None, str]:
+    """(the file's bytes, problem): why not, when it is missing, a folder, too large, not a
+    regular file, or (given the repository's ``root``) a symlink that leads out of it."""
     try:
-        size = os.path.getsize(path)
-        if size > MAX_BRIEF_BYTES:
-            return None, f"file is {size // (1024 * 1024)} MB, larger than a brief can be"
-        with open(path, "rb") as handle:
-            return handle.read(), ""
+        return read_bytes_limited(path, MAX_BRIEF_BYTES, "brief", root), ""
     except FileNotFoundError:
         return None, "file not found"
     except IsADirectoryError:
         return None, "is a folder, not a brief"
+    except RefusedFile as exc:
+        return None, exc.why
     except OSError as exc:
         return None, f"cannot read file: {exc.strerror or exc}"
 
 
-def read_brief(path: str) -> tuple[str | None, str]:
-    data, problem = read_bytes(path)
-    return (None, problem) if data is None else decode(data)
+def read_brief(path: str, root: str | os.PathLike | None = None) -> tuple[str | None, str]:
+    """(text, problem) of a brief: decoded, with classic-Mac line ends (a lone CR) read as
+    line ends (one character for one, so every position stays where it was)."""
+    data, problem = read_bytes(path, root)
+    if data is None:
+        return None, problem
+    text, problem = decode(data)
+    if text is not None and "\r" in text:
+        text = LONE_CR.sub("\n", text)
+    return text, problem
+
+
+LONE_CR = re.compile(r"\r(?!\n)")
 
 
 # --- checking one brief -------------------------------------------------------------------
@@ -221,11 +233,11 @@ def _selected(code: str, settings: Settings) -> bool:
     return matches(rule, settings.select) and not matches(rule, settings.ignore)
 
 
-def _lines_of(path: str, numbers: set[int]) -> dict[int, str]:
+def _lines_of(path: str, numbers: set[int], root: Path) -> dict[int, str]:
     """The text of the given lines of a file other than the brief (its fact file)."""
     if not numbers:
         return {}
-    text, _ = read_brief(path)
+    text, _ = read_brief(path, root)
     lines = (text or "").split("\n")
     return {n: lines[n - 1].rstrip("\r") for n in numbers if 0 < n <= len(lines)}
 
@@ -241,7 +253,8 @@ def check_file(path: str, options: RunOptions) -> FileResult:
     """Read one brief and run every selected rule over it. Never raises for bad input."""
     settings = settings_for(Path(path), options.overrides)
     result = FileResult(path, fail_on=settings.fail_on)
-    text, problem = read_brief(path)
+    root = repository_root(path, settings.origin if settings.origin != "defaults" else None)
+    text, problem = read_brief(path, root)
     if text is None:
         result.unreadable = True
         result.findings.append(
@@ -252,7 +265,7 @@ def check_file(path: str, options: RunOptions) -> FileResult:
     if options.facts or fact_file_for(path):
         from factlint.facts import load_for_brief  # only briefs with a fact file pay for it
 
-        facts, fact_findings = load_for_brief(path, explicit=options.facts)
+        facts, fact_findings = load_for_brief(path, explicit=options.facts, root=root)
     ctx = Context(doc, facts, settings)
     findings: list[Finding] = [f for f in fact_findings if _selected(f.code, settings)]
     for rule in active_rules(settings):
@@ -279,7 +292,7 @@ def check_file(path: str, options: RunOptions) -> FileResult:
         wanted.setdefault(place.path, set()).add(place.line)
     result.lines = {
         file: ({n: doc.line_text(n) for n in numbers if n <= len(doc.line_starts)}
-               if file == path else _lines_of(file, numbers))
+               if file == path else _lines_of(file, numbers, root))
         for file, numbers in wanted.items()
     }
     if options.collect_views:

@@ -39,6 +39,8 @@ from factlint.numbers import (
     parse_number,
     split_unit,
 )
+from factlint.reading import RefusedFile, outside_reason, read_bytes_limited
+from factlint.trust import repository_root
 
 if TYPE_CHECKING:
     from factlint.document import Document, Sentence
@@ -411,6 +413,11 @@ class FactFile:
     claims: list[Claim]
     tree: Tree | None = field(default=None, repr=False)
     _verified: dict = field(default_factory=dict, repr=False)
+    root: Path | None = None  # the repository top its data files must stay inside
+
+    @property
+    def data_root(self) -> Path:
+        return self.root if self.root is not None else repository_root(self.path)
 
     @property
     def name(self) -> str:
@@ -459,15 +466,17 @@ def find_fact_file(brief_path: str | os.PathLike) -> Path | None:
     return None
 
 
-def load_for_brief(brief_path: str, explicit: str | None = None
-                   ) -> tuple[FactFile | None, list[Finding]]:
-    """The engine's entry point: the fact file named by --facts, else the one beside the brief."""
+def load_for_brief(brief_path: str, explicit: str | None = None,
+                   root: str | os.PathLike | None = None) -> tuple[FactFile | None, list[Finding]]:
+    """The engine's entry point: the fact file named by --facts, else the one beside the
+    brief. A fact file found beside the brief, and the data files it names, must lie inside
+    the repository whose top is ``root`` (the brief's); one named by --facts is trusted."""
     if explicit:
         return load_facts(explicit)
     found = find_fact_file(brief_path)
     if found is None:
         return None, []
-    return load_facts(str(found))
+    return load_facts(str(found), root)
 
 
 def _rule(code: str):
@@ -485,15 +494,18 @@ def _schema_finding(path: str, place: Place, message: str) -> Finding:
                                       place.end_line, place.end_column)
 
 
-def read_tree(path: str) -> Tree:
-    """Read a YAML or JSON file into a Tree. Raises FactFileError, OSError."""
+def read_tree(path: str, root: str | os.PathLike | None = None) -> Tree:
+    """Read a YAML or JSON file into a Tree (only a regular file, inside ``root`` when given).
+    Raises FactFileError, OSError."""
     size = os.path.getsize(path)
     if size > MAX_FACT_BYTES:
         raise FactFileError(
             f"file is {size / 1e6:.1f} MB, larger than a fact file can be "
             f"({MAX_FACT_BYTES // (1024 * 1024)} MB): move bulk data to a data file")
-    with open(path, "rb") as handle:
-        data = handle.read()
+    try:
+        data = read_bytes_limited(path, MAX_FACT_BYTES, "fact file", root)
+    except RefusedFile as exc:
+        raise FactFileError(f"cannot read the fact file: {exc.why}") from None
     text = _decode(data)
     if path.lower().endswith(".json"):
         return parse_json_tree(text)
@@ -513,11 +525,14 @@ def _decode(data: bytes) -> str:
                             line, column) from None
 
 
-def load_facts(path: str | os.PathLike) -> tuple[FactFile | None, list[Finding]]:
-    """Read and validate a fact file. Findings (FL501/FL502) point into it."""
+def load_facts(path: str | os.PathLike, root: str | os.PathLike | None = None
+               ) -> tuple[FactFile | None, list[Finding]]:
+    """Read and validate a fact file. Findings (FL501/FL502) point into it. With ``root``,
+    the fact file must lie inside it; its data files always must lie inside the repository
+    (``root``, else the fact file's own repository_root)."""
     path = str(path)
     try:
-        tree = read_tree(path)
+        tree = read_tree(path, root)
     except FileNotFoundError:
         return None, [_syntax(path, "fact file not found")]
     except IsADirectoryError:
@@ -532,6 +547,7 @@ def load_facts(path: str | os.PathLike) -> tuple[FactFile | None, list[Finding]]
     if any(code == "fatal" for code, _, _ in problems):
         return None, findings
     facts = _build(path, tree, bad_claims)
+    facts.root = Path(root) if root is not None else None
     return facts, findings
 
 
@@ -788,31 +804,41 @@ def load_table(path: Path) -> _Table:
     if stat.st_size > MAX_DATA_BYTES:
         raise DataError(f"{path.name} is {stat.st_size // (1024 * 1024)} MB, too large to read")
     suffix = path.suffix.lower()
-    if suffix == ".csv" or suffix == ".tsv":
-        table = _read_csv(path, "\t" if suffix == ".tsv" else ",")
-    elif suffix in (".json", ".yaml", ".yml"):
-        try:
-            if suffix == ".json":
-                table = _Table(value=json.loads(path.read_bytes().decode("utf-8-sig")))
-            else:
-                table = _Table(value=compose_tree(_decode(path.read_bytes())).value)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"{path.name} is not valid JSON "
-                            f"(line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
-        except FactFileError as exc:
-            raise DataError(f"{path.name} cannot be read (line {exc.line}, column {exc.column}): "
-                            f"{exc.message}") from None
-        except UnicodeDecodeError:
-            raise DataError(f"{path.name} is not valid UTF-8: save it as UTF-8") from None
-    else:
+    if suffix not in (".csv", ".tsv", ".json", ".yaml", ".yml"):
         raise DataError(f"{path.name}: data files are .csv, .json, .yaml or .yml")
+    # Only a regular file, and never more than the limit, whatever stat() said.
+    data = read_bytes_limited(path, MAX_DATA_BYTES, "data file")
+    if suffix == ".csv" or suffix == ".tsv":
+        table = _read_csv(data, path, "\t" if suffix == ".tsv" else ",")
+    else:
+        table = _Table(value=_read_tree_data(data, path, suffix))
     _TABLES[cache_key] = table
     return table
 
 
-def _read_csv(path: Path, delimiter: str) -> _Table:
+def _read_tree_data(data: bytes, path: Path, suffix: str) -> Any:
+    """The content of a JSON or YAML data file; DataError for one that can't be read."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        if suffix == ".json":
+            return json.loads(data.decode("utf-8-sig"))
+        return compose_tree(_decode(data)).value
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{path.name} is not valid JSON "
+                        f"(line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+    except FactFileError as exc:
+        raise DataError(f"{path.name} cannot be read (line {exc.line}, column {exc.column}): "
+                        f"{exc.message}") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{path.name} is not valid UTF-8: save it as UTF-8") from None
+    except RecursionError:
+        raise DataError(f"{path.name} is nested too deeply to be a data file") from None
+    except ValueError:  # an integer of more digits than Python converts (4300)
+        raise DataError(f"{path.name} holds a number too long to read") from None
+
+
+def _read_csv(data: bytes, path: Path, delimiter: str) -> _Table:
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError(f"{path.name} is not valid UTF-8 (byte {exc.start}): save it as UTF-8 "
                         "(spreadsheet apps: 'CSV UTF-8')") from None
@@ -925,9 +951,19 @@ def resolve_pointer(document: Any, pointer: str) -> Any:
 
 
 def read_data_value(facts: FactFile, ref: DataRef) -> TrueValue:
-    """The true value a `data` reference points at, or a TrueValue with a problem."""
-    path = (facts.folder / ref.file)
+    """The true value a `data` reference points at, or a TrueValue with a problem.
+
+    The data file must resolve inside the repository: an absolute path, a `..` that leads
+    out or a symlink pointing out is refused before it is opened, and the message names
+    only the path the fact file wrote, never anything read from such a file."""
     shown = ref.file
+    if os.path.isabs(ref.file) or ref.file.startswith("~"):
+        return TrueValue(None, f"data: {shown}", f"data file {shown} must be a path relative "
+                                                f"to the fact file, inside the repository")
+    path = (facts.folder / ref.file)
+    if outside_reason(path, facts.data_root) is not None:
+        return TrueValue(None, f"data: {shown}", f"data file {shown} resolves outside the "
+                                                f"repository ({facts.data_root}): not read")
     try:
         table = load_table(path)
     except FileNotFoundError:
@@ -935,6 +971,8 @@ def read_data_value(facts: FactFile, ref: DataRef) -> TrueValue:
                                                 f"(looked in {facts.folder})")
     except IsADirectoryError:
         return TrueValue(None, f"data: {shown}", f"data file {shown} is a folder")
+    except RefusedFile as exc:
+        return TrueValue(None, f"data: {shown}", f"cannot read data file {shown}: {exc.why}")
     except OSError as exc:
         return TrueValue(None, f"data: {shown}", f"cannot read data file {shown}: "
                                                 f"{exc.strerror or exc}")

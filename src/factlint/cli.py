@@ -80,6 +80,10 @@ def check(paths, output_format, output, offline, facts, config, select, ignore, 
     from factlint.engine import RunOptions, run
     from factlint.report import ReportOptions, reporter
 
+    if output_format == "github":  # on a CI runner: nothing on stderr may read as a command
+        from factlint.report.github import EscapedStream
+
+        sys.stderr = EscapedStream(sys.stderr)
     select_codes, ignore_codes = _codes(select), _codes(ignore)
     _check_selectors("--select", select_codes)
     _check_selectors("--ignore", ignore_codes)

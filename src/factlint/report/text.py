@@ -1,7 +1,15 @@
-"""Text report: path:line:col: CODE [severity] message, the source line, a caret, a summary."""
+"""Text report: path:line:col: CODE [severity] message, the source line, a caret, a summary.
+
+The source line is shown behind a gutter with its number (``  21 | …``), so that no line
+of the report starts with what the brief wrote: on a CI runner, which trims leading
+spaces, a brief line ``::add-mask::…`` would otherwise become a live workflow command.
+Control characters a file holds (terminal escapes, line breaks inside a message) are
+shown as U+FFFD or escaped, never written as they are.
+"""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import TYPE_CHECKING, TextIO
 
@@ -21,8 +29,33 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but tab and newline
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\x85]")
+
+
+def shown(text: str) -> str:
+    """A line of a file as the report shows it: a tab becomes a space and other control
+    characters U+FFFD, one character for one, so that the caret stays under its column."""
+    return _CONTROLS.sub("\ufffd", text.replace("\t", " ").replace("\n", "\ufffd"))
+
+
+def shown_path(path: str) -> str:
+    """A path at the start of a report line: one that would read as a CI workflow command
+    (``::error::x.md``, ``##[error]x.md``) is written ``./::error::x.md``."""
+    path = one_line(path)
+    return "./" + path if path.lstrip().startswith(COMMAND_STARTS) else path
+
+
+COMMAND_STARTS = ("::", "##[")  # how GitHub's runner recognises a workflow command in a line
+
+
+def one_line(text: str) -> str:
+    """A path or message on one line: line breaks written as \\n, other controls as U+FFFD."""
+    return shown(_LINE_BREAKS.sub(lambda m: "\\r\\n" if m.group() == "\r\n" else "\\n", text))
+
+
 def caret_line(source: str, column: int, end_column: int) -> str:
-    prefix = source[: column - 1].replace("\t", " ")
+    prefix = source[: column - 1]
     span = source[column - 1 : max(end_column - 1, column)] or " "
     return " " * display_width(prefix) + "^" + "~" * max(display_width(span) - 1, 0)
 
@@ -30,15 +63,18 @@ def caret_line(source: str, column: int, end_column: int) -> str:
 def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     color = options.color
     for finding in result.findings:
-        where = f"{finding.path}:{finding.line}:{finding.column}:"
+        where = f"{shown_path(finding.path)}:{finding.line}:{finding.column}:"
         severity = _paint(f"[{finding.severity}]", finding.severity, color)
         stream.write(f"{_paint(where, 'code', color)} {_paint(finding.code, 'code', color)} "
-                     f"{severity} {finding.message}\n")
+                     f"{severity} {one_line(finding.message)}\n")
         source = result.line(finding.path, finding.line)
         if source is not None and source.strip():
+            source = shown(source)
             end = finding.end_column if finding.end_line == finding.line else len(source) + 1
-            stream.write(f"    {source}\n")
-            stream.write(f"    {_paint(caret_line(source, finding.column, end), 'caret', color)}\n")
+            number = str(finding.line).rjust(4)
+            caret = _paint(caret_line(source, finding.column, end), "caret", color)
+            stream.write(f"{number} | {source}\n")
+            stream.write(f"{' ' * len(number)} | {caret}\n")
     s = result.summary
     parts = [
         f"{s['files']} file{'s' if s['files'] != 1 else ''}",

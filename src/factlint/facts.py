@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 FACT_SUFFIXES = (".facts.yaml", ".facts.yml", ".facts.json")
 MAX_FACT_BYTES = 4 * 1024 * 1024
 MAX_DATA_BYTES = 256 * 1024 * 1024
+MAX_INTEGER_DIGITS = 4000  # below Python's own limit on converting text to int (4300)
+MAX_INTEGER_BITS = 13_000  # about 3,900 decimal digits: str() of it stays within that limit
 MAX_ALIASES = 1000
 # Converting the node graph may visit an aliased node more than once; a file may cost at
 # most this many visits more than it has nodes, which no hand-written file comes near.
@@ -226,10 +228,15 @@ def _convert(node, path: tuple, tree: Tree, constructor, budget: list[int], acti
             raise FactFileError(f"unsupported tag {node.tag}: fact files hold plain values only",
                                 place.line, place.column)
         try:
-            return constructor.construct_object(node, deep=True)
+            value = constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             place = _place_of(node)
             raise FactFileError(f"cannot read value: {exc}", place.line, place.column) from None
+        except ValueError:  # an integer of more digits than Python converts: keep its text
+            return node.value
+        if isinstance(value, int) and value.bit_length() > MAX_INTEGER_BITS:
+            return node.value  # 0x… with thousands of digits: str() of it would fail later
+        return value
     if id(node) in active:
         place = _place_of(node)
         raise FactFileError("an alias refers to the node that contains it (recursive alias)",
@@ -282,11 +289,16 @@ def _convert(node, path: tuple, tree: Tree, constructor, budget: list[int], acti
 _EXPLICIT_KEYS: dict[int, set[int]] = {}
 
 
+def json_integer(text: str) -> int | str:
+    """An integer of JSON text; one too long to convert stays text (and so is no number)."""
+    return int(text) if len(text.lstrip("-")) <= MAX_INTEGER_DIGITS else text
+
+
 def parse_json_tree(text: str) -> Tree:
     """JSON text -> Tree. Values come from the json module; positions from the YAML
     composer (JSON is nearly YAML) when it can read the file, else the top of the file."""
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_int=json_integer)
     except json.JSONDecodeError as exc:
         raise FactFileError(f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno) from None
     except RecursionError:
@@ -347,8 +359,8 @@ class DataRef:
     def describe(self) -> str:
         if self.pointer is not None:
             return f"{self.file} {self.pointer}"
-        where = ", ".join(f"{k} = {v}" for k, v in self.where)
-        return f"{self.file} where {where}, column {self.column}"
+        where = ", ".join(f"{clip(k)} = {clip(v)}" for k, v in self.where)
+        return f"{clip(self.file)} where {where}, column {clip(self.column)}"
 
 
 @dataclass(frozen=True)
@@ -560,12 +572,30 @@ _WHAT = {
 }
 
 
+SHOWN_CHARACTERS = 60  # of a value quoted in a message
+SHOWN_ITEMS = 20  # of a list named in a message
+
+
+def clip(value: Any) -> str:
+    """A value as a message quotes it: its text, cut to SHOWN_CHARACTERS."""
+    text = value if isinstance(value, str) else _show(value)
+    return text if len(text) <= SHOWN_CHARACTERS else text[: SHOWN_CHARACTERS - 1] + "…"
+
+
+def listed(items: list[str]) -> str:
+    """Items as a message lists them: the first SHOWN_ITEMS, each clipped, and how many more."""
+    shown = ", ".join(clip(item) for item in items[:SHOWN_ITEMS])
+    more = len(items) - SHOWN_ITEMS
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
 def _show(value: Any) -> str:
     if isinstance(value, str):
         return repr(value) if len(value) <= 60 else repr(value[:57] + "…")
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
-    return json.dumps(value)
+    text = json.dumps(value)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def _type_name(types) -> str:
@@ -604,6 +634,9 @@ def schema_problems(tree: Tree) -> tuple[list[tuple[str, Place, str]], set[int]]
         severity = "fatal" if not path or path[0] != "claims" and path[0] != "sources" else "claim"
         problems.append((severity, place, f"{json_path(path)}: {message}"))
     problems.extend(_id_problems(tree))
+    for index, problem in _number_problems(tree, bad_claims):
+        bad_claims.add(index)
+        problems.append(problem)
     return problems, bad_claims
 
 
@@ -657,6 +690,31 @@ def _message(error, path: tuple) -> str:
     if kind in ("minLength", "minProperties"):
         return f"{field_name or 'this'} must not be empty"
     return error.message
+
+
+_NUMERIC_TEXT = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def _number_problems(tree: Tree, bad: set[int]) -> list[tuple[int, tuple[str, Place, str]]]:
+    """A `value` or `tolerance` the schema lets through that is no finite number (1e999,
+    NaN, an integer of thousands of digits), as (claim index, problem)."""
+    claims = tree.value.get("claims") if isinstance(tree.value, dict) else None
+    problems = []
+    for index, claim in enumerate(claims if isinstance(claims, list) else ()):
+        if not isinstance(claim, dict) or index in bad:
+            continue
+        for name in ("value", "tolerance"):
+            given = claim.get(name)
+            if isinstance(given, bool) or given is None:
+                continue
+            numeric = isinstance(given, (int, float)) or (
+                isinstance(given, str) and _NUMERIC_TEXT.fullmatch(given.strip()))
+            if numeric and parse_number(given) is None:
+                problems.append((index, ("claim", tree.place(("claims", index, name)),
+                                         f"claims[{index}].{name}: {name} must be a finite "
+                                         f"number, got {_show(given)}")))
+                break
+    return problems
 
 
 def _id_problems(tree: Tree) -> list[tuple[str, Place, str]]:
@@ -787,7 +845,7 @@ def _key(value: Any) -> str:
     if text[:1] not in _NUMBER_START:
         return text.casefold()
     integer = _INTEGER.fullmatch(text)
-    if integer:
+    if integer and len(integer.group(1)) <= MAX_INTEGER_DIGITS:
         return str(int(integer.group(1)))
     if _DECIMAL.fullmatch(text):
         return repr(float(text))
@@ -820,7 +878,7 @@ def _read_tree_data(data: bytes, path: Path, suffix: str) -> Any:
     """The content of a JSON or YAML data file; DataError for one that can't be read."""
     try:
         if suffix == ".json":
-            return json.loads(data.decode("utf-8-sig"))
+            return json.loads(data.decode("utf-8-sig"), parse_int=json_integer)
         return compose_tree(_decode(data)).value
     except json.JSONDecodeError as exc:
         raise DataError(f"{path.name} is not valid JSON "
@@ -930,23 +988,26 @@ def resolve_pointer(document: Any, pointer: str) -> Any:
     if pointer == "":
         return document
     if not pointer.startswith("/"):
-        raise DataError(f"pointer '{pointer}' must start with /")
+        raise DataError(f"pointer '{clip(pointer)}' must start with /")
     current = document
-    walked = ""
-    for raw in pointer[1:].split("/"):
+    raws = pointer[1:].split("/")
+    for depth, raw in enumerate(raws, 1):
         token = raw.replace("~1", "/").replace("~0", "~")
-        walked += "/" + raw
         if isinstance(current, dict):
             if token not in current:
-                raise DataError(f"pointer {pointer}: no key '{token}' at {walked}")
+                raise DataError(f"pointer {clip(pointer)}: no key '{clip(token)}' at "
+                                f"{clip('/' + '/'.join(raws[:depth]))}")
             current = current[token]
         elif isinstance(current, list):
-            if not re.fullmatch(r"0|[1-9]\d*", token) or int(token) >= len(current):
-                raise DataError(f"pointer {pointer}: no item {token} at {walked} "
+            # at most 18 digits: int() of thousands of them would raise
+            if not re.fullmatch(r"0|[1-9]\d{0,17}", token) or int(token) >= len(current):
+                raise DataError(f"pointer {clip(pointer)}: no item {clip(token)} at "
+                                f"{clip('/' + '/'.join(raws[:depth]))} "
                                 f"(the list has {len(current)})")
             current = current[int(token)]
         else:
-            raise DataError(f"pointer {pointer}: {walked} goes inside a plain value")
+            raise DataError(f"pointer {clip(pointer)}: {clip('/' + '/'.join(raws[:depth]))} "
+                            "goes inside a plain value")
     return current
 
 
@@ -956,7 +1017,7 @@ def read_data_value(facts: FactFile, ref: DataRef) -> TrueValue:
     The data file must resolve inside the repository: an absolute path, a `..` that leads
     out or a symlink pointing out is refused before it is opened, and the message names
     only the path the fact file wrote, never anything read from such a file."""
-    shown = ref.file
+    shown = clip(ref.file)
     if os.path.isabs(ref.file) or ref.file.startswith("~"):
         return TrueValue(None, f"data: {shown}", f"data file {shown} must be a path relative "
                                                 f"to the fact file, inside the repository")
@@ -984,7 +1045,7 @@ def read_data_value(facts: FactFile, ref: DataRef) -> TrueValue:
                 raise DataError(f"{shown} is a CSV file: select a row with `where` and `column`, "
                                 "not `pointer`")
             cell = resolve_pointer(table.value, ref.pointer)
-            origin = f"data: {shown} {ref.pointer}"
+            origin = f"data: {shown} {clip(ref.pointer)}"
         else:
             cell, origin = _select(table, ref, shown)
     except DataError as exc:
@@ -998,7 +1059,7 @@ def read_data_value(facts: FactFile, ref: DataRef) -> TrueValue:
 def _select(table: _Table, ref: DataRef, shown: str) -> tuple[Any, str]:
     columns = tuple(str(k) for k, _ in ref.where)
     wanted = tuple(_key(v) for _, v in ref.where)
-    condition = ", ".join(f"{k} = {v}" for k, v in ref.where)
+    condition = ", ".join(f"{clip(k)} = {clip(v)}" for k, v in ref.where)
     if table.header is None:  # a JSON/YAML list of records
         records = table.value if isinstance(table.value, list) else None
         if records is None:
@@ -1009,11 +1070,11 @@ def _select(table: _Table, ref: DataRef, shown: str) -> tuple[Any, str]:
         record = records[matches[0]]
         if ref.column not in record:
             raise DataError(f"{shown}: record {matches[0]} has no field '{ref.column}'")
-        return record[ref.column], f"data: {shown} record {matches[0]}, field {ref.column}"
+        return record[ref.column], f"data: {shown} record {matches[0]}, field {clip(ref.column)}"
     missing = [c for c in columns + (ref.column or "",) if table.column_index(c) is None]
     if missing:
-        raise DataError(f"{shown} has no column '{missing[0]}' (columns: "
-                        f"{', '.join(table.header)})")
+        raise DataError(f"{shown} has no column '{clip(missing[0])}' (columns: "
+                        f"{listed(table.header)})")
     matches = _index(table, columns).get(wanted, [])
     if len(matches) != 1:
         raise DataError(_count_problem(shown, condition, len(matches),
@@ -1021,7 +1082,7 @@ def _select(table: _Table, ref: DataRef, shown: str) -> tuple[Any, str]:
     row = table.rows[matches[0]]
     column = table.column_index(ref.column)
     cell = row[column] if column < len(row) else ""
-    return cell, f"data: {shown} row {table.row_lines[matches[0]]}, column {ref.column}"
+    return cell, f"data: {shown} row {table.row_lines[matches[0]]}, column {clip(ref.column)}"
 
 
 def _count_problem(shown: str, condition: str, count: int, lines: list[int]) -> str:

@@ -148,21 +148,49 @@ def _excluded(path: str, settings: Settings) -> bool:
 
 
 def decode(data: bytes) -> tuple[str | None, str]:
-    """(text, problem): UTF-8 with or without BOM, or UTF-16 with BOM; else why not."""
+    """(text, problem): UTF-8 with or without BOM, or UTF-16 or UTF-32 with BOM; else why
+    not. UTF-32's mark begins like UTF-16's, so it is looked for first."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), ""
-        except UnicodeDecodeError:
-            return None, "file starts with a UTF-16 byte-order mark but is not valid UTF-16"
+    for marks, encoding in (((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"), "UTF-32"),
+                            ((b"\xff\xfe", b"\xfe\xff"), "UTF-16")):
+        if data.startswith(marks):
+            try:
+                text = data.decode(encoding.lower())
+            except UnicodeDecodeError:
+                return None, (f"file starts with a {encoding} byte-order mark but is not "
+                              f"valid {encoding}")
+            if "\x00" in text:
+                return None, f"file is {encoding} but holds NUL characters: it is not a text brief"
+            return text, ""
     head = data[:8192]
+    wide = _wide_encoding(head)
+    if wide:
+        return None, f"file looks like {wide} without a byte-order mark: save it as UTF-8"
     if b"\x00" in head or _looks_binary(head):
         return None, "file is binary, not a text brief"
     try:
         return data.decode("utf-8"), ""
     except UnicodeDecodeError as exc:
         return None, f"file is not valid UTF-8 (byte {exc.start}){_guess_encoding(data)}"
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    """"UTF-32" or "UTF-16" when the bytes read as text in it without a mark (a NUL in
+    every second or every four bytes, the others not), else None."""
+    for width, name in ((4, "UTF-32"), (2, "UTF-16")):
+        usable = len(head) - len(head) % width
+        if usable < 4 * width:
+            continue
+        units = [head[i:i + width] for i in range(0, usable, width)]
+        for encoding in (f"{name.lower()}-le", f"{name.lower()}-be"):
+            try:
+                text = head[:usable].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if "\x00" not in text and all(b"\x00" in unit for unit in units[: len(units) // 2]):
+                return name
+    return None
 
 
 _CONTROL_BYTES = bytes(b for b in range(256) if b < 9 or 13 < b < 32)

@@ -54,6 +54,23 @@ def one_line(text: str) -> str:
     return shown(_LINE_BREAKS.sub(lambda m: "\\r\\n" if m.group() == "\r\n" else "\\n", text))
 
 
+SHOWN_COLUMNS = 160  # characters of a long source line shown around the finding
+
+
+def window(source: str, column: int, end_column: int) -> tuple[str, int, int]:
+    """A line cut to SHOWN_COLUMNS characters around ``column`` (… marks a cut), with the
+    columns moved to match: a 5,000-character line is not a readable report."""
+    if len(source) <= SHOWN_COLUMNS:
+        return source, column, end_column
+    start = max(0, min(column - 1 - SHOWN_COLUMNS // 4, len(source) - SHOWN_COLUMNS))
+    stop = start + SHOWN_COLUMNS
+    head = "…" if start > 0 else ""
+    tail = "…" if stop < len(source) else ""
+    shift = start - len(head)
+    return (head + source[start:stop] + tail, column - shift,
+            min(end_column - shift, len(head) + SHOWN_COLUMNS + 1))
+
+
 def caret_line(source: str, column: int, end_column: int) -> str:
     prefix = source[: column - 1]
     span = source[column - 1 : max(end_column - 1, column)] or " "
@@ -69,10 +86,10 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
                      f"{severity} {one_line(finding.message)}\n")
         source = result.line(finding.path, finding.line)
         if source is not None and source.strip():
-            source = shown(source)
             end = finding.end_column if finding.end_line == finding.line else len(source) + 1
+            source, column, end = window(shown(source), finding.column, end)
             number = str(finding.line).rjust(4)
-            caret = _paint(caret_line(source, finding.column, end), "caret", color)
+            caret = _paint(caret_line(source, column, end), "caret", color)
             stream.write(f"{number} | {source}\n")
             stream.write(f"{' ' * len(number)} | {caret}\n")
     s = result.summary

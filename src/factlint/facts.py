@@ -15,18 +15,23 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import math
 import os
 import re
 import unicodedata
+from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
+from factlint.columns import CHUNK_ROWS, CompactRows
 from factlint.finding import Finding, UrlRef
 from factlint.numbers import (
     Figure,
@@ -39,7 +44,7 @@ from factlint.numbers import (
     parse_number,
     split_unit,
 )
-from factlint.reading import RefusedFile, outside_reason, read_bytes_limited
+from factlint.reading import RefusedFile, open_limited, outside_reason, read_bytes_limited
 from factlint.trust import repository_root
 
 if TYPE_CHECKING:
@@ -810,8 +815,8 @@ class _Table:
     """A data file read once: CSV rows (with their line numbers) or a JSON/YAML value."""
 
     header: list[str] | None = None
-    rows: list[list[str]] = field(default_factory=list)
-    row_lines: list[int] = field(default_factory=list)
+    rows: Sequence[list[str]] = field(default_factory=list)  # a CompactRows for a CSV file
+    row_lines: Sequence[int] = field(default_factory=list)
     value: Any = None  # JSON/YAML content
     indexes: dict[tuple[str, ...], Any] = field(default_factory=dict)  # columns -> _RowIndex
 
@@ -825,7 +830,17 @@ class _Table:
         return None
 
 
-_TABLES: dict[tuple[str, int, int], _Table] = {}
+# Tables read in this process, most recently used last: kept while they fit in
+# MAX_CACHED_DATA_BYTES (counting their files' sizes), so that briefs sharing a data file
+# read it once, and released when other data files need the room.
+_TABLES: OrderedDict[tuple[str, int, int], _Table] = OrderedDict()
+MAX_CACHED_DATA_BYTES = 512 * 1024 * 1024
+
+
+def _remember(cache_key: tuple[str, int, int], table: _Table) -> None:
+    _TABLES[cache_key] = table
+    while len(_TABLES) > 1 and sum(key[2] for key in _TABLES) > MAX_CACHED_DATA_BYTES:
+        _TABLES.popitem(last=False)
 
 
 _INTEGER = re.compile(r"([-+]?\d+)(?:\.0*)?")
@@ -858,6 +873,7 @@ def load_table(path: Path) -> _Table:
     cache_key = (str(path), stat.st_mtime_ns, stat.st_size)
     table = _TABLES.get(cache_key)
     if table is not None:
+        _TABLES.move_to_end(cache_key)
         return table
     if stat.st_size > MAX_DATA_BYTES:
         raise DataError(f"{path.name} is {stat.st_size // (1024 * 1024)} MB, too large to read")
@@ -865,12 +881,13 @@ def load_table(path: Path) -> _Table:
     if suffix not in (".csv", ".tsv", ".json", ".yaml", ".yml"):
         raise DataError(f"{path.name}: data files are .csv, .json, .yaml or .yml")
     # Only a regular file, and never more than the limit, whatever stat() said.
-    data = read_bytes_limited(path, MAX_DATA_BYTES, "data file")
     if suffix == ".csv" or suffix == ".tsv":
-        table = _read_csv(data, path, "\t" if suffix == ".tsv" else ",")
+        with open_limited(path, MAX_DATA_BYTES, "data file") as stream:
+            table = _read_csv(stream, path, "\t" if suffix == ".tsv" else ",")
     else:
+        data = read_bytes_limited(path, MAX_DATA_BYTES, "data file")
         table = _Table(value=_read_tree_data(data, path, suffix))
-    _TABLES[cache_key] = table
+    _remember(cache_key, table)
     return table
 
 
@@ -894,55 +911,53 @@ def _read_tree_data(data: bytes, path: Path, suffix: str) -> Any:
         raise DataError(f"{path.name} holds a number too long to read") from None
 
 
-def _read_csv(data: bytes, path: Path, delimiter: str) -> _Table:
+def _read_csv(stream: BinaryIO, path: Path, delimiter: str) -> _Table:
+    """A CSV file read as it streams in, into compact columns (factlint.columns), with the
+    line each row starts on (rows may hold line breaks inside quoted cells)."""
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    reader = csv.reader(text, delimiter=delimiter)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path.name} is not valid UTF-8 (byte {exc.start}): save it as UTF-8 "
-                        "(spreadsheet apps: 'CSV UTF-8')") from None
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        records = list(reader)
+        header = next(reader, None)
+        if header is None:
+            raise DataError(f"{path.name} is empty: a CSV data file needs a header row")
+        rows = CompactRows(len(header))
+        row_lines = array("I")
+        pending: list[list[str]] = []
+        line = reader.line_num + 1  # where the next record starts
+        for record in reader:
+            if len(record) > 1 or (record and record[0].strip()):
+                pending.append(record)
+                row_lines.append(line)
+                if len(pending) == CHUNK_ROWS:
+                    rows.extend(pending)
+                    pending = []
+            line = reader.line_num + 1
+        rows.extend(pending)
     except csv.Error as exc:
-        raise DataError(f"{path.name} line {reader.line_num}: {exc}") from None
-    if not records:
-        raise DataError(f"{path.name} is empty: a CSV data file needs a header row")
-    if text.count("\n") + (not text.endswith("\n")) == len(records) and "\r" not in text:
-        lines = range(1, len(records) + 1)  # one record per line: its line is its number
-    else:
-        lines = _record_lines(text, delimiter)
-    header = [cell.strip() for cell in records[0]]
-    width = len(header)
-    table = _Table(header=header)
-    for record, line in zip(records[1:], lines[1:], strict=True):
-        if len(record) > 1 or (record and record[0].strip()):
-            if len(record) < width:
-                record = record + [""] * (width - len(record))
-            table.rows.append(record)
-            table.row_lines.append(line)
-    return table
-
-
-def _record_lines(text: str, delimiter: str) -> list[int]:
-    """The line each CSV record starts on, for files with line breaks inside cells."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    lines = []
-    line = 1
-    for _ in reader:
-        lines.append(line)
-        line = reader.line_num + 1
-    return lines
+        raise DataError(f"{path.name} line {reader.line_num}: {clip(str(exc))}") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{path.name} is not valid UTF-8 (after line {reader.line_num}): "
+                        "save it as UTF-8 (spreadsheet apps: 'CSV UTF-8')") from None
+    return _Table(header=[cell.strip() for cell in header], rows=rows.finish(),
+                  row_lines=row_lines)
 
 
 @dataclass(frozen=True)
 class _RowIndex:
-    last: dict[tuple[str, ...], int]
-    repeated: dict[tuple[str, ...], list[int]]
+    """Rows by the folded values of some columns, in 16 bytes a row: the hash of each row's
+    key, sorted, beside its row number. A lookup finds the rows of the key's hash by
+    bisection, then keeps those whose key really is the one asked for."""
+
+    hashes: array  # array("q"), sorted
+    rows: array  # array("Q"): rows[i] is the row whose key hashes to hashes[i]
+    key_of: Callable[[int], tuple[str, ...]]
 
     def get(self, key: tuple[str, ...], default: list[int]) -> list[int]:
-        if key in self.repeated:
-            return self.repeated[key]
-        return [self.last[key]] if key in self.last else default
+        wanted = hash(key)
+        low = bisect_left(self.hashes, wanted)
+        high = bisect_right(self.hashes, wanted, low)
+        found = sorted(row for row in self.rows[low:high] if self.key_of(row) == key)
+        return found or default
 
 
 def _index(table: _Table, columns: tuple[str, ...]) -> _RowIndex:
@@ -951,25 +966,25 @@ def _index(table: _Table, columns: tuple[str, ...]) -> _RowIndex:
     if index is not None:
         return index
     rows = table.rows
-    folded_columns = []
-    for position in (table.column_index(c) for c in columns):
-        if position is None:
-            folded_columns.append([""] * len(rows))
-            continue
-        cells = list(map(itemgetter(position), rows))
-        folded = {cell: _key(cell) for cell in set(cells)}  # few distinct values per column
-        folded_columns.append(list(map(folded.__getitem__, cells)))
-    keys = list(zip(*folded_columns, strict=True))
-    last = dict(zip(keys, range(len(keys)), strict=True))  # key -> its (last) row, built at C speed
-    repeated: dict[tuple[str, ...], list[int]] = {}
-    if len(last) < len(keys):
-        from collections import Counter
+    positions = [table.column_index(c) for c in columns]
+    fold = lru_cache(maxsize=65536)(_key)  # most columns repeat a few values (years, units)
+    folded_columns = [
+        itertools.repeat("", len(rows)) if position is None
+        else map(fold, rows.column(position) if isinstance(rows, CompactRows)
+                 else map(itemgetter(position), rows))
+        for position in positions
+    ]
+    hashes = array("q", map(hash, zip(*folded_columns, strict=True)))
+    order = sorted(range(len(hashes)), key=hashes.__getitem__)
+    sorted_hashes = array("q", map(hashes.__getitem__, order))
+    del hashes
 
-        several = {key for key, count in Counter(keys).items() if count > 1}
-        for number, key in enumerate(keys):
-            if key in several:
-                repeated.setdefault(key, []).append(number)
-    index = _RowIndex(last, repeated)
+    def key_of(row: int) -> tuple[str, ...]:
+        return tuple("" if position is None else _key(rows[row][position]
+                     if not isinstance(rows, CompactRows) else rows.cell(row, position))
+                     for position in positions)
+
+    index = _RowIndex(sorted_hashes, array("Q", order), key_of)
     table.indexes[columns] = index
     return index
 

@@ -9,8 +9,10 @@ trusting the size the file system reports.
 
 from __future__ import annotations
 
+import io
 import os
 import stat
+from typing import BinaryIO
 
 from factlint.trust import is_within
 
@@ -34,13 +36,40 @@ def outside_reason(path: str | os.PathLike, root: str | os.PathLike | None) -> s
     return "it lies outside the repository"
 
 
-def read_bytes_limited(path: str | os.PathLike, limit: int, what: str = "file",
-                       root: str | os.PathLike | None = None) -> bytes:
-    """The bytes of the regular file ``path``, at most ``limit`` of them.
+def open_limited(path: str | os.PathLike, limit: int, what: str = "file",
+                 root: str | os.PathLike | None = None) -> BinaryIO:
+    """``path`` opened for reading in binary, on the terms of read_bytes_limited: the checks
+    are made on opening, and a read beyond ``limit`` bytes raises RefusedFile."""
+    descriptor = _open_regular(path, root)
+    return io.BufferedReader(_LimitedFile(descriptor, limit, what), CHUNK)
 
-    Raises FileNotFoundError, IsADirectoryError or another OSError as open() does, and
-    RefusedFile for a file outside ``root``, a file that is not regular, or one larger than
-    ``limit`` bytes (``what`` names the kind of file in that message)."""
+
+class _LimitedFile(io.RawIOBase):
+    def __init__(self, descriptor: int, limit: int, what: str):
+        self._file = io.FileIO(descriptor, "rb", closefd=True)
+        self._left = limit
+        self._limit = limit
+        self._what = what
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        count = self._file.readinto(buffer) or 0
+        self._left -= count
+        if self._left < 0:
+            raise RefusedFile(f"it is larger than a {self._what} can be "
+                              f"({_megabytes(self._limit)})")
+        return count
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def _open_regular(path: str | os.PathLike, root: str | os.PathLike | None) -> int:
+    """A descriptor of ``path`` opened for reading, once it is known to be a regular file
+    inside ``root``; raises as read_bytes_limited does."""
     why = outside_reason(path, root)
     if why is not None:
         raise RefusedFile(why)
@@ -54,6 +83,21 @@ def read_bytes_limited(path: str | os.PathLike, limit: int, what: str = "file",
             raise IsADirectoryError(f"{path} is a folder")
         if not stat.S_ISREG(mode):
             raise RefusedFile("it is not a regular file (a device, a FIFO or a socket)")
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return descriptor
+
+
+def read_bytes_limited(path: str | os.PathLike, limit: int, what: str = "file",
+                       root: str | os.PathLike | None = None) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them.
+
+    Raises FileNotFoundError, IsADirectoryError or another OSError as open() does, and
+    RefusedFile for a file outside ``root``, a file that is not regular, or one larger than
+    ``limit`` bytes (``what`` names the kind of file in that message)."""
+    descriptor = _open_regular(path, root)
+    try:
         chunks = []
         size = 0
         while True:

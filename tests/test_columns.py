@@ -9,7 +9,7 @@ from factlint import columns
 from factlint import facts as facts_module
 from factlint.columns import SEP, CompactRows
 
-cells = st.text(alphabet=st.sampled_from(["a", "东", "1", ",", "\n", SEP, "😀", ""]), max_size=4)
+cells = st.text(alphabet=st.sampled_from(["a", "东", "1", ",", "\n", SEP, "😀"]), max_size=4)
 
 
 @given(st.integers(1, 4), st.lists(st.lists(cells, max_size=6), max_size=60))

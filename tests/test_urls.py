@@ -6,6 +6,7 @@ import json
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from email.utils import formatdate
 
@@ -783,3 +784,69 @@ def test_invalid_retry_after_waits_the_backoff_and_retries(server, settings):
 def test_bad_settings_are_refused(overrides):
     with pytest.raises(ValueError):
         UrlSettings(**overrides)
+
+
+# ----------------------------------------------------------------- command line
+
+
+def _brief_citing(folder, url):
+    brief = folder / "b.md"
+    brief.write_text(f"数据[^1]。\n\n[^1]: 来源：{url}\n", encoding="utf-8")
+    return brief
+
+
+@pytest.mark.parametrize("command", ["check", "fix"])
+@pytest.mark.parametrize("timeout", ["1e300", "601", "inf", "nan"])
+def test_timeout_out_of_range_on_the_command_line_is_a_usage_error(tmp_path, command, timeout):
+    from click.testing import CliRunner
+
+    from factlint.cli import main
+
+    brief = _brief_citing(tmp_path, "https://example.org/a")
+    extra = ["--urls"] if command == "fix" else ["--offline"]
+
+    result = CliRunner().invoke(main, [command, *extra, "--timeout", timeout, str(brief)])
+
+    assert result.exit_code == 2
+    assert "Invalid value for '--timeout'" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", ["check", "fix"])
+@pytest.mark.parametrize("setting", ["timeout: 1.0e300", "timeout: .nan", "deadline: .inf",
+                                     "timeout: 1000"])
+def test_url_settings_out_of_range_in_a_config_file_are_an_error(tmp_path, command, setting):
+    brief = _brief_citing(tmp_path, "https://example.org/a")
+    (tmp_path / ".factlint.yaml").write_text(f"urls:\n  {setting}\n", encoding="utf-8")
+    extra = ["--urls"] if command == "fix" else ["--offline"]
+
+    done = subprocess.run(
+        [sys.executable, "-m", "factlint", command, *extra, str(brief)],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+    )
+
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert "factlint: error:" in done.stderr and "urls" in done.stderr
+
+
+def test_url_deadline_on_the_command_line_reports_what_was_left(server, tmp_path):
+    from click.testing import CliRunner
+
+    from factlint.cli import main
+
+    urls = [server.route(f"/slow{i}", answer(200, delay=1.5)) for i in range(2)]
+    brief = tmp_path / "b.md"
+    brief.write_text(f"数据[^1]。\n\n[^1]: 来源：{urls[0]}\n{urls[1]}\n", encoding="utf-8")
+    (tmp_path / ".factlint.yaml").write_text(
+        f"urls:\n  cache_dir: {tmp_path / 'cache'}\n  per_host: 1\n  concurrency: 1\n",
+        encoding="utf-8")
+
+    result = CliRunner().invoke(main, ["check", "--allow-private", "--url-deadline", "1",
+                                       "--format", "json", str(brief)])
+
+    report = json.loads(result.output)
+    messages = [f["message"] for f in report["findings"] if f["code"] == "FL402"]
+    assert messages and all(m.startswith("URL not checked: the URL checks ran out of time "
+                                         "(deadline 1 s") for m in messages)
+    assert report["summary"]["urls_skipped"] == len(messages)

@@ -39,6 +39,13 @@ def _check_selectors(option: str, selectors) -> None:
             )
 
 
+def _finite(ctx, param, value):
+    """A FloatRange lets NaN through (it compares false with both bounds)."""
+    if value is not None and value != value:
+        raise click.BadParameter("nan is not a number of seconds")
+    return value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="factlint")
 def main() -> None:
@@ -58,9 +65,9 @@ def main() -> None:
 @click.option("--ignore", help="Comma-separated codes, prefixes or names to skip.")
 @click.option("--fail-on", type=SEVERITY, help="Lowest severity that fails the run.")
 @click.option("--allow-private", is_flag=True, help="Let URL checks reach private addresses.")
-@click.option("--timeout", type=click.FloatRange(min=0.1, max=600),
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=600), callback=_finite,
               help="Seconds a URL request may take in all (connect, headers, body).")
-@click.option("--url-deadline", type=click.FloatRange(min=1, max=86400),
+@click.option("--url-deadline", type=click.FloatRange(min=1, max=86400), callback=_finite,
               help="Seconds all URL checks may take together (default 300); "
                    "URLs left are reported as not checked.")
 @click.option("--jobs", type=click.IntRange(min=0), default=0, help="Files in parallel.")
@@ -202,7 +209,7 @@ def rules(code: str | None, markdown: bool) -> None:
 @click.option("--facts", type=click.Path(), help="Fact file for a single brief.")
 @click.option("--config", type=click.Path(), help="Configuration file (over the project's).")
 @click.option("--allow-private", is_flag=True, help="Let URL checks reach private addresses.")
-@click.option("--timeout", type=click.FloatRange(min=0.1, max=600),
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=600), callback=_finite,
               help="Seconds a URL request may take in all (connect, headers, body).")
 def fix_command(paths, show_diff, fix_urls, drop_unused, facts, config, allow_private,
                 timeout) -> None:

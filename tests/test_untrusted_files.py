@@ -138,3 +138,21 @@ def test_size_limit_holds_while_reading_not_only_by_stat():
     with pytest.raises(RefusedFile, match="larger than a brief can be"):
         read_bytes_limited("/proc/self/status", 100, "brief")
     assert len(read_bytes_limited("/proc/self/status", 1 << 20, "brief")) > 100
+
+
+@needs_posix
+def test_naming_a_data_file_does_not_open_a_fifo_fact_file(repo):
+    """A pre-commit hook names a changed data file; factlint then looks for the fact files
+    that read it, and must not wait on a FIFO dressed as one."""
+    (repo / "d.csv").write_text("k,v\na,1159\n", encoding="utf-8")
+    (repo / "b.facts.yaml").write_text(fact_file("d.csv"), encoding="utf-8")
+    (repo / "sub").mkdir()
+    os.mkfifo(repo / "sub" / "trap.facts.yaml")
+
+    done = subprocess.run(
+        [sys.executable, "-m", "factlint", "check", "--offline", "d.csv"],
+        capture_output=True, text=True, timeout=60, cwd=repo,
+    )
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 file" in done.stdout

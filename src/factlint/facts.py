@@ -484,16 +484,18 @@ def find_fact_file(brief_path: str | os.PathLike) -> Path | None:
 
 
 def load_for_brief(brief_path: str, explicit: str | None = None,
-                   root: str | os.PathLike | None = None) -> tuple[FactFile | None, list[Finding]]:
-    """The engine's entry point: the fact file named by --facts, else the one beside the
-    brief. A fact file found beside the brief, and the data files it names, must lie inside
-    the repository whose top is ``root`` (the brief's); one named by --facts is trusted."""
+                   root: str | os.PathLike | None = None, found: str | None = None
+                   ) -> tuple[FactFile | None, list[Finding]]:
+    """The engine's entry point: the fact file named by --facts, else ``found`` (the engine
+    finds it, see related.fact_file_for), else the one beside the brief. A fact file that
+    was not named, and the data files it names, must lie inside the repository whose top
+    is ``root`` (the brief's); one named by --facts is trusted."""
     if explicit:
         return load_facts(explicit)
-    found = find_fact_file(brief_path)
+    found = found or find_fact_file(brief_path)
     if found is None:
         return None, []
-    return load_facts(str(found), root)
+    return load_facts(str(found), root=root)
 
 
 def _rule(code: str):
@@ -511,19 +513,21 @@ def _schema_finding(path: str, place: Place, message: str) -> Finding:
                                       place.end_line, place.end_column)
 
 
-def read_tree(path: str, root: str | os.PathLike | None = None) -> Tree:
-    """Read a YAML or JSON file into a Tree (only a regular file, inside ``root`` when given).
+def read_tree(path: str, text: str | None = None, root: str | os.PathLike | None = None) -> Tree:
+    """Read a YAML or JSON file (or ``text``, as if it were that file's) into a Tree; only a
+    regular file, inside ``root`` when given, within the size limit while reading.
     Raises FactFileError, OSError."""
-    size = os.path.getsize(path)
-    if size > MAX_FACT_BYTES:
-        raise FactFileError(
-            f"file is {size / 1e6:.1f} MB, larger than a fact file can be "
-            f"({MAX_FACT_BYTES // (1024 * 1024)} MB): move bulk data to a data file")
-    try:
-        data = read_bytes_limited(path, MAX_FACT_BYTES, "fact file", root)
-    except RefusedFile as exc:
-        raise FactFileError(f"cannot read the fact file: {exc.why}") from None
-    text = _decode(data)
+    if text is None:
+        size = os.path.getsize(path)
+        if size > MAX_FACT_BYTES:
+            raise FactFileError(
+                f"file is {size / 1e6:.1f} MB, larger than a fact file can be "
+                f"({MAX_FACT_BYTES // (1024 * 1024)} MB): move bulk data to a data file")
+        try:
+            data = read_bytes_limited(path, MAX_FACT_BYTES, "fact file", root)
+        except RefusedFile as exc:
+            raise FactFileError(f"cannot read the fact file: {exc.why}") from None
+        text = _decode(data)
     if path.lower().endswith(".json"):
         return parse_json_tree(text)
     return compose_tree(text)
@@ -542,14 +546,15 @@ def _decode(data: bytes) -> str:
                             line, column) from None
 
 
-def load_facts(path: str | os.PathLike, root: str | os.PathLike | None = None
-               ) -> tuple[FactFile | None, list[Finding]]:
-    """Read and validate a fact file. Findings (FL501/FL502) point into it. With ``root``,
-    the fact file must lie inside it; its data files always must lie inside the repository
+def load_facts(path: str | os.PathLike, text: str | None = None,
+               root: str | os.PathLike | None = None) -> tuple[FactFile | None, list[Finding]]:
+    """Read and validate a fact file (``text``: its content, not yet written, as
+    ``factlint fix`` checks it). Findings (FL501/FL502) point into it. With ``root``, the
+    fact file must lie inside it; its data files always must lie inside the repository
     (``root``, else the fact file's own repository_root)."""
     path = str(path)
     try:
-        tree = read_tree(path, root)
+        tree = read_tree(path, text, root)
     except FileNotFoundError:
         return None, [_syntax(path, "fact file not found")]
     except IsADirectoryError:

@@ -39,6 +39,13 @@ def _check_selectors(option: str, selectors) -> None:
             )
 
 
+def _finite(ctx, param, value):
+    """A FloatRange lets NaN through (it compares false with both bounds)."""
+    if value is not None and value != value:
+        raise click.BadParameter("nan is not a number of seconds")
+    return value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="factlint")
 def main() -> None:
@@ -112,7 +119,11 @@ def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> l
 @click.option("--allow-network", "networks", multiple=True, metavar="CIDR",
               help="A network URL checks may reach although it is private (repeatable; "
                    "also FACTLINT_ALLOWED_NETWORKS).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per URL request.")
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=600), callback=_finite,
+              help="Seconds a URL request may take in all (connect, headers, body).")
+@click.option("--url-deadline", type=click.FloatRange(min=1, max=86400), callback=_finite,
+              help="Seconds all URL checks may take together (default 300); "
+                   "URLs left are reported as not checked.")
 @click.option("--jobs", type=click.IntRange(min=0), default=0, help="Files in parallel.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the URL result cache.")
 @click.option("--changed-since", metavar="REF",
@@ -133,17 +144,27 @@ def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> l
                    ".gitignore, .factlintignore, and the suffixes (.txt only if included).")
 @click.pass_context
 def check(ctx, paths, output_format, output, reports, offline, facts, config, select, ignore,
-          fail_on, allow_private, networks, timeout, jobs, no_cache, changed_since, two_point,
-          baseline, write_baseline, stdin_filename, force_exclude) -> None:
+          fail_on, allow_private, networks, timeout, url_deadline, jobs, no_cache, changed_since,
+          two_point, baseline, write_baseline, stdin_filename, force_exclude) -> None:
     """Check briefs (files or folders; default: the current folder; `-`: standard input)."""
     from factlint.config import ConfigError, Overrides
     from factlint.engine import RunOptions, run
     from factlint.report import ReportOptions, reporter
 
+    explicit = ctx.get_parameter_source("output_format").name != "DEFAULT" or output
+    if not reports or explicit:
+        reports = ((output_format, output), *reports)
+    if any(name == "github" for name, _ in reports):
+        # on a CI runner: nothing on stderr may read as a command
+        from factlint.report.github import EscapedStream
+
+        sys.stderr = EscapedStream(sys.stderr)
     select_codes, ignore_codes = _codes(select), _codes(ignore)
     _check_selectors("--select", select_codes)
     _check_selectors("--ignore", ignore_codes)
     url_overrides = _url_overrides(allow_private, networks, timeout)
+    if url_deadline is not None:
+        url_overrides.append(("deadline", url_deadline))
     stdin = None
     if paths.count("-") > 1:
         _fail("`-` (standard input) can be named once")
@@ -151,9 +172,6 @@ def check(ctx, paths, output_format, output, reports, offline, facts, config, se
         stdin = sys.stdin.buffer.read()
     elif stdin_filename:
         _fail("--stdin-filename names the brief read from `-`: give `-` as a path")
-    explicit = ctx.get_parameter_source("output_format").name != "DEFAULT" or output
-    if not reports or explicit:
-        reports = ((output_format, output), *reports)
     if no_cache:
         url_overrides.append(("use_cache", False))
     if facts and len(paths) != 1:
@@ -365,7 +383,8 @@ def rules(code: str | None, markdown: bool) -> None:
               help="Let URL checks reach private addresses (also FACTLINT_ALLOW_PRIVATE=1).")
 @click.option("--allow-network", "networks", multiple=True, metavar="CIDR",
               help="A network URL checks may reach although it is private (repeatable).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per URL request.")
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=600), callback=_finite,
+              help="Seconds a URL request may take in all (connect, headers, body).")
 def fix_command(paths, show_diff, fix_urls, drop_unused, facts, config, allow_private,
                 networks, timeout) -> None:
     """Apply safe fixes in place: rejoin page-split paragraphs, renumber citations in order

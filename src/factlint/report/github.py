@@ -10,9 +10,11 @@ without a word; when a run has more, a notice ahead of them says how many are no
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, TextIO
 
 from factlint.report.sarif import report_path
+from factlint.report.text import COMMAND_STARTS
 
 if TYPE_CHECKING:
     from factlint.engine import RunResult
@@ -76,6 +78,40 @@ def hidden_notice(findings: list[Finding]) -> str | None:
             + escape_data(f"{hidden} of {len(findings)} findings are not shown as annotations "
                           f"({detail}): GitHub shows at most {ANNOTATION_LIMIT} of each kind "
                           "per step. Every finding is in this log and in the SARIF report."))
+
+
+class EscapedStream:
+    """What factlint writes beside a GitHub report (its stderr), made inert: a line that
+    would start a workflow command (``::`` or ``##[`` after spaces, which the runner trims)
+    gets a ``factlint: `` prefix, so no text quoted in a message (a configuration value, a
+    file name, with line breaks of its own) can forge an annotation or another command."""
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+        self._at_line_start = True
+
+    def write(self, text: str) -> int:
+        pieces = _LINE_ENDS.split(text)  # every piece but the last ends a line
+        for index, piece in enumerate(pieces):
+            starts_line = index > 0 or self._at_line_start
+            content = piece.lstrip(" \t")
+            if starts_line and content.startswith(COMMAND_STARTS):
+                pieces[index] = piece[: len(piece) - len(content)] + "factlint: " + content
+        if text:
+            self._at_line_start = text.endswith(("\n", "\r"))
+        return self._stream.write("".join(pieces))
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+_LINE_ENDS = re.compile(r"(?<=[\r\n])")
 
 
 def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:

@@ -90,6 +90,11 @@ def test_a_fix_killed_at_any_rename_is_completed_or_rolled_back_by_the_next_run(
     if kill_at == 0:
         assert (brief.read_bytes(), facts.read_bytes()) == original
 
+    if journal:  # --diff writes nothing, not even the rest of a commit: it says so
+        diff = invoke("fix", "--diff", str(brief))
+        assert f"an interrupted factlint fix left {tmp_path / fileio.JOURNAL}" in diff.output
+        assert (tmp_path / fileio.JOURNAL).exists()
+
     again = subprocess.run([sys.executable, "-m", "factlint", "fix", str(brief)],
                            capture_output=True, text=True, cwd=tmp_path)
 

@@ -993,17 +993,23 @@ def unified_diff(change: FileChange) -> str:
     ))
 
 
-def recover(paths: Sequence[str]) -> list[str]:
-    """Complete or roll back what an interrupted ``factlint fix`` left beside these files
-    (``factlint.fileio.recover``); say what was done."""
+def interrupted(paths: Sequence[str], complete: bool = True) -> list[str]:
+    """What an interrupted ``factlint fix`` left beside these files: completed or rolled
+    back (``factlint.fileio.recover``), or with ``complete=False`` only named."""
     folders = dict.fromkeys(os.path.dirname(os.path.abspath(p)) for p in paths)
-    return [note for folder in folders for note in fileio.recover(folder)]
+    if complete:
+        return [note for folder in folders for note in fileio.recover(folder)]
+    journals = [os.path.join(folder, fileio.JOURNAL) for folder in folders]
+    return [f"an interrupted factlint fix left {journal}: run factlint fix to complete it"
+            for journal in journals if os.path.exists(journal)]
 
 
 def fix_paths(paths: Sequence[str], options: FixOptions, overrides: Any = None,
-              facts: str | None = None, notes: list[str] | None = None) -> list[BriefResult]:
+              facts: str | None = None, notes: list[str] | None = None,
+              complete: bool = True) -> list[BriefResult]:
     """Work out the fixes of every brief the paths name (folders are walked); write nothing
-    but what an interrupted run left to complete (said in ``notes``).
+    but, with ``complete``, what an interrupted run left to finish (``interrupted``; said in
+    ``notes``).
 
     Raises ``factlint.config.ConfigError`` for a configuration that cannot be used.
     """
@@ -1013,10 +1019,11 @@ def fix_paths(paths: Sequence[str], options: FixOptions, overrides: Any = None,
     from factlint.engine import _excluded, discover
 
     overrides = overrides or Overrides()
-    briefs = [p for p in discover(paths) if not fileio.TEMPORARY.fullmatch(os.path.basename(p))]
-    recovered = recover([*briefs, *([facts] if facts else [])])
+    briefs = [p for p in discover(paths, overrides)
+              if not fileio.TEMPORARY.fullmatch(os.path.basename(p))]
+    found = interrupted([*briefs, *([facts] if facts else [])], complete)
     if notes is not None:
-        notes.extend(recovered)
+        notes.extend(found)
     known: dict[str, FileLabels] = {}
     results = []
     for path in briefs:

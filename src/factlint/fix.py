@@ -502,13 +502,14 @@ def drop_unused_fix(doc: Document, definitions: Sequence[Definition] | None = No
 # What Markdown (or a table, or kramdown) would read in a URL written into a brief, so that
 # a server's Location header cannot add a link, an image or markup: percent-encoded.
 MARKDOWN_SIGNIFICANT = "()[]<>\"'`\\*{}|"
+URL_ENDS_NOT_READ = tuple(".,;:!?")
 HOST = re.compile(r"[\w.-]+(?::\d{1,5})?|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?")
 
 
 def citable_url(url: str) -> str | None:
     """``url`` as it may be written into a brief, or None when it may not: an http(s) URL
-    with a plain host, no credentials, no whitespace or control characters, and the
-    characters Markdown gives a meaning percent-encoded."""
+    with a plain host, no credentials, no whitespace or control characters, not ending in
+    punctuation, and the characters Markdown gives a meaning percent-encoded."""
     from urllib.parse import urlsplit, urlunsplit
 
     if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
@@ -524,8 +525,10 @@ def citable_url(url: str) -> str | None:
     def escaped(text: str) -> str:
         return "".join(f"%{ord(c):02X}" if c in MARKDOWN_SIGNIFICANT else c for c in text)
 
-    return urlunsplit((parts.scheme, parts.netloc, escaped(parts.path), escaped(parts.query),
-                       escaped(parts.fragment)))
+    written = urlunsplit((parts.scheme, parts.netloc, escaped(parts.path),
+                          escaped(parts.query), escaped(parts.fragment)))
+    # a bare URL ending in punctuation is read (by factlint and by GitHub) without it
+    return None if written.endswith(URL_ENDS_NOT_READ) else written
 
 
 def redirected_urls(doc: Document, url_settings: Any) -> dict[tuple[int, int], str]:

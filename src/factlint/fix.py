@@ -867,22 +867,19 @@ def read_text(path: str) -> ReadText:
     return ReadText(BOM + text if data.startswith(b"\xef\xbb\xbf") else text, "", digest(data))
 
 
-# The labels a file cites without defining them, and those it defines.
-FileLabels = tuple[frozenset[str], frozenset[str]]
-
-
-def file_labels(path: str) -> FileLabels:
+def unresolved_labels(path: str) -> frozenset[str]:
+    """The labels a file cites without defining them."""
     read = read_text(path)
     if read.text is None:
-        return frozenset(), frozenset()
+        return frozenset()
     doc = read_document(path, read.text.removeprefix(BOM))
-    defined = frozenset(d.label.strip().lower() for d in doc.definitions)
-    cited = frozenset(label.strip().lower() for m in doc.markers for label in m.labels)
-    return cited - defined, defined
+    defined = {d.label.strip().lower() for d in doc.definitions}
+    return frozenset(label.strip().lower() for m in doc.markers for label in m.labels
+                     if label.strip().lower() not in defined)
 
 
-def elsewhere_for(path: str, known: dict[str, FileLabels] | None = None) -> Elsewhere:
-    """What the other files of the brief's document cite and define.
+def elsewhere_for(path: str, known: dict[str, frozenset[str]] | None = None) -> Elsewhere:
+    """What the other files of the brief's document cite without defining.
 
     Today a document is the brief and the other briefs in its folder (a chapter whose
     notes live in a sibling ``footnotes.md``). Only what a sibling cites without defining
@@ -895,24 +892,21 @@ def elsewhere_for(path: str, known: dict[str, FileLabels] | None = None) -> Else
     try:
         names = sorted(os.listdir(folder))
     except OSError:
-        return Elsewhere()
+        return NOWHERE
     cited: set[str] = set()
-    defined: set[str] = set()
     me = os.path.realpath(path)
     for name in names:
         other = os.path.join(folder, name)
         if (not name.lower().endswith(BRIEF_SUFFIXES) or fileio.TEMPORARY.fullmatch(name)
                 or os.path.realpath(other) == me or not os.path.isfile(other)):
             continue
-        if known is None or other not in known:
-            labels = file_labels(other)
-            if known is not None:
-                known[other] = labels
-        else:
-            labels = known[other]
-        cited |= labels[0]
-        defined |= labels[1]
-    return Elsewhere(frozenset(cited), frozenset(defined))
+        if known is None:
+            cited |= unresolved_labels(other)
+            continue
+        if other not in known:
+            known[other] = unresolved_labels(other)
+        cited |= known[other]
+    return Elsewhere(frozenset(cited))
 
 
 def fix_brief(path: str, options: FixOptions, facts: str | None = None,
@@ -1027,7 +1021,7 @@ def fix_paths(paths: Sequence[str], options: FixOptions, overrides: Any = None,
     found = interrupted([*briefs, *([facts] if facts else [])], complete)
     if notes is not None:
         notes.extend(found)
-    known: dict[str, FileLabels] = {}
+    known: dict[str, frozenset[str]] = {}
     results = []
     for path in briefs:
         settings = settings_for(Path(path), overrides)

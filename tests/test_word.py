@@ -582,3 +582,19 @@ def test_extract_writes_a_fact_file_skeleton_for_a_word_brief(tmp_path):
     assert out.exit_code == 0
     assert 'title: "低空物流航线加密 无人机配送走进社区"' in out.output
     assert 'figure: "超过1700家"' in out.output
+
+
+def test_fix_says_it_edits_text_briefs_only(tmp_path):
+    path = brief(tmp_path)
+    before = path.read_bytes()
+    out = CliRunner().invoke(main, ["fix", str(path)])
+    assert out.exit_code == 2 and "factlint annotate" in out.output
+    assert path.read_bytes() == before
+
+
+def test_html_report_of_a_word_brief(tmp_path):
+    out_path = tmp_path / "report.html"
+    out = CliRunner().invoke(main, ["check", "--offline", "--format", "html", "--output",
+                                    str(out_path), str(brief(tmp_path))])
+    assert out.exit_code == 0
+    assert "（二）地方层面的集聚方向" in out_path.read_text(encoding="utf-8")

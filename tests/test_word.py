@@ -597,4 +597,5 @@ def test_html_report_of_a_word_brief(tmp_path):
     out = CliRunner().invoke(main, ["check", "--offline", "--format", "html", "--output",
                                     str(out_path), str(brief(tmp_path))])
     assert out.exit_code == 0
-    assert "（二）地方层面的集聚方向" in out_path.read_text(encoding="utf-8")
+    page = out_path.read_text(encoding="utf-8")
+    assert "地方层面的集聚方向" in page and "FL601" in page

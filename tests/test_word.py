@@ -599,3 +599,16 @@ def test_html_report_of_a_word_brief(tmp_path):
     assert out.exit_code == 0
     page = out_path.read_text(encoding="utf-8")
     assert "地方层面的集聚方向" in page and "FL601" in page
+
+
+def test_links_to_places_in_the_document_are_no_urls(tmp_path):
+    path = brief(tmp_path, [("p", "详见", ("field", "附件一", "#x"), "。")])
+    document = docx.Document(str(path))
+    instruction = next(document.element.body.iter(f"{{{W}}}instrText"))
+    instruction.text = ' HYPERLINK \\l "_附件一" '
+    link = etree.SubElement(document.paragraphs[0]._p, f"{{{W}}}hyperlink",
+                            {f"{{{W}}}anchor": "_附件一"})
+    etree.SubElement(etree.SubElement(link, f"{{{W}}}r"), f"{{{W}}}t").text = "（见附件）"
+    document.save(str(path))
+    rendering = read_word(path.read_bytes(), "brief.docx")
+    assert rendering.text == "详见附件一。（见附件）"

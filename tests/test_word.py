@@ -612,3 +612,23 @@ def test_links_to_places_in_the_document_are_no_urls(tmp_path):
     document.save(str(path))
     rendering = read_word(path.read_bytes(), "brief.docx")
     assert rendering.text == "详见附件一。（见附件）"
+
+
+def test_a_reference_to_a_missing_note_is_fl101_and_its_comment_spares_the_mark(tmp_path):
+    path = brief(tmp_path, [("p", "试点城市共有6个", ("note", "来源：民航局，《试点通知》"),
+                             "。东部城市占4个", ("note", "来源：某报"), "。")])
+    with zipfile.ZipFile(path) as package:  # the second note is lost from the package
+        parts = {name: package.read(name) for name in package.namelist()}
+    notes = etree.fromstring(parts["word/footnotes.xml"])
+    notes.remove(notes[-1])
+    parts["word/footnotes.xml"] = etree.tostring(notes)
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    result = check(path)
+    [place] = located(result, "FL101")
+    assert (place["paragraph"], place["offset"]) == (1, len("试点城市共有6个。东部城市占4个"))
+    out_path = tmp_path / "out.docx"
+    CliRunner().invoke(main, ["annotate", "--offline", str(path), "-o", str(out_path)])
+    [(_, _, anchored)] = [c for c in comments_of(out_path) if c[1].startswith("FL101")]
+    assert anchored == "东部城市占4个"

@@ -632,3 +632,20 @@ def test_a_reference_to_a_missing_note_is_fl101_and_its_comment_spares_the_mark(
     CliRunner().invoke(main, ["annotate", "--offline", str(path), "-o", str(out_path)])
     [(_, _, anchored)] = [c for c in comments_of(out_path) if c[1].startswith("FL101")]
     assert anchored == "东部城市占4个"
+
+
+@pytest.mark.skipif(not __import__("shutil").which("soffice"),
+                    reason="LibreOffice is not installed (apt-get install libreoffice-writer)")
+def test_a_brief_saved_by_libreoffice_reads_the_same(tmp_path):
+    """Another writer's XML (LibreOffice's styles, bookmarks, run properties): same text,
+    same places, same findings at the same places."""
+    path = brief(tmp_path)
+    saved = tmp_path / "saved"
+    subprocess.run(["soffice", "--headless", "--convert-to", "docx:MS Word 2007 XML",
+                    "--outdir", str(saved), str(path)], capture_output=True, timeout=180,
+                   check=True)
+    ours, theirs = (read_word(p.read_bytes(), p.name) for p in (path, saved / path.name))
+    assert theirs.text == ours.text
+    assert [p.text for p in theirs.places] == [p.text for p in ours.places]
+    assert ([(f.code, f.line, f.column) for f in check(saved / path.name).findings]
+            == [(f.code, f.line, f.column) for f in check(path).findings])

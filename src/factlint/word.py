@@ -60,6 +60,10 @@ UNSUPPORTED = (
     ("equation", ".//m:oMath"),
 )
 NAMESPACES = {"w": W, "m": MATH}
+# A paragraph opening with these would read as a code fence, a table, a quote or a heading;
+# a zero-width space before it (in the rendering only) keeps it a paragraph.
+BLOCK_OPENERS = ("```", "~~~", "|", ">", "#")
+PLAIN_MARK = "\u200b"
 CITATION_DIGITS = re.compile(r"\d{1,4}(?:\s*[,，、]\s*\d{1,4}|\s*[-–—~]\s*\d{1,4})*")
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 HEADING_STYLE = re.compile(r"(?:heading|标题)\s*([1-9])", re.IGNORECASE)
@@ -418,6 +422,8 @@ class _Renderer:
             self.emit("\n\n", place, 0, False)
         if level:
             self.emit("#" * level + " ", place, 0, False)
+        elif self.places[place].text.lstrip().startswith(BLOCK_OPENERS):
+            self.emit(PLAIN_MARK, place, 0, False)  # typed text, not Markdown: a plain paragraph
         self._inline(paragraph, place, self.rels)
 
     def _heading_level(self, paragraph, style_id: str | None, text: str) -> int:

@@ -173,6 +173,22 @@ def test_a_symlinked_brief_is_written_through_to_its_target(tmp_path):
     assert leftovers(tmp_path) == leftovers(real.parent) == []
 
 
+def test_a_symlink_out_of_the_repository_is_not_written_through(tmp_path):
+    repository = tmp_path / "repository"
+    (repository / ".git").mkdir(parents=True)
+    outside = tmp_path / "outside.md"
+    shutil.copyfile(FIXTURES / "shuffled.md", outside)
+    before = outside.read_bytes()
+    (repository / "brief.md").symlink_to(outside)
+
+    result = invoke("fix", str(repository / "brief.md"))
+
+    assert result.exit_code == 2
+    assert "outside the repository" in result.output
+    assert outside.read_bytes() == before
+    assert leftovers(tmp_path) == []
+
+
 def test_a_read_only_brief_is_refused_with_exit_2(tmp_path):
     brief, facts = fixture_pair(tmp_path)
     brief.chmod(0o444)
@@ -264,3 +280,12 @@ def test_nothing_is_left_when_a_write_fails(tmp_path, monkeypatch):
     assert "No space left on device" in result.output and "Traceback" not in result.output
     assert (brief.read_bytes(), facts.read_bytes()) == before
     assert leftovers(tmp_path) == []
+
+
+def test_a_word_brief_is_left_as_it_is(tmp_path):
+    brief = tmp_path / "brief.docx"
+    brief.write_bytes(b"PK\x03\x04 not really a document")
+    result = invoke("fix", str(brief))
+    assert result.exit_code == 2
+    assert "factlint fix edits Markdown and text briefs only" in result.output
+    assert brief.read_bytes() == b"PK\x03\x04 not really a document"

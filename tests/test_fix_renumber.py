@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import CORPUS, shared_or_skip
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -225,6 +226,61 @@ def test_labels_tied_to_other_files_stay_and_the_others_go_round_them():
     assert renumber.kept_labels(doc, Elsewhere(cited=frozenset({"3"}))) == {"3", "9"}
 
 
+def test_drop_unused_keeps_sources_that_citations_the_reader_skips_name(tmp_path):
+    """Reproduction (the shape of corpus2 zh-ernie-digital-economy.md): markers written as
+    escaped-bracket links inside <sup> are not read, and --drop-unused deleted the whole
+    reference list they cite."""
+    brief = tmp_path / "report.md"
+    text = ("数字经济规模达 50 万亿元<sup>[\\[1\\]](https://example.org/paper-a)</sup>，"
+            "占比超过四成<sup>[\\[2\\]](https://example.org/paper-b)</sup>。\n\n"
+            "## 参考文献\n1. 数字经济测度研究 [链接](https://example.org/paper-a)\n"
+            "2. 数字经济与产业结构 [链接](https://example.org/paper-b)\n")
+    brief.write_text(text, encoding="utf-8")
+
+    result = invoke("fix", "--drop-unused", str(brief))
+
+    assert (result.exit_code, result.output) == (0, "nothing to fix\n")
+    assert brief.read_text(encoding="utf-8") == text
+
+
+def test_drop_unused_leaves_a_notes_file_and_continued_notes_alone(tmp_path):
+    notes = tmp_path / "notes.md"
+    notes_text = "# Notes\n\n[^1]: First note.\n\n[^2]: Second note.\n"
+    notes.write_text(notes_text, encoding="utf-8")
+    brief = tmp_path / "chapter.md"
+    text = ("甲 12 家[^1]。\n\n[^1]: 来源一\n\n[^2]:\n\n    第二条注释的正文，在空行之后缩进。\n\n"
+            "[^3]: 来源三\n")
+    brief.write_text(text, encoding="utf-8")
+
+    assert invoke("fix", "--drop-unused", str(notes)).output == "nothing to fix\n"
+    result = invoke("fix", "--drop-unused", str(brief))
+
+    assert result.output == f"fixed 1 issue(s) in {brief}\n"  # [^3] only: [^2] goes on
+    assert brief.read_text(encoding="utf-8") == text.removesuffix("\n\n[^3]: 来源三\n") + "\n"
+    assert notes.read_text(encoding="utf-8") == notes_text
+
+
+def test_a_citation_glued_to_a_word_in_a_real_chapter_stops_renumbering(tmp_path):
+    """Reproduction on ../shared/corpus: "Transformer[3]" is not read as a marker, so
+    renumbering the chapter's other citations made it name BERT's paper instead."""
+    chapter = tmp_path / "chapter.md"
+    shutil.copyfile(shared_or_skip(CORPUS / "zh-solargelm-ch14-llama.md"), chapter)
+    before = chapter.read_text(encoding="utf-8")
+
+    result = invoke("fix", str(chapter))
+
+    after = chapter.read_text(encoding="utf-8")
+    glued = re.compile(r"Transformer\[(\d+)\]")
+    titles = dict(re.findall(r"(?m)^\[(\d+)\] (.+)$", after))
+    if result.exit_code == 2:
+        assert after == before
+        assert "'[3]' at line 59, column 27 looks like a citation" in result.output
+    else:  # once the reader reads it, it is renumbered with the others
+        old_titles = dict(re.findall(r"(?m)^\[(\d+)\] (.+)$", before))
+        assert titles[glued.search(after).group(1)] == old_titles[glued.search(before).group(1)]
+        assert resolved(after) == resolved(before)
+
+
 # ----------------------------------------------------------------- the checks before writing
 
 
@@ -356,6 +412,9 @@ def cited_briefs(draw):
     if table:
         blocks.append("| 区域 | 数量 |\n| --- | --- |\n" + "\n".join(table))
     order = draw(st.permutations(list(range(1, count + 1))))
+    if style != "bracket":  # some notes defined in another file of the document
+        elsewhere = draw(st.sets(st.integers(1, count), max_size=2))
+        order = [n for n in order if n not in elsewhere] or order
     heading = "## References\n\n" if style == "bracket" else ""
     definitions = "\n\n".join(f"{_definition(style, n)}来源：机构{n}，《报告{n}》" for n in order)
     return "# 简报\n\n" + "\n\n".join(blocks) + f"\n\n{heading}{definitions}\n"
@@ -365,10 +424,12 @@ def cited_briefs(draw):
 @given(cited_briefs())
 def test_fix_keeps_the_marker_to_source_text_map(text):
     fixed = fix_text("brief.md", text).brief
-    assert resolved(fixed) == resolved(text)
+    assert resolved(fixed) == resolved(text)  # labels defined elsewhere resolve to themselves
     assert fix_text("brief.md", fixed).brief == fixed
     doc = read_document("brief.md", fixed)
+    kept = renumber.kept_labels(doc)
     order: list[str] = []
     for marker in doc.markers:
-        order.extend(label for label in marker.labels if label not in order)
-    assert order == [str(n) for n in range(1, len(order) + 1)]
+        order.extend(label for label in marker.labels if label not in order and label not in kept)
+    free = [str(n) for n in range(1, 3 * len(order) + 3) if str(n) not in kept]
+    assert order == free[: len(order)]

@@ -142,10 +142,15 @@ class Transaction:
     def stage(self, path: str, data: bytes, before: str) -> None:
         """Write ``data`` to a temporary file beside ``path``'s target; ``before`` is the
         digest of the bytes that were read (to see edits made meanwhile)."""
+        from factlint.trust import is_within, repository_root
+
         problem = read_only_problem(path)
         if problem is not None:
             raise WriteError(f"{path} {problem}")
         target = os.path.realpath(path)
+        if not is_within(target, repository_root(os.path.abspath(path))):
+            raise WriteError(f"{path} is a symlink to {target}, outside the repository: "
+                             "factlint fix does not write there")
         try:
             handle, temporary = _temporary(os.path.dirname(target))
         except OSError as exc:

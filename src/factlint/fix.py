@@ -66,6 +66,7 @@ from factlint.renumber import (
     NUMERIC,
     Elsewhere,
     RenumberError,
+    changed_labels,
     kept_labels,
     renumber_edits,
     renumbering,
@@ -244,7 +245,7 @@ def renumber_fix(doc: Document, mapping: Mapping[str, str] | None = None,
     ``renumber_facts`` for the fact file). None when nothing changes, or when renumbering
     cannot be done safely (``factlint fix`` says why)."""
     mapping = renumbering(doc, elsewhere) if mapping is None else mapping
-    if not mapping or unread_citations(doc, mapping):
+    if not mapping or unread_citations(doc, changed_labels(mapping)):
         return None
     try:
         edits = renumber_edits(doc, mapping)
@@ -437,10 +438,32 @@ def _check_still_parses(text: str, is_json: bool) -> None:
 
 
 def unused_definitions(doc: Document, elsewhere: Elsewhere = NOWHERE) -> list[Definition]:
-    """Definitions no marker cites, in this file or (``elsewhere``) in another."""
+    """Definitions no marker cites, in this file or (``elsewhere``) in another, and no text
+    that looks like a citation the reader skipped (``\\[3\\]`` in a link) names. None in a
+    file that cites nothing: a file of notes only serves other files."""
+    if not doc.markers:
+        return []
     cited = {label.strip().lower() for m in doc.markers for label in m.labels}
     cited |= {label.strip().lower() for label in elsewhere.cited}
-    return [d for d in doc.definitions if d.label.strip().lower() not in cited]
+    unused = [d for d in doc.definitions if d.label.strip().lower() not in cited]
+    named = {label for unread in unread_citations(doc, {d.label.strip() for d in unused})
+             for label in unread.labels}
+    return [d for d in unused if d.label.strip() not in named]
+
+
+def droppable(doc: Document, definitions: Sequence[Definition]) -> list[Definition]:
+    """The definitions that can be removed whole: not followed, after blank lines, by an
+    indented paragraph (which may continue a footnote the reader ended early)."""
+    def continues(definition: Definition) -> bool:
+        line = bisect_right(doc.line_starts, definition.end)  # the next line, 0-based
+        while line < len(doc.line_starts):
+            text = doc.line_text(line + 1)
+            if text.strip():
+                return text.startswith(("    ", "\t"))
+            line += 1
+        return False
+
+    return [d for d in definitions if not continues(d)]
 
 
 def drop_unused_fix(doc: Document, definitions: Sequence[Definition] | None = None) -> Fix | None:
@@ -448,7 +471,8 @@ def drop_unused_fix(doc: Document, definitions: Sequence[Definition] | None = No
     line beside it."""
     text = doc.text
     spans = []
-    for definition in unused_definitions(doc) if definitions is None else definitions:
+    for definition in droppable(doc, unused_definitions(doc) if definitions is None
+                                else definitions):
         start = doc.line_starts[bisect_right(doc.line_starts, definition.start) - 1]
         end = text.find("\n", definition.end)
         end = len(text) if end < 0 else end + 1
@@ -657,6 +681,7 @@ def fix_text(
         if survivors is not None:
             places = {(f.line, f.column) for f in survivors[0]}
             unused = [d for d in unused if doc.position(d.label_start) in places]
+        unused = droppable(doc, unused)
         fix = drop_unused_fix(doc, unused)
         if fix is not None:
             result.issues += len(unused)
@@ -681,14 +706,13 @@ def _renumber(doc: Document, elsewhere: Elsewhere, result: FixedText, stage: Any
     mapping = renumbering(doc, elsewhere)
     if not mapping:
         return doc
-    unread = unread_citations(doc, mapping)
+    unread = unread_citations(doc, changed_labels(mapping))
     if unread:
-        offset, written = unread[0]
-        line, column = doc.position(offset)
-        raise FixError(f"'{written}' at line {line}, column {column} looks like a citation "
-                       "but is not read as one, so renumbering would leave it naming other "
-                       "sources: write it as the other citations are written, or renumber "
-                       "by hand")
+        line, column = doc.position(unread[0].offset)
+        raise FixError(f"'{unread[0].written}' at line {line}, column {column} looks like a "
+                       "citation but is not read as one, so renumbering would leave it naming "
+                       "other sources: write it as the other citations are written, or "
+                       "renumber by hand")
     try:
         edits = renumber_edits(doc, mapping)
     except RenumberError as exc:
@@ -895,7 +919,13 @@ def elsewhere_for(path: str, known: dict[str, FileLabels] | None = None) -> Else
 def fix_brief(path: str, options: FixOptions, facts: str | None = None,
               settings: Any = None, elsewhere: Elsewhere | None = None) -> BriefResult:
     """Work out the fixed brief and fact file, and check them; write nothing."""
+    from factlint.related import WORD_SUFFIXES
+
     result = BriefResult(path)
+    if path.lower().endswith(WORD_SUFFIXES):
+        result.problem = ("factlint fix edits Markdown and text briefs only; a Word brief is "
+                          "left as it is (`factlint annotate` comments on a copy)")
+        return result
     brief = read_text(path)
     if brief.text is None:
         result.problem = brief.problem

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from factlint.document import INLINE_CODE, Definition, Document, Marker
@@ -228,17 +228,28 @@ def renumber_edits(doc: Document, mapping: Mapping[str, str]) -> list[Edit]:
 _CITATION_LIKE = re.compile(
     r"\\?\[\^?\s*(" + LABEL_LIST.pattern + r"(?:\s*;\s*" + LABEL_LIST.pattern + r")*)\s*\\?\]"
     r"(?![(:\[])"
-    r"|<sup>\s*\[?\s*([^<>]{1,40}?)\s*\]?\s*</sup>",
+    r"|<sup>([^<>]{1,60})</sup>",  # one bounded run: no backtracking over long spaces
     re.IGNORECASE,
 )
 
 
-def unread_citations(doc: Document, mapping: Mapping[str, str]) -> list[tuple[int, str]]:
-    """(offset, text) of what looks like a citation of a renumbered label in the prose,
-    tables or headings but is not one of the reader's markers: renumbering would leave it
-    naming another source."""
-    changed = {old for old, new in mapping.items() if old != new}
-    if not changed:
+def changed_labels(mapping: Mapping[str, str]) -> set[str]:
+    return {old for old, new in mapping.items() if old != new}
+
+
+@dataclass(frozen=True)
+class UnreadCitation:
+    offset: int
+    written: str
+    labels: frozenset[str]  # all it names
+
+
+def unread_citations(doc: Document, labels: Collection[str]) -> list[UnreadCitation]:
+    """What looks like a citation of one of ``labels`` in the prose,
+    tables or headings but is not one of the reader's markers: renumbering those labels
+    would leave it naming other sources, and dropping their definitions would orphan it."""
+    labels = set(labels)
+    if not labels:
         return []
     read = sorted([(m.start, m.end) for m in doc.markers]
                   + [(d.label_start, d.label_end) for d in doc.definitions]
@@ -252,8 +263,8 @@ def unread_citations(doc: Document, mapping: Mapping[str, str]) -> list[tuple[in
             index = bisect_left(read_starts, match.end()) - 1
             if index >= 0 and read[index][1] > match.start():
                 continue  # a marker, a definition's label or code
-            written = match.group(1) or match.group(2)
-            labels = {label for part in written.split(";") for label in expand(part)}
-            if labels & changed:
-                found.append((match.start(), match.group()))
+            written = match.group(1) or match.group(2).strip().strip("[]").strip()
+            named = frozenset(label for part in written.split(";") for label in expand(part))
+            if labels & named:
+                found.append(UnreadCitation(match.start(), match.group(), named))
     return found

@@ -852,11 +852,6 @@ def read_text(path: str) -> ReadText:
     """The brief reader's checks, without decoding away what a fix must write back."""
     from factlint.engine import decode, read_bytes
     from factlint.fileio import digest
-    from factlint.related import is_word_file
-
-    if is_word_file(path):
-        return ReadText(None, "is a Word brief: factlint fix edits text briefs only; "
-                              "`factlint annotate` writes its findings as Word comments")
     data, problem = read_bytes(path)
     if data is None:
         return ReadText(None, problem)

@@ -852,6 +852,7 @@ def read_text(path: str) -> ReadText:
     """The brief reader's checks, without decoding away what a fix must write back."""
     from factlint.engine import decode, read_bytes
     from factlint.fileio import digest
+
     data, problem = read_bytes(path)
     if data is None:
         return ReadText(None, problem)

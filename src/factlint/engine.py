@@ -36,6 +36,7 @@ class Context:
     doc: Document
     facts: Any = None
     settings: Settings = field(default_factory=Settings)
+    evidence: Any = None  # evidence.Evidence, with --evidence (FL410-FL414)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class RunOptions:
     force_exclude: bool = False  # named files obey the walk's suffix and ignore-file rules
     stdin: bytes | None = None  # the brief named `-`
     stdin_filename: str | None = None  # the name it is checked under (config, fact file)
+    evidence: bool = False  # check figures against the cited sources (FL410-FL414)
 
 
 @dataclass
@@ -68,6 +70,7 @@ class FileResult:
     regions: list = field(default_factory=list)  # the brief's suppression regions
     rendering: Any = None  # word.Rendering of a Word brief: its lines are what findings name
     not_checked: dict[str, int] = field(default_factory=dict)  # Word content not read, by kind
+    evidence_skipped: int | None = None  # sources not read (offline, no snapshot); None: no check
 
 
 @dataclass
@@ -95,7 +98,9 @@ class RunResult:
             "urls_checked": self.urls_checked,
             "urls_skipped": self.urls_skipped,
         } | ({"not_checked": sum(sum(f.not_checked.values()) for f in self.files)}
-             if any(f.not_checked for f in self.files) else {})
+             if any(f.not_checked for f in self.files) else {}) | (
+            {"evidence_skipped": sum(f.evidence_skipped or 0 for f in self.files)}
+            if any(f.evidence_skipped is not None for f in self.files) else {})
 
     def renderings(self) -> dict[str, Any]:
         """path -> word.Rendering, for the Word briefs: ``.location(line, column)`` says
@@ -338,7 +343,14 @@ def check_file(path: str, options: RunOptions) -> FileResult:
 
         facts, fact_findings = load_for_brief(path, explicit=options.facts, root=root,
                                               found=fact_file_for(path))
-    ctx = Context(doc, facts, settings)
+    evidence = None
+    if (options.evidence or dict(settings.evidence).get("enabled")) and path != STDIN:
+        from factlint.evidence import gather
+
+        evidence = gather(path, doc, facts, settings, offline=options.offline,
+                          live=not options.offline, root=repository_root(path))
+        result.evidence_skipped = evidence.skipped
+    ctx = Context(doc, facts, settings, evidence)
     findings: list[Finding] = [f for f in fact_findings if _selected(f.code, settings)]
     for rule in active_rules(settings):
         findings.extend(rule.check(ctx))
@@ -544,7 +556,7 @@ def _check_urls(result: RunResult, refs: list[UrlRef], options: RunOptions, path
     from factlint import urls
 
     settings = settings_for(Path(paths[0]), options.overrides)
-    url_rules = [r for r in registry() if r.code.startswith("FL4")]
+    url_rules = [r for r in registry() if r.code.startswith("FL40")]
 
     def settings_of(path: str) -> Settings:  # each brief's (or fact file's) own configuration
         return settings_for(Path(path), options.overrides)

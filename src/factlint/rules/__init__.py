@@ -70,7 +70,7 @@ class Rule:
 
 def registry() -> tuple[Rule, ...]:
     """Every rule, in code order. Imported on demand so start-up stays small."""
-    from factlint.rules import citations, claims, facts, inputs, structure, urls
+    from factlint.rules import citations, claims, evidence, facts, inputs, structure, urls
 
     rules = (
         *inputs.RULES,
@@ -78,6 +78,7 @@ def registry() -> tuple[Rule, ...]:
         *claims.RULES,
         *facts.RULES,
         *urls.RULES,
+        *evidence.RULES,
         *structure.RULES,
     )
     return tuple(sorted(rules, key=lambda r: r.code))

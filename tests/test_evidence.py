@@ -1,0 +1,274 @@
+"""`factlint sources` and `check --evidence` (FL410-FL414) against pages served on loopback.
+
+Every page here is written for these tests: Chinese in UTF-8 and GBK, English, HTML with
+navigation and boilerplate around the article, a text PDF made byte by byte (Chinese
+included) and a scanned-like PDF with no text layer.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from pdfmaker import scanned_pdf, text_pdf
+from urlserver import LoopbackServer, answer
+
+from factlint.cli import main
+from factlint.evidence import read_figures, supports
+from factlint.schemas import validation_errors
+from factlint.sourcetext import extract
+
+NAV = ("<nav><a href='/'>首页</a> <a href='/a'>政策 2,000家</a></nav>"
+       "<div class='sidebar'>热门：数据商 9999 家</div>")
+FOOT = "<footer>版权所有 2026 某数据交易所 共 88 家会员</footer>"
+
+
+def html(title: str, body: str, charset: str = "utf-8", h1: str | None = None) -> str:
+    return (f"<!doctype html><html><head><meta charset='{charset}'><title>{title} - 某网站</title>"
+            f"<meta property='og:title' content='{title}'>"
+            f"<meta name='pubdate' content='2026-02-10'></head><body>{NAV}"
+            f"<article><h1>{h1 or title}</h1>{body}</article>{FOOT}</body></html>")
+
+
+MARKET = html("数据交易枢纽年度进展",
+              "<p>截至去年年底，平台累计汇聚数据商 1,159 家、数据中介四百四十二家，"
+              "<b>交易额突破10亿元</b>。</p><p>发布时间：2026-02-10</p>")
+SURVEY_GBK = html("数字经济企业抽样调查",
+                  "<p>受访企业中，科技类数据型企业占比达百分之六十八，另有120余家企业计划上市。</p>",
+                  charset="gbk")
+ENGLISH = html("Regional data registry", "<p>The registry now lists 1 159 firms and "
+               "3.5 million records.</p>")
+OTHER = html("招聘公告", "<p>本次招聘岗位 12 个。</p>")
+
+BRIEF = """# 数据产业简报
+
+平台汇聚数据商 1159 家<sup>1</sup>。数据型企业占比达68%<sup>2</sup>。
+超120家企业计划上市<sup>2</sup>。
+
+The registry lists 1,159 firms<sup>3</sup>.
+
+<sup>1</sup> 来源：某数据交易所，《数据交易枢纽年度进展》，{market}
+<sup>2</sup> 来源：某统计局，《数字经济企业抽样调查》，{survey}
+<sup>3</sup> Source: Registry office, "Regional data registry", {english}
+"""
+
+
+@pytest.fixture
+def server():
+    with LoopbackServer("127.0.0.1") as running:
+        def page(text: str, charset: str = "utf-8"):
+            return answer(200, ("Content-Type", f"text/html; charset={charset}"),
+                          body=text.encode(charset))
+        running.route("/market", page(MARKET))
+        running.route("/survey", answer(200, ("Content-Type", "text/html"),
+                                        body=SURVEY_GBK.encode("gbk")))
+        running.route("/english", page(ENGLISH))
+        running.route("/other", page(OTHER))
+        running.route("/report.pdf", answer(200, ("Content-Type", "application/pdf"), body=text_pdf(
+            ["数据交易平台年度报告", "平台累计汇聚数据商1159家，数据中介442家。"])))
+        running.route("/scan.pdf", answer(200, ("Content-Type", "application/pdf"),
+                                          body=scanned_pdf()))
+        yield running
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / ".git").mkdir()  # the repository's top: snapshots go to .factlint/evidence here
+    return tmp_path
+
+
+def write_brief(project: Path, server, text: str = BRIEF, name: str = "brief.md", **routes):
+    urls = {"market": "/market", "survey": "/survey", "english": "/english", **routes}
+    path = project / name
+    path.write_text(text.format(**{k: server.url(v) for k, v in urls.items()}), encoding="utf-8")
+    return path
+
+
+def run(*args: str):
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result
+
+
+def sources(path: Path, *extra: str):
+    return run("sources", str(path), "--allow-private", *extra)
+
+
+def evidence_check(path: Path, *extra: str):
+    result = run("check", str(path), "--evidence", "--select", "FL41", "--format", "json",
+                 "--allow-private", *extra)
+    return json.loads(result.output)["findings"]
+
+
+def found(findings, code: str):
+    return [f for f in findings if f["code"] == code]
+
+
+# --- extraction -------------------------------------------------------------------------------
+
+
+def test_html_extraction_keeps_the_article_and_drops_navigation():
+    read = extract(MARKET.encode("utf-8"), "text/html")
+    assert read.title == "数据交易枢纽年度进展 - 某网站"
+    assert read.og_title == read.h1 == "数据交易枢纽年度进展"
+    assert read.published == "2026-02-10"
+    assert "1,159 家" in read.text and "9999" not in read.text and "2,000家" not in read.text
+    assert "88 家会员" not in read.text
+
+
+def test_gbk_page_without_declared_charset_in_the_header_is_read_from_its_meta():
+    read = extract(SURVEY_GBK.encode("gbk"), "text/html")
+    assert read.encoding == "gb18030" and "百分之六十八" in read.text
+
+
+def test_gbk_page_with_no_declaration_at_all_is_detected():
+    body = "<html><body><p>科技类数据型企业占比达百分之六十八，这是一段足够长的中文文字。</p>" \
+           "<p>另有一百二十余家企业计划在未来三年内上市融资。</p></body></html>"
+    read = extract(body.encode("gbk"), "text/html")
+    assert "百分之六十八" in read.text
+
+
+def test_big5_page_is_read():
+    body = ("<html><head><meta charset=big5><title>數據產業</title></head><body>"
+            "<p>平台累計匯聚數據商1159家。</p></body></html>")
+    assert "匯聚數據商1159家" in extract(body.encode("big5"), "text/html").text
+
+
+def test_pdf_text_layer_with_chinese_is_read_and_a_scan_is_unreadable():
+    read = extract(text_pdf(["平台累计汇聚数据商1159家，数据中介442家。"]), "application/pdf")
+    assert "汇聚数据商1159家" in read.text and not read.problem
+    scan = extract(scanned_pdf(), "application/pdf")
+    assert scan.text == "" and "no text layer" in scan.problem
+
+
+def test_every_spelling_supports_the_brief_figure():
+    brief = read_figures("汇聚数据商1159家")[0]
+    for spelling in ("1159家", "1,159家", "1 159 家", "一千一百五十九家", "１１５９家"):
+        assert supports(read_figures(spelling)[0], brief), spelling
+    assert not supports(read_figures("1195家")[0], brief)
+    billion = read_figures("交易额10亿元")[0]
+    for spelling in ("1,000,000,000元", "100000万元", "10亿元"):
+        assert supports(read_figures(spelling)[0], billion), spelling
+    percent = read_figures("占比达68%")[0]
+    for spelling in ("占比68％", "百分之六十八", "68%"):
+        assert supports(read_figures(spelling)[0], percent), spelling
+    assert supports(read_figures("120余家")[0], read_figures("超120家")[0])
+    assert not supports(read_figures("1159家")[0], read_figures("超120家")[0])
+
+
+# --- sources and check --evidence -------------------------------------------------------------
+
+
+def test_all_figures_found_gives_no_fl41x_and_evidence_validates(project, server):
+    brief = write_brief(project, server)
+    result = sources(brief)
+    assert result.exit_code == 0, result.output
+    assert "3 source(s): 3 read" in result.output
+    data = yaml.safe_load((project / "brief.evidence.yaml").read_text(encoding="utf-8"))
+    assert validation_errors("evidence", data) == []
+    record = data["sources"]["2"]
+    assert record["final_url"] == server.url("/survey") and record["status"] == 200
+    assert record["title"] == "数字经济企业抽样调查 - 某网站" and record["encoding"] == "gb18030"
+    snapshot = project / record["snapshot"]
+    assert snapshot.parent.parent == project / ".factlint" / "evidence"
+    assert "百分之六十八" in gzip.decompress(snapshot.read_bytes()).decode("utf-8")
+    assert all(claim["found"] for claim in data["claims"]), data["claims"]
+    assert any("1,159 家" in claim["snippet"] for claim in data["claims"])
+    assert evidence_check(brief, "--offline") == []
+    assert evidence_check(brief) == []
+
+
+def test_mistyped_figure_is_fl410_naming_what_the_source_says(project, server):
+    brief = write_brief(project, server, BRIEF.replace("1159 家", "1195 家"))
+    sources(brief)
+    (finding,) = found(evidence_check(brief, "--offline"), "FL410")
+    assert (finding["line"], finding["column"]) == (3, 9)
+    assert "the source says 1,159 家 next to 汇聚数据商" in finding["message"]
+    assert "figure 1195 家 is not in the cited source 1" in finding["message"]
+
+
+def test_figure_only_in_another_cited_source_is_fl411(project, server):
+    text = BRIEF.replace("1159 家<sup>1</sup>", "1159 家<sup>2</sup>")
+    brief = write_brief(project, server, text)
+    sources(brief)
+    (finding,) = found(evidence_check(brief, "--offline"), "FL411")
+    assert finding["line"] == 3
+    assert "not in the cited source 2 but source 1 states it" in finding["message"]
+    assert not found(evidence_check(brief, "--offline"), "FL410")
+
+
+def test_scanned_pdf_is_fl414_and_its_figures_are_not_fl410(project, server):
+    text = BRIEF + ("\n据年报，平台汇聚数据商 1159 家<sup>4</sup>。\n\n"
+                    "<sup>4</sup> 来源：《扫描年报》，{scan}\n")
+    brief = write_brief(project, server, text, scan="/scan.pdf")
+    sources(brief)
+    findings = evidence_check(brief, "--offline")
+    (finding,) = found(findings, "FL414")
+    assert finding["severity"] == "info" and finding["line"] == 14
+    assert "no text layer" in finding["message"]
+    assert not found(findings, "FL410")
+
+
+def test_text_pdf_source_is_read(project, server):
+    text = "# 简报\n\n平台汇聚数据商 1159 家<sup>1</sup>，数据中介 442 家<sup>1</sup>。\n\n" \
+           "<sup>1</sup> 来源：《数据交易平台年度报告》，{pdf}\n"
+    brief = write_brief(project, server, text, pdf="/report.pdf")
+    sources(brief)
+    assert evidence_check(brief, "--offline") == []
+
+
+def test_second_sources_run_makes_no_request_and_update_refetches(project, server):
+    brief = write_brief(project, server)
+    sources(brief)
+    first = (project / "brief.evidence.yaml").read_text(encoding="utf-8")
+    asked = len(server.requests)
+    assert asked == 3
+    result = sources(brief)
+    assert "0 request(s)" in result.output
+    assert len(server.requests) == asked
+    assert (project / "brief.evidence.yaml").read_text(encoding="utf-8") == first
+    sources(brief, "--update")
+    assert len(server.requests) == asked + 3
+
+
+def test_offline_check_gives_the_same_findings_from_snapshots_alone(project, server):
+    brief = write_brief(project, server, BRIEF.replace("1159 家", "1195 家"))
+    sources(brief)
+    online = evidence_check(brief)
+    server.routes.clear()  # every page gone: only the snapshots are left
+    offline = evidence_check(brief, "--offline")
+    assert offline == online and found(offline, "FL410")
+
+
+def test_offline_without_snapshots_skips_and_says_so(project, server):
+    brief = write_brief(project, server)
+    result = CliRunner().invoke(main, ["check", str(brief), "--evidence", "--offline",
+                                       "--select", "FL41", "--format", "json"])
+    assert json.loads(result.stdout)["summary"]["evidence_skipped"] == 3
+    assert "3 cited source(s) not read" in result.stderr
+    assert not (project / ".factlint").exists()
+
+
+def test_evidence_true_in_the_configuration_turns_the_checks_on(project, server):
+    brief = write_brief(project, server, BRIEF.replace("1159 家", "1195 家"))
+    sources(brief)
+    (project / "factlint.yaml").write_text("evidence: true\n", encoding="utf-8")
+    result = run("check", str(brief), "--offline", "--select", "FL41", "--format", "json")
+    assert found(json.loads(result.output)["findings"], "FL410")
+
+
+def test_real_subprocess_sources_then_check(project, server):
+    brief = write_brief(project, server, BRIEF.replace("1159 家", "1195 家"))
+    exe = [sys.executable, "-m", "factlint"]
+    done = subprocess.run([*exe, "sources", str(brief), "--allow-private"], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    checked = subprocess.run([*exe, "check", str(brief), "--evidence", "--offline", "--select",
+                              "FL41"], capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 0  # warnings only
+    assert "FL410" in checked.stdout and "1,159 家" in checked.stdout

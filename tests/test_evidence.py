@@ -272,3 +272,46 @@ def test_real_subprocess_sources_then_check(project, server):
                               "FL41"], capture_output=True, text=True, timeout=60)
     assert checked.returncode == 0  # warnings only
     assert "FL410" in checked.stdout and "1,159 家" in checked.stdout
+
+
+def test_reference_brief_with_file_sources_catches_the_typo(project, seed_text):
+    """The reference brief, a fact file naming a local page per label (pages written here
+    from the brief's own figures, in made-up sentences), one page with 1195 for 1159."""
+    from factlint.document import read_document
+    from factlint.evidence import definition_title
+
+    brief = project / "brief.md"
+    brief.write_text(seed_text, encoding="utf-8")
+    doc = read_document(str(brief), seed_text)
+    figures: dict[str, list[str]] = {d.label: [] for d in doc.definitions}
+    for sentence in doc.sentences:
+        for marker in sentence.markers:
+            for label in marker.labels:
+                # the figure and the two characters after it (八大 needs its noun to count)
+                figures.setdefault(label, []).extend(
+                    seed_text[f.start:f.end + 2] for f in sentence.figures)
+    pages = project / "pages"
+    pages.mkdir()
+    sources_yaml = []
+    for definition in doc.definitions:
+        said = "".join(f"<p>本页第{i}条记录写明：{text}。</p>"
+                       for i, text in enumerate(figures[definition.label], start=1))
+        if definition.label == "13":
+            said = said.replace("1159 家", "1195 家")
+        title = definition_title(definition.body) or "测试页面"
+        (pages / f"{definition.label}.html").write_text(
+            f"<html><head><title>{title}</title></head><body><nav>导航 300 家</nav>"
+            f"<article><h1>{title}</h1>{said}</article></body></html>", encoding="utf-8")
+        sources_yaml.append(f'  "{definition.label}":\n    file: pages/{definition.label}.html')
+    (project / "brief.facts.yaml").write_text(
+        "factlint: 1\nsources:\n" + "\n".join(sources_yaml) + "\nclaims: []\n", encoding="utf-8")
+    result = sources(project / "brief.md")
+    assert result.exit_code == 0, result.output
+    assert "24 source(s): 24 read; 0 request(s)" in result.output
+    findings = evidence_check(brief, "--offline")
+    assert [(f["code"], f["line"]) for f in findings] == [
+        ("FL410", doc.position(seed_text.index("1159 家"))[0])], findings
+    assert "the source states is 1195 家" in findings[0]["message"]
+    data = yaml.safe_load((project / "brief.evidence.yaml").read_text(encoding="utf-8"))
+    assert data["sources"]["13"]["file"] == "pages/13.html"
+    assert validation_errors("evidence", data) == []

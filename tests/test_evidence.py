@@ -315,3 +315,25 @@ def test_reference_brief_with_file_sources_catches_the_typo(project, seed_text):
     data = yaml.safe_load((project / "brief.evidence.yaml").read_text(encoding="utf-8"))
     assert data["sources"]["13"]["file"] == "pages/13.html"
     assert validation_errors("evidence", data) == []
+
+
+def test_page_titled_as_another_article_is_fl412(project, server):
+    brief = write_brief(project, server, BRIEF.replace("{market}", "{other}"), other="/other")
+    sources(brief)
+    findings = evidence_check(brief, "--offline")
+    (finding,) = found(findings, "FL412")
+    assert (finding["line"], finding["column"]) == (8, 1)
+    assert "titled 《数据交易枢纽年度进展》 but its page is titled “招聘公告”" in finding["message"]
+    assert found(findings, "FL410")  # and its figure is not there either
+
+
+def test_page_changed_after_its_snapshot_is_fl413_online_only(project, server):
+    brief = write_brief(project, server)
+    sources(brief)
+    changed = MARKET.replace("1,159 家", "1,200 家")
+    server.route("/market", answer(200, ("Content-Type", "text/html; charset=utf-8"),
+                                   body=changed.encode("utf-8")))
+    (finding,) = found(evidence_check(brief), "FL413")
+    assert (finding["line"], finding["column"]) == (3, 9)
+    assert "was in source 1 when its snapshot was taken" in finding["message"]
+    assert evidence_check(brief, "--offline") == []

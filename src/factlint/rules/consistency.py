@@ -108,10 +108,14 @@ _PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽�
               "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南",
               "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏",
               "宁夏", "新疆", "香港", "澳门")
+_CITIES = ("杭州", "宁波", "温州", "深圳", "广州", "珠海", "佛山", "东莞", "贵阳", "成都", "武汉",
+           "南京", "苏州", "无锡", "西安", "郑州", "长沙", "合肥", "厦门", "青岛", "济南", "沈阳",
+           "大连", "哈尔滨", "长春", "昆明", "南宁", "福州", "南昌", "太原", "石家庄", "兰州",
+           "西宁", "银川", "乌鲁木齐", "拉萨", "呼和浩特", "海口", "雄安", "赣江新区")
+# Place words: provinces, big cities, X省, 全国…; in English a capitalised word inside a sentence.
 _PLACE = re.compile(
-    "|".join(_PROVINCES)
-    + r"|全国|全省|全市|全区|全球|国内|国外|海外|境内|境外"
-    + r"|[\u4e00-\u9fff]{2}(?:省|市|县)(?![场民值级域政委内区属县长])"
+    "|".join(_PROVINCES + _CITIES)
+    + r"|全国|全省|全市|全区|全球|国内|国外|海外|境内|境外|[\u4e00-\u9fff]{2}省"
     + r"|(?<=[a-z,;] )[A-Z][a-z]{2,}")
 
 MIN_HAN = 4
@@ -226,8 +230,8 @@ def _subject(before: str) -> str:
     if _CHANGE.search(clause):
         return ""  # 增长到, from … to: a change, not a level
     han_run = _HAN_RUN.search(clause)
-    if han_run:
-        han = han_run.group().replace(" ", "").replace("\u3000", "")
+    if han_run:  # the place is compared on its own (_context): 杭州汇聚数据商 → 汇聚数据商
+        han = _PLACE.sub("", han_run.group().replace(" ", "").replace("\u3000", ""))
         changed = True
         while changed and han:
             changed = False
@@ -246,18 +250,24 @@ def _last(pattern: re.Pattern[str], text: str) -> str:
     return re.sub(r"\s+", "", found[-1]) if found else ""
 
 
+def _first(pattern: re.Pattern[str], text: str) -> str:
+    found = pattern.search(text)
+    return re.sub(r"\s+", "", found.group()) if found else ""
+
+
 def _context(doc: Document, view: _Figures, i: int, headings: list) -> tuple[str, str]:
-    """(period, place) a figure is stated for: the last such word before it in its sentence,
-    else in the rest of the sentence, else in the heading above it ('' when none)."""
+    """(period, place) a figure is stated for: the last period word before it in its
+    sentence and the first place word (the sentence's subject: 如贵州以…面向全国…), else
+    those in the rest of the sentence, else in the heading above it ('' when none)."""
     before = "".join(view.gaps[: i + 1])
     rest = view.after(i)
     period = _last(_PERIOD, before) or _last(_PERIOD, rest)
-    place = _last(_PLACE, before) or _last(_PLACE, rest)
+    place = _first(_PLACE, before) or _first(_PLACE, rest)
     if not period or not place:
         heading = _heading_above(headings, view.sentence.start)
         if heading:
             period = period or _last(_PERIOD, heading)
-            place = place or _last(_PLACE, heading)
+            place = place or _first(_PLACE, heading)
     return period, place
 
 

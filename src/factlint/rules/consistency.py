@@ -120,7 +120,7 @@ _PLACE = re.compile(
 
 MIN_HAN = 4
 MIN_WORDS = 2
-MAX_HAN = 8
+MAX_HAN = 12  # a longer run is cut: 如贵州以…汇聚数据商 is not compared whole
 MAX_WORDS = 4
 EPSILON = 1e-9
 MAX_DISTINCT = 32  # distinct statements kept per subject: bounds the work per figure

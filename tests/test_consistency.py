@@ -46,17 +46,17 @@ def test_fl309_zh_same_quantity_restated_with_another_value(lint):
 
 
 def test_fl309_zh_passing_twins(lint):
-    clean(lint, "全省汇聚数据商 1159 家<sup>1</sup>。\n\n截至目前，全省汇聚数据商 1159 家<sup>1</sup>。"
-          + SOURCE_ZH)
+    def twice(first: str, second: str) -> str:
+        return f"{first}<sup>1</sup>。\n\n{second}<sup>1</sup>。" + SOURCE_ZH
+
+    clean(lint, twice("全省汇聚数据商 1159 家", "截至目前，全省汇聚数据商 1159 家"))
     # different years, different places: two quantities
-    clean(lint, "2023年全省汇聚数据商 1159 家<sup>1</sup>。\n\n2024年全省汇聚数据商 1195 家<sup>1</sup>。"
-          + SOURCE_ZH)
-    clean(lint, "杭州汇聚数据商 1159 家<sup>1</sup>。\n\n宁波汇聚数据商 1195 家<sup>1</sup>。" + SOURCE_ZH)
+    clean(lint, twice("2023年全省汇聚数据商 1159 家", "2024年全省汇聚数据商 1195 家"))
+    clean(lint, twice("杭州汇聚数据商 1159 家", "宁波汇聚数据商 1195 家"))
     # the wording makes both hold: 超1100家 and 1159家
-    clean(lint, "全省汇聚数据商超1100家<sup>1</sup>。\n\n全省汇聚数据商 1159 家<sup>1</sup>。" + SOURCE_ZH)
+    clean(lint, twice("全省汇聚数据商超1100家", "全省汇聚数据商 1159 家"))
     # a change is no level: 从…增长到
-    clean(lint, "数据商从 1000 家增长到 1159 家<sup>1</sup>。\n\n汇聚数据商 1159 家<sup>1</sup>。"
-          + SOURCE_ZH)
+    clean(lint, twice("数据商从 1000 家增长到 1159 家", "汇聚数据商 1195 家"))
 
 
 def test_fl309_zh_year_in_the_heading_above_counts(lint):
@@ -111,7 +111,7 @@ def test_fl310_zh_multiples(lint):
     clean(lint, "产值从100亿元增长到300亿元，增长到3倍<sup>1</sup>。" + SOURCE_ZH)
     wrong = one(lint, "产值从100亿元增长到300亿元，增长了3倍<sup>1</sup>。" + SOURCE_ZH, "FL310")
     assert "(增长了N倍 means ×(N+1))" in wrong.message
-    ratio = one(lint, "今年产值300亿元，是2020年（100亿元）的2倍<sup>1</sup>。" + SOURCE_ZH, "FL310")
+    ratio = one(lint, "今年产值300亿元，是2020年（100亿元）的2倍。" + SOURCE_ZH, "FL310")
     assert ratio.message == "“300亿元” is ×2.98–3.02 of “100亿元”, not “2倍”"
     clean(lint, "今年产值300亿元，是2020年（100亿元）的3倍<sup>1</sup>。" + SOURCE_ZH)
     doubled = one(lint, "产值从100亿元增长到300亿元，翻了一番<sup>1</sup>。" + SOURCE_ZH, "FL310")
@@ -129,7 +129,8 @@ def test_fl310_en(lint):
     text = "Firms rose from 120 firms to 160 firms, up 25%.[^1]" + SOURCE_EN
     finding = one(lint, text, "FL310")
     assert (finding.line, finding.column) == (1, 44)
-    assert finding.message == "“25%” does not fit from “120 firms” to “160 firms”, a change of 33.33%"
+    assert finding.message == ("“25%” does not fit from “120 firms” to “160 firms”, a change "
+                               "of 33.33%")
     clean(lint, text.replace("up 25%", "up 33%"))
     lead = one(lint, "Sales grew 25% from £120m to £160m.[^1]" + SOURCE_EN, "FL310")
     assert lead.column == 12
@@ -146,7 +147,7 @@ def test_fl311_zh_parts_after_qizhong(lint):
     assert finding.message.startswith(
         "the parts “50 家” + “80 家” add up to 130, more than the whole “120 家”")
     clean(lint, text.replace("80 家", "70 家"))
-    single = one(lint, "全省共有数据企业 120 家，其中国有企业 150 家<sup>1</sup>。" + SOURCE_ZH, "FL311")
+    single = one(lint, "全省共有数据企业 120 家，其中国有企业 150 家。" + SOURCE_ZH, "FL311")
     assert single.message == "the part “150 家” is more than the whole “120 家” it is part of"
 
 
@@ -168,7 +169,8 @@ def test_fl311_zh_shares_over_100(lint):
 
 
 def test_fl311_en(lint):
-    text = "The region has 120 firms, including 50 firms in the north and 80 firms in the south.[^1]"
+    text = ("The region has 120 firms, including 50 firms in the north and 80 firms in the "
+            "south.[^1]")
     finding = one(lint, text + SOURCE_EN, "FL311")
     assert "add up to 130, more than the whole “120 firms”" in finding.message
     clean(lint, text.replace("80 firms", "70 firms") + SOURCE_EN)
@@ -244,8 +246,8 @@ def test_planted_copies_of_the_seed_are_caught(tmp_path, seed_text):
     assert result.exit_code == 0, result.output  # warnings do not fail at --fail-on error
     lines = [line for line in result.output.splitlines() if ": FL3" in line]
     assert len(lines) == 3, result.output
-    assert "FL309" in lines[0] and "53:14: FL309 [warning] “1195 家” (汇聚数据商) disagrees with “1159 家” at line 49" \
-        in lines[0]
+    assert ("53:14: FL309 [warning] “1195 家” (汇聚数据商) disagrees with “1159 家” at "
+            "line 49") in lines[0]
     assert "FL311" in lines[1] and "“达68%” + “42%”" in lines[1]
     assert "FL310" in lines[2] and "“25%” does not fit from “120家” to “160家”" in lines[2]
 

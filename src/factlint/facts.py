@@ -1243,7 +1243,9 @@ def computed_value(claim: Claim, facts: FactFile, active: tuple[str, ...] = ()) 
             first_unit = first_unit if first_unit is not None else other.unit
         if truth is None or truth.value is None:
             why = truth.problem if truth is not None else "it has no value"
-            return TrueValue(None, origin, f"compute: {name}: {why}")
+            if not why.startswith("compute:"):  # a problem further down the chain says it all
+                why = f"compute: {name}: {why}"
+            return TrueValue(None, origin, why)
         values.append(truth.value * scale)
         shown.append(f"{name} = {format_number(truth.value)}")
     try:

@@ -271,3 +271,33 @@ def test_each_rule_is_registered(code):
     from factlint.rules import by_code
 
     assert by_code()[code].severity == "warning"
+
+
+# --- --across-briefs ----------------------------------------------------------------------------
+
+
+def test_across_briefs(tmp_path):
+    from click.testing import CliRunner
+
+    def brief(name: str, sentence: str) -> str:
+        path = tmp_path / name
+        path.write_text(f"# 简报\n\n{sentence}<sup>1</sup>。" + SOURCE_ZH, encoding="utf-8")
+        return str(path)
+
+    paths = [brief("a.md", "全省汇聚数据商 1159 家"),
+             brief("b.md", "截至目前，全省汇聚数据商 1195 家"),
+             brief("c.md", "全省汇聚数据商 1159 家"),           # agrees with a: said at b already
+             brief("d.md", "杭州汇聚数据商 1195 家"),           # another place
+             brief("e.md", "<!-- factlint-disable-next-line FL309 -->\n全省汇聚数据商 1200 家")]
+    args = ["check", "--offline", "--select", "FL309", "--format", "json", "--jobs", "2"]
+    import json
+
+    alone = CliRunner().invoke(main, [*args, *paths])
+    assert json.loads(alone.output)["findings"] == []          # each brief agrees with itself
+    across = CliRunner().invoke(main, [*args, "--across-briefs", *paths])
+    findings = json.loads(across.output)["findings"]
+    assert [(f["path"], f["line"], f["column"]) for f in findings] == [(paths[1], 3, 14)]
+    assert findings[0]["message"].startswith(
+        f"“1195 家” (汇聚数据商) disagrees with “1159 家” at {paths[0]} line 3, column 9:")
+    text = CliRunner().invoke(main, [*args[:-4], "--across-briefs", *paths])
+    assert "    截至目前，全省汇聚数据商 1195 家<sup>1</sup>。" in text.output  # the line is shown

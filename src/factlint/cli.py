@@ -68,8 +68,11 @@ def main() -> None:
               help="Report only findings not recorded in this baseline.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False),
               help="Record today's findings in this file.")
+@click.option("--across-briefs", is_flag=True,
+              help="Also compare figures between the briefs of the run (FL309).")
 def check(paths, output_format, output, offline, facts, config, select, ignore, fail_on,
-          allow_private, timeout, jobs, no_cache, changed_since, baseline, write_baseline) -> None:
+          allow_private, timeout, jobs, no_cache, changed_since, baseline, write_baseline,
+          across_briefs) -> None:
     """Check briefs (files or folders; default: the current folder)."""
     from factlint.config import ConfigError, Overrides
     from factlint.engine import RunOptions, run
@@ -95,6 +98,7 @@ def check(paths, output_format, output, offline, facts, config, select, ignore, 
         offline=offline,
         jobs=jobs,
         collect_views=output_format == "html",
+        across_briefs=across_briefs,
     )
     try:
         result = run(options)

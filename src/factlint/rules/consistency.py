@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -183,11 +183,6 @@ def _quoted(doc: Document, figure: Figure) -> str:
     return f"“{doc.text[figure.start:figure.end].strip()}”"
 
 
-def _where(doc: Document, figure: Figure) -> str:
-    line, column = doc.position(figure.start)
-    return f"line {line}, column {column}"
-
-
 def _number(v: float, percent: bool = False) -> str:
     shown = format_number(round(v, 2) if abs(v) < 1e15 else v)
     return shown + ("%" if percent else "")
@@ -217,11 +212,67 @@ def _sentences_with_figures(doc: Document) -> Iterator[_Figures]:
 
 
 @dataclass(frozen=True)
-class _Statement:
-    figure: Figure
+class Statement:
+    """A figure stated for a subject (FL309), in plain values so that statements of the
+    briefs of one run can be compared after each was checked on its own (--across-briefs)."""
+
+    key: tuple[str, str, bool]  # subject words, unit, percent or not
+    text: str  # the figure as written
     interval: Interval
     period: str
     place: str
+    path: str
+    span: tuple[int, int, int, int]  # line, column, end line, end column
+    line_text: str = ""
+
+    def repeats(self, other: Statement) -> bool:
+        return (self.interval == other.interval and self.period == other.period
+                and self.place == other.place)
+
+
+class StatementIndex:
+    """Statements by subject: each new one is compared with the few distinct statements
+    of its subject, never with every figure."""
+
+    def __init__(self) -> None:
+        self.buckets: dict[tuple[str, str, bool], list[Statement]] = {}
+
+    def conflict(self, statement: Statement) -> Statement | None:
+        """An earlier statement this one cannot hold with, unless another earlier one of the
+        same period and place agrees with it (the conflict was reported there already)."""
+        bucket = self.buckets.get(statement.key, ())
+        against = None
+        for other in bucket:
+            if _compatible(statement.period, other.period) and _compatible(statement.place,
+                                                                           other.place):
+                if _overlap(statement.interval, other.interval):
+                    return None
+                against = against or other
+        return against
+
+    def add(self, statement: Statement) -> None:
+        bucket = self.buckets.setdefault(statement.key, [])
+        if len(bucket) < MAX_DISTINCT and not any(statement.repeats(s) for s in bucket):
+            bucket.append(statement)  # repeats of one statement are kept once
+
+
+def statements(ctx: Context, with_lines: bool = False) -> Iterator[Statement]:
+    """Every figure of the brief that states a level of a named subject, in order."""
+    doc = ctx.doc
+    headings = sorted((h.start, h.text) for h in doc.headings)
+    for view in _sentences_with_figures(doc):
+        for i, figure in enumerate(view.figures):
+            if _is_times(figure) or _is_points(figure):
+                continue
+            subject = _subject(view.gaps[i])
+            if not subject:
+                continue
+            period, place = _context(doc, view, i, headings)
+            span = doc.span(figure.start, figure.end)
+            yield Statement((subject, figure.unit_key, figure.is_percent),
+                            doc.text[figure.start:figure.end].strip(), _interval(ctx, figure),
+                            period, place, doc.path, span,
+                            doc.line_text(span[0]) if with_lines else "")
 
 
 def _subject(before: str) -> str:
@@ -303,34 +354,42 @@ def check_inconsistent_figure(ctx: Context) -> Iterator[Finding]:
 
         <sup>1</sup> 来源：某局，《数据交易年报》
     """
-    doc = ctx.doc
-    headings = sorted((h.start, h.text) for h in doc.headings)
-    seen: dict[tuple, list[_Statement]] = {}
-    for view in _sentences_with_figures(doc):
-        for i, figure in enumerate(view.figures):
-            if _is_times(figure) or _is_points(figure):
-                continue
-            subject = _subject(view.gaps[i])
-            if not subject:
-                continue
-            interval = _interval(ctx, figure)
-            period, place = _context(doc, view, i, headings)
-            statement = _Statement(figure, interval, period, place)
-            bucket = seen.setdefault((subject, figure.unit_key, figure.is_percent), [])
-            other = next((s for s in bucket if _compatible(s.period, period)
-                          and _compatible(s.place, place)
-                          and not _overlap(s.interval, interval)), None)
+    index = StatementIndex()
+    for statement in statements(ctx):
+        other = index.conflict(statement)
+        if other is not None:
+            line, column, end_line, end_column = statement.span
+            yield INCONSISTENT.at_position(
+                statement.path, line, column, _conflict_message(statement, other),
+                end_line, end_column)
+        index.add(statement)
+
+
+def across_briefs(briefs: Iterable[list[Statement]]) -> list[Finding]:
+    """FL309 between the briefs of one run (--across-briefs): each brief's statements
+    against those of the briefs before it (conflicts within a brief are found per brief)."""
+    index = StatementIndex()
+    found = []
+    for brief in briefs:
+        for statement in brief:
+            other = index.conflict(statement)
             if other is not None:
-                yield INCONSISTENT.at(
-                    doc, figure.start, figure.end,
-                    f"{_quoted(doc, figure)} ({subject}) disagrees with "
-                    f"{_quoted(doc, other.figure)} at {_where(doc, other.figure)}: the same "
-                    "quantity cannot be both; correct one, or name the year or place each "
-                    "is for")
-            if len(bucket) < MAX_DISTINCT and not any(
-                    s.interval == interval and s.period == period and s.place == place
-                    for s in bucket):
-                bucket.append(statement)  # repeats of one statement are kept once
+                line, column, end_line, end_column = statement.span
+                found.append(INCONSISTENT.at_position(
+                    statement.path, line, column, _conflict_message(statement, other),
+                    end_line, end_column))
+        for statement in brief:
+            index.add(statement)
+    return found
+
+
+def _conflict_message(statement: Statement, other: Statement) -> str:
+    where = f"line {other.span[0]}, column {other.span[1]}"
+    if other.path != statement.path:
+        where = f"{other.path} {where}"
+    return (f"“{statement.text}” ({statement.key[0]}) disagrees with “{other.text}” at "
+            f"{where}: the same quantity cannot be both; correct one, or name the year or "
+            "place each is for")
 
 
 # --- FL310 ---------------------------------------------------------------------------------

@@ -287,7 +287,7 @@ def check_file(path: str, options: RunOptions) -> FileResult:
     if options.across_briefs and _selected("FL309", settings):
         from factlint.rules.consistency import statements
 
-        result.statements = list(statements(ctx, with_lines=True))
+        result.statements = list(statements(ctx, for_run=True))
     if options.collect_views:
         from factlint.report.html import document_view
 

@@ -16,12 +16,13 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING
 
 from factlint.finding import Finding
-from factlint.numbers import Figure, Interval, format_number, interval_for
+from factlint.numbers import Figure, Interval, format_number, interval_for, normalise_unit
 from factlint.rules import Rule
 
 if TYPE_CHECKING:
@@ -29,10 +30,8 @@ if TYPE_CHECKING:
     from factlint.engine import Context
 
 _TAG = re.compile(r"<[^<>\n]{0,200}>")
-_EMPHASIS = str.maketrans("", "", "*_`~")
+_EMPHASIS = "*_`~"
 _CLAUSE = re.compile(r"[，,；;：:、（）()\[\]【】“”\"]")
-# the Chinese words that end right before a figure (spaces allowed): 汇聚数据商 1159 家
-_HAN_RUN = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff \u3000]*$")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 _UP_ZH = "增长|增加|提高|提升|上升|上涨|扩大|攀升|增"
@@ -43,58 +42,71 @@ _DOWN_EN = (r"fell|fall(?:s|en)?|drop(?:ped|s)?|decline[sd]?|decrease[sd]?|down|
             r"|cut|lower(?:ed)?|shr[au]nk")
 _CHANGE = re.compile(
     rf"{_UP_ZH}|{_DOWN_ZH}|从(?![业事])|由(?!于)|(?<![占达])到|(?<!截)至|较|(?<!占)比(?![重例])"
-    rf"|(?<![A-Za-z])(?:{_UP_EN}|{_DOWN_EN}|from|to|than|versus|vs)(?![A-Za-z])",
-    re.IGNORECASE)
+    rf"|(?<![A-Za-z])(?:{_UP_EN}|{_DOWN_EN}|from|to|than|versus|vs)(?![A-Za-z])")
+
+# Characters without which a pattern below cannot match: one scan of a sentence's words
+# decides whether the slower patterns are tried at all.
+# (Plain character classes and literals: a lookbehind or IGNORECASE at the start of a
+# pattern would make every position of the text a place to try.)
+_MAY_CHANGE = re.compile(r"[增减降升提扩攀缩滑落萎从由到至较比A-Za-z]")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+_MAY_GROW = (re.compile(r"[从由是]"), re.compile(r"[Ff]rom|FROM"))
+_MAY_HOLD_PARTS = (re.compile(r"[占]|其中|比重|比例|份额"),
+                   re.compile(r"[Ii]nclud|of wh|[Ss]hare|[Aa]ccount|[Mm]ake|[Mm]ade"))
+_MAY_FALL = (re.compile(r"[降减缩滑落萎]"),
+             re.compile(r"fell|[Ff]all|[Dd]rop|[Dd]eclin|[Dd]ecreas|[Dd]own|[Rr]educ|[Cc]ut"
+                        r"|[Ll]ower|shr|time"))
+
+
+def _may(test: tuple[re.Pattern[str], re.Pattern[str]], text: str) -> bool:
+    """Could `text` hold one of the words `test` stands for (Chinese, then English)?"""
+    return bool(test[0].search(text) or _LATIN_LETTER.search(text) and test[1].search(text))
 
 # --- the words between figures -----------------------------------------------------------
 
 # 从 / 由, then at most a year and a few characters: 从 2020 年的, 从原来的 (not 从业, 由于)
 _FROM = re.compile(r"(?:从(?![业事])|由(?!于))[^，,；;。\d]{0,3}(?:(?:19|20)\d{2}\s*年[底末初]?)?"
-                   r"[^，,；;。\d]{0,3}$|(?<![A-Za-z])from\s*$", re.IGNORECASE)
+                   r"[^，,；;。\d]{0,3}$|(?<![A-Za-z])[Ff]rom\s*$")
 _TO = re.compile(r"^[^，,；;。]{0,16}?(?:到|至|为)[^，,；;。]{0,10}$"
-                 r"|^[^,;]{0,30}(?<![A-Za-z])to\s*$", re.IGNORECASE)
+                 r"|^[^,;]{0,30}(?<![A-Za-z])to\s*$")
 _RATE = re.compile(
     rf"^[，,\s]*(?:同比|比上年|较上年)?(?:(?P<up>{_UP_ZH}|增幅|涨幅|增速|增长率)|(?P<down>{_DOWN_ZH}|降幅))"
     r"(?P<le>了)?(?P<to>到|至)?(?:为|达到|达|约|近)?\s*$"
     rf"|^\s*[,(]?\s*(?:an?\s+|or\s+)?(?:(?P<upe>{_UP_EN})|(?P<downe>{_DOWN_EN}))"
-    r"(?:\s+of|\s+by)?\s*$",
-    re.IGNORECASE)
+    r"(?:\s+of|\s+by)?\s*$")
 _LEAD_RATE = re.compile(
-    rf"(?<![A-Za-z])(?:(?P<upe>{_UP_EN})|(?P<downe>{_DOWN_EN}))(?:\s+by)?\s*$", re.IGNORECASE)
-_FROM_ONLY = re.compile(r"^\s*from\s*$", re.IGNORECASE)
+    rf"(?<![A-Za-z])(?:(?P<upe>{_UP_EN})|(?P<downe>{_DOWN_EN}))(?:\s+by)?\s*$")
+_FROM_ONLY = re.compile(r"^\s*[Ff]rom\s*$")
 _IS = re.compile(r"^[^；;。]{0,12}是[^，,；;。]{0,14}$")
 _OF = re.compile(r"^\s*[）)]?\s*的\s*$")
 _DOUBLING = re.compile(r"^[，,\s]*(?:实现|规模|总量)?翻了?(?P<n>一|两|二|三|四)番")
 _DOUBLINGS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4}
-_OF_WHICH = re.compile(r"其中|(?<![A-Za-z])(?:including|of which|of whom)(?![A-Za-z])",
-                       re.IGNORECASE)
-_PARTS_END = re.compile(r"其中|[；;（(]|占|(?<![A-Za-z])(?:of which|including|share|account)",
-                        re.IGNORECASE)
+_OF_WHICH = re.compile(r"其中|(?<![A-Za-z])(?:including|of which|of whom)(?![A-Za-z])")
+_SHARE_CLAUSE = re.compile(r"[，,；;：:（）()]")
+_PARTS_END = re.compile(r"其中|[；;（(]|占|(?<![A-Za-z])(?:of which|including|share|account)")
 _SHARE_AFTER_PART = re.compile(r"^[，,（(\s]*(?:占比|占|占到|比重为?|份额为?)[^，,；;。]{0,6}$"
-                               r"|^\s*(?:\(|,\s*or)\s*$", re.IGNORECASE)
+                               r"|^\s*(?:\(|,\s*or)\s*$")
 _SHARE = re.compile(
     r"(?:占比|占|比重|比例|份额|占到)(?P<whole>[^，,；;。占]{0,10}?)(?:为|达到|达|约|仅为|仅|近|超过|超)?\s*$"
     r"|(?<![A-Za-z])(?:share|accounts?\s+for|accounted\s+for|makes?\s+up|made\s+up)"
-    r"(?P<whole_en>(?:\s+of\s+[A-Za-z ]{0,30}?)?)(?:\s+(?:was|is|of|about|nearly|some))*\s*$",
-    re.IGNORECASE)
+    r"(?P<whole_en>(?:\s+of\s+[A-Za-z ]{0,30}?)?)(?:\s+(?:was|is|of|about|nearly|some))*\s*$")
 _DECREASE_BEFORE = re.compile(
-    rf"(?:{_DOWN_ZH})了?\s*$|(?<![A-Za-z])(?:{_DOWN_EN})(?:\s+by)?\s*$", re.IGNORECASE)
+    rf"(?:{_DOWN_ZH})了?\s*$|(?<![A-Za-z])(?:{_DOWN_EN})(?:\s+by)?\s*$")
 # "decreased 3 times" may count occasions: only "by N times" is a multiple in English
 _DECREASE_BY = re.compile(
-    rf"(?:{_DOWN_ZH})了?\s*$|(?<![A-Za-z])(?:{_DOWN_EN})\s+by\s*$", re.IGNORECASE)
-_TIMES_AFTER = re.compile(r"^\s*(?:lower|less|smaller|fewer|cheaper)(?![A-Za-z])", re.IGNORECASE)
+    rf"(?:{_DOWN_ZH})了?\s*$|(?<![A-Za-z])(?:{_DOWN_EN})\s+by\s*$")
+_TIMES_AFTER = re.compile(r"^\s*(?:lower|less|smaller|fewer|cheaper)(?![A-Za-z])")
 _MINUS_RISE = re.compile(
     rf"(?P<word>(?:{_UP_ZH}|增幅|涨幅)了?(?:为|达)?|(?<![A-Za-z])(?:{_UP_EN})(?:\s+by)?)"
-    r"\s*(?P<figure>[-−－]\s*[0-9０-９][0-9０-９.．]*\s*(?:%|％|个百分点|per\s?cent)?)",
-    re.IGNORECASE)
+    r"\s*(?P<figure>[-−－]\s*[0-9０-９][0-9０-９.．]*\s*(?:%|％|个百分点|per\s?cent)?)")
 _TIMES_UNITS = frozenset({"倍", "times", "time", "fold", "x"})
 _POINT_UNITS = frozenset({"个百分点", "百分点", "percentage point", "percentage points",
                           "point", "points", "pp"})
 
 # --- the subject of a figure (FL309) -------------------------------------------------------
 
-_ZH_TRAILING = ("累计", "共计", "合计", "总计", "达到", "约为", "已经", "为", "达", "共", "有",
-                "约", "是", "了", "的", "计", "已", "超", "逾", "近", "仅", "只", "均", "各")
+_ZH_TRAILING = re.compile(r"(?:累计|共计|合计|总计|达到|约为|已经|为|达|共|有|约|是|了|的|计|已|超"
+                          r"|逾|近|仅|只|均|各)+$")
 _EN_STOPWORDS = frozenset(
     "the a an of was were is are has had have reached reach reaches totalled totaled total "
     "about around some nearly almost over with to by at in on for and or than more less only "
@@ -115,9 +127,13 @@ _CITIES = ("杭州", "宁波", "温州", "深圳", "广州", "珠海", "佛山",
 # Place words: provinces, big cities, X省, 全国…; in English a capitalised word inside a sentence.
 _PLACE = re.compile(
     "|".join(_PROVINCES + _CITIES)
-    + r"|全国|全省|全市|全区|全球|国内|国外|海外|境内|境外|[\u4e00-\u9fff]{2}省"
+    + r"|全国|全省|全市|全区|全球|国内|国外|海外|境内|境外|\w{2}省"
     + r"|(?<=[a-z,;] )[A-Z][a-z]{2,}")
 
+CLAUSE_WINDOW = 40  # characters before a figure that can hold its subject
+HEAD_WINDOW = 80  # characters of a sentence before its first figure that the rules read
+# the first characters of the place words, to skip _PLACE where none can start
+_MAY_PLACE = re.compile("[" + "".join(sorted({w[0] for w in _PROVINCES + _CITIES})) + "全国海境省]")
 MIN_HAN = 4
 MIN_WORDS = 2
 MAX_HAN = 12  # a longer run is cut: 如贵州以…汇聚数据商 is not compared whole
@@ -130,18 +146,24 @@ MAX_DISTINCT = 32  # distinct statements kept per subject: bounds the work per f
 class _Figures:
     """A sentence's figures and the plain text before, between and after them."""
 
+    doc: Document
     sentence: Sentence
     figures: tuple[Figure, ...]
-    gaps: tuple[str, ...]  # gaps[i]: the text just before figures[i]
+    gaps: tuple[str, ...]  # gaps[i]: the text just before figures[i] (gaps[0]: its end)
     tail: str  # after the last figure
+    words: str  # the gaps and the tail joined, for quick tests of the whole sentence
+    intervals: dict = field(default_factory=dict, compare=False)  # figure start -> Interval
 
     @classmethod
     def of(cls, doc: Document, sentence: Sentence) -> _Figures:
         figures = sentence.figures
-        bounds = [sentence.start, *(x for f in figures for x in (f.start, f.end)), sentence.end]
+        # Before the first figure only the last words matter (its subject, a 从 or 占):
+        # the whole text there is read only for a period or place word (`_context`).
+        first = max(sentence.start, figures[0].start - HEAD_WINDOW)
+        bounds = [first, *(x for f in figures for x in (f.start, f.end)), sentence.end]
         texts = [_plain(doc, sentence, bounds[i], bounds[i + 1])
                  for i in range(0, len(bounds) - 1, 2)]
-        return cls(sentence, figures, tuple(texts[:-1]), texts[-1])
+        return cls(doc, sentence, figures, tuple(texts[:-1]), texts[-1], "\x00".join(texts))
 
     def after(self, i: int) -> str:
         """The text just after figures[i]."""
@@ -155,11 +177,22 @@ def _plain(doc: Document, sentence: Sentence, start: int, end: int) -> str:
             text = text[: marker.start - start] + text[marker.end - start:]
     if "<" in text:
         text = _TAG.sub("", text)
-    return text.translate(_EMPHASIS).replace("\n", " ")
+    for mark in _EMPHASIS:  # str.translate is slow on Chinese text; `in` is not
+        if mark in text:
+            text = text.replace(mark, "")
+    return text.replace("\n", " ") if "\n" in text else text
 
 
-def _interval(ctx: Context, figure: Figure) -> Interval:
-    return interval_for(figure, ctx.settings.near_ratio, ctx.settings.about_ratio)
+def _interval(ctx: Context, figure: Figure, view: _Figures | None = None) -> Interval:
+    """The figure's §3 interval (kept on its sentence's view: several rules ask)."""
+    if view is None:
+        return interval_for(figure, ctx.settings.near_ratio, ctx.settings.about_ratio)
+    key = (figure.start, ctx.settings.near_ratio, ctx.settings.about_ratio)
+    interval = view.intervals.get(key)
+    if interval is None:
+        interval = interval_for(figure, ctx.settings.near_ratio, ctx.settings.about_ratio)
+        view.intervals[key] = interval
+    return interval
 
 
 def _finite(interval: Interval) -> bool:
@@ -194,45 +227,69 @@ def _range(low: float, high: float, percent: bool = False) -> str:
     return f"{_number(low, percent)}–{_number(high, percent)}"
 
 
+_unit = lru_cache(maxsize=4096)(normalise_unit)  # Figure.unit_key, without redoing NFKC
+
+
 def _is_times(figure: Figure) -> bool:
-    return figure.unit_key in _TIMES_UNITS
+    return _unit(figure.unit) in _TIMES_UNITS
 
 
 def _is_points(figure: Figure) -> bool:
-    return figure.unit_key in _POINT_UNITS
+    return _unit(figure.unit) in _POINT_UNITS
 
 
-def _sentences_with_figures(doc: Document) -> Iterator[_Figures]:
-    for sentence in doc.sentences:
-        if sentence.figures:
-            yield _Figures.of(doc, sentence)
+def _sentences_with_figures(doc: Document) -> list[_Figures]:
+    """The views of the brief's sentences that state figures, built once for the four rules
+    (a one-brief memo: the engine runs every rule on one Document before the next)."""
+    if _LAST_VIEWS and _LAST_VIEWS[0] is doc:
+        return _LAST_VIEWS[1]
+    views = [_Figures.of(doc, s) for s in doc.sentences if s.figures]
+    _LAST_VIEWS[:] = [doc, views]
+    return views
+
+
+_LAST_VIEWS: list = []
 
 
 # --- FL309 ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Statement:
     """A figure stated for a subject (FL309), in plain values so that statements of the
-    briefs of one run can be compared after each was checked on its own (--across-briefs)."""
+    briefs of one run can be compared after each was checked on its own (--across-briefs).
+
+    Its period and place are read only when another statement of its subject disagrees
+    with it, which is rare: most briefs never pay for them."""
 
     key: tuple[str, str, bool]  # subject words, unit, percent or not
     text: str  # the figure as written
     interval: Interval
-    period: str
-    place: str
     path: str
-    span: tuple[int, int, int, int]  # line, column, end line, end column
+    start: int  # offsets of the figure in its brief
+    end: int
+    read_context: Callable[[], tuple[str, str]] | None = field(default=None, repr=False)
+    span: tuple[int, int, int, int] | None = None  # line, column, end line, end column
     line_text: str = ""
+    found_context: tuple[str, str] | None = None
 
-    def repeats(self, other: Statement) -> bool:
-        return (self.interval == other.interval and self.period == other.period
-                and self.place == other.place)
+    @property
+    def context(self) -> tuple[str, str]:
+        """(period, place) it is stated for; '' where the brief does not say."""
+        if self.found_context is None:
+            self.found_context = self.read_context() if self.read_context else ("", "")
+            self.read_context = None
+        return self.found_context
+
+    def settled(self) -> Statement:
+        """The same statement with everything read, ready to leave its process."""
+        self.found_context = self.context
+        return self
 
 
 class StatementIndex:
-    """Statements by subject: each new one is compared with the few distinct statements
-    of its subject, never with every figure."""
+    """Statements by subject: each new one is compared with the few distinct values of
+    its subject, never with every figure."""
 
     def __init__(self) -> None:
         self.buckets: dict[tuple[str, str, bool], list[Statement]] = {}
@@ -241,10 +298,13 @@ class StatementIndex:
         """An earlier statement this one cannot hold with, unless another earlier one of the
         same period and place agrees with it (the conflict was reported there already)."""
         bucket = self.buckets.get(statement.key, ())
+        if all(_overlap(statement.interval, other.interval) for other in bucket):
+            return None  # every value of this subject so far allows this one
+        period, place = statement.context
         against = None
         for other in bucket:
-            if _compatible(statement.period, other.period) and _compatible(statement.place,
-                                                                           other.place):
+            other_period, other_place = other.context
+            if _compatible(period, other_period) and _compatible(place, other_place):
                 if _overlap(statement.interval, other.interval):
                     return None
                 against = against or other
@@ -252,14 +312,16 @@ class StatementIndex:
 
     def add(self, statement: Statement) -> None:
         bucket = self.buckets.setdefault(statement.key, [])
-        if len(bucket) < MAX_DISTINCT and not any(statement.repeats(s) for s in bucket):
-            bucket.append(statement)  # repeats of one statement are kept once
+        if len(bucket) < MAX_DISTINCT and not any(statement.interval == other.interval
+                                                  for other in bucket):
+            bucket.append(statement)  # repeats of one value are kept once
 
 
-def statements(ctx: Context, with_lines: bool = False) -> Iterator[Statement]:
-    """Every figure of the brief that states a level of a named subject, in order."""
+def statements(ctx: Context, for_run: bool = False) -> Iterator[Statement]:
+    """Every figure of the brief that states a level of a named subject, in order.
+    ``for_run``: with positions, line text and context read, for --across-briefs."""
     doc = ctx.doc
-    headings = sorted((h.start, h.text) for h in doc.headings)
+    headings: list = []
     for view in _sentences_with_figures(doc):
         for i, figure in enumerate(view.figures):
             if _is_times(figure) or _is_points(figure):
@@ -267,29 +329,41 @@ def statements(ctx: Context, with_lines: bool = False) -> Iterator[Statement]:
             subject = _subject(view.gaps[i])
             if not subject:
                 continue
-            period, place = _context(doc, view, i, headings)
-            span = doc.span(figure.start, figure.end)
-            yield Statement((subject, figure.unit_key, figure.is_percent),
-                            doc.text[figure.start:figure.end].strip(), _interval(ctx, figure),
-                            period, place, doc.path, span,
-                            doc.line_text(span[0]) if with_lines else "")
+            if not headings and doc.headings:
+                headings = sorted((h.start, h.text) for h in doc.headings)
+            statement = Statement(
+                (subject, _unit(figure.unit), figure.is_percent),
+                doc.text[figure.start:figure.end].strip(), _interval(ctx, figure, view), doc.path,
+                figure.start, figure.end, partial(_context, view, i, headings))
+            if for_run:
+                statement.span = doc.span(figure.start, figure.end)
+                statement.line_text = doc.line_text(statement.span[0])
+                statement.settled()
+            yield statement
+
+
+def _han_run(clause: str) -> str:
+    """The Chinese words that end right before a figure, spaces dropped: 汇聚数据商 1159 家.
+    (A loop, not a pattern: a character range of all Han would cost more to compile.)"""
+    end = len(clause)
+    while end and clause[end - 1] in " \u3000":
+        end -= 1
+    start = end
+    while start and end - start < MAX_HAN + 8 and (
+            "\u4e00" <= clause[start - 1] <= "\u9fff" or clause[start - 1] in " \u3000"):
+        start -= 1
+    return clause[start:end].replace(" ", "").replace("\u3000", "")
 
 
 def _subject(before: str) -> str:
     """The subject words right before a figure, folded: 汇聚数据商, 'agency registered'."""
-    clause = _CLAUSE.split(before)[-1]
-    if _CHANGE.search(clause):
+    clause = _CLAUSE.split(before[-CLAUSE_WINDOW:])[-1]
+    if _MAY_CHANGE.search(clause) and _CHANGE.search(clause):
         return ""  # 增长到, from … to: a change, not a level
-    han_run = _HAN_RUN.search(clause)
-    if han_run:  # the place is compared on its own (_context): 杭州汇聚数据商 → 汇聚数据商
-        han = _PLACE.sub("", han_run.group().replace(" ", "").replace("\u3000", ""))
-        changed = True
-        while changed and han:
-            changed = False
-            for word in _ZH_TRAILING:
-                if han.endswith(word):
-                    han, changed = han[: -len(word)], True
-        han = han[-MAX_HAN:]
+    run = _han_run(clause)
+    if run:  # the place is compared on its own (_context): 杭州汇聚数据商 → 汇聚数据商
+        han = _PLACE.sub("", run) if _MAY_PLACE.search(run) else run
+        han = _ZH_TRAILING.sub("", han)[-MAX_HAN:]
         return han if len(han) >= MIN_HAN else ""
     words = [w.casefold() for w in _WORD.findall(clause)]
     content = [w for w in words if w not in _EN_STOPWORDS][-MAX_WORDS:]
@@ -306,11 +380,12 @@ def _first(pattern: re.Pattern[str], text: str) -> str:
     return re.sub(r"\s+", "", found.group()) if found else ""
 
 
-def _context(doc: Document, view: _Figures, i: int, headings: list) -> tuple[str, str]:
+def _context(view: _Figures, i: int, headings: list) -> tuple[str, str]:
     """(period, place) a figure is stated for: the last period word before it in its
     sentence and the first place word (the sentence's subject: 如贵州以…面向全国…), else
     those in the rest of the sentence, else in the heading above it ('' when none)."""
-    before = "".join(view.gaps[: i + 1])
+    doc = view.doc
+    before = _plain(doc, view.sentence, view.sentence.start, view.figures[i].start)
     rest = view.after(i)
     period = _last(_PERIOD, before) or _last(_PERIOD, rest)
     place = _first(_PLACE, before) or _first(_PLACE, rest)
@@ -354,14 +429,15 @@ def check_inconsistent_figure(ctx: Context) -> Iterator[Finding]:
 
         <sup>1</sup> 来源：某局，《数据交易年报》
     """
+    doc = ctx.doc
     index = StatementIndex()
     for statement in statements(ctx):
         other = index.conflict(statement)
         if other is not None:
-            line, column, end_line, end_column = statement.span
-            yield INCONSISTENT.at_position(
-                statement.path, line, column, _conflict_message(statement, other),
-                end_line, end_column)
+            if other.span is None:
+                other.span = doc.span(other.start, other.end)
+            yield INCONSISTENT.at(doc, statement.start, statement.end,
+                                  _conflict_message(statement, other))
         index.add(statement)
 
 
@@ -411,7 +487,7 @@ def _change(ctx, a: Figure, b: Figure) -> tuple[float, float, float, float] | No
 
 
 def _same_kind(a: Figure, b: Figure) -> bool:
-    return a.unit_key == b.unit_key and a.is_percent == b.is_percent
+    return a.is_percent == b.is_percent and _unit(a.unit) == _unit(b.unit)
 
 
 def _direction(match: re.Match[str]) -> int:
@@ -479,7 +555,8 @@ def _growths(ctx, doc, view: _Figures) -> Iterator[tuple[Figure, str]]:
     n = len(figures)
     for i in range(n - 1):
         a, b = figures[i], figures[i + 1]
-        if not _same_kind(a, b) or not _FROM.search(gaps[i]) or not _TO.search(gaps[i + 1]):
+        if not _same_kind(a, b) or not _FROM.search(gaps[i][-CLAUSE_WINDOW:]) \
+                or not _TO.search(gaps[i + 1]):
             continue
         doubling = _DOUBLING.match(view.after(i + 1))
         if doubling:
@@ -494,7 +571,7 @@ def _growths(ctx, doc, view: _Figures) -> Iterator[tuple[Figure, str]]:
                                       bool(rate["le"]) or not rate["to"])
             if problem:
                 yield c, problem
-        lead = _LEAD_RATE.search(gaps[i - 1]) if i >= 1 else None
+        lead = _LEAD_RATE.search(gaps[i - 1][-CLAUSE_WINDOW:]) if i >= 1 else None
         if lead and _FROM_ONLY.match(gaps[i]) and figures[i - 1].is_percent:
             c = figures[i - 1]  # English: "grew 25% from 120 firms to 160 firms"
             problem = _growth_problem(ctx, doc, a, b, c, _direction(lead), False)
@@ -557,7 +634,8 @@ def check_arithmetic_mismatch(ctx: Context) -> Iterator[Finding]:
     """
     doc = ctx.doc
     for view in _sentences_with_figures(doc):
-        if len(view.figures) < 2:
+        if len(view.figures) < 2 or not _may(_MAY_GROW, view.words) \
+                and not _may(_MAY_HOLD_PARTS, view.words):
             continue
         found = [*_growths(ctx, doc, view), *_multiples(ctx, doc, view),
                  *_shares_of_total(ctx, doc, view)]
@@ -576,7 +654,7 @@ def _parts(ctx, doc, view: _Figures) -> Iterator[tuple[Figure, str]]:
         if not _OF_WHICH.search(gaps[i]):
             continue
         whole = figures[i - 1]
-        limit = _interval(ctx, whole).high
+        limit = _interval(ctx, whole, view).high
         if whole.is_percent or not math.isfinite(limit):
             continue
         parts = []
@@ -586,7 +664,7 @@ def _parts(ctx, doc, view: _Figures) -> Iterator[tuple[Figure, str]]:
             clause = _CLAUSE.split(gaps[j])[-1]
             if _same_kind(figures[j], whole) and not _CHANGE.search(clause):
                 parts.append(figures[j])
-        total = sum(_interval(ctx, p).low for p in parts)
+        total = sum(_interval(ctx, p, view).low for p in parts)
         if not parts or total <= limit + EPSILON * max(1.0, abs(limit)):
             continue
         if len(parts) == 1:
@@ -605,7 +683,7 @@ def _share_groups(ctx, doc, view: _Figures) -> Iterator[tuple[Figure, str]]:
     for i, figure in enumerate(view.figures):
         if not figure.is_percent:
             continue
-        clause = re.split(r"[，,；;：:（）()]", view.gaps[i])[-1]
+        clause = _SHARE_CLAUSE.split(view.gaps[i][-CLAUSE_WINDOW:])[-1]
         share = _SHARE.search(clause)
         if share is None:
             continue
@@ -614,7 +692,7 @@ def _share_groups(ctx, doc, view: _Figures) -> Iterator[tuple[Figure, str]]:
         whole = (share["whole"] or share["whole_en"] or "").strip()
         groups.setdefault(whole.casefold(), []).append(figure)
     for shares in groups.values():
-        low = sum(_interval(ctx, s).low for s in shares)
+        low = sum(_interval(ctx, s, view).low for s in shares)
         if len(shares) >= 2 and low > 100 + EPSILON:
             shown = " + ".join(_quoted(doc, s) for s in shares)
             yield shares[-1], (f"shares of one whole add up to more than 100% ({shown}: at "
@@ -642,7 +720,7 @@ def check_parts_exceed_whole(ctx: Context) -> Iterator[Finding]:
     """
     doc = ctx.doc
     for view in _sentences_with_figures(doc):
-        if len(view.figures) < 2:
+        if len(view.figures) < 2 or not _may(_MAY_HOLD_PARTS, view.words):
             continue
         for figure, problem in [*_parts(ctx, doc, view), *_share_groups(ctx, doc, view)]:
             yield PARTS.at(doc, figure.start, figure.end, problem)
@@ -670,10 +748,12 @@ def check_impossible_figure_phrase(ctx: Context) -> Iterator[Finding]:
     """
     doc = ctx.doc
     for view in _sentences_with_figures(doc):
+        if not _may(_MAY_FALL, view.words):
+            continue
         for i, figure in enumerate(view.figures):
-            decrease = _DECREASE_BEFORE.search(view.gaps[i])
+            decrease = _DECREASE_BEFORE.search(view.gaps[i][-CLAUSE_WINDOW:])
             stated = _quoted(doc, figure)
-            if _is_times(figure) and (_DECREASE_BY.search(view.gaps[i])
+            if _is_times(figure) and (_DECREASE_BY.search(view.gaps[i][-CLAUSE_WINDOW:])
                                       or _TIMES_AFTER.match(view.after(i))):
                 fraction = 100 * (1 - 1 / figure.value) if figure.value > 1 else None
                 usual = (f"“to 1/{format_number(figure.value)}” (a fall of "
@@ -687,16 +767,31 @@ def check_impossible_figure_phrase(ctx: Context) -> Iterator[Finding]:
                     doc, figure.start, figure.end,
                     f"{stated}: a decrease of more than 100% leaves less than nothing; a fall "
                     "is at most 100% (write the new level, or 降至原来的几分之一)")
-    for sentence in doc.sentences:
-        text = doc.text[sentence.start:sentence.end]
-        if "-" not in text and "−" not in text and "－" not in text:
-            continue
-        for match in _MINUS_RISE.finditer(text):
-            figure_text = re.sub(r"^[-−－]\s*", "", match["figure"])
-            yield IMPOSSIBLE.at(
-                doc, sentence.start + match.start("figure"), sentence.start + match.end("figure"),
-                f"“{match.group().strip()}”: a rise by a negative amount is a fall; write "
-                f"下降{figure_text} / fell by {figure_text}")
+    for start, end, match in _negative_rises(doc):
+        figure_text = re.sub(r"^[-−－]\s*", "", match["figure"])
+        yield IMPOSSIBLE.at(
+            doc, start, end,
+            f"“{match.group().strip()}”: a rise by a negative amount is a fall; write "
+            f"下降{figure_text} / fell by {figure_text}")
+
+
+def _negative_rises(doc: Document) -> Iterator[tuple[int, int, re.Match[str]]]:
+    """增长-5%, rose by -5%: found from each minus sign in a sentence (a figure reader
+    does not read the sign), so a brief pays only for the minus signs it has."""
+    text = doc.text
+    starts = [s.start for s in doc.sentences]
+    for sign in "-−－":
+        at = text.find(sign)
+        while at >= 0:
+            index = bisect_right(starts, at) - 1
+            sentence = doc.sentences[index] if index >= 0 else None
+            if sentence is not None and at < sentence.end:
+                low = max(sentence.start, at - CLAUSE_WINDOW)
+                window = text[low:min(sentence.end, at + CLAUSE_WINDOW)]
+                for match in _MINUS_RISE.finditer(window):
+                    if low + match.start("figure") == at:
+                        yield low + match.start("figure"), low + match.end("figure"), match
+            at = text.find(sign, at + 1)
 
 
 INCONSISTENT = Rule("FL309", "inconsistent-figure", "warning", check_inconsistent_figure)

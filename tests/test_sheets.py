@@ -308,3 +308,17 @@ def test_fact_file_over_an_ods(tmp_path):
     result = check(tmp_path, BRIEF.format(share="100%"), facts)
     assert [f.code for f in result.findings if f.code.startswith("FL30")] == []
     assert result.figures_verified == 3
+
+
+def test_a_workbook_named_on_the_command_line_stands_for_its_briefs(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from factlint.cli import main
+
+    make_workbook(tmp_path / "stats.xlsx")
+    (tmp_path / "brief.md").write_text(BRIEF.format(share="72%"), encoding="utf-8")
+    (tmp_path / "brief.facts.yaml").write_text(FACTS, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "--offline", "--select", "FL301", "stats.xlsx"])
+    assert result.exit_code == 1, result.output
+    assert "brief.md:1:38: FL301" in result.output

@@ -447,7 +447,10 @@ class FactFile:
 
     def data_paths(self) -> set[Path]:
         """The data files the claims read (for --changed-since: a change counts for the brief)."""
-        return {(self.folder / c.data.file).resolve() for c in self.claims if c.data is not None}
+        refs = [c.data for c in self.claims if c.data is not None] + [
+            r for c in self.claims if c.compute is not None for r in c.compute.of
+            if isinstance(r, DataRef)]
+        return {(self.folder / ref.file).resolve() for ref in refs}
 
     def verification(self, doc: Document, near_ratio: float = 0.9,
                      about_ratio: float = 0.05) -> list[Verification]:

@@ -301,3 +301,13 @@ def test_across_briefs(tmp_path):
         f"“1195 家” (汇聚数据商) disagrees with “1159 家” at {paths[0]} line 3, column 9:")
     text = CliRunner().invoke(main, [*args[:-4], "--across-briefs", *paths])
     assert "    截至目前，全省汇聚数据商 1195 家<sup>1</sup>。" in text.output  # the line is shown
+
+
+def test_fl309_place_in_the_heading_above_counts(lint):
+    text = ("### 绍兴市\n\n汇聚数据商企业 1159 家<sup>1</sup>。\n\n"
+            "### 嘉兴市\n\n汇聚数据商企业 1195 家<sup>1</sup>。" + SOURCE_ZH)
+    clean(lint, text)
+    assert len(found(lint, text.replace("嘉兴市", "绍兴市"), "FL309")) == 1
+    english = ("## Kenya\n\nThe agency registered 1,159 data merchants.[^1]\n\n"
+               "## Ghana\n\nThe agency registered 1,195 data merchants.[^1]" + SOURCE_EN)
+    clean(lint, english)

@@ -124,16 +124,21 @@ _CITIES = ("杭州", "宁波", "温州", "深圳", "广州", "珠海", "佛山",
            "南京", "苏州", "无锡", "西安", "郑州", "长沙", "合肥", "厦门", "青岛", "济南", "沈阳",
            "大连", "哈尔滨", "长春", "昆明", "南宁", "福州", "南昌", "太原", "石家庄", "兰州",
            "西宁", "银川", "乌鲁木齐", "拉萨", "呼和浩特", "海口", "雄安", "赣江新区")
-# Place words: provinces, big cities, X省, 全国…; in English a capitalised word inside a sentence.
+# Place words: provinces, big cities, X省, X市, 全国…; in English a capitalised word inside a
+# sentence (in a heading, any capitalised word). A word taken for a place wrongly can only
+# keep two statements apart, never make a finding.
 _PLACE = re.compile(
     "|".join(_PROVINCES + _CITIES)
     + r"|全国|全省|全市|全区|全球|国内|国外|海外|境内|境外|\w{2}省"
+    + r"|\w{2}[市县](?![场民值级域政委内区属长])"
     + r"|(?<=[a-z,;] )[A-Z][a-z]{2,}")
+_HEADING_PLACE = re.compile(_PLACE.pattern + r"|[A-Z][a-z]{2,}")
 
 CLAUSE_WINDOW = 40  # characters before a figure that can hold its subject
 HEAD_WINDOW = 80  # characters of a sentence before its first figure that the rules read
 # the first characters of the place words, to skip _PLACE where none can start
-_MAY_PLACE = re.compile("[" + "".join(sorted({w[0] for w in _PROVINCES + _CITIES})) + "全国海境省]")
+_MAY_PLACE = re.compile("[" + "".join(sorted({w[0] for w in _PROVINCES + _CITIES}))
+                        + "全国海境省市县]")
 MIN_HAN = 4
 MIN_WORDS = 2
 MAX_HAN = 12  # a longer run is cut: 如贵州以…汇聚数据商 is not compared whole
@@ -393,7 +398,7 @@ def _context(view: _Figures, i: int, headings: list) -> tuple[str, str]:
         heading = _heading_above(headings, view.sentence.start)
         if heading:
             period = period or _last(_PERIOD, heading)
-            place = place or _first(_PLACE, heading)
+            place = place or _first(_HEADING_PLACE, heading)
     return period, place
 
 

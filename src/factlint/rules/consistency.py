@@ -58,6 +58,11 @@ _MAY_FALL = (re.compile(r"[降减缩滑落萎]"),
                         r"|[Ll]ower|shr|time"))
 
 
+def _of_which(text: str) -> bool:
+    """其中 / including / of which: parts of the figure before follow."""
+    return "其中" in text or bool(_LATIN_LETTER.search(text) and _OF_WHICH_EN.search(text))
+
+
 def _may(test: tuple[re.Pattern[str], re.Pattern[str]], text: str) -> bool:
     """Could `text` hold one of the words `test` stands for (Chinese, then English)?"""
     return bool(test[0].search(text) or _LATIN_LETTER.search(text) and test[1].search(text))
@@ -81,9 +86,9 @@ _IS = re.compile(r"^[^；;。]{0,12}是[^，,；;。]{0,14}$")
 _OF = re.compile(r"^\s*[）)]?\s*的\s*$")
 _DOUBLING = re.compile(r"^[，,\s]*(?:实现|规模|总量)?翻了?(?P<n>一|两|二|三|四)番")
 _DOUBLINGS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4}
-_OF_WHICH = re.compile(r"其中|(?<![A-Za-z])(?:including|of which|of whom)(?![A-Za-z])")
+_OF_WHICH_EN = re.compile(r"(?<![A-Za-z])(?:including|of which|of whom)(?![A-Za-z])")
 _SHARE_CLAUSE = re.compile(r"[，,；;：:（）()]")
-_PARTS_END = re.compile(r"其中|[；;（(]|占|(?<![A-Za-z])(?:of which|including|share|account)")
+_PARTS_END = re.compile(r"其中|[；;（(占]|of which|including|share|account")
 _SHARE_AFTER_PART = re.compile(r"^[，,（(\s]*(?:占比|占|占到|比重为?|份额为?)[^，,；;。]{0,6}$"
                                r"|^\s*(?:\(|,\s*or)\s*$")
 _SHARE = re.compile(
@@ -205,6 +210,8 @@ def _finite(interval: Interval) -> bool:
 
 
 def _overlap(a: Interval, b: Interval) -> bool:
+    if a.low < b.high and b.low < a.high:
+        return True
     low, high = max(a.low, b.low), min(a.high, b.high)
     if low < high:
         return True
@@ -302,8 +309,14 @@ class StatementIndex:
     def conflict(self, statement: Statement) -> Statement | None:
         """An earlier statement this one cannot hold with, unless another earlier one of the
         same period and place agrees with it (the conflict was reported there already)."""
-        bucket = self.buckets.get(statement.key, ())
-        if all(_overlap(statement.interval, other.interval) for other in bucket):
+        bucket = self.buckets.get(statement.key)
+        if not bucket:
+            return None
+        interval = statement.interval
+        for other in bucket:
+            if not _overlap(interval, other.interval):
+                break
+        else:
             return None  # every value of this subject so far allows this one
         period, place = statement.context
         against = None
@@ -607,7 +620,7 @@ def _shares_of_total(ctx, doc, view: _Figures) -> Iterator[tuple[Figure, str]]:
     for i in range(len(figures) - 2):
         t, p, c = figures[i], figures[i + 1], figures[i + 2]
         if not (c.is_percent and _same_kind(t, p) and not t.is_percent
-                and _OF_WHICH.search(gaps[i + 1]) and _SHARE_AFTER_PART.match(gaps[i + 2])):
+                and _of_which(gaps[i + 1]) and _SHARE_AFTER_PART.match(gaps[i + 2])):
             continue
         rt, rp = _bounds(ctx, t), _bounds(ctx, p)
         if not rt or not rp or rt[0] <= 0:
@@ -656,7 +669,7 @@ def _parts(ctx, doc, view: _Figures) -> Iterator[tuple[Figure, str]]:
     其中 up to the next 其中 or ；, leaving out changes (其中新增, 较上年增加)."""
     figures, gaps = view.figures, view.gaps
     for i in range(1, len(figures)):
-        if not _OF_WHICH.search(gaps[i]):
+        if not _of_which(gaps[i]):
             continue
         whole = figures[i - 1]
         limit = _interval(ctx, whole, view).high
@@ -667,7 +680,8 @@ def _parts(ctx, doc, view: _Figures) -> Iterator[tuple[Figure, str]]:
             if j > i and _PARTS_END.search(gaps[j]):
                 break  # another 其中, a new clause run, or an aside: （约 1.2 亿）, 占总量的
             clause = _CLAUSE.split(gaps[j])[-1]
-            if _same_kind(figures[j], whole) and not _CHANGE.search(clause):
+            if _same_kind(figures[j], whole) and not (_MAY_CHANGE.search(clause)
+                                                      and _CHANGE.search(clause)):
                 parts.append(figures[j])
         total = sum(_interval(ctx, p, view).low for p in parts)
         if not parts or total <= limit + EPSILON * max(1.0, abs(limit)):

@@ -300,7 +300,7 @@ def test_across_briefs(tmp_path):
     assert findings[0]["message"].startswith(
         f"“1195 家” (汇聚数据商) disagrees with “1159 家” at {paths[0]} line 3, column 9:")
     text = CliRunner().invoke(main, [*args[:-4], "--across-briefs", *paths])
-    assert "    截至目前，全省汇聚数据商 1195 家<sup>1</sup>。" in text.output  # the line is shown
+    assert "| 截至目前，全省汇聚数据商 1195 家<sup>1</sup>。" in text.output  # the line is shown
 
 
 def test_fl309_place_in_the_heading_above_counts(lint):

@@ -132,9 +132,9 @@ def test_workbook_is_opened_once_per_run(tmp_path, monkeypatch):
     make_workbook(tmp_path / "stats.xlsx")
     opened = []
 
-    def counting(path):
+    def counting(path, data=None):
         opened.append(path)
-        return read_workbook(path)
+        return read_workbook(path, data)
 
     monkeypatch.setattr(fact_module, "read_workbook", counting)
     check(tmp_path, BRIEF.format(share="69%"), FACTS)

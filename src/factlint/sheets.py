@@ -17,6 +17,7 @@ library. .ods needs no library: its content.xml already holds each cell's displa
 from __future__ import annotations
 
 import datetime
+import io
 import re
 import zipfile
 from collections.abc import Iterator
@@ -88,13 +89,15 @@ def column_number(letters: str) -> int:
     return number
 
 
-def read_workbook(path: Path) -> Workbook:
-    """Every sheet of an .xlsx or .ods file as displayed text. Raises SheetError."""
+def read_workbook(path: Path, data: bytes | None = None) -> Workbook:
+    """Every sheet of an .xlsx or .ods file as displayed text; ``data`` is the file's bytes
+    when the caller has read them already (within its limits). Raises SheetError."""
+    data = path.read_bytes() if data is None else data
     try:
         if path.suffix.lower() == ".ods":
-            sheets = list(_ods_sheets(path))
+            sheets = list(_ods_sheets(path, data))
         else:
-            sheets = list(_xlsx_sheets(path))
+            sheets = list(_xlsx_sheets(path, data))
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, EOFError) as exc:
         raise SheetError(f"{path.name} is not a readable spreadsheet ({exc}): save it again "
                          "from the spreadsheet app") from None
@@ -108,12 +111,12 @@ def read_workbook(path: Path) -> Workbook:
 # --- .xlsx -------------------------------------------------------------------------------
 
 
-def _xlsx_sheets(path: Path) -> Iterator[Sheet]:
+def _xlsx_sheets(path: Path, data: bytes) -> Iterator[Sheet]:
     import openpyxl  # only workbooks pay for it
 
-    merges = _xlsx_merges(path)
+    merges = _xlsx_merges(path, data)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (OSError, ValueError, TypeError) as exc:
         raise SheetError(f"{path.name} cannot be read as a workbook: {exc}") from None
     try:
@@ -133,10 +136,10 @@ def _xlsx_sheets(path: Path) -> Iterator[Sheet]:
         book.close()
 
 
-def _xlsx_merges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]:
+def _xlsx_merges(path: Path, data: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
     """Sheet name -> merged ranges (first row, first column, last row, last column; 0-based)."""
     found: dict[str, list[tuple[int, int, int, int]]] = {}
-    with zipfile.ZipFile(path) as archive:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = set(archive.namelist())
         if "xl/workbook.xml" not in names:
             raise SheetError(f"{path.name} is not an .xlsx workbook (no xl/workbook.xml)")
@@ -223,8 +226,8 @@ def _general(value: float) -> str:
 # --- .ods ------------------------------------------------------------------------------------
 
 
-def _ods_sheets(path: Path) -> Iterator[Sheet]:
-    with zipfile.ZipFile(path) as archive:
+def _ods_sheets(path: Path, data: bytes) -> Iterator[Sheet]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
         if "content.xml" not in archive.namelist():
             raise SheetError(f"{path.name} is not an .ods spreadsheet (no content.xml)")
         with archive.open("content.xml") as stream:

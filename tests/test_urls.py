@@ -833,7 +833,7 @@ def test_timeout_out_of_range_on_the_command_line_is_a_usage_error(tmp_path, com
 
 
 @pytest.mark.parametrize("command", ["check", "fix"])
-@pytest.mark.parametrize("setting", ["timeout: 1.0e300", "timeout: .nan", "deadline: .inf",
+@pytest.mark.parametrize("setting", ["timeout: 1.0e+300", "timeout: .nan", "deadline: .inf",
                                      "timeout: 1000"])
 def test_url_settings_out_of_range_in_a_config_file_are_an_error(tmp_path, command, setting):
     brief = _brief_citing(tmp_path, "https://example.org/a")

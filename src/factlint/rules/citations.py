@@ -14,13 +14,15 @@ if TYPE_CHECKING:
     from factlint.engine import Context
 
 IDENTIFIER = re.compile(
-    r"https?://|doi\.org/|\b10\.\d{4,9}/\S|\bdoi\s*[:：]|\bISBN[\s:-]*[\dX-]{10,}|\barXiv\s*:\s*\d"
+    r"https?://|doi\.org/|\b10\.\d{4,9}/\S|\bdoi\s*[:：]|\bISBN[\s:-]*+[\dX-]{10,}|\barXiv\s*:\s*\d"
     r"|〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*\d+\s*号|\bISSN\b|\bPMID\b|\bwww\.\S+\.\S+",
     re.IGNORECASE,
 )
 # Every IDENTIFIER match holds one of these: a cheap test before the costly one.
 _MAY_IDENTIFY = re.compile(r"[/〔\[]|doi|isbn|issn|pmid|arxiv|www", re.IGNORECASE)
-TITLE = re.compile(r"《([^》]+)》|“([^”]{4,})”|(?<![=\w])\"([^\"]{4,})\"")
+# An opening mark ends a title too: a run of 《 or “ with no closing mark is read once, not
+# once per mark (quadratic).
+TITLE = re.compile(r"《([^《》]+)》|“([^“”]{4,})”|(?<![=\w])\"([^\"]{4,})\"")
 NORMALISE = re.compile(r"[\s，,。.、;；:：“”\"'‘’()（）《》<>\[\]-]+")
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,9 +19,19 @@ from factlint.config import ConfigError, Overrides, Settings, settings_for
 from factlint.config import forget as forget_configuration
 from factlint.document import Document, read_document
 from factlint.finding import SEVERITY_RANK, Finding, UrlRef
-from factlint.related import BRIEF_SUFFIXES, DATA_SUFFIXES, FACT_FILE, briefs_for, fact_file_for
+from factlint.reading import RefusedFile, read_bytes_limited
+from factlint.related import (
+    BRIEF_SUFFIXES,
+    DATA_SUFFIXES,
+    FACT_FILE,
+    WORD_SUFFIXES,
+    briefs_for,
+    fact_file_for,
+    is_word_file,
+)
 from factlint.rules import Rule, matches, registry
 from factlint.rules.inputs import BAD_SUPPRESSION, UNREADABLE
+from factlint.trust import is_within, repository_root
 
 SKIPPED_FOLDERS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
 MAX_BRIEF_BYTES = 50 * 1024 * 1024
@@ -59,6 +71,8 @@ class FileResult:
     fail_on: str = "error"
     view: Any = None  # report.html.document_view(...), when RunOptions.collect_views
     regions: list = field(default_factory=list)  # the brief's suppression regions
+    rendering: Any = None  # word.Rendering of a Word brief: its lines are what findings name
+    not_checked: dict[str, int] = field(default_factory=dict)  # Word content not read, by kind
 
 
 @dataclass
@@ -84,7 +98,13 @@ class RunResult:
             "figures_verified": sum(f.figures_verified for f in self.files),
             "urls_checked": self.urls_checked,
             "urls_skipped": self.urls_skipped,
-        }
+        } | ({"not_checked": sum(sum(f.not_checked.values()) for f in self.files)}
+             if any(f.not_checked for f in self.files) else {})
+
+    def renderings(self) -> dict[str, Any]:
+        """path -> word.Rendering, for the Word briefs: ``.location(line, column)`` says
+        where a finding's place lies in the document (part, paragraph, offset, excerpt)."""
+        return {f.path: f.rendering for f in self.files if f.rendering is not None}
 
     def line(self, path: str, line: int) -> str | None:
         """The text of a line a finding points at, in a brief or its fact file."""
@@ -104,10 +124,11 @@ class RunResult:
 # --- finding the briefs ---------------------------------------------------------------
 
 
-def discover(paths: Sequence[str]) -> list[str]:
+def discover(paths: Sequence[str], overrides: Overrides | None = None) -> list[str]:
     """Briefs named on the command line or found in the folders named, in a stable order.
 
-    A fact file or data file named (as a pre-commit hook does) stands for its briefs."""
+    A fact file or data file named (as a pre-commit hook does) stands for its briefs.
+    Word briefs in folders are found when the folder's configuration says `docx: true`."""
     found: list[str] = []
     related: list[str] = []  # fact and data files stand for the briefs that use them
     for given in paths:
@@ -117,12 +138,14 @@ def discover(paths: Sequence[str]) -> list[str]:
         ):
             related.append(given)
         elif path.is_dir():
+            suffixes = BRIEF_SUFFIXES + (
+                WORD_SUFFIXES if settings_for(path / "_", overrides or Overrides()).docx else ())
             for root, folders, files in os.walk(path):
                 folders[:] = sorted(d for d in folders if d not in SKIPPED_FOLDERS
                                     and not d.startswith("."))
                 for name in sorted(files):
-                    if name.lower().endswith(BRIEF_SUFFIXES):
-                        found.append(os.path.join(root, name))
+                    if name.lower().endswith(suffixes) and not name.startswith("~$"):
+                        found.append(os.path.join(root, name))  # ~$x.docx: Word's lock file
         else:
             found.append(given)  # a missing file becomes FL001 when it is read
     if related:
@@ -145,21 +168,49 @@ def _excluded(path: str, settings: Settings) -> bool:
 
 
 def decode(data: bytes) -> tuple[str | None, str]:
-    """(text, problem): UTF-8 with or without BOM, or UTF-16 with BOM; else why not."""
+    """(text, problem): UTF-8 with or without BOM, or UTF-16 or UTF-32 with BOM; else why
+    not. UTF-32's mark begins like UTF-16's, so it is looked for first."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), ""
-        except UnicodeDecodeError:
-            return None, "file starts with a UTF-16 byte-order mark but is not valid UTF-16"
+    for marks, encoding in (((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"), "UTF-32"),
+                            ((b"\xff\xfe", b"\xfe\xff"), "UTF-16")):
+        if data.startswith(marks):
+            try:
+                text = data.decode(encoding.lower())
+            except UnicodeDecodeError:
+                return None, (f"file starts with a {encoding} byte-order mark but is not "
+                              f"valid {encoding}")
+            if "\x00" in text:
+                return None, f"file is {encoding} but holds NUL characters: it is not a text brief"
+            return text, ""
     head = data[:8192]
+    wide = _wide_encoding(head)
+    if wide:
+        return None, f"file looks like {wide} without a byte-order mark: save it as UTF-8"
     if b"\x00" in head or _looks_binary(head):
         return None, "file is binary, not a text brief"
     try:
         return data.decode("utf-8"), ""
     except UnicodeDecodeError as exc:
         return None, f"file is not valid UTF-8 (byte {exc.start}){_guess_encoding(data)}"
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    """"UTF-32" or "UTF-16" when the bytes read as text in it without a mark (a NUL in
+    every second or every four bytes, the others not), else None."""
+    for width, name in ((4, "UTF-32"), (2, "UTF-16")):
+        usable = len(head) - len(head) % width
+        if usable < 4 * width:
+            continue
+        units = [head[i:i + width] for i in range(0, usable, width)]
+        for encoding in (f"{name.lower()}-le", f"{name.lower()}-be"):
+            try:
+                text = head[:usable].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if "\x00" not in text and all(b"\x00" in unit for unit in units[: len(units) // 2]):
+                return name
+    return None
 
 
 _CONTROL_BYTES = bytes(b for b in range(256) if b < 9 or 13 < b < 32)
@@ -184,25 +235,85 @@ def _guess_encoding(data: bytes) -> str:
     return "; convert it to UTF-8"
 
 
-def read_bytes(path: str) -> tuple[bytes | None, str]:
-    """(the file's bytes, problem): why not, when it is missing, a folder or too large."""
+def read_bytes(path: str, root: str | os.PathLike | None = None) -> tuple[bytes | None, str]:
+    """(the file's bytes, problem): why not, when it is missing, a folder, too large, not a
+    regular file, or (given the repository's ``root``) a symlink that leads out of it."""
     try:
-        size = os.path.getsize(path)
-        if size > MAX_BRIEF_BYTES:
-            return None, f"file is {size // (1024 * 1024)} MB, larger than a brief can be"
-        with open(path, "rb") as handle:
-            return handle.read(), ""
+        return read_bytes_limited(path, MAX_BRIEF_BYTES, "brief", root), ""
     except FileNotFoundError:
         return None, "file not found"
     except IsADirectoryError:
         return None, "is a folder, not a brief"
+    except RefusedFile as exc:
+        return None, exc.why
     except OSError as exc:
         return None, f"cannot read file: {exc.strerror or exc}"
 
 
-def read_brief(path: str) -> tuple[str | None, str]:
-    data, problem = read_bytes(path)
-    return (None, problem) if data is None else decode(data)
+def read_brief(path: str, root: str | os.PathLike | None = None) -> tuple[str | None, str]:
+    """(text, problem) of a brief: decoded, with classic-Mac line ends (a lone CR) read as
+    line ends (one character for one, so every position stays where it was)."""
+    data, problem = read_bytes(path, root)
+    if data is None:
+        return None, problem
+    text, problem = decode(data)
+    if text is not None and "\r" in text:
+        text = LONE_CR.sub("\n", text)
+    return text, problem
+
+
+LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def read_word_bytes(path: str) -> tuple[bytes | None, str]:
+    """A Word brief's bytes, read as untrusted input: only a regular file (never a device or
+    a FIFO), inside the repository (a symlink out is refused before a byte is read), and
+    within the size limit while reading, not by trusting the size the file system reports."""
+    if not is_within(path, repository_root(path)):
+        return None, ("it is a symlink to a file outside the repository, which factlint "
+                      "does not follow")
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                             | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        return None, "file not found"
+    except OSError as exc:
+        return None, f"cannot read file: {exc.strerror or exc}"
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            return None, "is a folder, not a brief"
+        if not stat.S_ISREG(mode):
+            return None, "it is not a regular file (a device, a FIFO or a socket)"
+        with os.fdopen(os.dup(descriptor), "rb") as handle:
+            data = handle.read(MAX_BRIEF_BYTES + 1)
+        if len(data) > MAX_BRIEF_BYTES:
+            return None, f"it is larger than a brief can be ({MAX_BRIEF_BYTES // 2**20} MB)"
+        return data, ""
+    except OSError as exc:
+        return None, f"cannot read file: {exc.strerror or exc}"
+    finally:
+        os.close(descriptor)
+
+
+def read_any_brief(path: str, root: str | os.PathLike | None = None
+                   ) -> tuple[str | None, Any, str]:
+    """(text, rendering, problem): a text brief's text, or a Word brief's rendering (whose
+    text the reader reads); text None and the problem when it can't be read. A text brief
+    must lie inside ``root`` when it is given (see read_bytes)."""
+    if not is_word_file(path):
+        text, problem = read_brief(path, root)
+        return text, None, problem
+    from factlint.word import WordError, read_word
+
+    data, problem = read_word_bytes(path)
+    if data is None:
+        return None, None, problem
+    try:
+        rendering = read_word(data, path)
+    except WordError as exc:
+        return None, None, str(exc)
+    return rendering.text, rendering, ""
 
 
 # --- checking one brief -------------------------------------------------------------------
@@ -221,11 +332,11 @@ def _selected(code: str, settings: Settings) -> bool:
     return matches(rule, settings.select) and not matches(rule, settings.ignore)
 
 
-def _lines_of(path: str, numbers: set[int]) -> dict[int, str]:
+def _lines_of(path: str, numbers: set[int], root: Path) -> dict[int, str]:
     """The text of the given lines of a file other than the brief (its fact file)."""
     if not numbers:
         return {}
-    text, _ = read_brief(path)
+    text, _ = read_brief(path, root)
     lines = (text or "").split("\n")
     return {n: lines[n - 1].rstrip("\r") for n in numbers if 0 < n <= len(lines)}
 
@@ -241,7 +352,8 @@ def check_file(path: str, options: RunOptions) -> FileResult:
     """Read one brief and run every selected rule over it. Never raises for bad input."""
     settings = settings_for(Path(path), options.overrides)
     result = FileResult(path, fail_on=settings.fail_on)
-    text, problem = read_brief(path)
+    root = repository_root(path, settings.origin if settings.origin != "defaults" else None)
+    text, result.rendering, problem = read_any_brief(path, root)
     if text is None:
         result.unreadable = True
         result.findings.append(
@@ -252,7 +364,8 @@ def check_file(path: str, options: RunOptions) -> FileResult:
     if options.facts or fact_file_for(path):
         from factlint.facts import load_for_brief  # only briefs with a fact file pay for it
 
-        facts, fact_findings = load_for_brief(path, explicit=options.facts)
+        facts, fact_findings = load_for_brief(path, explicit=options.facts, root=root,
+                                              found=fact_file_for(path))
     ctx = Context(doc, facts, settings)
     findings: list[Finding] = [f for f in fact_findings if _selected(f.code, settings)]
     for rule in active_rules(settings):
@@ -262,6 +375,13 @@ def check_file(path: str, options: RunOptions) -> FileResult:
     if doc.directives:  # kept for the URL findings, which come after every brief is read
         result.regions = [(d, first, last) for d, first, last in directive_regions(doc)[0]]
     findings = in_brief + [f for f in findings if f.path != path]
+    if result.rendering is not None:  # a Word paragraph is never split by a page's notes,
+        # `factlint fix` edits text briefs only, and advice is in Word's terms
+        from factlint.word import in_word_terms
+
+        findings = [replace(f, fix=None, message=in_word_terms(f.message) if f.path == path
+                            else f.message) for f in findings if f.code != "FL603"]
+        result.not_checked = dict(result.rendering.not_checked)
     result.findings = sorted(_severity(f, settings) for f in findings)
     if facts is not None:
         verifications = facts.verification(doc, settings.near_ratio, settings.about_ratio)
@@ -279,7 +399,7 @@ def check_file(path: str, options: RunOptions) -> FileResult:
         wanted.setdefault(place.path, set()).add(place.line)
     result.lines = {
         file: ({n: doc.line_text(n) for n in numbers if n <= len(doc.line_starts)}
-               if file == path else _lines_of(file, numbers))
+               if file == path else _lines_of(file, numbers, root))
         for file, numbers in wanted.items()
     }
     if options.collect_views:
@@ -411,7 +531,7 @@ def run(options: RunOptions) -> RunResult:
     """Check every brief the options name; raise ConfigError for a configuration that
     can't be used."""
     forget_configuration()
-    paths = discover(options.paths)
+    paths = discover(options.paths, options.overrides)
     paths = [p for p in paths if not _excluded(p, settings_for(Path(p), options.overrides))]
     results = _check_many(paths, options)
     for item in results:

@@ -295,13 +295,14 @@ def fix_command(paths, show_diff, fix_urls, drop_unused, facts, config, allow_pr
     if facts and len(paths) != 1:
         _fail("--facts names the fact file of a single brief: give exactly one brief")
     options = FixOptions(drop_unused=drop_unused, urls=fix_urls)
-    notes: list[str] | None = None if show_diff else []  # --diff completes no interrupted fix
+    notes: list[str] = []
     try:
         results = fix_paths(tuple(paths) or (".",), options,
-                            Overrides(config=config, urls=tuple(url_overrides)), facts, notes)
+                            Overrides(config=config, urls=tuple(url_overrides)), facts, notes,
+                            complete=not show_diff)  # --diff writes nothing, not even that
     except ConfigError as exc:
         _fail(str(exc))
-    for note in notes or ():
+    for note in notes:
         click.echo(f"factlint: {note}", err=True)
     failed = changed = False
     for result in results:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,7 +30,7 @@ from factlint.related import (
 )
 from factlint.rules import Rule, matches, registry
 from factlint.rules.inputs import BAD_SUPPRESSION, UNREADABLE
-from factlint.trust import is_within, repository_root
+from factlint.trust import repository_root
 
 SKIPPED_FOLDERS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
 MAX_BRIEF_BYTES = 50 * 1024 * 1024
@@ -265,35 +264,11 @@ def read_brief(path: str, root: str | os.PathLike | None = None) -> tuple[str | 
 LONE_CR = re.compile(r"\r(?!\n)")
 
 
-def read_word_bytes(path: str) -> tuple[bytes | None, str]:
-    """A Word brief's bytes, read as untrusted input: only a regular file (never a device or
-    a FIFO), inside the repository (a symlink out is refused before a byte is read), and
-    within the size limit while reading, not by trusting the size the file system reports."""
-    if not is_within(path, repository_root(path)):
-        return None, ("it is a symlink to a file outside the repository, which factlint "
-                      "does not follow")
-    try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
-                             | getattr(os, "O_BINARY", 0))
-    except FileNotFoundError:
-        return None, "file not found"
-    except OSError as exc:
-        return None, f"cannot read file: {exc.strerror or exc}"
-    try:
-        mode = os.fstat(descriptor).st_mode
-        if stat.S_ISDIR(mode):
-            return None, "is a folder, not a brief"
-        if not stat.S_ISREG(mode):
-            return None, "it is not a regular file (a device, a FIFO or a socket)"
-        with os.fdopen(os.dup(descriptor), "rb") as handle:
-            data = handle.read(MAX_BRIEF_BYTES + 1)
-        if len(data) > MAX_BRIEF_BYTES:
-            return None, f"it is larger than a brief can be ({MAX_BRIEF_BYTES // 2**20} MB)"
-        return data, ""
-    except OSError as exc:
-        return None, f"cannot read file: {exc.strerror or exc}"
-    finally:
-        os.close(descriptor)
+def read_word_bytes(path: str, root: str | os.PathLike | None = None
+                    ) -> tuple[bytes | None, str]:
+    """A Word brief's bytes, read as any brief is (see read_bytes); without a ``root``,
+    inside the repository that holds it."""
+    return read_bytes(path, repository_root(path) if root is None else root)
 
 
 def read_any_brief(path: str, root: str | os.PathLike | None = None
@@ -306,7 +281,7 @@ def read_any_brief(path: str, root: str | os.PathLike | None = None
         return text, None, problem
     from factlint.word import WordError, read_word
 
-    data, problem = read_word_bytes(path)
+    data, problem = read_word_bytes(path, root)
     if data is None:
         return None, None, problem
     try:

@@ -47,6 +47,7 @@ class RunOptions:
     jobs: int = 0
     progress: bool | None = None
     collect_views: bool = False  # keep what the HTML report needs of each brief
+    across_briefs: bool = False  # FL309 also between the briefs of the run
     force_exclude: bool = False  # named files obey the walk's suffix and ignore-file rules
     stdin: bytes | None = None  # the brief named `-`
     stdin_filename: str | None = None  # the name it is checked under (config, fact file)
@@ -68,6 +69,7 @@ class FileResult:
     regions: list = field(default_factory=list)  # the brief's suppression regions
     rendering: Any = None  # word.Rendering of a Word brief: its lines are what findings name
     not_checked: dict[str, int] = field(default_factory=dict)  # Word content not read, by kind
+    statements: list = field(default_factory=list)  # FL309 statements, with --across-briefs
 
 
 @dataclass
@@ -374,6 +376,10 @@ def check_file(path: str, options: RunOptions) -> FileResult:
                if file == path else _lines_of(file, numbers, root))
         for file, numbers in wanted.items()
     }
+    if options.across_briefs and _selected("FL309", settings):
+        from factlint.rules.consistency import statements
+
+        result.statements = list(statements(ctx, for_run=True))
     if options.collect_views:
         from factlint.report.html import document_view
 
@@ -520,6 +526,8 @@ def run(options: RunOptions) -> RunResult:
     fail_on = options.overrides.fail_on or (results[0].fail_on if results else "error")
     result = RunResult(results, findings, fail_on=fail_on,
                        warnings=list(dict.fromkeys(warnings)))
+    if options.across_briefs:
+        _check_across_briefs(result, options)
     refs = [ref for r in results for ref in r.url_refs]
     if refs:
         _check_urls(result, refs, options, paths)
@@ -566,6 +574,25 @@ def _check_urls(result: RunResult, refs: list[UrlRef], options: RunOptions, path
     result.findings = sorted(result.findings + new, key=_position)
     result.urls_checked = report.checked
     result.urls_skipped = report.skipped
+
+
+def _check_across_briefs(result: RunResult, options: RunOptions) -> None:
+    """FL309 between briefs, after each brief was read on its own (in whatever process)."""
+    from factlint.rules.consistency import across_briefs
+
+    files = [r for r in result.files if r.statements]
+    by_path = {r.path: r for r in files}
+    new = []
+    for finding in across_briefs([r.statements for r in files]):
+        owner = by_path[finding.path]
+        if suppressed(owner.regions, finding):
+            continue
+        new.append(_severity(finding, settings_for(Path(finding.path), options.overrides)))
+        owner.findings = sorted([*owner.findings, new[-1]])
+        line = next(s.line_text for s in owner.statements if s.span[0] == finding.line)
+        owner.lines.setdefault(finding.path, {})[finding.line] = line
+    if new:
+        result.findings = sorted(result.findings + new, key=_position)
 
 
 def _position(finding: Finding) -> tuple:

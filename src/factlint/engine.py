@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -189,20 +190,22 @@ def decode(data: bytes) -> tuple[str | None, str]:
 
 
 def _wide_encoding(head: bytes) -> str | None:
-    """"UTF-32" or "UTF-16" when the bytes read as text in it without a mark (a NUL in
-    every second or every four bytes, the others not), else None."""
-    for width, name in ((4, "UTF-32"), (2, "UTF-16")):
-        usable = len(head) - len(head) % width
-        if usable < 4 * width:
-            continue
-        units = [head[i:i + width] for i in range(0, usable, width)]
-        for encoding in (f"{name.lower()}-le", f"{name.lower()}-be"):
-            try:
-                text = head[:usable].decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            if "\x00" not in text and all(b"\x00" in unit for unit in units[: len(units) // 2]):
-                return name
+    """"UTF-32" or "UTF-16" when bytes holding NULs read as text in it without a mark: in
+    UTF-32 every unit's high byte is 0; in UTF-16, Latin text has a 0 in every other byte."""
+    if b"\x00" not in head:  # the common case, decided at C speed
+        return None
+    quads = head[: len(head) - len(head) % 4]
+    if len(quads) >= 16:
+        for high, encoding in ((quads[3::4], "utf-32-le"), (quads[0::4], "utf-32-be")):
+            if not high.strip(b"\x00"):
+                try:
+                    if "\x00" not in quads.decode(encoding):
+                        return "UTF-32"
+                except UnicodeDecodeError:
+                    pass
+    pairs = head[: len(head) - len(head) % 2]
+    if len(pairs) >= 8 and max(pairs[1::2].count(0), pairs[0::2].count(0)) > len(pairs) // 4:
+        return "UTF-16"
     return None
 
 
@@ -319,14 +322,22 @@ def _severity(finding: Finding, settings: Settings) -> Finding:
     return replace(finding, severity=severity) if severity not in (None, "off") else finding
 
 
+@lru_cache(maxsize=1024)
+def _root_of(folder: str, config: str | None) -> Path:
+    """The repository top of the briefs of ``folder`` (see trust.repository_root), found
+    once per folder and configuration file."""
+    return repository_root(folder, config)
+
+
 def check_file(path: str, options: RunOptions) -> FileResult:
     """Read one brief and run every selected rule over it. Never raises for bad input."""
     settings = settings_for(Path(path), options.overrides)
     result = FileResult(path, fail_on=settings.fail_on)
+    root = _root_of(os.path.dirname(os.path.abspath(path)),
+                    settings.origin if settings.origin != "defaults" else None)
     if path == (options.stdin_filename or STDIN) and options.stdin is not None:
         text, problem = decode(options.stdin)
     else:
-        root = repository_root(path, settings.origin if settings.origin != "defaults" else None)
         text, result.rendering, problem = read_any_brief(path, root)
     if text is None:
         result.unreadable = True

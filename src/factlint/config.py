@@ -35,6 +35,8 @@ class Settings:
     fail_on: str = "error"
     urls: tuple[tuple[str, Any], ...] = ()  # UrlSettings fields from the config
     origin: str = "defaults"
+    # multi-file documents: per document, absolute glob patterns of its files in reading order
+    documents: tuple[tuple[str, ...], ...] = ()
 
     def url_options(self) -> dict[str, Any]:
         return dict(self.urls)
@@ -104,6 +106,11 @@ def _apply(settings: Settings, data: Mapping[str, Any], path: Path) -> Settings:
         changes["fail_on"] = data["fail_on"]
     if "urls" in data:
         changes["urls"] = settings.urls + tuple(data["urls"].items())
+    if "documents" in data:
+        changes["documents"] = settings.documents + tuple(
+            tuple(str(base / pattern) for pattern in
+                  (entry["files"] if isinstance(entry, Mapping) else entry))
+            for entry in data["documents"])
     return replace(settings, **changes)
 
 

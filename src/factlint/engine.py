@@ -32,6 +32,7 @@ class Context:
     doc: Document
     facts: Any = None
     settings: Settings = field(default_factory=Settings)
+    book: Any = None  # documents.Book, when the brief is one file of a multi-file document
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class FileResult:
     fail_on: str = "error"
     view: Any = None  # report.html.document_view(...), when RunOptions.collect_views
     regions: list = field(default_factory=list)  # the brief's suppression regions
+    document: Any = None  # the brief read, kept when its document spans several files
 
 
 @dataclass
@@ -237,8 +239,11 @@ def _severity(finding: Finding, settings: Settings) -> Finding:
     return finding
 
 
-def check_file(path: str, options: RunOptions) -> FileResult:
-    """Read one brief and run every selected rule over it. Never raises for bad input."""
+def check_file(path: str, options: RunOptions, in_book: bool = False) -> FileResult:
+    """Read one brief and run every selected rule over it. Never raises for bad input.
+
+    ``in_book``: the brief is one file of a multi-file document; the whole-document rules
+    are left to ``check_books``, which sees all its files."""
     settings = settings_for(Path(path), options.overrides)
     result = FileResult(path, fail_on=settings.fail_on)
     text, problem = read_brief(path)
@@ -256,7 +261,8 @@ def check_file(path: str, options: RunOptions) -> FileResult:
     ctx = Context(doc, facts, settings)
     findings: list[Finding] = [f for f in fact_findings if _selected(f.code, settings)]
     for rule in active_rules(settings):
-        findings.extend(rule.check(ctx))
+        if not (in_book and rule.whole_document):
+            findings.extend(rule.check(ctx))
     # Directives are lines of the brief: they govern only the findings in the brief.
     in_brief = apply_directives(doc, [f for f in findings if f.path == path], settings)
     if doc.directives:  # kept for the URL findings, which come after every brief is read
@@ -286,7 +292,54 @@ def check_file(path: str, options: RunOptions) -> FileResult:
         from factlint.report.html import document_view
 
         result.view = document_view(ctx, result.findings)
+    if in_book:
+        result.document = replace(doc, sentences=[], enumerations=[], heading_figures={})
     return result
+
+
+def check_books(results: list[FileResult], groupings: dict, options: RunOptions) -> None:
+    """Run the whole-document rules over each multi-file document the results belong to,
+    adding their findings to the results of the files checked."""
+    from factlint.documents import Book
+
+    by_key = {_key(r.path): r for r in results if r.document is not None}
+    done: set[int] = set()
+    for key, grouping in groupings.items():
+        if id(grouping) in done or key not in by_key:
+            continue
+        done.add(id(grouping))
+        docs = []
+        for path in grouping.files:
+            checked = by_key.get(_key(path))
+            if checked is not None:
+                docs.append(checked.document)
+                continue
+            text, _ = read_brief(path)  # a file of the document not asked for: context only
+            if text is not None:
+                settings = settings_for(Path(path), options.overrides)
+                docs.append(read_document(path, text, extra_packs=settings.packs))
+        book = Book(docs, grouping.inferred)
+        for doc in docs:
+            result = by_key.get(_key(doc.path))
+            if result is None or not grouping_member(result.path, grouping):
+                continue
+            settings = settings_for(Path(result.path), options.overrides)
+            ctx = Context(doc, None, settings, book)
+            found = [f for rule in active_rules(settings) if rule.whole_document
+                     for f in rule.check(ctx)]
+            found = apply_directives(doc, found, settings) if doc.directives else found
+            result.findings = sorted(result.findings + [_severity(f, settings) for f in found])
+            lines = result.lines.setdefault(result.path, {})
+            for finding in found:
+                lines.setdefault(finding.line, doc.line_text(finding.line))
+
+
+def grouping_member(path: str, grouping) -> bool:
+    return _key(path) in {_key(f) for f in grouping.files}
+
+
+def _key(path: str) -> str:
+    return os.path.normcase(os.path.abspath(path))
 
 
 # --- suppression directives ---------------------------------------------------------------
@@ -387,22 +440,26 @@ def _next_content_line(doc: Document, line: int) -> int:
 # --- the whole run ----------------------------------------------------------------------------
 
 
-def _check_many(paths: list[str], options: RunOptions) -> list[FileResult]:
+def _check_many(paths: list[str], options: RunOptions, in_books: frozenset[str] = frozenset()
+                ) -> list[FileResult]:
     jobs = options.jobs or os.cpu_count() or 1
+    flags = [_key(path) in in_books for path in paths]
     if jobs <= 1 or len(paths) < 4:
-        return [check_file(path, options) for path in paths]
+        return [check_file(path, options, flag) for path, flag in zip(paths, flags, strict=True)]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     chunk = max(1, min(64, len(paths) // (jobs * 4) or 1))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        return list(pool.map(_check_file_safely, paths, [options] * len(paths), chunksize=chunk))
+        return list(pool.map(_check_file_safely, paths, [options] * len(paths), flags,
+                             chunksize=chunk))
 
 
-def _check_file_safely(path: str, options: RunOptions) -> FileResult | ConfigError:
+def _check_file_safely(path: str, options: RunOptions, in_book: bool = False
+                       ) -> FileResult | ConfigError:
     try:
-        return check_file(path, options)
+        return check_file(path, options, in_book)
     except ConfigError as exc:
         return exc
 
@@ -413,10 +470,17 @@ def run(options: RunOptions) -> RunResult:
     forget_configuration()
     paths = discover(options.paths)
     paths = [p for p in paths if not _excluded(p, settings_for(Path(p), options.overrides))]
-    results = _check_many(paths, options)
+    from factlint.documents import find_documents
+
+    groupings = find_documents(paths, lambda p: settings_for(Path(p), options.overrides))
+    results = _check_many(paths, options, frozenset(groupings))
     for item in results:
         if isinstance(item, ConfigError):
             raise item
+    if groupings:
+        check_books(results, groupings, options)
+        for item in results:
+            item.document = None  # not needed past this point
     findings = [f for r in results for f in r.findings]  # each file's are sorted already
     fail_on = options.overrides.fail_on or (results[0].fail_on if results else "error")
     result = RunResult(results, findings, fail_on=fail_on)

@@ -85,7 +85,10 @@ SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 URL_TRAILING = "。，、；：？！）》」』】.,;:!?)]}'\"”’"
 
 NUMBERING = re.compile(
-    r"(?:第?(?P<cn_dun>[一二三四五六七八九十]{1,3})、"
+    r"(?:(?P<decimal>\d{1,3}(?:[.．]\d{1,3})+)[.．]?(?=[ \t\u3000]|[^\x00-\x7f\d.．%])"
+    r"|(?P<dashed>\d{1,2}-\d{1,2}(?:-\d{1,2})*)(?=[ \t\u3000]|[^\x00-\x7f\d-])"
+    r"|第(?P<cn_article>[一二三四五六七八九十百零〇]{1,5})[条條](?=[ \t\u3000]|[^\x00-\x7f]|$)"
+    r"|第?(?P<cn_dun>[一二三四五六七八九十]{1,3})、"
     r"|[（(](?P<cn_paren>[一二三四五六七八九十]{1,3})[）)]"
     r"|(?P<cn_shi>[一二三四五六七八九十]{1,3})是(?=[^\s，,。])"
     r"|(?P<ar_dun>\d{1,2})、"
@@ -162,6 +165,7 @@ class NumberedItem:
     end: int
     heading_level: int  # 0 when the item opens a paragraph or list item
     block: str  # heading | paragraph | list
+    path: tuple[int, ...] = ()  # 13.1.2 -> (13, 1, 2) for decimal and dashed numbering
 
 
 @dataclass(frozen=True)
@@ -656,27 +660,40 @@ class _Reader:
         doc = self.doc
         items: list[tuple[int, NumberedItem]] = []
         for heading in doc.headings:
-            item = _numbered_item(self.text, heading.start, heading.level, "heading")
+            start = heading.start
+            while start < heading.end and self.text[start] in "*_ \t":
+                start += 1  # ### **9.1 标题**
+            item = _numbered_item(self.text, start, heading.level, "heading")
             if item:
                 items.append((heading.start, item))
         for paragraph in doc.paragraphs:
-            start = paragraph.start
-            if paragraph.kind == "list":
-                match = re.match(r"[ \t]*(\d{1,9})[.)]", self.text[paragraph.start : paragraph.end])
-                if match:
-                    value = int(match.group(1))
-                    items.append((paragraph.start, NumberedItem(
-                        "list", value, paragraph.start + match.start(1),
-                        paragraph.start + match.end(), 0, "list")))
-                    continue
+            if paragraph.kind == "quote":  # each line of a blockquote may open an item
+                lines = [(m.start() + paragraph.start, m.group()) for m in re.finditer(
+                    r"[^\n]+", self.text[paragraph.start : paragraph.end])]
             else:
-                while start < paragraph.end and self.text[start] in " \t\u3000>":
-                    start += 1
-            item = _numbered_item(self.text, start, 0, "paragraph")
-            if item:
-                items.append((start, item))
+                lines = [(paragraph.start, self.text[paragraph.start : paragraph.end])]
+            for line_start, line in lines:
+                item = self._line_item(line_start, line, paragraph.kind)
+                if item:
+                    items.append((item.start, item))
         items.sort(key=lambda pair: pair[0])
         doc.numbered_items = [item for _, item in items]
+
+    def _line_item(self, start: int, line: str, kind: str) -> NumberedItem | None:
+        quoted = re.match(r"[ \t]*(?:>[ \t]?)+", line) if kind == "quote" else None
+        offset = quoted.end() if quoted else 0
+        listed = re.match(r"[ \t]*(\d{1,9})[.)](?:[ \t]|$)", line[offset:])
+        if listed and (kind == "list" or quoted):
+            return NumberedItem("list", int(listed.group(1)), start + offset + listed.start(1),
+                                start + offset + listed.end(1) + 1, 0, "list")
+        if kind == "list":
+            bullet = re.match(r"[ \t]*[-*+][ \t]+", line)
+            if bullet is None:
+                return None
+            offset = bullet.end()
+        while offset < len(line) and line[offset] in " \t\u3000>":
+            offset += 1
+        return _numbered_item(self.text, start + offset, 0, "paragraph")
 
     # 6. sentences, figures, claim triggers, enumerations
     def _read_sentences(self, masked: str) -> None:
@@ -939,6 +956,11 @@ def _numbered_item(text: str, start: int, level: int, block: str) -> NumberedIte
     raw = match.group(style)
     if block == "paragraph" and style == "ar_dot":
         return None  # "1." opening a plain paragraph is a list Markdown did not see; skip
+    if style in ("decimal", "dashed"):
+        if block != "heading":
+            return None  # "3.5 亿" or "2-3 天" opening a paragraph is a figure
+        path = tuple(int(n) for n in re.split(r"[.．-]", raw))
+        return NumberedItem(style, path[-1], match.start(), match.end(), level, block, path)
     if style == "circled":
         value = CIRCLED.index(raw) + 1
     elif style.startswith("cn"):
@@ -951,6 +973,11 @@ def _numbered_item(text: str, start: int, level: int, block: str) -> NumberedIte
 
 
 def _cn_small(text: str) -> int | None:
+    if "百" in text:
+        hundreds, _, rest = text.partition("百")
+        high = CN_DIGITS.get(hundreds, 1 if not hundreds else None)
+        low = _cn_small(rest.lstrip("零〇")) if rest.lstrip("零〇") else 0
+        return None if high is None or low is None else high * 100 + low
     if text == "十":
         return 10
     if "十" in text:

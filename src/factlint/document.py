@@ -47,7 +47,7 @@ UNICODE_DEFINITION = re.compile(r"[ \t]*([⁰¹²³⁴⁵⁶⁷⁸⁹]+)[ \t]*(?
 # or an anchor (<span id=…></span>, blanked) as PDF converters write them
 REFERENCE_ENTRY = re.compile(
     r"[ \t]*(?:[-*+][ \t]+)?((?:\*\*)?(?:\\?\[(\d{1,4})\\?\](?:\\?\[\d{1,4}\\?\])*(?!:)"
-    r"|(\d{1,4})(?:[.、．](?=\s)|\)))(?:\*\*)?)[ \t]*[:：]?[ \t]*(?=\S)")
+    r"|(\d{1,4})(?:[.、．](?=\s)|\)))(?:\*\*)?)[^\S\n]*[:：]?[^\S\n]*(?=\S)")
 # The bracketed entries of a list that has no heading: found by their run, not their place
 BRACKET_ENTRY = re.compile(r"[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?\\?\[(\d{1,4})\\?\](?![:\[(])")
 LINK_REFERENCE_DEFINITION = re.compile(r" {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S")
@@ -571,10 +571,10 @@ class _Reader:
             if match:
                 first = self._definition(match, "bracket", start, end,
                                          match.group(2) or match.group(3))
-                more = [
-                    replace(first, label=number.group(), label_start=start + number.start(),
+                more = [  # the span of "[4]" in "[3][4]"
+                    replace(first, label=number.group(1), label_start=start + number.start(),
                             label_end=start + number.end())
-                    for number in re.finditer(r"\d+", match.group(1))
+                    for number in re.finditer(r"\\?\[(\d+)\\?\]", match.group(1))
                 ][1:]
                 if more:  # [3][4] …: each label points at the whole entry
                     offset = match.start(1)

@@ -349,11 +349,14 @@ def check_duplicate_source(ctx: Context) -> Iterator[Finding]:
             if titles:
                 parts.append(("titles", titles))
         key = label_key(definition.label)
+        others = [found for part in parts for found in earlier.get(part, ())
+                  if label_key(found[1].label) != key and found[1].start != definition.start]
+        if notes_repeat and any(titles & identities[i][1] for i, _ in others):
+            others = []  # it repeats an earlier note whole: the convention, not a slip
         same = min(
-            (found for part in parts for found in earlier.get(part, ())
-             if label_key(found[1].label) != key and found[1].start != definition.start
-             and _same_source(definition, identities[index], found[1],
-                              identities[found[0]], notes_repeat)),
+            (found for found in others
+             if _same_source(definition, identities[index], found[1],
+                             identities[found[0]], notes_repeat)),
             default=None, key=lambda found: found[0],
         )
         if same is not None:

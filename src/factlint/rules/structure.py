@@ -154,13 +154,12 @@ def _walk_numbering(doc: Document):
 
 def _opens_document(doc: Document, item: NumberedItem) -> bool:
     """Is this the first numbered heading of the file (a chapter that continues another)?"""
-    return not any(i.block == "heading" and i.style not in HIERARCHICAL and i.start < item.start
-                   for i in doc.numbered_items)
+    return not any(i.block == "heading" and i.start < item.start for i in doc.numbered_items)
 
 
 def _walk_hierarchy(doc: Document):
-    """Yield (item, expected path, path before) for each 13.1.2-style heading that does not follow the
-    one before (the next sibling, a first child, or the next of an ancestor with ones) and
+    """Yield (item, expected path, path before) for each 13.1.2-style heading that does not
+    follow the one before (the next sibling, a first child, or the next of an ancestor) and
     differs from what was expected in one place: a skip, a repeat, a dropped digit. Paths
     that differ in more places are a jump (an excerpt), not a slip."""
     last: dict[str, tuple[tuple[int, ...], ...]] = {}

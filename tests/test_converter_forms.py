@@ -20,7 +20,8 @@ CITATION_CODES = ("FL1", "FL6")
 CASES = {
     "pandoc-escaped.md": (
         [(5, 17, "FL101"), (5, 17, "FL103"), (13, 1, "FL102")], ("\\[4\\]", "\\[3\\]")),
-    "bold-markers.md": ([(11, 1, "FL102")], ("[3] [未被引用的報告](https://example.org/unused)", "")),
+    "bold-markers.md": (
+        [(11, 1, "FL102")], ("[3] [未被引用的報告](https://example.org/unused)", "")),
     "pdf-links.md": (
         [(4, 65, "FL101")],
         ("  https://example.org/review\n",
@@ -31,7 +32,8 @@ CASES = {
         ("2. 数字经济与产业结构升级 [链接](https://example.org/paper-b)\n",
          "2. 数字经济与产业结构升级 [链接](https://example.org/paper-b)\n"
          "3. 数字经济与就业 [链接](https://example.org/paper-c)\n")),
-    "paren-source-list.md": ([(11, 2, "FL102")], (" 5) [未被引用的來源](https://example.org/unused)\n", "")),
+    "paren-source-list.md": (
+        [(11, 2, "FL102")], (" 5) [未被引用的來源](https://example.org/unused)\n", "")),
     "headingless-list.md": ([(7, 2, "FL102")], (" [5]   https://example.org/uncited\n", "")),
     "hard-wrapped.md": (
         [(11, 1, "FL102")],

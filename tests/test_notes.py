@@ -74,13 +74,15 @@ def test_same_url_for_two_titles_is_a_slip_in_a_notes_document(lint):
 
 def test_other_pages_of_one_work_are_not_duplicates(lint):
     text = ("甲<sup>1</sup>乙<sup>2</sup>。\n\n"
-            "<sup>1</sup> 来源：某局，《年度报告》，第8页\n<sup>2</sup> 来源：某局，《年度报告》，第20页\n")
+            "<sup>1</sup> 来源：某局，《年度报告》，第8页\n"
+            "<sup>2</sup> 来源：某局，《年度报告》，第20页\n")
     assert "FL105" not in codes(lint(text))
 
 
 def test_one_source_under_two_numbers_is_still_a_duplicate(lint):
     text = ("甲<sup>1</sup>乙<sup>2</sup>。\n\n"
-            "<sup>1</sup> 来源：某报，《园区企业名录》\n<sup>2</sup> 来源：某报，《园区企业名录》\n")
+            "<sup>1</sup> 来源：某报，《园区企业名录》\n"
+            "<sup>2</sup> 来源：某报，《园区企业名录》\n")
     assert at(lint(text), "FL105") == [(4, 1)]
 
 
@@ -104,14 +106,18 @@ def test_hash_labels_are_identifiers(lint):
 
 def test_alphabetical_numeric_bibliography_is_valid(lint):
     text = ("Studies agree [3], [1] and [2].\n\n## References\n\n"
-            "[1] Adams J. First study. Journal A, 2019.\n[2] Baker K. Second study. Journal B, 2020.\n"
-            "[3] Chen L. Third study. Journal C, 2021.\n[4] Diaz M. Fourth study. Journal D, 2022.\n")
+            "[1] Adams J. First study. Journal A, 2019.\n"
+            "[2] Baker K. Second study. Journal B, 2020.\n"
+            "[3] Chen L. Third study. Journal C, 2021.\n"
+            "[4] Diaz M. Fourth study. Journal D, 2022.\n")
     found = lint(text.replace("[2].", "[2], [4]."))
     assert "FL103" not in codes(found)
 
 
 def test_citation_order_still_counts_when_the_list_is_not_alphabetical(lint):
     text = ("Studies agree [3], [1], [2] and [4].\n\n## References\n\n"
-            "[1] Zhou J. First study. Journal A, 2019.\n[2] Baker K. Second study. Journal B, 2020.\n"
-            "[3] Adams L. Third study. Journal C, 2021.\n[4] Diaz M. Fourth study. Journal D, 2022.\n")
+            "[1] Zhou J. First study. Journal A, 2019.\n"
+            "[2] Baker K. Second study. Journal B, 2020.\n"
+            "[3] Adams L. Third study. Journal C, 2021.\n"
+            "[4] Diaz M. Fourth study. Journal D, 2022.\n")
     assert at(lint(text), "FL103")[0] == (1, 15)

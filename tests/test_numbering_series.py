@@ -40,7 +40,8 @@ def test_series_opening_at_two_under_a_new_parent(lint):
 
 
 def test_legal_articles(lint):
-    text = "第一条 为了规范管理，制定本办法。\n\n第二条 本办法适用于本市。\n\n第四条 本办法自公布之日起施行。\n"
+    text = ("第一条 为了规范管理，制定本办法。\n\n第二条 本办法适用于本市。\n\n"
+            "第四条 本办法自公布之日起施行。\n")
     assert at(lint(text), "FL602") == [(5, 1)]
     assert at(lint(text.replace("第四条", "第三条")), "FL602") == []
 

@@ -303,11 +303,11 @@ def check_books(results: list[FileResult], groupings: dict, options: RunOptions)
     from factlint.documents import Book
 
     by_key = {_key(r.path): r for r in results if r.document is not None}
-    done: set[int] = set()
+    done: set = set()
     for key, grouping in groupings.items():
-        if id(grouping) in done or key not in by_key:
+        if grouping in done or key not in by_key:
             continue
-        done.add(id(grouping))
+        done.add(grouping)
         docs = []
         for path in grouping.files:
             checked = by_key.get(_key(path))

@@ -135,13 +135,16 @@ def _scope(book: Book, doc: Document) -> list[Document]:
     return [d for d in book.docs if not local(d)]
 
 
-def _numeric_order(docs: list[Document]) -> list[tuple[int, Document, Marker]]:
+def _numeric_order(book: Book, docs: list[Document]) -> list[tuple[int, Document, Marker]]:
+    """First citations of the defined numbers, in reading order (undefined ones are FL101's)."""
     seen: set[int] = set()
     order = []
     for doc in docs:
         for marker, label in _cited(doc):
             if not label.isdigit():
                 return []
+            if book.resolve(doc, label) is None:
+                continue
             number = int(label)
             if number not in seen:
                 seen.add(number)
@@ -187,7 +190,7 @@ def check_order(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
     book = _book(ctx)
     scope = _scope(book, doc)
-    order = _numeric_order(scope)
+    order = _numeric_order(book, scope)
     if not order:
         return
     plausible = 2 * len(order) + 5

@@ -309,6 +309,16 @@ class Book:
             own[doc.path] = first
         return own
 
+    @cached_property
+    def _elsewhere(self) -> dict[str, tuple[Document, Definition]]:
+        """Each label's definition for a file that does not define it: the book's notes
+        files first, then the other files in reading order."""
+        found: dict[str, tuple[Document, Definition]] = {}
+        for doc in sorted(self.docs, key=lambda d: d.path not in self.shared):
+            for key, definition in self._own[doc.path].items():
+                found.setdefault(key, (doc, definition))
+        return found
+
     def resolve(self, doc: Document, label: str) -> tuple[Document, Definition] | None:
         """Where ``label`` cited in ``doc`` is defined: its own file first, then the
         book's notes files, then any other file of the book."""
@@ -316,13 +326,30 @@ class Book:
         found = self._own[doc.path].get(key)
         if found is not None:
             return doc, found
-        others = sorted((d for d in self.docs if d is not doc),
-                        key=lambda d: d.path not in self.shared)
-        for other in others:
-            found = self._own[other.path].get(key)
-            if found is not None:
-                return other, found
-        return None
+        if len(self.docs) == 1:
+            return None
+        return self._elsewhere.get(key)
+
+    @cached_property
+    def scopes(self) -> dict[str, tuple[Document, ...]]:
+        """For each file, the files whose markers are numbered as one series with it: a
+        file that defines notes it cites numbers them by itself; files citing shared or
+        other files' notes are numbered together, in reading order."""
+        def local(doc: Document) -> bool:
+            return len(self.docs) == 1 or any(
+                (found := self.resolve(doc, label)) is not None and found[0] is doc
+                for marker in doc.markers for label in marker.labels)
+
+        flags = {doc.path: local(doc) for doc in self.docs}
+        together = tuple(doc for doc in self.docs if not flags[doc.path])
+        return {doc.path: (doc,) if flags[doc.path] else together for doc in self.docs}
+
+    def memo(self, key, compute):
+        """A value derived from the whole book, computed once for all its files."""
+        cache = self.__dict__.setdefault("_memo", {})
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
 
     def kinds(self, doc: Document) -> list[Kind]:
         return self._kinds[doc.path]

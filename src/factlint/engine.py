@@ -16,6 +16,7 @@ from typing import Any
 from factlint.config import ConfigError, Overrides, Settings, settings_for
 from factlint.config import forget as forget_configuration
 from factlint.document import Document, read_document
+from factlint.documents import Book
 from factlint.finding import SEVERITY_RANK, Finding, UrlRef
 from factlint.related import BRIEF_SUFFIXES, DATA_SUFFIXES, FACT_FILE, briefs_for, fact_file_for
 from factlint.rules import Rule, matches, registry
@@ -258,7 +259,7 @@ def check_file(path: str, options: RunOptions, in_book: bool = False) -> FileRes
         from factlint.facts import load_for_brief  # only briefs with a fact file pay for it
 
         facts, fact_findings = load_for_brief(path, explicit=options.facts)
-    ctx = Context(doc, facts, settings)
+    ctx = Context(doc, facts, settings, Book((doc,)))
     findings: list[Finding] = [f for f in fact_findings if _selected(f.code, settings)]
     for rule in active_rules(settings):
         if not (in_book and rule.whole_document):
@@ -300,8 +301,6 @@ def check_file(path: str, options: RunOptions, in_book: bool = False) -> FileRes
 def check_books(results: list[FileResult], groupings: dict, options: RunOptions) -> None:
     """Run the whole-document rules over each multi-file document the results belong to,
     adding their findings to the results of the files checked."""
-    from factlint.documents import Book
-
     by_key = {_key(r.path): r for r in results if r.document is not None}
     done: set = set()
     for key, grouping in groupings.items():

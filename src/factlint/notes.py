@@ -88,14 +88,26 @@ def _body(definition: Definition, pack: RulePack | None) -> str:
 def classify(definitions: Sequence[Definition], pack: RulePack | None) -> list[Kind]:
     """The kind of each definition, in order (a repeat note may point at an earlier one)."""
     kinds: list[Kind] = []
-    for index, definition in enumerate(definitions):
+    by_author: dict[str, list[tuple[str, str]]] = {}  # earlier full notes by their author part
+    previous: str | None = None  # the source the last source or repeat note cited
+    for definition in definitions:
         body = _body(definition, pack)
-        kinds.append(_kind(body, definition, definitions[:index], kinds, pack))
+        kind = _kind(body, definition, previous, by_author)
+        kinds.append(kind)
+        if kind.kind == SOURCE:
+            by_author.setdefault(_author(body), []).append((definition.label, body))
+            previous = definition.label
+        elif kind.kind == REPEAT:
+            previous = kind.target
     return kinds
 
 
-def _kind(body: str, definition: Definition, earlier: Sequence[Definition],
-          earlier_kinds: Sequence[Kind], pack: RulePack | None) -> Kind:
+def _author(body: str) -> str:
+    return re.split(r"[,，]", body, maxsplit=1)[0].strip().lower()
+
+
+def _kind(body: str, definition: Definition, previous: str | None,
+          by_author: dict[str, list[tuple[str, str]]]) -> Kind:
     if not body:
         return Kind(SOURCE)  # empty: malformed, judged as a source
     if REPEAT_NOTE.match(body) or (len(body) <= 40 and REPEAT_NOTE.search(body)
@@ -103,11 +115,9 @@ def _kind(body: str, definition: Definition, earlier: Sequence[Definition],
         target = REPEAT_TARGET.search(body)
         if target:
             return Kind(REPEAT, target.group(1))
-        previous = next((d.label for d, k in zip(reversed(earlier), reversed(earlier_kinds),
-                                                 strict=True) if k.kind != NOTE), None)
         return Kind(REPEAT, previous)
     if not definition.urls:
-        short = _short_note_target(body, earlier, pack)
+        short = _short_note_target(body, by_author)
         if short is not None:
             return Kind(REPEAT, short)
         if AUTHOR_DATE.search(body) and not TITLE.search(body):
@@ -118,22 +128,20 @@ def _kind(body: str, definition: Definition, earlier: Sequence[Definition],
         return Kind(SOURCE)
     if PROSE.search(body) or CALCULATION.search(body):
         return Kind(NOTE)
-    return Kind(SOURCE)  # a bare name ("央广网"): a source too thin to find, for FL106
+    return Kind(SOURCE)  # a bare name ("央广网"): too thin, for FL106
 
 
-def _short_note_target(body: str, earlier: Sequence[Definition], pack) -> str | None:
+def _short_note_target(body: str, by_author: dict[str, list[tuple[str, str]]]) -> str | None:
     """A Chicago short note: an earlier, longer note names the same author and title."""
-    if len(body) > 160 or not earlier:
+    if len(body) > 160:
         return None
+    author = _author(body)
     titles = titles_of(body)
-    author = re.split(r"[,，]", body, maxsplit=1)[0].strip().lower()
     if not titles or len(author) < 3:
         return None
-    for definition in reversed(earlier):
-        other = _body(definition, pack)
-        if len(other) > len(body) and other.lower().startswith(author) and titles <= titles_of(
-                other):
-            return definition.label
+    for label, other in reversed(by_author.get(author, ())):
+        if len(other) > len(body) and titles <= titles_of(other):
+            return label
     return None
 
 

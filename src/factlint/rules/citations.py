@@ -122,19 +122,6 @@ def check_unused(ctx: Context) -> Iterator[Finding]:
         )
 
 
-def _scope(book: Book, doc: Document) -> list[Document]:
-    """The files whose markers are numbered as one series with ``doc``'s: a chapter that
-    defines its own notes numbers them by itself; chapters citing shared notes, together."""
-    def local(d: Document) -> bool:
-        return len(book.docs) == 1 or any(
-            (found := book.resolve(d, label)) is not None and found[0] is d
-            for marker in d.markers for label in marker.labels)
-
-    if local(doc):
-        return [doc]
-    return [d for d in book.docs if not local(d)]
-
-
 def _numeric_order(book: Book, docs: list[Document]) -> list[tuple[int, Document, Marker]]:
     """First citations of the defined numbers, in reading order (undefined ones are FL101's)."""
     seen: set[int] = set()
@@ -189,47 +176,66 @@ def check_order(ctx: Context) -> Iterator[Finding]:
     """
     doc = ctx.doc
     book = _book(ctx)
-    scope = _scope(book, doc)
+    scope = list(book.scopes[doc.path])
+    if len(scope) == 1:
+        yield from _series_findings(book, scope).get(doc.path, ())
+        return
+    by_file = book.memo(("FL103", tuple(d.path for d in scope)),
+                        lambda: _series_findings(book, scope))
+    yield from by_file.get(doc.path, ())
+
+
+def _series_findings(book: Book, scope: list[Document]) -> dict[str, list[Finding]]:
+    """FL103 findings of one numbered series, by the file they are in."""
+    found: dict[str, list[Finding]] = {}
     order = _numeric_order(book, scope)
     if not order:
-        return
+        return found
     plausible = 2 * len(order) + 5
     typos = [(n, d, m) for n, d, m in order if n > plausible] if len(order) >= 5 else []
     if 2 * len(typos) > len(order):
-        return  # labels such as [^14125] are identifiers, not a sequence
+        return found  # labels such as [^14125] are identifiers, not a sequence
     in_range = [n for n, _, _ in order if n <= plausible or not typos]
     if len(in_range) * 2 < max(in_range) - min(min(in_range), 1) + 1:
-        return  # [^2] … [^12] alone: a part of a series numbered elsewhere
+        return found  # [^2] … [^12] alone: a part of a series numbered elsewhere
     for number, where, marker in typos:
-        if where is doc:
-            yield ORDER.at(
-                doc, marker.start, marker.end,
-                f"citation {number} is far beyond the {len(order)} sources cited: is the "
-                "number mistyped?",
-            )
+        found.setdefault(where.path, []).append(ORDER.at(
+            where, marker.start, marker.end,
+            f"citation {number} is far beyond the {len(order)} sources cited: is the "
+            "number mistyped?",
+        ))
     order = [item for item in order if item[0] <= plausible or not typos]
-    definitions = [d for s in {id(x): x for x in (*scope, *(
-        x for x in book.docs if x.path in book.shared))}.values() for d in s.definitions]
+    definitions, alphabetical = _series_definitions(book, scope)
     numbers = [n for n, _, _ in order]
-    if not numbers:
-        return
-    if not _alphabetical(definitions):
-        yield from _order_findings(doc, order, numbers, fixable=len(scope) == 1)
+    if not alphabetical:
+        for where, finding in _order_findings(order, numbers, fixable=len(scope) == 1):
+            found.setdefault(where.path, []).append(finding)
     base = 0 if min(numbers) == 0 else 1
     defined = {int(d.label) for d in definitions if d.label.isdigit() and int(d.label) <= plausible}
     used = set(numbers) | defined
+    files = {d.path: d for d in (*scope, *(x for x in book.docs if x.path in book.shared))}
     for missing in sorted(set(range(base, max(used) + 1)) - used):
-        following = next((d for d in doc.definitions
-                          if d.label.isdigit() and int(d.label) > missing), None)
-        if following is not None:
-            yield ORDER.at(
-                doc, following.label_start, following.label_end,
-                f"source numbers skip {missing}: numbering jumps to {following.label}",
-            )
+        for doc in files.values():
+            following = next((d for d in doc.definitions
+                              if d.label.isdigit() and int(d.label) > missing), None)
+            if following is not None:
+                found.setdefault(doc.path, []).append(ORDER.at(
+                    doc, following.label_start, following.label_end,
+                    f"source numbers skip {missing}: numbering jumps to {following.label}",
+                ))
+                break
+    return found
 
 
-def _order_findings(doc: Document, order, numbers: list[int], fixable: bool
-                    ) -> Iterator[Finding]:
+def _series_definitions(book: Book, scope: list[Document]) -> tuple[list[Definition], bool]:
+    """The definitions a numbered series draws on, and whether they are sorted by author."""
+    files = {d.path: d for d in (*scope, *(x for x in book.docs if x.path in book.shared))}
+    definitions = [d for doc in files.values() for d in doc.definitions]
+    return definitions, _alphabetical(definitions)
+
+
+def _order_findings(order, numbers: list[int], fixable: bool
+                    ) -> Iterator[tuple[Document, Finding]]:
     highest = (0 if min(numbers) == 0 else 1) - 1
     fix = None
     for number, where, marker in order:
@@ -245,15 +251,13 @@ def _order_findings(doc: Document, order, numbers: list[int], fixable: bool
             highest = number
             continue
         highest = max(highest, number)
-        if where is not doc:
-            continue
         if fix is None and fixable:
             from factlint.fix import (
                 renumber_fix,  # the brief's edits; `fix` also does the fact file
             )
 
-            fix = renumber_fix(doc)
-        yield ORDER.at(doc, marker.start, marker.end, message, fix)
+            fix = renumber_fix(where)
+        yield where, ORDER.at(where, marker.start, marker.end, message, fix)
 
 
 def check_duplicate_definition(ctx: Context) -> Iterator[Finding]:
@@ -344,7 +348,8 @@ def check_duplicate_source(ctx: Context) -> Iterator[Finding]:
     for index, (definition, kind) in enumerate(zip(doc.definitions, kinds, strict=True)):
         if kind.kind != SOURCE:
             continue
-        text, titles, urls = identities[index] = source_identity(definition, prefix)
+        text, titles, urls = source_identity(definition, prefix)
+        identities[index] = (text, titles, urls, pinpoints(definition.body))
         parts = [("url", url) for url in urls]
         if not notes_repeat:
             if text:
@@ -379,7 +384,7 @@ def check_duplicate_source(ctx: Context) -> Iterator[Finding]:
 
 def _same_source(definition: Definition, identity: tuple, other: Definition,
                  other_identity: tuple, notes_repeat: bool) -> bool:
-    if pinpoints(definition.body) != pinpoints(other.body):
+    if identity[3] != other_identity[3]:
         return False  # other pages of one work
     if identity[2] and other_identity[2] and not identity[2] & other_identity[2]:
         return False  # a title such as "GET test result" over two different pages

@@ -108,7 +108,8 @@ def main() -> int:
         print(f"\n{args.chapters} chapters of the seed brief, --jobs {args.jobs}, "
               f"{args.repeats} rounds (noisy shared machine: compare within this run)")
         for name, values in times.items():
-            print(f"  {name:<6} min {min(values):6.2f} s   median {statistics.median(values):6.2f} s")
+            median = statistics.median(values)
+            print(f"  {name:<6} min {min(values):6.2f} s   median {median:6.2f} s")
         ratio = min(times["book"]) / min(times["alone"])
         print(f"  ratio book / alone (min): {ratio:.2f}  (target: at most {RATIO_TARGET})")
     return 0

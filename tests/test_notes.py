@@ -121,3 +121,21 @@ def test_citation_order_still_counts_when_the_list_is_not_alphabetical(lint):
             "[3] Adams L. Third study. Journal C, 2021.\n"
             "[4] Diaz M. Fourth study. Journal D, 2022.\n")
     assert at(lint(text), "FL103")[0] == (1, 15)
+
+
+def test_a_sentence_citing_only_a_note_is_not_sourced(lint):
+    text = ("The fleet flew 420 hours[^1].\n\n"
+            "[^1]: The words drone and UAV are used interchangeably in this guide.\n")
+    found = lint(text)
+    assert at(found, "FL201") == [(1, 16)]
+    assert "only with note 1, which explains" in next(f.message for f in found
+                                                      if f.code == "FL201")
+    sourced = text.replace("[^1]: The words drone and UAV are used interchangeably in this guide.",
+                           "[^1]: Flight Office, \"Annual flight log,\" 2023, https://example.org/l")
+    assert "FL201" not in codes(lint(sourced))
+
+
+def test_a_calculation_note_shows_where_the_figure_comes_from(lint):
+    text = "兩者相差 1,894.5 元 [1] 。\n\n註釋：\n\n[1] $10,962 – 9,067.5 = $1,894.5\n"
+    found = lint(text)
+    assert {"FL201", "FL106", "FL107"}.isdisjoint(codes(found)), found

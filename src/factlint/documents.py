@@ -384,6 +384,22 @@ class Book:
                         used.add((found[0].path, found[1].start))
         return frozenset(used)
 
+    def only_notes(self, doc: Document, markers: Sequence[Marker]) -> tuple[str, ...]:
+        """The labels ``markers`` cite when every one is a note that explains (no source);
+        else ()."""
+        from factlint.notes import NOTE
+
+        labels = tuple(label for marker in markers for label in marker.labels)
+        for label in labels:
+            found = self.resolve(doc, label)
+            if found is None:
+                return ()
+            where, definition = found
+            index = next(i for i, d in enumerate(where.definitions) if d is definition)
+            if self.kinds(where)[index].kind != NOTE:
+                return ()
+        return labels
+
     def citations(self) -> list[tuple[Document, Marker, str]]:
         """Every (file, marker, label) in reading order."""
         return [(doc, marker, label) for doc in self.docs for marker in doc.markers

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from factlint.rulepack import RulePack
 
 SOURCE, NOTE, REPEAT = "source", "note", "repeat"
+CALCULATION = "calculation"  # a note that shows how a figure was worked out from others
 
 # Ibid., 同上, 同注3, 同 [7], 見[6], see note 3, op. cit.
 REPEAT_NOTE = re.compile(
@@ -56,13 +57,13 @@ YEAR = re.compile(r"(?:1[89]|20)\d\d")
 STANDARD_NUMBER = re.compile(r"\b(?:GB|GB/T|GB/Z|T/[A-Z]{2,}|ISO|IEC|IEEE|ANSI|DIN|JIS)\s*[\d.]+")
 TITLE = re.compile(
     r"《([^》]+)》|“([^”]{4,})”|(?<![=\w])\"([^\"]{4,})\"|\*([^*\s][^*]{3,})\*|\[([^\]\n]{4,})\]\(")
-CALCULATION = re.compile(r"\d\s*[-–=+×*/÷]\s*[$¥€£]?\d.*=|=\s*[$¥€£]?\d")
+ARITHMETIC = re.compile(r"\d\s*[-–=+×*/÷]\s*[$¥€£]?\d.*=|=\s*[$¥€£]?\d")
 PROSE = re.compile(r"[A-Za-z]+(?:\s+[A-Za-z]+){3,}|[\u4e00-\u9fff]{8,}")
 
 
 @dataclass(frozen=True)
 class Kind:
-    kind: str  # source | note | repeat
+    kind: str  # source | note | repeat | calculation
     target: str | None = None  # the label a repeat note points back to, when known
 
 
@@ -126,7 +127,9 @@ def _kind(body: str, definition: Definition, previous: str | None,
         return Kind(NOTE)
     if definition.urls or SOURCE_SIGNAL.search(body) or STANDARD_NUMBER.search(body):
         return Kind(SOURCE)
-    if PROSE.search(body) or CALCULATION.search(body):
+    if ARITHMETIC.search(body):
+        return Kind(CALCULATION)
+    if PROSE.search(body):
         return Kind(NOTE)
     return Kind(SOURCE)  # a bare name ("央广网"): too thin, for FL106
 

@@ -65,3 +65,8 @@ def test_series_restart_under_a_new_parent_heading(lint):
     text = ("## 一、总体\n\n### （一）现状\n\n### （二）问题\n\n## 二、任务\n\n"
             "### （一）目标\n\n### （二）措施\n")
     assert at(lint(text), "FL602") == []
+
+
+def test_a_changelog_counting_down_is_not_a_slip(lint):
+    text = "## 2.1.1 Fixes\n\n## 2.1.0 Features\n\n## 1.9.3 Fixes\n\n## 1.9.2 Fixes\n"
+    assert at(lint(text), "FL602") == []

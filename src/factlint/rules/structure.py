@@ -167,13 +167,17 @@ def _walk_hierarchy(doc: Document):
         if item.style not in HIERARCHICAL or item.block != "heading":
             continue
         path, before = item.path, last.get(item.style)
+        if 0 in path:
+            continue  # 1.2.0: a version, not a section
         if before is None or any(_follows(b, path) for b in before):
             last[item.style] = (path,)
             continue
         b = before[-1]
         expected = (b[: len(path) - 1] + (b[len(path) - 1] + 1,)
                     if len(path) <= len(b) else b + (1,) * (len(path) - len(b)))
-        if sum(1 for x, y in zip(path, expected, strict=True) if x != y) == 1:
+        differ = [(x, y) for x, y in zip(path, expected, strict=True) if x != y]
+        # a skip, a repeat or a dropped digit (3.1.2 for 13.1.2); not a list counting down
+        if len(differ) == 1 and (path >= b or str(differ[0][1]).endswith(str(differ[0][0]))):
             yield item, expected, b
             last[item.style] = (path, expected)  # what follows may continue either
         else:

@@ -139,3 +139,8 @@ def test_a_calculation_note_shows_where_the_figure_comes_from(lint):
     text = "兩者相差 1,894.5 元 [1] 。\n\n註釋：\n\n[1] $10,962 – 9,067.5 = $1,894.5\n"
     found = lint(text)
     assert {"FL201", "FL106", "FL107"}.isdisjoint(codes(found)), found
+
+
+def test_a_bare_title_is_a_source_not_a_note():
+    text = "A claim[^1].\n\n[^1]: Teaching Public Service in the Digital Age: Core Skills\n"
+    assert kinds(text) == [(SOURCE, None)]

@@ -58,7 +58,8 @@ STANDARD_NUMBER = re.compile(r"\b(?:GB|GB/T|GB/Z|T/[A-Z]{2,}|ISO|IEC|IEEE|ANSI|D
 TITLE = re.compile(
     r"《([^》]+)》|“([^”]{4,})”|(?<![=\w])\"([^\"]{4,})\"|\*([^*\s][^*]{3,})\*|\[([^\]\n]{4,})\]\(")
 ARITHMETIC = re.compile(r"\d\s*[-–=+×*/÷]\s*[$¥€£]?\d.*=|=\s*[$¥€£]?\d")
-PROSE = re.compile(r"[A-Za-z]+(?:\s+[A-Za-z]+){3,}|[\u4e00-\u9fff]{8,}")
+CJK_CLAUSE = re.compile(r"[\u4e00-\u9fff]{4,}[，。；！？]|[，。；][^，。；]*[\u4e00-\u9fff]{4,}")
+WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 
 @dataclass(frozen=True)
@@ -129,9 +130,18 @@ def _kind(body: str, definition: Definition, previous: str | None,
         return Kind(SOURCE)
     if ARITHMETIC.search(body):
         return Kind(CALCULATION)
-    if PROSE.search(body):
+    if _reads_as_prose(body):
         return Kind(NOTE)
     return Kind(SOURCE)  # a bare name ("央广网"): too thin, for FL106
+
+
+def _reads_as_prose(body: str) -> bool:
+    """A sentence, not a bare title: Chinese clauses, or English words mostly in lower case
+    ("The words drone and UAV are used …", not "Teaching Public Service in the Digital Age")."""
+    if CJK_CLAUSE.search(body):
+        return True
+    words = WORD.findall(body)
+    return len(words) >= 4 and sum(w[0].islower() for w in words) * 2 >= len(words)
 
 
 def _short_note_target(body: str, by_author: dict[str, list[tuple[str, str]]]) -> str | None:

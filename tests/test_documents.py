@@ -132,3 +132,62 @@ def test_cli_reports_positions_in_each_file(tmp_path):
     got = sorted((Path(f["path"]).name, f["line"], f["code"]) for f in report["findings"]
                  if f["code"].startswith("FL1"))
     assert got == [("ch2.md", 3, "FL101"), ("ch2.md", 3, "FL103"), ("notes.md", 9, "FL102")]
+
+
+SWAPPED_ONE = "# One\n\nThe coast[^2] and the hills[^1].\n"
+SWAPPED_TWO = "# Two\n\nFlights were logged[^3].\n"
+SWAPPED_NOTES = ("# Notes\n\n[^1]: Hill Office, \"Hill survey,\" 2022, https://example.org/hills\n\n"
+                 "[^2]: Coast Office, \"Coastal survey,\" 2021, https://example.org/coast\n\n"
+                 "[^3]: Flight Office, \"Flight log,\" 2023, https://example.org/log\n")
+
+
+def _cited_texts(folder: Path, names: list[str]) -> list[str]:
+    """For each marker of the document in reading order, the note text it resolves to."""
+    from factlint.document import read_document
+    from factlint.documents import Book
+
+    docs = [read_document(n, (folder / n).read_text(encoding="utf-8")) for n in names]
+    book = Book(docs)
+    return [book.resolve(doc, label)[1].body.strip()
+            for doc in docs for marker in doc.markers for label in marker.labels]
+
+
+@pytest.mark.parametrize("layout", ["notes", *sorted(LAYOUTS)])
+def test_fix_renumbers_the_document_as_one(tmp_path, layout):
+    from click.testing import CliRunner
+
+    from factlint.cli import main
+
+    (tmp_path / ".git").mkdir()
+    folder = "" if layout == "notes" else FOLDER[layout]
+    files = {"ch1.md": SWAPPED_ONE, "ch2.md": SWAPPED_TWO, "notes.md": SWAPPED_NOTES}
+    write(tmp_path, {**({} if layout == "notes" else LAYOUTS[layout]),
+                     **{f"{folder}/{n}".lstrip("/"): t for n, t in files.items()}})
+    where = tmp_path / folder if folder else tmp_path
+    names = ["ch1.md", "ch2.md", "notes.md"]
+    before = _cited_texts(where, names)
+    assert ("ch1.md", 3, 10, "FL103") in findings(where)
+
+    result = CliRunner().invoke(main, ["fix", str(where)])
+
+    assert result.exit_code == 0, result.output
+    assert (where / "ch1.md").read_text(encoding="utf-8") == (
+        "# One\n\nThe coast[^1] and the hills[^2].\n")
+    assert (where / "ch2.md").read_text(encoding="utf-8") == SWAPPED_TWO
+    notes = (where / "notes.md").read_text(encoding="utf-8")
+    assert notes.index("[^1]: Coast") < notes.index("[^2]: Hill") < notes.index("[^3]: Flight")
+    assert _cited_texts(where, names) == before  # every marker still resolves to its note
+    assert findings(where) == []
+    assert CliRunner().invoke(main, ["fix", str(where)]).output == "nothing to fix\n"
+
+
+def test_fix_of_one_chapter_leaves_the_document_numbering_alone(tmp_path):
+    from click.testing import CliRunner
+
+    from factlint.cli import main
+
+    write(tmp_path, {"ch1.md": SWAPPED_ONE, "ch2.md": SWAPPED_TWO, "notes.md": SWAPPED_NOTES})
+    result = CliRunner().invoke(main, ["fix", str(tmp_path / "ch1.md")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "ch1.md").read_text(encoding="utf-8") == SWAPPED_ONE
+    assert (tmp_path / "notes.md").read_text(encoding="utf-8") == SWAPPED_NOTES

@@ -70,3 +70,15 @@ def test_series_restart_under_a_new_parent_heading(lint):
 def test_a_changelog_counting_down_is_not_a_slip(lint):
     text = "## 2.1.1 Fixes\n\n## 2.1.0 Features\n\n## 1.9.3 Fixes\n\n## 1.9.2 Fixes\n"
     assert at(lint(text), "FL602") == []
+
+
+def test_a_number_an_earlier_heading_already_has(lint):
+    text = "### 1.4 许可证\n\n#### 1.4.1 数量\n\n#### 1.4.2 种类\n\n### 1.4 编程语言\n\n#### 1.4.1 榜单\n"
+    found = lint(text)
+    assert at(found, "FL602")[0] == (7, 5)
+    assert "repeats" in next(f.message for f in found if f.code == "FL602")
+
+
+def test_decimal_numbering_restarts_under_a_new_part(lint):
+    text = "# Part A\n\n## 1.1 Background\n\n## 1.2 Method\n\n# Part B\n\n## 1.1 Background\n"
+    assert at(lint(text), "FL602") == []

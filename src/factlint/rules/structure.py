@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -163,16 +164,37 @@ def _walk_hierarchy(doc: Document):
     differs from what was expected in one place: a skip, a repeat, a dropped digit. Paths
     that differ in more places are a jump (an excerpt), not a slip."""
     last: dict[str, tuple[tuple[int, ...], ...]] = {}
-    for item in doc.numbered_items:
-        if item.style not in HIERARCHICAL or item.block != "heading":
+    seen: set[tuple[str, tuple[int, ...]]] = set()
+    top = 7  # the highest level (smallest number) a numbered heading has had
+    numbered = [i for i in doc.numbered_items if i.style in HIERARCHICAL and i.block == "heading"]
+    starts = [i.start for i in numbered]
+    for heading in doc.headings:
+        index = bisect_left(starts, heading.start)
+        item = (numbered[index] if index < len(numbered) and numbered[index].start < heading.end
+                else None)
+        if item is None:
+            if heading.level < top:  # a new part above the numbered sections: they restart
+                last.clear()
+                seen.clear()
             continue
+        top = min(top, heading.level)
         path, before = item.path, last.get(item.style)
         if 0 in path:
             continue  # 1.2.0: a version, not a section
-        if before is None or any(_follows(b, path) for b in before):
+        repeated = (item.style, path) in seen
+        seen.add((item.style, path))
+        if before is None or (any(_follows(b, path) for b in before) and not repeated):
             last[item.style] = (path,)
             continue
         b = before[-1]
+        if repeated:  # a number an earlier heading already has; its children start afresh
+            expected = (b[: len(path) - 1] + (b[len(path) - 1] + 1,) if len(path) <= len(b)
+                        else b + (1,) * (len(path) - len(b)))
+            yield item, expected, path
+            seen -= {(style, p) for style, p in seen
+                     if len(p) > len(path) and p[: len(path)] == path}
+            last[item.style] = (path,)
+            continue
         expected = (b[: len(path) - 1] + (b[len(path) - 1] + 1,)
                     if len(path) <= len(b) else b + (1,) * (len(path) - len(b)))
         differ = [(x, y) for x, y in zip(path, expected, strict=True) if x != y]
@@ -276,7 +298,7 @@ def check_numbering(ctx: Context) -> Iterator[Finding]:
         )
     for item, expected, before in _walk_hierarchy(doc):
         separator = "-" if item.style == "dashed" else "."
-        problem = ("repeats the number of the heading before it" if item.path == before
+        problem = ("repeats the number of an earlier heading" if item.path == before
                    else "does not follow the heading before it")
         yield NUMBERING.at(
             doc, item.start, item.end,

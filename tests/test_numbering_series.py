@@ -73,7 +73,8 @@ def test_a_changelog_counting_down_is_not_a_slip(lint):
 
 
 def test_a_number_an_earlier_heading_already_has(lint):
-    text = "### 1.4 许可证\n\n#### 1.4.1 数量\n\n#### 1.4.2 种类\n\n### 1.4 编程语言\n\n#### 1.4.1 榜单\n"
+    text = ("### 1.4 许可证\n\n#### 1.4.1 数量\n\n#### 1.4.2 种类\n\n### 1.4 编程语言\n\n"
+            "#### 1.4.1 榜单\n")
     found = lint(text)
     assert at(found, "FL602")[0] == (7, 5)
     assert "repeats" in next(f.message for f in found if f.code == "FL602")

@@ -149,10 +149,13 @@ def _short_note_target(body: str, by_author: dict[str, list[tuple[str, str]]]) -
     if len(body) > 160:
         return None
     author = _author(body)
-    titles = titles_of(body)
-    if not titles or len(author) < 3:
+    earlier = by_author.get(author)
+    if not earlier or len(author) < 3:
         return None
-    for label, other in reversed(by_author.get(author, ())):
+    titles = titles_of(body)
+    if not titles:
+        return None
+    for label, other in reversed(earlier):
         if len(other) > len(body) and titles <= titles_of(other):
             return label
     return None

@@ -24,7 +24,6 @@ IDENTIFIER = re.compile(
 )
 # Every IDENTIFIER match holds one of these: a cheap test before the costly one.
 _MAY_IDENTIFY = re.compile(r"[/〔\[]|doi|isbn|issn|pmid|arxiv|www", re.IGNORECASE)
-TITLE = re.compile(r"《([^》]+)》|“([^”]{4,})”|(?<![=\w])\"([^\"]{4,})\"")
 NORMALISE = re.compile(r"[\s，,。.、;；:：“”\"'‘’()（）《》<>\[\]-]+")
 
 
@@ -309,9 +308,7 @@ def source_identity(definition: Definition, prefix: re.Pattern[str] | None):
     body = definition.body
     if prefix is not None:
         body = prefix.sub("", body.strip())
-    titles = frozenset(
-        NORMALISE.sub("", next(g for g in m.groups() if g)) for m in TITLE.finditer(body)
-    ) | titles_of(body)
+    titles = titles_of(body)
     urls = frozenset(u.url.rstrip("/") for u in definition.urls)
     return NORMALISE.sub("", body).lower(), titles, urls
 

@@ -191,3 +191,12 @@ def test_fix_of_one_chapter_leaves_the_document_numbering_alone(tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "ch1.md").read_text(encoding="utf-8") == SWAPPED_ONE
     assert (tmp_path / "notes.md").read_text(encoding="utf-8") == SWAPPED_NOTES
+
+
+def test_a_documents_entry_never_reaches_outside_the_repository(tmp_path):
+    repo = tmp_path / "repo"
+    write(tmp_path, {"outside-notes.md": "[^1]: Office, \"Secret,\" 2020, https://example.org/s\n",
+                     "repo/factlint.yaml": "documents:\n  - [ch.md, ../outside-notes.md]\n",
+                     "repo/ch.md": "# Ch\n\nA claim[^1].\n"})
+    (repo / ".git").mkdir()
+    assert findings(repo) == [("ch.md", 3, 8, "FL101")]

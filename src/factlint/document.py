@@ -48,6 +48,7 @@ UNICODE_DEFINITION = re.compile(r"[ \t]*([⁰¹²³⁴⁵⁶⁷⁸⁹]+)[ \t]*(?
 REFERENCE_ENTRY = re.compile(
     r"[ \t]*(?:[-*+][ \t]+)?((?:\*\*)?(?:\\?\[(\d{1,4})\\?\](?:\\?\[\d{1,4}\\?\])*(?!:)"
     r"|(\d{1,4})(?:[.、．](?=\s)|\)))(?:\*\*)?)[^\S\n]*[:：]?[^\S\n]*(?=\S)")
+CITED_LIST = re.compile(r"(?<!\])\\?\[(" + _LABELS + r")\\?\](?![:(])")
 # The bracketed entries of a list that has no heading: found by their run, not their place
 BRACKET_ENTRY = re.compile(r"[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?\\?\[(\d{1,4})\\?\](?![:\[(])")
 LINK_REFERENCE_DEFINITION = re.compile(r" {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S")
@@ -79,8 +80,10 @@ TITLE = re.compile(r"《[^《》\n]{0,80}》|〈[^〈〉\n]{0,80}〉")
 DEFINITION_URL = re.compile(
     r"\]\((?P<link>[^()\s]+(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)"
     r"|<(?P<angle>[a-zA-Z][a-zA-Z0-9+.-]*:[^<>\s]+)>"
-    r"|(?P<bare>(?:https?|ftp|javascript|mailto|file|data):[^\s<>\"'\]]+)",
+    r"|(?P<bare>(?:https?|ftp|javascript|mailto|file|data):"
+    r"(?://\[[0-9A-Fa-f:.]+\][^\s<>\"'\]]*|[^\s<>\"'\]]+))",  # [::1]: a bare IPv6 host
 )
+IPV6_HOST = re.compile(r"[a-z]+://\[[0-9A-Fa-f:.]+\]")
 SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 URL_TRAILING = "。，、；：？！）》」』】.,;:!?)]}'\"”’"
 
@@ -835,17 +838,18 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def _headingless_references(lines: list[str]) -> set[int]:
     """Line numbers of a references list written without a heading: a run of two or more
     entries [1] …, [2] … numbered one after another (blank lines between entries and
-    wrapped lines within them allowed), after text that cites its first entry."""
+    wrapped lines within them allowed), after text that cites one of them."""
     found: set[int] = set()
     text = "\n".join(lines)
     offsets = _line_starts(text)
     number = 0
     while number < len(lines):
         match = BRACKET_ENTRY.match(lines[number]) if "[" in lines[number] else None
-        if match is None or not _cited_before(text, offsets[number], match.group(1)):
+        if match is None:
             number += 1
             continue
         expected = _next_label(lines[number], match)
+        labels = [match.group(1)]
         entries, last, blank_before = 1, number, False
         for following in range(number + 1, len(lines)):
             line = lines[following]
@@ -854,6 +858,7 @@ def _headingless_references(lines: list[str]) -> set[int]:
                 if int(entry.group(1)) != expected:
                     break
                 expected = _next_label(line, entry)
+                labels.append(entry.group(1))
                 entries, last, blank_before = entries + 1, following, False
             elif not line.strip():
                 blank_before = True
@@ -861,7 +866,7 @@ def _headingless_references(lines: list[str]) -> set[int]:
                 break
             else:
                 last = following  # the entry wrapped onto this line
-        if entries >= 2:
+        if entries >= 2 and any(_cited_before(text, offsets[number], label) for label in labels):
             found.update(range(number, last + 1))
         number = last + 1
     return found
@@ -874,8 +879,11 @@ def _next_label(line: str, entry: re.Match[str]) -> int:
 
 
 def _cited_before(text: str, offset: int, label: str) -> bool:
-    """Is [label] (not a reference link ][label]) written before ``offset``?"""
-    return bool(re.search(r"(?<!\])\\?\[" + label + r"\\?\](?![:(])", text[:offset]))
+    """Is [label], alone or in a list ([1, 2], [1-3]), written before ``offset`` (not as a
+    reference link ][label])?"""
+    if label not in text[:offset]:
+        return False
+    return any(label in _expand_labels(m.group(1)) for m in CITED_LIST.finditer(text, 0, offset))
 
 
 def _opens_block(line: str) -> bool:
@@ -923,7 +931,9 @@ def _definition_urls(body: str, body_start: int):
         if kind == "link" and not SCHEME.match(url):
             continue  # a relative link to another page of the site, not a cited URL
         if kind == "bare":
-            url = url.rstrip(URL_TRAILING)
+            host = IPV6_HOST.match(url)  # its closing ] is no trailing punctuation
+            keep = host.end() if host else 0
+            url = url[:keep] + url[keep:].rstrip(URL_TRAILING)
             while url.endswith(")") and url.count("(") < url.count(")"):
                 url = url[:-1]
         yield UrlSpan(url, body_start + start, body_start + start + len(url))

@@ -88,8 +88,9 @@ def find_documents(paths: Sequence[str], settings_for: Callable[[str], Settings]
 
 def _configured(path: str, settings: Settings) -> Grouping | None:
     target = _key(path)
+    root = repository_root(path, settings.origin if settings.origin != "defaults" else None)
     for patterns in settings.documents:
-        files = _expand(patterns)
+        files = [f for f in _expand(patterns) if is_within(f, root)]  # never outside the tree
         if target in {_key(f) for f in files} and len(files) > 1:
             return Grouping(tuple(files))
     return None
@@ -198,10 +199,13 @@ def _existing(base: Path, names: Iterable[str]) -> tuple[str, ...]:
 
 
 def _read(path: Path) -> str | None:
+    """A build or brief file's text, read as untrusted input: a regular file inside the
+    repository, at most 5 MB; None when it is anything else."""
+    from factlint.reading import read_bytes_limited
+
     try:
-        if path.stat().st_size > 5_000_000:
-            return None
-        return path.read_text(encoding="utf-8-sig")
+        data = read_bytes_limited(path, 5_000_000, "file", repository_root(path))
+        return data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
 
@@ -229,42 +233,59 @@ def _notes_groupings(folder: str) -> tuple[Grouping, ...]:
         names = sorted(n for n in os.listdir(folder) if n.lower().endswith(MARKDOWN))
     except OSError:
         return ()
-    texts: dict[str, str] = {}
-    notes = []
+    notes: dict[str, str] = {}
     for name in names[:MAX_SCANNED]:
-        text = _read(Path(folder, name))
-        if text is None:
-            continue
-        texts[name] = text
-        if _holds_only_notes(text):
-            notes.append(name)
+        if _starts_like_notes(Path(folder, name)):
+            text = _read(Path(folder, name))
+            if text is not None and _holds_only_notes(text):
+                notes[name] = text
+    if not notes:
+        return ()
     from factlint.document import detect_language
 
     groupings = []
-    for name in notes:
-        defined = set(NOTE_DEFINITION.findall(texts[name]))
-        language = detect_language(texts[name])
+    for name, notes_text in notes.items():
+        defined = set(NOTE_DEFINITION.findall(notes_text))
+        language = detect_language(notes_text)
         prefix = _name_prefix(Path(name).stem)
-        members = [
-            other for other in texts
-            if other not in notes and other.startswith(prefix)
-            and _cites_undefined(texts[other], defined)
-            and detect_language(texts[other]) == language
-        ]
+        members = []
+        for other in names[:MAX_SCANNED]:
+            if other in notes or not other.startswith(prefix):
+                continue
+            text = _read(Path(folder, other))
+            if (text is not None and _cites_undefined(text, defined)
+                    and detect_language(text) == language):
+                members.append(other)
         if members:
             files = [os.path.join(folder, n) for n in (*members, name)]
             groupings.append(Grouping(tuple(files), inferred=True))
     return tuple(groupings)
 
 
+def _starts_like_notes(path: Path) -> bool:
+    """A cheap look at the first 4 KB: does the file open as a notes file would?"""
+    from factlint.reading import open_limited
+
+    try:
+        with open_limited(path, 50_000_000, "file", repository_root(path)) as stream:
+            head = stream.read(4096).decode("utf-8", "ignore")
+    except OSError:
+        return False
+    lines = head.split("\n")[:-1] if len(head) == 4096 else head.split("\n")
+    return "[^" in head and all(NOTES_LINE.match(line) for line in _after_front_matter(lines))
+
+
+def _after_front_matter(lines: list[str]) -> list[str]:
+    if lines and lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), 0)
+        return lines[end + 1 :]
+    return lines
+
+
 def _holds_only_notes(text: str) -> bool:
     if "[^" not in text or not NOTE_DEFINITION.search(text):
         return False
-    lines = text.split("\n")
-    if lines and lines[0].strip() == "---":  # front matter
-        end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), 0)
-        lines = lines[end + 1 :]
-    return all(NOTES_LINE.match(line) for line in lines)
+    return all(NOTES_LINE.match(line) for line in _after_front_matter(text.split("\n")))
 
 
 def _name_prefix(stem: str) -> str:

@@ -337,3 +337,87 @@ def test_page_changed_after_its_snapshot_is_fl413_online_only(project, server):
     assert (finding["line"], finding["column"]) == (3, 9)
     assert "was in source 1 when its snapshot was taken" in finding["message"]
     assert evidence_check(brief, "--offline") == []
+
+
+# --- dead links and their archived copies -------------------------------------------------------
+
+COPIES = ("20260101120000", "20260301083000", "20260310090000")
+
+
+def wayback(server):
+    """A loopback archive speaking the Wayback availability API, `closest=before` included."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from urlserver import Response
+
+    def respond(request):
+        parts = urlsplit(request.path)
+        if parts.path.startswith("/web/"):
+            return Response(200, (("Content-Type", "text/html"),), b"<p>archived page</p>")
+        if parts.path != "/wayback/available":
+            return Response(404, body=b"not found\n")
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        wanted = query["timestamp"].ljust(14, "0")
+        stamps = list(COPIES)
+        if query.get("closest") == "before":
+            stamps = [s for s in stamps if s[:8] <= wanted[:8]]
+        if not stamps:
+            return Response(200, (("Content-Type", "application/json"),),
+                            b'{"archived_snapshots": {}}')
+        best = min(stamps, key=lambda s: abs(int(s) - int(wanted)))
+        closest = {"available": True, "status": "200", "timestamp": best,
+                   "url": server.url(f"/web/{best}/{query['url']}")}
+        return Response(200, (("Content-Type", "application/json"),),
+                        json.dumps({"archived_snapshots": {"closest": closest}}).encode())
+    return respond
+
+
+def test_dead_link_names_its_archived_copy_closest_before_accessed(project, server):
+    server.fallback = wayback(server)
+    gone = server.url("/gone")
+    (project / "factlint.yaml").write_text(
+        f"evidence: {{enabled: false, archive: '{server.url('/wayback/available')}'}}\n",
+        encoding="utf-8")
+    brief = project / "brief.md"
+    brief.write_text(f"# 简报\n\n平台汇聚数据商 1159 家<sup>1</sup>。\n\n"
+                     f"<sup>1</sup> 来源：某交易所，《数据交易枢纽年度进展》，{gone}\n",
+                     encoding="utf-8")
+    (project / "brief.facts.yaml").write_text(
+        f'factlint: 1\nsources:\n  "1":\n    url: {gone}\n    accessed: 2026-03-05\n'
+        "claims: []\n", encoding="utf-8")
+    result = run("check", str(brief), "--select", "FL401", "--format", "json", "--no-cache",
+                 "--allow-private")
+    messages = [f["message"] for f in json.loads(result.output)["findings"]]
+    assert len(messages) == 2  # the definition's URL and the fact file's
+    for message in messages:
+        assert "answered 404" in message
+        assert f"archived copy of 2026-03-01: {server.url('/web/20260301083000/' + gone)}" \
+            in message
+
+
+def test_fix_archive_adds_the_archived_copy_to_the_definition(project, server):
+    server.fallback = wayback(server)
+    gone = server.url("/gone")
+    (project / "factlint.yaml").write_text(
+        f"evidence: {{enabled: false, archive: '{server.url('/wayback/available')}'}}\n",
+        encoding="utf-8")
+    brief = project / "brief.md"
+    brief.write_text(f"# 简报\n\n平台汇聚数据商 1159 家<sup>1</sup>。\n\n"
+                     f"<sup>1</sup> 来源：某交易所，《数据交易枢纽年度进展》，{gone}\n",
+                     encoding="utf-8")
+    (project / "brief.facts.yaml").write_text(
+        f'factlint: 1\nsources:\n  "1":\n    url: {gone}\n    accessed: 2026-03-05\n'
+        "claims: []\n", encoding="utf-8")
+    result = run("fix", str(brief), "--archive", "--allow-private")
+    assert result.exit_code == 0, result.output
+    copy = server.url("/web/20260301083000/" + gone)
+    assert brief.read_text(encoding="utf-8").endswith(f"{gone}，存档：{copy}\n")
+    again = run("fix", str(brief), "--archive", "--allow-private")
+    assert again.exit_code == 0 and "nothing to fix" in again.output
+
+
+def test_fix_archive_without_an_endpoint_says_what_to_configure(project):
+    brief = project / "brief.md"
+    brief.write_text("# 简报\n\n<sup>1</sup> 来源：https://example.org/x\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["fix", str(brief), "--archive"])
+    assert result.exit_code == 2 and "evidence: {archive:" in result.output + result.stderr

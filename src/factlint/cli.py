@@ -433,6 +433,9 @@ def sources(paths, update, config, allow_private, networks, timeout) -> None:
 @click.option("--urls", "fix_urls", is_flag=True,
               help="Also replace permanently redirected URLs (FL403); uses the network.")
 @click.option("--drop-unused", is_flag=True, help="Remove source definitions no marker cites.")
+@click.option("--archive", "add_archived", is_flag=True,
+              help="Add the archived copy of each dead URL (FL401) to its definition, from "
+                   "the archive the configuration names (`evidence: {archive: …}`).")
 @click.option("--facts", type=click.Path(), help="Fact file for a single brief.")
 @click.option("--config", type=click.Path(), help="Configuration file (over the project's).")
 @click.option("--allow-private", is_flag=True,
@@ -441,8 +444,8 @@ def sources(paths, update, config, allow_private, networks, timeout) -> None:
               help="A network URL checks may reach although it is private (repeatable).")
 @click.option("--timeout", type=click.FloatRange(min=0.1, max=600), callback=_finite,
               help="Seconds a URL request may take in all (connect, headers, body).")
-def fix_command(paths, show_diff, fix_urls, drop_unused, facts, config, allow_private,
-                networks, timeout) -> None:
+def fix_command(paths, show_diff, fix_urls, drop_unused, add_archived, facts, config,
+                allow_private, networks, timeout) -> None:
     """Apply safe fixes in place: rejoin page-split paragraphs, renumber citations in order
     of first appearance (with the fact file), and on request drop unused sources and
     replace redirected URLs.
@@ -457,7 +460,8 @@ def fix_command(paths, show_diff, fix_urls, drop_unused, facts, config, allow_pr
     url_overrides = _url_overrides(allow_private, networks, timeout)
     if facts and len(paths) != 1:
         _fail("--facts names the fact file of a single brief: give exactly one brief")
-    options = FixOptions(drop_unused=drop_unused, urls=fix_urls)
+    options = FixOptions(drop_unused=drop_unused, urls=fix_urls,
+                         archive="" if add_archived else None)
     notes: list[str] = []
     try:
         results = fix_paths(tuple(paths) or (".",), options,

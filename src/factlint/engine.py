@@ -77,6 +77,7 @@ class FileResult:
     not_checked: dict[str, int] = field(default_factory=dict)  # Word content not read, by kind
     statements: list = field(default_factory=list)  # FL309 statements, with --across-briefs
     evidence_skipped: int | None = None  # sources not read (offline, no snapshot); None: no check
+    accessed: dict[str, str] = field(default_factory=dict)  # URL -> when the fact file read it
 
 
 @dataclass
@@ -391,6 +392,8 @@ def check_file(path: str, options: RunOptions, in_book: bool = False) -> FileRes
         verifications = facts.verification(doc, settings.near_ratio, settings.about_ratio)
         result.figures_verified = sum(1 for v in verifications if v.verdict == "holds")
         result.url_refs.extend(facts.url_refs())
+        result.accessed = {s.url.strip(): s.accessed for s in facts.sources.values()
+                           if s.url and s.accessed}
     claims = doc.claims
     result.claims = len(claims)
     result.sourced_claims = sum(1 for s in claims if s.is_sourced)
@@ -653,6 +656,13 @@ def _check_urls(result: RunResult, refs: list[UrlRef], options: RunOptions, path
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{settings.origin}: urls: {exc}") from exc
     report = urls.check_urls(refs, url_settings, progress=options.progress)
+    archive = dict(settings.evidence).get("archive")
+    if archive and not options.offline:  # a dead link's message names its archived copy
+        from factlint.evidence import name_archived_copies
+
+        accessed = {url: day for r in result.files for url, day in r.accessed.items()}
+        report.findings = name_archived_copies(report.findings, refs, accessed, archive,
+                                               url_settings)
     by_path = {r.path: r for r in result.files}
     new = [
         _severity(f, settings_of(f.path)) for f in report.findings

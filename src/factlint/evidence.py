@@ -667,3 +667,33 @@ def fetch_sources(paths: Sequence[str], overrides: Any, *, update: bool = False,
             write_evidence_file(evidence.evidence_file, evidence_data(doc, evidence, settings))
         done.append(BriefSources(path, evidence))
     return done
+
+
+# --- dead links and their archived copies ------------------------------------------------------
+
+
+ARCHIVED_NOTE = "archived copy"
+
+
+def name_archived_copies(findings: list, refs: Sequence[Any], accessed: Mapping[str, str],
+                         endpoint: str, url_settings: Any) -> list:
+    """FL401 findings with the archived copy of their URL named in the message, when the
+    archive at ``endpoint`` has one (closest before the source's ``accessed`` date)."""
+    from factlint import urls
+
+    url_at = {(r.path, r.line, r.column): r.url for r in refs}
+    dead = {url_at[(f.path, f.line, f.column)] for f in findings
+            if f.code == "FL401" and (f.path, f.line, f.column) in url_at}
+    if not dead:
+        return findings
+    copies = urls.archived_copies({u: accessed.get(u) for u in sorted(dead)}, endpoint,
+                                  url_settings)
+    named = []
+    for finding in findings:
+        copy = copies.get(url_at.get((finding.path, finding.line, finding.column), ""))
+        if finding.code == "FL401" and copy is not None:
+            when = "" if copy.before else ", after the date it was accessed"
+            finding = replace(finding, message=f"{finding.message}; {ARCHIVED_NOTE} of "
+                              f"{copy.date}{when}: {copy.url} (`factlint fix --archive` adds it)")
+        named.append(finding)
+    return named

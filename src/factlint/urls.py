@@ -1274,3 +1274,65 @@ class _Progress:
             f"\r[{'#' * filled}{' ' * (self.WIDTH - filled)}] {self.done}/{self.total} URLs"
         )
         self.stream.flush()
+
+
+# --------------------------------------------------------------------------- archived copies
+
+
+@dataclass(frozen=True)
+class Archived:
+    url: str
+    timestamp: str  # YYYYMMDDhhmmss, as the archive gives it
+    before: bool  # taken on or before the date asked for
+
+    @property
+    def date(self) -> str:
+        t = self.timestamp
+        return f"{t[0:4]}-{t[4:6]}-{t[6:8]}" if len(t) >= 8 else t
+
+
+_ARCHIVE_ANSWER_CAP = 1 << 20
+_TIMESTAMP = re.compile(r"[0-9]{8,14}")
+
+
+def archived_copies(
+    wanted: Mapping[str, str | None], endpoint: str, settings: UrlSettings
+) -> dict[str, Archived]:
+    """URL -> its archived copy closest before the date given (YYYY-MM-DD, or None for
+    today), asked of ``endpoint``, which speaks the Wayback Machine's availability API
+    (``GET endpoint?url=…&timestamp=YYYYMMDD&closest=before``), through the same fetcher
+    and address policy as every other request. URLs without a copy are left out."""
+    from urllib.parse import urlencode
+
+    queries = {}
+    for url, accessed in wanted.items():
+        day = re.sub(r"[^0-9]", "", accessed or "")[:8] or time.strftime("%Y%m%d", time.gmtime())
+        day = day.ljust(8, "0") if len(day) < 8 else day
+        separator = "&" if "?" in endpoint else "?"
+        query = f"{endpoint}{separator}{urlencode({'url': url, 'timestamp': day})}&closest=before"
+        queries[query] = (url, day)
+    fetched, _ = fetch_bodies(list(queries), settings, _ARCHIVE_ANSWER_CAP, progress=False)
+    found = {}
+    for query, (url, day) in queries.items():
+        answer = fetched.get(query)
+        copy = _closest_copy(answer.body) if answer is not None and answer.kind == "ok" else None
+        if copy is not None:
+            copy_url, stamp = copy
+            found[url] = Archived(copy_url, stamp, stamp[:8] <= day)
+    return found
+
+
+def _closest_copy(body: bytes) -> tuple[str, str] | None:
+    try:
+        data = json.loads(body.decode("utf-8"))
+        closest = data["archived_snapshots"]["closest"]
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return None
+    if not isinstance(closest, dict) or closest.get("available") is not True:
+        return None
+    copy_url, stamp = closest.get("url"), str(closest.get("timestamp", ""))
+    status = str(closest.get("status", "200"))
+    if (not isinstance(copy_url, str) or url_problem(copy_url) is not None
+            or not _TIMESTAMP.fullmatch(stamp) or not status.startswith("2")):
+        return None
+    return copy_url, stamp

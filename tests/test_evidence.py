@@ -202,16 +202,21 @@ def test_figure_only_in_another_cited_source_is_fl411(project, server):
     assert not found(evidence_check(brief, "--offline"), "FL410")
 
 
+def with_scanned_source(text: str) -> str:
+    """The brief with a sentence citing only the scanned PDF, source 4."""
+    return text.replace("\n\nThe registry", "\n\n据年报，平台汇聚数据商 1159 家<sup>4</sup>。"
+                        "\n\nThe registry") + "<sup>4</sup> 来源：《扫描年报》，{scan}\n"
+
+
 def test_scanned_pdf_is_fl414_and_its_figures_are_not_fl410(project, server):
-    text = BRIEF + ("\n据年报，平台汇聚数据商 1159 家<sup>4</sup>。\n\n"
-                    "<sup>4</sup> 来源：《扫描年报》，{scan}\n")
+    text = with_scanned_source(BRIEF)
     brief = write_brief(project, server, text, scan="/scan.pdf")
     sources(brief)
     findings = evidence_check(brief, "--offline")
     (finding,) = found(findings, "FL414")
-    assert finding["severity"] == "info" and finding["line"] == 14
+    assert finding["severity"] == "info" and finding["line"] == 13
     assert "no text layer" in finding["message"]
-    assert not found(findings, "FL410")
+    assert not found(findings, "FL410") and not found(findings, "FL411")
 
 
 def test_text_pdf_source_is_read(project, server):
@@ -421,3 +426,20 @@ def test_fix_archive_without_an_endpoint_says_what_to_configure(project):
     brief.write_text("# 简报\n\n<sup>1</sup> 来源：https://example.org/x\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["fix", str(brief), "--archive"])
     assert result.exit_code == 2 and "evidence: {archive:" in result.output + result.stderr
+
+
+def test_html_report_shows_found_not_found_and_unreadable_with_snippets(project, server):
+    text = with_scanned_source(BRIEF.replace("1159 家", "1195 家"))
+    brief = write_brief(project, server, text, scan="/scan.pdf")
+    sources(brief)
+    report = project / "report.html"
+    run("check", str(brief), "--evidence", "--offline", "--format", "html",
+        "--output", str(report))
+    page = report.read_text(encoding="utf-8")
+    assert "Evidence: does the cited source say so?" in page
+    assert "<td>not found</td>" in page and "<td>found</td>" in page
+    assert "<td>unreadable</td>" in page and "no text layer" in page
+    assert "百分之六十八" in page  # the snippet of 68%
+    sha = yaml.safe_load((project / "brief.evidence.yaml").read_text(encoding="utf-8"))[
+        "sources"]["2"]["sha256"]
+    assert f'/.factlint/evidence/{sha[:2]}/{sha}.txt.gz">source 2</a>' in page

@@ -209,20 +209,46 @@ class SourceEvidence:
     live: SourceText | None = None  # the page as it reads today, when it differs
     problem: str = ""  # why it is unreadable (FL414)
     skipped: bool = False  # not read: offline and no snapshot
-    _figures: list[Figure] | None = None
+    _figures: dict = field(default_factory=dict)  # units -> figures
 
-    def figures(self) -> list[Figure]:
-        if self._figures is None:
-            self._figures = read_figures(self.text.text) if self.text else []
-        return self._figures
+    def figures(self, units: frozenset[str] | None = None) -> list[Figure]:
+        if units not in self._figures:
+            self._figures[units] = read_figures(self.text.text, units) if self.text else []
+        return self._figures[units]
 
 
-def read_figures(text: str) -> list[Figure]:
-    """The figures a source's text states, through numbers.py (the one figure reader)."""
+_PERCENT_WORDS = ("%", "％", "百分之", "成", "per cent", "percent")
+
+
+def read_figures(text: str, units: frozenset[str] | None = None) -> list[Figure]:
+    """The figures a source's text states, through numbers.py (the one figure reader).
+
+    ``units``: only figures in these units matter (``%`` for percentages), so only the
+    lines that name one of them are read — most of a long page names none."""
     from factlint.document import detect_language
 
-    text = _SPACED_THOUSANDS.sub(lambda m: m[1] + m[2].replace(" ", "\u2009"), text)
-    return find_figures(text, builtin_lexicon(detect_language(text[:5000])))
+    lexicon = builtin_lexicon(detect_language(text[:5000]))
+    words = tuple({w for u in units or () for w in (_PERCENT_WORDS if u == "%" else (u,))
+                   if w})
+    if not words:
+        return find_figures(_spaced(text), lexicon)
+    found: list[Figure] = []
+    offset = 0
+    for line in text.split("\n"):
+        folded = line.lower()
+        if any(word in folded for word in words):
+            found += [replace(f, start=f.start + offset, end=f.end + offset)
+                      for f in find_figures(_spaced(line), lexicon)]
+        offset += len(line) + 1
+    return found
+
+
+def _spaced(text: str) -> str:
+    return _SPACED_THOUSANDS.sub(lambda m: m[1] + m[2].replace(" ", "\u2009"), text)
+
+
+def _units_of(figure: Figure) -> frozenset[str]:
+    return frozenset(("%",) if figure.is_percent else (figure.unit.lower(), figure.unit_key))
 
 
 def source_text(record: Mapping[str, Any], text: str) -> SourceText:
@@ -463,7 +489,8 @@ def _find(source: SourceEvidence, figure: Figure, near_ratio: float, about_ratio
     read = text or source.text
     if read is None:
         return None
-    figures = source.figures() if text is None else read_figures(read.text)
+    units = _units_of(figure)
+    figures = source.figures(units) if text is None else read_figures(read.text, units)
     for stated in figures:
         if supports(stated, figure, near_ratio, about_ratio):
             return _snippet(read.text, stated.start, stated.end)
@@ -476,7 +503,7 @@ def _closest(source: SourceEvidence, figure: Figure, before: str) -> str:
         return ""
     text = source.text.text
     best: tuple[int, float, Figure] | None = None
-    for stated in source.figures():
+    for stated in source.figures(_units_of(figure)):
         if stated.is_percent != figure.is_percent or stated.unit_key != figure.unit_key:
             continue
         context = text[max(0, stated.start - CONTEXT): stated.start]

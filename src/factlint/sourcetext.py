@@ -171,11 +171,7 @@ def _html(body: bytes, content_type: str) -> SourceText:
             _drop(element)
     main = (root.xpath("//article") or root.xpath("//main") or root.xpath("//*[@role='main']")
             or root.xpath("//body") or [root])
-    parts: list[str] = []
-    for element in main:
-        _text_of(element, parts)
-        parts.append("\n")
-    content = _tidy("".join(parts))
+    content = _tidy("\n".join(_text_of(element) for element in main))
     if not published:
         found = _DATE_IN_TEXT.search(content)
         if found:
@@ -198,19 +194,13 @@ def _drop(element) -> None:
             parent.text = (parent.text or "") + tail
 
 
-def _text_of(element, parts: list[str]) -> None:
-    tag = element.tag if isinstance(element.tag, str) else ""
-    block = tag in _BLOCKS
-    if block:
-        parts.append("\n")
-    if element.text:
-        parts.append(element.text)
-    for child in element:
-        _text_of(child, parts)
-        if child.tail:
-            parts.append(child.tail)
-    if block:
-        parts.append("\n")
+def _text_of(element) -> str:
+    """The element's text, a line break after each block (lxml's text serialiser, in C)."""
+    from lxml import etree
+
+    for block in element.iter(*_BLOCKS):
+        block.tail = "\n" + (block.tail or "")
+    return etree.tostring(element, method="text", encoding="unicode", with_tail=False)
 
 
 def _published(root) -> str:
@@ -230,8 +220,9 @@ def _clean(text: str) -> str:
 
 
 def _tidy(text: str) -> str:
-    lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r", "\n").split("\n"))
-    return _BLANK_LINES.sub("\n", "\n".join(line for line in lines if line)).strip()
+    text = _SPACES.sub(" ", text.replace("\r", "\n"))
+    text = text.replace(" \n", "\n").replace("\n ", "\n")  # spaces are single by now
+    return _BLANK_LINES.sub("\n", text).strip()
 
 
 # --- PDF ---------------------------------------------------------------------------------------

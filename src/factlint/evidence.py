@@ -174,7 +174,8 @@ def read_evidence_file(path: Path) -> dict[str, Any]:
     import yaml
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"),  # a safe loader, in C when built
+                         Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}
     if not isinstance(data, dict) or data.get("factlint-evidence") != FORMAT:
@@ -187,7 +188,8 @@ def write_evidence_file(path: Path, data: Mapping[str, Any]) -> None:
 
     from factlint.fileio import write_atomically
 
-    text = yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False, width=1000)
+    text = yaml.dump(dict(data), Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+                     allow_unicode=True, sort_keys=False, width=1000)
     try:
         if path.read_text(encoding="utf-8") == text:
             return  # a rerun changes nothing
@@ -233,13 +235,17 @@ def read_figures(text: str, units: frozenset[str] | None = None) -> list[Figure]
     if not words:
         return find_figures(_spaced(text), lexicon)
     found: list[Figure] = []
-    offset = 0
-    for line in text.split("\n"):
-        folded = line.lower()
-        if any(word in folded for word in words):
-            found += [replace(f, start=f.start + offset, end=f.end + offset)
-                      for f in find_figures(_spaced(line), lexicon)]
-        offset += len(line) + 1
+    pattern = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))),
+                         re.IGNORECASE)
+    end = -1
+    for hit in pattern.finditer(text):
+        if hit.start() < end:
+            continue  # on a line already read
+        start = text.rfind("\n", 0, hit.start()) + 1
+        end = text.find("\n", hit.end())
+        end = len(text) if end < 0 else end
+        found += [replace(f, start=f.start + start, end=f.end + start)
+                  for f in find_figures(_spaced(text[start:end]), lexicon)]
     return found
 
 

@@ -204,13 +204,15 @@ def _text_of(element) -> str:
 
 
 def _published(root) -> str:
+    metas = {}
+    for meta in root.iter("meta"):
+        name = (meta.get("property") or meta.get("name") or "").strip().lower()
+        content = (meta.get("content") or "").strip()
+        if name and content:
+            metas.setdefault(name, content)
     for name in _DATE_META:
-        values = root.xpath(f"//meta[translate(@property, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
-                            f"'abcdefghijklmnopqrstuvwxyz')='{name}' or translate(@name, "
-                            f"'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')="
-                            f"'{name}']/@content")
-        if values and values[0].strip():
-            return values[0].strip()
+        if name in metas:
+            return metas[name]
     times = root.xpath("//time/@datetime")
     return times[0].strip() if times else ""
 

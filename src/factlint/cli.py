@@ -136,6 +136,8 @@ def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> l
               help="Report only findings not recorded in this baseline.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False),
               help="Record today's findings in this file.")
+@click.option("--across-briefs", is_flag=True,
+              help="Also compare figures between the briefs of the run (FL309).")
 @click.option("--stdin-filename", metavar="PATH",
               help="With `-`: the name the brief read from stdin is checked under "
                    "(its configuration, fact file and the paths in messages).")
@@ -145,7 +147,8 @@ def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> l
 @click.pass_context
 def check(ctx, paths, output_format, output, reports, offline, facts, config, select, ignore,
           fail_on, allow_private, networks, timeout, url_deadline, jobs, no_cache, changed_since,
-          two_point, baseline, write_baseline, stdin_filename, force_exclude) -> None:
+          two_point, baseline, write_baseline, across_briefs, stdin_filename,
+          force_exclude) -> None:
     """Check briefs (files or folders; default: the current folder; `-`: standard input)."""
     from factlint.config import ConfigError, Overrides
     from factlint.engine import RunOptions, run
@@ -184,6 +187,7 @@ def check(ctx, paths, output_format, output, reports, offline, facts, config, se
         offline=offline,
         jobs=jobs,
         collect_views=any(name == "html" for name, _ in reports),
+        across_briefs=across_briefs,
         force_exclude=force_exclude,
         stdin=stdin,
         stdin_filename=stdin_filename,

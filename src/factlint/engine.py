@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ class RunOptions:
     jobs: int = 0
     progress: bool | None = None
     collect_views: bool = False  # keep what the HTML report needs of each brief
+    across_briefs: bool = False  # FL309 also between the briefs of the run
     force_exclude: bool = False  # named files obey the walk's suffix and ignore-file rules
     stdin: bytes | None = None  # the brief named `-`
     stdin_filename: str | None = None  # the name it is checked under (config, fact file)
@@ -68,6 +70,7 @@ class FileResult:
     regions: list = field(default_factory=list)  # the brief's suppression regions
     rendering: Any = None  # word.Rendering of a Word brief: its lines are what findings name
     not_checked: dict[str, int] = field(default_factory=dict)  # Word content not read, by kind
+    statements: list = field(default_factory=list)  # FL309 statements, with --across-briefs
 
 
 @dataclass
@@ -187,20 +190,22 @@ def decode(data: bytes) -> tuple[str | None, str]:
 
 
 def _wide_encoding(head: bytes) -> str | None:
-    """"UTF-32" or "UTF-16" when the bytes read as text in it without a mark (a NUL in
-    every second or every four bytes, the others not), else None."""
-    for width, name in ((4, "UTF-32"), (2, "UTF-16")):
-        usable = len(head) - len(head) % width
-        if usable < 4 * width:
-            continue
-        units = [head[i:i + width] for i in range(0, usable, width)]
-        for encoding in (f"{name.lower()}-le", f"{name.lower()}-be"):
-            try:
-                text = head[:usable].decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            if "\x00" not in text and all(b"\x00" in unit for unit in units[: len(units) // 2]):
-                return name
+    """"UTF-32" or "UTF-16" when bytes holding NULs read as text in it without a mark: in
+    UTF-32 every unit's high byte is 0; in UTF-16, Latin text has a 0 in every other byte."""
+    if b"\x00" not in head:  # the common case, decided at C speed
+        return None
+    quads = head[: len(head) - len(head) % 4]
+    if len(quads) >= 16:
+        for high, encoding in ((quads[3::4], "utf-32-le"), (quads[0::4], "utf-32-be")):
+            if not high.strip(b"\x00"):
+                try:
+                    if "\x00" not in quads.decode(encoding):
+                        return "UTF-32"
+                except UnicodeDecodeError:
+                    pass
+    pairs = head[: len(head) - len(head) % 2]
+    if len(pairs) >= 8 and max(pairs[1::2].count(0), pairs[0::2].count(0)) > len(pairs) // 4:
+        return "UTF-16"
     return None
 
 
@@ -317,14 +322,22 @@ def _severity(finding: Finding, settings: Settings) -> Finding:
     return replace(finding, severity=severity) if severity not in (None, "off") else finding
 
 
+@lru_cache(maxsize=1024)
+def _root_of(folder: str, config: str | None) -> Path:
+    """The repository top of the briefs of ``folder`` (see trust.repository_root), found
+    once per folder and configuration file."""
+    return repository_root(folder, config)
+
+
 def check_file(path: str, options: RunOptions) -> FileResult:
     """Read one brief and run every selected rule over it. Never raises for bad input."""
     settings = settings_for(Path(path), options.overrides)
     result = FileResult(path, fail_on=settings.fail_on)
+    root = _root_of(os.path.dirname(os.path.abspath(path)),
+                    settings.origin if settings.origin != "defaults" else None)
     if path == (options.stdin_filename or STDIN) and options.stdin is not None:
         text, problem = decode(options.stdin)
     else:
-        root = repository_root(path, settings.origin if settings.origin != "defaults" else None)
         text, result.rendering, problem = read_any_brief(path, root)
     if text is None:
         result.unreadable = True
@@ -374,6 +387,10 @@ def check_file(path: str, options: RunOptions) -> FileResult:
                if file == path else _lines_of(file, numbers, root))
         for file, numbers in wanted.items()
     }
+    if options.across_briefs and _selected("FL309", settings):
+        from factlint.rules.consistency import statements
+
+        result.statements = list(statements(ctx, for_run=True))
     if options.collect_views:
         from factlint.report.html import document_view
 
@@ -520,6 +537,8 @@ def run(options: RunOptions) -> RunResult:
     fail_on = options.overrides.fail_on or (results[0].fail_on if results else "error")
     result = RunResult(results, findings, fail_on=fail_on,
                        warnings=list(dict.fromkeys(warnings)))
+    if options.across_briefs:
+        _check_across_briefs(result, options)
     refs = [ref for r in results for ref in r.url_refs]
     if refs:
         _check_urls(result, refs, options, paths)
@@ -569,6 +588,25 @@ def _check_urls(result: RunResult, refs: list[UrlRef], options: RunOptions, path
     result.findings = sorted(result.findings + new, key=_position)
     result.urls_checked = report.checked
     result.urls_skipped = report.skipped
+
+
+def _check_across_briefs(result: RunResult, options: RunOptions) -> None:
+    """FL309 between briefs, after each brief was read on its own (in whatever process)."""
+    from factlint.rules.consistency import across_briefs
+
+    files = [r for r in result.files if r.statements]
+    by_path = {r.path: r for r in files}
+    new = []
+    for finding in across_briefs([r.statements for r in files]):
+        owner = by_path[finding.path]
+        if suppressed(owner.regions, finding):
+            continue
+        new.append(_severity(finding, settings_for(Path(finding.path), options.overrides)))
+        owner.findings = sorted([*owner.findings, new[-1]])
+        line = next(s.line_text for s in owner.statements if s.span[0] == finding.line)
+        owner.lines.setdefault(finding.path, {})[finding.line] = line
+    if new:
+        result.findings = sorted(result.findings + new, key=_position)
 
 
 def _position(finding: Finding) -> tuple:

@@ -25,7 +25,7 @@ WALKED_SUFFIXES = (".md", ".markdown")
 # the configuration says `docx: true`. A .doc is read only to say it must be saved as .docx.
 WORD_SUFFIXES = (".docx",)
 OLD_WORD_SUFFIXES = (".doc",)
-DATA_SUFFIXES = (".csv", ".tsv", ".json", ".yaml", ".yml")
+DATA_SUFFIXES = (".csv", ".tsv", ".json", ".yaml", ".yml", ".xlsx", ".xlsm", ".ods")
 FACT_FILE = re.compile(r"\.facts\.(?:ya?ml|json)$", re.IGNORECASE)
 SKIPPED_FOLDERS = {"node_modules", "__pycache__", "venv", "site-packages"}
 MAX_FOLDERS = 5000  # a bound on the walk for fact files, for a data file named in a huge tree
@@ -148,9 +148,12 @@ def data_files_of(fact_file: str) -> set[str]:
     names = set()
     for claim in claims if isinstance(claims, list) else ():
         data = claim.get("data") if isinstance(claim, dict) else None
-        file = data.get("file") if isinstance(data, dict) else None
-        if isinstance(file, str) and file:
-            names.add(os.path.realpath(os.path.join(folder, file)))
+        compute = claim.get("compute") if isinstance(claim, dict) else None
+        refs = compute.get("of") if isinstance(compute, dict) else None
+        for ref in [data, *(refs if isinstance(refs, list) else ())]:  # data refs of `compute`
+            file = ref.get("file") if isinstance(ref, dict) else None
+            if isinstance(file, str) and file:
+                names.add(os.path.realpath(os.path.join(folder, file)))
     return names
 
 

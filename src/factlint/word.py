@@ -86,6 +86,7 @@ WORD_TERMS = (
     (re.compile(r"\[\^N\]"), lambda m: "Word footnotes"),
     (re.compile(r"citation style ¹²³|with ¹²³ used"), lambda m: m.group().replace(
         "¹²³", "superscript digits typed by hand")),
+    (re.compile(r" \(factlint fix [^)]*\)"), lambda m: ""),  # fix edits text briefs only
 )
 
 

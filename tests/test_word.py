@@ -236,12 +236,13 @@ def test_text_boxes_are_counted_as_not_checked(tmp_path):
     content = etree.SubElement(box, f"{{{W}}}txbxContent")
     etree.SubElement(etree.SubElement(etree.SubElement(content, f"{{{W}}}p"), f"{{{W}}}r"),
                      f"{{{W}}}t").text = "框内写有1200家企业"
+    document.sections[0].header.paragraphs[0].text = "内部资料 2026年第3期"
     document.save(str(path))
     result = run(RunOptions(paths=(str(path),), offline=True))
-    assert result.summary["not_checked"] == 1
+    assert result.summary["not_checked"] == 2
     assert "1200" not in result.files[0].rendering.text
     out = CliRunner().invoke(main, ["check", "--offline", str(path)])
-    assert "not checked: 1 text box" in out.output
+    assert "not checked: 1 header or footer, 1 text box" in out.output
 
 
 # --- bad input ------------------------------------------------------------------------------

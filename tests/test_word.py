@@ -691,3 +691,14 @@ def test_annotating_any_runs_keeps_the_text_and_marks_the_figures(pieces):
             figure = re.search(r"figure “([^”]+)” is stated without", text)
             if figure:
                 assert anchored == figure.group(1)
+
+
+def test_hand_typed_notes_between_the_halves_of_a_paragraph_are_no_fl603(tmp_path):
+    """A brief converted from PDF into Word keeps its page-bottom notes as paragraphs."""
+    path = brief(tmp_path, [
+        ("p", "在10个省份布局试验区", ("sup", "1"), "，以试"),
+        ("p", ("sup", "1"), " 来源：某局，《试验区名单》"),
+        ("p", "验区为抓手推动先行先试。"),
+    ])
+    codes = [f.code for f in check(path).findings]
+    assert "FL603" not in codes and "FL201" not in codes  # one sentence, sourced

@@ -29,6 +29,7 @@ class Rule:
     check: Callable[[Context], Iterable[Finding]] | None
     doc_source: Callable | None = None  # where the docstring lives when ``check`` is None
     fixable: bool = False
+    whole_document: bool = False  # judged over all files of a multi-file document
 
     @property
     def doc(self) -> str:
@@ -70,13 +71,14 @@ class Rule:
 
 def registry() -> tuple[Rule, ...]:
     """Every rule, in code order. Imported on demand so start-up stays small."""
-    from factlint.rules import citations, claims, facts, inputs, structure, urls
+    from factlint.rules import citations, claims, consistency, facts, inputs, structure, urls
 
     rules = (
         *inputs.RULES,
         *citations.RULES,
         *claims.RULES,
         *facts.RULES,
+        *consistency.RULES,
         *urls.RULES,
         *structure.RULES,
     )

@@ -61,6 +61,8 @@ def main() -> None:
 @click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per URL request.")
 @click.option("--jobs", type=click.IntRange(min=0), default=0, help="Files in parallel.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the URL result cache.")
+@click.option("--language", type=click.Choice(["auto", "zh", "en"]),
+              help="Rule pack for every sentence (default auto: each sentence's script).")
 @click.option("--changed-since", metavar="REF",
               help="Report only lines changed since a git ref "
                    "(fact/data changes count for briefs).")
@@ -69,7 +71,8 @@ def main() -> None:
 @click.option("--write-baseline", type=click.Path(dir_okay=False),
               help="Record today's findings in this file.")
 def check(paths, output_format, output, offline, facts, config, select, ignore, fail_on,
-          allow_private, timeout, jobs, no_cache, changed_since, baseline, write_baseline) -> None:
+          allow_private, timeout, jobs, no_cache, language, changed_since, baseline,
+          write_baseline) -> None:
     """Check briefs (files or folders; default: the current folder)."""
     from factlint.config import ConfigError, Overrides
     from factlint.engine import RunOptions, run
@@ -90,7 +93,7 @@ def check(paths, output_format, output, offline, facts, config, select, ignore, 
     options = RunOptions(
         paths=tuple(paths) or (".",),
         overrides=Overrides(config, select_codes, ignore_codes or (), fail_on,
-                            tuple(url_overrides)),
+                            tuple(url_overrides), language),
         facts=facts,
         offline=offline,
         jobs=jobs,

@@ -35,6 +35,15 @@ class Settings:
     fail_on: str = "error"
     urls: tuple[tuple[str, Any], ...] = ()  # UrlSettings fields from the config
     origin: str = "defaults"
+    language: str = "auto"  # auto: each sentence's script picks the rule pack; or zh, en
+    primary: tuple[str, ...] = ()  # glob patterns of briefs that are their own source
+
+    def is_primary(self, brief: Path) -> bool:
+        """Is ``brief`` configured as the primary source of its figures (a survey report)?"""
+        from fnmatch import fnmatch
+
+        path = brief.resolve().as_posix()
+        return any(fnmatch(path, pattern) for pattern in self.primary)
 
     def url_options(self) -> dict[str, Any]:
         return dict(self.urls)
@@ -102,6 +111,13 @@ def _apply(settings: Settings, data: Mapping[str, Any], path: Path) -> Settings:
             changes[key] = float(figures[key])
     if "fail_on" in data:
         changes["fail_on"] = data["fail_on"]
+    if "language" in data:
+        changes["language"] = data["language"]
+    if "primary" in data:
+        value = data["primary"]
+        patterns = ["**"] if value is True else [] if value is False else list(value)
+        changes["primary"] = tuple((base / p).resolve().as_posix() if p != "**"
+                                   else base.resolve().as_posix() + "/*" for p in patterns)
     if "urls" in data:
         changes["urls"] = settings.urls + tuple(data["urls"].items())
     return replace(settings, **changes)
@@ -157,6 +173,7 @@ class Overrides:
     ignore: tuple[str, ...] = ()
     fail_on: str | None = None
     urls: tuple[tuple[str, Any], ...] = field(default=())
+    language: str | None = None
 
 
 def settings_for(brief: Path, overrides: Overrides) -> Settings:
@@ -183,4 +200,6 @@ def _settings_for_folder(folder: str, overrides: Overrides) -> Settings:
         changes["fail_on"] = overrides.fail_on
     if overrides.urls:
         changes["urls"] = settings.urls + overrides.urls
+    if overrides.language:
+        changes["language"] = overrides.language
     return replace(settings, **changes) if changes else settings

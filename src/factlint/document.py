@@ -780,8 +780,10 @@ class _Reader:
 
     def _document_source(self, masked: str) -> str:
         """原文链接：[…](…) / Translated from: … in the first paragraphs: the one source
-        of the whole document (a translation, a reprint). '' when there is none."""
-        for paragraph in self.doc.paragraphs[:3]:
+        of the whole document (a translation, a reprint), before its first claim. ''
+        when there is none."""
+        first_claim = min((s.paragraph for s in self.doc.sentences if s.is_claim), default=0)
+        for paragraph in self.doc.paragraphs[: min(3, first_claim)]:
             text = self.text[paragraph.start : paragraph.end]
             if "://" not in text:
                 continue

@@ -106,6 +106,11 @@ TABLE_SOURCE = re.compile(
 COUNT_WORDS = frozenset("类 類 大 个 個 项 項 种 種 方面 条 條 点 點 部分 领域 領域 方向 路径 "
                         "環節 环节 步 招 类型 類型 因素 效应 效應 特性 特点 特點 阶段 階段 层次 "
                         "層次 维度 維度 板块 板塊 支柱 人 位 名".split())
+# "Table 2.5 20 Dataset Categories", "<圖表 2.5>20 大類資料": a caption is a title.
+CAPTION = re.compile(r"[ \t*_>#-]*[<〈]?(?:Table|Figure|Fig\.|Chart|Exhibit|Box|Example|Listing|"
+                     r"图表|圖表|图|表|圖|附图|附表)\s*\d+(?:[.\-–]\d+)*[>〉]?[.:：]?\s?")
+BOLD_LINE = re.compile(r"(\*\*|__)[^*_\n]{1,60}\1[:：]?")
+FRAMING_UNITS = frozenset("大 个 個 种 種 类 類 项 項 方面 部分 点 點 条 條 阶段 階段 步 层 層".split())
 _CLAUSE_BREAK = re.compile(r"[，,；;。！？!?：:]")
 _SHI_ITEMS = re.compile(r"(?<![\u4e00-\u9fff])([一二三四五六七八九十]{1,2})是(?=[^\s，,。])")
 _PAREN_ITEMS = re.compile(r"[（(]([一二三四五六七八九十\d]{1,2})[）)]")
@@ -813,7 +818,10 @@ class _Reader:
         pack, _ = self._pack(sentence.language)
         text = plain[sentence.start : sentence.end]
         base = sentence.start
-        framed: list = []
+        if BOLD_LINE.fullmatch(text.strip()):  # **1、前四名工作时间分布**: a heading in bold
+            return replace(sentence, not_claims=sentence.figures + sentence.triggers)
+        framed: list = [x for x in (*sentence.figures, *sentence.triggers)
+                        if _on_caption_line(plain, x.start)]
         for framing in pack.framings:
             for match in framing.pattern.finditer(text):
                 at = base + match.start()
@@ -863,7 +871,9 @@ class _Reader:
     def _introduces_list(self, plain: str, sentence: Sentence, figure: Figure,
                          pack: RulePack) -> bool:
         """以下五个关键特性 / 分为两种： / the following three: a count of what the
-        document lists next; recorded for FL306 with the items counted, when they can be."""
+        document lists next; recorded for FL306 with the items counted, when they can be.
+        Also true for a small count in Chinese numerals of the author's own division of
+        the subject (两大方向, 四项贡献), which FL306 cannot check."""
         if figure.qualifier != "exact" or figure.is_percent or figure.scale != 1:
             return False
         if figure.value > 20 or figure.value < 2 or figure.unit not in COUNT_WORDS:
@@ -875,7 +885,9 @@ class _Reader:
             if intro.pattern.search(text):
                 self.doc.list_counts.append(ListCount(figure, self._items_after(figure)))
                 return True
-        return False
+        # 两大方向, 三个方面, 四项贡献: a small count in words of the author's own division
+        # of the subject, not a statistic someone measured.
+        return figure.numeral == "chinese" and figure.value <= 10 and figure.unit in FRAMING_UNITS
 
     def _items_after(self, figure: Figure) -> tuple[str, ...]:
         """The items the document lists after a count: enumerators (一是…二是…, 首先…最后)
@@ -1296,14 +1308,16 @@ def _covered(sentences: list[Sentence], document_source: str = "") -> list[Sente
     that cites by passage (fewer than half of its claims carry their own marker), by a
     marker in one of the next two sentences of its paragraph (a note closing a passage).
     A document that cites sentence by sentence gets no such cover: there a sentence
-    without its marker is a fault. A document with a source line at its top (原文链接：)
-    covers all its claims."""
+    without its marker is a fault. A figure restated from a sourced sentence elsewhere
+    (a summary, a conclusion) is covered by it. A document with a source line at its top
+    (原文链接：) covers all its claims."""
     out = list(sentences)
     if document_source:
         return [replace(s, covered_by=document_source) if s.is_claim and not s.markers else s
                 for s in out]
     claims = [s for s in out if s.is_claim]
     by_passage = 2 * sum(1 for s in claims if s.markers) < len(claims)
+    sourced = {_figure_key(f): s for s in claims if s.markers for f in s.figures}
     for i, sentence in enumerate(out):
         if sentence.markers or not sentence.is_claim:
             continue
@@ -1314,7 +1328,25 @@ def _covered(sentences: list[Sentence], document_source: str = "") -> list[Sente
         earlier = [s for s in out[max(0, i - 12) : i] if s.paragraph == sentence.paragraph]
         if any(s.attribution and not s.markers for s in earlier):
             out[i] = replace(sentence, covered_by="the paragraph's attribution")
+            continue
+        figures = sentence.claim_figures
+        if figures and not sentence.claim_triggers and all(
+                _figure_key(f) in sourced for f in figures):
+            out[i] = replace(sentence, covered_by="a sourced sentence stating the same figure")
     return out
+
+
+def _on_caption_line(text: str, offset: int) -> bool:
+    """Is ``offset`` on a short line that opens with a caption label (表1, Table 2.5)?
+    (图3显示，…增长了5%。 in a long line is prose about a chart, not its caption.)"""
+    line_start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    line = text[line_start : line_end if line_end >= 0 else len(text)].strip()
+    return len(line) <= 80 and CAPTION.match(text, line_start) is not None
+
+
+def _figure_key(figure: Figure) -> tuple:
+    return (figure.unit_key, figure.value, figure.high, figure.is_percent)
 
 
 def _one_line_apart(text: str, end: int, start: int) -> bool:

@@ -897,6 +897,8 @@ def _chinese_figure(text: str, m: re.Match[str], lexicon: Lexicon) -> Figure | N
             return None
         if value == 1 and unit not in ("成",):
             return None                                # 一个, 一种, 一批: an article
+        if value == 0:
+            return None                                # 零部件: a word, not zero parts
         if lexicon.vague_before and lexicon.vague_before.match(text[max(0, start - 4):start][::-1]):
             return None                                # 数十家, 几百个
         scale, scale_text, is_percent = 1.0, "", False

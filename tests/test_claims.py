@@ -11,12 +11,11 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from conftest import at
 
 from factlint.cli import main
 from factlint.config import forget
 from factlint.document import read_document
-
-from conftest import at
 
 CLAIM_CODES = ("FL201", "FL202", "FL203", "FL306")
 
@@ -134,7 +133,8 @@ def test_a_note_closing_the_passage_covers_it_only_where_notes_close_passages(li
     assert claim_findings(lint, passage) == []
     # A brief whose claims carry their own markers: a missing one is a fault.
     dense = ("# T\n\n甲市数据企业 10 家<sup>1</sup>。乙市数据企业 20 家。丙市数据企业 30 家"
-             "<sup>1</sup>。丁市数据企业 40 家<sup>1</sup>。\n\n<sup>1</sup> 来源：某局，《年报》\n")
+             "<sup>1</sup>。丁市数据企业 40 家<sup>1</sup>。\n\n"
+             "<sup>1</sup> 来源：某局，《年报》\n")
     assert claim_findings(lint, dense) == [(3, 32, "FL201")]
 
 
@@ -154,13 +154,15 @@ def test_an_unsourced_table_is_one_fl201(lint, table, line, column):
 
 
 @pytest.mark.parametrize("table", [PIPE, HTML])
-@pytest.mark.parametrize("source", ["\n资料来源：某局，《年报》\n", "\nSource: the statistics office\n"])
+@pytest.mark.parametrize("source", ["\n资料来源：某局，《年报》\n",
+                                    "\nSource: the statistics office\n"])
 def test_a_source_line_under_the_table_sources_it(lint, table, source):
     assert claim_findings(lint, "# T\n\n" + table + source) == []
 
 
 def test_a_marker_in_the_caption_sources_the_table(lint):
-    text = "# T\n\n表1 各市数据企业<sup>1</sup>\n\n" + PIPE + "\n<sup>1</sup> 来源：某局，《年报》\n"
+    text = ("# T\n\n表1 各市数据企业<sup>1</sup>\n\n" + PIPE
+            + "\n<sup>1</sup> 来源：某局，《年报》\n")
     assert claim_findings(lint, text) == []
 
 

@@ -110,7 +110,8 @@ COUNT_WORDS = frozenset("类 類 大 个 個 项 項 种 種 方面 条 條 点 
 CAPTION = re.compile(r"[ \t*_>#-]*[<〈]?(?:Table|Figure|Fig\.|Chart|Exhibit|Box|Example|Listing|"
                      r"图表|圖表|图|表|圖|附图|附表)\s*\d+(?:[.\-–]\d+)*[>〉]?[.:：]?\s?")
 BOLD_LINE = re.compile(r"(\*\*|__)[^*_\n]{1,60}\1[:：]?")
-FRAMING_UNITS = frozenset("大 个 個 种 種 类 類 项 項 方面 部分 点 點 条 條 阶段 階段 步 层 層".split())
+FRAMING_UNITS = frozenset(
+    "大 个 個 种 種 类 類 项 項 方面 部分 点 點 条 條 阶段 階段 步 层 層".split())
 _CLAUSE_BREAK = re.compile(r"[，,；;。！？!?：:]")
 _SHI_ITEMS = re.compile(r"(?<![\u4e00-\u9fff])([一二三四五六七八九十]{1,2})是(?=[^\s，,。])")
 _PAREN_ITEMS = re.compile(r"[（(]([一二三四五六七八九十\d]{1,2})[）)]")

@@ -222,7 +222,7 @@ def test_framing_counts_are_not_fl201(lint, text):
     ("Barriers are one of the greatest problems.", 14),
     ("该国是全球数字经济的佼佼者之一。", 11),
     ("该港是全國最大的數據中心。", 4),
-    ("這是第一個在全港推行的計劃。", 2),
+    ("這是第一個在全港推行的計劃。", 3),
     ("交易额创历史新高。", 4),
     ("Sales reached an all-time high.", 18),
 ])

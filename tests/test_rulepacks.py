@@ -24,7 +24,7 @@ def test_pack_is_valid(language):
 
 
 def _entries(language):
-    data = builtin_pack_data(language)
+    data = builtin_pack_data(language, traditional=True)  # examples in both scripts
     for key in PATTERN_SECTIONS:
         for entry in data.get(key, ()):
             yield pytest.param(
@@ -71,10 +71,10 @@ def test_both_scripts_widens_literals_and_classes():
 def test_traditional_text_is_read_by_the_zh_pack():
     from factlint.numbers import builtin_lexicon, find_figures
 
-    figures = find_figures("全港逾3萬戶，約5億元，近200棟", builtin_lexicon("zh"))
+    figures = find_figures("全港逾3萬戶，約5億元，近200棟", builtin_lexicon("zh", traditional=True))
     assert [(f.text, f.qualifier) for f in figures] == [
         ("逾3萬戶", "over"), ("約5億元", "about"), ("近200棟", "near")]
-    pack = load_rulepack("zh")
+    pack = load_rulepack("zh", traditional=True)
     assert any(t.pattern.search("全國最大的港口") for t in pack.triggers)
     assert any(a.pattern.search("據政府統計處的資料") for a in pack.attributions)
 

@@ -40,6 +40,8 @@ class Settings:
 
     def is_primary(self, brief: Path) -> bool:
         """Is ``brief`` configured as the primary source of its figures (a survey report)?"""
+        if not self.primary:
+            return False
         from fnmatch import fnmatch
 
         path = brief.resolve().as_posix()

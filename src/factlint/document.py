@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from factlint.numbers import Figure, Lexicon, builtin_lexicon, find_figures, load_lexicon
-from factlint.rulepack import LANGUAGES, RulePack, load_rulepack
+from factlint.rulepack import LANGUAGES, RulePack, load_rulepack, traditional_characters
 
 MARKER_FILL = "\x01"  # stands in for a marker's characters in prose
 
@@ -224,14 +224,22 @@ class Sentence:
 
     @property
     def claim_figures(self) -> tuple[Figure, ...]:
-        return tuple(f for f in self.figures if f not in self.not_claims)
+        if not self.not_claims:
+            return self.figures
+        framed = {id(x) for x in self.not_claims}
+        return tuple(f for f in self.figures if id(f) not in framed)
 
     @property
     def claim_triggers(self) -> tuple[Trigger, ...]:
-        return tuple(t for t in self.triggers if t not in self.not_claims)
+        if not self.not_claims:
+            return self.triggers
+        framed = {id(x) for x in self.not_claims}
+        return tuple(t for t in self.triggers if id(t) not in framed)
 
     @property
     def is_claim(self) -> bool:
+        if not self.not_claims:
+            return bool(self.figures or self.triggers)
         return bool(self.claim_figures or self.claim_triggers)
 
     @property
@@ -371,33 +379,35 @@ def read_document(
     """
     forced = language if language in LANGUAGES else None
     doc_language = forced or detect_language(text)
-    pack = load_rulepack(doc_language, extra_packs)
-    lexicon = (builtin_lexicon(doc_language) if not extra_packs
-               else _lexicon(doc_language, extra_packs))
-    reader = _Reader(path, text, doc_language, pack, lexicon)
+    traditional = traditional_characters("zh")
+    reader = _Reader(path, text, doc_language, extra_packs,
+                     bool(traditional and traditional.search(text)))
     reader.forced = forced
-    reader.extra_packs = extra_packs
     reader.doc.primary = primary
     return reader.read()
 
 
 @lru_cache(maxsize=16)
-def _lexicon(language: str, extra_packs: tuple[str, ...]) -> Lexicon:
+def _lexicon(language: str, extra_packs: tuple[str, ...], traditional: bool) -> Lexicon:
     """The built-in figure words merged with those of the configured packs."""
-    return load_lexicon(load_rulepack(language, extra_packs).raw)
+    return load_lexicon(load_rulepack(language, extra_packs, traditional).raw)
 
 
 class _Reader:
-    def __init__(self, path: str, text: str, language: str, pack: RulePack, lexicon: Lexicon):
-        self.doc = Document(path, text, language, _line_starts(text), pack=pack)
+    def __init__(self, path: str, text: str, language: str, extra_packs: tuple[str, ...],
+                 traditional: bool):
         self.text = text
+        self.extra_packs = extra_packs
+        self.traditional = traditional  # the brief holds Traditional characters
+        self.packs: dict[str, tuple[RulePack, Lexicon]] = {}
+        pack, lexicon = self._pack(language)
+        self.doc = Document(path, text, language, _line_starts(text), pack=pack)
         self.pack = pack
         self.lexicon = lexicon
         self.join = "" if language == "zh" else " "
         self.forced: str | None = language
-        self.extra_packs: tuple[str, ...] = ()
-        self.packs: dict[str, tuple[RulePack, Lexicon]] = {language: (pack, lexicon)}
         self.html_tables: list[tuple[int, int]] = []
+        self.skipped = _Spans()
 
     # The passes, in order. Each leaves its results on self.doc.
     def read(self) -> Document:
@@ -740,7 +750,8 @@ class _Reader:
             for start, end in self._sentence_bounds(joined):
                 o_start, o_end = _orig(offsets, start), _orig(offsets, end - 1) + 1
                 bounds.append((index, o_start, o_end, self._language_of(plain, o_start, o_end)))
-        skipped = _Spans(self._not_claim_sections(masked))
+        self.skipped = _Spans(self._not_claim_sections(masked))
+        skipped = self.skipped
         figures: list[Figure] = []
         triggers: list[Trigger] = []
         for language in LANGUAGES:
@@ -788,7 +799,7 @@ class _Reader:
         """原文链接：[…](…) / Translated from: … in the first paragraphs: the one source
         of the whole document (a translation, a reprint), before its first claim. ''
         when there is none."""
-        first_claim = min((s.paragraph for s in self.doc.sentences if s.is_claim), default=0)
+        first_claim = next((s.paragraph for s in self.doc.sentences if s.is_claim), 0)
         for paragraph in self.doc.paragraphs[: min(3, first_claim)]:
             text = self.text[paragraph.start : paragraph.end]
             if "://" not in text:
@@ -806,9 +817,11 @@ class _Reader:
 
     def _pack(self, language: str) -> tuple[RulePack, Lexicon]:
         if language not in self.packs:
-            self.packs[language] = (load_rulepack(language, self.extra_packs),
-                                    builtin_lexicon(language) if not self.extra_packs
-                                    else _lexicon(language, self.extra_packs))
+            traditional = self.traditional and language == "zh"
+            self.packs[language] = (
+                load_rulepack(language, self.extra_packs, traditional),
+                builtin_lexicon(language, traditional) if not self.extra_packs
+                else _lexicon(language, self.extra_packs, traditional))
         return self.packs[language]
 
     def _framed(self, sentence: Sentence, plain: str, links: list[tuple[int, int]]) -> Sentence:
@@ -823,7 +836,8 @@ class _Reader:
             return replace(sentence, not_claims=sentence.figures + sentence.triggers)
         framed: list = [x for x in (*sentence.figures, *sentence.triggers)
                         if _on_caption_line(plain, x.start)]
-        for framing in pack.framings:
+        # Framings and attributions decide only what an unmarked sentence is asked for.
+        for framing in pack.framings if not sentence.markers else ():
             for match in framing.pattern.finditer(text):
                 at = base + match.start()
                 if framing.name == "aim":
@@ -835,9 +849,10 @@ class _Reader:
         for figure in sentence.figures:
             if self._introduces_list(plain, sentence, figure, pack):
                 framed.append(figure)
-        claims = [x for x in (*sentence.figures, *sentence.triggers) if x not in framed]
+        framed_ids = {id(x) for x in framed}
+        claims = [x for x in (*sentence.figures, *sentence.triggers) if id(x) not in framed_ids]
         attribution = ""
-        if claims:
+        if claims and not sentence.markers:
             first = min(x.start for x in claims)
             for start, end in links:
                 if sentence.start <= start < sentence.end and (
@@ -942,6 +957,8 @@ class _Reader:
         if "<dl" in self.text or "<DL" in self.text:  # an HTML glossary: definitions
             spans += [m.span() for m in DEFINITION_LIST.finditer(self.text)]
         for paragraph in doc.paragraphs:
+            if paragraph.end - paragraph.start > 48:
+                continue
             line = masked[paragraph.start : paragraph.end]
             if "\n" not in line.strip() and self._is_not_claim_heading(line):
                 stop = next((h.line_start for h in doc.headings
@@ -972,12 +989,16 @@ class _Reader:
         blocks += [(a, b, "html") for a, b in self.html_tables]
         blocks.sort()
         marker_starts = [m.start for m in doc.markers]
-        skipped = _Spans(self._not_claim_sections(masked))
+        skipped = self.skipped
         for start, end, kind in blocks:
             if skipped.covers(start) or DOT_LEADERS.search(self.text, start, end):
                 continue  # a table of contents, or a table in a reference list
-            # A cell border stops a figure: "5 | Chapter" is no "5 Chapter".
-            body = _blank_text(masked[:start]) + masked[start:end].replace("|", "\x02")
+            # A cell border stops a figure: "5 | Chapter" is no "5 Chapter", nor is
+            # "61</td><td>Government".
+            cells = list(masked[start:end].replace("|", "\x02"))
+            for tag in HTML_TAG.finditer(self.text, start, end):
+                cells[tag.start() - start : tag.end() - start] = "\x02" * len(tag.group())
+            body = _blank_text(masked[:start]) + "".join(cells)
             body = body.replace(MARKER_FILL, " ")
             _, lexicon = self._pack(self._language_of(body, start, end))
             figures = tuple(find_figures(body, lexicon))

@@ -59,7 +59,7 @@ _CN_BIG_UNITS = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
 _CN_PROSE_CHARS = "零〇一二两兩三四五六七八九十百千万萬亿億"
 
 # Spaces within a figure; a single line break too (a number wrapped over two lines).
-_SP = r"(?:[ \t\u00a0\u3000]|\r?\n(?![ \t\u3000]*\r?\n))"
+_SP = r"[ \t\u00a0\u3000\n]"
 _D = r"[0-9\uff10-\uff19]"
 # Thousands groups: 1,159 / 3 700 / 3\u2009700 / 3\u202f700 (a space only before three digits).
 _GROUP_SEP = r"[,\uff0c\u00a0\u202f\u2009 ]"
@@ -427,11 +427,12 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
 
 
 @cache
-def builtin_lexicon(language: str) -> Lexicon:
-    """The lexicon of the built-in pack rules/<language>.yaml (cached)."""
+def builtin_lexicon(language: str, traditional: bool = False) -> Lexicon:
+    """The lexicon of the built-in pack rules/<language>.yaml (cached); ``traditional``:
+    its words in Traditional Chinese too."""
     from factlint.rulepack import builtin_pack_data
 
-    return load_lexicon([builtin_pack_data(language)])
+    return load_lexicon([builtin_pack_data(language, traditional)])
 
 
 # --------------------------------------------------------------------------- numerals

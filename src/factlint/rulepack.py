@@ -95,8 +95,19 @@ def _entries(data: Mapping[str, Any]):
 
 
 @lru_cache(maxsize=8)
-def builtin_pack_data(language: str) -> dict[str, Any]:
-    return with_traditional(read_pack_file(packs_dir() / f"{language}.yaml"))
+def builtin_pack_data(language: str, traditional: bool = False) -> dict[str, Any]:
+    """The built-in pack; ``traditional`` widens it to Traditional Chinese by its table
+    (only briefs that hold Traditional characters pay for the wider patterns)."""
+    data = read_pack_file(packs_dir() / f"{language}.yaml")
+    return with_traditional(data) if traditional else data
+
+
+@lru_cache(maxsize=8)
+def traditional_characters(language: str) -> re.Pattern[str] | None:
+    """A pattern that finds a Traditional-only character of the pack's table, or None."""
+    table = builtin_pack_data(language).get("traditional") or {}
+    forms = {c for value in table.values() for c in str(value)} - set(table)
+    return re.compile("[" + re.escape("".join(sorted(forms))) + "]") if forms else None
 
 
 def with_traditional(data: dict[str, Any]) -> dict[str, Any]:
@@ -217,9 +228,12 @@ def _triggers(data: Mapping[str, Any], key: str, default: str) -> list[Trigger]:
 
 
 @lru_cache(maxsize=16)
-def load_rulepack(language: str, extra: tuple[str, ...] = ()) -> RulePack:
-    """The built-in pack for ``language`` plus user packs (paths) that apply to it."""
-    packs = [builtin_pack_data(language)]
+def load_rulepack(
+    language: str, extra: tuple[str, ...] = (), traditional: bool = False
+) -> RulePack:
+    """The built-in pack for ``language`` plus user packs (paths) that apply to it;
+    ``traditional``: widened to Traditional Chinese."""
+    packs = [builtin_pack_data(language, traditional)]
     for path in extra:
         data = read_pack_file(Path(path))
         validate_pack(data, path)

@@ -23,7 +23,6 @@ from factlint.document import read_document
 from factlint.finding import Fix
 from factlint.fix import (
     FixOptions,
-    _format_labels,
     apply_edits,
     fix_text,
     fixes_for,
@@ -31,6 +30,7 @@ from factlint.fix import (
     renumber_facts,
     renumbering,
 )
+from factlint.renumber import format_labels
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fix"
 
@@ -212,7 +212,7 @@ def test_identifier_like_numbers_are_left_alone():
     ("2,5-8", ["1", "2", "3", "4", "9"], "1-4,9"),
 ])
 def test_marker_labels_keep_their_shape(inner, new, expected):
-    assert _format_labels(inner, new, superscript=False) == expected
+    assert format_labels(inner, new, superscript=False) == expected
 
 
 def test_footnote_bracket_and_unicode_markers_are_renumbered():

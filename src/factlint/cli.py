@@ -133,13 +133,76 @@ def check(paths, output_format, output, offline, facts, config, select, ignore, 
 def extract(brief: str) -> None:
     """Print a fact-file skeleton (YAML) with one claim per figure of BRIEF."""
     from factlint.document import read_document
-    from factlint.engine import read_brief
+    from factlint.engine import read_any_brief
     from factlint.extract import extract_skeleton
 
-    text, problem = read_brief(brief)
+    text, _, problem = read_any_brief(brief)
     if text is None:
         _fail(f"cannot read {brief}: {problem}")
     click.echo(extract_skeleton(read_document(brief, text)), nl=False)
+
+
+@main.command()
+@click.argument("brief", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="The annotated copy (default: BRIEF.checked.docx beside it).")
+@click.option("--offline", is_flag=True, help="No network: URL checks are skipped.")
+@click.option("--facts", type=click.Path(), help="Fact file for the brief.")
+@click.option("--config", type=click.Path(), help="Configuration file (over the project's).")
+@click.option("--select", help="Comma-separated codes, prefixes or names to run.")
+@click.option("--ignore", help="Comma-separated codes, prefixes or names to skip.")
+@click.option("--fail-on", type=SEVERITY, help="Lowest severity that fails the run.")
+def annotate(brief, output, offline, facts, config, select, ignore, fail_on) -> None:
+    """Write a copy of a Word brief (.docx) with one Word comment per finding, on the words
+    it concerns. The brief itself is never modified; on a copy annotated before, factlint's
+    earlier comments are replaced and everyone else's kept.
+
+    Exit status as for `check`: 0 nothing at or above --fail-on, 1 findings at or above it
+    (the copy is written either way), 2 when the brief can't be read or the copy written.
+    """
+    from factlint.annotate import AnnotateError
+    from factlint.annotate import annotate as write_annotated
+    from factlint.config import ConfigError, Overrides
+    from factlint.engine import RunOptions
+    from factlint.related import WORD_SUFFIXES
+
+    if not brief.lower().endswith(WORD_SUFFIXES):
+        _fail(f"{brief}: annotate writes Word comments, so it takes a .docx brief "
+              "(use `factlint check` for text briefs)")
+    select_codes, ignore_codes = _codes(select), _codes(ignore)
+    _check_selectors("--select", select_codes)
+    _check_selectors("--ignore", ignore_codes)
+    output = output or os.path.splitext(brief)[0] + ".checked.docx"
+    options = RunOptions(overrides=Overrides(config, select_codes, ignore_codes or (), fail_on),
+                         facts=facts, offline=offline, jobs=1)
+    try:
+        done = write_annotated(brief, output, options)
+    except (AnnotateError, ConfigError) as exc:
+        _fail(str(exc))
+    replaced = f", replacing {done.replaced} of an earlier run" if done.replaced else ""
+    click.echo(f"wrote {output}: {done.comments} comment(s){replaced}")
+    sys.exit(done.result.exit_code)
+
+
+@main.command()
+@click.argument("brief", type=click.Path(dir_okay=False))
+def show(brief: str) -> None:
+    """Print the text factlint reads in BRIEF, with line numbers. For a Word brief (.docx)
+    this is its rendering, where findings' lines and columns count, with the paragraph each
+    line starts in."""
+    from factlint.engine import read_any_brief
+
+    text, rendering, problem = read_any_brief(brief)
+    if text is None:
+        _fail(f"cannot read {brief}: {problem}")
+    lines = text.split("\n")
+    width = len(str(len(lines)))
+    for number, line in enumerate(lines, start=1):
+        if rendering is None:
+            click.echo(f"{number:>{width}} | {line}")
+        else:
+            place = rendering.location(number, 1).describe().rsplit(":", 1)[0] if line else ""
+            click.echo(f"{number:>{width}} {place:<16}| {line}")
 
 
 @main.command()
@@ -216,11 +279,14 @@ def fix_command(paths, show_diff, fix_urls, drop_unused, facts, config, allow_pr
     if facts and len(paths) != 1:
         _fail("--facts names the fact file of a single brief: give exactly one brief")
     options = FixOptions(drop_unused=drop_unused, urls=fix_urls)
+    notes: list[str] | None = None if show_diff else []  # --diff completes no interrupted fix
     try:
         results = fix_paths(tuple(paths) or (".",), options,
-                            Overrides(config=config, urls=tuple(url_overrides)), facts)
+                            Overrides(config=config, urls=tuple(url_overrides)), facts, notes)
     except ConfigError as exc:
         _fail(str(exc))
+    for note in notes or ():
+        click.echo(f"factlint: {note}", err=True)
     failed = changed = False
     for result in results:
         if result.problem:
@@ -232,7 +298,11 @@ def fix_command(paths, show_diff, fix_urls, drop_unused, facts, config, allow_pr
             for change in result.changes:
                 click.echo(unified_diff(change), nl=False)
             continue
-        write_changes(result)
+        problem = write_changes(result)
+        if problem:
+            click.echo(f"factlint: error: cannot fix {result.path}: {problem}", err=True)
+            failed = True
+            continue
         for change in result.changes:
             click.echo(f"fixed {change.issues} issue(s) in {change.path}")
     if not changed and not failed and not show_diff:

@@ -30,6 +30,7 @@ class Settings:
     severity: tuple[tuple[str, str], ...] = ()  # (code or name, severity)
     packs: tuple[str, ...] = ()  # absolute paths of extra rule packs
     exclude: tuple[str, ...] = ()  # glob patterns of files not to check
+    docx: bool = False  # Word briefs found in folders are checked too (named ones always are)
     near_ratio: float = 0.9
     about_ratio: float = 0.05
     fail_on: str = "error"
@@ -107,6 +108,8 @@ def _apply(settings: Settings, data: Mapping[str, Any], path: Path) -> Settings:
         changes["packs"] = settings.packs + tuple(packs)
     if "exclude" in data:
         changes["exclude"] = settings.exclude + tuple(data["exclude"])
+    if "docx" in data:
+        changes["docx"] = bool(data["docx"])
     figures = data.get("figures", {})
     for key in ("near_ratio", "about_ratio"):
         if key in figures:

@@ -485,16 +485,18 @@ def _schema_finding(path: str, place: Place, message: str) -> Finding:
                                       place.end_line, place.end_column)
 
 
-def read_tree(path: str) -> Tree:
-    """Read a YAML or JSON file into a Tree. Raises FactFileError, OSError."""
-    size = os.path.getsize(path)
-    if size > MAX_FACT_BYTES:
-        raise FactFileError(
-            f"file is {size / 1e6:.1f} MB, larger than a fact file can be "
-            f"({MAX_FACT_BYTES // (1024 * 1024)} MB): move bulk data to a data file")
-    with open(path, "rb") as handle:
-        data = handle.read()
-    text = _decode(data)
+def read_tree(path: str, text: str | None = None) -> Tree:
+    """Read a YAML or JSON file (or ``text``, as if it were that file's) into a Tree.
+    Raises FactFileError, OSError."""
+    if text is None:
+        size = os.path.getsize(path)
+        if size > MAX_FACT_BYTES:
+            raise FactFileError(
+                f"file is {size / 1e6:.1f} MB, larger than a fact file can be "
+                f"({MAX_FACT_BYTES // (1024 * 1024)} MB): move bulk data to a data file")
+        with open(path, "rb") as handle:
+            data = handle.read()
+        text = _decode(data)
     if path.lower().endswith(".json"):
         return parse_json_tree(text)
     return compose_tree(text)
@@ -513,11 +515,13 @@ def _decode(data: bytes) -> str:
                             line, column) from None
 
 
-def load_facts(path: str | os.PathLike) -> tuple[FactFile | None, list[Finding]]:
-    """Read and validate a fact file. Findings (FL501/FL502) point into it."""
+def load_facts(path: str | os.PathLike, text: str | None = None
+               ) -> tuple[FactFile | None, list[Finding]]:
+    """Read and validate a fact file (``text``: its content, not yet written, as
+    ``factlint fix`` checks it). Findings (FL501/FL502) point into it."""
     path = str(path)
     try:
-        tree = read_tree(path)
+        tree = read_tree(path, text)
     except FileNotFoundError:
         return None, [_syntax(path, "fact file not found")]
     except IsADirectoryError:

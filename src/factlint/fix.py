@@ -14,25 +14,31 @@ What each fix promises:
   split another paragraph). The pieces are joined with nothing between them in Chinese
   (the page broke mid-word: "以试" + "验区") and with one space in English. Only the
   whitespace at the joins and the blank lines around the moved blocks change.
-* **Renumber (FL103).** When every label of the brief is a number, markers, definitions
-  and the fact file's source keys and claims' ``source`` values are renumbered together
-  in order of first citation; defined but uncited sources follow in their written order.
-  Ranges (``<sup>3-5</sup>``) stay ranges when the new numbers are still consecutive, else
-  become comma lists. Definitions never move across body text, but a run of consecutive
-  definitions (only blank lines between them, as in a references list or a page-bottom
-  block) is sorted by its new numbers so that it reads 1, 2, 3… . Labels of the fact file
-  that the brief does not use keep their number unless it is now taken.
-* **Drop unused (FL102, ``--drop-unused`` only).** Removes definitions no marker cites,
-  with their line.
+* **Renumber (FL103, ``factlint.renumber``).** When every label of the brief is a number,
+  markers, definitions and the fact file's source keys and claims' ``source`` values are
+  renumbered together in order of first citation, from the reader's markers whatever their
+  form; defined but uncited sources follow in their written order. Labels tied to another
+  file (``elsewhere_for``) keep their number. Ranges (``<sup>3-5</sup>``) stay ranges when
+  the new numbers are still consecutive, else are written out. Definitions never move
+  across body text, but a run of consecutive definitions (only blank lines or list bullets
+  between them, as in a references list or a page-bottom block) is sorted by its new
+  numbers so that it reads 1, 2, 3… . Labels of the fact file that the brief does not use
+  keep their number unless it is now taken.
+* **Drop unused (FL102, ``--drop-unused`` only).** Removes definitions no marker cites (in
+  the brief or another file of its document), with their line.
 * **Redirected URLs (FL403, ``--urls`` only).** Replaces a URL that redirects permanently
-  with its final address (keeping the original ``#fragment``).
+  with its final address as the checker vetted it (keeping the original ``#fragment``),
+  only when it is an http(s) URL, with what Markdown would read in it percent-encoded.
 
-Files keep their byte-order mark and newline style, and are written atomically.
+Before anything is written, ``verify`` re-reads the result and checks it
+(``factlint.fixcheck``); ``write_changes`` then commits the brief and its fact file together
+(``factlint.fileio.Transaction``). Files keep their byte-order mark and newline style.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
@@ -40,6 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from factlint import fileio
 from factlint.document import (
     CLOSERS,
     FOOTNOTE_MARKER,
@@ -50,18 +57,23 @@ from factlint.document import (
     THEMATIC_BREAK,
     Definition,
     Document,
-    Marker,
     Paragraph,
     read_document,
 )
 from factlint.finding import Edit, Fix
+from factlint.renumber import (
+    NOWHERE,
+    NUMERIC,
+    Elsewhere,
+    RenumberError,
+    changed_labels,
+    kept_labels,
+    renumber_edits,
+    renumbering,
+    unread_citations,
+)
 
 BOM = "\ufeff"
-SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-FROM_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
-NUMERIC = re.compile(r"[0-9]+")
-RANGE_DASH = re.compile(r"\s*([-–—~])\s*")
-LIST_SEPARATOR = re.compile(r"\s*[,，、˒]\s*")
 JOIN_WHITESPACE = " \t\u3000"
 
 
@@ -224,144 +236,21 @@ def rejoin_fix(doc: Document) -> Fix | None:
     return Fix(f"rejoin {count} page split(s)", tuple(_rejoin_edits(doc, plans)))
 
 
-# --- renumbering citations (FL103) -----------------------------------------------------------
+# --- renumbering citations (FL103): see factlint.renumber ----------------------------------
 
 
-def renumbering(doc: Document) -> dict[str, str]:
-    """Old label -> new label, in order of first citation; empty when nothing changes.
-
-    Only when every marker and definition label is a number, and the numbers look like a
-    sequence (not identifiers such as ``[^14125]``, which FL103 also leaves alone).
-    """
-    cited: list[str] = []
-    for marker in doc.markers:
-        for label in marker.labels:
-            if not NUMERIC.fullmatch(label.strip()):
-                return {}
-            if label.strip() not in cited:
-                cited.append(label.strip())
-    defined = []
-    for definition in doc.definitions:
-        label = definition.label.strip()
-        if not NUMERIC.fullmatch(label):
-            return {}
-        if label not in cited and label not in defined:
-            defined.append(label)
-    order = cited + defined
-    if not cited:
-        return {}
-    numbers = [int(label) for label in cited]
-    if max(numbers) > 2 * len(numbers) + 5:
-        return {}
-    base = 0 if min(numbers) == 0 else 1
-    mapping = {label: str(base + position) for position, label in enumerate(order)}
-    if all(old == new for old, new in mapping.items()):
-        return {}
-    return mapping
-
-
-def _format_labels(inner: str, new: list[str], superscript: bool) -> str:
-    """The inside of a marker for its new labels, in the shape it was written."""
-    def show(label: str) -> str:
-        return label.translate(SUPERSCRIPTS) if superscript else label
-
-    separator = LIST_SEPARATOR.search(inner)
-    sep = separator.group() if separator else ","
-    dash = RANGE_DASH.search(inner)
-    numbers = [int(n) for n in new]
-    if dash is None:
-        return sep.join(show(n) for n in new)
-    ordered = sorted(set(numbers))
-    consecutive = ordered == list(range(ordered[0], ordered[0] + len(ordered)))
-    if separator is None and consecutive and len(ordered) > 1:
-        return f"{show(str(ordered[0]))}{dash.group()}{show(str(ordered[-1]))}"
-    parts, run = [], [ordered[0]]
-    for number in ordered[1:] + [None]:
-        if number is not None and number == run[-1] + 1:
-            run.append(number)
-            continue
-        if len(run) >= 3:
-            parts.append(f"{show(str(run[0]))}{dash.group()}{show(str(run[-1]))}")
-        else:
-            parts.extend(show(str(n)) for n in run)
-        if number is not None:
-            run = [number]
-    return sep.join(parts)
-
-
-_MARKER_PATTERNS = {
-    "sup": SUP_MARKER,
-    "footnote": FOOTNOTE_MARKER,
-    "unicode": re.compile(r"([⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[˒,][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*)"),
-    "bracket": re.compile(r"\[([^\]]*)\]"),
-}
-
-
-def _marker_edit(text: str, marker: Marker, mapping: Mapping[str, str]) -> Edit | None:
-    new = [mapping.get(label.strip(), label.strip()) for label in marker.labels]
-    if new == [label.strip() for label in marker.labels]:
+def renumber_fix(doc: Document, mapping: Mapping[str, str] | None = None,
+                 elsewhere: Elsewhere = NOWHERE) -> Fix | None:
+    """Markers and definitions renumbered in order of first citation (the brief only; see
+    ``renumber_facts`` for the fact file). None when nothing changes, or when renumbering
+    cannot be done safely (``factlint fix`` says why)."""
+    mapping = renumbering(doc, elsewhere) if mapping is None else mapping
+    if not mapping or unread_citations(doc, changed_labels(mapping)):
         return None
-    match = _MARKER_PATTERNS[marker.style].match(text[marker.start : marker.end])
-    if match is None:
+    try:
+        edits = renumber_edits(doc, mapping)
+    except RenumberError:
         return None
-    inner = match.group(1)
-    start, end = marker.start + match.start(1), marker.start + match.end(1)
-    if marker.style == "footnote":
-        label = marker.labels[0].strip()
-        offset = inner.find(label)
-        return Edit(start + offset, start + offset + len(label), new[0])
-    return Edit(start, end, _format_labels(inner, new, marker.style == "unicode"))
-
-
-def _relabelled(text: str, definition: Definition, new: str) -> str:
-    """The definition's text with its label replaced."""
-    head = text[definition.start : definition.label_end]
-    rest = text[definition.label_end : definition.end]
-    if definition.style == "unicode":
-        head = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+", new.translate(SUPERSCRIPTS), head, count=1)
-    elif definition.style == "footnote":
-        head = head.replace(definition.label.strip(), new, 1)
-    else:
-        head = re.sub(r"\d+", new, head, count=1)
-    return head + rest
-
-
-def _definition_runs(doc: Document) -> list[list[Definition]]:
-    """Definitions with only whitespace between them, in document order."""
-    runs: list[list[Definition]] = []
-    for definition in sorted(doc.definitions, key=lambda d: d.start):
-        if runs and not doc.text[runs[-1][-1].end : definition.start].strip():
-            runs[-1].append(definition)
-        else:
-            runs.append([definition])
-    return runs
-
-
-def renumber_fix(doc: Document, mapping: Mapping[str, str] | None = None) -> Fix | None:
-    """Markers and definitions renumbered in order of first citation (the brief only;
-    see ``renumber_facts`` for the fact file)."""
-    mapping = renumbering(doc) if mapping is None else mapping
-    if not mapping:
-        return None
-    text = doc.text
-    edits = [e for e in (_marker_edit(text, m, mapping) for m in doc.markers) if e is not None]
-    for run in _definition_runs(doc):
-        def new_label(d: Definition) -> str:
-            return mapping.get(d.label.strip(), d.label.strip())
-
-        ordered = sorted(run, key=lambda d: int(new_label(d)) if new_label(d).isdigit() else 0)
-        if [d.start for d in ordered] == [d.start for d in run]:
-            edits.extend(
-                Edit(d.start, d.end, _relabelled(text, d, new_label(d)))
-                for d in run if new_label(d) != d.label.strip()
-            )
-            continue
-        parts = []
-        for slot, (here, moved) in enumerate(zip(run, ordered, strict=True)):
-            if slot:
-                parts.append(text[run[slot - 1].end : here.start])
-            parts.append(_relabelled(text, moved, new_label(moved)))
-        edits.append(Edit(run[0].start, run[-1].end, "".join(parts)))
     changed = sum(1 for old, new in mapping.items() if old != new)
     return Fix(f"renumber {changed} source(s) in order of first citation", tuple(edits))
 
@@ -497,24 +386,26 @@ def _json_sites(text: str) -> list[_LabelSite]:
     return sites
 
 
-def renumber_facts(text: str, mapping: Mapping[str, str], is_json: bool = False) -> tuple[str, int]:
+def renumber_facts(text: str, mapping: Mapping[str, str], is_json: bool = False,
+                   kept: Iterable[str] = ()) -> tuple[str, int]:
     """The fact file with its source labels renumbered like the brief's; (text, labels changed).
 
-    Edits only the label scalars, so comments, order and formatting survive. A label the
-    brief does not use keeps its number unless the renumbering took it; then it moves
-    past the highest number in use.
+    Edits only the label scalars, so comments, order and formatting survive. ``kept``
+    labels (tied to another file) keep their number; so does a label the brief does not
+    use, unless the renumbering took it; then it moves past the highest number in use.
     """
     bom = text.startswith(BOM)
     body = text[1:] if bom else text
     sites = _json_sites(body) if is_json else _yaml_sites(body)
-    full = dict(mapping)
-    taken = {int(n) for n in mapping.values()}
+    full = {label: label for label in kept} | dict(mapping)
+    taken = {int(n) for n in full.values() if NUMERIC.fullmatch(n)}
+    highest = max(taken, default=0)  # of the numbers the brief uses
     for site in sites:
         label = site.label.strip()
         if label in full or not NUMERIC.fullmatch(label):
             continue
         if int(label) in taken:
-            number = max(int(n) for n in mapping.values()) + 1
+            number = highest + 1
             while number in taken:
                 number += 1
             full[label] = str(number)
@@ -546,9 +437,33 @@ def _check_still_parses(text: str, is_json: bool) -> None:
 # --- dropping unused definitions (FL102) -----------------------------------------------------
 
 
-def unused_definitions(doc: Document) -> list[Definition]:
+def unused_definitions(doc: Document, elsewhere: Elsewhere = NOWHERE) -> list[Definition]:
+    """Definitions no marker cites, in this file or (``elsewhere``) in another, and no text
+    that looks like a citation the reader skipped (``\\[3\\]`` in a link) names. None in a
+    file that cites nothing: a file of notes only serves other files."""
+    if not doc.markers:
+        return []
     cited = {label.strip().lower() for m in doc.markers for label in m.labels}
-    return [d for d in doc.definitions if d.label.strip().lower() not in cited]
+    cited |= {label.strip().lower() for label in elsewhere.cited}
+    unused = [d for d in doc.definitions if d.label.strip().lower() not in cited]
+    named = {label for unread in unread_citations(doc, {d.label.strip() for d in unused})
+             for label in unread.labels}
+    return [d for d in unused if d.label.strip() not in named]
+
+
+def droppable(doc: Document, definitions: Sequence[Definition]) -> list[Definition]:
+    """The definitions that can be removed whole: not followed, after blank lines, by an
+    indented paragraph (which may continue a footnote the reader ended early)."""
+    def continues(definition: Definition) -> bool:
+        line = bisect_right(doc.line_starts, definition.end)  # the next line, 0-based
+        while line < len(doc.line_starts):
+            text = doc.line_text(line + 1)
+            if text.strip():
+                return text.startswith(("    ", "\t"))
+            line += 1
+        return False
+
+    return [d for d in definitions if not continues(d)]
 
 
 def drop_unused_fix(doc: Document, definitions: Sequence[Definition] | None = None) -> Fix | None:
@@ -556,7 +471,8 @@ def drop_unused_fix(doc: Document, definitions: Sequence[Definition] | None = No
     line beside it."""
     text = doc.text
     spans = []
-    for definition in unused_definitions(doc) if definitions is None else definitions:
+    for definition in droppable(doc, unused_definitions(doc) if definitions is None
+                                else definitions):
         start = doc.line_starts[bisect_right(doc.line_starts, definition.start) - 1]
         end = text.find("\n", definition.end)
         end = len(text) if end < 0 else end + 1
@@ -583,8 +499,38 @@ def drop_unused_fix(doc: Document, definitions: Sequence[Definition] | None = No
 # --- redirected URLs (FL403) -----------------------------------------------------------------
 
 
+# What Markdown (or a table, or kramdown) would read in a URL written into a brief, so that
+# a server's Location header cannot add a link, an image or markup: percent-encoded.
+MARKDOWN_SIGNIFICANT = "()[]<>\"'`\\*{}|"
+HOST = re.compile(r"[\w.-]+(?::\d{1,5})?|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?")
+
+
+def citable_url(url: str) -> str | None:
+    """``url`` as it may be written into a brief, or None when it may not: an http(s) URL
+    with a plain host, no credentials, no whitespace or control characters, and the
+    characters Markdown gives a meaning percent-encoded."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if (parts.scheme.lower() not in ("http", "https") or not parts.hostname
+            or "@" in parts.netloc or not HOST.fullmatch(parts.netloc)):
+        return None
+
+    def escaped(text: str) -> str:
+        return "".join(f"%{ord(c):02X}" if c in MARKDOWN_SIGNIFICANT else c for c in text)
+
+    return urlunsplit((parts.scheme, parts.netloc, escaped(parts.path), escaped(parts.query),
+                       escaped(parts.fragment)))
+
+
 def redirected_urls(doc: Document, url_settings: Any) -> dict[tuple[int, int], str]:
-    """(start, end) of each cited URL that redirects permanently -> its final URL.
+    """(start, end) of each cited URL that redirects permanently -> its final URL, as the
+    URL checker vetted it (every hop checked against the network policy).
 
     Calls ``factlint.urls.check_urls``: this is the only fix that uses the network.
     """
@@ -608,13 +554,13 @@ def redirected_urls(doc: Document, url_settings: Any) -> dict[tuple[int, int], s
 
 
 def redirect_fix(doc: Document, finals: Mapping[tuple[int, int], str]) -> Fix | None:
-    """Replace each redirected URL (by its span) with its final address."""
+    """Replace each redirected URL (by its span) with its final address, when that can be
+    written safely (``citable_url``)."""
     edits = []
     for (start, end), target in sorted(finals.items()):
-        if doc.text[start - 2 : start] == "](":  # a Markdown link target: keep it one token
-            target = target.replace("(", "%28").replace(")", "%29")
-        if target != doc.text[start:end]:
-            edits.append(Edit(start, end, target))
+        written = citable_url(target)
+        if written is not None and written != doc.text[start:end]:
+            edits.append(Edit(start, end, written))
     if not edits:
         return None
     return Fix(f"replace {len(edits)} permanently redirected URL(s)", tuple(edits))
@@ -645,6 +591,16 @@ class FixOptions:
     url_settings: Any = None  # factlint.urls.UrlSettings, when ``urls``
 
 
+@dataclass(frozen=True)
+class Stage:
+    """One stage of a fix: the text it started from and the edits it made on it."""
+
+    code: str  # the rule whose findings it sets out to fix
+    text: str
+    edits: tuple[Edit, ...]
+    facts: str | None  # the fact file after the stage
+
+
 @dataclass
 class FixedText:
     brief: str
@@ -652,6 +608,7 @@ class FixedText:
     issues: int = 0
     facts_issues: int = 0
     done: list[str] = field(default_factory=list)  # the descriptions of the fixes applied
+    stages: list[Stage] = field(default_factory=list)
 
 
 def _surviving(doc: Document, settings: Any, rule: Any) -> tuple[list[Any], int] | None:
@@ -672,17 +629,19 @@ def fix_text(
     path: str,
     text: str,
     options: FixOptions = FixOptions(),
+    facts_path: str | None = None,
     facts_text: str | None = None,
-    facts_json: bool = False,
     settings: Any = None,
+    elsewhere: Elsewhere = NOWHERE,
 ) -> FixedText:
-    """Apply the selected fixes to a brief's text (and its fact file's); raise FixError
-    when they cannot be applied safely.
+    """Apply the selected fixes to a brief's text (and its fact file's), check the result
+    (``verify``); raise FixError when they cannot be applied safely.
 
     With ``settings`` (factlint.config.Settings), a fix runs only where its rule is
     selected and its finding is not suppressed by a directive: FL603 per paragraph,
     FL102 per definition, FL103 for the whole brief (any suppressed FL103 finding keeps
-    the numbering as written), FL403 when selected.
+    the numbering as written), FL403 when selected. ``elsewhere``: what the other files
+    of the brief's document cite and define (``elsewhere_for``), which stays as it is.
     """
     from factlint.rules import citations, structure
 
@@ -694,6 +653,13 @@ def fix_text(
     def read(current: str) -> Document:
         return read_document(path, current, extra_packs=packs)
 
+    def stage(code: str, edits: Sequence[Edit], description: str) -> Document:
+        nonlocal text
+        result.stages.append(Stage(code, text, tuple(edits), result.facts))
+        text = apply_edits(text, edits)
+        result.done.append(description)
+        return read(text)
+
     doc = read(text)
     if options.rejoin:
         plans = _rejoins(doc)
@@ -702,48 +668,62 @@ def fix_text(
             places = {(f.line, f.column) for f in survivors[0]}
             plans = [plan for plan in plans if places & _split_places(doc, plan.paragraph)]
         if plans:
-            rejoined = apply_edits(text, _rejoin_edits(doc, plans))
-            after = read(rejoined)
+            splits = sum(len(p.joins) for p in plans)
             left = sum(bool(p.splits) for p in doc.paragraphs) - len(plans)
-            if sum(bool(p.splits) for p in after.paragraphs) != left:
+            doc = stage("FL603", _rejoin_edits(doc, plans), f"rejoined {splits} page split(s)")
+            if sum(bool(p.splits) for p in doc.paragraphs) != left:
                 raise FixError("rejoining the split paragraphs would split another one; "
                                "move the footnote definitions by hand")
-            text, doc = rejoined, after
-            splits = sum(len(p.joins) for p in plans)
             result.issues += splits
-            result.done.append(f"rejoined {splits} page split(s)")
     if options.drop_unused:
-        unused = unused_definitions(doc)
+        unused = unused_definitions(doc, elsewhere)
         survivors = _surviving(doc, settings, citations.UNUSED)
         if survivors is not None:
             places = {(f.line, f.column) for f in survivors[0]}
             unused = [d for d in unused if doc.position(d.label_start) in places]
+        unused = droppable(doc, unused)
         fix = drop_unused_fix(doc, unused)
         if fix is not None:
             result.issues += len(unused)
-            text = apply_edits(text, fix.edits)
-            doc = read(text)
-            result.done.append(fix.description)
+            doc = stage("FL102", fix.edits, fix.description)
     survivors = _surviving(doc, settings, citations.ORDER) if options.renumber else None
     if options.renumber and (survivors is None or (survivors[1] == 0 and _selected(
             settings, citations.ORDER))):
-        mapping = renumbering(doc)
-        fix = renumber_fix(doc, mapping)
-        if fix is not None:
-            if facts_text is not None:
-                result.facts, result.facts_issues = renumber_facts(facts_text, mapping, facts_json)
-            text = apply_edits(text, fix.edits)
-            doc = read(text)
-            result.issues += sum(1 for old, new in mapping.items() if old != new)
-            result.done.append(fix.description)
+        doc = _renumber(doc, elsewhere, result, stage, facts_path)
     if options.urls and (settings is None or _selected(settings, _url_rule("FL403"))):
         fix = redirect_fix(doc, redirected_urls(doc, options.url_settings))
         if fix is not None:
-            text = apply_edits(text, fix.edits)
             result.issues += len(fix.edits)
-            result.done.append(fix.description)
+            doc = stage("FL403", fix.edits, fix.description)
     result.brief = (BOM if bom else "") + text
+    if result.stages:
+        verify(path, result, facts_path, facts_text, settings)
     return result
+
+
+def _renumber(doc: Document, elsewhere: Elsewhere, result: FixedText, stage: Any,
+              facts_path: str | None) -> Document:
+    mapping = renumbering(doc, elsewhere)
+    if not mapping:
+        return doc
+    unread = unread_citations(doc, changed_labels(mapping))
+    if unread:
+        line, column = doc.position(unread[0].offset)
+        raise FixError(f"'{unread[0].written}' at line {line}, column {column} looks like a "
+                       "citation but is not read as one, so renumbering would leave it naming "
+                       "other sources: write it as the other citations are written, or "
+                       "renumber by hand")
+    try:
+        edits = renumber_edits(doc, mapping)
+    except RenumberError as exc:
+        raise FixError(f"{exc}: renumber by hand") from None
+    if result.facts is not None:
+        is_json = bool(facts_path) and facts_path.lower().endswith(".json")
+        result.facts, result.facts_issues = renumber_facts(
+            result.facts, mapping, is_json, kept_labels(doc, elsewhere))
+    changed = sum(1 for old, new in mapping.items() if old != new)
+    result.issues += changed
+    return stage("FL103", edits, f"renumber {changed} source(s) in order of first citation")
 
 
 def _selected(settings: Any, rule: Any) -> bool:
@@ -766,6 +746,81 @@ def _split_places(doc: Document, paragraph: Paragraph) -> set[tuple[int, int]]:
     }
 
 
+# --- the checks before writing (factlint.fixcheck) -------------------------------------------
+
+
+def _findings(path: str, text: str, facts_path: str | None, facts_text: str | None,
+              settings: Any) -> list[Any]:
+    """What ``factlint check --offline`` would report for the brief with these texts."""
+    from factlint.config import Settings
+    from factlint.engine import Context, active_rules, apply_directives
+    from factlint.facts import load_facts
+
+    settings = settings if settings is not None else Settings()
+    doc = read_document(path, text, extra_packs=settings.packs)
+    facts, found = None, []
+    if facts_path is not None and facts_text is not None:
+        facts, found = load_facts(facts_path, facts_text.removeprefix(BOM))
+    for rule in active_rules(settings):
+        found.extend(rule.check(Context(doc, facts, settings)))
+    return (apply_directives(doc, [f for f in found if f.path == path], settings)
+            + [f for f in found if f.path != path])
+
+
+def verify(path: str, fixed: FixedText, facts_path: str | None, facts_text: str | None,
+           settings: Any = None) -> None:
+    """Re-read the fixed texts and check them (``factlint.fixcheck``); raise FixError with
+    the first problem found."""
+    from factlint import fixcheck
+
+    packs = settings.packs if settings is not None else ()
+    stages = fixed.stages
+    brief = fixed.brief.removeprefix(BOM)
+    # the brief and fact file before each stage, and after the last
+    states = [(stages[0].text, facts_text)] + [
+        (stages[i + 1].text if i + 1 < len(stages) else brief, stages[i].facts)
+        for i in range(len(stages))
+    ]
+    docs = [read_document(path, text, extra_packs=packs) for text, _ in states]
+    problem = (fixcheck.citations_problem(docs[0], docs[-1])
+               or fixcheck.characters_problem(states[0][0],
+                                              [(s.text, s.edits) for s in stages], brief))
+    if problem is None and facts_text is not None:
+        is_json = bool(facts_path) and facts_path.lower().endswith(".json")
+        for index, stage in enumerate(stages):
+            if stage.code == "FL103":
+                problem = fixcheck.facts_problem(states[index][1], states[index + 1][1],
+                                                 is_json, docs[index], docs[index + 1])
+    if problem is None:
+        reports = [_findings(path, text, facts_path, facts, settings) for text, facts in states]
+        for index, stage in enumerate(stages):
+            gone = _gone_with(stage, path, reports[index])
+            problem = fixcheck.findings_problem(
+                [f for f in reports[index] if f not in gone], reports[index + 1], {stage.code})
+            if problem:
+                break
+    if problem is not None:
+        raise FixError(f"{problem}; nothing written")
+
+
+def _gone_with(stage: Stage, path: str, findings: Sequence[Any]) -> list[Any]:
+    """Findings of the brief inside text a stage removes (a dropped definition's FL105)."""
+    if stage.code != "FL102":
+        return []
+    starts = [0]
+    for index, char in enumerate(stage.text):
+        if char == "\n":
+            starts.append(index + 1)
+    removed = []
+    for finding in findings:
+        if finding.path != path or finding.line > len(starts):
+            continue
+        offset = starts[finding.line - 1] + finding.column - 1
+        if any(e.start <= offset < e.end and not e.replacement for e in stage.edits):
+            removed.append(finding)
+    return removed
+
+
 # --- files -----------------------------------------------------------------------------------
 
 
@@ -775,6 +830,7 @@ class FileChange:
     before: str
     after: str
     issues: int
+    digest: str = ""  # of the bytes ``before`` was read from
 
 
 @dataclass
@@ -785,57 +841,137 @@ class BriefResult:
     done: list[str] = field(default_factory=list)
 
 
-def read_text(path: str) -> tuple[str | None, str]:
-    """(text with its BOM kept, problem) — the brief reader's checks, without decoding away
-    what a fix must write back."""
+@dataclass(frozen=True)
+class ReadText:
+    text: str | None  # with its BOM kept; None when it cannot be read
+    problem: str = ""
+    digest: str = ""
+
+
+def read_text(path: str) -> ReadText:
+    """The brief reader's checks, without decoding away what a fix must write back."""
     from factlint.engine import decode, read_bytes
+    from factlint.fileio import digest
 
     data, problem = read_bytes(path)
     if data is None:
-        return None, problem
+        return ReadText(None, problem)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, "file is UTF-16; factlint fix writes UTF-8 only: convert it first"
+        return ReadText(None, "file is UTF-16; factlint fix writes UTF-8 only: convert it first")
     text, problem = decode(data)
     if text is None:
-        return None, problem
-    return (BOM + text if data.startswith(b"\xef\xbb\xbf") else text), ""
+        return ReadText(None, problem)
+    return ReadText(BOM + text if data.startswith(b"\xef\xbb\xbf") else text, "", digest(data))
+
+
+# The labels a file cites without defining them, and those it defines.
+FileLabels = tuple[frozenset[str], frozenset[str]]
+
+
+def file_labels(path: str) -> FileLabels:
+    read = read_text(path)
+    if read.text is None:
+        return frozenset(), frozenset()
+    doc = read_document(path, read.text.removeprefix(BOM))
+    defined = frozenset(d.label.strip().lower() for d in doc.definitions)
+    cited = frozenset(label.strip().lower() for m in doc.markers for label in m.labels)
+    return cited - defined, defined
+
+
+def elsewhere_for(path: str, known: dict[str, FileLabels] | None = None) -> Elsewhere:
+    """What the other files of the brief's document cite and define.
+
+    Today a document is the brief and the other briefs in its folder (a chapter whose
+    notes live in a sibling ``footnotes.md``). Only what a sibling cites without defining
+    ties it to the brief, so unrelated briefs in one folder, each citing its own notes,
+    leave each other free. ``known`` caches each file's labels over a run.
+    """
+    from factlint.related import BRIEF_SUFFIXES
+
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return Elsewhere()
+    cited: set[str] = set()
+    defined: set[str] = set()
+    me = os.path.realpath(path)
+    for name in names:
+        other = os.path.join(folder, name)
+        if (not name.lower().endswith(BRIEF_SUFFIXES) or fileio.TEMPORARY.fullmatch(name)
+                or os.path.realpath(other) == me or not os.path.isfile(other)):
+            continue
+        if known is None or other not in known:
+            labels = file_labels(other)
+            if known is not None:
+                known[other] = labels
+        else:
+            labels = known[other]
+        cited |= labels[0]
+        defined |= labels[1]
+    return Elsewhere(frozenset(cited), frozenset(defined))
 
 
 def fix_brief(path: str, options: FixOptions, facts: str | None = None,
-              settings: Any = None) -> BriefResult:
-    """Work out the fixed brief and fact file; write nothing."""
+              settings: Any = None, elsewhere: Elsewhere | None = None) -> BriefResult:
+    """Work out the fixed brief and fact file, and check them; write nothing."""
+    from factlint.related import WORD_SUFFIXES
+
     result = BriefResult(path)
-    text, problem = read_text(path)
-    if text is None:
-        result.problem = problem
+    if path.lower().endswith(WORD_SUFFIXES):
+        result.problem = ("factlint fix edits Markdown and text briefs only; a Word brief is "
+                          "left as it is (`factlint annotate` comments on a copy)")
+        return result
+    brief = read_text(path)
+    if brief.text is None:
+        result.problem = brief.problem
         return result
     facts_path = facts or fact_file_for(path)
-    facts_text = None
+    fact_file = ReadText(None)
     if facts_path is not None:
-        facts_text, problem = read_text(facts_path)
-        if facts_text is None:
-            result.problem = f"fact file {facts_path}: {problem}"
+        fact_file = read_text(facts_path)
+        if fact_file.text is None:
+            result.problem = f"fact file {facts_path}: {fact_file.problem}"
             return result
+    if elsewhere is None:
+        elsewhere = elsewhere_for(path)
     try:
-        fixed = fix_text(path, text, options, facts_text,
-                         bool(facts_path) and facts_path.lower().endswith(".json"), settings)
+        fixed = fix_text(path, brief.text, options, facts_path, fact_file.text, settings,
+                         elsewhere)
     except FixError as exc:
         where = f"fact file {facts_path}: " if "fact file" in str(exc) and facts_path else ""
         result.problem = where + str(exc)
         return result
-    if fixed.brief != text:
-        result.changes.append(FileChange(path, text, fixed.brief, fixed.issues))
-    if facts_path is not None and fixed.facts is not None and fixed.facts != facts_text:
-        result.changes.append(FileChange(facts_path, facts_text, fixed.facts, fixed.facts_issues))
+    if fixed.brief != brief.text:
+        result.changes.append(FileChange(path, brief.text, fixed.brief, fixed.issues,
+                                         brief.digest))
+    if facts_path is not None and fixed.facts is not None and fixed.facts != fact_file.text:
+        result.changes.append(FileChange(facts_path, fact_file.text, fixed.facts,
+                                         fixed.facts_issues, fact_file.digest))
     result.done = fixed.done
     return result
 
 
-def write_changes(result: BriefResult) -> None:
-    from factlint.fileio import write_atomically
-
-    for change in result.changes:
-        write_atomically(change.path, change.after)
+def write_changes(result: BriefResult) -> str:
+    """Write a brief's changed files together (``factlint.fileio.Transaction``): each is
+    staged, read back and compared, then all are committed. Returns the problem that
+    stopped it ("" when written); then nothing was written."""
+    if not result.changes:
+        return ""
+    try:
+        with fileio.Transaction(os.path.dirname(os.path.abspath(result.path))) as transaction:
+            for change in result.changes:
+                data = change.after.encode("utf-8")
+                transaction.stage(change.path, data, change.digest)
+                if transaction.read_back(change.path) != data:
+                    return f"{change.path} did not read back as written; nothing written"
+            transaction.commit()
+    except fileio.WriteError as exc:
+        return f"{exc}"
+    except OSError as exc:
+        where = exc.filename or result.path
+        return f"cannot write {where} ({exc.strerror or exc}); nothing written"
+    return ""
 
 
 def _diff_lines(text: str) -> list[str]:
@@ -857,9 +993,17 @@ def unified_diff(change: FileChange) -> str:
     ))
 
 
+def recover(paths: Sequence[str]) -> list[str]:
+    """Complete or roll back what an interrupted ``factlint fix`` left beside these files
+    (``factlint.fileio.recover``); say what was done."""
+    folders = dict.fromkeys(os.path.dirname(os.path.abspath(p)) for p in paths)
+    return [note for folder in folders for note in fileio.recover(folder)]
+
+
 def fix_paths(paths: Sequence[str], options: FixOptions, overrides: Any = None,
-              facts: str | None = None) -> list[BriefResult]:
-    """Work out the fixes of every brief the paths name (folders are walked); write nothing.
+              facts: str | None = None, notes: list[str] | None = None) -> list[BriefResult]:
+    """Work out the fixes of every brief the paths name (folders are walked); write nothing
+    but what an interrupted run left to complete (said in ``notes``).
 
     Raises ``factlint.config.ConfigError`` for a configuration that cannot be used.
     """
@@ -869,8 +1013,13 @@ def fix_paths(paths: Sequence[str], options: FixOptions, overrides: Any = None,
     from factlint.engine import _excluded, discover
 
     overrides = overrides or Overrides()
+    briefs = [p for p in discover(paths) if not fileio.TEMPORARY.fullmatch(os.path.basename(p))]
+    recovered = recover([*briefs, *([facts] if facts else [])])
+    if notes is not None:
+        notes.extend(recovered)
+    known: dict[str, FileLabels] = {}
     results = []
-    for path in discover(paths):
+    for path in briefs:
         settings = settings_for(Path(path), overrides)
         if _excluded(path, settings):
             continue
@@ -879,5 +1028,6 @@ def fix_paths(paths: Sequence[str], options: FixOptions, overrides: Any = None,
             from factlint.urls import UrlSettings
 
             brief_options = replace(options, url_settings=UrlSettings(**settings.url_options()))
-        results.append(fix_brief(path, brief_options, facts, settings))
+        results.append(fix_brief(path, brief_options, facts, settings,
+                                 elsewhere_for(path, known)))
     return results

@@ -16,6 +16,10 @@ from collections.abc import Iterator, Sequence
 import yaml
 
 BRIEF_SUFFIXES = (".md", ".markdown", ".txt")  # what the engine checks as briefs
+# Word briefs: checked when named (as a pre-commit hook names them), and in folders when
+# the configuration says `docx: true`. A .doc is read only to say it must be saved as .docx.
+WORD_SUFFIXES = (".docx",)
+OLD_WORD_SUFFIXES = (".doc",)
 DATA_SUFFIXES = (".csv", ".tsv", ".json", ".yaml", ".yml")
 FACT_FILE = re.compile(r"\.facts\.(?:ya?ml|json)$", re.IGNORECASE)
 SKIPPED_FOLDERS = {"node_modules", "__pycache__", "venv", "site-packages"}
@@ -30,7 +34,7 @@ def briefs_for(paths: Sequence[str]) -> list[str]:
         name = os.path.basename(path)
         if FACT_FILE.search(name):
             briefs.extend(briefs_beside(path))
-        elif name.lower().endswith(BRIEF_SUFFIXES):
+        elif name.lower().endswith(BRIEF_SUFFIXES + WORD_SUFFIXES):
             briefs.append(path)
         elif name.lower().endswith(DATA_SUFFIXES):
             data_files.append(path)
@@ -45,18 +49,27 @@ def briefs_for(paths: Sequence[str]) -> list[str]:
 FACT_SUFFIXES = (".facts.yaml", ".facts.yml", ".facts.json")
 
 
+def is_word_file(path: str) -> bool:
+    return path.lower().endswith(WORD_SUFFIXES + OLD_WORD_SUFFIXES)
+
+
 def fact_file_for(brief: str) -> str | None:
-    """``x.md`` -> ``x.facts.yaml`` / ``.facts.yml`` / ``.facts.json`` beside it, if present."""
+    """``x.md`` -> ``x.facts.yaml`` / ``.facts.yml`` / ``.facts.json`` beside it, if present.
+    ``x.checked.docx``, the copy `factlint annotate` writes, uses ``x``'s when it has none."""
     stem = os.path.splitext(brief)[0]
-    return next((stem + s for s in FACT_SUFFIXES if os.path.isfile(stem + s)), None)
+    found = next((stem + s for s in FACT_SUFFIXES if os.path.isfile(stem + s)), None)
+    if found is None and brief.lower().endswith(".checked.docx"):
+        return fact_file_for(stem[: -len(".checked")] + ".docx")
+    return found
 
 
 def briefs_beside(fact_file: str) -> list[str]:
-    """``x.facts.yaml`` -> ``x.md`` / ``x.markdown`` / ``x.txt`` in the same folder, if present."""
+    """``x.facts.yaml`` -> ``x.md`` / ``x.markdown`` / ``x.txt`` / ``x.docx`` in the same folder,
+    if present."""
     folder, name = os.path.split(fact_file)
     stem = FACT_FILE.sub("", name)
     return [
-        candidate for suffix in BRIEF_SUFFIXES
+        candidate for suffix in BRIEF_SUFFIXES + WORD_SUFFIXES
         if os.path.isfile(candidate := os.path.join(folder, stem + suffix))
     ]
 

@@ -13,18 +13,22 @@ if TYPE_CHECKING:
 
 
 def as_dict(result: RunResult) -> dict:
+    renderings = result.renderings()
+    findings = []
+    for f in result.findings:
+        entry = {
+            "path": f.path, "line": f.line, "column": f.column,
+            "end_line": f.end_line, "end_column": f.end_column,
+            "code": f.code, "rule": f.name, "severity": f.severity,
+            "message": f.message, "fixable": f.fixable,
+        }
+        if f.path in renderings:  # a Word brief: lines are those `factlint show` prints
+            entry["location"] = renderings[f.path].location(f.line, f.column).as_dict()
+        findings.append(entry)
     return {
         "version": 1,
         "tool": {"name": "factlint", "version": __version__},
-        "findings": [
-            {
-                "path": f.path, "line": f.line, "column": f.column,
-                "end_line": f.end_line, "end_column": f.end_column,
-                "code": f.code, "rule": f.name, "severity": f.severity,
-                "message": f.message, "fixable": f.fixable,
-            }
-            for f in result.findings
-        ],
+        "findings": findings,
         "summary": result.summary,
     }
 

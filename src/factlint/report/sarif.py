@@ -167,12 +167,25 @@ def _fix(finding: Finding, fix: Fix, location: dict, texts: SourceTexts) -> dict
     }
 
 
+def word_location(location) -> dict:
+    """A logical location for a place in a Word brief; the physical region is in the
+    rendering `factlint show` prints."""
+    return {
+        "name": location.describe(),
+        "fullyQualifiedName": (f"{location.part}/note[{location.note}]" if location.note
+                               else location.part) + f"/paragraph[{location.paragraph}]",
+        "kind": "element",
+        "properties": location.as_dict(),
+    }
+
+
 def as_dict(result: RunResult, root: str = ".") -> dict:
     from factlint.rules import registry
 
     rules = registry()
     index = {rule.code: i for i, rule in enumerate(rules)}
     texts = SourceTexts()
+    renderings = result.renderings()
     seen: dict[tuple[str, str], int] = {}
     results = []
     for finding in result.findings:
@@ -198,6 +211,9 @@ def as_dict(result: RunResult, root: str = ".") -> dict:
             }],
             "partialFingerprints": {FINGERPRINT_KEY: f"{digest}:{occurrence}"},
         }
+        if finding.path in renderings:
+            entry["locations"][0]["logicalLocations"] = [word_location(
+                renderings[finding.path].location(finding.line, finding.column))]
         if finding.code in index:
             entry["ruleIndex"] = index[finding.code]
         if finding.fix is not None:

@@ -29,11 +29,15 @@ def caret_line(source: str, column: int, end_column: int) -> str:
 
 def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     color = options.color
+    renderings = result.renderings()
     for finding in result.findings:
         where = f"{finding.path}:{finding.line}:{finding.column}:"
         severity = _paint(f"[{finding.severity}]", finding.severity, color)
+        # a Word brief's lines are those of `factlint show`; say where that is in the document
+        place = (f" ({renderings[finding.path].location(finding.line, finding.column).describe()})"
+                 if finding.path in renderings else "")
         stream.write(f"{_paint(where, 'code', color)} {_paint(finding.code, 'code', color)} "
-                     f"{severity} {finding.message}\n")
+                     f"{severity} {finding.message}{place}\n")
         source = result.line(finding.path, finding.line)
         if source is not None and source.strip():
             end = finding.end_column if finding.end_line == finding.line else len(source) + 1
@@ -48,6 +52,15 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
         parts.append(f"{s['figures_verified']} figures verified")
     if s["urls_checked"] or s["urls_skipped"]:
         parts.append(f"{s['urls_checked']} URLs checked, {s['urls_skipped']} skipped")
+    not_checked: dict[str, int] = {}
+    for file in result.files:
+        for kind, count in file.not_checked.items():
+            not_checked[kind] = not_checked.get(kind, 0) + count
+    if not_checked:
+        parts.append("not checked: " + ", ".join(
+            f"{count} {kind}{'es' if kind.endswith('x') and count != 1 else ''}"
+            f"{'s' if count != 1 and not kind.endswith('x') else ''}"
+            for kind, count in sorted(not_checked.items())))
     counts = ", ".join(
         _paint(f"{s[key]} {label}{'s' if s[key] != 1 else ''}", sev, color and s[key] > 0)
         for key, label, sev in (("errors", "error", "error"), ("warnings", "warning", "warning"),

@@ -44,9 +44,9 @@ def test_text_report_caret_under_the_span(tmp_path):
     result = CliRunner().invoke(main, ["check", "--offline", str(brief)])
     lines = result.output.splitlines()
     assert lines[0].startswith(f"{brief}:3:10: FL201 [error] ")
-    assert lines[1] == "    全省已汇聚数据商 1159 家。"
+    assert lines[1] == "   3 | 全省已汇聚数据商 1159 家。"
     # eight CJK characters are 16 columns wide, then the space: the caret sits under "1"
-    assert lines[2] == "    " + " " * 17 + "^~~~~~~"
+    assert lines[2] == "     | " + " " * 17 + "^~~~~~~"
     assert lines[-1] == "1 file; 1 claim (0 sourced): 1 error, 0 warnings, 0 infos"
     assert "\x1b[" not in result.output  # not a terminal: no colour
 

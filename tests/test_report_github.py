@@ -126,3 +126,55 @@ def test_reference_brief_in_a_real_subprocess(tmp_path):
         assert int(properties["line"]) >= 1 and properties["title"].startswith("FL")
         assert data
     assert "0 errors" in summary
+
+
+# --- nothing a checked tree writes may become a workflow command -----------------------------
+
+
+def _live_commands(output: str) -> list[str]:
+    """Lines GitHub's runner would run as workflow commands (it trims leading spaces)."""
+    return [line for line in re.split(r"\r\n|\r|\n", output)
+            if line.lstrip().startswith(("::", "##["))]
+
+
+def test_stderr_cannot_forge_an_annotation(tmp_path):
+    (tmp_path / "b.md").write_text("全省数据商 1159 家。\n", encoding="utf-8")
+    (tmp_path / ".factlint.yaml").write_text(
+        'packs: ["x\\n::error file=b.md,line=1::forged\\n  ##[warning]forged too"]\n',
+        encoding="utf-8")
+
+    done = subprocess.run(
+        [sys.executable, "-m", "factlint", "check", "--offline", "--format", "github", "b.md"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )
+
+    assert done.returncode == 2
+    assert "forged" in done.stderr  # the message is there, quoted, but inert
+    assert _live_commands(done.stderr) == []
+
+
+def test_escaped_stream_knows_where_lines_start():
+    from factlint.report.github import EscapedStream
+
+    sink = io.StringIO()
+    stream = EscapedStream(sink)
+    stream.write("::error::a\n")
+    stream.write("x ::not at a line start")
+    stream.write(" ::still not\r  ::error::b")
+    stream.write("\n##[error]c\n")
+
+    assert sink.getvalue() == ("factlint: ::error::a\nx ::not at a line start ::still not\r"
+                               "  factlint: ::error::b\nfactlint: ##[error]c\n")
+
+
+def test_text_report_never_starts_a_line_with_a_brief_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    name = "::warning file=x::pwned.md"
+    Path(name).write_text("::add-mask::全省已汇聚数据商 1159 家。\n##[error]又有 30 家。\n",
+                          encoding="utf-8")
+
+    result = CliRunner().invoke(main, ["check", "--offline", "--format", "text", name])
+
+    assert "FL201" in result.output
+    assert "   1 | ::add-mask::全省已汇聚数据商 1159 家。" in result.output
+    assert _live_commands(result.output) == []

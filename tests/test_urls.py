@@ -6,6 +6,7 @@ import json
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from email.utils import formatdate
 
@@ -13,10 +14,14 @@ import pytest
 from urlserver import (
     LoopbackServer,
     answer,
+    continue_flood,
+    drip,
     endless_body,
     head_refused,
     in_turn,
+    interim_then,
     redirect,
+    slow_headers,
 )
 
 from factlint.finding import UrlRef
@@ -276,6 +281,125 @@ def test_accept_status_treats_a_status_as_ok(server, settings):
     assert only(check_urls([ref(url)], settings(use_cache=False))).code == "FL401"
 
 
+# ----------------------------------------------------------------- hostile servers
+#
+# Each of these servers keeps a read busy for ever, so socket timeouts alone never fire.
+# The bound asserted is generous (several times the timeout): it proves the deadline
+# holds, it does not time the checker. bench/bench_hostile.py prints the real figures.
+
+
+@pytest.mark.parametrize(
+    "responder",
+    [drip(0.25), continue_flood(0.1), slow_headers(0.1)],
+    ids=["one-byte-at-a-time", "100-continue-for-ever", "endless-headers"],
+)
+def test_hostile_server_cannot_stretch_the_timeout(server, settings, responder):
+    url = server.route("/hostile", responder)
+
+    started = time.monotonic()
+    finding = only(check_urls([ref(url)], settings(timeout=1.0, retries=0)))
+    elapsed = time.monotonic() - started
+
+    assert (finding.code, finding.message) == ("FL402", f"URL did not answer within 1 s: {url}")
+    assert elapsed < 6
+
+
+def test_retries_of_a_hostile_server_stay_within_the_url_budget(server, settings):
+    url = server.route("/hostile", drip(0.25))
+    chosen = settings(timeout=1.0, retries=2, backoff=0.05)
+
+    started = time.monotonic()
+    finding = only(check_urls([ref(url)], chosen))
+    elapsed = time.monotonic() - started
+
+    assert finding.message == f"URL did not answer within 1 s (3 attempts): {url}"
+    assert chosen.url_budget() == pytest.approx(3.15)
+    assert elapsed < chosen.url_budget() + 3
+
+
+@pytest.mark.parametrize("statuses", [(103,), (102, 103), (100, 103, 199)])
+def test_informational_answers_are_skipped(server, settings, statuses):
+    url = server.route("/hints", interim_then(*statuses))
+
+    assert check_urls([ref(url)], settings()).findings == []
+
+
+def test_informational_answers_then_a_missing_page_is_broken(server, settings):
+    gone = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    url = server.route("/hints", interim_then(103, final=gone))
+
+    assert only(check_urls([ref(url)], settings())).message == f"URL answered 404 Not Found: {url}"
+
+
+def test_a_host_that_keeps_timing_out_is_given_up(server, settings):
+    urls = [server.route(f"/slow{i}", answer(200, delay=3.0)) for i in range(6)]
+
+    report = check_urls(
+        [ref(url, line=i + 1) for i, url in enumerate(urls)],
+        settings(timeout=0.3, retries=0, per_host=1, concurrency=1),
+    )
+
+    assert [f.code for f in report.findings] == ["FL402"] * 6
+    tried = [f for f in report.findings if "did not answer within" in f.message]
+    given_up = [f for f in report.findings if "was not tried" in f.message]
+    assert len(tried) == 3 and len(given_up) == 3
+    assert given_up[0].message == (
+        f"URL was not tried: host 127.0.0.1 timed out 3 times in a row in this run: "
+        f"{urls[given_up[0].line - 1]}"
+    )
+    assert report.requests == 3
+
+
+def test_an_answer_resets_the_count_of_timeouts(server, settings):
+    slow = [server.route(f"/slow{i}", answer(200, delay=3.0)) for i in range(2)]
+    fast = server.route("/fast", answer(200))
+    urls = [slow[0], fast, slow[1]]
+
+    report = check_urls(
+        [ref(url) for url in urls], settings(timeout=0.3, retries=1, per_host=1, concurrency=1)
+    )
+
+    assert [f.message.split(":")[0] for f in report.findings] == [
+        "URL did not answer within 0.3 s (2 attempts)"
+    ] * 2
+
+
+def test_urls_left_at_the_run_deadline_are_reported_as_not_checked(server, settings):
+    urls = [server.route(f"/slow{i}", answer(200, delay=0.4)) for i in range(8)]
+
+    report = check_urls(
+        [ref(url, line=i + 1) for i, url in enumerate(urls)],
+        settings(deadline=1.0, per_host=1, concurrency=1),
+    )
+
+    unchecked = [f for f in report.findings if f.message.startswith("URL not checked")]
+    assert 4 <= len(unchecked) <= 7
+    assert unchecked[-1].code == "FL402"
+    assert unchecked[-1].message == (
+        "URL not checked: the URL checks ran out of time (deadline 1 s, see --url-deadline): "
+        f"{urls[-1]}"
+    )
+    assert (report.checked, report.skipped) == (8 - len(unchecked), len(unchecked))
+
+
+def test_bare_ipv6_url_is_checked_whole(settings, tmp_path):
+    try:
+        v6_server = LoopbackServer("::1")
+    except OSError:
+        pytest.skip("no IPv6 loopback on this machine")
+    from factlint.document import read_document
+
+    with v6_server:
+        url = v6_server.route("/f", answer(404))
+        doc = read_document("brief.md", f"A[^1].\n\n[^1]: 来源：{url}。\n")
+        [found] = [u.url for d in doc.definitions for u in d.urls]
+        assert found == url
+
+        finding = only(check_urls([ref(found)], settings()))
+
+    assert finding.message == f"URL answered 404 Not Found: {url}"
+
+
 # ----------------------------------------------------------------- syntax
 
 
@@ -511,7 +635,55 @@ def test_corrupt_cache_is_ignored_and_rebuilt(server, settings, tmp_path):
     assert report.findings == [] and report.requests == 1
     assert url in json.loads(cache_file.read_text(encoding="utf-8"))["urls"]
     assert check_urls([ref(url)], settings()).requests == 0
-    assert [p.name for p in cache_file.parent.iterdir()] == ["urls.json"]  # no temporary file left
+    left = sorted(p.name for p in cache_file.parent.iterdir())
+    assert left in (["urls.json"], ["urls.json", "urls.json.lock"])  # no temporary file left
+
+
+def test_deeply_nested_cache_is_rebuilt(server, settings, tmp_path):
+    url = server.route("/ok", answer(200))
+    cache_file = tmp_path / "cache" / "urls.json"
+    cache_file.parent.mkdir()
+    cache_file.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+
+    assert check_urls([ref(url)], settings()).requests == 1
+    assert check_urls([ref(url)], settings()).requests == 0
+
+
+def test_cache_entries_dated_in_the_future_are_not_trusted(server, settings, tmp_path):
+    url = server.route("/gone", answer(404))
+    cache_file = tmp_path / "cache" / "urls.json"
+    cache_file.parent.mkdir()
+    entry = {"kind": "ok", "final_url": None, "checked_at": time.time() + 10 * 365 * 86400,
+             "policy": "public"}
+    cache_file.write_text(json.dumps({"factlint_cache": 1, "urls": {url: entry}}))
+
+    assert only(check_urls([ref(url)], settings())).code == "FL401"
+
+
+def _store_many(cache_dir: str, prefix: str, count: int) -> None:
+    from factlint.urls import OK, ResultCache
+
+    cache = ResultCache(UrlSettings(cache_dir=cache_dir))
+    for number in range(count):
+        cache.store({f"https://{prefix}.example.org/{number}": OK})
+
+
+def test_parallel_runs_merge_their_cache_entries(tmp_path):
+    import multiprocessing
+
+    cache_dir = str(tmp_path / "cache")
+    context = multiprocessing.get_context("fork")
+    writers = [
+        context.Process(target=_store_many, args=(cache_dir, name, 40)) for name in "abcd"
+    ]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(60)
+        assert writer.exitcode == 0
+
+    stored = json.loads((tmp_path / "cache" / "urls.json").read_text(encoding="utf-8"))["urls"]
+    assert len(stored) == 160
 
 
 # ----------------------------------------------------------------- runs
@@ -580,9 +752,29 @@ def test_retry_after_reads_seconds_and_dates():
 
 
 @pytest.mark.parametrize(
+    "value", ["²", "-5", "1.5", "٣", "9" * 400, "Mon, 99 Foo 2024 25:61:61 GMT"]
+)
+def test_invalid_retry_after_counts_as_absent(value):
+    assert _retry_after_seconds(value) is None
+
+
+def test_invalid_retry_after_waits_the_backoff_and_retries(server, settings):
+    url = server.route("/busy", in_turn(answer(429, ("Retry-After", "²")), answer(200)))
+
+    report = check_urls([ref(url)], settings())
+
+    assert report.findings == []
+    assert server.hits("/busy") == 2
+
+
+@pytest.mark.parametrize(
     "overrides",
     [
         {"timeout": 0},
+        {"timeout": 1e300},
+        {"timeout": float("nan")},
+        {"deadline": 0},
+        {"deadline": float("inf")},
         {"retries": -1},
         {"per_host": 0},
         {"exclude": ("([",)},
@@ -592,3 +784,69 @@ def test_retry_after_reads_seconds_and_dates():
 def test_bad_settings_are_refused(overrides):
     with pytest.raises(ValueError):
         UrlSettings(**overrides)
+
+
+# ----------------------------------------------------------------- command line
+
+
+def _brief_citing(folder, url):
+    brief = folder / "b.md"
+    brief.write_text(f"数据[^1]。\n\n[^1]: 来源：{url}\n", encoding="utf-8")
+    return brief
+
+
+@pytest.mark.parametrize("command", ["check", "fix"])
+@pytest.mark.parametrize("timeout", ["1e300", "601", "inf", "nan"])
+def test_timeout_out_of_range_on_the_command_line_is_a_usage_error(tmp_path, command, timeout):
+    from click.testing import CliRunner
+
+    from factlint.cli import main
+
+    brief = _brief_citing(tmp_path, "https://example.org/a")
+    extra = ["--urls"] if command == "fix" else ["--offline"]
+
+    result = CliRunner().invoke(main, [command, *extra, "--timeout", timeout, str(brief)])
+
+    assert result.exit_code == 2
+    assert "Invalid value for '--timeout'" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", ["check", "fix"])
+@pytest.mark.parametrize("setting", ["timeout: 1.0e300", "timeout: .nan", "deadline: .inf",
+                                     "timeout: 1000"])
+def test_url_settings_out_of_range_in_a_config_file_are_an_error(tmp_path, command, setting):
+    brief = _brief_citing(tmp_path, "https://example.org/a")
+    (tmp_path / ".factlint.yaml").write_text(f"urls:\n  {setting}\n", encoding="utf-8")
+    extra = ["--urls"] if command == "fix" else ["--offline"]
+
+    done = subprocess.run(
+        [sys.executable, "-m", "factlint", command, *extra, str(brief)],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+    )
+
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert "factlint: error:" in done.stderr and "urls" in done.stderr
+
+
+def test_url_deadline_on_the_command_line_reports_what_was_left(server, tmp_path):
+    from click.testing import CliRunner
+
+    from factlint.cli import main
+
+    urls = [server.route(f"/slow{i}", answer(200, delay=1.5)) for i in range(2)]
+    brief = tmp_path / "b.md"
+    brief.write_text(f"数据[^1]。\n\n[^1]: 来源：{urls[0]}\n{urls[1]}\n", encoding="utf-8")
+    (tmp_path / ".factlint.yaml").write_text(
+        f"urls:\n  cache_dir: {tmp_path / 'cache'}\n  per_host: 1\n  concurrency: 1\n",
+        encoding="utf-8")
+
+    result = CliRunner().invoke(main, ["check", "--allow-private", "--url-deadline", "1",
+                                       "--format", "json", str(brief)])
+
+    report = json.loads(result.output)
+    messages = [f["message"] for f in report["findings"] if f["code"] == "FL402"]
+    assert messages and all(m.startswith("URL not checked: the URL checks ran out of time "
+                                         "(deadline 1 s") for m in messages)
+    assert report["summary"]["urls_skipped"] == len(messages)

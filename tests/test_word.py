@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -582,3 +583,78 @@ def test_extract_writes_a_fact_file_skeleton_for_a_word_brief(tmp_path):
     assert out.exit_code == 0
     assert 'title: "低空物流航线加密 无人机配送走进社区"' in out.output
     assert 'figure: "超过1700家"' in out.output
+
+
+def test_fix_says_it_edits_text_briefs_only(tmp_path):
+    path = brief(tmp_path)
+    before = path.read_bytes()
+    out = CliRunner().invoke(main, ["fix", str(path)])
+    assert out.exit_code == 2 and "factlint annotate" in out.output
+    assert path.read_bytes() == before
+
+
+def test_html_report_of_a_word_brief(tmp_path):
+    out_path = tmp_path / "report.html"
+    out = CliRunner().invoke(main, ["check", "--offline", "--format", "html", "--output",
+                                    str(out_path), str(brief(tmp_path))])
+    assert out.exit_code == 0
+    page = out_path.read_text(encoding="utf-8")
+    assert "地方层面的集聚方向" in page and "FL601" in page
+
+
+def test_links_to_places_in_the_document_are_no_urls(tmp_path):
+    path = brief(tmp_path, [("p", "详见", ("field", "附件一", "#x"), "。")])
+    document = docx.Document(str(path))
+    instruction = next(document.element.body.iter(f"{{{W}}}instrText"))
+    instruction.text = ' HYPERLINK \\l "_附件一" '
+    link = etree.SubElement(document.paragraphs[0]._p, f"{{{W}}}hyperlink",
+                            {f"{{{W}}}anchor": "_附件一"})
+    etree.SubElement(etree.SubElement(link, f"{{{W}}}r"), f"{{{W}}}t").text = "（见附件）"
+    document.save(str(path))
+    rendering = read_word(path.read_bytes(), "brief.docx")
+    assert rendering.text == "详见附件一。（见附件）"
+
+
+def test_a_reference_to_a_missing_note_is_fl101_and_its_comment_spares_the_mark(tmp_path):
+    path = brief(tmp_path, [("p", "试点城市共有6个", ("note", "来源：民航局，《试点通知》"),
+                             "。东部城市占4个", ("note", "来源：某报"), "。")])
+    with zipfile.ZipFile(path) as package:  # the second note is lost from the package
+        parts = {name: package.read(name) for name in package.namelist()}
+    notes = etree.fromstring(parts["word/footnotes.xml"])
+    notes.remove(notes[-1])
+    parts["word/footnotes.xml"] = etree.tostring(notes)
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    result = check(path)
+    [place] = located(result, "FL101")
+    assert (place["paragraph"], place["offset"]) == (1, len("试点城市共有6个。东部城市占4个"))
+    out_path = tmp_path / "out.docx"
+    CliRunner().invoke(main, ["annotate", "--offline", str(path), "-o", str(out_path)])
+    [(_, _, anchored)] = [c for c in comments_of(out_path) if c[1].startswith("FL101")]
+    assert anchored == "东部城市占4个"
+
+
+@pytest.mark.skipif(not shutil.which("soffice"),
+                    reason="LibreOffice is not installed (apt-get install libreoffice-writer)")
+def test_a_brief_saved_by_libreoffice_reads_the_same(tmp_path):
+    """Another writer's XML (LibreOffice's styles, bookmarks, run properties): same text,
+    same places, same findings at the same places."""
+    path = brief(tmp_path)
+    saved = tmp_path / "saved"
+    subprocess.run(["soffice", "--headless", "--convert-to", "docx:MS Word 2007 XML",
+                    "--outdir", str(saved), str(path)], capture_output=True, timeout=180,
+                   check=True)
+    ours, theirs = (read_word(p.read_bytes(), p.name) for p in (path, saved / path.name))
+    assert theirs.text == ours.text
+    assert [p.text for p in theirs.places] == [p.text for p in ours.places]
+    assert ([(f.code, f.line, f.column) for f in check(saved / path.name).findings]
+            == [(f.code, f.line, f.column) for f in check(path).findings])
+
+
+def test_typed_text_that_looks_like_markdown_stays_a_paragraph(tmp_path):
+    path = brief(tmp_path, [("p", "```以下为示例"), ("p", "全市共有企业1200家。"),
+                            ("p", "| 不是表格：产值达到35亿元。"),
+                            ("p", "#1 号园区入驻企业80家。")])
+    unsourced = [f.message for f in check(path).findings if f.code == "FL201"]
+    assert len(unsourced) == 3  # not hidden in a code block, a table or a heading

@@ -7,14 +7,16 @@ accepted and how many body bytes it really sent.
 
 from __future__ import annotations
 
+import itertools
 import socket
 import ssl
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import BinaryIO
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class Response:
     body: bytes = b"ok\n"
     delay: float = 0.0  # seconds before answering
     stream_bytes: int = 0  # claim and stream this many body bytes instead of ``body``
+    script: Callable[[BinaryIO], None] | None = None  # writes the raw answer itself (hostile)
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,72 @@ def endless_body(claimed: int = 1 << 30) -> Responder:
     )
 
 
+# Hostile servers: each writes raw bytes with pauses, for as long as the client listens
+# (at most HOSTILE_FOR seconds, so that a test that fails does not leave threads for ever).
+HOSTILE_FOR = 60.0
+
+
+def _raw(pieces: Callable[[], Iterable[tuple[bytes, float]]]) -> Responder:
+    """A responder that writes each (bytes, pause) of ``pieces()`` in turn."""
+
+    def script(stream: BinaryIO) -> None:
+        stop = time.monotonic() + HOSTILE_FOR
+        for data, pause in pieces():
+            if time.monotonic() > stop:
+                return
+            stream.write(data)
+            stream.flush()
+            time.sleep(pause)
+
+    response = Response(script=script)
+    return lambda request: response
+
+
+_OK_ANSWER = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n"
+
+
+def drip(interval: float = 1.0) -> Responder:
+    """A whole answer (status line, headers, an endless body) one byte per ``interval``."""
+
+    def pieces() -> Iterator[tuple[bytes, float]]:
+        head = b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n"
+        for byte in head:
+            yield bytes([byte]), interval
+        while True:
+            yield b"x", interval
+
+    return _raw(pieces)
+
+
+def continue_flood(interval: float = 0.2) -> Responder:
+    """``100 Continue`` after ``100 Continue``, never a final answer."""
+    return _raw(lambda: itertools.repeat((b"HTTP/1.1 100 Continue\r\n\r\n", interval)))
+
+
+def slow_headers(interval: float = 0.5) -> Responder:
+    """A status line, then one more header line every ``interval``, never the blank line."""
+
+    def pieces() -> Iterator[tuple[bytes, float]]:
+        yield b"HTTP/1.1 200 OK\r\n", interval
+        for number in itertools.count():
+            yield f"X-Slow-{number}: still coming\r\n".encode(), interval
+
+    return _raw(pieces)
+
+
+def interim_then(*statuses: int, final: bytes = _OK_ANSWER) -> Responder:
+    """Informational answers (103 Early Hints, 102 Processing...), then ``final``."""
+
+    def pieces() -> Iterator[tuple[bytes, float]]:
+        for status in statuses:
+            phrase = {102: "Processing", 103: "Early Hints"}.get(status, "Informational")
+            yield (f"HTTP/1.1 {status} {phrase}\r\nLink: </style.css>; rel=preload\r\n\r\n"
+                   .encode()), 0.0
+        yield final, 0.0
+
+    return _raw(pieces)
+
+
 @dataclass
 class LoopbackServer:
     host: str = "127.0.0.1"
@@ -90,7 +159,8 @@ class LoopbackServer:
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
-        self._httpd = _Server((self.host, self.port), _handler_for(self))
+        server_class = _Server6 if ":" in self.host else _Server
+        self._httpd = server_class((self.host, self.port), _handler_for(self))
         self.port = self._httpd.server_address[1]
         if self.tls:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -102,7 +172,8 @@ class LoopbackServer:
 
     def url(self, path: str) -> str:
         scheme = "https" if self.tls else "http"
-        return f"{scheme}://{self.host}:{self.port}{path}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{scheme}://{host}:{self.port}{path}"
 
     def route(self, path: str, responder: Responder) -> str:
         self.routes[path] = responder
@@ -154,6 +225,10 @@ class _Server(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
 def _handler_for(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, so that connection reuse shows
@@ -180,6 +255,10 @@ def _handler_for(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             )
             response = server._respond(request)
             try:
+                if response.script is not None:
+                    self.close_connection = True
+                    response.script(self.wfile)
+                    return
                 if response.delay:
                     time.sleep(response.delay)
                 self._write(response)

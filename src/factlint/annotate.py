@@ -82,6 +82,9 @@ def annotate(brief: str, output: str, options: RunOptions) -> Annotated:
         raise AnnotateError(f"cannot read {brief}: {exc}") from exc
     replaced = remove_own_comments(document)
     before, elements = render_with_elements(document)
+    if before.text != result.files[0].rendering.text:
+        raise AnnotateError(f"{brief} changed while it was checked: nothing was written; "
+                            "run annotate again")
     from factlint.document import detect_language
 
     language = detect_language(before.text)
@@ -220,25 +223,31 @@ def _before_reference(document, rendering, elements, note_place: int, part: str)
         return None
     element, rels = elements[index]
     at = next(s for r, s, e in runs_in(element, rels) if r is reference.getparent())
-    text = rendering.places[index].text
+    return _words_before(elements, rendering.places[index].text, index, at)
+
+
+def _words_before(elements, text: str, index: int, at: int):
+    """(first run, last run) on the words before offset ``at`` of place ``index`` (back to
+    the sentence's start, at most a few characters), or after it when a sentence opens
+    there: never on a note's reference mark itself."""
     start = at
     while start > max(0, at - WORDS_BEFORE_MARK) and text[start - 1] not in SENTENCE_BREAKS:
         start -= 1
-    if start == at:  # the mark opens a sentence: the words after it
+    if start == at:
         return _anchor_runs(elements, index, at, index, min(len(text), at + WORDS_BEFORE_MARK))
     return _anchor_runs(elements, index, start, index, at)
 
 
 def _anchor_runs(elements, first_place: int, first: int, last_place: int, last: int):
     """(first run, last run) covering the span, splitting runs at its ends; for an empty
-    span, the note reference there or the whole paragraph."""
+    span, the words before the note reference there, or the whole paragraph."""
     paragraph, rels = elements[first_place]
     if first_place == last_place and first >= last:
         runs = runs_in(paragraph, rels)
-        reference = [r for r, s, e in runs if s == e == first]
-        if reference:
-            return reference[0], reference[0]
         shown = [r for r, s, e in runs if e > s]
+        if any(s == e == first for _, s, e in runs) and shown:  # a note's mark
+            text = "".join(characters_of(c) for r in shown for c in r)
+            return _words_before(elements, text, first_place, first)
         return (shown[0], shown[-1]) if shown else None
     _split_at(paragraph, rels, first)
     last_paragraph, last_rels = elements[last_place]

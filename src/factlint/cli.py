@@ -39,6 +39,13 @@ def _check_selectors(option: str, selectors) -> None:
             )
 
 
+def _finite(ctx, param, value):
+    """A FloatRange lets NaN through (it compares false with both bounds)."""
+    if value is not None and value != value:
+        raise click.BadParameter("nan is not a number of seconds")
+    return value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="factlint")
 def main() -> None:
@@ -58,7 +65,11 @@ def main() -> None:
 @click.option("--ignore", help="Comma-separated codes, prefixes or names to skip.")
 @click.option("--fail-on", type=SEVERITY, help="Lowest severity that fails the run.")
 @click.option("--allow-private", is_flag=True, help="Let URL checks reach private addresses.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per URL request.")
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=600), callback=_finite,
+              help="Seconds a URL request may take in all (connect, headers, body).")
+@click.option("--url-deadline", type=click.FloatRange(min=1, max=86400), callback=_finite,
+              help="Seconds all URL checks may take together (default 300); "
+                   "URLs left are reported as not checked.")
 @click.option("--jobs", type=click.IntRange(min=0), default=0, help="Files in parallel.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the URL result cache.")
 @click.option("--language", type=click.Choice(["auto", "zh", "en"]),
@@ -71,13 +82,18 @@ def main() -> None:
 @click.option("--write-baseline", type=click.Path(dir_okay=False),
               help="Record today's findings in this file.")
 def check(paths, output_format, output, offline, facts, config, select, ignore, fail_on,
-          allow_private, timeout, jobs, no_cache, language, changed_since, baseline,
+          allow_private, timeout, url_deadline, jobs, no_cache, language, changed_since,
+          baseline,
           write_baseline) -> None:
     """Check briefs (files or folders; default: the current folder)."""
     from factlint.config import ConfigError, Overrides
     from factlint.engine import RunOptions, run
     from factlint.report import ReportOptions, reporter
 
+    if output_format == "github":  # on a CI runner: nothing on stderr may read as a command
+        from factlint.report.github import EscapedStream
+
+        sys.stderr = EscapedStream(sys.stderr)
     select_codes, ignore_codes = _codes(select), _codes(ignore)
     _check_selectors("--select", select_codes)
     _check_selectors("--ignore", ignore_codes)
@@ -86,6 +102,8 @@ def check(paths, output_format, output, offline, facts, config, select, ignore, 
         url_overrides.append(("allow_private", True))
     if timeout is not None:
         url_overrides.append(("timeout", timeout))
+    if url_deadline is not None:
+        url_overrides.append(("deadline", url_deadline))
     if no_cache:
         url_overrides.append(("use_cache", False))
     if facts and len(paths) != 1:
@@ -257,7 +275,8 @@ def rules(code: str | None, markdown: bool) -> None:
 @click.option("--facts", type=click.Path(), help="Fact file for a single brief.")
 @click.option("--config", type=click.Path(), help="Configuration file (over the project's).")
 @click.option("--allow-private", is_flag=True, help="Let URL checks reach private addresses.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per URL request.")
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=600), callback=_finite,
+              help="Seconds a URL request may take in all (connect, headers, body).")
 def fix_command(paths, show_diff, fix_urls, drop_unused, facts, config, allow_private,
                 timeout) -> None:
     """Apply safe fixes in place: rejoin page-split paragraphs, renumber citations in order

@@ -61,8 +61,10 @@ TITLE = re.compile(r"《[^《》\n]{0,80}》|〈[^〈〉\n]{0,80}〉")
 DEFINITION_URL = re.compile(
     r"\]\((?P<link>[^()\s]+(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)"
     r"|<(?P<angle>[a-zA-Z][a-zA-Z0-9+.-]*:[^<>\s]+)>"
-    r"|(?P<bare>(?:https?|ftp|javascript|mailto|file|data):[^\s<>\"'\]]+)",
+    r"|(?P<bare>(?:https?|ftp|javascript|mailto|file|data):"
+    r"(?://\[[0-9A-Fa-f:.]+\][^\s<>\"'\]]*|[^\s<>\"'\]]+))",  # [::1]: a bare IPv6 host
 )
+IPV6_HOST = re.compile(r"[a-z]+://\[[0-9A-Fa-f:.]+\]")
 SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 URL_TRAILING = "。，、；：？！）》」』】.,;:!?)]}'\"”’"
 
@@ -1172,7 +1174,9 @@ def _definition_urls(body: str, body_start: int):
         if kind == "link" and not SCHEME.match(url):
             continue  # a relative link to another page of the site, not a cited URL
         if kind == "bare":
-            url = url.rstrip(URL_TRAILING)
+            host = IPV6_HOST.match(url)  # its closing ] is no trailing punctuation
+            keep = host.end() if host else 0
+            url = url[:keep] + url[keep:].rstrip(URL_TRAILING)
             while url.endswith(")") and url.count("(") < url.count(")"):
                 url = url[:-1]
         yield UrlSpan(url, body_start + start, body_start + start + len(url))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import stat
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,6 +18,7 @@ from factlint.config import ConfigError, Overrides, Settings, settings_for
 from factlint.config import forget as forget_configuration
 from factlint.document import Document, read_document
 from factlint.finding import SEVERITY_RANK, Finding, UrlRef
+from factlint.reading import RefusedFile, read_bytes_limited
 from factlint.related import (
     BRIEF_SUFFIXES,
     DATA_SUFFIXES,
@@ -29,7 +30,7 @@ from factlint.related import (
 )
 from factlint.rules import Rule, matches, registry
 from factlint.rules.inputs import BAD_SUPPRESSION, UNREADABLE
-from factlint.trust import is_within, repository_root
+from factlint.trust import repository_root
 
 SKIPPED_FOLDERS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
 MAX_BRIEF_BYTES = 50 * 1024 * 1024
@@ -166,21 +167,49 @@ def _excluded(path: str, settings: Settings) -> bool:
 
 
 def decode(data: bytes) -> tuple[str | None, str]:
-    """(text, problem): UTF-8 with or without BOM, or UTF-16 with BOM; else why not."""
+    """(text, problem): UTF-8 with or without BOM, or UTF-16 or UTF-32 with BOM; else why
+    not. UTF-32's mark begins like UTF-16's, so it is looked for first."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), ""
-        except UnicodeDecodeError:
-            return None, "file starts with a UTF-16 byte-order mark but is not valid UTF-16"
+    for marks, encoding in (((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"), "UTF-32"),
+                            ((b"\xff\xfe", b"\xfe\xff"), "UTF-16")):
+        if data.startswith(marks):
+            try:
+                text = data.decode(encoding.lower())
+            except UnicodeDecodeError:
+                return None, (f"file starts with a {encoding} byte-order mark but is not "
+                              f"valid {encoding}")
+            if "\x00" in text:
+                return None, f"file is {encoding} but holds NUL characters: it is not a text brief"
+            return text, ""
     head = data[:8192]
+    wide = _wide_encoding(head)
+    if wide:
+        return None, f"file looks like {wide} without a byte-order mark: save it as UTF-8"
     if b"\x00" in head or _looks_binary(head):
         return None, "file is binary, not a text brief"
     try:
         return data.decode("utf-8"), ""
     except UnicodeDecodeError as exc:
         return None, f"file is not valid UTF-8 (byte {exc.start}){_guess_encoding(data)}"
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    """"UTF-32" or "UTF-16" when the bytes read as text in it without a mark (a NUL in
+    every second or every four bytes, the others not), else None."""
+    for width, name in ((4, "UTF-32"), (2, "UTF-16")):
+        usable = len(head) - len(head) % width
+        if usable < 4 * width:
+            continue
+        units = [head[i:i + width] for i in range(0, usable, width)]
+        for encoding in (f"{name.lower()}-le", f"{name.lower()}-be"):
+            try:
+                text = head[:usable].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if "\x00" not in text and all(b"\x00" in unit for unit in units[: len(units) // 2]):
+                return name
+    return None
 
 
 _CONTROL_BYTES = bytes(b for b in range(256) if b < 9 or 13 < b < 32)
@@ -205,67 +234,54 @@ def _guess_encoding(data: bytes) -> str:
     return "; convert it to UTF-8"
 
 
-def read_bytes(path: str) -> tuple[bytes | None, str]:
-    """(the file's bytes, problem): why not, when it is missing, a folder or too large."""
+def read_bytes(path: str, root: str | os.PathLike | None = None) -> tuple[bytes | None, str]:
+    """(the file's bytes, problem): why not, when it is missing, a folder, too large, not a
+    regular file, or (given the repository's ``root``) a symlink that leads out of it."""
     try:
-        size = os.path.getsize(path)
-        if size > MAX_BRIEF_BYTES:
-            return None, f"file is {size // (1024 * 1024)} MB, larger than a brief can be"
-        with open(path, "rb") as handle:
-            return handle.read(), ""
+        return read_bytes_limited(path, MAX_BRIEF_BYTES, "brief", root), ""
     except FileNotFoundError:
         return None, "file not found"
     except IsADirectoryError:
         return None, "is a folder, not a brief"
+    except RefusedFile as exc:
+        return None, exc.why
     except OSError as exc:
         return None, f"cannot read file: {exc.strerror or exc}"
 
 
-def read_brief(path: str) -> tuple[str | None, str]:
-    data, problem = read_bytes(path)
-    return (None, problem) if data is None else decode(data)
+def read_brief(path: str, root: str | os.PathLike | None = None) -> tuple[str | None, str]:
+    """(text, problem) of a brief: decoded, with classic-Mac line ends (a lone CR) read as
+    line ends (one character for one, so every position stays where it was)."""
+    data, problem = read_bytes(path, root)
+    if data is None:
+        return None, problem
+    text, problem = decode(data)
+    if text is not None and "\r" in text:
+        text = LONE_CR.sub("\n", text)
+    return text, problem
 
 
-def read_word_bytes(path: str) -> tuple[bytes | None, str]:
-    """A Word brief's bytes, read as untrusted input: only a regular file (never a device or
-    a FIFO), inside the repository (a symlink out is refused before a byte is read), and
-    within the size limit while reading, not by trusting the size the file system reports."""
-    if not is_within(path, repository_root(path)):
-        return None, ("it is a symlink to a file outside the repository, which factlint "
-                      "does not follow")
-    try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
-                             | getattr(os, "O_BINARY", 0))
-    except FileNotFoundError:
-        return None, "file not found"
-    except OSError as exc:
-        return None, f"cannot read file: {exc.strerror or exc}"
-    try:
-        mode = os.fstat(descriptor).st_mode
-        if stat.S_ISDIR(mode):
-            return None, "is a folder, not a brief"
-        if not stat.S_ISREG(mode):
-            return None, "it is not a regular file (a device, a FIFO or a socket)"
-        with os.fdopen(os.dup(descriptor), "rb") as handle:
-            data = handle.read(MAX_BRIEF_BYTES + 1)
-        if len(data) > MAX_BRIEF_BYTES:
-            return None, f"it is larger than a brief can be ({MAX_BRIEF_BYTES // 2**20} MB)"
-        return data, ""
-    except OSError as exc:
-        return None, f"cannot read file: {exc.strerror or exc}"
-    finally:
-        os.close(descriptor)
+LONE_CR = re.compile(r"\r(?!\n)")
 
 
-def read_any_brief(path: str) -> tuple[str | None, Any, str]:
+def read_word_bytes(path: str, root: str | os.PathLike | None = None
+                    ) -> tuple[bytes | None, str]:
+    """A Word brief's bytes, read as any brief is (see read_bytes); without a ``root``,
+    inside the repository that holds it."""
+    return read_bytes(path, repository_root(path) if root is None else root)
+
+
+def read_any_brief(path: str, root: str | os.PathLike | None = None
+                   ) -> tuple[str | None, Any, str]:
     """(text, rendering, problem): a text brief's text, or a Word brief's rendering (whose
-    text the reader reads); text None and the problem when it can't be read."""
+    text the reader reads); text None and the problem when it can't be read. A text brief
+    must lie inside ``root`` when it is given (see read_bytes)."""
     if not is_word_file(path):
-        text, problem = read_brief(path)
+        text, problem = read_brief(path, root)
         return text, None, problem
     from factlint.word import WordError, read_word
 
-    data, problem = read_word_bytes(path)
+    data, problem = read_word_bytes(path, root)
     if data is None:
         return None, None, problem
     try:
@@ -291,11 +307,11 @@ def _selected(code: str, settings: Settings) -> bool:
     return matches(rule, settings.select) and not matches(rule, settings.ignore)
 
 
-def _lines_of(path: str, numbers: set[int]) -> dict[int, str]:
+def _lines_of(path: str, numbers: set[int], root: Path) -> dict[int, str]:
     """The text of the given lines of a file other than the brief (its fact file)."""
     if not numbers:
         return {}
-    text, _ = read_brief(path)
+    text, _ = read_brief(path, root)
     lines = (text or "").split("\n")
     return {n: lines[n - 1].rstrip("\r") for n in numbers if 0 < n <= len(lines)}
 
@@ -311,7 +327,8 @@ def check_file(path: str, options: RunOptions) -> FileResult:
     """Read one brief and run every selected rule over it. Never raises for bad input."""
     settings = settings_for(Path(path), options.overrides)
     result = FileResult(path, fail_on=settings.fail_on)
-    text, result.rendering, problem = read_any_brief(path)
+    root = repository_root(path, settings.origin if settings.origin != "defaults" else None)
+    text, result.rendering, problem = read_any_brief(path, root)
     if text is None:
         result.unreadable = True
         result.findings.append(
@@ -323,7 +340,8 @@ def check_file(path: str, options: RunOptions) -> FileResult:
     if options.facts or fact_file_for(path):
         from factlint.facts import load_for_brief  # only briefs with a fact file pay for it
 
-        facts, fact_findings = load_for_brief(path, explicit=options.facts or fact_file_for(path))
+        facts, fact_findings = load_for_brief(path, explicit=options.facts, root=root,
+                                              found=fact_file_for(path))
     ctx = Context(doc, facts, settings)
     findings: list[Finding] = [f for f in fact_findings if _selected(f.code, settings)]
     for rule in active_rules(settings):
@@ -357,7 +375,7 @@ def check_file(path: str, options: RunOptions) -> FileResult:
         wanted.setdefault(place.path, set()).add(place.line)
     result.lines = {
         file: ({n: doc.line_text(n) for n in numbers if n <= len(doc.line_starts)}
-               if file == path else _lines_of(file, numbers))
+               if file == path else _lines_of(file, numbers, root))
         for file, numbers in wanted.items()
     }
     if options.collect_views:

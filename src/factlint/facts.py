@@ -15,18 +15,23 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import math
 import os
 import re
 import unicodedata
+from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
+from factlint.columns import CHUNK_ROWS, CompactRows
 from factlint.finding import Finding, UrlRef
 from factlint.numbers import (
     Figure,
@@ -39,6 +44,8 @@ from factlint.numbers import (
     parse_number,
     split_unit,
 )
+from factlint.reading import RefusedFile, open_limited, outside_reason, read_bytes_limited
+from factlint.trust import repository_root
 
 if TYPE_CHECKING:
     from factlint.document import Document, Sentence
@@ -46,6 +53,8 @@ if TYPE_CHECKING:
 FACT_SUFFIXES = (".facts.yaml", ".facts.yml", ".facts.json")
 MAX_FACT_BYTES = 4 * 1024 * 1024
 MAX_DATA_BYTES = 256 * 1024 * 1024
+MAX_INTEGER_DIGITS = 4000  # below Python's own limit on converting text to int (4300)
+MAX_INTEGER_BITS = 13_000  # about 3,900 decimal digits: str() of it stays within that limit
 MAX_ALIASES = 1000
 # Converting the node graph may visit an aliased node more than once; a file may cost at
 # most this many visits more than it has nodes, which no hand-written file comes near.
@@ -224,10 +233,15 @@ def _convert(node, path: tuple, tree: Tree, constructor, budget: list[int], acti
             raise FactFileError(f"unsupported tag {node.tag}: fact files hold plain values only",
                                 place.line, place.column)
         try:
-            return constructor.construct_object(node, deep=True)
+            value = constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             place = _place_of(node)
             raise FactFileError(f"cannot read value: {exc}", place.line, place.column) from None
+        except ValueError:  # an integer of more digits than Python converts: keep its text
+            return node.value
+        if isinstance(value, int) and value.bit_length() > MAX_INTEGER_BITS:
+            return node.value  # 0x… with thousands of digits: str() of it would fail later
+        return value
     if id(node) in active:
         place = _place_of(node)
         raise FactFileError("an alias refers to the node that contains it (recursive alias)",
@@ -280,11 +294,16 @@ def _convert(node, path: tuple, tree: Tree, constructor, budget: list[int], acti
 _EXPLICIT_KEYS: dict[int, set[int]] = {}
 
 
+def json_integer(text: str) -> int | str:
+    """An integer of JSON text; one too long to convert stays text (and so is no number)."""
+    return int(text) if len(text.lstrip("-")) <= MAX_INTEGER_DIGITS else text
+
+
 def parse_json_tree(text: str) -> Tree:
     """JSON text -> Tree. Values come from the json module; positions from the YAML
     composer (JSON is nearly YAML) when it can read the file, else the top of the file."""
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_int=json_integer)
     except json.JSONDecodeError as exc:
         raise FactFileError(f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno) from None
     except RecursionError:
@@ -345,8 +364,8 @@ class DataRef:
     def describe(self) -> str:
         if self.pointer is not None:
             return f"{self.file} {self.pointer}"
-        where = ", ".join(f"{k} = {v}" for k, v in self.where)
-        return f"{self.file} where {where}, column {self.column}"
+        where = ", ".join(f"{clip(k)} = {clip(v)}" for k, v in self.where)
+        return f"{clip(self.file)} where {where}, column {clip(self.column)}"
 
 
 @dataclass(frozen=True)
@@ -411,6 +430,11 @@ class FactFile:
     claims: list[Claim]
     tree: Tree | None = field(default=None, repr=False)
     _verified: dict = field(default_factory=dict, repr=False)
+    root: Path | None = None  # the repository top its data files must stay inside
+
+    @property
+    def data_root(self) -> Path:
+        return self.root if self.root is not None else repository_root(self.path)
 
     @property
     def name(self) -> str:
@@ -459,15 +483,19 @@ def find_fact_file(brief_path: str | os.PathLike) -> Path | None:
     return None
 
 
-def load_for_brief(brief_path: str, explicit: str | None = None
+def load_for_brief(brief_path: str, explicit: str | None = None,
+                   root: str | os.PathLike | None = None, found: str | None = None
                    ) -> tuple[FactFile | None, list[Finding]]:
-    """The engine's entry point: the fact file named by --facts, else the one beside the brief."""
+    """The engine's entry point: the fact file named by --facts, else ``found`` (the engine
+    finds it, see related.fact_file_for), else the one beside the brief. A fact file that
+    was not named, and the data files it names, must lie inside the repository whose top
+    is ``root`` (the brief's); one named by --facts is trusted."""
     if explicit:
         return load_facts(explicit)
-    found = find_fact_file(brief_path)
+    found = found or find_fact_file(brief_path)
     if found is None:
         return None, []
-    return load_facts(str(found))
+    return load_facts(str(found), root=root)
 
 
 def _rule(code: str):
@@ -485,8 +513,9 @@ def _schema_finding(path: str, place: Place, message: str) -> Finding:
                                       place.end_line, place.end_column)
 
 
-def read_tree(path: str, text: str | None = None) -> Tree:
-    """Read a YAML or JSON file (or ``text``, as if it were that file's) into a Tree.
+def read_tree(path: str, text: str | None = None, root: str | os.PathLike | None = None) -> Tree:
+    """Read a YAML or JSON file (or ``text``, as if it were that file's) into a Tree; only a
+    regular file, inside ``root`` when given, within the size limit while reading.
     Raises FactFileError, OSError."""
     if text is None:
         size = os.path.getsize(path)
@@ -494,8 +523,10 @@ def read_tree(path: str, text: str | None = None) -> Tree:
             raise FactFileError(
                 f"file is {size / 1e6:.1f} MB, larger than a fact file can be "
                 f"({MAX_FACT_BYTES // (1024 * 1024)} MB): move bulk data to a data file")
-        with open(path, "rb") as handle:
-            data = handle.read()
+        try:
+            data = read_bytes_limited(path, MAX_FACT_BYTES, "fact file", root)
+        except RefusedFile as exc:
+            raise FactFileError(f"cannot read the fact file: {exc.why}") from None
         text = _decode(data)
     if path.lower().endswith(".json"):
         return parse_json_tree(text)
@@ -515,13 +546,15 @@ def _decode(data: bytes) -> str:
                             line, column) from None
 
 
-def load_facts(path: str | os.PathLike, text: str | None = None
-               ) -> tuple[FactFile | None, list[Finding]]:
+def load_facts(path: str | os.PathLike, text: str | None = None,
+               root: str | os.PathLike | None = None) -> tuple[FactFile | None, list[Finding]]:
     """Read and validate a fact file (``text``: its content, not yet written, as
-    ``factlint fix`` checks it). Findings (FL501/FL502) point into it."""
+    ``factlint fix`` checks it). Findings (FL501/FL502) point into it. With ``root``, the
+    fact file must lie inside it; its data files always must lie inside the repository
+    (``root``, else the fact file's own repository_root)."""
     path = str(path)
     try:
-        tree = read_tree(path, text)
+        tree = read_tree(path, text, root)
     except FileNotFoundError:
         return None, [_syntax(path, "fact file not found")]
     except IsADirectoryError:
@@ -536,6 +569,7 @@ def load_facts(path: str | os.PathLike, text: str | None = None
     if any(code == "fatal" for code, _, _ in problems):
         return None, findings
     facts = _build(path, tree, bad_claims)
+    facts.root = Path(root) if root is not None else None
     return facts, findings
 
 
@@ -548,12 +582,30 @@ _WHAT = {
 }
 
 
+SHOWN_CHARACTERS = 60  # of a value quoted in a message
+SHOWN_ITEMS = 20  # of a list named in a message
+
+
+def clip(value: Any) -> str:
+    """A value as a message quotes it: its text, cut to SHOWN_CHARACTERS."""
+    text = value if isinstance(value, str) else _show(value)
+    return text if len(text) <= SHOWN_CHARACTERS else text[: SHOWN_CHARACTERS - 1] + "…"
+
+
+def listed(items: list[str]) -> str:
+    """Items as a message lists them: the first SHOWN_ITEMS, each clipped, and how many more."""
+    shown = ", ".join(clip(item) for item in items[:SHOWN_ITEMS])
+    more = len(items) - SHOWN_ITEMS
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
 def _show(value: Any) -> str:
     if isinstance(value, str):
         return repr(value) if len(value) <= 60 else repr(value[:57] + "…")
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
-    return json.dumps(value)
+    text = json.dumps(value)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def _type_name(types) -> str:
@@ -592,6 +644,9 @@ def schema_problems(tree: Tree) -> tuple[list[tuple[str, Place, str]], set[int]]
         severity = "fatal" if not path or path[0] != "claims" and path[0] != "sources" else "claim"
         problems.append((severity, place, f"{json_path(path)}: {message}"))
     problems.extend(_id_problems(tree))
+    for index, problem in _number_problems(tree, bad_claims):
+        bad_claims.add(index)
+        problems.append(problem)
     return problems, bad_claims
 
 
@@ -645,6 +700,31 @@ def _message(error, path: tuple) -> str:
     if kind in ("minLength", "minProperties"):
         return f"{field_name or 'this'} must not be empty"
     return error.message
+
+
+_NUMERIC_TEXT = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def _number_problems(tree: Tree, bad: set[int]) -> list[tuple[int, tuple[str, Place, str]]]:
+    """A `value` or `tolerance` the schema lets through that is no finite number (1e999,
+    NaN, an integer of thousands of digits), as (claim index, problem)."""
+    claims = tree.value.get("claims") if isinstance(tree.value, dict) else None
+    problems = []
+    for index, claim in enumerate(claims if isinstance(claims, list) else ()):
+        if not isinstance(claim, dict) or index in bad:
+            continue
+        for name in ("value", "tolerance"):
+            given = claim.get(name)
+            if isinstance(given, bool) or given is None:
+                continue
+            numeric = isinstance(given, (int, float)) or (
+                isinstance(given, str) and _NUMERIC_TEXT.fullmatch(given.strip()))
+            if numeric and parse_number(given) is None:
+                problems.append((index, ("claim", tree.place(("claims", index, name)),
+                                         f"claims[{index}].{name}: {name} must be a finite "
+                                         f"number, got {_show(given)}")))
+                break
+    return problems
 
 
 def _id_problems(tree: Tree) -> list[tuple[str, Place, str]]:
@@ -740,8 +820,8 @@ class _Table:
     """A data file read once: CSV rows (with their line numbers) or a JSON/YAML value."""
 
     header: list[str] | None = None
-    rows: list[list[str]] = field(default_factory=list)
-    row_lines: list[int] = field(default_factory=list)
+    rows: Sequence[list[str]] = field(default_factory=list)  # a CompactRows for a CSV file
+    row_lines: Sequence[int] = field(default_factory=list)
     value: Any = None  # JSON/YAML content
     indexes: dict[tuple[str, ...], Any] = field(default_factory=dict)  # columns -> _RowIndex
 
@@ -755,7 +835,17 @@ class _Table:
         return None
 
 
-_TABLES: dict[tuple[str, int, int], _Table] = {}
+# Tables read in this process, most recently used last: kept while they fit in
+# MAX_CACHED_DATA_BYTES (counting their files' sizes), so that briefs sharing a data file
+# read it once, and released when other data files need the room.
+_TABLES: OrderedDict[tuple[str, int, int], _Table] = OrderedDict()
+MAX_CACHED_DATA_BYTES = 512 * 1024 * 1024
+
+
+def _remember(cache_key: tuple[str, int, int], table: _Table) -> None:
+    _TABLES[cache_key] = table
+    while len(_TABLES) > 1 and sum(key[2] for key in _TABLES) > MAX_CACHED_DATA_BYTES:
+        _TABLES.popitem(last=False)
 
 
 _INTEGER = re.compile(r"([-+]?\d+)(?:\.0*)?")
@@ -775,7 +865,7 @@ def _key(value: Any) -> str:
     if text[:1] not in _NUMBER_START:
         return text.casefold()
     integer = _INTEGER.fullmatch(text)
-    if integer:
+    if integer and len(integer.group(1)) <= MAX_INTEGER_DIGITS:
         return str(int(integer.group(1)))
     if _DECIMAL.fullmatch(text):
         return repr(float(text))
@@ -788,81 +878,91 @@ def load_table(path: Path) -> _Table:
     cache_key = (str(path), stat.st_mtime_ns, stat.st_size)
     table = _TABLES.get(cache_key)
     if table is not None:
+        _TABLES.move_to_end(cache_key)
         return table
     if stat.st_size > MAX_DATA_BYTES:
         raise DataError(f"{path.name} is {stat.st_size // (1024 * 1024)} MB, too large to read")
     suffix = path.suffix.lower()
-    if suffix == ".csv" or suffix == ".tsv":
-        table = _read_csv(path, "\t" if suffix == ".tsv" else ",")
-    elif suffix in (".json", ".yaml", ".yml"):
-        try:
-            if suffix == ".json":
-                table = _Table(value=json.loads(path.read_bytes().decode("utf-8-sig")))
-            else:
-                table = _Table(value=compose_tree(_decode(path.read_bytes())).value)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"{path.name} is not valid JSON "
-                            f"(line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
-        except FactFileError as exc:
-            raise DataError(f"{path.name} cannot be read (line {exc.line}, column {exc.column}): "
-                            f"{exc.message}") from None
-        except UnicodeDecodeError:
-            raise DataError(f"{path.name} is not valid UTF-8: save it as UTF-8") from None
-    else:
+    if suffix not in (".csv", ".tsv", ".json", ".yaml", ".yml"):
         raise DataError(f"{path.name}: data files are .csv, .json, .yaml or .yml")
-    _TABLES[cache_key] = table
-    return table
-
-
-def _read_csv(path: Path, delimiter: str) -> _Table:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path.name} is not valid UTF-8 (byte {exc.start}): save it as UTF-8 "
-                        "(spreadsheet apps: 'CSV UTF-8')") from None
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        records = list(reader)
-    except csv.Error as exc:
-        raise DataError(f"{path.name} line {reader.line_num}: {exc}") from None
-    if not records:
-        raise DataError(f"{path.name} is empty: a CSV data file needs a header row")
-    if text.count("\n") + (not text.endswith("\n")) == len(records) and "\r" not in text:
-        lines = range(1, len(records) + 1)  # one record per line: its line is its number
+    # Only a regular file, and never more than the limit, whatever stat() said.
+    if suffix == ".csv" or suffix == ".tsv":
+        with open_limited(path, MAX_DATA_BYTES, "data file") as stream:
+            table = _read_csv(stream, path, "\t" if suffix == ".tsv" else ",")
     else:
-        lines = _record_lines(text, delimiter)
-    header = [cell.strip() for cell in records[0]]
-    width = len(header)
-    table = _Table(header=header)
-    for record, line in zip(records[1:], lines[1:], strict=True):
-        if len(record) > 1 or (record and record[0].strip()):
-            if len(record) < width:
-                record = record + [""] * (width - len(record))
-            table.rows.append(record)
-            table.row_lines.append(line)
+        data = read_bytes_limited(path, MAX_DATA_BYTES, "data file")
+        table = _Table(value=_read_tree_data(data, path, suffix))
+    _remember(cache_key, table)
     return table
 
 
-def _record_lines(text: str, delimiter: str) -> list[int]:
-    """The line each CSV record starts on, for files with line breaks inside cells."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    lines = []
-    line = 1
-    for _ in reader:
-        lines.append(line)
-        line = reader.line_num + 1
-    return lines
+def _read_tree_data(data: bytes, path: Path, suffix: str) -> Any:
+    """The content of a JSON or YAML data file; DataError for one that can't be read."""
+    try:
+        if suffix == ".json":
+            return json.loads(data.decode("utf-8-sig"), parse_int=json_integer)
+        return compose_tree(_decode(data)).value
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{path.name} is not valid JSON "
+                        f"(line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+    except FactFileError as exc:
+        raise DataError(f"{path.name} cannot be read (line {exc.line}, column {exc.column}): "
+                        f"{exc.message}") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{path.name} is not valid UTF-8: save it as UTF-8") from None
+    except RecursionError:
+        raise DataError(f"{path.name} is nested too deeply to be a data file") from None
+    except ValueError:  # an integer of more digits than Python converts (4300)
+        raise DataError(f"{path.name} holds a number too long to read") from None
+
+
+def _read_csv(stream: BinaryIO, path: Path, delimiter: str) -> _Table:
+    """A CSV file read as it streams in, into compact columns (factlint.columns), with the
+    line each row starts on (rows may hold line breaks inside quoted cells)."""
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    reader = csv.reader(text, delimiter=delimiter)
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise DataError(f"{path.name} is empty: a CSV data file needs a header row")
+        rows = CompactRows(len(header))
+        row_lines = array("I")
+        pending: list[list[str]] = []
+        line = reader.line_num + 1  # where the next record starts
+        for record in reader:
+            if len(record) > 1 or (record and record[0].strip()):
+                pending.append(record)
+                row_lines.append(line)
+                if len(pending) == CHUNK_ROWS:
+                    rows.extend(pending)
+                    pending = []
+            line = reader.line_num + 1
+        rows.extend(pending)
+    except csv.Error as exc:
+        raise DataError(f"{path.name} line {reader.line_num}: {clip(str(exc))}") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{path.name} is not valid UTF-8 (after line {reader.line_num}): "
+                        "save it as UTF-8 (spreadsheet apps: 'CSV UTF-8')") from None
+    return _Table(header=[cell.strip() for cell in header], rows=rows.finish(),
+                  row_lines=row_lines)
 
 
 @dataclass(frozen=True)
 class _RowIndex:
-    last: dict[tuple[str, ...], int]
-    repeated: dict[tuple[str, ...], list[int]]
+    """Rows by the folded values of some columns, in 16 bytes a row: the hash of each row's
+    key, sorted, beside its row number. A lookup finds the rows of the key's hash by
+    bisection, then keeps those whose key really is the one asked for."""
+
+    hashes: array  # array("q"), sorted
+    rows: array  # array("Q"): rows[i] is the row whose key hashes to hashes[i]
+    key_of: Callable[[int], tuple[str, ...]]
 
     def get(self, key: tuple[str, ...], default: list[int]) -> list[int]:
-        if key in self.repeated:
-            return self.repeated[key]
-        return [self.last[key]] if key in self.last else default
+        wanted = hash(key)
+        low = bisect_left(self.hashes, wanted)
+        high = bisect_right(self.hashes, wanted, low)
+        found = sorted(row for row in self.rows[low:high] if self.key_of(row) == key)
+        return found or default
 
 
 def _index(table: _Table, columns: tuple[str, ...]) -> _RowIndex:
@@ -871,25 +971,25 @@ def _index(table: _Table, columns: tuple[str, ...]) -> _RowIndex:
     if index is not None:
         return index
     rows = table.rows
-    folded_columns = []
-    for position in (table.column_index(c) for c in columns):
-        if position is None:
-            folded_columns.append([""] * len(rows))
-            continue
-        cells = list(map(itemgetter(position), rows))
-        folded = {cell: _key(cell) for cell in set(cells)}  # few distinct values per column
-        folded_columns.append(list(map(folded.__getitem__, cells)))
-    keys = list(zip(*folded_columns, strict=True))
-    last = dict(zip(keys, range(len(keys)), strict=True))  # key -> its (last) row, built at C speed
-    repeated: dict[tuple[str, ...], list[int]] = {}
-    if len(last) < len(keys):
-        from collections import Counter
+    positions = [table.column_index(c) for c in columns]
+    fold = lru_cache(maxsize=65536)(_key)  # most columns repeat a few values (years, units)
+    folded_columns = [
+        itertools.repeat("", len(rows)) if position is None
+        else map(fold, rows.column(position) if isinstance(rows, CompactRows)
+                 else map(itemgetter(position), rows))
+        for position in positions
+    ]
+    hashes = array("q", map(hash, zip(*folded_columns, strict=True)))
+    order = sorted(range(len(hashes)), key=hashes.__getitem__)
+    sorted_hashes = array("q", map(hashes.__getitem__, order))
+    del hashes
 
-        several = {key for key, count in Counter(keys).items() if count > 1}
-        for number, key in enumerate(keys):
-            if key in several:
-                repeated.setdefault(key, []).append(number)
-    index = _RowIndex(last, repeated)
+    def key_of(row: int) -> tuple[str, ...]:
+        return tuple("" if position is None else _key(rows[row][position]
+                     if not isinstance(rows, CompactRows) else rows.cell(row, position))
+                     for position in positions)
+
+    index = _RowIndex(sorted_hashes, array("Q", order), key_of)
     table.indexes[columns] = index
     return index
 
@@ -908,30 +1008,43 @@ def resolve_pointer(document: Any, pointer: str) -> Any:
     if pointer == "":
         return document
     if not pointer.startswith("/"):
-        raise DataError(f"pointer '{pointer}' must start with /")
+        raise DataError(f"pointer '{clip(pointer)}' must start with /")
     current = document
-    walked = ""
-    for raw in pointer[1:].split("/"):
+    raws = pointer[1:].split("/")
+    for depth, raw in enumerate(raws, 1):
         token = raw.replace("~1", "/").replace("~0", "~")
-        walked += "/" + raw
         if isinstance(current, dict):
             if token not in current:
-                raise DataError(f"pointer {pointer}: no key '{token}' at {walked}")
+                raise DataError(f"pointer {clip(pointer)}: no key '{clip(token)}' at "
+                                f"{clip('/' + '/'.join(raws[:depth]))}")
             current = current[token]
         elif isinstance(current, list):
-            if not re.fullmatch(r"0|[1-9]\d*", token) or int(token) >= len(current):
-                raise DataError(f"pointer {pointer}: no item {token} at {walked} "
+            # at most 18 digits: int() of thousands of them would raise
+            if not re.fullmatch(r"0|[1-9]\d{0,17}", token) or int(token) >= len(current):
+                raise DataError(f"pointer {clip(pointer)}: no item {clip(token)} at "
+                                f"{clip('/' + '/'.join(raws[:depth]))} "
                                 f"(the list has {len(current)})")
             current = current[int(token)]
         else:
-            raise DataError(f"pointer {pointer}: {walked} goes inside a plain value")
+            raise DataError(f"pointer {clip(pointer)}: {clip('/' + '/'.join(raws[:depth]))} "
+                            "goes inside a plain value")
     return current
 
 
 def read_data_value(facts: FactFile, ref: DataRef) -> TrueValue:
-    """The true value a `data` reference points at, or a TrueValue with a problem."""
+    """The true value a `data` reference points at, or a TrueValue with a problem.
+
+    The data file must resolve inside the repository: an absolute path, a `..` that leads
+    out or a symlink pointing out is refused before it is opened, and the message names
+    only the path the fact file wrote, never anything read from such a file."""
+    shown = clip(ref.file)
+    if os.path.isabs(ref.file) or ref.file.startswith("~"):
+        return TrueValue(None, f"data: {shown}", f"data file {shown} must be a path relative "
+                                                f"to the fact file, inside the repository")
     path = (facts.folder / ref.file)
-    shown = ref.file
+    if outside_reason(path, facts.data_root) is not None:
+        return TrueValue(None, f"data: {shown}", f"data file {shown} resolves outside the "
+                                                f"repository ({facts.data_root}): not read")
     try:
         table = load_table(path)
     except FileNotFoundError:
@@ -939,6 +1052,8 @@ def read_data_value(facts: FactFile, ref: DataRef) -> TrueValue:
                                                 f"(looked in {facts.folder})")
     except IsADirectoryError:
         return TrueValue(None, f"data: {shown}", f"data file {shown} is a folder")
+    except RefusedFile as exc:
+        return TrueValue(None, f"data: {shown}", f"cannot read data file {shown}: {exc.why}")
     except OSError as exc:
         return TrueValue(None, f"data: {shown}", f"cannot read data file {shown}: "
                                                 f"{exc.strerror or exc}")
@@ -950,7 +1065,7 @@ def read_data_value(facts: FactFile, ref: DataRef) -> TrueValue:
                 raise DataError(f"{shown} is a CSV file: select a row with `where` and `column`, "
                                 "not `pointer`")
             cell = resolve_pointer(table.value, ref.pointer)
-            origin = f"data: {shown} {ref.pointer}"
+            origin = f"data: {shown} {clip(ref.pointer)}"
         else:
             cell, origin = _select(table, ref, shown)
     except DataError as exc:
@@ -964,7 +1079,7 @@ def read_data_value(facts: FactFile, ref: DataRef) -> TrueValue:
 def _select(table: _Table, ref: DataRef, shown: str) -> tuple[Any, str]:
     columns = tuple(str(k) for k, _ in ref.where)
     wanted = tuple(_key(v) for _, v in ref.where)
-    condition = ", ".join(f"{k} = {v}" for k, v in ref.where)
+    condition = ", ".join(f"{clip(k)} = {clip(v)}" for k, v in ref.where)
     if table.header is None:  # a JSON/YAML list of records
         records = table.value if isinstance(table.value, list) else None
         if records is None:
@@ -975,11 +1090,11 @@ def _select(table: _Table, ref: DataRef, shown: str) -> tuple[Any, str]:
         record = records[matches[0]]
         if ref.column not in record:
             raise DataError(f"{shown}: record {matches[0]} has no field '{ref.column}'")
-        return record[ref.column], f"data: {shown} record {matches[0]}, field {ref.column}"
+        return record[ref.column], f"data: {shown} record {matches[0]}, field {clip(ref.column)}"
     missing = [c for c in columns + (ref.column or "",) if table.column_index(c) is None]
     if missing:
-        raise DataError(f"{shown} has no column '{missing[0]}' (columns: "
-                        f"{', '.join(table.header)})")
+        raise DataError(f"{shown} has no column '{clip(missing[0])}' (columns: "
+                        f"{listed(table.header)})")
     matches = _index(table, columns).get(wanted, [])
     if len(matches) != 1:
         raise DataError(_count_problem(shown, condition, len(matches),
@@ -987,7 +1102,7 @@ def _select(table: _Table, ref: DataRef, shown: str) -> tuple[Any, str]:
     row = table.rows[matches[0]]
     column = table.column_index(ref.column)
     cell = row[column] if column < len(row) else ""
-    return cell, f"data: {shown} row {table.row_lines[matches[0]]}, column {ref.column}"
+    return cell, f"data: {shown} row {table.row_lines[matches[0]]}, column {clip(ref.column)}"
 
 
 def _count_problem(shown: str, condition: str, count: int, lines: list[int]) -> str:

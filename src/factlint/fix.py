@@ -1025,9 +1025,14 @@ def fix_paths(paths: Sequence[str], options: FixOptions, overrides: Any = None,
             continue
         brief_options = options
         if options.urls:
+            from factlint.config import ConfigError
             from factlint.urls import UrlSettings
 
-            brief_options = replace(options, url_settings=UrlSettings(**settings.url_options()))
+            try:
+                url_settings = UrlSettings(**settings.url_options())
+            except (TypeError, ValueError) as exc:  # e.g. a timeout out of range
+                raise ConfigError(f"{settings.origin}: urls: {exc}") from exc
+            brief_options = replace(options, url_settings=url_settings)
         results.append(fix_brief(path, brief_options, facts, settings,
                                  elsewhere_for(path, known)))
     return results

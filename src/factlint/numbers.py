@@ -546,7 +546,10 @@ def parse_number(text: str) -> float | None:
     if not isinstance(text, str):
         if isinstance(text, bool) or not isinstance(text, (int, float)):
             return None
-        value = float(text)
+        try:
+            value = float(text)
+        except OverflowError:  # an integer beyond any float
+            return None
         return value if math.isfinite(value) else None
     cell = unicodedata.normalize("NFKC", text).strip()
     if not cell:
@@ -555,7 +558,10 @@ def parse_number(text: str) -> float | None:
     if match:
         value = float(re.sub(r"[,\u00a0\u202f\u2009 ]", "", match["num"]))
         if match["exp"]:
-            value *= 10.0 ** int(match["exp"])
+            try:
+                value *= 10.0 ** int(match["exp"])
+            except OverflowError:  # 1e999: no finite number
+                return None
         if match["scale"]:
             value *= _CELL_SCALES[match["scale"].lower()]
         if match["sign"] in ("-", "−"):

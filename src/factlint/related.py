@@ -8,7 +8,6 @@ Anything else is dropped: it cannot change what factlint reports.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -117,11 +116,12 @@ def fact_files_under(root: str) -> Iterator[str]:
 def data_files_of(fact_file: str) -> set[str]:
     """Real paths of the data files a fact file's claims read. A fact file that can't be
     read names none: its brief's own check reports the problem (FL501, FL502)."""
+    from factlint.facts import FactFileError, read_tree  # the fact loader's guards: only a
+    # regular file within its size limit (a FIFO would block), no alias bombs, no nesting
+
     try:
-        with open(fact_file, encoding="utf-8-sig") as handle:
-            text = handle.read()
-        content = json.loads(text) if fact_file.lower().endswith(".json") else yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
+        content = read_tree(fact_file).value
+    except (OSError, FactFileError, UnicodeDecodeError, ValueError, yaml.YAMLError):
         return set()
     claims = content.get("claims") if isinstance(content, dict) else None
     folder = os.path.dirname(os.path.abspath(fact_file))

@@ -13,11 +13,18 @@ How a URL is checked:
 * HEAD first, GET when the server refuses HEAD; bodies are streamed and at most
   ``BODY_CAP`` bytes are read before the connection is dropped;
 * 5xx, timeouts and connection resets are retried with exponential backoff, 429 after
-  the server's Retry-After; other 4xx are final;
+  the server's Retry-After; other 4xx are final; informational answers (100 Continue,
+  103 Early Hints...) are skipped until the final one;
+* deadlines, which no server can stretch (see "deadlines" below): a request has
+  ``timeout`` seconds in all, for connecting, the status line, headers and the body; a URL
+  with all its retries and redirects has ``url_budget()``; the whole URL phase has
+  ``deadline`` seconds, after which the URLs left are reported as not checked; a host whose
+  requests time out ``HOST_TIMEOUT_LIMIT`` times in a row is given up on for the run;
 * work runs on a thread pool of ``concurrency`` workers, each request holding one of the
   ``per_host`` slots of its host, and URLs are queued host by host in turn so that every
   host stays busy;
-* successes and permanent redirects are cached in one JSON file for ``cache_ttl`` seconds.
+* successes and permanent redirects are cached in one JSON file for ``cache_ttl`` seconds;
+  runs in parallel merge their entries under a lock.
 
 ``requests`` is imported only when the network is used, so that offline runs and the
 syntax check stay cheap.
@@ -26,9 +33,12 @@ syntax check stay cheap.
 from __future__ import annotations
 
 import email.utils
+import heapq
 import http
+import http.client
 import ipaddress
 import json
+import math
 import os
 import re
 import socket
@@ -38,7 +48,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -54,6 +64,10 @@ RETRY_AFTER_CAP = (
     30.0  # seconds; a server asking for a longer wait is reported as rate-limited at once
 )
 MAX_BACKOFF = 8.0
+MAX_TIMEOUT = 600.0  # seconds; a larger request timeout is a mistake (and overflows sockets)
+MAX_DEADLINE = 24 * 3600.0
+HOST_TIMEOUT_LIMIT = 3  # timed-out requests in a row after which a host is given up on
+MAX_INTERIM = 100  # informational (1xx) answers skipped before a final answer, at most
 CACHE_FILE = "urls.json"
 CACHE_FORMAT = 1
 
@@ -71,6 +85,7 @@ _RULES_BY_KIND = {
     "invalid": ("FL404", "url-invalid", "error"),
     "blocked": ("FL405", "url-blocked", "warning"),
     "rate-limited": ("FL406", "url-rate-limited", "warning"),
+    "unchecked": ("FL402", "url-timeout", "warning"),  # the URL phase's deadline came first
 }
 
 
@@ -79,7 +94,7 @@ class UrlSettings:
     """How URLs are checked. ``allowed_networks`` are CIDRs let through the address
     policy even when ``allow_private`` is false (e.g. an intranet, or a test server)."""
 
-    timeout: float = 10.0
+    timeout: float = 10.0  # seconds a request may take in all: connect, headers and body
     retries: int = 2  # retries after the first attempt
     concurrency: int = 96  # requests in flight at once, all hosts together
     per_host: int = 8  # requests in flight at once to one host
@@ -93,12 +108,26 @@ class UrlSettings:
     offline: bool = False
     user_agent: str = DEFAULT_USER_AGENT
     backoff: float = 0.5  # first retry delay in seconds; doubles at each retry
+    deadline: float = 300.0  # seconds the whole URL phase may take; URLs left are not checked
 
     def __post_init__(self) -> None:
         for name in ("accept_status", "exclude", "allowed_networks"):  # config files give lists
             object.__setattr__(self, name, tuple(getattr(self, name)))
-        if self.timeout <= 0:
-            raise ValueError(f"urls.timeout must be positive, not {self.timeout}")
+        if not 0 < self.timeout <= MAX_TIMEOUT:  # also refuses NaN
+            raise ValueError(
+                f"urls.timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds, "
+                f"not {self.timeout:g}"
+            )
+        if not 0 < self.deadline <= MAX_DEADLINE:
+            raise ValueError(
+                f"urls.deadline must be more than 0 and at most {MAX_DEADLINE:g} seconds, "
+                f"not {self.deadline:g}"
+            )
+        if not 0 <= self.backoff <= MAX_BACKOFF or not 0 <= self.cache_ttl <= 1e12:
+            raise ValueError(
+                f"urls.backoff must be 0 to {MAX_BACKOFF:g} seconds and urls.cache_ttl "
+                f"0 to 1e12 seconds"
+            )
         if self.retries < 0:
             raise ValueError(f"urls.retries must be 0 or more, not {self.retries}")
         if self.concurrency < 1 or self.per_host < 1:
@@ -116,12 +145,18 @@ class UrlSettings:
             except ValueError as error:
                 raise ValueError(f"urls.allowed_networks: {error}") from None
 
+    def url_budget(self) -> float:
+        """Seconds one URL may take with all its attempts, waits and redirects: what its
+        retries would take if every attempt used its whole timeout."""
+        waits = sum(min(self.backoff * 2**attempt, MAX_BACKOFF) for attempt in range(self.retries))
+        return (self.retries + 1) * self.timeout + waits
+
 
 @dataclass
 class UrlReport:
     findings: list[Finding]
     checked: int  # distinct URLs checked over the network or taken from the cache
-    skipped: int  # distinct URLs not checked (offline, excluded)
+    skipped: int  # distinct URLs not checked (offline, excluded, the deadline passed)
     requests: int  # HTTP requests actually sent
     redirects: dict[str, str] = field(default_factory=dict)  # URL -> final URL (FL403)
 
@@ -301,7 +336,7 @@ def check_urls(
             refs_by_target.setdefault(target, []).append(ref)
     skipped.difference_update(refs_by_target)
 
-    cache = _Cache(settings) if settings.use_cache and refs_by_target else None
+    cache = ResultCache(settings) if settings.use_cache and refs_by_target else None
     results = cache.lookup(refs_by_target) if cache else {}
     to_fetch = [target for target in refs_by_target if target not in results]
     requests_sent = 0
@@ -315,15 +350,18 @@ def check_urls(
             cache.store(fetched)
 
     redirects = {}
+    unchecked = 0
     for target, target_refs in refs_by_target.items():
         result = results[target]
+        unchecked += result.kind == "unchecked"
         if result.kind != "ok":
             findings.extend(_finding(ref, result) for ref in target_refs)
         if result.final_url:
             redirects.update((ref.url, result.final_url) for ref in target_refs)
     findings.sort()
     return UrlReport(
-        findings, checked=len(refs_by_target), skipped=len(skipped), requests=requests_sent,
+        findings, checked=len(refs_by_target) - unchecked, skipped=len(skipped) + unchecked,
+        requests=requests_sent,
         redirects=redirects,
     )
 
@@ -386,27 +424,37 @@ class _Checker:
             ipaddress.ip_network(n, strict=False) for n in settings.allowed_networks
         )
         self.requests_sent = 0
+        self.run_deadline = time.monotonic() + settings.deadline
+        self._watchdog = _Watchdog()
         self._pins: dict[str, str] = {}  # host -> vetted address; the only addresses connected to
         self._refusals: dict[str, _Failure] = {}  # host -> why it is not connected to
         self._head_refused: set[str] = set()  # hosts that answer GET but not HEAD
+        self._timeouts: dict[str, int] = {}  # host -> requests timed out in a row
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._host_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
-        self._session = _pinned_session(settings, self._pins)
+        self._session = _pinned_session(settings, self._pins, self._watchdog)
 
     def close(self) -> None:
         self._session.close()
+        self._watchdog.stop()
 
     def check(self, url: str) -> UrlResult:
-        """Follow ``url``'s redirects, vetting each hop, and say what it came to."""
+        """Follow ``url``'s redirects, vetting each hop, and say what it came to, within
+        the URL's budget and the run's deadline."""
+        if time.monotonic() >= self.run_deadline:
+            return self._unchecked(url)
+        deadline = min(time.monotonic() + self.settings.url_budget(), self.run_deadline)
         chain = [url]
         loop_guard = {url}
         cite_url = url  # the end of the leading run of permanent redirects
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             try:
-                answer = self._fetch(current)
+                answer = self._fetch(current, deadline)
             except _Failure as failure:
+                if failure.kind == "timeout" and time.monotonic() >= self.run_deadline:
+                    return self._unchecked(url)
                 return UrlResult(failure.kind, _failure_message(failure, url, current))
             if answer.location is None:
                 if self._is_ok(answer.status):
@@ -441,105 +489,141 @@ class _Checker:
     def _is_ok(self, status: int) -> bool:
         return 200 <= status < 300 or status in self.settings.accept_status
 
-    def _fetch(self, url: str) -> _Answer:
-        """One hop: vet the host, then ask, retrying what may pass; raises _Failure."""
-        import requests
+    def _unchecked(self, url: str) -> UrlResult:
+        return UrlResult(
+            "unchecked",
+            f"URL not checked: the URL checks ran out of time "
+            f"(deadline {self.settings.deadline:g} s, see --url-deadline): {url}",
+        )
 
+    def _fetch(self, url: str, deadline: float) -> _Answer:
+        """One hop: vet the host, then ask, retrying what may pass before ``deadline``
+        (a time.monotonic() value); raises _Failure."""
         parts = urlsplit(url)
         host = _pin_key(parts.hostname or "")
         self._vet(host, parts.port or (443 if parts.scheme == "https" else 80))
         attempts = self.settings.retries + 1
         for attempt in range(attempts):
-            last = attempt == attempts - 1
-            try:
-                answer = self._ask(url, host)
-            except requests.Timeout:
-                if last:
-                    raise _Failure(
-                        "timeout",
-                        f"did not answer within {self.settings.timeout:g} s{_tries(attempts)}",
-                    ) from None
-            except (requests.RequestException, OSError, ValueError) as error:
-                phrase, retryable = _describe_connection_error(error)
-                if last or not retryable:
-                    raise _Failure(
-                        "broken", phrase + (_tries(attempt + 1) if retryable else "")
-                    ) from None
-            else:
-                if answer.status == 429:
-                    wait = _retry_after_seconds(answer.retry_after)
-                    if wait is not None and wait > RETRY_AFTER_CAP:
-                        raise _Failure(
-                            "rate-limited",
-                            f"is rate-limited (429 Too Many Requests) and asks "
-                            f"to wait {wait:.0f} s, longer than factlint waits",
-                        )
-                    if last:
-                        raise _Failure(
-                            "rate-limited",
-                            f"is still rate-limited (429 Too Many Requests){_tries(attempts)}",
-                        )
-                    self._sleep(wait if wait is not None else self._backoff(attempt))
-                    continue
-                if answer.status >= 500 and not self._is_ok(answer.status):
-                    if last:
-                        raise _Failure(
-                            "broken", f"answered {answer.status} {answer.reason}{_tries(attempts)}"
-                        )
-                    self._sleep(self._backoff(attempt))
-                    continue
+            answer, failure, wait = self._attempt(url, host, deadline, attempt)
+            if answer is not None:
                 return answer
-            self._sleep(self._backoff(attempt))
+            assert failure is not None
+            tried = _tries(attempt + 1)
+            if wait is None or attempt == attempts - 1 or time.monotonic() + wait >= deadline:
+                raise _Failure(failure.kind, failure.phrase.replace("{tries}", tried))
+            time.sleep(max(0.0, wait))
         raise AssertionError("unreachable: the last attempt returns or raises")
 
-    def _backoff(self, attempt: int) -> float:
-        return min(self.settings.backoff * 2**attempt, MAX_BACKOFF)
+    def _attempt(
+        self, url: str, host: str, deadline: float, attempt: int
+    ) -> tuple[_Answer | None, _Failure | None, float | None]:
+        """One attempt: (answer, None, None), or (None, failure, seconds to wait before
+        trying again or None when trying again cannot help). A failure's phrase may hold
+        "{tries}", filled in with the attempts made."""
+        import requests
 
-    @staticmethod
-    def _sleep(seconds: float) -> None:
-        time.sleep(max(0.0, seconds))
+        given_up = self._given_up(host)
+        if given_up is not None:
+            return None, given_up, None
+        backoff = min(self.settings.backoff * 2**attempt, MAX_BACKOFF)
+        try:
+            answer = self._ask(url, host, deadline)
+        except requests.Timeout:
+            self._count_timeout(host)
+            phrase = f"did not answer within {self.settings.timeout:g} s{{tries}}"
+            return None, _Failure("timeout", phrase), backoff
+        except (requests.RequestException, OSError, ValueError) as error:
+            phrase, retryable = _describe_connection_error(error)
+            if not retryable:
+                return None, _Failure("broken", phrase), None
+            return None, _Failure("broken", phrase + "{tries}"), backoff
+        with self._lock:
+            self._timeouts[host] = 0
+        if answer.status == 429:
+            wait = _retry_after_seconds(answer.retry_after)
+            if wait is not None and wait > RETRY_AFTER_CAP:
+                phrase = (f"is rate-limited (429 Too Many Requests) and asks to wait "
+                          f"{wait:.0f} s, longer than factlint waits")
+                return None, _Failure("rate-limited", phrase), None
+            phrase = "is still rate-limited (429 Too Many Requests){tries}"
+            return None, _Failure("rate-limited", phrase), backoff if wait is None else wait
+        if answer.status >= 500 and not self._is_ok(answer.status):
+            phrase = f"answered {answer.status} {answer.reason}{{tries}}"
+            return None, _Failure("broken", phrase), backoff
+        return answer, None, None
 
-    def _ask(self, url: str, host: str) -> _Answer:
+    def _count_timeout(self, host: str) -> None:
+        with self._lock:
+            self._timeouts[host] = self._timeouts.get(host, 0) + 1
+
+    def _given_up(self, host: str) -> _Failure | None:
+        """Why ``host`` is not tried again: its requests kept timing out in this run."""
+        with self._lock:
+            count = self._timeouts.get(host, 0)
+        if count < HOST_TIMEOUT_LIMIT:
+            return None
+        return _Failure(
+            "timeout",
+            f"was not tried: host {host} timed out {count} times in a row in this run",
+        )
+
+    def _ask(self, url: str, host: str, deadline: float) -> _Answer:
         """HEAD, or GET when the server refuses HEAD (405, 501, 403, ... on HEAD only)."""
         if host not in self._head_refused:
-            answer = self._send("HEAD", url, host)
+            answer = self._send("HEAD", url, host, deadline)
             if answer.status < 400 or answer.status == 429 or self._is_ok(answer.status):
                 return answer
-            answer = self._send("GET", url, host)
+            answer = self._send("GET", url, host, deadline)
             if answer.status < 400:
                 self._head_refused.add(host)
             return answer
-        return self._send("GET", url, host)
+        return self._send("GET", url, host, deadline)
 
-    def _send(self, method: str, url: str, host: str) -> _Answer:
-        """One request through the session's pooled adapter. Session.request would merge
-        settings, hooks and environment on every call, which costs more CPU than the
-        request itself when hundreds are checked; here headers and cookies are applied
-        directly and redirects are never followed."""
+    def _send(self, method: str, url: str, host: str, deadline: float) -> _Answer:
+        """One request through the session's pooled adapter, finished (connection, status
+        line, headers, body) within ``timeout`` and before ``deadline``: the watchdog cuts
+        the connection when that time comes, however slowly the server keeps sending.
+        Raises requests.Timeout when it does.
+
+        Session.request would merge settings, hooks and environment on every call, which
+        costs more CPU than the request itself when hundreds are checked; here headers and
+        cookies are applied directly and redirects are never followed."""
         import requests
         from requests.cookies import extract_cookies_to_jar
 
         session = self._session
         request = requests.PreparedRequest()
         request.prepare(method=method, url=url, headers=session.headers, cookies=session.cookies)
-        timeout = self.settings.timeout
         with self._slot(host):
+            ends = min(time.monotonic() + self.settings.timeout, deadline)
+            left = ends - time.monotonic()
+            if left <= 0:
+                raise requests.Timeout("no time left for this request")
             with self._lock:
                 self.requests_sent += 1
-            response = session.get_adapter(url).send(
-                request, stream=True, timeout=(timeout, timeout)
-            )
-            extract_cookies_to_jar(session.cookies, request, response.raw)
-            try:
-                return _Answer(
-                    status=response.status_code,
-                    reason=_reason_phrase(response.status_code, response.reason),
-                    location=session.get_redirect_target(response),
-                    sets_cookie="set-cookie" in response.headers,
-                    retry_after=response.headers.get("retry-after"),
-                )
-            finally:
-                _discard_body(response)
+            with self._watchdog.guard(ends) as guard:
+                try:
+                    response = session.get_adapter(url).send(
+                        request, stream=True, timeout=(left, left)
+                    )
+                except (requests.RequestException, OSError) as error:
+                    if guard.expired:
+                        raise requests.Timeout("the request's deadline passed") from error
+                    raise
+                if guard.expired:  # cut in the headers, which then read as complete
+                    response.close()
+                    raise requests.Timeout("the request's deadline passed")
+                extract_cookies_to_jar(session.cookies, request, response.raw)
+                try:
+                    return _Answer(
+                        status=response.status_code,
+                        reason=_reason_phrase(response.status_code, response.reason),
+                        location=session.get_redirect_target(response),
+                        sets_cookie="set-cookie" in response.headers,
+                        retry_after=response.headers.get("retry-after"),
+                    )
+                finally:
+                    _discard_body(response)
 
     @contextmanager
     def _slot(self, host: str) -> Iterator[None]:
@@ -628,13 +712,17 @@ def _retry_after_seconds(value: str | None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if _DELAY_SECONDS.fullmatch(value):
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        seconds = when.timestamp() - time.time()
+    except (TypeError, ValueError, IndexError, OverflowError):  # not a date: as if absent
         return None
-    return max(0.0, when.timestamp() - time.time())
+    return max(0.0, seconds)
+
+
+_DELAY_SECONDS = re.compile(r"[0-9]{1,9}")  # ASCII digits only: "²".isdigit() is true
 
 
 def _describe_connection_error(error: BaseException) -> tuple[str, bool]:
@@ -695,13 +783,123 @@ def _discard_body(response: Any) -> None:
         response.close()
 
 
+# --------------------------------------------------------------------------- deadlines
+#
+# A socket timeout bounds each read, not a request: a server that sends one byte a second,
+# or "100 Continue" for ever, never lets a read time out. So every request runs under a
+# guard with a deadline, and the connection registers its socket with the guard of the
+# thread using it; one watchdog thread shuts the sockets of guards whose deadline passed,
+# which ends the blocked read at once. The request then fails, and _send reports it as a
+# timeout because the guard says it expired.
+
+_guarded = threading.local()  # .guard: the _Guard of the request this thread is sending
+
+
+class _Guard:
+    def __init__(self, deadline: float):
+        self.deadline = deadline
+        self.expired = False
+        self.done = False
+        self.sockets: list[socket.socket] = []
+
+
+class _Watchdog:
+    """One daemon thread that cuts the connections of requests past their deadline."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._guards: list[tuple[float, int, _Guard]] = []  # a heap by deadline
+        self._thread: threading.Thread | None = None
+        self._stopped = False
+
+    @contextmanager
+    def guard(self, deadline: float) -> Iterator[_Guard]:
+        guard = _Guard(deadline)
+        with self._condition:
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="factlint-url-deadline", daemon=True
+                )
+                self._thread.start()
+            heapq.heappush(self._guards, (deadline, id(guard), guard))
+            self._condition.notify()
+        _guarded.guard = guard
+        try:
+            yield guard
+        finally:
+            _guarded.guard = None
+            with self._condition:
+                guard.done = True
+                guard.sockets.clear()
+
+    def watch(self, sock: socket.socket | None) -> None:
+        """Put ``sock`` under the deadline of this thread's request (if any)."""
+        guard = getattr(_guarded, "guard", None)
+        if guard is None or sock is None:
+            return
+        with self._condition:
+            if guard.expired:
+                _cut(sock)
+            elif sock not in guard.sockets:
+                guard.sockets.append(sock)
+
+    def stop(self) -> None:
+        with self._condition:
+            self._stopped = True
+            self._condition.notify()
+
+    def _run(self) -> None:
+        with self._condition:
+            while not self._stopped:
+                now = time.monotonic()
+                while self._guards and (self._guards[0][2].done or self._guards[0][0] <= now):
+                    _, _, guard = heapq.heappop(self._guards)
+                    if not guard.done:
+                        guard.expired = True
+                        for sock in guard.sockets:
+                            _cut(sock)
+                wait = self._guards[0][0] - now if self._guards else None
+                self._condition.wait(wait)
+
+
+def _cut(sock: socket.socket) -> None:
+    """Shut a connection down from another thread: a read blocked on it returns at once.
+    socket.socket's own shutdown, because ssl.SSLSocket's would drop its TLS state
+    under the reading thread."""
+    with suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+class _FinalResponse(http.client.HTTPResponse):
+    """An http.client response that skips every informational answer (100 Continue,
+    102 Processing, 103 Early Hints...) before the final one; http.client skips only 100.
+    101 Switching Protocols is final. The deadline bounds an endless stream of them."""
+
+    def _read_status(self) -> tuple[str, int, str]:
+        for _ in range(MAX_INTERIM):
+            version, status, reason = super()._read_status()
+            if not 100 <= status < 200 or status == 101:
+                return version, status, reason
+            self._skip_header_block()
+        raise http.client.HTTPException(f"more than {MAX_INTERIM} informational answers")
+
+    def _skip_header_block(self) -> None:
+        for _ in range(MAX_INTERIM):
+            line = self.fp.readline(65537)
+            if line in (b"\r\n", b"\n", b""):
+                return
+        raise http.client.HTTPException("an informational answer has too many header lines")
+
+
 # --------------------------------------------------------------------------- pinned connections
 
 
-def _pinned_session(settings: UrlSettings, pins: Mapping[str, str]) -> Any:
+def _pinned_session(settings: UrlSettings, pins: Mapping[str, str], watchdog: _Watchdog) -> Any:
     """A requests.Session whose connections go to ``pins[host]`` — the vetted address —
     instead of resolving the host again. TLS still checks the certificate against the
-    host name and sends it as SNI, and the Host header is untouched."""
+    host name and sends it as SNI, and the Host header is untouched. Each connection puts
+    its socket under the ``watchdog``'s deadline of the request using it, and skips
+    informational answers."""
     import requests
     from requests.adapters import HTTPAdapter
     from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -710,17 +908,29 @@ def _pinned_session(settings: UrlSettings, pins: Mapping[str, str]) -> Any:
     from urllib3.util.connection import create_connection
 
     class PinnedConnection:
+        response_class = _FinalResponse
+
+        def connect(self: Any) -> None:
+            super().connect()  # type: ignore[misc]
+            watchdog.watch(self.sock)
+
+        def getresponse(self: Any) -> Any:
+            watchdog.watch(self.sock)  # a connection from the pool has its socket already
+            return super().getresponse()  # type: ignore[misc]
+
         def _new_conn(self: Any) -> socket.socket:
             address = pins.get(_pin_key(self._dns_host))
             if address is None:
                 raise NewConnectionError(self, f"{self.host} was not vetted by the address policy")
             try:
-                return create_connection(
+                sock = create_connection(
                     (address, self.port),
                     self.timeout,
                     source_address=self.source_address,
                     socket_options=self.socket_options,
                 )
+                watchdog.watch(sock)  # the TLS handshake, if any, is under the deadline too
+                return sock
             except TimeoutError as error:
                 raise ConnectTimeoutError(self, f"Connection to {self.host} timed out") from error
             except OSError as error:
@@ -772,11 +982,16 @@ def default_cache_dir() -> str:
     return os.path.join(base, "factlint")
 
 
-class _Cache:
+class ResultCache:
     """``<cache_dir>/urls.json``: {"factlint_cache": 1, "urls": {url: {"kind", "final_url",
     "checked_at", "policy"}}}. Only successes and permanent redirects are kept: a failure
     may be passing, and is checked again next time. Results obtained while private
-    addresses were allowed are not reused by a run that refuses them."""
+    addresses were allowed are not reused by a run that refuses them.
+
+    The file survives anything: one that is corrupt, foreign or nested too deep reads as
+    empty and is rebuilt; an entry dated in the future (a clock set back, a file copied
+    from elsewhere) is not trusted; runs in parallel write under a lock
+    (``urls.json.lock``), each merging its entries with what is on disk."""
 
     def __init__(self, settings: UrlSettings):
         self.path = os.path.join(settings.cache_dir or default_cache_dir(), CACHE_FILE)
@@ -789,7 +1004,7 @@ class _Cache:
         found = {}
         for url in urls:
             entry = entries.get(url)
-            if entry and now - entry["checked_at"] < self.ttl and self._may_reuse(entry):
+            if entry and self._fresh(entry, now) and self._may_reuse(entry):
                 found[url] = (
                     UrlResult(
                         "redirected", _redirect_message(entry["final_url"]), entry["final_url"]
@@ -801,6 +1016,10 @@ class _Cache:
 
     def _may_reuse(self, entry: Mapping[str, Any]) -> bool:
         return entry["policy"] == "public" or self.policy == "private"
+
+    def _fresh(self, entry: Mapping[str, Any], now: float) -> bool:
+        """Checked less than ttl ago, and not after now (give or take CLOCK_SKEW)."""
+        return -CLOCK_SKEW <= now - entry["checked_at"] < self.ttl
 
     def store(self, results: Mapping[str, UrlResult]) -> None:
         now = time.time()
@@ -816,28 +1035,31 @@ class _Cache:
         }
         if not new:
             return
-        # Merge with what is on disk now, so that runs in parallel keep each other's results.
-        entries = {
-            url: entry
-            for url, entry in self._read().items()
-            if now - entry["checked_at"] < self.ttl
-        }
-        entries.update(new)
         directory = os.path.dirname(self.path)
         try:
             os.makedirs(directory, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".urls-", suffix=".json", dir=directory)
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    json.dump(
-                        {"factlint_cache": CACHE_FORMAT, "urls": entries},
-                        stream,
-                        ensure_ascii=False,
-                    )
-                os.replace(temporary, self.path)
-            except BaseException:
-                os.unlink(temporary)
-                raise
+            with _file_lock(self.path + ".lock"):
+                # Merge with what is on disk now, so that runs in parallel keep each
+                # other's results; the lock keeps two merges from crossing.
+                now = time.time()  # after the lock: entries just written are not "future"
+                entries = {
+                    url: entry for url, entry in self._read().items() if self._fresh(entry, now)
+                }
+                entries.update(new)
+                handle, temporary = tempfile.mkstemp(
+                    prefix=".urls-", suffix=".json", dir=directory
+                )
+                try:
+                    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                        json.dump(
+                            {"factlint_cache": CACHE_FORMAT, "urls": entries},
+                            stream,
+                            ensure_ascii=False,
+                        )
+                    os.replace(temporary, self.path)
+                except BaseException:
+                    os.unlink(temporary)
+                    raise
         except OSError:
             pass  # a cache that cannot be written only costs time on the next run
 
@@ -846,7 +1068,7 @@ class _Cache:
         try:
             with open(self.path, encoding="utf-8") as stream:
                 data = json.load(stream)
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return {}
         if not isinstance(data, dict) or data.get("factlint_cache") != CACHE_FORMAT:
             return {}
@@ -861,9 +1083,40 @@ def _valid_entry(entry: Any) -> bool:
         isinstance(entry, dict)
         and entry.get("kind") in ("ok", "redirected")
         and isinstance(entry.get("checked_at"), (int, float))
+        and math.isfinite(entry["checked_at"])
         and entry.get("policy") in ("public", "private")
         and (entry["kind"] == "ok" or isinstance(entry.get("final_url"), str))
     )
+
+
+CLOCK_SKEW = 60.0  # seconds a cache entry may seem to come from the future (parallel runs)
+LOCK_WAIT = 10.0  # seconds to wait for another run's cache write before writing anyway
+
+
+@contextmanager
+def _file_lock(path: str) -> Iterator[None]:
+    """An exclusive advisory lock on ``path`` (created if missing), where the system has
+    them (fcntl); waits at most LOCK_WAIT seconds, so a stuck run cannot hold others."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: runs in parallel may drop each other's newest entries
+        yield
+        return
+    with open(path, "a+b") as handle:
+        give_up = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > give_up:
+                    break
+                time.sleep(0.02)
+        try:
+            yield
+        finally:
+            with suppress(OSError):
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 # --------------------------------------------------------------------------- progress

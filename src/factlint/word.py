@@ -47,6 +47,8 @@ FOOTNOTE_REFERENCE, ENDNOTE_REFERENCE = w("footnoteReference"), w("endnoteRefere
 BOOKMARK_START, BOOKMARK_END = w("bookmarkStart"), w("bookmarkEnd")
 # What a run shows besides w:t, as python-docx's Run.text counts it.
 ONE_CHARACTER = {w("tab"): "\t", w("ptab"): "\t", w("cr"): "\n", w("noBreakHyphen"): "-"}
+# Block-level wrappers whose paragraphs are part of the text (content controls, insertions).
+CONTAINERS = {w("sdt"), w("sdtContent"), w("customXml"), w("ins")}
 # Containers whose runs are not part of the visible text.
 HIDDEN = {w("pPr"), w("rPr"), w("del"), w("moveFrom"), w("instrText"), w("delText")}
 # Parts of a run that hold content the reader can't check (counted as not checked).
@@ -58,6 +60,10 @@ UNSUPPORTED = (
     ("equation", ".//m:oMath"),
 )
 NAMESPACES = {"w": W, "m": MATH}
+# A paragraph opening with these would read as a code fence, a table, a quote or a heading;
+# a zero-width space before it (in the rendering only) keeps it a paragraph.
+BLOCK_OPENERS = ("```", "~~~", "|", ">", "#")
+PLAIN_MARK = "\u200b"
 CITATION_DIGITS = re.compile(r"\d{1,4}(?:\s*[,，、]\s*\d{1,4}|\s*[-–—~]\s*\d{1,4})*")
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 HEADING_STYLE = re.compile(r"(?:heading|标题)\s*([1-9])", re.IGNORECASE)
@@ -362,7 +368,7 @@ class _Renderer:
         for child in container:
             if child.tag in (P, TABLE):
                 yield child
-            elif child.tag in (w("sdt"), w("sdtContent"), w("customXml"), w("ins")):
+            elif child.tag in CONTAINERS:
                 yield from self._blocks(child)
 
     def _number_notes(self, body) -> None:
@@ -416,6 +422,8 @@ class _Renderer:
             self.emit("\n\n", place, 0, False)
         if level:
             self.emit("#" * level + " ", place, 0, False)
+        elif self.places[place].text.lstrip().startswith(BLOCK_OPENERS):
+            self.emit(PLAIN_MARK, place, 0, False)  # typed text, not Markdown: a plain paragraph
         self._inline(paragraph, place, self.rels)
 
     def _heading_level(self, paragraph, style_id: str | None, text: str) -> int:
@@ -439,7 +447,7 @@ class _Renderer:
             cells = [cell for cell in row if cell.tag == CELL]
             opening = "\n\n| " if self.out and index == 0 else "\n| " if index else "| "
             for number, cell in enumerate(cells):
-                for line, paragraph in enumerate(cell.iter(P)):  # nested tables' too
+                for line, paragraph in enumerate(paragraphs_in(cell)):  # nested tables' too
                     place = self._new_place(paragraph, "body", self._next_body_number(), None)
                     self.emit(opening if number == line == 0 else " | " if line == 0 else " ",
                               place, 0, False)
@@ -464,7 +472,7 @@ class _Renderer:
         for note in notes:
             label = self.labels.get((part_name, note.get(w("id"))),
                                     f"{kind}-{note.get(w('id'))}")
-            for number, paragraph in enumerate(note.iter(P), start=1):
+            for number, paragraph in enumerate(paragraphs_in(note), start=1):
                 place = self._new_place(paragraph, part_name, number, label, rels)
                 if number == 1:
                     self.emit(f"\n\n[^{label}]: " if self.out else f"[^{label}]: ",
@@ -521,7 +529,7 @@ class _Renderer:
                     if not shown:
                         continue
                     leading = False
-                if is_superscript(run) and not open_links:
+                if is_superscript(run) and not any(k != "field" for k, *_ in open_links):
                     if not superscript:
                         superscript_at = offset
                     superscript.append(shown)
@@ -537,8 +545,9 @@ class _Renderer:
                     self.emit(f"[^{label}]", place, offset, False)
                     leading = False
             elif kind == "open":
-                open_links.append((token[1], token[2], offset, len(self.out)))
-                if token[1] == "link":
+                link = token[1] if token[2] or token[1] != "link" else "field"  # no URL
+                open_links.append((link, token[2], offset, len(self.out)))
+                if link == "link":
                     self.emit("[", place, offset, False)
             elif kind == "close" and open_links:
                 link, target, start, index = open_links.pop()
@@ -556,6 +565,16 @@ class _Renderer:
         while self.pieces and self.pieces[-1][0] >= self.length:
             self.pieces.pop()
         self.emit(text, place, offset, False)
+
+
+def paragraphs_in(container) -> Iterator:
+    """The w:p of a table cell or a note in order, nested tables included; not those of
+    text boxes inside their runs (counted as not checked)."""
+    for child in container:
+        if child.tag == P:
+            yield child
+        elif child.tag in (TABLE, ROW, CELL) or child.tag in CONTAINERS:
+            yield from paragraphs_in(child)
 
 
 def paragraph_tokens(paragraph, rels) -> Iterator[tuple]:
@@ -633,11 +652,10 @@ def _runs(paragraph, rels) -> Iterator:
 
 
 def _hyperlink_target(element, rels) -> str:
-    """The URL of a w:hyperlink (from its part's relationships), or #bookmark."""
+    """The URL of a w:hyperlink (from its part's relationships), or ''."""
     rid = element.get(f"{{{R}}}id")
     if rid is None:
-        anchor = element.get(w("anchor"))
-        return f"#{anchor}" if anchor else ""
+        return ""  # a link to a bookmark in the document: no URL to check
     rel = rels.get(rid)
     return _link_target(rel.target_ref if rel is not None and rel.is_external else "")
 
@@ -652,6 +670,8 @@ def _field_target(instruction: str) -> tuple[str, str]:
     if not match:
         return ("field", "")
     kind, target = match.group(1).upper(), match.group(2) or match.group(3) or ""
+    if target.startswith("\\"):  # HYPERLINK \l "bookmark": a place in the document
+        return ("field", "")
     if kind == "HYPERLINK":
         return ("link", _link_target(target))
     return ("ref", target)

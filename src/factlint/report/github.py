@@ -7,9 +7,11 @@ Property values and the message are escaped as GitHub's runner unescapes them.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, TextIO
 
 from factlint.report.sarif import report_path
+from factlint.report.text import COMMAND_STARTS
 
 if TYPE_CHECKING:
     from factlint.engine import RunResult
@@ -53,6 +55,40 @@ def summary_line(result: RunResult) -> str:
     if s["urls_checked"] or s["urls_skipped"]:
         parts.append(f"{s['urls_checked']} URLs checked, {s['urls_skipped']} skipped")
     return f"factlint: {'; '.join(parts)}: {counts}"
+
+
+class EscapedStream:
+    """What factlint writes beside a GitHub report (its stderr), made inert: a line that
+    would start a workflow command (``::`` or ``##[`` after spaces, which the runner trims)
+    gets a ``factlint: `` prefix, so no text quoted in a message (a configuration value, a
+    file name, with line breaks of its own) can forge an annotation or another command."""
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+        self._at_line_start = True
+
+    def write(self, text: str) -> int:
+        pieces = _LINE_ENDS.split(text)  # every piece but the last ends a line
+        for index, piece in enumerate(pieces):
+            starts_line = index > 0 or self._at_line_start
+            content = piece.lstrip(" \t")
+            if starts_line and content.startswith(COMMAND_STARTS):
+                pieces[index] = piece[: len(piece) - len(content)] + "factlint: " + content
+        if text:
+            self._at_line_start = text.endswith(("\n", "\r"))
+        return self._stream.write("".join(pieces))
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+_LINE_ENDS = re.compile(r"(?<=[\r\n])")
 
 
 def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:

@@ -22,6 +22,7 @@ from factlint.cli import main
 from factlint.document import read_document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fix"
+JOURNAL = ".factlint-fix-journal.json"  # as the README names it
 
 # Runs the CLI with os.replace replaced by one that kills the process (SIGKILL, as `kill -9`)
 # just before the rename number argv[1] (0 = the journal, 1 = the brief, 2 = the fact file)
@@ -85,10 +86,15 @@ def test_a_fix_killed_at_any_rename_is_completed_or_rolled_back_by_the_next_run(
                              str(brief)], capture_output=True, text=True, cwd=tmp_path)
 
     assert killed.returncode == -9, killed.stderr
-    journal = (tmp_path / fileio.JOURNAL).exists()
+    journal = (tmp_path / JOURNAL).exists()
     assert journal == (kill_at > 0)  # the journal is the commit point
     if kill_at == 0:
         assert (brief.read_bytes(), facts.read_bytes()) == original
+
+    if journal:  # --diff writes nothing, not even the rest of a commit: it says so
+        diff = invoke("fix", "--diff", str(brief))
+        assert f"an interrupted factlint fix left {tmp_path / JOURNAL}" in diff.output
+        assert (tmp_path / JOURNAL).exists()
 
     again = subprocess.run([sys.executable, "-m", "factlint", "fix", str(brief)],
                            capture_output=True, text=True, cwd=tmp_path)
@@ -114,7 +120,7 @@ def test_a_journal_from_the_checked_tree_cannot_overwrite_files_outside_it(tmp_p
     victim.write_text("keep me\n", encoding="utf-8")
     planted = tmp_path / ".factlint-999999-planted.tmp"
     planted.write_text("overwritten\n", encoding="utf-8")
-    (tree / fileio.JOURNAL).write_text(json.dumps({
+    (tree / JOURNAL).write_text(json.dumps({
         "factlint_fix_journal": 1, "pid": 999999, "files": [{
             "target": str(victim), "temporary": str(planted),
             "before": fileio.digest(victim.read_bytes()), "after": "0"}]}), encoding="utf-8")
@@ -127,7 +133,7 @@ def test_a_journal_from_the_checked_tree_cannot_overwrite_files_outside_it(tmp_p
     assert result.returncode == 0, result.stderr
     assert f"ignored a journal entry for {victim}" in result.stderr
     assert victim.read_text(encoding="utf-8") == "keep me\n"
-    assert not (tree / fileio.JOURNAL).exists()
+    assert not (tree / JOURNAL).exists()
 
 
 def test_an_edit_made_while_fix_runs_is_never_overwritten(tmp_path, monkeypatch):

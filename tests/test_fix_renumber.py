@@ -221,7 +221,7 @@ def test_labels_tied_to_other_files_stay_and_the_others_go_round_them():
             "[^1]: 来源一\n\n[^2]: 来源二\n\n[^3]: 来源三\n\n[^5]: 来源五\n")
     doc = read_document("b.md", text)
     # 9 is defined in another file; 3 is cited from another file
-    mapping = renumbering(doc, Elsewhere(cited=frozenset({"3"}), defined=frozenset({"9"})))
+    mapping = renumbering(doc, Elsewhere(cited=frozenset({"3"})))
     assert mapping == {"5": "1", "2": "2", "1": "4"}
     assert renumber.kept_labels(doc, Elsewhere(cited=frozenset({"3"}))) == {"3", "9"}
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from urlserver import LoopbackServer, answer, redirect
 
 from factlint.cli import main
@@ -83,3 +85,24 @@ def test_only_http_urls_with_a_plain_host_are_written(tmp_path, server):
 ])
 def test_citable_url(url, written):
     assert citable_url(url) == written
+
+
+MARKDOWN_SOUP = st.text(alphabet="ab/?#=&%()[]<>!*_`'\"\\{}|^~:;,.-+ \t\n", max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(MARKDOWN_SOUP)
+def test_a_written_redirect_target_reads_back_as_one_url_and_nothing_else(tail):
+    """Whatever a Location header holds, what fix writes is read back as exactly that URL,
+    in a bare citation, a link target and an autolink, and adds no marker, link or image."""
+    written = citable_url("https://example.org/" + tail)
+    if written is None:
+        return
+    assert written.startswith("https://example.org/")
+    for shape in ("<sup>1</sup> 来源：某局，{}\n", "<sup>1</sup> 来源：某局，[《年报》]({})\n",
+                  "<sup>1</sup> 来源：某局，<{}>\n"):
+        text = "数据商 1159 家<sup>1</sup>。\n\n" + shape.format(written)
+        doc = read_document("brief.md", text)
+        assert [u.url for d in doc.definitions for u in d.urls] == [written]
+        assert len(doc.markers) == 1
+        assert "![" not in written and "](" not in written

@@ -98,3 +98,24 @@ def test_an_unsourced_figure_fails_the_hook(hook_repo, tmp_path):
     assert outcome.returncode == 1, outcome.stdout + outcome.stderr
     assert "Failed" in outcome.stdout
     assert "harbour.md:3:21: FL201" in outcome.stdout
+
+
+FACTS = "factlint: 1\nclaims:\n  - quote: handled 1,200 ships\n    value: 1200\n    unit: ships\n"
+
+
+def test_each_brief_is_reported_once_when_named_with_its_fact_file(hook_repo, tmp_path):
+    files = {}
+    for n in range(6):  # enough files for pre-commit to split them between processes
+        files[f"h{n}.md"] = UNSOURCED
+        files[f"h{n}.facts.yaml"] = FACTS
+    outcome = try_repo(hook_repo, tmp_path, files)
+    assert outcome.returncode == 1, outcome.stdout + outcome.stderr
+    for n in range(6):
+        assert outcome.stdout.count(f"h{n}.md:3:21: FL201") == 1, outcome.stdout
+
+
+def test_a_changelog_passes_the_hook(hook_repo, tmp_path):
+    outcome = try_repo(hook_repo, tmp_path, {
+        "CHANGELOG.txt": "Release 2.0\n\nThis release adds 3 features and fixes 12 bugs.\n",
+        "harbour.md": CLEAN})
+    assert outcome.returncode == 0, outcome.stdout + outcome.stderr

@@ -122,10 +122,32 @@ def test_reference_brief_in_a_real_subprocess(tmp_path):
     for line in commands:
         command, properties, data = parse(line)
         assert command in {"error", "warning", "notice"}
+        if properties.get("title") == "factlint":  # how many GitHub will not show
+            continue
         assert properties["file"] == REFERENCE.resolve().as_posix()
         assert int(properties["line"]) >= 1 and properties["title"].startswith("FL")
         assert data
     assert "0 errors" in summary
+
+
+def test_a_notice_says_how_many_findings_github_will_not_show(tmp_path):
+    brief = tmp_path / "brief.md"
+    brief.write_text("# 标题\n\n" + "".join(f"第{n}项数字 {n + 100} 家。\n\n" for n in range(14)),
+                     encoding="utf-8")
+    outcome = CliRunner().invoke(main, ["check", "--offline", "--format", "github", str(brief)])
+    lines = outcome.output.splitlines()
+    assert sum(line.startswith("::error file=") for line in lines) == 14
+    assert lines[0] == ("::notice title=factlint::4 of 14 findings are not shown as annotations "
+                        "(4 errors): GitHub shows at most 10 of each kind per step. Every "
+                        "finding is in this log and in the SARIF report.")
+
+
+def test_no_notice_when_github_shows_everything(tmp_path):
+    brief = tmp_path / "brief.md"
+    brief.write_text("# 标题\n\n" + "".join(f"第{n}项数字 {n + 100} 家。\n\n" for n in range(10)),
+                     encoding="utf-8")
+    outcome = CliRunner().invoke(main, ["check", "--offline", "--format", "github", str(brief)])
+    assert "title=factlint::" not in outcome.output
 
 
 # --- nothing a checked tree writes may become a workflow command -----------------------------

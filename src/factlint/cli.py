@@ -53,18 +53,72 @@ def main() -> None:
     and its cited URLs resolve."""
 
 
+def _report_spec(ctx, param, values) -> tuple[tuple[str, str | None], ...]:
+    """``--report FORMAT[=FILE]`` -> (format, file or None for stdout)."""
+    specs = []
+    for value in values:
+        name, _, file = value.partition("=")
+        if name not in FORMATS:
+            raise click.BadParameter(
+                f"'{name}' is not a format (one of {', '.join(FORMATS)})", param_hint="--report")
+        if _ and not file:
+            raise click.BadParameter(f"'{value}' names no file after '='", param_hint="--report")
+        specs.append((name, file or None))
+    if sum(1 for _, file in specs if file is None) > 1:
+        raise click.BadParameter("at most one report can go to standard output; give the "
+                                 "others a file (FORMAT=FILE)", param_hint="--report")
+    return tuple(specs)
+
+
+def _write_report(write, result, output: str | None, options) -> None:
+    """One report to a file (its folder made when missing) or to standard output."""
+    from factlint.fileio import atomic_writer
+
+    if output is None:
+        write(result, sys.stdout, options)
+        return
+    try:
+        folder = os.path.dirname(os.path.abspath(output))
+        os.makedirs(folder, exist_ok=True)
+        if os.path.isdir(output):
+            _fail(f"--output {output}: is a folder; name a file")
+        with atomic_writer(output) as stream:
+            write(result, stream, options)
+    except OSError as exc:
+        _fail(f"cannot write the report to {output}: {exc.strerror or exc}")
+
+
+def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> list:
+    """URL settings from flags and environment (the only places that can widen the
+    address policy: a configuration file in the checked tree cannot)."""
+    from factlint.config import network_overrides
+
+    overrides = network_overrides(os.environ, allow_private, networks)
+    if timeout is not None:
+        overrides.append(("timeout", timeout))
+    return overrides
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "output_format", default="text",
               type=click.Choice(list(FORMATS)), help="Report format.")
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the report here.")
+@click.option("--report", "reports", multiple=True, metavar="FORMAT[=FILE]",
+              callback=_report_spec,
+              help="Write a report from this one run (repeatable): e.g. --report github "
+                   "--report sarif=factlint.sarif. Replaces --format/--output.")
 @click.option("--offline", is_flag=True, help="No network: URL checks are skipped and counted.")
 @click.option("--facts", type=click.Path(), help="Fact file for a single brief.")
 @click.option("--config", type=click.Path(), help="Configuration file (over the project's).")
 @click.option("--select", help="Comma-separated codes, prefixes or names to run.")
 @click.option("--ignore", help="Comma-separated codes, prefixes or names to skip.")
 @click.option("--fail-on", type=SEVERITY, help="Lowest severity that fails the run.")
-@click.option("--allow-private", is_flag=True, help="Let URL checks reach private addresses.")
+@click.option("--allow-private", is_flag=True,
+              help="Let URL checks reach private addresses (also FACTLINT_ALLOW_PRIVATE=1).")
+@click.option("--allow-network", "networks", multiple=True, metavar="CIDR",
+              help="A network URL checks may reach although it is private (repeatable; "
+                   "also FACTLINT_ALLOWED_NETWORKS).")
 @click.option("--timeout", type=click.FloatRange(min=0.1, max=600), callback=_finite,
               help="Seconds a URL request may take in all (connect, headers, body).")
 @click.option("--url-deadline", type=click.FloatRange(min=1, max=86400), callback=_finite,
@@ -77,33 +131,53 @@ def main() -> None:
 @click.option("--changed-since", metavar="REF",
               help="Report only lines changed since a git ref "
                    "(fact/data changes count for briefs).")
+@click.option("--two-point", is_flag=True,
+              help="With --changed-since, diff against REF itself, not its merge base "
+                   "with HEAD.")
 @click.option("--baseline", type=click.Path(dir_okay=False),
               help="Report only findings not recorded in this baseline.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False),
               help="Record today's findings in this file.")
-def check(paths, output_format, output, offline, facts, config, select, ignore, fail_on,
-          allow_private, timeout, url_deadline, jobs, no_cache, language, changed_since,
-          baseline,
-          write_baseline) -> None:
-    """Check briefs (files or folders; default: the current folder)."""
+@click.option("--across-briefs", is_flag=True,
+              help="Also compare figures between the briefs of the run (FL309).")
+@click.option("--stdin-filename", metavar="PATH",
+              help="With `-`: the name the brief read from stdin is checked under "
+                   "(its configuration, fact file and the paths in messages).")
+@click.option("--force-exclude", is_flag=True,
+              help="Files named on the command line obey the folder walk's rules too: "
+                   ".gitignore, .factlintignore, and the suffixes (.txt only if included).")
+@click.pass_context
+def check(ctx, paths, output_format, output, reports, offline, facts, config, select, ignore,
+          fail_on, allow_private, networks, timeout, url_deadline, jobs, no_cache, language,
+          changed_since,
+          two_point, baseline, write_baseline, across_briefs, stdin_filename,
+          force_exclude) -> None:
+    """Check briefs (files or folders; default: the current folder; `-`: standard input)."""
     from factlint.config import ConfigError, Overrides
     from factlint.engine import RunOptions, run
     from factlint.report import ReportOptions, reporter
 
-    if output_format == "github":  # on a CI runner: nothing on stderr may read as a command
+    explicit = ctx.get_parameter_source("output_format").name != "DEFAULT" or output
+    if not reports or explicit:
+        reports = ((output_format, output), *reports)
+    if any(name == "github" for name, _ in reports):
+        # on a CI runner: nothing on stderr may read as a command
         from factlint.report.github import EscapedStream
 
         sys.stderr = EscapedStream(sys.stderr)
     select_codes, ignore_codes = _codes(select), _codes(ignore)
     _check_selectors("--select", select_codes)
     _check_selectors("--ignore", ignore_codes)
-    url_overrides = []
-    if allow_private:
-        url_overrides.append(("allow_private", True))
-    if timeout is not None:
-        url_overrides.append(("timeout", timeout))
+    url_overrides = _url_overrides(allow_private, networks, timeout)
     if url_deadline is not None:
         url_overrides.append(("deadline", url_deadline))
+    stdin = None
+    if paths.count("-") > 1:
+        _fail("`-` (standard input) can be named once")
+    if "-" in paths:
+        stdin = sys.stdin.buffer.read()
+    elif stdin_filename:
+        _fail("--stdin-filename names the brief read from `-`: give `-` as a path")
     if no_cache:
         url_overrides.append(("use_cache", False))
     if facts and len(paths) != 1:
@@ -115,14 +189,20 @@ def check(paths, output_format, output, offline, facts, config, select, ignore, 
         facts=facts,
         offline=offline,
         jobs=jobs,
-        collect_views=output_format == "html",
+        collect_views=any(name == "html" for name, _ in reports),
+        across_briefs=across_briefs,
+        force_exclude=force_exclude,
+        stdin=stdin,
+        stdin_filename=stdin_filename,
     )
     try:
         result = run(options)
+        for warning in result.warnings:
+            click.echo(f"factlint: warning: {warning}", err=True)
         if changed_since:
             from factlint.changes import changed_lines, keep_changed
 
-            keep_changed(result, changed_lines(changed_since))
+            keep_changed(result, changed_lines(changed_since, two_point=two_point))
         if write_baseline:
             from factlint.baseline import write_baseline as record
 
@@ -134,15 +214,10 @@ def check(paths, output_format, output, offline, facts, config, select, ignore, 
             apply_baseline(result, baseline)
     except ConfigError as exc:
         _fail(str(exc))
-    write = reporter(output_format)
-    if output:
-        from factlint.fileio import atomic_writer
-
-        with atomic_writer(output) as stream:
-            write(result, stream, ReportOptions(color=False))
-    else:
-        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        write(result, sys.stdout, ReportOptions(color=color))
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    for name, file in reports:
+        _write_report(reporter(name), result, file,
+                      ReportOptions(color=color and file is None))
     sys.exit(result.exit_code)
 
 
@@ -232,6 +307,43 @@ def schema(name: str) -> None:
     click.echo((schemas_dir() / f"{name}.schema.json").read_text(encoding="utf-8"), nl=False)
 
 
+@main.command("config")
+@click.argument("path", required=False, default="-", type=click.Path())
+@click.option("--config", "extra", type=click.Path(),
+              help="Configuration file (over the project's).")
+@click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON.")
+def config_command(path: str, extra: str | None, as_json: bool) -> None:
+    """Print the effective settings for a brief (default: one in the current folder) and
+    the file each came from."""
+    from pathlib import Path
+
+    from factlint.config import ConfigError, Overrides, describe, settings_for
+
+    target = Path("brief.md") if path == "-" else Path(path)
+    if target.is_dir():
+        target = target / "brief.md"  # settings are those of a brief in that folder
+    try:
+        settings = settings_for(target, Overrides(config=extra))
+    except ConfigError as exc:
+        _fail(str(exc))
+    rows = describe(settings)
+    if as_json:
+        import json
+
+        click.echo(json.dumps({
+            "path": str(target), "files": list(settings.files), "warnings": list(settings.warnings),
+            "settings": {key: {"value": value, "from": origin} for key, value, origin in rows},
+        }, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"settings for {target}")
+    click.echo("files read (outermost first): " + (", ".join(settings.files) or "none"))
+    width = max(len(key) for key, _, _ in rows)
+    for key, value, origin in rows:
+        click.echo(f"  {key:<{width}}  {value}  [{origin}]")
+    for warning in settings.warnings:
+        click.echo(f"factlint: warning: {warning}", err=True)
+
+
 def rule_table() -> str:
     """The README's rule table, made from the rules' own metadata."""
     from factlint.rules import registry
@@ -274,11 +386,14 @@ def rules(code: str | None, markdown: bool) -> None:
 @click.option("--drop-unused", is_flag=True, help="Remove source definitions no marker cites.")
 @click.option("--facts", type=click.Path(), help="Fact file for a single brief.")
 @click.option("--config", type=click.Path(), help="Configuration file (over the project's).")
-@click.option("--allow-private", is_flag=True, help="Let URL checks reach private addresses.")
+@click.option("--allow-private", is_flag=True,
+              help="Let URL checks reach private addresses (also FACTLINT_ALLOW_PRIVATE=1).")
+@click.option("--allow-network", "networks", multiple=True, metavar="CIDR",
+              help="A network URL checks may reach although it is private (repeatable).")
 @click.option("--timeout", type=click.FloatRange(min=0.1, max=600), callback=_finite,
               help="Seconds a URL request may take in all (connect, headers, body).")
 def fix_command(paths, show_diff, fix_urls, drop_unused, facts, config, allow_private,
-                timeout) -> None:
+                networks, timeout) -> None:
     """Apply safe fixes in place: rejoin page-split paragraphs, renumber citations in order
     of first appearance (with the fact file), and on request drop unused sources and
     replace redirected URLs.
@@ -290,21 +405,18 @@ def fix_command(paths, show_diff, fix_urls, drop_unused, facts, config, allow_pr
     from factlint.config import ConfigError, Overrides
     from factlint.fix import FixOptions, fix_paths, unified_diff, write_changes
 
-    url_overrides = []
-    if allow_private:
-        url_overrides.append(("allow_private", True))
-    if timeout is not None:
-        url_overrides.append(("timeout", timeout))
+    url_overrides = _url_overrides(allow_private, networks, timeout)
     if facts and len(paths) != 1:
         _fail("--facts names the fact file of a single brief: give exactly one brief")
     options = FixOptions(drop_unused=drop_unused, urls=fix_urls)
-    notes: list[str] | None = None if show_diff else []  # --diff completes no interrupted fix
+    notes: list[str] = []
     try:
         results = fix_paths(tuple(paths) or (".",), options,
-                            Overrides(config=config, urls=tuple(url_overrides)), facts, notes)
+                            Overrides(config=config, urls=tuple(url_overrides)), facts, notes,
+                            complete=not show_diff)  # --diff writes nothing, not even that
     except ConfigError as exc:
         _fail(str(exc))
-    for note in notes or ():
+    for note in notes:
         click.echo(f"factlint: {note}", err=True)
     failed = changed = False
     for result in results:

@@ -1,20 +1,40 @@
-"""Layered configuration: defaults -> project file found upward -> --config -> flags.
+"""Layered configuration: defaults -> project files, outermost first -> --config -> flags.
 
-A project file is ``factlint.yaml``, ``.factlint.yaml`` or ``[tool.factlint]`` in
-``pyproject.toml``, the nearest one above the checked file. Every file is validated
-against schemas/config.schema.json; relative paths resolve against the file naming them.
+A project file is ``factlint.yaml``, ``factlint.yml``, ``.factlint.yaml``, ``.factlint.yml``
+or ``[tool.factlint]`` in ``pyproject.toml``. As in EditorConfig, every folder from the
+checked file's up to the file system's root may hold one; a folder's file extends its
+parent's, and one saying ``root: true`` stops the search. Every file is validated against
+schemas/config.schema.json; relative paths resolve against the file naming them and must
+stay inside its repository (src/factlint/trust.py).
+
+A configuration file lives in the checked tree, which may be a stranger's pull request: it
+cannot widen what the URL checker may reach (``allow_private``, ``allowed_networks`` are
+taken only from the command line and the environment; a file setting them gets a warning)
+and it is read with the fact-file reader's guards (size, aliases, nesting).
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-CONFIG_NAMES = ("factlint.yaml", ".factlint.yaml", "pyproject.toml")
+from factlint.trust import is_within, repository_root
+
+CONFIG_NAMES = ("factlint.yaml", "factlint.yml", ".factlint.yaml", ".factlint.yml",
+                "pyproject.toml")
+MAX_CONFIG_BYTES = 1024 * 1024
+MAX_PACK_BYTES = 4 * 1024 * 1024
+SEVERITIES = ("error", "warning", "info", "off")
+# URL settings that widen what the checker may reach: command line and environment only.
+NETWORK_KEYS = ("allow_private", "allowed_networks")
+QUOTED = 60  # at most this many characters of a value are quoted in a message
+DEFAULTS = "defaults"
+COMMAND_LINE = "command line"
 
 
 class ConfigError(Exception):
@@ -27,15 +47,19 @@ class Settings:
 
     select: tuple[str, ...] = ("FL",)
     ignore: tuple[str, ...] = ()
-    severity: tuple[tuple[str, str], ...] = ()  # (code or name, severity)
+    severity: tuple[tuple[str, str], ...] = ()  # (code, prefix or name, severity), in layer order
     packs: tuple[str, ...] = ()  # absolute paths of extra rule packs
-    exclude: tuple[str, ...] = ()  # glob patterns of files not to check
+    exclude: tuple[tuple[str, str], ...] = ()  # (folder, glob) of files not to check
+    include: tuple[tuple[str, str], ...] = ()  # (folder, glob) of more files a walk checks
     docx: bool = False  # Word briefs found in folders are checked too (named ones always are)
     near_ratio: float = 0.9
     about_ratio: float = 0.05
     fail_on: str = "error"
     urls: tuple[tuple[str, Any], ...] = ()  # UrlSettings fields from the config
-    origin: str = "defaults"
+    origin: str = DEFAULTS  # the nearest file read
+    files: tuple[str, ...] = ()  # every file read, outermost first
+    sources: tuple[tuple[str, str], ...] = ()  # (setting, file that set or extended it)
+    warnings: tuple[str, ...] = ()
     language: str = "auto"  # auto: each sentence's script picks the rule pack; or zh, en
     primary: tuple[str, ...] = ()  # glob patterns of briefs that are their own source
 
@@ -51,46 +75,176 @@ class Settings:
     def url_options(self) -> dict[str, Any]:
         return dict(self.urls)
 
+    def severity_for(self, code: str, name: str) -> str | None:
+        """The severity the configuration gives a rule (``off`` included), or None.
 
-def _read(path: Path) -> Mapping[str, Any] | None:
-    """The factlint section of a config file, or None if the file holds none."""
+        The most specific selector wins (a code or name over a prefix, a longer prefix over
+        a shorter one); between equals, the later layer."""
+        best, best_rank = None, -1
+        for selector, severity in self.severity:
+            if selector == name or selector.upper() == code:
+                rank = 1000
+            elif code.startswith(selector.upper()):
+                rank = len(selector)
+            else:
+                continue
+            if rank >= best_rank:
+                best, best_rank = severity, rank
+        return best
+
+    def origins(self, key: str) -> list[str]:
+        return list(dict.fromkeys(origin for name, origin in self.sources if name == key))
+
+
+# --- reading one file -------------------------------------------------------------------
+
+
+def _read_text(path: Path) -> str:
+    """The file's text, read only when it is a regular file and no larger than the cap."""
     try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read configuration: {exc}") from exc
+        with open(path, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise ConfigError(f"{path}: not a regular file")
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc.strerror or exc}") from exc
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES // 1024} KB: not a configuration")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 (byte {exc.start})") from exc
+
+
+def safe_yaml(text: str, path: Path, what: str) -> Any:
+    """YAML -> plain values with the fact-file reader's guards (alias bombs, nesting, tags)."""
+    from factlint.facts import FactFileError, compose_tree
+
+    try:
+        return compose_tree(text).value
+    except FactFileError as exc:
+        message = exc.message.replace("a fact file", f"a {what}").replace(
+            "fact files hold", f"a {what} holds")
+        if message.startswith("YAML syntax error: "):
+            message = "invalid YAML: " + message[len("YAML syntax error: "):]
+        raise ConfigError(f"{path}:{exc.line}:{exc.column}: {message}") from None
+
+
+@lru_cache(maxsize=64)
+def _data(path: Path) -> Mapping[str, Any] | None:
+    """The factlint section of a config file, or None if the file holds none."""
+    text = _read_text(path)
     if path.name == "pyproject.toml":
         import tomllib
 
+        if "factlint" not in text:  # most pyproject files: no need to parse them
+            return None
         try:
-            data = tomllib.loads(raw)
+            data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
-        return data.get("tool", {}).get("factlint")
-    import yaml
+        tool = data.get("tool")
+        data = tool.get("factlint") if isinstance(tool, dict) else None
+        if data is None:
+            return None
+    else:
+        data = safe_yaml(text, path, "configuration")
+        if data is None:
+            return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: configuration must be a mapping of options")
+    if isinstance(data.get("severity"), dict):  # YAML 1.1 reads a bare `off` as false
+        data["severity"] = {k: "off" if v is False else v for k, v in data["severity"].items()}
+    _validate(data, path)
+    return data
+
+
+def _short(value: Any) -> str:
+    shown = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return shown if len(shown) <= QUOTED else shown[:QUOTED] + "…"
+
+
+def _validate(data: Mapping[str, Any], path: Path) -> None:
+    """Schema problems as 'file: key: what is wrong (allowed: …)', never echoing a big value."""
+    from factlint.rules import known_selector
+    from factlint.schemas import json_path, validator
+
+    problems = []
+    errors = validator("config").iter_errors(data)
+    for error in sorted(errors, key=lambda e: list(map(str, e.path))):
+        where = json_path(error.path)
+        prefix = "" if where == "(top level)" else where + "."
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = sorted(error.schema.get("properties", {}))
+            for key in sorted(map(str, error.instance)):
+                if key not in allowed:
+                    problems.append(f"{prefix}{_short(key)[1:-1]}: unknown key "
+                                    f"(allowed: {', '.join(allowed)})")
+        elif error.validator == "enum":
+            problems.append(f"{where}: {_short(error.instance)} is not allowed "
+                            f"(allowed: {', '.join(map(str, error.validator_value))})")
+        elif error.validator == "type":
+            problems.append(f"{where}: must be {error.validator_value}, "
+                            f"not {type(error.instance).__name__} {_short(error.instance)}")
+        else:
+            problems.append(f"{where}: {_short(error.instance)} breaks the schema's "
+                            f"'{error.validator}: {_short(error.validator_value)}'")
+    if not problems:
+        selectors = [("select", s) for s in data.get("select", ())]
+        selectors += [("ignore", s) for s in data.get("ignore", ())]
+        selectors += [("severity", s) for s in data.get("severity", {})]
+        problems += [f"{key}: {_short(s)} is not a rule code, prefix or name "
+                     "(see `factlint rules`)" for key, s in selectors if not known_selector(s)]
+    if problems:
+        raise ConfigError(f"{path}: invalid configuration: " + "; ".join(problems))
+
+
+def _check_pack(path: Path, origin: Path) -> None:
+    """A rule pack named by ``packs:``, read with the same guards as a configuration."""
+    from factlint.rulepack import PackError, validate_pack
 
     try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        raise ConfigError(f"{path}{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from exc
-    return data if data is not None else {}
+        with open(path, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise ConfigError(f"{origin}: packs: {path} is not a regular file")
+            raw = handle.read(MAX_PACK_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"{origin}: packs: cannot read {path}: {exc.strerror or exc}") from exc
+    if len(raw) > MAX_PACK_BYTES:
+        raise ConfigError(f"{origin}: packs: {path} is larger than {MAX_PACK_BYTES >> 20} MB")
+    try:
+        data = safe_yaml(raw.decode("utf-8-sig"), path, "rule pack")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 (byte {exc.start})") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"invalid rule pack {path}: a rule pack must be a mapping")
+    try:
+        validate_pack(data, str(path))
+    except PackError as exc:
+        message = str(exc)
+        raise ConfigError("invalid rule pack " + (
+            message if len(message) <= 2000 else message[:2000] + "…")) from exc
+
+
+def _inside(path: Path, value: str, key: str) -> Path:
+    """``value`` resolved against ``path``'s folder; it must stay in path's repository."""
+    root = repository_root(path)
+    resolved = (path.parent / value).resolve()
+    if not is_within(resolved, root):
+        raise ConfigError(f"{path}: {key}: '{value}' lies outside the repository ({root}): "
+                          "a configuration names only files inside it")
+    return resolved
 
 
 def _apply(settings: Settings, data: Mapping[str, Any], path: Path) -> Settings:
-    from factlint.schemas import validation_errors
-
-    problems = validation_errors("config", data)
-    if problems:
-        raise ConfigError(f"{path}: invalid configuration: " + "; ".join(problems))
-    from factlint.rules import known_selector
-
-    for key in ("select", "ignore"):
-        for selector in data.get(key, ()):
-            if not known_selector(selector):
-                raise ConfigError(f"{path}: {key}: '{selector}' is not a rule code, prefix or name")
-    base = path.parent
-    changes: dict[str, Any] = {"origin": str(path)}
+    base = str(path.parent)
+    origin = str(path)
+    changes: dict[str, Any] = {"origin": origin, "files": settings.files + (origin,)}
+    sources = list(settings.sources)
+    warnings = list(settings.warnings)
+    for key in data:
+        if key not in ("root", "urls", "figures"):
+            sources.append((key, origin))
     if "select" in data:
         changes["select"] = tuple(data["select"])
     if "ignore" in data:
@@ -100,20 +254,23 @@ def _apply(settings: Settings, data: Mapping[str, Any], path: Path) -> Settings:
     if "packs" in data:
         packs = []
         for pack in data["packs"]:
-            resolved = (base / pack).resolve()
+            resolved = _inside(path, pack, "packs")
             if not resolved.is_file():
                 raise ConfigError(f"{path}: packs: rule pack '{pack}' not found")
-            _check_pack(resolved)
+            _check_pack(resolved, path)
             packs.append(str(resolved))
         changes["packs"] = settings.packs + tuple(packs)
     if "exclude" in data:
-        changes["exclude"] = settings.exclude + tuple(data["exclude"])
+        changes["exclude"] = settings.exclude + tuple((base, p) for p in data["exclude"])
+    if "include" in data:
+        changes["include"] = settings.include + tuple((base, p) for p in data["include"])
     if "docx" in data:
         changes["docx"] = bool(data["docx"])
     figures = data.get("figures", {})
     for key in ("near_ratio", "about_ratio"):
         if key in figures:
             changes[key] = float(figures[key])
+            sources.append((f"figures.{key}", origin))
     if "fail_on" in data:
         changes["fail_on"] = data["fail_on"]
     if "language" in data:
@@ -121,57 +278,86 @@ def _apply(settings: Settings, data: Mapping[str, Any], path: Path) -> Settings:
     if "primary" in data:
         value = data["primary"]
         patterns = ["**"] if value is True else [] if value is False else list(value)
-        changes["primary"] = tuple((base / p).resolve().as_posix() if p != "**"
-                                   else base.resolve().as_posix() + "/*" for p in patterns)
+        folder = path.parent.resolve()
+        changes["primary"] = settings.primary + tuple(
+            (folder / p).as_posix() if p != "**" else folder.as_posix() + "/*" for p in patterns)
     if "urls" in data:
-        changes["urls"] = settings.urls + tuple(data["urls"].items())
+        urls = dict(data["urls"])
+        for key in NETWORK_KEYS:
+            if urls.pop(key, None) is not None:
+                warnings.append(
+                    f"{path}: urls.{key} is ignored: a configuration file cannot widen what "
+                    "the URL checker may reach; use --allow-private or --allow-network on the "
+                    "command line, or FACTLINT_ALLOW_PRIVATE / FACTLINT_ALLOWED_NETWORKS")
+        if "cache_dir" in urls:
+            urls["cache_dir"] = str(_inside(path, urls["cache_dir"], "urls.cache_dir"))
+        changes["urls"] = settings.urls + tuple(urls.items())
+        sources += [(f"urls.{key}", origin) for key in urls]
+    changes["sources"] = tuple(sources)
+    changes["warnings"] = tuple(dict.fromkeys(warnings))
     return replace(settings, **changes)
 
 
-def _check_pack(path: Path) -> None:
-    from factlint.rulepack import PackError, read_pack_file, validate_pack
+@lru_cache(maxsize=256)
+def load_file(path: Path, settings: Settings = Settings()) -> Settings:
+    data = _data(path)
+    return settings if data is None else _apply(settings, data, path)
 
-    try:
-        validate_pack(read_pack_file(path), str(path))
-    except PackError as exc:
-        raise ConfigError(f"invalid rule pack {exc}") from exc
+
+# --- finding the files --------------------------------------------------------------------
 
 
 def forget() -> None:
     """Drop what earlier runs found: a run reads the configuration as it is now."""
-    _find_upward.cache_clear()
+    _config_in.cache_clear()
+    _chain.cache_clear()
+    _data.cache_clear()
     load_file.cache_clear()
     _settings_for_folder.cache_clear()
 
 
-def find_project_config(start: Path) -> Path | None:
-    return _find_upward(start.resolve() if start.is_dir() else start.resolve().parent)
+@lru_cache(maxsize=512)
+def _config_in(folder: Path) -> Path | None:
+    """The configuration file of one folder; two of them is an error (which would win?)."""
+    found = []
+    for name in CONFIG_NAMES:
+        candidate = folder / name
+        if candidate.is_file() and (name != "pyproject.toml" or _data(candidate) is not None):
+            found.append(candidate)
+    if len(found) > 1:
+        raise ConfigError(f"{folder}: more than one configuration file "
+                          f"({', '.join(p.name for p in found)}): keep one")
+    return found[0] if found else None
 
 
 @lru_cache(maxsize=256)
-def _find_upward(folder: Path) -> Path | None:
-    for name in CONFIG_NAMES:
-        candidate = folder / name
-        if candidate.is_file():
-            if (name != "pyproject.toml"
-                    or "[tool.factlint" in candidate.read_text("utf-8", "replace")):
-                return candidate
-    return None if folder.parent == folder else _find_upward(folder.parent)
+def _chain(folder: Path) -> tuple[Path, ...]:
+    """The configuration files that apply in ``folder``, outermost first."""
+    found = _config_in(folder)
+    if found is not None and (_data(found) or {}).get("root") is True:
+        return (found,)
+    above = () if folder.parent == folder else _chain(folder.parent)
+    return above + ((found,) if found is not None else ())
 
 
-@lru_cache(maxsize=64)
-def load_file(path: Path, settings: Settings = Settings()) -> Settings:
-    data = _read(path)
-    if data is None:
-        return settings
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: configuration must be a mapping of options")
-    return _apply(settings, data, path)
+def config_files(start: Path) -> tuple[Path, ...]:
+    """The project files that apply to ``start`` (a file or folder), outermost first."""
+    start = start.resolve()
+    return _chain(start if start.is_dir() else start.parent)
+
+
+def find_project_config(start: Path) -> Path | None:
+    """The nearest project file above ``start``."""
+    files = config_files(start)
+    return files[-1] if files else None
+
+
+# --- what the command line says -----------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Overrides:
-    """What the command line says; it wins over every file."""
+    """What the command line (and the environment) says; it wins over every file."""
 
     config: str | None = None
     select: tuple[str, ...] | None = None
@@ -188,23 +374,82 @@ def settings_for(brief: Path, overrides: Overrides) -> Settings:
 @lru_cache(maxsize=256)
 def _settings_for_folder(folder: str, overrides: Overrides) -> Settings:
     settings = Settings()
-    project = find_project_config(Path(folder))
-    if project is not None:
-        settings = load_file(project)
+    for path in _chain(Path(folder).resolve()):
+        settings = load_file(path, settings)
     if overrides.config:
         path = Path(overrides.config)
         if not path.is_file():
             raise ConfigError(f"{overrides.config}: configuration file not found")
         settings = load_file(path.resolve(), settings)
     changes: dict[str, Any] = {}
+    sources = list(settings.sources)
     if overrides.select is not None:
         changes["select"] = overrides.select
+        sources.append(("select", COMMAND_LINE))
     if overrides.ignore:
         changes["ignore"] = settings.ignore + overrides.ignore
+        sources.append(("ignore", COMMAND_LINE))
     if overrides.fail_on:
         changes["fail_on"] = overrides.fail_on
+        sources.append(("fail_on", COMMAND_LINE))
     if overrides.urls:
         changes["urls"] = settings.urls + overrides.urls
+        sources += [(f"urls.{key}", COMMAND_LINE) for key, _ in overrides.urls]
     if overrides.language:
         changes["language"] = overrides.language
+        sources.append(("language", COMMAND_LINE))
+    if changes:
+        changes["sources"] = tuple(sources)
     return replace(settings, **changes) if changes else settings
+
+
+def network_overrides(environ: Mapping[str, str], allow_private: bool,
+                      networks: tuple[str, ...]) -> list[tuple[str, Any]]:
+    """The URL settings that widen what the checker reaches, from flags and environment."""
+    overrides: list[tuple[str, Any]] = []
+    if allow_private or environ.get("FACTLINT_ALLOW_PRIVATE", "").lower() in ("1", "true", "yes"):
+        overrides.append(("allow_private", True))
+    from_environment = environ.get("FACTLINT_ALLOWED_NETWORKS", "").replace(",", " ").split()
+    if networks or from_environment:
+        overrides.append(("allowed_networks", tuple(from_environment) + tuple(networks)))
+    return overrides
+
+
+# --- `factlint config PATH` -----------------------------------------------------------------
+
+
+def describe(settings: Settings) -> list[tuple[str, str, str]]:
+    """(setting, value, where it came from) for every setting, as `factlint config` prints."""
+    def origin(key: str) -> str:
+        return ", ".join(settings.origins(key)) or DEFAULTS
+
+    rows = [
+        ("select", ", ".join(settings.select), origin("select")),
+        ("ignore", ", ".join(settings.ignore) or "(none)", origin("ignore")),
+        ("severity", ", ".join(f"{s}: {v}" for s, v in settings.severity) or "(rule defaults)",
+         origin("severity")),
+        ("fail_on", settings.fail_on, origin("fail_on")),
+        ("packs", ", ".join(settings.packs) or "(built-in only)", origin("packs")),
+        ("include", ", ".join(p for _, p in settings.include) or "(none)", origin("include")),
+        ("exclude", ", ".join(p for _, p in settings.exclude) or "(none)", origin("exclude")),
+        ("docx", str(settings.docx).lower(), origin("docx")),
+        ("language", settings.language, origin("language")),
+        ("primary", ", ".join(settings.primary) or "(none)", origin("primary")),
+        ("figures.near_ratio", str(settings.near_ratio), origin("figures.near_ratio")),
+        ("figures.about_ratio", str(settings.about_ratio), origin("figures.about_ratio")),
+    ]
+    from factlint.urls import UrlSettings
+
+    urls = settings.url_options()
+    for name in UrlSettings.__dataclass_fields__:
+        if name in ("offline", "user_agent"):
+            continue
+        value = urls.get(name, getattr(UrlSettings, name, None))
+        if name == "cache_dir" and value is None:
+            from factlint.urls import default_cache_dir
+
+            value = default_cache_dir()
+        if isinstance(value, tuple):
+            value = ", ".join(map(str, value)) or "(none)"
+        rows.append((f"urls.{name}", str(value), origin(f"urls.{name}")))
+    return rows

@@ -11,28 +11,22 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from factlint.config import ConfigError, Overrides, Settings, settings_for
 from factlint.config import forget as forget_configuration
+from factlint.discovery import STDIN, Found
+from factlint.discovery import discover as find
 from factlint.document import Document, read_document
 from factlint.finding import SEVERITY_RANK, Finding, UrlRef
 from factlint.reading import RefusedFile, read_bytes_limited
-from factlint.related import (
-    BRIEF_SUFFIXES,
-    DATA_SUFFIXES,
-    FACT_FILE,
-    WORD_SUFFIXES,
-    briefs_for,
-    fact_file_for,
-    is_word_file,
-)
+from factlint.related import fact_file_for, is_word_file
 from factlint.rules import Rule, matches, registry
 from factlint.rules.inputs import BAD_SUPPRESSION, UNREADABLE
 from factlint.trust import repository_root
 
-SKIPPED_FOLDERS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
 MAX_BRIEF_BYTES = 50 * 1024 * 1024
 
 
@@ -54,6 +48,10 @@ class RunOptions:
     jobs: int = 0
     progress: bool | None = None
     collect_views: bool = False  # keep what the HTML report needs of each brief
+    across_briefs: bool = False  # FL309 also between the briefs of the run
+    force_exclude: bool = False  # named files obey the walk's suffix and ignore-file rules
+    stdin: bytes | None = None  # the brief named `-`
+    stdin_filename: str | None = None  # the name it is checked under (config, fact file)
 
 
 @dataclass
@@ -72,6 +70,7 @@ class FileResult:
     regions: list = field(default_factory=list)  # the brief's suppression regions
     rendering: Any = None  # word.Rendering of a Word brief: its lines are what findings name
     not_checked: dict[str, int] = field(default_factory=dict)  # Word content not read, by kind
+    statements: list = field(default_factory=list)  # FL309 statements, with --across-briefs
 
 
 @dataclass
@@ -81,6 +80,7 @@ class RunResult:
     urls_checked: int = 0
     urls_skipped: int = 0
     fail_on: str = "error"
+    warnings: list[str] = field(default_factory=list)  # about the configuration, for stderr
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -114,53 +114,48 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
+        """2 when an input could not be checked; 1 when a finding reaches the ``fail_on`` of
+        the brief it belongs to (each brief's own configuration); else 0."""
         if any(f.unreadable for f in self.files):
             return 2
-        threshold = SEVERITY_RANK[self.fail_on]
-        return 1 if any(SEVERITY_RANK[f.severity] >= threshold for f in self.findings) else 0
+        fail_on = {path: r.fail_on for r in self.files for path in (*r.lines, r.path)}
+        for finding in self.findings:
+            threshold = SEVERITY_RANK[fail_on.get(finding.path, self.fail_on)]
+            if SEVERITY_RANK[finding.severity] >= threshold:
+                return 1
+        return 0
 
 
 # --- finding the briefs ---------------------------------------------------------------
 
 
-def discover(paths: Sequence[str], overrides: Overrides | None = None) -> list[str]:
-    """Briefs named on the command line or found in the folders named, in a stable order.
+def find_briefs(paths: Sequence[str], overrides: Overrides | None = None,
+                force_exclude: bool = False) -> Found:
+    """Briefs named on the command line or found in the folders named (see discovery.py)."""
+    def settings_of(path: str) -> Settings:
+        return settings_for(Path(path), overrides or Overrides())
 
-    A fact file or data file named (as a pre-commit hook does) stands for its briefs.
-    Word briefs in folders are found when the folder's configuration says `docx: true`."""
-    found: list[str] = []
-    related: list[str] = []  # fact and data files stand for the briefs that use them
-    for given in paths:
-        path = Path(given)
-        if FACT_FILE.search(path.name) or (
-            path.suffix.lower() in DATA_SUFFIXES and not path.name.lower().endswith(BRIEF_SUFFIXES)
-        ):
-            related.append(given)
-        elif path.is_dir():
-            suffixes = BRIEF_SUFFIXES + (
-                WORD_SUFFIXES if settings_for(path / "_", overrides or Overrides()).docx else ())
-            for root, folders, files in os.walk(path):
-                folders[:] = sorted(d for d in folders if d not in SKIPPED_FOLDERS
-                                    and not d.startswith("."))
-                for name in sorted(files):
-                    if name.lower().endswith(suffixes) and not name.startswith("~$"):
-                        found.append(os.path.join(root, name))  # ~$x.docx: Word's lock file
-        else:
-            found.append(given)  # a missing file becomes FL001 when it is read
-    if related:
-        found.extend(briefs_for(related))
-    return list(dict.fromkeys(found))
+    return find(paths, settings_of, force_exclude)
+
+
+def discover(paths: Sequence[str], overrides: Overrides | None = None) -> list[str]:
+    """Briefs named on the command line or found in the folders named, in a stable order."""
+    return find_briefs(paths, overrides).briefs
 
 
 def _excluded(path: str, settings: Settings) -> bool:
-    if not settings.exclude:
+    """Whether the configuration's ``exclude:`` globs (each relative to its file) name ``path``."""
+    if not settings.exclude or path == STDIN:
         return False
-    base = Path(settings.origin).parent if settings.origin != "defaults" else Path.cwd()
-    try:
-        relative = Path(path).resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        relative = Path(path).as_posix()
-    return any(fnmatch.fnmatch(relative, pattern) for pattern in settings.exclude)
+    absolute = Path(path).resolve()
+    for base, pattern in settings.exclude:
+        try:
+            relative = absolute.relative_to(Path(base).resolve()).as_posix()
+        except ValueError:
+            relative = Path(path).as_posix()
+        if fnmatch.fnmatch(relative, pattern):
+            return True
+    return False
 
 
 # --- reading a brief --------------------------------------------------------------------
@@ -195,20 +190,22 @@ def decode(data: bytes) -> tuple[str | None, str]:
 
 
 def _wide_encoding(head: bytes) -> str | None:
-    """"UTF-32" or "UTF-16" when the bytes read as text in it without a mark (a NUL in
-    every second or every four bytes, the others not), else None."""
-    for width, name in ((4, "UTF-32"), (2, "UTF-16")):
-        usable = len(head) - len(head) % width
-        if usable < 4 * width:
-            continue
-        units = [head[i:i + width] for i in range(0, usable, width)]
-        for encoding in (f"{name.lower()}-le", f"{name.lower()}-be"):
-            try:
-                text = head[:usable].decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            if "\x00" not in text and all(b"\x00" in unit for unit in units[: len(units) // 2]):
-                return name
+    """"UTF-32" or "UTF-16" when bytes holding NULs read as text in it without a mark: in
+    UTF-32 every unit's high byte is 0; in UTF-16, Latin text has a 0 in every other byte."""
+    if b"\x00" not in head:  # the common case, decided at C speed
+        return None
+    quads = head[: len(head) - len(head) % 4]
+    if len(quads) >= 16:
+        for high, encoding in ((quads[3::4], "utf-32-le"), (quads[0::4], "utf-32-be")):
+            if not high.strip(b"\x00"):
+                try:
+                    if "\x00" not in quads.decode(encoding):
+                        return "UTF-32"
+                except UnicodeDecodeError:
+                    pass
+    pairs = head[: len(head) - len(head) % 2]
+    if len(pairs) >= 8 and max(pairs[1::2].count(0), pairs[0::2].count(0)) > len(pairs) // 4:
+        return "UTF-16"
     return None
 
 
@@ -299,12 +296,14 @@ def active_rules(settings: Settings) -> list[Rule]:
         rule for rule in registry()
         if rule.check is not None and matches(rule, settings.select)
         and not matches(rule, settings.ignore)
+        and settings.severity_for(rule.code, rule.name) != "off"
     ]
 
 
 def _selected(code: str, settings: Settings) -> bool:
     rule = _rule(code)
-    return matches(rule, settings.select) and not matches(rule, settings.ignore)
+    return (matches(rule, settings.select) and not matches(rule, settings.ignore)
+            and settings.severity_for(rule.code, rule.name) != "off")
 
 
 def _lines_of(path: str, numbers: set[int], root: Path) -> dict[int, str]:
@@ -317,18 +316,29 @@ def _lines_of(path: str, numbers: set[int], root: Path) -> dict[int, str]:
 
 
 def _severity(finding: Finding, settings: Settings) -> Finding:
-    for selector, severity in settings.severity:
-        if finding.code == selector.upper() or finding.name == selector:
-            return replace(finding, severity=severity)
-    return finding
+    """The finding at the severity its configuration gives the rule (never ``off``: an
+    ``off`` rule does not run, see active_rules and _selected)."""
+    severity = settings.severity_for(finding.code, finding.name)
+    return replace(finding, severity=severity) if severity not in (None, "off") else finding
+
+
+@lru_cache(maxsize=1024)
+def _root_of(folder: str, config: str | None) -> Path:
+    """The repository top of the briefs of ``folder`` (see trust.repository_root), found
+    once per folder and configuration file."""
+    return repository_root(folder, config)
 
 
 def check_file(path: str, options: RunOptions) -> FileResult:
     """Read one brief and run every selected rule over it. Never raises for bad input."""
     settings = settings_for(Path(path), options.overrides)
     result = FileResult(path, fail_on=settings.fail_on)
-    root = repository_root(path, settings.origin if settings.origin != "defaults" else None)
-    text, result.rendering, problem = read_any_brief(path, root)
+    root = _root_of(os.path.dirname(os.path.abspath(path)),
+                    settings.origin if settings.origin != "defaults" else None)
+    if path == (options.stdin_filename or STDIN) and options.stdin is not None:
+        text, problem = decode(options.stdin)
+    else:
+        text, result.rendering, problem = read_any_brief(path, root)
     if text is None:
         result.unreadable = True
         result.findings.append(
@@ -337,7 +347,7 @@ def check_file(path: str, options: RunOptions) -> FileResult:
     doc = read_document(path, text, language=settings.language, extra_packs=settings.packs,
                         primary=settings.is_primary(Path(path)))
     facts, fact_findings = None, []
-    if options.facts or fact_file_for(path):
+    if options.facts or (path != STDIN and fact_file_for(path)):
         from factlint.facts import load_for_brief  # only briefs with a fact file pay for it
 
         facts, fact_findings = load_for_brief(path, explicit=options.facts, root=root,
@@ -378,6 +388,10 @@ def check_file(path: str, options: RunOptions) -> FileResult:
                if file == path else _lines_of(file, numbers, root))
         for file, numbers in wanted.items()
     }
+    if options.across_briefs and _selected("FL309", settings):
+        from factlint.rules.consistency import statements
+
+        result.statements = list(statements(ctx, for_run=True))
     if options.collect_views:
         from factlint.report.html import document_view
 
@@ -507,18 +521,42 @@ def run(options: RunOptions) -> RunResult:
     """Check every brief the options name; raise ConfigError for a configuration that
     can't be used."""
     forget_configuration()
-    paths = discover(options.paths, options.overrides)
-    paths = [p for p in paths if not _excluded(p, settings_for(Path(p), options.overrides))]
+    found = find_briefs(options.paths, options.overrides, options.force_exclude)
+    stdin_name = options.stdin_filename or STDIN
+    paths = [stdin_name if p == STDIN else p for p in found.briefs]
+    paths = [p for p in paths if p == stdin_name
+             or not _excluded(p, settings_for(Path(p), options.overrides))]
+    if not paths and not found.unreadable and not options.force_exclude:
+        raise ConfigError(_nothing_to_check(options.paths, found))
+    warnings = [w for p in paths for w in settings_for(Path(p), options.overrides).warnings]
     results = _check_many(paths, options)
     for item in results:
         if isinstance(item, ConfigError):
             raise item
+    results += [_unreadable_folder(folder, why) for folder, why in found.unreadable]
     findings = [f for r in results for f in r.findings]  # each file's are sorted already
     fail_on = options.overrides.fail_on or (results[0].fail_on if results else "error")
-    result = RunResult(results, findings, fail_on=fail_on)
+    result = RunResult(results, findings, fail_on=fail_on,
+                       warnings=list(dict.fromkeys(warnings)))
+    if options.across_briefs:
+        _check_across_briefs(result, options)
     refs = [ref for r in results for ref in r.url_refs]
     if refs:
         _check_urls(result, refs, options, paths)
+    return result
+
+
+def _nothing_to_check(paths: Sequence[str], found: Found) -> str:
+    aside = f"; not briefs: {', '.join(found.set_aside)}" if found.set_aside else ""
+    return (f"no briefs to check in {', '.join(paths)}: folders are searched for *.md and "
+            "*.markdown (a .txt file only when named or matched by `include:` in the "
+            f"configuration), leaving out what .gitignore and .factlintignore list{aside}")
+
+
+def _unreadable_folder(folder: str, why: str) -> FileResult:
+    result = FileResult(folder, unreadable=True)
+    result.findings.append(
+        UNREADABLE.at_position(folder, 1, 1, f"cannot read folder {folder}: {why}"))
     return result
 
 
@@ -526,8 +564,13 @@ def _check_urls(result: RunResult, refs: list[UrlRef], options: RunOptions, path
     from factlint import urls
 
     settings = settings_for(Path(paths[0]), options.overrides)
-    selected = [r for r in registry() if r.code.startswith("FL4")]
-    if not any(matches(r, settings.select) and not matches(r, settings.ignore) for r in selected):
+    url_rules = [r for r in registry() if r.code.startswith("FL4")]
+
+    def settings_of(path: str) -> Settings:  # each brief's (or fact file's) own configuration
+        return settings_for(Path(path), options.overrides)
+
+    refs = [ref for ref in refs if any(_selected(r.code, settings_of(ref.path)) for r in url_rules)]
+    if not refs:
         return
     try:
         url_settings = urls.UrlSettings(offline=options.offline, **settings.url_options())
@@ -536,13 +579,32 @@ def _check_urls(result: RunResult, refs: list[UrlRef], options: RunOptions, path
     report = urls.check_urls(refs, url_settings, progress=options.progress)
     by_path = {r.path: r for r in result.files}
     new = [
-        _severity(f, settings) for f in report.findings
-        if matches(_rule(f.code), settings.select) and not matches(_rule(f.code), settings.ignore)
+        _severity(f, settings_of(f.path)) for f in report.findings
+        if _selected(f.code, settings_of(f.path))
         and not (f.path in by_path and suppressed(by_path[f.path].regions, f))
     ]
     result.findings = sorted(result.findings + new, key=_position)
     result.urls_checked = report.checked
     result.urls_skipped = report.skipped
+
+
+def _check_across_briefs(result: RunResult, options: RunOptions) -> None:
+    """FL309 between briefs, after each brief was read on its own (in whatever process)."""
+    from factlint.rules.consistency import across_briefs
+
+    files = [r for r in result.files if r.statements]
+    by_path = {r.path: r for r in files}
+    new = []
+    for finding in across_briefs([r.statements for r in files]):
+        owner = by_path[finding.path]
+        if suppressed(owner.regions, finding):
+            continue
+        new.append(_severity(finding, settings_for(Path(finding.path), options.overrides)))
+        owner.findings = sorted([*owner.findings, new[-1]])
+        line = next(s.line_text for s in owner.statements if s.span[0] == finding.line)
+        owner.lines.setdefault(finding.path, {})[finding.line] = line
+    if new:
+        result.findings = sorted(result.findings + new, key=_position)
 
 
 def _position(finding: Finding) -> tuple:

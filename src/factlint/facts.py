@@ -45,6 +45,8 @@ from factlint.numbers import (
     split_unit,
 )
 from factlint.reading import RefusedFile, open_limited, outside_reason, read_bytes_limited
+from factlint.sheets import SUFFIXES as SHEET_SUFFIXES
+from factlint.sheets import SheetError, Workbook, read_workbook
 from factlint.trust import repository_root
 
 if TYPE_CHECKING:
@@ -360,10 +362,14 @@ class DataRef:
     where: tuple[tuple[str, Any], ...]
     column: str | None
     pointer: str | None
+    sheet: str | None = None  # spreadsheets: which sheet (default: the first)
+    cell: str | None = None  # spreadsheets: a cell such as B7, instead of where/column
 
     def describe(self) -> str:
         if self.pointer is not None:
             return f"{self.file} {self.pointer}"
+        if self.cell is not None:
+            return f"{clip(self.file)} cell {clip(self.cell)}"
         where = ", ".join(f"{clip(k)} = {clip(v)}" for k, v in self.where)
         return f"{clip(self.file)} where {where}, column {clip(self.column)}"
 
@@ -382,10 +388,19 @@ class Claim(_Placed):
     note: str | None
     place: Place  # of the claim's mapping
     places: dict[str, Place] = field(default_factory=dict, compare=False, hash=False)
+    compute: Compute | None = None
 
     @property
     def name(self) -> str:
         return f"claim '{self.id}'" if self.id else f"claims[{self.index}]"
+
+
+@dataclass(frozen=True)
+class Compute:
+    """A derived true value: ``compute: {op: share, of: [part-id, whole-id]}``."""
+
+    op: str  # one of COMPUTE_OPS
+    of: tuple[str | DataRef, ...]  # claim ids and data references, in order
 
 
 @dataclass(frozen=True)
@@ -456,7 +471,10 @@ class FactFile:
 
     def data_paths(self) -> set[Path]:
         """The data files the claims read (for --changed-since: a change counts for the brief)."""
-        return {(self.folder / c.data.file).resolve() for c in self.claims if c.data is not None}
+        refs = [c.data for c in self.claims if c.data is not None] + [
+            r for c in self.claims if c.compute is not None for r in c.compute.of
+            if isinstance(r, DataRef)]
+        return {(self.folder / ref.file).resolve() for ref in refs}
 
     def verification(self, doc: Document, near_ratio: float = 0.9,
                      about_ratio: float = 0.05) -> list[Verification]:
@@ -694,9 +712,12 @@ def _message(error, path: tuple) -> str:
     if kind == "not" and path and path[0] == "claims" and isinstance(instance, dict) \
             and "value" in instance and "data" in instance:
         return "give either `value` or `data`, not both"
-    if kind == "oneOf" and field_name == "data":
-        return ("data needs either `pointer` (JSON/YAML file) or `where` and `column` "
-                "(CSV file), not both")
+    if kind == "not" and isinstance(instance, dict) and "compute" in instance:
+        return "give one of `value`, `data` or `compute`, not several"
+    if kind == "oneOf" and (field_name == "data" or isinstance(instance, dict)
+                            and "file" in instance):
+        return ("data needs either `pointer` (JSON/YAML file), `where` and `column` "
+                "(CSV file or sheet), or `cell` (spreadsheet)")
     if kind in ("minLength", "minProperties"):
         return f"{field_name or 'this'} must not be empty"
     return error.message
@@ -786,11 +807,7 @@ def _build(path: str, tree: Tree, bad: set[int]) -> FactFile:
                 continue
             base = ("claims", index)
             ref = raw.get("data")
-            data_ref = None
-            if isinstance(ref, dict):
-                where = ref.get("where") if isinstance(ref.get("where"), dict) else {}
-                data_ref = DataRef(str(ref.get("file", "")), tuple(where.items()),
-                                   _text(ref.get("column")), _text(ref.get("pointer")))
+            data_ref = _data_ref(ref) if isinstance(ref, dict) else None
             claims.append(Claim(
                 index=index,
                 quote=raw["quote"],
@@ -804,8 +821,22 @@ def _build(path: str, tree: Tree, bad: set[int]) -> FactFile:
                 note=_text(raw.get("note")),
                 place=tree.place(base),
                 places={k: tree.place(base + (k,)) for k in raw},
+                compute=_compute(raw.get("compute")),
             ))
     return FactFile(path, sources, claims, tree)
+
+
+def _data_ref(ref: dict) -> DataRef:
+    where = ref.get("where") if isinstance(ref.get("where"), dict) else {}
+    return DataRef(str(ref.get("file", "")), tuple(where.items()), _text(ref.get("column")),
+                   _text(ref.get("pointer")), _text(ref.get("sheet")), _text(ref.get("cell")))
+
+
+def _compute(raw: Any) -> Compute | None:
+    if not isinstance(raw, dict) or not isinstance(raw.get("of"), list):
+        return None
+    of = tuple(_data_ref(r) if isinstance(r, dict) else str(r) for r in raw["of"])
+    return Compute(str(raw.get("op", "")), of)
 
 
 # --- data files ----------------------------------------------------------------------------
@@ -873,7 +904,8 @@ def _key(value: Any) -> str:
 
 
 def load_table(path: Path) -> _Table:
-    """Read (once per run: cached by path, mtime and size) a CSV, JSON or YAML data file."""
+    """Read (once per run: cached by path, mtime and size) a CSV, JSON, YAML or spreadsheet
+    data file."""
     stat = path.stat()
     cache_key = (str(path), stat.st_mtime_ns, stat.st_size)
     table = _TABLES.get(cache_key)
@@ -883,12 +915,18 @@ def load_table(path: Path) -> _Table:
     if stat.st_size > MAX_DATA_BYTES:
         raise DataError(f"{path.name} is {stat.st_size // (1024 * 1024)} MB, too large to read")
     suffix = path.suffix.lower()
-    if suffix not in (".csv", ".tsv", ".json", ".yaml", ".yml"):
-        raise DataError(f"{path.name}: data files are .csv, .json, .yaml or .yml")
+    if suffix not in (".csv", ".tsv", ".json", ".yaml", ".yml", *SHEET_SUFFIXES):
+        raise DataError(f"{path.name}: data files are .csv, .json, .yaml, .yml, .xlsx or .ods")
     # Only a regular file, and never more than the limit, whatever stat() said.
     if suffix == ".csv" or suffix == ".tsv":
         with open_limited(path, MAX_DATA_BYTES, "data file") as stream:
             table = _read_csv(stream, path, "\t" if suffix == ".tsv" else ",")
+    elif suffix in SHEET_SUFFIXES:
+        data = read_bytes_limited(path, MAX_DATA_BYTES, "data file")
+        try:
+            table = _Table(value=read_workbook(path, data))
+        except SheetError as exc:
+            raise DataError(str(exc)) from None
     else:
         data = read_bytes_limited(path, MAX_DATA_BYTES, "data file")
         table = _Table(value=_read_tree_data(data, path, suffix))
@@ -1059,6 +1097,13 @@ def read_data_value(facts: FactFile, ref: DataRef) -> TrueValue:
                                                 f"{exc.strerror or exc}")
     except DataError as exc:
         return TrueValue(None, f"data: {shown}", str(exc))
+    if isinstance(table.value, Workbook) or ref.sheet is not None or ref.cell is not None:
+        try:
+            table, shown, cell_origin = _sheet_table(table, ref, shown)
+        except (DataError, SheetError) as exc:
+            return TrueValue(None, f"data: {shown}", str(exc))
+        if cell_origin:
+            return _cell_value(table, cell_origin)
     try:
         if ref.pointer is not None:
             if table.header is not None:
@@ -1073,6 +1118,34 @@ def read_data_value(facts: FactFile, ref: DataRef) -> TrueValue:
     value = parse_number(cell) if not isinstance(cell, (dict, list)) else None
     if value is None:
         return TrueValue(None, origin, f"{origin[6:]} holds {_show(cell)}, not a number")
+    return TrueValue(value, origin)
+
+
+def _sheet_table(table: _Table, ref: DataRef, shown: str) -> tuple[Any, str, str]:
+    """(the sheet's rows as a table, or its cell's text; the name to show; the cell's origin
+    when `cell` picks one)."""
+    book = table.value
+    if not isinstance(book, Workbook):
+        raise DataError(f"{shown} is not a spreadsheet: `sheet` and `cell` are for .xlsx and "
+                        ".ods files")
+    if ref.pointer is not None:
+        raise DataError(f"{shown} is a spreadsheet: pick a value with `cell` or with `where` "
+                        "and `column`, not `pointer`")
+    sheet = book.sheet(ref.sheet)
+    shown = f"{shown} sheet {sheet.name}"
+    if ref.cell is not None:
+        return sheet.cell(ref.cell), shown, f"data: {shown} cell {ref.cell.strip().upper()}"
+    rows = table.indexes.get(("\0sheet", sheet.name))  # the sheet's table, built once
+    if rows is None:
+        rows = _Table(header=sheet.header, rows=sheet.rows, row_lines=sheet.row_numbers)
+        table.indexes[("\0sheet", sheet.name)] = rows
+    return rows, shown, ""
+
+
+def _cell_value(text: str, origin: str) -> TrueValue:
+    value = parse_number(text)
+    if value is None:
+        return TrueValue(None, origin, f"{origin[6:]} holds {_show(text)}, not a number")
     return TrueValue(value, origin)
 
 
@@ -1240,12 +1313,78 @@ def _verify(doc: Document, facts: FactFile, near_ratio: float,
                           near_ratio, about_ratio) for claim in facts.claims]
 
 
-def _truth(claim: Claim, facts: FactFile) -> TrueValue | None:
+def _truth(claim: Claim, facts: FactFile, active: tuple[str, ...] = ()) -> TrueValue | None:
+    if claim.compute is not None:
+        return computed_value(claim, facts, active)
     if claim.value is not None:
         return TrueValue(claim.value, f"facts: {facts.name} line {claim.field_place('value').line}")
     if claim.data is not None:
         return read_data_value(facts, claim.data)
     return None
+
+
+COMPUTE_OPS = {  # op -> (how many refs, what it computes from their values)
+    "sum": (0, lambda v: sum(v)),
+    "difference": (2, lambda v: v[0] - v[1]),
+    "ratio": (2, lambda v: v[0] / v[1]),
+    "multiple": (2, lambda v: v[0] / v[1]),
+    "share": (2, lambda v: v[0] / v[1] * 100),
+    "growth": (2, lambda v: (v[1] - v[0]) / v[0] * 100),
+}
+
+
+def computed_value(claim: Claim, facts: FactFile, active: tuple[str, ...] = ()) -> TrueValue:
+    """The true value of a derived claim (`compute`), from the claims and data it names.
+
+    Each referenced claim's value is scaled by its own unit (亿元, 万); data references are
+    read as they stand. A sum or difference comes out in the claim's unit, or else in the
+    unit of the first claim it names; share and growth are percent; ratio and multiple
+    (first / second) have no unit."""
+    compute = claim.compute
+    origin = f"computed: {compute.op}"
+    arity, formula = COMPUTE_OPS.get(compute.op, (None, None))
+    if formula is None:
+        return TrueValue(None, origin, f"compute: unknown op '{compute.op}' (one of "
+                                       f"{', '.join(COMPUTE_OPS)})")
+    if arity and len(compute.of) != arity:
+        return TrueValue(None, origin, f"compute: {compute.op} takes {arity} references "
+                                       f"(first, second), got {len(compute.of)}")
+    chain = (*active, claim.id or claim.name)
+    by_id = {c.id: c for c in facts.claims if c.id}
+    values, shown, first_unit = [], [], None
+    for ref in compute.of:
+        if isinstance(ref, DataRef):
+            truth, scale, name = read_data_value(facts, ref), 1.0, ref.describe()
+        else:
+            other = by_id.get(ref)
+            if other is None:
+                return TrueValue(None, origin, f"compute: no claim has id '{ref}'")
+            if ref in chain:
+                return TrueValue(None, origin, "compute: the claims refer to each other in a "
+                                               f"circle ({' → '.join((*chain, ref))})")
+            truth = _truth(other, facts, chain)
+            scale, name = _unit_scale(other.unit), f"claim '{ref}'"
+            first_unit = first_unit if first_unit is not None else other.unit
+        if truth is None or truth.value is None:
+            why = truth.problem if truth is not None else "it has no value"
+            if not why.startswith("compute:"):  # a problem further down the chain says it all
+                why = f"compute: {name}: {why}"
+            return TrueValue(None, origin, why)
+        values.append(truth.value * scale)
+        shown.append(f"{name} = {format_number(truth.value)}")
+    try:
+        result = formula(values)
+    except ZeroDivisionError:
+        return TrueValue(None, origin, f"compute: {compute.op} divides by zero "
+                                       f"({'; '.join(shown)})")
+    if compute.op in ("sum", "difference"):
+        result /= _unit_scale(claim.unit or first_unit)
+    return TrueValue(result, f"{origin} of {'; '.join(shown)}")
+
+
+def _unit_scale(unit: str | None) -> float:
+    language = "en" if unit and re.search(r"[A-Za-z]", unit) else "zh"
+    return fact_unit(unit, builtin_lexicon(language))[0]
 
 
 def _verify_claim(claim, doc, facts, search, figures, starts, lexicon, near_ratio, about_ratio):

@@ -1,6 +1,7 @@
 """Writing files as an editor does, so that nothing is lost.
 
-* ``atomic_writer``: one file, written to a temporary file beside it, then renamed.
+* ``atomic_writer``: one file (a report, a baseline), written to a temporary file beside it,
+  then renamed.
 * ``Transaction``: several files (a brief and its fact file) that change together or not at
   all. Each new text is staged in a temporary file beside its target (through symlinks:
   the link stays a link), with the target's mode and owner; ``commit`` checks that no
@@ -53,7 +54,9 @@ def _sync_folder(folder: str) -> None:
             os.close(handle)
 
 
-def _keep_mode_and_owner(temporary: str, target: str) -> None:
+def _keep_mode_and_owner(temporary: str, target: str, strict: bool = True) -> None:
+    """Give the temporary file the target's mode and owner; ``strict``: refuse (WriteError)
+    when the owner cannot be kept, else keep what can be kept (a report's output file)."""
     if not os.path.exists(target):  # mkstemp makes files only the owner can read
         umask = os.umask(0)
         os.umask(umask)
@@ -66,6 +69,8 @@ def _keep_mode_and_owner(temporary: str, target: str) -> None:
         try:
             os.chown(temporary, info.st_uid, info.st_gid)
         except OSError:
+            if not strict:
+                return
             raise WriteError(f"cannot keep the owner of {target} (user {info.st_uid}, "
                              f"group {info.st_gid}): fix it as its owner") from None
 
@@ -74,14 +79,15 @@ def _keep_mode_and_owner(temporary: str, target: str) -> None:
 def atomic_writer(path: str, newline: str | None = None, binary: bool = False
                   ) -> Iterator[TextIO]:
     """Open ``path`` for writing; the file appears whole when the block ends, or not at all.
-    A symlink is written through to its target."""
-    target = os.path.realpath(path)
+    A symlink at ``path`` is replaced, not followed: a report written where the checked tree
+    planted a link cannot land outside it."""
+    target = os.path.abspath(path)
     handle, temporary = _temporary(os.path.dirname(target))
     try:
         with (os.fdopen(handle, "wb") if binary
               else os.fdopen(handle, "w", encoding="utf-8", newline=newline)) as stream:
             yield stream
-        _keep_mode_and_owner(temporary, target)
+        _keep_mode_and_owner(temporary, target, strict=False)
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -502,13 +502,14 @@ def drop_unused_fix(doc: Document, definitions: Sequence[Definition] | None = No
 # What Markdown (or a table, or kramdown) would read in a URL written into a brief, so that
 # a server's Location header cannot add a link, an image or markup: percent-encoded.
 MARKDOWN_SIGNIFICANT = "()[]<>\"'`\\*{}|"
+URL_ENDS_NOT_READ = tuple(".,;:!?")
 HOST = re.compile(r"[\w.-]+(?::\d{1,5})?|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?")
 
 
 def citable_url(url: str) -> str | None:
     """``url`` as it may be written into a brief, or None when it may not: an http(s) URL
-    with a plain host, no credentials, no whitespace or control characters, and the
-    characters Markdown gives a meaning percent-encoded."""
+    with a plain host, no credentials, no whitespace or control characters, not ending in
+    punctuation, and the characters Markdown gives a meaning percent-encoded."""
     from urllib.parse import urlsplit, urlunsplit
 
     if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
@@ -524,8 +525,10 @@ def citable_url(url: str) -> str | None:
     def escaped(text: str) -> str:
         return "".join(f"%{ord(c):02X}" if c in MARKDOWN_SIGNIFICANT else c for c in text)
 
-    return urlunsplit((parts.scheme, parts.netloc, escaped(parts.path), escaped(parts.query),
-                       escaped(parts.fragment)))
+    written = urlunsplit((parts.scheme, parts.netloc, escaped(parts.path),
+                          escaped(parts.query), escaped(parts.fragment)))
+    # a bare URL ending in punctuation is read (by factlint and by GitHub) without it
+    return None if written.endswith(URL_ENDS_NOT_READ) else written
 
 
 def redirected_urls(doc: Document, url_settings: Any) -> dict[tuple[int, int], str]:
@@ -864,22 +867,19 @@ def read_text(path: str) -> ReadText:
     return ReadText(BOM + text if data.startswith(b"\xef\xbb\xbf") else text, "", digest(data))
 
 
-# The labels a file cites without defining them, and those it defines.
-FileLabels = tuple[frozenset[str], frozenset[str]]
-
-
-def file_labels(path: str) -> FileLabels:
+def unresolved_labels(path: str) -> frozenset[str]:
+    """The labels a file cites without defining them."""
     read = read_text(path)
     if read.text is None:
-        return frozenset(), frozenset()
+        return frozenset()
     doc = read_document(path, read.text.removeprefix(BOM))
-    defined = frozenset(d.label.strip().lower() for d in doc.definitions)
-    cited = frozenset(label.strip().lower() for m in doc.markers for label in m.labels)
-    return cited - defined, defined
+    defined = {d.label.strip().lower() for d in doc.definitions}
+    return frozenset(label.strip().lower() for m in doc.markers for label in m.labels
+                     if label.strip().lower() not in defined)
 
 
-def elsewhere_for(path: str, known: dict[str, FileLabels] | None = None) -> Elsewhere:
-    """What the other files of the brief's document cite and define.
+def elsewhere_for(path: str, known: dict[str, frozenset[str]] | None = None) -> Elsewhere:
+    """What the other files of the brief's document cite without defining.
 
     Today a document is the brief and the other briefs in its folder (a chapter whose
     notes live in a sibling ``footnotes.md``). Only what a sibling cites without defining
@@ -892,24 +892,21 @@ def elsewhere_for(path: str, known: dict[str, FileLabels] | None = None) -> Else
     try:
         names = sorted(os.listdir(folder))
     except OSError:
-        return Elsewhere()
+        return NOWHERE
     cited: set[str] = set()
-    defined: set[str] = set()
     me = os.path.realpath(path)
     for name in names:
         other = os.path.join(folder, name)
         if (not name.lower().endswith(BRIEF_SUFFIXES) or fileio.TEMPORARY.fullmatch(name)
                 or os.path.realpath(other) == me or not os.path.isfile(other)):
             continue
-        if known is None or other not in known:
-            labels = file_labels(other)
-            if known is not None:
-                known[other] = labels
-        else:
-            labels = known[other]
-        cited |= labels[0]
-        defined |= labels[1]
-    return Elsewhere(frozenset(cited), frozenset(defined))
+        if known is None:
+            cited |= unresolved_labels(other)
+            continue
+        if other not in known:
+            known[other] = unresolved_labels(other)
+        cited |= known[other]
+    return Elsewhere(frozenset(cited))
 
 
 def fix_brief(path: str, options: FixOptions, facts: str | None = None,
@@ -993,17 +990,23 @@ def unified_diff(change: FileChange) -> str:
     ))
 
 
-def recover(paths: Sequence[str]) -> list[str]:
-    """Complete or roll back what an interrupted ``factlint fix`` left beside these files
-    (``factlint.fileio.recover``); say what was done."""
+def interrupted(paths: Sequence[str], complete: bool = True) -> list[str]:
+    """What an interrupted ``factlint fix`` left beside these files: completed or rolled
+    back (``factlint.fileio.recover``), or with ``complete=False`` only named."""
     folders = dict.fromkeys(os.path.dirname(os.path.abspath(p)) for p in paths)
-    return [note for folder in folders for note in fileio.recover(folder)]
+    if complete:
+        return [note for folder in folders for note in fileio.recover(folder)]
+    journals = [os.path.join(folder, fileio.JOURNAL) for folder in folders]
+    return [f"an interrupted factlint fix left {journal}: run factlint fix to complete it"
+            for journal in journals if os.path.exists(journal)]
 
 
 def fix_paths(paths: Sequence[str], options: FixOptions, overrides: Any = None,
-              facts: str | None = None, notes: list[str] | None = None) -> list[BriefResult]:
+              facts: str | None = None, notes: list[str] | None = None,
+              complete: bool = True) -> list[BriefResult]:
     """Work out the fixes of every brief the paths name (folders are walked); write nothing
-    but what an interrupted run left to complete (said in ``notes``).
+    but, with ``complete``, what an interrupted run left to finish (``interrupted``; said in
+    ``notes``).
 
     Raises ``factlint.config.ConfigError`` for a configuration that cannot be used.
     """
@@ -1013,11 +1016,12 @@ def fix_paths(paths: Sequence[str], options: FixOptions, overrides: Any = None,
     from factlint.engine import _excluded, discover
 
     overrides = overrides or Overrides()
-    briefs = [p for p in discover(paths) if not fileio.TEMPORARY.fullmatch(os.path.basename(p))]
-    recovered = recover([*briefs, *([facts] if facts else [])])
+    briefs = [p for p in discover(paths, overrides)
+              if not fileio.TEMPORARY.fullmatch(os.path.basename(p))]
+    found = interrupted([*briefs, *([facts] if facts else [])], complete)
     if notes is not None:
-        notes.extend(recovered)
-    known: dict[str, FileLabels] = {}
+        notes.extend(found)
+    known: dict[str, frozenset[str]] = {}
     results = []
     for path in briefs:
         settings = settings_for(Path(path), overrides)

@@ -14,15 +14,35 @@ from collections.abc import Iterator, Sequence
 
 import yaml
 
-BRIEF_SUFFIXES = (".md", ".markdown", ".txt")  # what the engine checks as briefs
+# The one place that says which files are briefs. A file named on the command line is a
+# brief when its name ends with one of BRIEF_SUFFIXES (or is a Word file); a folder walk
+# takes only those in WALKED_SUFFIXES (plain .txt files are often changelogs or
+# requirements), Word briefs when the configuration says `docx: true`, and what a
+# configuration's `include:` adds.
+BRIEF_SUFFIXES = (".md", ".markdown", ".txt")
+WALKED_SUFFIXES = (".md", ".markdown")
 # Word briefs: checked when named (as a pre-commit hook names them), and in folders when
 # the configuration says `docx: true`. A .doc is read only to say it must be saved as .docx.
 WORD_SUFFIXES = (".docx",)
 OLD_WORD_SUFFIXES = (".doc",)
-DATA_SUFFIXES = (".csv", ".tsv", ".json", ".yaml", ".yml")
+DATA_SUFFIXES = (".csv", ".tsv", ".json", ".yaml", ".yml", ".xlsx", ".xlsm", ".ods")
 FACT_FILE = re.compile(r"\.facts\.(?:ya?ml|json)$", re.IGNORECASE)
 SKIPPED_FOLDERS = {"node_modules", "__pycache__", "venv", "site-packages"}
 MAX_FOLDERS = 5000  # a bound on the walk for fact files, for a data file named in a huge tree
+
+
+def is_brief_name(path: str) -> bool:
+    """Whether a file named ``path`` can be a brief (when named, or included by config)."""
+    return path.lower().endswith(BRIEF_SUFFIXES + WORD_SUFFIXES)
+
+
+def is_walked_brief(path: str, docx: bool = False) -> bool:
+    """Whether a folder walk takes ``path`` as a brief without being told to (Word briefs
+    when ``docx``, never Word's ``~$name.docx`` lock files)."""
+    name = os.path.basename(path).lower()
+    if name.startswith("~$"):
+        return False
+    return name.endswith(WALKED_SUFFIXES + (WORD_SUFFIXES if docx else ()))
 
 
 def briefs_for(paths: Sequence[str]) -> list[str]:
@@ -128,9 +148,12 @@ def data_files_of(fact_file: str) -> set[str]:
     names = set()
     for claim in claims if isinstance(claims, list) else ():
         data = claim.get("data") if isinstance(claim, dict) else None
-        file = data.get("file") if isinstance(data, dict) else None
-        if isinstance(file, str) and file:
-            names.add(os.path.realpath(os.path.join(folder, file)))
+        compute = claim.get("compute") if isinstance(claim, dict) else None
+        refs = compute.get("of") if isinstance(compute, dict) else None
+        for ref in [data, *(refs if isinstance(refs, list) else ())]:  # data refs of `compute`
+            file = ref.get("file") if isinstance(ref, dict) else None
+            if isinstance(file, str) and file:
+                names.add(os.path.realpath(os.path.join(folder, file)))
     return names
 
 

@@ -42,16 +42,14 @@ class RenumberError(ValueError):
 
 @dataclass(frozen=True)
 class Elsewhere:
-    """What the other files of the brief's document cite and define.
-
-    ``cited`` holds the labels other files cite without defining them (the brief may be
-    where they are defined); ``defined`` the labels other files define. Both are kept as
-    they are by renumbering and by ``--drop-unused``: the number is how the files find
-    each other. ``factlint.fix.elsewhere_for`` says which files those are.
+    """What the other files of the brief's document cite without defining it: the brief
+    may be where it is defined. Such labels keep their number through renumbering, and
+    their definitions survive ``--drop-unused``: the number is how the files find each
+    other. (A marker whose definition is not in the brief is kept too; that needs no
+    other file.) ``factlint.fix.elsewhere_for`` says which files make the document.
     """
 
     cited: frozenset[str] = frozenset()
-    defined: frozenset[str] = frozenset()
 
 
 NOWHERE = Elsewhere()  # a brief that is a document by itself

@@ -3,6 +3,9 @@
 ``::error file=brief.md,line=3,col=14,endLine=3,endColumn=25,title=FL201 unsourced-figure::…``
 (error -> ``error``, warning -> ``warning``, info -> ``notice``), then a plain summary line.
 Property values and the message are escaped as GitHub's runner unescapes them.
+
+GitHub shows at most ANNOTATION_LIMIT annotations of each kind per step and drops the rest
+without a word; when a run has more, a notice ahead of them says how many are not shown.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ if TYPE_CHECKING:
     from factlint.report import ReportOptions
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+ANNOTATION_LIMIT = 10  # per kind (error, warning, notice) and step
 
 
 def escape_data(text: str) -> str:
@@ -57,6 +61,25 @@ def summary_line(result: RunResult) -> str:
     return f"factlint: {'; '.join(parts)}: {counts}"
 
 
+def hidden_notice(findings: list[Finding]) -> str | None:
+    """The annotation saying how many findings GitHub will not show, or None if none."""
+    kinds = {kind: 0 for kind in COMMANDS.values()}
+    for finding in findings:
+        kinds[COMMANDS[finding.severity]] += 1
+    if max(kinds.values()) <= ANNOTATION_LIMIT:
+        return None
+    kinds["notice"] += 1  # this notice comes first and takes one of the notice slots
+    over = {kind: count - ANNOTATION_LIMIT for kind, count in kinds.items()
+            if count > ANNOTATION_LIMIT}
+    hidden = sum(over.values())
+    detail = ", ".join(f"{count} {kind}{'s' if count != 1 else ''}"
+                       for kind, count in over.items())
+    return ("::notice title=factlint::"
+            + escape_data(f"{hidden} of {len(findings)} findings are not shown as annotations "
+                          f"({detail}): GitHub shows at most {ANNOTATION_LIMIT} of each kind "
+                          "per step. Every finding is in this log and in the SARIF report."))
+
+
 class EscapedStream:
     """What factlint writes beside a GitHub report (its stderr), made inert: a line that
     would start a workflow command (``::`` or ``##[`` after spaces, which the runner trims)
@@ -92,6 +115,9 @@ _LINE_ENDS = re.compile(r"(?<=[\r\n])")
 
 
 def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
+    notice = hidden_notice(result.findings)
+    if notice:
+        stream.write(notice + "\n")
     for finding in result.findings:
         stream.write(command(finding, options.root) + "\n")
     stream.write(summary_line(result) + "\n")

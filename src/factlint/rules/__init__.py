@@ -70,13 +70,14 @@ class Rule:
 
 def registry() -> tuple[Rule, ...]:
     """Every rule, in code order. Imported on demand so start-up stays small."""
-    from factlint.rules import citations, claims, facts, inputs, structure, urls
+    from factlint.rules import citations, claims, consistency, facts, inputs, structure, urls
 
     rules = (
         *inputs.RULES,
         *citations.RULES,
         *claims.RULES,
         *facts.RULES,
+        *consistency.RULES,
         *urls.RULES,
         *structure.RULES,
     )

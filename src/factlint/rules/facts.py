@@ -309,7 +309,8 @@ def check_data_reference(ctx: Context) -> Iterator[Finding]:
     facts = ctx.facts
     for v in _verified(ctx):
         if v.verdict == "data-error":
-            yield _in_facts(DATA_REFERENCE, facts, v.claim.field_place("data"),
+            yield _in_facts(DATA_REFERENCE, facts, v.claim.field_place(
+                            "compute" if v.claim.compute is not None else "data"),
                             f"{v.claim.name}: {v.truth.problem}")
 
 

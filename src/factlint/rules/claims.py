@@ -48,13 +48,16 @@ def check_unsourced_figure(ctx: Context) -> Iterator[Finding]:
     if doc.primary:
         return
     for sentence in doc.sentences:
+        notes = _only_notes(ctx, sentence)
         figures = sentence.claim_figures
-        if figures and _needs_source(sentence) and not sentence.attribution:
+        if figures and (notes or (_needs_source(sentence) and not sentence.attribution)):
             noun = "figure" if len(figures) == 1 else "figures"
             verb = "is" if len(figures) == 1 else "are"
+            without = (f"cited only with note {', '.join(notes)}, which explains rather than "
+                       "names a source" if notes else "stated without a source")
             yield UNSOURCED_FIGURE.at(
                 doc, figures[0].start, figures[0].end,
-                f"{noun} {_quoted(doc, figures)} {verb} stated without a source: cite where "
+                f"{noun} {_quoted(doc, figures)} {verb} {without}: cite where "
                 f"{'it comes' if len(figures) == 1 else 'they come'} from",
             )
     yield from _unsourced_tables(doc)
@@ -74,6 +77,15 @@ def _unsourced_tables(doc: Document) -> Iterator[Finding]:
             f"table at line {line} states figures ({shown}) without a source: add a "
             "marker to its caption or title row, or a 资料来源：/Source: line under it",
         )
+
+
+def _only_notes(ctx: Context, sentence) -> tuple[str, ...]:
+    """The notes a sentence cites when it cites notes only (a note is not a source)."""
+    if not sentence.markers:
+        return ()
+    from factlint.documents import book_of
+
+    return book_of(ctx.doc, ctx.book).only_notes(ctx.doc, sentence.markers)
 
 
 def check_unsourced_claim(ctx: Context) -> Iterator[Finding]:

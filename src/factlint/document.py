@@ -1197,8 +1197,8 @@ class _Reader:
             end = match.end()
             if match.group().startswith(".") and not _is_sentence_period(text, match.start()):
                 continue
-            # A marker directly after the ending punctuation belongs to this sentence.
-            follow = re.match(r"[ \t]*\x01+(?:[ \t]*\x01+)*", text[end:])
+            # A marker directly after the ending punctuation belongs to this sentence (bold too).
+            follow = re.match(r"[ \t*_]*\x01+(?:[ \t*_]*\x01+)*[*_]*", text[end:])
             if follow:
                 end += follow.end()
             if text[start:end].strip(" \t\n\r\u3000" + MARKER_FILL):

@@ -115,13 +115,14 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 DOT_LEADERS = re.compile(r"(?:\. ?){6,}|…{3,}|·{6,}")
 DEFINITION_LIST = re.compile(r"<dl\b.*?(?:</dl\s*>|\Z)", re.DOTALL | re.IGNORECASE)
 HTML_TABLE = re.compile(r"<table\b.*?(?:</table\s*>|\Z)", re.DOTALL | re.IGNORECASE)
-# LaTeX math is skipped text: $$…$$, \(…\), \[…\], and $…$ holding a TeX command,
-# ^, _, { or = (so "$3 and $5" stays money).
+# LaTeX math is skipped text: $$…$$, \(…\), \[…\] and $…$ that hold TeX (a command, ^, _,
+# { or =), so "$3 and $5" stays money and pandoc's escaped \[1\] stays a marker.
 MATH = re.compile(
-    r"\$\$.+?\$\$|\\\(.+?\\\)|\\\[.+?\\\]"
-    r"|(?<![\\$\w])\$(?=[^\s$])(?=[^$\n]*?[\\^_{=])[^$\n]{1,300}?(?<![\s\\])\$(?![\d$])",
-    re.DOTALL,
+    r"\$\$(?P<display>[^$]{1,4000}?)\$\$|\\\((?P<paren>[^\n]{1,400}?)\\\)"
+    r"|\\\[(?P<bracket>[^\n]{1,400}?)\\\]"
+    r"|(?<![\\$A-Za-z0-9_])\$(?=[^\s$])(?P<dollar>[^$\n]{1,300}?)(?<![\s\\])\$(?!\d)"
 )
+TEX = re.compile(r"\\[A-Za-z%]|[\^_{}=]")
 # A line next to a table that names its source or carries its note.
 TABLE_SOURCE = re.compile(
     r"(?:资料来源|資料來源|数据来源|數據來源|来源|來源|出处|出處|注|註|"
@@ -419,6 +420,10 @@ def without_inline_code(text: str, fill: str = " ") -> str:
     return "".join(pieces) + text[last:] if pieces else text
 
 
+def _blank_math(match: re.Match[str]) -> str:
+    return _blank(match) if TEX.search(match.group(match.lastgroup)) else match.group()
+
+
 def _line_starts(text: str) -> list[int]:
     starts = [0]
     find = text.find
@@ -542,7 +547,7 @@ class _Reader:
         if "`" in text:
             text = without_inline_code(text)
         if "$" in text or "\\(" in text or "\\[" in text:
-            text = MATH.sub(_blank, text)
+            text = MATH.sub(_blank_math, text)
         if "{" in text:
             text = ATTRIBUTE_LIST.sub(_blank, text)
         return HTML_TAG.sub(_blank, text) if "<" in text else text

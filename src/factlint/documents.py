@@ -452,10 +452,6 @@ class Book:
         return {(doc.path, d.start): kind.kind for doc in self.docs
                 for d, kind in zip(doc.definitions, self.kinds(doc), strict=True)}
 
-    def citations(self) -> list[tuple[Document, Marker, str]]:
-        """Every (file, marker, label) in reading order."""
-        return [(doc, marker, label) for doc in self.docs for marker in doc.markers
-                for label in marker.labels]
 
 
 def is_notes_file(doc: Document) -> bool:

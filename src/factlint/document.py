@@ -69,7 +69,7 @@ TABLE_ROW = re.compile(r"[ \t]*\|")
 HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 DIRECTIVE = re.compile(r"<!--\s*(factlint\S*)(.*?)-->", re.DOTALL)
 RAW_HTML_BLOCK = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|\Z)", re.DOTALL | re.IGNORECASE)
-INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
+BACKTICK_RUN = re.compile(r"`+")  # read by inline_code_spans(), not by one regex (see there)
 # kramdown attribute lists: "{: .class }" lines and "{target="_blank"}" after a link
 ATTRIBUTE_LIST = re.compile(r"\{:[^{}\n]*\}|(?<=\))\{[^{}\n]*=[^{}\n]*\}")
 HTML_TAG = re.compile(r"</?(?!sup\b)[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
@@ -296,6 +296,45 @@ def _blank(match: re.Match[str]) -> str:
     return _blank_text(match.group())
 
 
+def inline_code_spans(text: str) -> list[tuple[int, int]]:
+    """The code spans of ``text`` as CommonMark reads them, within one line.
+
+    A run of N backticks opens a span that the next run of exactly N backticks on the same
+    line closes; a run that nothing closes is plain text. One regex (`+)(?!`).+?\1 does
+    the same but tries every run against the rest of the line: quadratic on a line of many
+    unmatched runs. Here each run looks up the next run of its length: O(n log n).
+    """
+    runs = [(m.start(), m.end()) for m in BACKTICK_RUN.finditer(text)]
+    by_length: dict[int, list[int]] = {}
+    for index, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(index)
+    newlines = [i for i, ch in enumerate(text) if ch == "\n"] if "\n" in text else []
+    spans = []
+    index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        same = by_length[end - start]
+        later = bisect_right(same, index)
+        line = bisect_left(newlines, end)
+        line_end = newlines[line] if line < len(newlines) else len(text)
+        if later < len(same) and runs[same[later]][0] < line_end:
+            close = same[later]
+            spans.append((start, runs[close][1]))
+            index = close + 1
+        else:
+            index += 1
+    return spans
+
+
+def without_inline_code(text: str, fill: str = " ") -> str:
+    """``text`` with each inline code span replaced by ``fill`` repeated to its length."""
+    pieces, last = [], 0
+    for start, end in inline_code_spans(text):
+        pieces += [text[last:start], fill * (end - start)]
+        last = end
+    return "".join(pieces) + text[last:] if pieces else text
+
+
 def _line_starts(text: str) -> list[int]:
     starts = [0]
     find = text.find
@@ -400,7 +439,7 @@ class _Reader:
         if "<!--" in text:
             text = HTML_COMMENT.sub(comment, text)
         if "`" in text:
-            text = INLINE_CODE.sub(_blank, text)
+            text = without_inline_code(text)
         if "{" in text:
             text = ATTRIBUTE_LIST.sub(_blank, text)
         return HTML_TAG.sub(_blank, text) if "<" in text else text

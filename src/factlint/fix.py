@@ -52,13 +52,13 @@ from factlint.document import (
     FOOTNOTE_MARKER,
     HTML_COMMENT,
     HTML_TAG,
-    INLINE_CODE,
     SUP_MARKER,
     THEMATIC_BREAK,
     Definition,
     Document,
     Paragraph,
     read_document,
+    without_inline_code,
 )
 from factlint.finding import Edit, Fix
 from factlint.renumber import (
@@ -119,7 +119,8 @@ class _Rejoin:
 def _ends_sentence(doc: Document, end: int) -> bool:
     """The reader's test: does the text before ``end`` close a sentence?"""
     text = doc.text[max(0, end - 400) : end]
-    for pattern in (HTML_COMMENT, INLINE_CODE, HTML_TAG, SUP_MARKER, FOOTNOTE_MARKER):
+    text = without_inline_code(HTML_COMMENT.sub("", text), fill="")
+    for pattern in (HTML_TAG, SUP_MARKER, FOOTNOTE_MARKER):
         text = pattern.sub("", text)
     text = text.rstrip().rstrip(CLOSERS + " ")
     enders = (doc.pack.sentence_enders if doc.pack else "") + "。！？!?…."

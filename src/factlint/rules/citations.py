@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 __all__ = ["label_key", "shown", "source_identity", "RULES"]
 
 IDENTIFIER = re.compile(
-    r"https?://|doi\.org/|\b10\.\d{4,9}/\S|\bdoi\s*[:：]|\bISBN[\s:-]*[\dX-]{10,}|\barXiv\s*:\s*\d"
+    r"https?://|doi\.org/|\b10\.\d{4,9}/\S|\bdoi\s*[:：]|\bISBN[\s:-]*+[\dX-]{10,}|\barXiv\s*:\s*\d"
     r"|〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*\d+\s*号|\bISSN\b|\bPMID\b|\bwww\.\S+\.\S+",
     re.IGNORECASE,
 )

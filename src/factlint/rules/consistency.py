@@ -58,15 +58,6 @@ _MAY_FALL = (re.compile(r"[降减缩滑落萎]"),
                         r"|[Ll]ower|shr|time"))
 
 
-def _of_which(text: str) -> bool:
-    """其中 / including / of which: parts of the figure before follow."""
-    return "其中" in text or bool(_LATIN_LETTER.search(text) and _OF_WHICH_EN.search(text))
-
-
-def _may(test: tuple[re.Pattern[str], re.Pattern[str]], text: str) -> bool:
-    """Could `text` hold one of the words `test` stands for (Chinese, then English)?"""
-    return bool(test[0].search(text) or _LATIN_LETTER.search(text) and test[1].search(text))
-
 # --- the words between figures -----------------------------------------------------------
 
 # 从 / 由, then at most a year and a few characters: 从 2020 年的, 从原来的 (not 从业, 由于)
@@ -150,6 +141,16 @@ MAX_HAN = 12  # a longer run is cut: 如贵州以…汇聚数据商 is not compa
 MAX_WORDS = 4
 EPSILON = 1e-9
 MAX_DISTINCT = 32  # distinct statements kept per subject: bounds the work per figure
+
+
+def _of_which(text: str) -> bool:
+    """其中 / including / of which: parts of the figure before follow."""
+    return "其中" in text or bool(_LATIN_LETTER.search(text) and _OF_WHICH_EN.search(text))
+
+
+def _may(test: tuple[re.Pattern[str], re.Pattern[str]], text: str) -> bool:
+    """Could `text` hold one of the words `test` stands for (Chinese, then English)?"""
+    return bool(test[0].search(text) or _LATIN_LETTER.search(text) and test[1].search(text))
 
 
 @dataclass(frozen=True)
@@ -339,7 +340,7 @@ def statements(ctx: Context, for_run: bool = False) -> Iterator[Statement]:
     """Every figure of the brief that states a level of a named subject, in order.
     ``for_run``: with positions, line text and context read, for --across-briefs."""
     doc = ctx.doc
-    headings: list = []
+    headings = sorted((h.start, h.text) for h in doc.headings)
     for view in _sentences_with_figures(doc):
         for i, figure in enumerate(view.figures):
             if _is_times(figure) or _is_points(figure):
@@ -347,8 +348,6 @@ def statements(ctx: Context, for_run: bool = False) -> Iterator[Statement]:
             subject = _subject(view.gaps[i])
             if not subject:
                 continue
-            if not headings and doc.headings:
-                headings = sorted((h.start, h.text) for h in doc.headings)
             statement = Statement(
                 (subject, _unit(figure.unit), figure.is_percent),
                 doc.text[figure.start:figure.end].strip(), _interval(ctx, figure, view), doc.path,

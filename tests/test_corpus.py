@@ -72,15 +72,17 @@ def test_references_list_in_gbt_style(report):
     name = "zh-solargelm-ch14-llama.md"
     order = findings(report, name, "FL103")
     assert any("12 is cited before 11" in f["message"] for f in order)
-    assert [f["message"].split()[1] for f in findings(report, name, "FL102")] == ["3"]
+    assert not findings(report, name, "FL102")  # "Transformer[3]" cites 3 after a Latin word
     assert not findings(report, name, "FL101")  # [J] and [M] type codes are not citations
     assert not findings(report, name, "FL106")  # English references in a Chinese chapter
 
 
 def test_reference_lists_that_restart_and_are_never_cited(report):
+    """Each metric's section has its own reading list, numbered from 1 and cited by no
+    marker: bibliographies, neither duplicate labels nor unused notes."""
     name = "zh-kaiyuanshe-2024-data.md"
-    assert len(findings(report, name, "FL104")) == 2
-    assert len(findings(report, name, "FL102")) == 5
+    assert not findings(report, name, "FL104")
+    assert not findings(report, name, "FL102")
     assert not findings(report, name, "FL101")  # "[1-10] 区间" is an interval
 
 

@@ -60,6 +60,8 @@ class Settings:
     files: tuple[str, ...] = ()  # every file read, outermost first
     sources: tuple[tuple[str, str], ...] = ()  # (setting, file that set or extended it)
     warnings: tuple[str, ...] = ()
+    # multi-file documents: per document, absolute glob patterns of its files in reading order
+    documents: tuple[tuple[str, ...], ...] = ()
 
     def url_options(self) -> dict[str, Any]:
         return dict(self.urls)
@@ -274,6 +276,12 @@ def _apply(settings: Settings, data: Mapping[str, Any], path: Path) -> Settings:
             urls["cache_dir"] = str(_inside(path, urls["cache_dir"], "urls.cache_dir"))
         changes["urls"] = settings.urls + tuple(urls.items())
         sources += [(f"urls.{key}", origin) for key in urls]
+    if "documents" in data:
+        changes["documents"] = settings.documents + tuple(
+            tuple(str(path.parent / pattern) for pattern in
+                  (entry["files"] if isinstance(entry, Mapping) else entry))
+            for entry in data["documents"])
+        sources.append(("documents", origin))
     changes["sources"] = tuple(sources)
     changes["warnings"] = tuple(dict.fromkeys(warnings))
     return replace(settings, **changes)

@@ -22,16 +22,35 @@ MARKER_FILL = "\x01"  # stands in for a marker's characters in prose
 # --- what the reader recognises -------------------------------------------------------
 
 _LABELS = r"\d{1,4}(?:\s*[,，、]\s*\d{1,4}|\s*[-–—~]\s*\d{1,4})*"
-SUP_MARKER = re.compile(r"<sup>\s*\[?\s*(" + _LABELS + r")\s*\]?\s*</sup>", re.IGNORECASE)
+_LINK_TARGET = r"\((?:[^()\s]|\([^()\s]*\))*\)"
+SUP_MARKER = re.compile(
+    r"<sup>\s*(?:\[?\s*(" + _LABELS + r")\s*\]?"
+    r"|\[\\?\[\s*(" + _LABELS + r")\s*\\?\]\]" + _LINK_TARGET + r")\s*</sup>",
+    re.IGNORECASE)
 FOOTNOTE_MARKER = re.compile(r"\[\^([^\]\n]{1,400})\]")
-BRACKET_MARKER = re.compile(r"(?<![A-Za-z0-9_\]\)\\])\[(" + _LABELS + r")\](?![\[(:])")
+# [13], pandoc's escaped \[13\] and PDF converters' link-wrapped [\[13\]](#page-3-1); never
+# [text][13] reference links, images, or a \[ that escapes something else
+BRACKET_MARKER = re.compile(
+    r"(?<![0-9_\]\\!])(?:\[\\?\[(" + _LABELS + r")\\?\]\]" + _LINK_TARGET
+    + r"|\\\[(" + _LABELS + r")\\\]|\[(" + _LABELS + r"(?:\]\[" + _LABELS + r")*)\](?![\[(:]))"
+)
+# km<sup>2</sup>, 10<sup>26</sup>, x<sup>2</sup>: an exponent, not a citation
+EXPONENT_BASE = re.compile(
+    r"(?:(?<![A-Za-z])(?:[kcmdμµn]?m|ft|in|mi|yd|s|kg|[xyzna-e])|(?<![0-9.])10)$")
 UNICODE_MARKER = re.compile(r"(?<![A-Za-z0-9⁰¹²³⁴⁵⁶⁷⁸⁹])([⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[˒,][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*)")
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 SUP_DEFINITION = re.compile(r"[ \t]*(<sup>\s*\[?\s*(\d{1,4})\s*\]?\s*</sup>)[ \t]*", re.IGNORECASE)
 FOOTNOTE_DEFINITION = re.compile(r" {0,3}(\[\^([^\]\n]{1,400})\]:)[ \t]*")
 UNICODE_DEFINITION = re.compile(r"[ \t]*([⁰¹²³⁴⁵⁶⁷⁸⁹]+)[ \t]*(?=\S)")
-REFERENCE_ENTRY = re.compile(r"[ \t]*(\[(\d{1,4})\]|(\d{1,4})[.、．](?=\s))[ \t]*(?=\S)")
+# An entry of a references list: [13], \[13\], **[13]**, [3][4], 13. or 13) — after a bullet
+# or an anchor (<span id=…></span>, blanked) as PDF converters write them
+REFERENCE_ENTRY = re.compile(
+    r"[ \t]*(?:[-*+][ \t]+)?((?:\*\*)?(?:\\?\[(\d{1,4})\\?\](?:\\?\[\d{1,4}\\?\])*(?!:)"
+    r"|(\d{1,4})(?:[.、．](?=\s)|\)))(?:\*\*)?)[^\S\n]*[:：]?[^\S\n]*(?=\S)")
+CITED_LIST = re.compile(r"(?<!\])\\?\[(" + _LABELS + r")\\?\](?![:(])")
+# The bracketed entries of a list that has no heading: found by their run, not their place
+BRACKET_ENTRY = re.compile(r"[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?\\?\[(\d{1,4})\\?\](?![:\[(])")
 LINK_REFERENCE_DEFINITION = re.compile(r" {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S")
 LINK_REFERENCE_LINE = re.compile(r"(?m)^" + LINK_REFERENCE_DEFINITION.pattern)
 
@@ -50,7 +69,7 @@ TABLE_ROW = re.compile(r"[ \t]*\|")
 HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 DIRECTIVE = re.compile(r"<!--\s*(factlint\S*)(.*?)-->", re.DOTALL)
 RAW_HTML_BLOCK = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|\Z)", re.DOTALL | re.IGNORECASE)
-INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
+BACKTICK_RUN = re.compile(r"`+")  # read by inline_code_spans(), not by one regex (see there)
 # kramdown attribute lists: "{: .class }" lines and "{target="_blank"}" after a link
 ATTRIBUTE_LIST = re.compile(r"\{:[^{}\n]*\}|(?<=\))\{[^{}\n]*=[^{}\n]*\}")
 HTML_TAG = re.compile(r"</?(?!sup\b)[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
@@ -69,7 +88,10 @@ SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 URL_TRAILING = "。，、；：？！）》」』】.,;:!?)]}'\"”’"
 
 NUMBERING = re.compile(
-    r"(?:第?(?P<cn_dun>[一二三四五六七八九十]{1,3})、"
+    r"(?:(?P<decimal>\d{1,3}(?:[.．]\d{1,3})+)[.．]?(?=[ \t\u3000]|[^\x00-\x7f\d.．%])"
+    r"|(?P<dashed>\d{1,2}-\d{1,2}(?:-\d{1,2})*)(?=[ \t\u3000]|[^\x00-\x7f\d-])"
+    r"|第(?P<cn_article>[一二三四五六七八九十百零〇]{1,5})[条條](?=[ \t\u3000]|[^\x00-\x7f]|$)"
+    r"|第?(?P<cn_dun>[一二三四五六七八九十]{1,3})、"
     r"|[（(](?P<cn_paren>[一二三四五六七八九十]{1,3})[）)]"
     r"|(?P<cn_shi>[一二三四五六七八九十]{1,3})是(?=[^\s，,。])"
     r"|(?P<ar_dun>\d{1,2})、"
@@ -146,6 +168,7 @@ class NumberedItem:
     end: int
     heading_level: int  # 0 when the item opens a paragraph or list item
     block: str  # heading | paragraph | list
+    path: tuple[int, ...] = ()  # 13.1.2 -> (13, 1, 2) for decimal and dashed numbering
 
 
 @dataclass(frozen=True)
@@ -273,6 +296,45 @@ def _blank(match: re.Match[str]) -> str:
     return _blank_text(match.group())
 
 
+def inline_code_spans(text: str) -> list[tuple[int, int]]:
+    """The code spans of ``text`` as CommonMark reads them, within one line.
+
+    A run of N backticks opens a span that the next run of exactly N backticks on the same
+    line closes; a run that nothing closes is plain text. One regex (`+)(?!`).+?\1 does
+    the same but tries every run against the rest of the line: quadratic on a line of many
+    unmatched runs. Here each run looks up the next run of its length: O(n log n).
+    """
+    runs = [(m.start(), m.end()) for m in BACKTICK_RUN.finditer(text)]
+    by_length: dict[int, list[int]] = {}
+    for index, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(index)
+    newlines = [i for i, ch in enumerate(text) if ch == "\n"] if "\n" in text else []
+    spans = []
+    index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        same = by_length[end - start]
+        later = bisect_right(same, index)
+        line = bisect_left(newlines, end)
+        line_end = newlines[line] if line < len(newlines) else len(text)
+        if later < len(same) and runs[same[later]][0] < line_end:
+            close = same[later]
+            spans.append((start, runs[close][1]))
+            index = close + 1
+        else:
+            index += 1
+    return spans
+
+
+def without_inline_code(text: str, fill: str = " ") -> str:
+    """``text`` with each inline code span replaced by ``fill`` repeated to its length."""
+    pieces, last = [], 0
+    for start, end in inline_code_spans(text):
+        pieces += [text[last:start], fill * (end - start)]
+        last = end
+    return "".join(pieces) + text[last:] if pieces else text
+
+
 def _line_starts(text: str) -> list[int]:
     starts = [0]
     find = text.find
@@ -328,6 +390,7 @@ class _Reader:
         previous_blank = True
         in_list = False
         in_container = False  # inside a content tab or admonition: indented text is prose
+        in_footnote = False  # inside a [^n]: definition: indented paragraphs continue it
         start = 0
         if lines and lines[0].rstrip() == "---":
             for i in range(1, min(len(lines), 200)):
@@ -350,8 +413,9 @@ class _Reader:
             blank = not line.strip()
             if not blank and _indent(line) < 4:
                 in_container = bool(CONTAINER_OPENER.match(line))
+                in_footnote = bool(FOOTNOTE_DEFINITION.match(line))
             if (not blank and previous_blank and not in_list and not in_container
-                    and _indent(line) >= 4):
+                    and not in_footnote and _indent(line) >= 4):
                 out.append(_blank_text(line))
                 continue  # indented code: stays "after a blank" until real text
             if not blank:
@@ -375,7 +439,7 @@ class _Reader:
         if "<!--" in text:
             text = HTML_COMMENT.sub(comment, text)
         if "`" in text:
-            text = INLINE_CODE.sub(_blank, text)
+            text = without_inline_code(text)
         if "{" in text:
             text = ATTRIBUTE_LIST.sub(_blank, text)
         return HTML_TAG.sub(_blank, text) if "<" in text else text
@@ -391,6 +455,8 @@ class _Reader:
         in_references = False
         definition_open: Definition | None = None
         last_closed: Paragraph | None = None  # the body paragraph just ended, if nothing followed
+        footnote_waiting: Definition | None = None  # a [^n]: an indented paragraph may continue
+        listed = _headingless_references(lines)  # lines of reference lists without a heading
 
         def take() -> Paragraph | None:
             """The open paragraph, joined to the one it continues across definitions."""
@@ -429,17 +495,29 @@ class _Reader:
             stripped = line.strip()
             if not stripped:
                 close()
+                if definition_open is not None and definition_open.style == "footnote":
+                    footnote_waiting = definition_open
                 definition_open = None
                 continue
-            if definition_open is not None and _indent(line) >= 2 and not current:
+            if footnote_waiting is not None and _indent(line) >= 4 and not current:
+                definition_open = footnote_waiting  # gd2md and pandoc indent the note's text
+            footnote_waiting = None
+            references = in_references or number in listed
+            if definition_open is not None and not current and (
+                    _indent(line) >= 2 or (references and not self._definitions_at(
+                        line, start, end, True) and not ATX_HEADING.match(line))):
                 definition_open = self._extend_definition(definition_open, end)
                 continue
             if stripped[0] not in MARKUP_STARTS and current and len(stripped) > 40:
                 current.append((start, end))  # plain prose continuing a paragraph
                 continue
-            definition = self._definition_at(line, start, end, in_references)
-            if definition is not None:
-                if current and kind == "body" and not self._ends_sentence(masked, current[-1][1]):
+            found = self._definitions_at(line, start, end, references)
+            if found:
+                definition = found[-1]
+                if number in listed and not in_references:
+                    close(flush=True)  # a list glued to the last paragraph ends it
+                elif current and kind == "body" and not self._ends_sentence(
+                        masked, current[-1][1]):
                     pending = take()
                 else:
                     close()
@@ -448,7 +526,7 @@ class _Reader:
                             and not self._ends_sentence(masked, last_closed.end)):
                         pending = doc.paragraphs.pop()
                     last_closed = None
-                doc.definitions.append(definition)
+                doc.definitions.extend(found)
                 definition_open = definition
                 continue
             definition_open = None
@@ -519,22 +597,33 @@ class _Reader:
         text = text.strip().strip("*_:：# ").strip()
         return bool(text) and len(text) <= 40 and bool(self.pack.references_heading.match(text))
 
-    def _definition_at(self, line: str, start: int, end: int, in_references: bool):
+    def _definitions_at(self, line: str, start: int, end: int, in_references: bool):
+        """The definitions a line opens: one, or several for an entry ``[3][4] …``."""
         for pattern, style in ((SUP_DEFINITION, "sup"), (FOOTNOTE_DEFINITION, "footnote")):
             match = pattern.match(line)
             if match:
-                return self._definition(match, style, start, end, match.group(2))
+                return [self._definition(match, style, start, end, match.group(2))]
         match = UNICODE_DEFINITION.match(line)
         if match:
-            return self._definition(
+            return [self._definition(
                 match, "unicode", start, end, match.group(1).translate(SUPERSCRIPT_DIGITS)
-            )
+            )]
         if in_references:
             match = REFERENCE_ENTRY.match(line)
             if match:
-                return self._definition(match, "bracket", start, end,
-                                        match.group(2) or match.group(3))
-        return None
+                first = self._definition(match, "bracket", start, end,
+                                         match.group(2) or match.group(3))
+                more = [  # the span of "[4]" in "[3][4]"
+                    replace(first, label=number.group(1), label_start=start + number.start(),
+                            label_end=start + number.end())
+                    for number in re.finditer(r"\\?\[(\d+)\\?\]", match.group(1))
+                ][1:]
+                if more:  # [3][4] …: each label points at the whole entry
+                    offset = match.start(1)
+                    more = [replace(d, label_start=d.label_start + offset,
+                                    label_end=d.label_end + offset) for d in more]
+                return [first, *more]
+        return []
 
     def _definition(self, match, style, start, end, label):
         body_start = start + match.end()
@@ -553,12 +642,14 @@ class _Reader:
 
     def _extend_definition(self, definition: Definition, end: int) -> Definition:
         body = self.text[definition.body_start : end]
-        extended = replace(
-            definition, end=end, body=body,
-            urls=tuple(_definition_urls(body, definition.body_start)),
-        )
-        self.doc.definitions[-1] = extended
-        return extended
+        urls = tuple(_definition_urls(body, definition.body_start))
+        # every label of an entry [3][4] … grows with it
+        for index in range(len(self.doc.definitions) - 1, -1, -1):
+            if self.doc.definitions[index].start != definition.start:
+                break
+            self.doc.definitions[index] = replace(
+                self.doc.definitions[index], end=end, body=body, urls=urls)
+        return replace(definition, end=end, body=body, urls=urls)
 
     # 4. markers in the text (not the labels of definitions)
     def _find_markers(self, masked: str) -> None:
@@ -573,9 +664,11 @@ class _Reader:
         found: list[Marker] = []
         if "<" in masked:
             for match in SUP_MARKER.finditer(masked):
-                if not taken.covers(match.start()):
-                    labels = _expand_labels(match.group(1))
-                    found.append(Marker(labels, "sup", match.start(), match.end()))
+                if taken.covers(match.start()) or EXPONENT_BASE.search(
+                        masked, max(0, match.start() - 4), match.start()):
+                    continue
+                labels = _expand_labels(match.group(1) or match.group(2))
+                found.append(Marker(labels, "sup", match.start(), match.end()))
         if "[^" in masked:
             for match in FOOTNOTE_MARKER.finditer(masked):
                 if not taken.covers(match.start()):
@@ -583,9 +676,15 @@ class _Reader:
                     found.append(Marker(label, "footnote", match.start(), match.end()))
         bracket_labels = {d.label for d in doc.definitions if d.style == "bracket"}
         if bracket_labels:
+            taken.add_all((m.start, m.end) for m in found)  # [\[2\]](…) inside a <sup>
             for match in BRACKET_MARKER.finditer(masked):
                 if not taken.covers(match.start()):
-                    labels = _expand_labels(match.group(1))
+                    labels = _expand_labels(
+                        next(g for g in match.groups() if g).replace("][", ","))  # [8][9]
+                    if (match.start() and masked[match.start() - 1].isascii()
+                            and masked[match.start() - 1].isalpha()
+                            and not bracket_labels.issuperset(labels)):
+                        continue  # a[0]: an index, unless it names a listed source
                     if (len(labels) > 1
                             and 2 * len(bracket_labels.intersection(labels)) <= len(labels)):
                         continue  # [1-10] or [0,1] citing mostly undefined numbers: an interval
@@ -603,27 +702,40 @@ class _Reader:
         doc = self.doc
         items: list[tuple[int, NumberedItem]] = []
         for heading in doc.headings:
-            item = _numbered_item(self.text, heading.start, heading.level, "heading")
+            start = heading.start
+            while start < heading.end and self.text[start] in "*_ \t":
+                start += 1  # ### **9.1 标题**
+            item = _numbered_item(self.text, start, heading.level, "heading")
             if item:
                 items.append((heading.start, item))
         for paragraph in doc.paragraphs:
-            start = paragraph.start
-            if paragraph.kind == "list":
-                match = re.match(r"[ \t]*(\d{1,9})[.)]", self.text[paragraph.start : paragraph.end])
-                if match:
-                    value = int(match.group(1))
-                    items.append((paragraph.start, NumberedItem(
-                        "list", value, paragraph.start + match.start(1),
-                        paragraph.start + match.end(), 0, "list")))
-                    continue
+            if paragraph.kind == "quote":  # each line of a blockquote may open an item
+                lines = [(m.start() + paragraph.start, m.group()) for m in re.finditer(
+                    r"[^\n]+", self.text[paragraph.start : paragraph.end])]
             else:
-                while start < paragraph.end and self.text[start] in " \t\u3000>":
-                    start += 1
-            item = _numbered_item(self.text, start, 0, "paragraph")
-            if item:
-                items.append((start, item))
+                lines = [(paragraph.start, self.text[paragraph.start : paragraph.end])]
+            for line_start, line in lines:
+                item = self._line_item(line_start, line, paragraph.kind)
+                if item:
+                    items.append((item.start, item))
         items.sort(key=lambda pair: pair[0])
         doc.numbered_items = [item for _, item in items]
+
+    def _line_item(self, start: int, line: str, kind: str) -> NumberedItem | None:
+        quoted = re.match(r"[ \t]*(?:>[ \t]?)+", line) if kind == "quote" else None
+        offset = quoted.end() if quoted else 0
+        listed = re.match(r"[ \t]*(\d{1,9})[.)](?:[ \t]|$)", line[offset:])
+        if listed and (kind == "list" or quoted):
+            return NumberedItem("list", int(listed.group(1)), start + offset + listed.start(1),
+                                start + offset + listed.end(1) + 1, 0, "list")
+        if kind == "list":
+            bullet = re.match(r"[ \t]*[-*+][ \t]+", line)
+            if bullet is None:
+                return None
+            offset = bullet.end()
+        while offset < len(line) and line[offset] in " \t\u3000>":
+            offset += 1
+        return _numbered_item(self.text, start + offset, 0, "paragraph")
 
     # 6. sentences, figures, claim triggers, enumerations
     def _read_sentences(self, masked: str) -> None:
@@ -762,6 +874,62 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _headingless_references(lines: list[str]) -> set[int]:
+    """Line numbers of a references list written without a heading: a run of two or more
+    entries [1] …, [2] … numbered one after another (blank lines between entries and
+    wrapped lines within them allowed), after text that cites one of them."""
+    found: set[int] = set()
+    text = "\n".join(lines)
+    offsets = _line_starts(text)
+    number = 0
+    while number < len(lines):
+        match = BRACKET_ENTRY.match(lines[number]) if "[" in lines[number] else None
+        if match is None:
+            number += 1
+            continue
+        expected = _next_label(lines[number], match)
+        labels = [match.group(1)]
+        entries, last, blank_before = 1, number, False
+        for following in range(number + 1, len(lines)):
+            line = lines[following]
+            entry = BRACKET_ENTRY.match(line) if "[" in line else None
+            if entry is not None:
+                if int(entry.group(1)) != expected:
+                    break
+                expected = _next_label(line, entry)
+                labels.append(entry.group(1))
+                entries, last, blank_before = entries + 1, following, False
+            elif not line.strip():
+                blank_before = True
+            elif blank_before or _opens_block(line):
+                break
+            else:
+                last = following  # the entry wrapped onto this line
+        if entries >= 2 and any(_cited_before(text, offsets[number], label) for label in labels):
+            found.update(range(number, last + 1))
+        number = last + 1
+    return found
+
+
+def _next_label(line: str, entry: re.Match[str]) -> int:
+    """The label expected after this entry: [3][4] … is followed by [5]."""
+    extra = re.match(r"(?:\\?\[\d{1,4}\\?\])*", line[entry.end() :]).group()
+    return int(entry.group(1)) + 1 + len(re.findall(r"\d+", extra))
+
+
+def _cited_before(text: str, offset: int, label: str) -> bool:
+    """Is [label], alone or in a list ([1, 2], [1-3]), written before ``offset`` (not as a
+    reference link ][label])?"""
+    if label not in text[:offset]:
+        return False
+    return any(label in _expand_labels(m.group(1)) for m in CITED_LIST.finditer(text, 0, offset))
+
+
+def _opens_block(line: str) -> bool:
+    stripped = line.lstrip()
+    return bool(ATX_HEADING.match(line)) or stripped.startswith(("<", "|", ">", "![", "```"))
+
+
 def _indent(line: str) -> int:
     width = 0
     for char in line:
@@ -837,6 +1005,11 @@ def _numbered_item(text: str, start: int, level: int, block: str) -> NumberedIte
     raw = match.group(style)
     if block == "paragraph" and style == "ar_dot":
         return None  # "1." opening a plain paragraph is a list Markdown did not see; skip
+    if style in ("decimal", "dashed"):
+        if block != "heading":
+            return None  # "3.5 亿" or "2-3 天" opening a paragraph is a figure
+        path = tuple(int(n) for n in re.split(r"[.．-]", raw))
+        return NumberedItem(style, path[-1], match.start(), match.end(), level, block, path)
     if style == "circled":
         value = CIRCLED.index(raw) + 1
     elif style.startswith("cn"):
@@ -849,6 +1022,11 @@ def _numbered_item(text: str, start: int, level: int, block: str) -> NumberedIte
 
 
 def _cn_small(text: str) -> int | None:
+    if "百" in text:
+        hundreds, _, rest = text.partition("百")
+        high = CN_DIGITS.get(hundreds, 1 if not hundreds else None)
+        low = _cn_small(rest.lstrip("零〇")) if rest.lstrip("零〇") else 0
+        return None if high is None or low is None else high * 100 + low
     if text == "十":
         return 10
     if "十" in text:

@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from factlint.config import forget as forget_configuration
 from factlint.discovery import STDIN, Found
 from factlint.discovery import discover as find
 from factlint.document import Document, read_document
+from factlint.documents import Book
 from factlint.finding import SEVERITY_RANK, Finding, UrlRef
 from factlint.reading import RefusedFile, read_bytes_limited
 from factlint.related import fact_file_for, is_word_file
@@ -36,6 +38,7 @@ class Context:
     doc: Document
     facts: Any = None
     settings: Settings = field(default_factory=Settings)
+    book: Any = None  # documents.Book, when the brief is one file of a multi-file document
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class FileResult:
     fail_on: str = "error"
     view: Any = None  # report.html.document_view(...), when RunOptions.collect_views
     regions: list = field(default_factory=list)  # the brief's suppression regions
+    document: Any = None  # the brief read, kept when its document spans several files
     rendering: Any = None  # word.Rendering of a Word brief: its lines are what findings name
     not_checked: dict[str, int] = field(default_factory=dict)  # Word content not read, by kind
     statements: list = field(default_factory=list)  # FL309 statements, with --across-briefs
@@ -189,20 +193,22 @@ def decode(data: bytes) -> tuple[str | None, str]:
 
 
 def _wide_encoding(head: bytes) -> str | None:
-    """"UTF-32" or "UTF-16" when the bytes read as text in it without a mark (a NUL in
-    every second or every four bytes, the others not), else None."""
-    for width, name in ((4, "UTF-32"), (2, "UTF-16")):
-        usable = len(head) - len(head) % width
-        if usable < 4 * width:
-            continue
-        units = [head[i:i + width] for i in range(0, usable, width)]
-        for encoding in (f"{name.lower()}-le", f"{name.lower()}-be"):
-            try:
-                text = head[:usable].decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            if "\x00" not in text and all(b"\x00" in unit for unit in units[: len(units) // 2]):
-                return name
+    """"UTF-32" or "UTF-16" when bytes holding NULs read as text in it without a mark: in
+    UTF-32 every unit's high byte is 0; in UTF-16, Latin text has a 0 in every other byte."""
+    if b"\x00" not in head:  # the common case, decided at C speed
+        return None
+    quads = head[: len(head) - len(head) % 4]
+    if len(quads) >= 16:
+        for high, encoding in ((quads[3::4], "utf-32-le"), (quads[0::4], "utf-32-be")):
+            if not high.strip(b"\x00"):
+                try:
+                    if "\x00" not in quads.decode(encoding):
+                        return "UTF-32"
+                except UnicodeDecodeError:
+                    pass
+    pairs = head[: len(head) - len(head) % 2]
+    if len(pairs) >= 8 and max(pairs[1::2].count(0), pairs[0::2].count(0)) > len(pairs) // 4:
+        return "UTF-16"
     return None
 
 
@@ -319,14 +325,25 @@ def _severity(finding: Finding, settings: Settings) -> Finding:
     return replace(finding, severity=severity) if severity not in (None, "off") else finding
 
 
-def check_file(path: str, options: RunOptions) -> FileResult:
-    """Read one brief and run every selected rule over it. Never raises for bad input."""
+@lru_cache(maxsize=1024)
+def _root_of(folder: str, config: str | None) -> Path:
+    """The repository top of the briefs of ``folder`` (see trust.repository_root), found
+    once per folder and configuration file."""
+    return repository_root(folder, config)
+
+
+def check_file(path: str, options: RunOptions, in_book: bool = False) -> FileResult:
+    """Read one brief and run every selected rule over it. Never raises for bad input.
+
+    ``in_book``: the brief is one file of a multi-file document; the whole-document rules
+    are left to ``check_books``, which sees all its files."""
     settings = settings_for(Path(path), options.overrides)
     result = FileResult(path, fail_on=settings.fail_on)
+    root = _root_of(os.path.dirname(os.path.abspath(path)),
+                    settings.origin if settings.origin != "defaults" else None)
     if path == (options.stdin_filename or STDIN) and options.stdin is not None:
         text, problem = decode(options.stdin)
     else:
-        root = repository_root(path, settings.origin if settings.origin != "defaults" else None)
         text, result.rendering, problem = read_any_brief(path, root)
     if text is None:
         result.unreadable = True
@@ -340,10 +357,11 @@ def check_file(path: str, options: RunOptions) -> FileResult:
 
         facts, fact_findings = load_for_brief(path, explicit=options.facts, root=root,
                                               found=fact_file_for(path))
-    ctx = Context(doc, facts, settings)
+    ctx = Context(doc, facts, settings, Book((doc,)))
     findings: list[Finding] = [f for f in fact_findings if _selected(f.code, settings)]
     for rule in active_rules(settings):
-        findings.extend(rule.check(ctx))
+        if not (in_book and rule.whole_document):
+            findings.extend(rule.check(ctx))
     # Directives are lines of the brief: they govern only the findings in the brief.
     in_brief = apply_directives(doc, [f for f in findings if f.path == path], settings)
     if doc.directives:  # kept for the URL findings, which come after every brief is read
@@ -384,7 +402,53 @@ def check_file(path: str, options: RunOptions) -> FileResult:
         from factlint.report.html import document_view
 
         result.view = document_view(ctx, result.findings)
+    if in_book:
+        result.document = replace(doc, sentences=[], enumerations=[], heading_figures={})
     return result
+
+
+def check_books(results: list[FileResult], groupings: dict, options: RunOptions) -> None:
+    """Run the whole-document rules over each multi-file document the results belong to,
+    adding their findings to the results of the files checked."""
+    by_key = {_key(r.path): r for r in results if r.document is not None}
+    done: set = set()
+    for key, grouping in groupings.items():
+        if grouping in done or key not in by_key:
+            continue
+        done.add(grouping)
+        docs = []
+        for path in grouping.files:
+            checked = by_key.get(_key(path))
+            if checked is not None:
+                docs.append(checked.document)
+                continue
+            settings = settings_for(Path(path), options.overrides)
+            root = repository_root(path, settings.origin if settings.origin != "defaults" else None)
+            text, _ = read_brief(path, root)  # a file of the document not asked for: context
+            if text is not None:
+                docs.append(read_document(path, text, extra_packs=settings.packs))
+        book = Book(docs, grouping.inferred)
+        for doc in docs:
+            result = by_key.get(_key(doc.path))
+            if result is None or not grouping_member(result.path, grouping):
+                continue
+            settings = settings_for(Path(result.path), options.overrides)
+            ctx = Context(doc, None, settings, book)
+            found = [f for rule in active_rules(settings) if rule.whole_document
+                     for f in rule.check(ctx)]
+            found = apply_directives(doc, found, settings) if doc.directives else found
+            result.findings = sorted(result.findings + [_severity(f, settings) for f in found])
+            lines = result.lines.setdefault(result.path, {})
+            for finding in found:
+                lines.setdefault(finding.line, doc.line_text(finding.line))
+
+
+def grouping_member(path: str, grouping) -> bool:
+    return _key(path) in {_key(f) for f in grouping.files}
+
+
+def _key(path: str) -> str:
+    return os.path.normcase(os.path.abspath(path))
 
 
 # --- suppression directives ---------------------------------------------------------------
@@ -485,22 +549,26 @@ def _next_content_line(doc: Document, line: int) -> int:
 # --- the whole run ----------------------------------------------------------------------------
 
 
-def _check_many(paths: list[str], options: RunOptions) -> list[FileResult]:
+def _check_many(paths: list[str], options: RunOptions, in_books: frozenset[str] = frozenset()
+                ) -> list[FileResult]:
     jobs = options.jobs or os.cpu_count() or 1
+    flags = [_key(path) in in_books for path in paths]
     if jobs <= 1 or len(paths) < 4:
-        return [check_file(path, options) for path in paths]
+        return [check_file(path, options, flag) for path, flag in zip(paths, flags, strict=True)]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     chunk = max(1, min(64, len(paths) // (jobs * 4) or 1))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        return list(pool.map(_check_file_safely, paths, [options] * len(paths), chunksize=chunk))
+        return list(pool.map(_check_file_safely, paths, [options] * len(paths), flags,
+                             chunksize=chunk))
 
 
-def _check_file_safely(path: str, options: RunOptions) -> FileResult | ConfigError:
+def _check_file_safely(path: str, options: RunOptions, in_book: bool = False
+                       ) -> FileResult | ConfigError:
     try:
-        return check_file(path, options)
+        return check_file(path, options, in_book)
     except ConfigError as exc:
         return exc
 
@@ -517,10 +585,18 @@ def run(options: RunOptions) -> RunResult:
     if not paths and not found.unreadable and not options.force_exclude:
         raise ConfigError(_nothing_to_check(options.paths, found))
     warnings = [w for p in paths for w in settings_for(Path(p), options.overrides).warnings]
-    results = _check_many(paths, options)
+    from factlint.documents import find_documents
+
+    groupings = find_documents([p for p in paths if p != stdin_name],
+                               lambda p: settings_for(Path(p), options.overrides))
+    results = _check_many(paths, options, frozenset(groupings))
     for item in results:
         if isinstance(item, ConfigError):
             raise item
+    if groupings:
+        check_books(results, groupings, options)
+        for item in results:
+            item.document = None  # not needed past this point
     results += [_unreadable_folder(folder, why) for folder, why in found.unreadable]
     findings = [f for r in results for f in r.findings]  # each file's are sorted already
     fail_on = options.overrides.fail_on or (results[0].fail_on if results else "error")

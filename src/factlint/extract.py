@@ -20,8 +20,10 @@ if TYPE_CHECKING:
     from factlint.numbers import Figure
 
 MIN_CONTEXT = 4  # characters of context a quote carries beyond the figure, when there are any
-TITLE = re.compile(r"《((?:[^《》]|《[^《》]*》)+)》|\*([^*\n]+)\*|_([^_\n]+)_|“([^”]{3,})”"
-                   r"|\"([^\"]{3,})\"|\[([^\]]+)\]\(")
+# Opening marks are excluded inside (“[^“”]…, \[[^\[\]]…): else a run of them with no
+# closing mark is scanned once per mark, quadratic.
+TITLE = re.compile(r"《((?:[^《》]|《[^《》]*》)+)》|\*([^*\n]+)\*|_([^_\n]+)_|“([^“”]{3,})”"
+                   r"|\"([^\"]{3,})\"|\[([^\[\]]+)\]\(")
 CURRENCIES = ("$", "£", "€", "¥", "₹", "US$", "HK$")
 LATIN = re.compile(r"[A-Za-z]")
 

@@ -52,13 +52,13 @@ from factlint.document import (
     FOOTNOTE_MARKER,
     HTML_COMMENT,
     HTML_TAG,
-    INLINE_CODE,
     SUP_MARKER,
     THEMATIC_BREAK,
     Definition,
     Document,
     Paragraph,
     read_document,
+    without_inline_code,
 )
 from factlint.finding import Edit, Fix
 from factlint.renumber import (
@@ -119,7 +119,8 @@ class _Rejoin:
 def _ends_sentence(doc: Document, end: int) -> bool:
     """The reader's test: does the text before ``end`` close a sentence?"""
     text = doc.text[max(0, end - 400) : end]
-    for pattern in (HTML_COMMENT, INLINE_CODE, HTML_TAG, SUP_MARKER, FOOTNOTE_MARKER):
+    text = without_inline_code(HTML_COMMENT.sub("", text), fill="")
+    for pattern in (HTML_TAG, SUP_MARKER, FOOTNOTE_MARKER):
         text = pattern.sub("", text)
     text = text.rstrip().rstrip(CLOSERS + " ")
     enders = (doc.pack.sentence_enders if doc.pack else "") + "。！？!?…."
@@ -1039,4 +1040,175 @@ def fix_paths(paths: Sequence[str], options: FixOptions, overrides: Any = None,
             brief_options = replace(options, url_settings=url_settings)
         results.append(fix_brief(path, brief_options, facts, settings,
                                  elsewhere_for(path, known)))
+    if options.renumber and not facts:
+        from factlint.documents import find_documents
+
+        groupings = find_documents([r.path for r in results],
+                                   lambda p: settings_for(Path(p), overrides))
+        results = renumber_documents(results, groupings, overrides)
     return results
+
+
+# --- a document of several files, renumbered as one -------------------------------------------
+
+
+def renumber_documents(results: list[BriefResult], groupings: Mapping[str, Any],
+                       overrides: Any) -> list[BriefResult]:
+    """Renumber each multi-file document whose files are all being fixed as one: its
+    chapters' markers and its notes in order of first citation across the files (FL103),
+    every file together or none. The document's changes are gathered in the result of its
+    first file, so that they are written in one transaction."""
+    from factlint.config import settings_for
+
+    by_key = {os.path.normcase(os.path.abspath(r.path)): r for r in results}
+    for grouping in dict.fromkeys(groupings.values()):
+        members = [by_key.get(os.path.normcase(os.path.abspath(f))) for f in grouping.files]
+        if any(m is None or m.problem for m in members):
+            continue  # the whole document, or none of it
+        if any(fact_file_for(m.path) for m in members):
+            continue  # fact files tie labels to each brief: renumber those by hand
+        settings = settings_for(Path(members[0].path), overrides)
+        if not _selected(settings, _rule("FL103")):
+            continue
+        try:
+            changes = _document_renumbering(members, grouping.inferred, settings.packs)
+        except FixError as exc:
+            members[0].problem = (f"renumbering {', '.join(m.path for m in members)} as one "
+                                  f"document: {exc}; nothing written")
+            for member in members[1:]:
+                member.changes = []
+            continue
+        if not changes:
+            continue
+        first = members[0]
+        gathered = {c.path: c for m in members for c in m.changes}
+        for change in changes:
+            earlier = gathered.get(change.path)
+            gathered[change.path] = change if earlier is None else FileChange(
+                change.path, earlier.before, change.after, earlier.issues + change.issues,
+                earlier.digest)
+        first.changes = list(gathered.values())
+        first.done.append(f"renumbered the document of {len(members)} files as one")
+        for member in members[1:]:
+            member.changes = []
+    return results
+
+
+def _rule(code: str) -> Any:
+    from factlint.rules import by_code
+
+    return by_code()[code]
+
+
+def _current_text(member: BriefResult) -> tuple[str, str]:
+    """(text the document stage starts from, digest of the bytes read) for one file."""
+    change = next((c for c in member.changes if c.path == member.path), None)
+    if change is not None:
+        return change.after, change.digest
+    read = read_text(member.path)
+    if read.text is None:
+        raise FixError(f"cannot read {member.path}: {read.problem}")
+    return read.text, read.digest
+
+
+def _document_renumbering(members: Sequence[BriefResult], inferred: bool,
+                          packs: tuple[str, ...]) -> list[FileChange]:
+    from factlint.documents import Book
+    from factlint.engine import Context
+    from factlint.rules import citations
+
+    texts = [_current_text(m) for m in members]
+    docs = [read_document(m.path, text.removeprefix(BOM), extra_packs=packs)
+            for m, (text, _) in zip(members, texts, strict=True)]
+    book = Book(docs, inferred)
+    scope = [d for d in docs if book.scopes[d.path] != (d,)]
+    if not scope:
+        return []
+    reordered = any("cited" in f.message for d in scope
+                    for f in citations.check_order(Context(d, None, book=book)))
+    if not reordered:
+        return []
+    mapping = _book_mapping(book, scope)
+    if not mapping:
+        return []
+    shared = [d for d in docs if d.path in book.shared]
+    edited = {d.path for d in (*scope, *shared)}
+    after_texts = {}
+    for doc, (text, _) in zip(docs, texts, strict=True):
+        if doc.path not in edited:
+            continue
+        unread = unread_citations(doc, changed_labels(mapping))
+        if unread:
+            line, column = doc.position(unread[0].offset)
+            raise FixError(f"'{unread[0].written}' in {doc.path} at line {line}, column "
+                           f"{column} looks like a citation but is not read as one")
+        try:
+            edits = renumber_edits(doc, mapping)
+        except RenumberError as exc:
+            raise FixError(str(exc)) from None
+        after_texts[doc.path] = (BOM if text.startswith(BOM) else "") + apply_edits(
+            doc.text, edits)
+    _check_document(book, docs, after_texts, inferred, packs)
+    changed = sum(1 for old, new in mapping.items() if old != new)
+    changes = []
+    for member, (text, digest) in zip(members, texts, strict=True):
+        after = after_texts.get(member.path, text)
+        if after != text:
+            before = next((c.before for c in member.changes if c.path == member.path), text)
+            issues = changed if member.path == scope[0].path else 0
+            changes.append(FileChange(member.path, before, after, issues, digest))
+    return changes
+
+
+def _book_mapping(book: Any, scope: Sequence[Document]) -> dict[str, str]:
+    """Old label -> new label over a document's shared numbering: the cited labels in order
+    of first citation across its files, then the defined but uncited ones as written."""
+    order: list[str] = []
+    for doc in scope:
+        for marker in doc.markers:
+            for label in marker.labels:
+                label = label.strip()
+                if not NUMERIC.fullmatch(label):
+                    return {}
+                if book.resolve(doc, label) is not None and label not in order:
+                    order.append(label)
+    for doc in book.docs:
+        if doc.path in book.shared or doc in scope:
+            for definition in doc.definitions:
+                label = definition.label.strip()
+                if not NUMERIC.fullmatch(label):
+                    return {}
+                if label not in order:
+                    order.append(label)
+    base = 0 if order and min(int(label) for label in order) == 0 else 1
+    mapping = {label: str(base + index) for index, label in enumerate(order)}
+    return {} if all(old == new for old, new in mapping.items()) else mapping
+
+
+def _check_document(book: Any, docs: Sequence[Document], after_texts: Mapping[str, str],
+                    inferred: bool, packs: tuple[str, ...]) -> None:
+    """Every marker of the document still cites the same text, across its files."""
+    from factlint.documents import Book
+
+    after_docs = [read_document(d.path, after_texts[d.path].removeprefix(BOM), extra_packs=packs)
+                  if d.path in after_texts else d for d in docs]
+    after = Book(after_docs, inferred)
+
+    def targets(b: Any) -> list[tuple[str, ...]]:
+        found = []
+        for doc in b.docs:
+            for marker in doc.markers:
+                bodies = []
+                for label in marker.labels:
+                    hit = b.resolve(doc, label)
+                    bodies.append(" ".join(hit[1].body.split()) if hit else f"({label})")
+                found.append((doc.path, *sorted(bodies)))
+        return found
+
+    was, now = targets(book), targets(after)
+    if len(was) != len(now):
+        raise FixError("a marker would be lost or made")
+    for old, new in zip(was, now, strict=True):
+        if old != new:
+            raise FixError(f"a citation in {new[0]} would point at another note")
+

@@ -393,7 +393,7 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
     vague_before = re.compile(_reversed(vague)) if vague else None
     excluded = re.compile(
         r"《[^《》\n]{0,200}》|〈[^〈〉\n]{0,200}〉"
-        r"|[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*第?\s*\d+\s*号"
+        r"|[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*(?:第\s*)?\d+\s*号"  # one \s* before a digit
         + (f"|{_alternation(fig['exclude'])}" if fig["exclude"] else "")
     )
     return Lexicon(
@@ -517,12 +517,14 @@ _CELL_SCALES = {
     "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9, "b": 1e9, "bln": 1e9, "tn": 1e12,
 }
 _CELL = re.compile(
-    r"(?P<sign>[-+−]?)\s*(?:US\$|HK\$|[$£€¥])?\s*"
+    # Each optional part carries the spaces before it: two `\s*` side by side would make
+    # "1" + 600 spaces + "x" take quadratic time to fail.
+    r"(?P<sign>[-+−]?)\s*(?:(?:US\$|HK\$|[$£€¥])\s*)?"
     r"(?P<num>(?:\d{1,3}(?:[,\u00a0\u202f\u2009 ]\d{3})+|\d+)(?:\.\d+)?|\.\d+)"
-    r"(?:[eE](?P<exp>[-+]?\d{1,3}))?\s*"
-    r"(?P<scale>万亿|千亿|百亿|十亿|亿|億|千万|百万|十万|万|萬|千|"
-    r"(?i:thousand|million|billion|trillion|mn|mln|bn|bln|tn|k|m|b))?\s*"
-    r"(?P<pct>%|‰|(?i:per\s*cent|percent|pct))?"
+    r"(?:[eE](?P<exp>[-+]?\d{1,3}))?"
+    r"(?:\s*(?P<scale>万亿|千亿|百亿|十亿|亿|億|千万|百万|十万|万|萬|千|"
+    r"(?i:thousand|million|billion|trillion|mn|mln|bn|bln|tn|k|m|b)))?"
+    r"(?:\s*(?P<pct>%|‰|(?i:per\s*cent|percent|pct))|\s*)"
 )
 _CELL_CN = re.compile(
     r"(?P<pctpre>百分之)?(?P<cn>[零〇○一壹二两兩贰三叁四肆五伍六陆七柒八捌九玖十拾百佰千仟万萬亿億]+)"

@@ -19,7 +19,7 @@ from bisect import bisect_left
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from factlint.document import INLINE_CODE, Definition, Document, Marker
+from factlint.document import Definition, Document, Marker, inline_code_spans
 from factlint.finding import Edit
 
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -251,7 +251,7 @@ def unread_citations(doc: Document, labels: Collection[str]) -> list[UnreadCitat
         return []
     read = sorted([(m.start, m.end) for m in doc.markers]
                   + [(d.label_start, d.label_end) for d in doc.definitions]
-                  + [(m.start(), m.end()) for m in INLINE_CODE.finditer(doc.text)])
+                  + inline_code_spans(doc.text))
     read_starts = [start for start, _ in read]
     blocks = ([piece for p in doc.paragraphs for piece in p.pieces] + list(doc.tables)
               + [(h.start, h.end) for h in doc.headings])

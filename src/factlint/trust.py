@@ -37,8 +37,14 @@ def repository_root(path: str | os.PathLike, fallback: str | os.PathLike | None 
 def is_within(path: str | os.PathLike, root: str | os.PathLike) -> bool:
     """True when ``path``, with every symlink resolved, lies inside ``root``."""
     try:
-        target = Path(path).resolve(strict=False)
-        top = Path(root).resolve(strict=False)
-    except (OSError, RuntimeError):  # a symlink loop
+        target = os.path.realpath(path)
+        top = _real_root(os.fspath(root))
+    except (OSError, RuntimeError, ValueError):  # a symlink loop
         return False
-    return target == top or top in target.parents
+    return target == top or target.startswith(top.rstrip(os.sep) + os.sep)
+
+
+@lru_cache(maxsize=256)
+def _real_root(root: str) -> str:
+    """A root resolved once per run: every brief of a tree asks about the same one."""
+    return os.path.realpath(root)

@@ -29,6 +29,7 @@ class Rule:
     check: Callable[[Context], Iterable[Finding]] | None
     doc_source: Callable | None = None  # where the docstring lives when ``check`` is None
     fixable: bool = False
+    whole_document: bool = False  # judged over all files of a multi-file document
 
     @property
     def doc(self) -> str:

@@ -6,27 +6,25 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from factlint.documents import Book, book_of, label_key
 from factlint.finding import Finding
+from factlint.notes import REPEAT, SOURCE, is_complete_reference, pinpoints, titles_of
 from factlint.rules import Rule
 
 if TYPE_CHECKING:
     from factlint.document import Definition, Document, Marker
     from factlint.engine import Context
 
+__all__ = ["label_key", "shown", "source_identity", "RULES"]
+
 IDENTIFIER = re.compile(
-    r"https?://|doi\.org/|\b10\.\d{4,9}/\S|\bdoi\s*[:：]|\bISBN[\s:-]*[\dX-]{10,}|\barXiv\s*:\s*\d"
+    r"https?://|doi\.org/|\b10\.\d{4,9}/\S|\bdoi\s*[:：]|\bISBN[\s:-]*+[\dX-]{10,}|\barXiv\s*:\s*\d"
     r"|〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*\d+\s*号|\bISSN\b|\bPMID\b|\bwww\.\S+\.\S+",
     re.IGNORECASE,
 )
 # Every IDENTIFIER match holds one of these: a cheap test before the costly one.
 _MAY_IDENTIFY = re.compile(r"[/〔\[]|doi|isbn|issn|pmid|arxiv|www", re.IGNORECASE)
-TITLE = re.compile(r"《([^》]+)》|“([^”]{4,})”|(?<![=\w])\"([^\"]{4,})\"")
 NORMALISE = re.compile(r"[\s，,。.、;；:：“”\"'‘’()（）《》<>\[\]-]+")
-
-
-def label_key(label: str) -> str:
-    """Footnote labels compare case-insensitively, as in GitHub Markdown."""
-    return label.strip().lower()
 
 
 def shown(marker_style: str, label: str) -> str:
@@ -44,11 +42,8 @@ def _cited(doc: Document) -> Iterator[tuple[Marker, str]]:
             yield marker, label
 
 
-def _defined(doc: Document) -> dict[str, Definition]:
-    first: dict[str, Definition] = {}
-    for definition in doc.definitions:
-        first.setdefault(label_key(definition.label), definition)
-    return first
+def _book(ctx: Context) -> Book:
+    return book_of(ctx.doc, getattr(ctx, "book", None))
 
 
 def check_undefined(ctx: Context) -> Iterator[Finding]:
@@ -67,9 +62,9 @@ def check_undefined(ctx: Context) -> Iterator[Finding]:
         <sup>1</sup> 来源：某局，《数据交易年报》
     """
     doc = ctx.doc
-    defined = _defined(doc)
+    book = _book(ctx)
     for marker, label in _cited(doc):
-        if label_key(label) in defined:
+        if book.resolve(doc, label) is not None:
             continue
         if len(label) > 40 or " " in label.strip():
             yield UNDEFINED.at(
@@ -105,35 +100,64 @@ def check_unused(ctx: Context) -> Iterator[Finding]:
         <sup>2</sup> 来源：某报，《中介机构名录》
     """
     doc = ctx.doc
-    cited = {label_key(label) for _, label in _cited(doc)}
-    for definition in doc.definitions:
-        if label_key(definition.label) not in cited:
-            yield UNUSED.at(
-                doc, definition.label_start, definition.label_end,
-                f"source {definition.label} is defined but never cited: cite it where its claim "
-                "is made, or remove it",
-            )
+    book = _book(ctx)
+    used = [(doc.path, d.start) in book.used for d in doc.definitions]
+    # a numbered references list that no marker cites is a bibliography, not notes
+    listed_cited = any(u for d, u in zip(doc.definitions, used, strict=True)
+                       if d.style == "bracket")
+    # chapters outside the folder may cite a shared notes file's later notes
+    last_cited = max((int(d.label) for d, u in zip(doc.definitions, used, strict=True)
+                      if u and d.label.isdigit()), default=0)
+    tail_unknown = book.inferred and doc.path in book.shared
+    for definition, is_used in zip(doc.definitions, used, strict=True):
+        if is_used or (definition.style == "bracket" and not listed_cited):
+            continue
+        if tail_unknown and (not definition.label.isdigit() or int(definition.label) > last_cited):
+            continue
+        yield UNUSED.at(
+            doc, definition.label_start, definition.label_end,
+            f"source {definition.label} is defined but never cited: cite it where its claim "
+            "is made, or remove it",
+        )
 
 
-def _numeric_order(doc: Document) -> list[tuple[int, Marker]]:
+def _numeric_order(book: Book, docs: list[Document]) -> list[tuple[int, Document, Marker]]:
+    """First citations of the defined numbers, in reading order (undefined ones are FL101's)."""
     seen: set[int] = set()
     order = []
-    for marker, label in _cited(doc):
-        if not label.isdigit():
-            return []
-        number = int(label)
-        if number not in seen:
-            seen.add(number)
-            order.append((number, marker))
+    for doc in docs:
+        for marker, label in _cited(doc):
+            if not label.isdigit():
+                return []
+            if book.resolve(doc, label) is None:
+                continue
+            number = int(label)
+            if number not in seen:
+                seen.add(number)
+                order.append((number, doc, marker))
     return order
+
+
+def _alphabetical(definitions: list[Definition]) -> bool:
+    """A numbered bibliography sorted by author (alphabetical numeric style): its numbers
+    follow the list, not the order of citation."""
+    entries = sorted((int(d.label), d.body) for d in definitions
+                     if d.style == "bracket" and d.label.isdigit())
+    keys = [m.group().lower() for _, body in entries
+            if (m := re.search(r"[A-Za-zÀ-ɏ]{2,}", body))]
+    if len(keys) < 4 or len(keys) < len(entries) * 0.8:
+        return False
+    in_order = sum(1 for a, b in zip(keys, keys[1:], strict=False) if a <= b)
+    return in_order >= 0.9 * (len(keys) - 1)
 
 
 def check_order(ctx: Context) -> Iterator[Finding]:
     """Numeric citations not numbered 1, 2, 3… in order of first citation, or with gaps.
 
     Readers expect note 5 to come after note 4; a jump or a gap usually means a marker was
-    moved, lost or mistyped. Word labels (``[^first]``) and number-like identifiers far
-    larger than the count of sources (``[^14125]``) are exempt. `factlint fix` renumbers.
+    moved, lost or mistyped. Word labels (``[^first]``), identifiers (``[^14125]`` among
+    other such numbers) and numbered bibliographies sorted by author are exempt; chapters
+    citing one shared notes file are numbered as one series. `factlint fix` renumbers.
 
     Bad:
         甲地有企业 120 家<sup>2</sup>，乙地有 80 家<sup>1</sup>。
@@ -150,15 +174,70 @@ def check_order(ctx: Context) -> Iterator[Finding]:
         <sup>2</sup> 来源：乙地统计局，《乙地企业名录》
     """
     doc = ctx.doc
-    order = _numeric_order(doc)
-    if not order:
+    book = _book(ctx)
+    scope = list(book.scopes[doc.path])
+    if len(scope) == 1:
+        yield from _series_findings(book, scope).get(doc.path, ())
         return
-    numbers = [n for n, _ in order]
-    if max(numbers) > 2 * len(numbers) + 5:
-        return  # labels such as [^14125] are identifiers, not a sequence
+    by_file = book.memo(("FL103", tuple(d.path for d in scope)),
+                        lambda: _series_findings(book, scope))
+    yield from by_file.get(doc.path, ())
+
+
+def _series_findings(book: Book, scope: list[Document]) -> dict[str, list[Finding]]:
+    """FL103 findings of one numbered series, by the file they are in."""
+    found: dict[str, list[Finding]] = {}
+    order = _numeric_order(book, scope)
+    if not order:
+        return found
+    plausible = 2 * len(order) + 5
+    typos = [(n, d, m) for n, d, m in order if n > plausible] if len(order) >= 5 else []
+    if 2 * len(typos) > len(order):
+        return found  # labels such as [^14125] are identifiers, not a sequence
+    in_range = [n for n, _, _ in order if n <= plausible or not typos]
+    if len(in_range) * 2 < max(in_range) - min(min(in_range), 1) + 1:
+        return found  # [^2] … [^12] alone: a part of a series numbered elsewhere
+    for number, where, marker in typos:
+        found.setdefault(where.path, []).append(ORDER.at(
+            where, marker.start, marker.end,
+            f"citation {number} is far beyond the {len(order)} sources cited: is the "
+            "number mistyped?",
+        ))
+    order = [item for item in order if item[0] <= plausible or not typos]
+    definitions, alphabetical = _series_definitions(book, scope)
+    numbers = [n for n, _, _ in order]
+    if not alphabetical:
+        for where, finding in _order_findings(order, numbers, fixable=len(scope) == 1):
+            found.setdefault(where.path, []).append(finding)
+    base = 0 if min(numbers) == 0 else 1
+    defined = {int(d.label) for d in definitions if d.label.isdigit() and int(d.label) <= plausible}
+    used = set(numbers) | defined
+    files = {d.path: d for d in (*scope, *(x for x in book.docs if x.path in book.shared))}
+    for missing in sorted(set(range(base, max(used) + 1)) - used):
+        for doc in files.values():
+            following = next((d for d in doc.definitions
+                              if d.label.isdigit() and int(d.label) > missing), None)
+            if following is not None:
+                found.setdefault(doc.path, []).append(ORDER.at(
+                    doc, following.label_start, following.label_end,
+                    f"source numbers skip {missing}: numbering jumps to {following.label}",
+                ))
+                break
+    return found
+
+
+def _series_definitions(book: Book, scope: list[Document]) -> tuple[list[Definition], bool]:
+    """The definitions a numbered series draws on, and whether they are sorted by author."""
+    files = {d.path: d for d in (*scope, *(x for x in book.docs if x.path in book.shared))}
+    definitions = [d for doc in files.values() for d in doc.definitions]
+    return definitions, _alphabetical(definitions)
+
+
+def _order_findings(order, numbers: list[int], fixable: bool
+                    ) -> Iterator[tuple[Document, Finding]]:
     highest = (0 if min(numbers) == 0 else 1) - 1
     fix = None
-    for number, marker in order:
+    for number, where, marker in order:
         if number < highest:
             message = (f"citation {number} is first cited after {highest}: number citations in "
                        "order of first appearance (factlint fix renumbers)")
@@ -171,24 +250,13 @@ def check_order(ctx: Context) -> Iterator[Finding]:
             highest = number
             continue
         highest = max(highest, number)
-        if fix is None:
+        if fix is None and fixable:
             from factlint.fix import (
                 renumber_fix,  # the brief's edits; `fix` also does the fact file
             )
 
-            fix = renumber_fix(doc)
-        yield ORDER.at(doc, marker.start, marker.end, message, fix)
-    base = 0 if min(numbers) == 0 else 1
-    defined = {int(d.label) for d in doc.definitions if d.label.isdigit()}
-    used = set(numbers) | defined
-    for missing in sorted(set(range(base, max(used) + 1)) - used):
-        following = next((d for d in doc.definitions
-                          if d.label.isdigit() and int(d.label) > missing), None)
-        if following is not None:
-            yield ORDER.at(
-                doc, following.label_start, following.label_end,
-                f"source numbers skip {missing}: numbering jumps to {following.label}",
-            )
+            fix = renumber_fix(where)
+        yield where, ORDER.at(where, marker.start, marker.end, message, fix)
 
 
 def check_duplicate_definition(ctx: Context) -> Iterator[Finding]:
@@ -212,8 +280,12 @@ def check_duplicate_definition(ctx: Context) -> Iterator[Finding]:
     """
     doc = ctx.doc
     first: dict[str, Definition] = {}
+    previous: Definition | None = None
     for definition in doc.definitions:
         key = label_key(definition.label)
+        if previous is not None and _restarts(doc, previous, definition):
+            first = {}  # a new references list under its own heading, numbered afresh
+        previous = definition
         if key in first:
             line, _ = doc.position(first[key].start)
             yield DUPLICATE_DEFINITION.at(
@@ -225,14 +297,18 @@ def check_duplicate_definition(ctx: Context) -> Iterator[Finding]:
             first[key] = definition
 
 
+def _restarts(doc: Document, previous: Definition, definition: Definition) -> bool:
+    """Does a second references list start here (at 1, after text between the lists)?"""
+    return (definition.style == "bracket" and definition.label in ("0", "1")
+            and bool(re.search(r"\S", doc.text[previous.end : definition.start])))
+
+
 def source_identity(definition: Definition, prefix: re.Pattern[str] | None):
     """(normalised text, titles, urls) of a definition, for spotting the same source twice."""
     body = definition.body
     if prefix is not None:
         body = prefix.sub("", body.strip())
-    titles = frozenset(
-        NORMALISE.sub("", next(g for g in m.groups() if g)) for m in TITLE.finditer(body)
-    )
+    titles = titles_of(body)
     urls = frozenset(u.url.rstrip("/") for u in definition.urls)
     return NORMALISE.sub("", body).lower(), titles, urls
 
@@ -242,6 +318,10 @@ def check_duplicate_source(ctx: Context) -> Iterator[Finding]:
 
     Citing one source under two numbers makes the list look longer than it is and
     hides that two claims rest on the same document: cite the first number again.
+    Notes are not sources: repeat notes (Ibid., 同上, short notes) and notes citing
+    other pages of one work are not duplicates. Where the notes repeat their sources
+    by convention (a document with repeat notes), only a URL given for two different
+    titles is reported: a copy-paste slip.
 
     Bad:
         甲地企业 120 家<sup>1</sup>，乙地 80 家<sup>2</sup>。
@@ -256,20 +336,32 @@ def check_duplicate_source(ctx: Context) -> Iterator[Finding]:
         <sup>1</sup> 来源：某报，《园区企业名录》
     """
     doc = ctx.doc
+    kinds = _book(ctx).kinds(doc)
     prefix = doc.pack.source_prefix if doc.pack else None
+    notes_repeat = any(k.kind == REPEAT for k in kinds)
     # Earlier definitions by each part of their identity: one look-up each, not a scan.
     earlier: dict[tuple, list[tuple[int, Definition]]] = {}
-    for index, definition in enumerate(doc.definitions):
+    identities: dict[int, tuple] = {}
+    for index, (definition, kind) in enumerate(zip(doc.definitions, kinds, strict=True)):
+        if kind.kind != SOURCE:
+            continue
         text, titles, urls = source_identity(definition, prefix)
+        identities[index] = (text, titles, urls, pinpoints(definition.body))
         parts = [("url", url) for url in urls]
-        if text:
-            parts.append(("text", text))
-        if titles:
-            parts.append(("titles", titles))
+        if not notes_repeat:
+            if text:
+                parts.append(("text", text))
+            if titles:
+                parts.append(("titles", titles))
         key = label_key(definition.label)
+        others = [found for part in parts for found in earlier.get(part, ())
+                  if label_key(found[1].label) != key and found[1].start != definition.start]
+        if notes_repeat and any(titles & identities[i][1] for i, _ in others):
+            others = []  # it repeats an earlier note whole: the convention, not a slip
         same = min(
-            (found for part in parts for found in earlier.get(part, ())
-             if label_key(found[1].label) != key),
+            (found for found in others
+             if _same_source(definition, identities[index], found[1],
+                             identities[found[0]], notes_repeat)),
             default=None, key=lambda found: found[0],
         )
         if same is not None:
@@ -278,10 +370,24 @@ def check_duplicate_source(ctx: Context) -> Iterator[Finding]:
             yield DUPLICATE_SOURCE.at(
                 doc, definition.label_start, definition.label_end,
                 f"sources {first.label} and {definition.label} are the same source "
-                f"(line {line}): cite {first.label} again and drop {definition.label}",
+                f"(line {line}): cite {first.label} again and drop {definition.label}"
+                if not notes_repeat else
+                f"sources {first.label} (line {line}) and {definition.label} give the same URL "
+                "for different titles: one of them is probably a copy-paste slip",
             )
         for part in parts:
             earlier.setdefault(part, []).append((index, definition))
+
+
+def _same_source(definition: Definition, identity: tuple, other: Definition,
+                 other_identity: tuple, notes_repeat: bool) -> bool:
+    if identity[3] != other_identity[3]:
+        return False  # other pages of one work
+    if identity[2] and other_identity[2] and not identity[2] & other_identity[2]:
+        return False  # a title such as "GET test result" over two different pages
+    if notes_repeat:  # the same URL for two different titles
+        return bool(identity[1] and other_identity[1] and not identity[1] & other_identity[1])
+    return True
 
 
 def check_malformed(ctx: Context) -> Iterator[Finding]:
@@ -301,10 +407,12 @@ def check_malformed(ctx: Context) -> Iterator[Finding]:
     """
     doc = ctx.doc
     pack = doc.pack
-    for definition in doc.definitions:
+    for definition, kind in zip(doc.definitions, _book(ctx).kinds(doc), strict=True):
         body = definition.body.strip()
         if pack and pack.source_prefix is not None:
             body = pack.source_prefix.sub("", body).strip()
+        if kind.kind != SOURCE:
+            continue  # a note that explains, or one that repeats an earlier source
         if not body:
             yield MALFORMED.at(
                 doc, definition.start, definition.end,
@@ -337,10 +445,14 @@ def check_locator(ctx: Context) -> Iterator[Finding]:
     """
     doc = ctx.doc
     fact_sources = ctx.facts.sources if ctx.facts is not None else {}
-    for definition in doc.definitions:
+    for definition, kind in zip(doc.definitions, _book(ctx).kinds(doc), strict=True):
+        if kind.kind != SOURCE or not definition.body.strip():
+            continue  # notes need no locator; an empty source is FL106's
         if definition.urls or (_MAY_IDENTIFY.search(definition.body)
                                and IDENTIFIER.search(definition.body)):
             continue
+        if is_complete_reference(_untitled(definition.body)):
+            continue  # a book or article with its publisher and year: found without a URL
         source = fact_sources.get(definition.label)
         if source is not None and (source.url or source.doi):
             continue
@@ -349,6 +461,11 @@ def check_locator(ctx: Context) -> Iterator[Finding]:
             f"source {definition.label} has no URL, DOI or other identifier: add one here or as "
             "`url` in the fact file",
         )
+
+
+def _untitled(body: str) -> str:
+    """The body with the years inside its titles hidden (《2024年报告》 dates nothing)."""
+    return re.sub(r"《[^》]*》", lambda m: "《" + re.sub(r"\d", "x", m.group()[1:-1]) + "》", body)
 
 
 def check_mixed_styles(ctx: Context) -> Iterator[Finding]:
@@ -386,10 +503,12 @@ def check_mixed_styles(ctx: Context) -> Iterator[Finding]:
             return
 
 
-UNDEFINED = Rule("FL101", "undefined-citation", "error", check_undefined)
-UNUSED = Rule("FL102", "unused-source", "warning", check_unused)
-ORDER = Rule("FL103", "citation-out-of-order", "warning", check_order, fixable=True)
-DUPLICATE_DEFINITION = Rule("FL104", "duplicate-definition", "error", check_duplicate_definition)
+UNDEFINED = Rule("FL101", "undefined-citation", "error", check_undefined, whole_document=True)
+UNUSED = Rule("FL102", "unused-source", "warning", check_unused, whole_document=True)
+ORDER = Rule("FL103", "citation-out-of-order", "warning", check_order, fixable=True,
+             whole_document=True)
+DUPLICATE_DEFINITION = Rule("FL104", "duplicate-definition", "error", check_duplicate_definition,
+                            whole_document=True)
 DUPLICATE_SOURCE = Rule("FL105", "duplicate-source", "warning", check_duplicate_source)
 MALFORMED = Rule("FL106", "malformed-source", "warning", check_malformed)
 LOCATOR = Rule("FL107", "source-without-locator", "info", check_locator)

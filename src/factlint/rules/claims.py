@@ -35,15 +35,27 @@ def check_unsourced_figure(ctx: Context) -> Iterator[Finding]:
     """
     doc = ctx.doc
     for sentence in doc.sentences:
-        if sentence.figures and not sentence.markers:
+        notes = _only_notes(ctx, sentence)
+        if sentence.figures and (not sentence.markers or notes):
             figures = sentence.figures
             noun = "figure" if len(figures) == 1 else "figures"
             verb = "is" if len(figures) == 1 else "are"
+            without = (f"cited only with note {', '.join(notes)}, which explains rather than "
+                       "names a source" if notes else "stated without a source")
             yield UNSOURCED_FIGURE.at(
                 doc, figures[0].start, figures[0].end,
-                f"{noun} {_quoted(doc, figures)} {verb} stated without a source: cite where "
+                f"{noun} {_quoted(doc, figures)} {verb} {without}: cite where "
                 f"{'it comes' if len(figures) == 1 else 'they come'} from",
             )
+
+
+def _only_notes(ctx: Context, sentence) -> tuple[str, ...]:
+    """The notes a sentence cites when it cites notes only (a note is not a source)."""
+    if not sentence.markers:
+        return ()
+    from factlint.documents import book_of
+
+    return book_of(ctx.doc, ctx.book).only_notes(ctx.doc, sentence.markers)
 
 
 def check_unsourced_claim(ctx: Context) -> Iterator[Finding]:

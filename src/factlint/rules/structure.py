@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,8 +18,11 @@ COUNT_UNITS = frozenset("类 大 个 项 种 方面 条 点 家 部分 领域 "
                         "方向 路径 环节 步 招 式 型 化".split())
 STYLE_SHAPES = {
     "cn_dun": "一、", "cn_paren": "（一）", "cn_shi": "一是", "ar_dun": "1、",
-    "ar_paren": "(1)", "ar_dot": "1.", "circled": "①", "list": "1.",
+    "ar_paren": "(1)", "ar_dot": "1.", "circled": "①", "list": "1.", "cn_article": "第一条",
 }
+HIERARCHICAL = ("decimal", "dashed")  # 13.1.2, 3-1: numbered by their parents, walked apart
+# series a heading is expected to open at one: a (2) heading without its (1) lost a section
+STARTS_AT_ONE = ("cn_dun", "cn_paren", "ar_paren", "ar_dun", "circled", "cn_article")
 
 
 def _subsections(doc: Document, index: int) -> int:
@@ -112,8 +116,10 @@ def _walk_numbering(doc: Document):
     lists: dict[int, _Series] = {}
     last_list_end = -1
     for event in _numbering_events(doc):
-        if not hasattr(event, "style"):  # an unnumbered heading closes deeper series
-            stack = [s for s in stack if s.level and s.level < event.level]
+        if not hasattr(event, "style") or event.style in HIERARCHICAL:
+            # a heading without (series) numbering closes deeper series
+            level = getattr(event, "heading_level", None) or event.level
+            stack = [s for s in stack if s.level and s.level < level]
             lists.clear()
             continue
         item = event
@@ -135,12 +141,80 @@ def _walk_numbering(doc: Document):
             del stack[found:]  # a list that starts again at one is a new list
             found = None
         if found is None:
-            stack.append(_Series(item.style, item.value, item.heading_level, item))
+            series = _Series(item.style, item.value, item.heading_level, item)
+            stack.append(series)
+            if (item.block == "heading" and item.value > 1 and item.style in STARTS_AT_ONE
+                    and not _opens_document(doc, item)):
+                yield item, _Series(item.style, 0, item.heading_level, item)
             continue
         del stack[found + 1 :]
         series = stack[found]
         yield item, series
         series.last = item.value
+
+
+def _opens_document(doc: Document, item: NumberedItem) -> bool:
+    """Is this the first numbered heading of the file (a chapter that continues another)?"""
+    return not any(i.block == "heading" and i.start < item.start for i in doc.numbered_items)
+
+
+def _walk_hierarchy(doc: Document):
+    """Yield (item, expected path, path before) for each 13.1.2-style heading that does not
+    follow the one before (the next sibling, a first child, or the next of an ancestor) and
+    differs from what was expected in one place: a skip, a repeat, a dropped digit. Paths
+    that differ in more places are a jump (an excerpt), not a slip."""
+    last: dict[str, tuple[tuple[int, ...], ...]] = {}
+    seen: set[tuple[str, tuple[int, ...]]] = set()
+    top = 7  # the highest level (smallest number) a numbered heading has had
+    numbered = [i for i in doc.numbered_items if i.style in HIERARCHICAL and i.block == "heading"]
+    starts = [i.start for i in numbered]
+    for heading in doc.headings:
+        index = bisect_left(starts, heading.start)
+        item = (numbered[index] if index < len(numbered) and numbered[index].start < heading.end
+                else None)
+        if item is None:
+            if heading.level < top:  # a new part above the numbered sections: they restart
+                last.clear()
+                seen.clear()
+            continue
+        top = min(top, heading.level)
+        path, before = item.path, last.get(item.style)
+        if 0 in path:
+            continue  # 1.2.0: a version, not a section
+        repeated = (item.style, path) in seen
+        seen.add((item.style, path))
+        if before is None or (any(_follows(b, path) for b in before) and not repeated):
+            last[item.style] = (path,)
+            continue
+        b = before[-1]
+        if repeated:  # a number an earlier heading already has; its children start afresh
+            expected = (b[: len(path) - 1] + (b[len(path) - 1] + 1,) if len(path) <= len(b)
+                        else b + (1,) * (len(path) - len(b)))
+            yield item, expected, path
+            seen -= {(style, p) for style, p in seen
+                     if len(p) > len(path) and p[: len(path)] == path}
+            last[item.style] = (path,)
+            continue
+        expected = (b[: len(path) - 1] + (b[len(path) - 1] + 1,)
+                    if len(path) <= len(b) else b + (1,) * (len(path) - len(b)))
+        differ = [(x, y) for x, y in zip(path, expected, strict=True) if x != y]
+        # a skip, a repeat or a dropped digit (3.1.2 for 13.1.2); not a list counting down
+        if len(differ) == 1 and (path >= b or str(differ[0][1]).endswith(str(differ[0][0]))):
+            yield item, expected, b
+            last[item.style] = (path, expected)  # what follows may continue either
+        else:
+            last[item.style] = (path,)
+
+
+def _follows(before: tuple[int, ...], path: tuple[int, ...]) -> bool:
+    for k in range(min(len(path), len(before) + 1)):
+        if path[:k] != before[:k]:
+            return False
+        if k == len(before):  # a first child (or grandchild) of the heading before
+            return all(n == 1 for n in path[k:])
+        if path[k] == before[k] + 1 and all(n == 1 for n in path[k + 1 :]):
+            return True
+    return False
 
 
 def _between_lists(doc: Document, previous_end: int, start: int) -> bool:
@@ -205,6 +279,13 @@ def check_numbering(ctx: Context) -> Iterator[Finding]:
             continue
         shape = STYLE_SHAPES[item.style]
         written = doc.text[item.start : item.end]
+        if series.last == 0:
+            yield NUMBERING.at(
+                doc, item.start, item.end,
+                f"numbering “{written}” opens the {shape} series at {item.value}: the items "
+                "before it are missing or were not converted as headings",
+            )
+            continue
         if item.value == series.last:
             problem = f"repeats the previous number ({series.last})"
         elif item.value > series.last:
@@ -214,6 +295,15 @@ def check_numbering(ctx: Context) -> Iterator[Finding]:
         yield NUMBERING.at(
             doc, item.start, item.end,
             f"numbering “{written}” {problem} in the {shape} series; expected {series.last + 1}",
+        )
+    for item, expected, before in _walk_hierarchy(doc):
+        separator = "-" if item.style == "dashed" else "."
+        problem = ("repeats the number of an earlier heading" if item.path == before
+                   else "does not follow the heading before it")
+        yield NUMBERING.at(
+            doc, item.start, item.end,
+            f"numbering “{doc.text[item.start:item.end]}” {problem}; expected "
+            f"{separator.join(map(str, expected))}",
         )
 
 

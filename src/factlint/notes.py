@@ -1,0 +1,168 @@
+"""What a definition is: a source, a note that explains, or a note that repeats a source.
+
+A footnote is not always a source. Books and reports write notes that explain ("The words
+drone and UAV are used interchangeably."), and notes that point back to a source cited
+before: ``Ibid.``, ``同上``, ``同注3``, ``見[6]``, an author–date pointer ``UAViators (2015)``
+or a Chicago short note ``Smith, "Open Source," 12.`` after the full note. The citation
+rules judge sources only; a repeat note counts as citing the source it points at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from factlint.document import Definition
+    from factlint.rulepack import RulePack
+
+SOURCE, NOTE, REPEAT = "source", "note", "repeat"
+CALCULATION = "calculation"  # a note that shows how a figure was worked out from others
+
+# Ibid., 同上, 同注3, 同 [7], 見[6], see note 3, op. cit.
+REPEAT_NOTE = re.compile(
+    r"(?i:ibid\b|ibidem\b|id\.(?:\s|$)|op\.\s*cit\b|loc\.\s*cit\b|see\s+(?:above\s+)?n(?:ote)?\.?\s*\d)"
+    r"|同上|同前|前揭|前引|同[註注]\s*\d|同\s*\\?\[\d|[見见]\s*\\?\[\d|參見\s*\\?\[\d|参见\s*\\?\[\d"
+    r"|[見见]\s*[註注]\s*\d|同\s*\d{1,3}\s*$"
+)
+REPEAT_TARGET = re.compile(r"(?:[註注]|\[|n(?:ote)?\.?)\s*(\d{1,4})", re.IGNORECASE)
+# "UAViators (2015)", "Smith et al. (n.d.)": a pointer into an author-date bibliography
+AUTHOR_DATE = re.compile(
+    r"\b[A-Z][\w'’-]+(?:\s+(?:et\s+al\.?|and\s+[A-Z][\w'’-]+))?,?\s*\((?:1[89]|20)\d\d[a-z]?\)"
+    r"|\b[A-Z][\w'’-]+\s*\(n\.d\.\)"
+)
+NOTE_PREFIX = re.compile(
+    r"^\s*(?:译者注|譯者注|编者注|編者註|編者注|作者注|编注|編註|按|"
+    r"(?i:translator'?s note|editor'?s note|author'?s note))\s*[:：]"
+)
+# What a source carries: a locator, a title, a citation year, a publisher, a GB/T type code
+SOURCE_SIGNAL = re.compile(
+    r"https?://|www\.\S|doi\b|\b10\.\d{4,9}/|ISBN|ISSN|arXiv"
+    r"|《[^》]+》|〈[^〉]+〉|“[^”]{4,}”|\"[^\"\s]+\s[^\"]{2,}\"|\*[^*\s][^*]{3,}\*|(?<!\w)_[^_\s][^_]{3,}_(?!\w)"
+    r"|\]\(|\[(?:J|M|C|D|R|N|S|P|Z|EB/OL|DB/OL|J/OL|M/OL)\]"
+    r"|\((?:1[89]|20)\d\d[a-z]?\)|[,，]\s*(?:1[89]|20)\d\d[a-z]?\s*(?:[.,;)]|$)|\bn\.d\."
+    r"|(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]"
+    r"|\b(?:Press|Publications|Publishing|Publishers|University|Journal|Proceedings)\b"
+    r"|出版社|报社|報社|日报|日報|晚报|杂志|雜誌|学报|學報|期刊",
+)
+# A place in a work: P.8, pp. 3-5, 第24至26段, 附表, s. 5
+PINPOINT = re.compile(
+    r"(?i:\bpp?\.\s*\d+(?:\s*[-–]\s*\d+)?|\bpages?\s+\d+|\bs(?:ec)?\.\s*\d+|§\s*\d+)"
+    r"|第\s*\d+\s*(?:至\s*\d+\s*)?[页頁段条條款章节節]|附表|附[註注]\s*\d|页码\s*\d|頁\s*\d"
+)
+YEAR = re.compile(r"(?:1[89]|20)\d\d")
+# GB/T 7714, ISO and industry standard numbers identify the document they name
+STANDARD_NUMBER = re.compile(r"\b(?:GB|GB/T|GB/Z|T/[A-Z]{2,}|ISO|IEC|IEEE|ANSI|DIN|JIS)\s*[\d.]+")
+TITLE = re.compile(
+    r"《([^》]+)》|“([^”]{4,})”|(?<![=\w])\"([^\"]{4,})\"|\*([^*\s][^*]{3,})\*|\[([^\]\n]{4,})\]\(")
+ARITHMETIC = re.compile(r"\d\s*[-–=+×*/÷]\s*[$¥€£]?\d.*=|=\s*[$¥€£]?\d")
+CJK_CLAUSE = re.compile(r"[\u4e00-\u9fff]{4,}[，。；！？]|[，。；][^，。；]*[\u4e00-\u9fff]{4,}")
+WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+@dataclass(frozen=True)
+class Kind:
+    kind: str  # source | note | repeat | calculation
+    target: str | None = None  # the label a repeat note points back to, when known
+
+
+def titles_of(body: str) -> frozenset[str]:
+    """The titles a definition names: 《…》, quoted, italic, or a link's text."""
+    return frozenset(
+        re.sub(r"[\s,，.。:：\"“”]+", "", next(g for g in m.groups() if g)).lower()
+        for m in TITLE.finditer(body)
+    )
+
+
+def pinpoints(body: str) -> frozenset[str]:
+    return frozenset(re.sub(r"\s+", "", m.group()).lower() for m in PINPOINT.finditer(body))
+
+
+def _body(definition: Definition, pack: RulePack | None) -> str:
+    body = definition.body.strip()
+    if pack is not None and pack.source_prefix is not None:
+        body = pack.source_prefix.sub("", body).strip()
+    return body
+
+
+def classify(definitions: Sequence[Definition], pack: RulePack | None) -> list[Kind]:
+    """The kind of each definition, in order (a repeat note may point at an earlier one)."""
+    kinds: list[Kind] = []
+    by_author: dict[str, list[tuple[str, str]]] = {}  # earlier full notes by their author part
+    previous: str | None = None  # the source the last source or repeat note cited
+    for definition in definitions:
+        body = _body(definition, pack)
+        kind = _kind(body, definition, previous, by_author)
+        kinds.append(kind)
+        if kind.kind == SOURCE:
+            by_author.setdefault(_author(body), []).append((definition.label, body))
+            previous = definition.label
+        elif kind.kind == REPEAT:
+            previous = kind.target
+    return kinds
+
+
+def _author(body: str) -> str:
+    return re.split(r"[,，]", body, maxsplit=1)[0].strip().lower()
+
+
+def _kind(body: str, definition: Definition, previous: str | None,
+          by_author: dict[str, list[tuple[str, str]]]) -> Kind:
+    if not body:
+        return Kind(SOURCE)  # empty: malformed, judged as a source
+    if REPEAT_NOTE.match(body) or (len(body) <= 40 and REPEAT_NOTE.search(body)
+                                   and not definition.urls):
+        target = REPEAT_TARGET.search(body)
+        if target:
+            return Kind(REPEAT, target.group(1))
+        return Kind(REPEAT, previous)
+    if not definition.urls:
+        short = _short_note_target(body, by_author)
+        if short is not None:
+            return Kind(REPEAT, short)
+        if AUTHOR_DATE.search(body) and not TITLE.search(body):
+            return Kind(REPEAT)  # points into the bibliography
+    if NOTE_PREFIX.match(definition.body):
+        return Kind(NOTE)
+    if definition.urls or SOURCE_SIGNAL.search(body) or STANDARD_NUMBER.search(body):
+        return Kind(SOURCE)
+    if ARITHMETIC.search(body):
+        return Kind(CALCULATION)
+    if _reads_as_prose(body):
+        return Kind(NOTE)
+    return Kind(SOURCE)  # a bare name ("央广网"): too thin, for FL106
+
+
+def _reads_as_prose(body: str) -> bool:
+    """A sentence, not a bare title: Chinese clauses, or English words mostly in lower case
+    ("The words drone and UAV are used …", not "Teaching Public Service in the Digital Age")."""
+    if CJK_CLAUSE.search(body):
+        return True
+    words = WORD.findall(body)
+    return len(words) >= 4 and sum(w[0].islower() for w in words) * 2 >= len(words)
+
+
+def _short_note_target(body: str, by_author: dict[str, list[tuple[str, str]]]) -> str | None:
+    """A Chicago short note: an earlier, longer note names the same author and title."""
+    if len(body) > 160:
+        return None
+    author = _author(body)
+    earlier = by_author.get(author)
+    if not earlier or len(author) < 3:
+        return None
+    titles = titles_of(body)
+    if not titles:
+        return None
+    for label, other in reversed(earlier):
+        if len(other) > len(body) and titles <= titles_of(other):
+            return label
+    return None
+
+
+def is_complete_reference(body: str) -> bool:
+    """A print reference a reader can find without a URL: a title or publisher with a year
+    or a place in the work (a book, an article, a statute with its section)."""
+    signal = SOURCE_SIGNAL.search(body)
+    return bool(signal) and bool(YEAR.search(body) or PINPOINT.search(body))

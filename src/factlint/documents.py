@@ -38,7 +38,7 @@ NOTES_LINE = re.compile(
     r"|[*_\-=\s]+$|<[^>]*>\s*$)"
 )
 NOTE_DEFINITION = re.compile(r"(?m)^ {0,3}\[\^([^\]\n]+)\]:")
-NOTE_MARKER = re.compile(r"\[\^([^\]\n]+)\](?!:)")
+NOTE_MARKER = re.compile(r"\[\^([^\[\]\n]+)\](?!:)")
 NOTES_NAME = re.compile(
     r"(?i)(?:^|[-_. ])(?:foot|end)?notes?$|(?:^|[-_. ])(?:references|bibliography|sources|"
     r"citations|注释|註釋|脚注|腳註|参考文献|參考文獻)$")

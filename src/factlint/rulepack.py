@@ -31,7 +31,7 @@ class PackError(ValueError):
 @dataclass(frozen=True)
 class Trigger:
     name: str
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str]  # or, from a pack that is not built in, an RE2 pattern
 
 
 @dataclass(frozen=True)
@@ -60,17 +60,28 @@ def read_pack_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def validate_pack(data: Mapping[str, Any], origin: str) -> None:
+def validate_pack(data: Mapping[str, Any], origin: str, *, linear: bool = True) -> None:
+    """Raise PackError unless ``data`` is a valid pack; ``linear``: its patterns must be
+    ones RE2 runs (every pack but the built-in ones, see compile_packs)."""
     from factlint.schemas import validation_errors
 
     problems = validation_errors("rulepack", data)
     if problems:
         raise PackError(f"{origin}: " + "; ".join(problems))
-    for entry in _entries(data):
+    # A pack that is not built in may come from the checked tree: its patterns run on RE2
+    # (linear time, see linear.py), so they must be patterns RE2 accepts.
+    from factlint.linear import UnsafePatternError, compile_linear
+
+    patterns = [entry["pattern"] for entry in _entries(data)]
+    if isinstance(data.get("source_prefix"), str):
+        patterns.append(data["source_prefix"])
+    for pattern in patterns:
         try:
-            re.compile(entry["pattern"])
+            compile_linear(pattern) if linear else re.compile(pattern)
         except re.error as exc:
-            raise PackError(f"{origin}: bad pattern {entry['pattern']!r}: {exc}") from exc
+            raise PackError(f"{origin}: bad pattern {pattern!r}: {exc}") from exc
+        except UnsafePatternError as exc:
+            raise PackError(f"{origin}: {exc}") from exc
 
 
 def _entries(data: Mapping[str, Any]):
@@ -85,31 +96,42 @@ def builtin_pack_data(language: str) -> dict[str, Any]:
 
 
 def compile_packs(language: str, packs: Sequence[Mapping[str, Any]]) -> RulePack:
-    """Merge packs (built-in first, then user packs) into one compiled RulePack."""
+    """Merge packs (built-in first, then user packs) into one compiled RulePack.
+
+    The built-in pack's patterns are compiled by ``re``; every other pack's by RE2, in
+    linear time whatever the pattern (linear.py): a user pack may come from the checked tree.
+    """
+    from factlint.linear import FirstOf, compile_linear
+
     enders: list[str] = []
-    headings: list[str] = []
+    headings: list[list[str]] = [[], []]  # built-in, others
     triggers: list[Trigger] = []
     requirements: list[Trigger] = []
     prefix = None
-    for data in packs:
+    for index, data in enumerate(packs):
+        compile_ = re.compile if index == 0 else compile_linear
         enders += [e for e in data.get("sentence_enders", ()) if e not in enders]
-        headings += [h["pattern"] for h in data.get("references_headings", ())]
+        headings[index > 0] += [h["pattern"] for h in data.get("references_headings", ())]
         triggers += [
-            Trigger(t.get("name", "claim"), re.compile(t["pattern"]))
+            Trigger(t.get("name", "claim"), compile_(t["pattern"]))
             for t in data.get("claim_triggers", ())
         ]
         requirements += [
-            Trigger(t.get("name", "source"), re.compile(t["pattern"]))
+            Trigger(t.get("name", "source"), compile_(t["pattern"]))
             for t in data.get("source_requirements", ())
         ]
-        prefix = data.get("source_prefix", prefix)
+        if "source_prefix" in data:
+            prefix = compile_(data["source_prefix"]) if data["source_prefix"] else None
+    heading = re.compile("|".join(f"(?:{h})" for h in headings[0]) or r"(?!)")
+    if headings[1]:
+        heading = FirstOf((heading, compile_linear("|".join(f"(?:{h})" for h in headings[1]))))
     return RulePack(
         language=language,
         sentence_enders="".join(enders),
-        references_heading=re.compile("|".join(f"(?:{h})" for h in headings) or r"(?!)"),
+        references_heading=heading,
         triggers=tuple(triggers),
         source_requirements=tuple(requirements),
-        source_prefix=re.compile(prefix) if prefix else None,
+        source_prefix=prefix,
         raw=tuple(packs),
     )
 

@@ -58,7 +58,8 @@ def test_tree_pack_patterns_are_compiled_by_re2_and_still_match(tmp_path):
     assert type(house.pattern).__module__.startswith("re2")
     assert house.pattern.search("x数数据").span() == (1, 4)
     assert isinstance(compiled.references_heading, FirstOf)
-    assert compiled.references_heading.match("书目") and compiled.references_heading.match("参考文献")
+    heading = compiled.references_heading
+    assert heading.match("书目") and heading.match("参考文献")
     brief = tmp_path / "brief.md"
     brief.write_text("# 标题\n\n本地平台的数数据很独特。\n", encoding="utf-8")
     assert [f["code"] for f in json.loads(check(brief).output)["findings"]] == ["FL202"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-BRIEF = "# 概况\n\n全省数据产业规模{figure}<sup>1</sup>。\n\n<sup>1</sup> 来源：省统计局，《数据产业年报》\n"
+BRIEF = ("# 概况\n\n全省数据产业规模{figure}<sup>1</sup>。\n\n"
+         "<sup>1</sup> 来源：省统计局，《数据产业年报》\n")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ accepts. RE2 refuses what it cannot run in linear time (backreferences, lookahea
 lookbehind), so a pack that uses them is refused with a message, never slow.
 
 Checking patterns for "dangerous" shapes instead would be a heuristic: most of the slow
-patterns tests/test_regex_growth.py found had no nested quantifier at all (``\s*x?\s*``,
+patterns tests/test_regex_growth.py found had no nested quantifier at all (``\\s*x?\\s*``,
 or ``“[^”]{4,}”`` scanning the rest of a line from every opening quote), which is what such
 checks look for. A time limit per match (the ``regex`` module's ``timeout``) would bound
 each call but not a run of thousands of calls, and would turn a slow pattern into missed

@@ -160,3 +160,18 @@ def test_classic_mac_line_ends_are_lines(tmp_path):
     findings = json.loads(result.output)["findings"]
     assert [(f["line"], f["column"], f["code"]) for f in findings] == [
         (3, 10, "FL201"), (5, 5, "FL201")]
+
+
+def test_messages_quoting_huge_values_stay_short(tmp_path):
+    (tmp_path / "b.md").write_text(BRIEF, encoding="utf-8")
+    (tmp_path / "b.facts.yaml").write_text(
+        f"factlint: 1\nclaims:\n  - quote: {'很' * 200_000}\n    value: 1\n"
+        f"  - quote: {QUOTE}\n    value: 1159\n    figure: {'9' * 100_000}\n"
+        f"    unit: {'家' * 100_000}\n", encoding="utf-8")
+
+    text = check(tmp_path)
+    report = check(tmp_path, "--format", "json")
+
+    assert "FL302" in text.output
+    assert len(text.output) < 10_000 and len(report.output) < 10_000
+    assert all(len(f["message"]) <= 610 for f in json.loads(report.output)["findings"])

@@ -254,6 +254,25 @@ def test_unresolvable_host_is_broken(settings, monkeypatch):
     )
 
 
+def test_a_slow_name_server_cannot_stretch_the_timeout(settings, monkeypatch):
+    real_getaddrinfo = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host == "slow-dns.test":
+            time.sleep(5)
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    url = "https://slow-dns.test/report"
+
+    started = time.monotonic()
+    finding = only(check_urls([ref(url)], settings(timeout=0.5)))
+
+    assert (finding.code, finding.message) == (
+        "FL402", f"URL host slow-dns.test could not be resolved within 0.5 s: {url}")
+    assert time.monotonic() - started < 4
+
+
 def test_untrusted_certificate_is_broken(settings, tmp_path):
     """The connection goes to the pinned address, yet TLS still checks the host's certificate."""
     if shutil.which("openssl") is None:
@@ -373,7 +392,7 @@ def test_urls_left_at_the_run_deadline_are_reported_as_not_checked(server, setti
     )
 
     unchecked = [f for f in report.findings if f.message.startswith("URL not checked")]
-    assert 4 <= len(unchecked) <= 7
+    assert 4 <= len(unchecked) <= 8  # on a slow machine even the first may be cut
     assert unchecked[-1].code == "FL402"
     assert unchecked[-1].message == (
         "URL not checked: the URL checks ran out of time (deadline 1 s, see --url-deadline): "
@@ -668,6 +687,7 @@ def _store_many(cache_dir: str, prefix: str, count: int) -> None:
         cache.store({f"https://{prefix}.example.org/{number}": OK})
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="fork, and the lock is fcntl's")
 def test_parallel_runs_merge_their_cache_entries(tmp_path):
     import multiprocessing
 
@@ -813,7 +833,7 @@ def test_timeout_out_of_range_on_the_command_line_is_a_usage_error(tmp_path, com
 
 
 @pytest.mark.parametrize("command", ["check", "fix"])
-@pytest.mark.parametrize("setting", ["timeout: 1.0e300", "timeout: .nan", "deadline: .inf",
+@pytest.mark.parametrize("setting", ["timeout: 1.0e+300", "timeout: .nan", "deadline: .inf",
                                      "timeout: 1000"])
 def test_url_settings_out_of_range_in_a_config_file_are_an_error(tmp_path, command, setting):
     brief = _brief_citing(tmp_path, "https://example.org/a")

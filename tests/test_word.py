@@ -236,12 +236,13 @@ def test_text_boxes_are_counted_as_not_checked(tmp_path):
     content = etree.SubElement(box, f"{{{W}}}txbxContent")
     etree.SubElement(etree.SubElement(etree.SubElement(content, f"{{{W}}}p"), f"{{{W}}}r"),
                      f"{{{W}}}t").text = "框内写有1200家企业"
+    document.sections[0].header.paragraphs[0].text = "内部资料 2026年第3期"
     document.save(str(path))
     result = run(RunOptions(paths=(str(path),), offline=True))
-    assert result.summary["not_checked"] == 1
+    assert result.summary["not_checked"] == 2
     assert "1200" not in result.files[0].rendering.text
     out = CliRunner().invoke(main, ["check", "--offline", str(path)])
-    assert "not checked: 1 text box" in out.output
+    assert "not checked: 1 header or footer, 1 text box" in out.output
 
 
 # --- bad input ------------------------------------------------------------------------------
@@ -317,9 +318,18 @@ def test_text_report_names_the_paragraph(tmp_path):
 
 
 def test_fix_is_not_offered_for_word_briefs(tmp_path):
-    blocks = [("p", "企业共120家", ("note", "来源：乙")), ("p", "产值3亿元", ("note", "来源：甲"))]
+    """Hand-typed superscripts out of order, with their notes typed at the end."""
+    from factlint.word import in_word_terms
+
+    blocks = [("p", "企业共120家", ("sup", "2"), "。"), ("p", "产值3亿元", ("sup", "1"), "。"),
+              ("p", ("sup", "1"), " 来源：甲局，《年报》"),
+              ("p", ("sup", "2"), " 来源：乙局，《公报》")]
     result = check(brief(tmp_path, blocks))
+    assert [f.code for f in result.findings].count("FL103") == 2
     assert all(f.fix is None for f in result.findings)
+    assert in_word_terms("citation 2 is cited before 1 (1 is never cited): number citations "
+                         "in order of first appearance (factlint fix renumbers)").endswith(
+                             "of first appearance")
 
 
 # --- annotate -------------------------------------------------------------------------------
@@ -658,3 +668,37 @@ def test_typed_text_that_looks_like_markdown_stays_a_paragraph(tmp_path):
                             ("p", "#1 号园区入驻企业80家。")])
     unsourced = [f.message for f in check(path).findings if f.code == "FL201"]
     assert len(unsourced) == 3  # not hidden in a code block, a table or a heading
+
+
+@given(st.lists(st.tuples(st.sampled_from(["text", "bold", "sup"]),
+                          st.sampled_from(["全市企业", "共有", "350家", "，", "增长", "12.5%",
+                                           "。", "产值", "3亿元", " ", "m", "2"])),
+                min_size=1, max_size=10))
+@settings(max_examples=25, deadline=None)
+def test_annotating_any_runs_keeps_the_text_and_marks_the_figures(pieces):
+    """However the text is cut into runs, comments sit on exactly the words their findings
+    name, and no paragraph's text changes."""
+    import re
+    import tempfile
+
+    blocks = [("p", *[text if kind == "text" else (kind, text) for kind, text in pieces])]
+    with tempfile.TemporaryDirectory() as folder:
+        path = wordbuild.build(blocks, Path(folder) / "p.docx")
+        out_path = Path(folder) / "out.docx"
+        CliRunner().invoke(main, ["annotate", "--offline", str(path), "-o", str(out_path)])
+        assert wordbuild.paragraph_texts(out_path) == wordbuild.paragraph_texts(path)
+        for _, text, anchored in comments_of(out_path):
+            figure = re.search(r"figure “([^”]+)” is stated without", text)
+            if figure:
+                assert anchored == figure.group(1)
+
+
+def test_hand_typed_notes_between_the_halves_of_a_paragraph_are_no_fl603(tmp_path):
+    """A brief converted from PDF into Word keeps its page-bottom notes as paragraphs."""
+    path = brief(tmp_path, [
+        ("p", "在10个省份布局试验区", ("sup", "1"), "，以试"),
+        ("p", ("sup", "1"), " 来源：某局，《试验区名单》"),
+        ("p", "验区为抓手推动先行先试。"),
+    ])
+    codes = [f.code for f in check(path).findings]
+    assert "FL603" not in codes and "FL201" not in codes  # one sentence, sourced

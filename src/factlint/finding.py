@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+MAX_MESSAGE = 600  # characters of a finding's message
 
 
 @dataclass(frozen=True, order=True)
@@ -41,6 +42,13 @@ class Finding:
     severity: str
     message: str
     fix: Fix | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        # A message quotes what a file holds, and a file may hold a 600,000-character quote:
+        # keep its start (what is wrong) and its end (what to do), and elide the middle.
+        if len(self.message) > MAX_MESSAGE:
+            head, tail = self.message[: MAX_MESSAGE * 2 // 3], self.message[-MAX_MESSAGE // 4:]
+            object.__setattr__(self, "message", f"{head} … {tail}")
 
     @property
     def fixable(self) -> bool:

@@ -5,11 +5,11 @@ result becomes one finding per reference (FL401-FL406). FL404 needs no network a
 
 How a URL is checked:
 
-* its host is resolved here, once per run, and every address it resolves to is vetted
-  against the address policy (no loopback, private, link-local, metadata... unless
-  allowed); the connection then goes to that vetted address, never through a second DNS
-  lookup that a rebinding attacker could answer differently. Redirects are followed here,
-  not by requests, so that every hop is vetted the same way;
+* its host is resolved here, once per run (within ``timeout``), and every address it
+  resolves to is vetted against the address policy (no loopback, private, link-local,
+  metadata... unless allowed); the connection then goes to that vetted address, never
+  through a second DNS lookup that a rebinding attacker could answer differently.
+  Redirects are followed here, not by requests, so that every hop is vetted the same way;
 * HEAD first, GET when the server refuses HEAD; bodies are streamed and at most
   ``BODY_CAP`` bytes are read before the connection is dropped;
 * 5xx, timeouts and connection resets are retried with exponential backoff, 429 after
@@ -653,7 +653,12 @@ class _Checker:
             addresses = [literal]
         else:
             try:
-                infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+                infos = _resolve(host, port, self.settings.timeout)
+            except TimeoutError:
+                raise _Failure(
+                    "timeout",
+                    f"host {host} could not be resolved within {self.settings.timeout:g} s",
+                ) from None
             except (socket.gaierror, UnicodeError) as error:
                 why = getattr(error, "strerror", None) or str(error)
                 raise _Failure("broken", f"host {host} could not be resolved ({why})") from None
@@ -670,6 +675,29 @@ class _Checker:
         if not addresses:
             raise _Failure("broken", f"host {host} has no address")
         return addresses[0]
+
+
+def _resolve(host: str, port: int, timeout: float) -> list[Any]:
+    """socket.getaddrinfo within ``timeout`` seconds: it has no deadline of its own, and a
+    slow name server would otherwise hold every URL of the host. It runs in a daemon
+    thread, left behind (to end on its own) when the time is up; raises TimeoutError."""
+    outcome: dict[str, Any] = {}
+    done = threading.Event()
+
+    def look_up() -> None:
+        try:
+            outcome["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except BaseException as error:  # noqa: BLE001 - handed to the waiting thread
+            outcome["error"] = error
+        finally:
+            done.set()
+
+    threading.Thread(target=look_up, name="factlint-dns", daemon=True).start()
+    if not done.wait(timeout):
+        raise TimeoutError(f"{host} not resolved within {timeout:g} s")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["infos"]
 
 
 def _ip_literal(host: str) -> str | None:

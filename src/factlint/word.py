@@ -60,6 +60,15 @@ UNSUPPORTED = (
     ("equation", ".//m:oMath"),
 )
 NAMESPACES = {"w": W, "m": MATH}
+PLURALS = {"text box": "text boxes", "SmartArt diagram": "SmartArt diagrams", "chart": "charts",
+           "embedded object": "embedded objects", "equation": "equations",
+           "header or footer": "headers or footers"}
+
+
+def describe_not_checked(counts: dict[str, int]) -> str:
+    """{"text box": 2, "chart": 1} -> "1 chart, 2 text boxes"."""
+    return ", ".join(f"{count} {kind if count == 1 else PLURALS.get(kind, kind + 's')}"
+                     for kind, count in sorted(counts.items()))
 # A paragraph opening with these would read as a code fence, a table, a quote or a heading;
 # a zero-width space before it (in the rendering only) keeps it a paragraph.
 BLOCK_OPENERS = ("```", "~~~", "|", ">", "#")
@@ -86,6 +95,7 @@ WORD_TERMS = (
     (re.compile(r"\[\^N\]"), lambda m: "Word footnotes"),
     (re.compile(r"citation style ¹²³|with ¹²³ used"), lambda m: m.group().replace(
         "¹²³", "superscript digits typed by hand")),
+    (re.compile(r" \(factlint fix [^)]*\)"), lambda m: ""),  # fix edits text briefs only
 )
 
 
@@ -356,6 +366,7 @@ class _Renderer:
             else:
                 self._body_paragraph(block)
         self._count_unsupported(body)
+        self._count_headers()
         for part_name, kind in (("footnotes", "footnote"), ("endnotes", "endnote")):
             self._notes(part_name, kind)
         if not self.places:  # an empty document: one empty paragraph to point at
@@ -481,6 +492,15 @@ class _Renderer:
                     self.emit(" ", place, 0, False)
                 self._inline(paragraph, place, rels)
                 self._count_unsupported(paragraph)
+
+    def _count_headers(self) -> None:
+        """Page headers and footers with text: running titles, not the brief, but counted."""
+        for rel in self.rels.values():
+            if rel.reltype.endswith(("/header", "/footer")) and not rel.is_external:
+                element = getattr(rel.target_part, "element", None)
+                if element is not None and "".join(element.itertext()).strip():
+                    kind = "header or footer"
+                    self.not_checked[kind] = self.not_checked.get(kind, 0) + 1
 
     def _count_unsupported(self, root) -> None:
         from lxml import etree

@@ -110,10 +110,9 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
         for kind, count in file.not_checked.items():
             not_checked[kind] = not_checked.get(kind, 0) + count
     if not_checked:
-        parts.append("not checked: " + ", ".join(
-            f"{count} {kind}{'es' if kind.endswith('x') and count != 1 else ''}"
-            f"{'s' if count != 1 and not kind.endswith('x') else ''}"
-            for kind, count in sorted(not_checked.items())))
+        from factlint.word import describe_not_checked
+
+        parts.append(f"not checked: {describe_not_checked(not_checked)}")
     counts = ", ".join(
         _paint(f"{s[key]} {label}{'s' if s[key] != 1 else ''}", sev, color and s[key] > 0)
         for key, label, sev in (("errors", "error", "error"), ("warnings", "warning", "warning"),

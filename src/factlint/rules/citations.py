@@ -465,7 +465,9 @@ def check_locator(ctx: Context) -> Iterator[Finding]:
 
 def _untitled(body: str) -> str:
     """The body with the years inside its titles hidden (《2024年报告》 dates nothing)."""
-    return re.sub(r"《[^》]*》", lambda m: "《" + re.sub(r"\d", "x", m.group()[1:-1]) + "》", body)
+    # [^《》]: an opening mark ends the search too, else each of a run of 《 reads the rest
+    return re.sub(r"《[^《》]*》",
+                  lambda m: "《" + re.sub(r"\d", "x", m.group()[1:-1]) + "》", body)
 
 
 def check_mixed_styles(ctx: Context) -> Iterator[Finding]:

@@ -1417,7 +1417,9 @@ def _verify_claim(claim, doc, facts, search, figures, starts, lexicon, near_rati
     interval = interval_for(figure, near_ratio, about_ratio,
                             claim.tolerance * scale if claim.tolerance else None)
     value = truth.value * scale
-    if base and figure.unit and normalise_unit(base) != normalise_unit(figure.unit):
+    counted_noun = figure.unit == "大" and doc.text.startswith(base, figure.end)  # 八大行动: 行动
+    if (base and figure.unit and normalise_unit(base) != normalise_unit(figure.unit)
+            and not counted_noun):
         return Verification(claim, "unit-mismatch", spans, figure, sentence, truth, interval, value,
                             detail=f"the brief writes {_unit_words(figure)} but the fact file's "
                                    f"unit is {claim.unit}")

@@ -20,7 +20,7 @@ from factlint.schemas import validation_errors
 def test_pack_is_valid(language):
     data = builtin_pack_data(language)
     assert validation_errors("rulepack", data) == []
-    validate_pack(data, language)
+    validate_pack(data, language, linear=False)  # built in: compiled by re
 
 
 def _entries(language):

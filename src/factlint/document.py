@@ -704,7 +704,7 @@ class _Reader:
     def _add_heading(self, level: int, start: int, end: int, line_start: int | None = None):
         raw = self.text[start:end]
         trimmed = raw.rstrip()
-        trimmed = re.sub(r"[ \t]+#+$", "", trimmed)
+        trimmed = re.sub(r"(?<![ \t])[ \t]+#+$", "", trimmed)  # from a run's start: linear
         self.doc.headings.append(
             Heading(level, trimmed.strip(), start, start + len(trimmed),
                     start if line_start is None else line_start)
@@ -1323,8 +1323,9 @@ def _expand_labels(text: str) -> tuple[str, ...]:
     if text.isdigit():
         return (text,)
     labels: list[str] = []
-    for part in re.split(r"\s*[,，、]\s*", text.strip()):
-        bounds = re.split(r"\s*[-–—~]\s*", part)
+    # (?<!\s): split from the first space of a run only, not from each (quadratic)
+    for part in re.split(r"(?<!\s)\s*[,，、]\s*", text.strip()):
+        bounds = re.split(r"(?<!\s)\s*[-–—~]\s*", part)
         if len(bounds) == 2 and bounds[0].isdigit() and bounds[1].isdigit():
             low, high = int(bounds[0]), int(bounds[1])
             if low <= high and high - low <= 50:

@@ -334,7 +334,7 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
     after_re = "|".join(after_parts) or r"(?!x)x"
     stop_re = _alternation(stopwords) if stopwords else r"(?!x)x"
     word_unit_re = (
-        rf"|{_SP}+(?P<wunit>(?!(?:{stop_re}|{_alternation(pct_words)})(?![A-Za-z]))"
+        rf"|{_SP}++(?P<wunit>(?!(?:{stop_re}|{_alternation(pct_words)})(?![A-Za-z]))"
         rf"(?![A-Za-z]+ly(?![A-Za-z]))[A-Za-z][A-Za-z'’\-]*)"
         if fig["word_units"] else ""
     )
@@ -344,27 +344,29 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
 
     def arabic(paired: bool, single: bool = False) -> re.Pattern[str]:
         # A [[scale] sep B] [余] [scale] [余] [% | unit] [以上]; starts at the digits.
-        sep = (rf"{_SP}+(?:{pair_re}){_SP}+" if paired else
-               rf"{_SP}*(?:{sep_plain_re}){_SP}*|{_SP}+(?:{sep_word_re}){_SP}+")
+        # Spaces are read possessively (++, *+, ?+): what follows them never starts with a
+        # space, and giving spaces back would try every unit word at every space (slow).
+        sep = (rf"{_SP}++(?:{pair_re}){_SP}++" if paired else
+               rf"{_SP}*+(?:{sep_plain_re}){_SP}*+|{_SP}++(?:{sep_word_re}){_SP}++")
         if single:
             sep = r"(?!x)x"  # no range: "fell by 23% to 380,000" is two figures
         return re.compile(
             rf"(?<![0-9A-Za-z\uff10-\uff19_.\uff0e,/\\:#@-])(?P<a>{_NUM})"
-            rf"(?:(?:{_SP}?{not_unit}(?P<ascale>{_alternation(zh_scales)}))?"
-            rf"(?:{_SP}?(?P<apct>{_alternation(pct_symbols)}))?"
-            rf"(?P<sep>{sep})(?:{cur})?{_SP}?(?P<b>{_NUM}))?"
+            rf"(?:(?:{_SP}?+{not_unit}(?P<ascale>{_alternation(zh_scales)}))?"
+            rf"(?:{_SP}?+(?P<apct>{_alternation(pct_symbols)}))?"
+            rf"(?P<sep>{sep})(?:{cur})?{_SP}?+(?P<b>{_NUM}))?"
             rf"{_NUM_END}{letters_guard}"
             rf"(?P<plus1>{after_number_re})?"
             rf"(?:(?P<gscale>{glued_re})(?![A-Za-z0-9])"
-            rf"|{_SP}?{not_unit}(?P<scale>{_alternation(zh_scales)})"
-            rf"|{_SP}+(?P<wscale>{_alternation(word_scales)}))?"
+            rf"|{_SP}?+{not_unit}(?P<scale>{_alternation(zh_scales)})"
+            rf"|{_SP}++(?P<wscale>{_alternation(word_scales)}))?"
             rf"(?P<plus2>{after_number_re})?"
-            rf"(?:{_SP}?(?P<pct>{_alternation(pct_symbols)})"
-            rf"|{_SP}+(?P<pctw>{_alternation(pct_words)})"
-            rf"|{_SP}?(?P<unit>{_alternation(zh_units)}|{noun_re})"
-            rf"|{_SP}+(?P<lunit>{_alternation(latin_units)})"
+            rf"(?:{_SP}?+(?P<pct>{_alternation(pct_symbols)})"
+            rf"|{_SP}++(?P<pctw>{_alternation(pct_words)})"
+            rf"|{_SP}?+(?P<unit>{_alternation(zh_units)}|{noun_re})"
+            rf"|{_SP}++(?P<lunit>{_alternation(latin_units)})"
             rf"{word_unit_re})?"
-            rf"(?:{_SP}?(?P<qa>{after_re}))?"
+            rf"(?:{_SP}?+(?P<qa>{after_re}))?"
         )
 
     chinese = re.compile(
@@ -378,10 +380,12 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
     )
     # Where a figure can start: a digit run, a Chinese-numeral run, 百分之.
     # A Chinese-numeral run is a candidate only when a unit (or 余/至…) can follow it: most
-    # 一 and 二 in prose (统一, 之一, 一体化) are then skipped at C speed.
+    # 一 and 二 in prose (统一, 之一, 一体化) are then skipped at C speed. A run is tried
+    # from its first character only (`chinese` cannot start inside one either): tried from
+    # each, a long run of numerals would cost quadratic time.
     candidates = re.compile(
         rf"{_D}+|(?:{_alternation(percent_before)})"
-        rf"|[{cn_chars}]+(?=(?:{cn_sep})[{cn_chars}]|(?:{after_number_re})?"
+        rf"|(?<![{cn_chars}])[{cn_chars}]+(?=(?:{cn_sep})[{cn_chars}]|(?:{after_number_re})?"
         rf"(?:{_alternation(tenths)}|{_alternation(zh_units)}|{noun_re}))"
     )
 
@@ -393,8 +397,8 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
     before = re.compile(
         rf"(?:{_SP}?(?P<cur>{_reversed(currencies)}))?"
         rf"(?:{_SP}+(?P<opener>{_reversed(opener_words)}))?"
-        rf"(?:{_SP}*了?{_SP}*(?P<qb>{_reversed(other_words, not_q)}))?"
-        rf"(?:{_SP}*了?{_SP}*(?P<qx>{_reversed(exact_words, not_q)}))?"
+        rf"(?:{_SP}*(?:了{_SP}*)?(?P<qb>{_reversed(other_words, not_q)}))?"  # not \s*了?\s*
+        rf"(?:{_SP}*(?:了{_SP}*)?(?P<qx>{_reversed(exact_words, not_q)}))?"
     )
     blocked_before = re.compile(
         rf"{_SP}*(?:{_reversed(fig['ordinal_before'], fig['not_ordinals'])})")

@@ -37,7 +37,7 @@ class PackError(ValueError):
 @dataclass(frozen=True)
 class Trigger:
     name: str
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str]  # or, from a pack that is not built in, an RE2 pattern
 
 
 @dataclass(frozen=True)
@@ -71,17 +71,28 @@ def read_pack_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def validate_pack(data: Mapping[str, Any], origin: str) -> None:
+def validate_pack(data: Mapping[str, Any], origin: str, *, linear: bool = True) -> None:
+    """Raise PackError unless ``data`` is a valid pack; ``linear``: its patterns must be
+    ones RE2 runs (every pack but the built-in ones, see compile_packs)."""
     from factlint.schemas import validation_errors
 
     problems = validation_errors("rulepack", data)
     if problems:
         raise PackError(f"{origin}: " + "; ".join(problems))
-    for entry in _entries(data):
+    # A pack that is not built in may come from the checked tree: its patterns run on RE2
+    # (linear time, see linear.py), so they must be patterns RE2 accepts.
+    from factlint.linear import UnsafePatternError, compile_linear
+
+    patterns = [entry["pattern"] for entry in _entries(data)]
+    if isinstance(data.get("source_prefix"), str):
+        patterns.append(data["source_prefix"])
+    for pattern in patterns:
         try:
-            re.compile(entry["pattern"])
+            compile_linear(pattern) if linear else re.compile(pattern)
         except re.error as exc:
-            raise PackError(f"{origin}: bad pattern {entry['pattern']!r}: {exc}") from exc
+            raise PackError(f"{origin}: bad pattern {pattern!r}: {exc}") from exc
+        except UnsafePatternError as exc:
+            raise PackError(f"{origin}: {exc}") from exc
 
 
 PATTERN_SECTIONS = ("claim_triggers", "references_headings", "source_requirements",
@@ -178,53 +189,71 @@ def both_scripts(pattern: str, variants: Mapping[str, str]) -> str:
 
 
 def compile_packs(language: str, packs: Sequence[Mapping[str, Any]]) -> RulePack:
-    """Merge packs (built-in first, then user packs) into one compiled RulePack."""
+    """Merge packs (built-in first, then user packs) into one compiled RulePack.
+
+    The built-in pack's patterns are compiled by ``re``; every other pack's by RE2, in
+    linear time whatever the pattern (linear.py): a user pack may come from the checked tree.
+    """
+    from factlint.linear import compile_linear
+
     enders: list[str] = []
-    headings: list[str] = []
+    headings: list[list[str]] = [[], []]  # built-in, others
     triggers: list[Trigger] = []
     requirements: list[Trigger] = []
     prefix = None
     attributions: list[Trigger] = []
     framings: list[Trigger] = []
     intros: list[Trigger] = []
-    sections: list[str] = []
+    sections: list[list[str]] = [[], []]  # built-in, others
     document_sources: list[Trigger] = []
-    for data in packs:
+    for index, data in enumerate(packs):
+        compile_ = re.compile if index == 0 else compile_linear
         enders += [e for e in data.get("sentence_enders", ()) if e not in enders]
-        headings += [h["pattern"] for h in data.get("references_headings", ())]
+        headings[index > 0] += [h["pattern"] for h in data.get("references_headings", ())]
         triggers += [
-            Trigger(t.get("name", "claim"), re.compile(t["pattern"]))
+            Trigger(t.get("name", "claim"), compile_(t["pattern"]))
             for t in data.get("claim_triggers", ())
         ]
         requirements += [
-            Trigger(t.get("name", "source"), re.compile(t["pattern"]))
+            Trigger(t.get("name", "source"), compile_(t["pattern"]))
             for t in data.get("source_requirements", ())
         ]
-        prefix = data.get("source_prefix", prefix)
-        attributions += _triggers(data, "attributions", "attribution")
-        framings += _triggers(data, "framings", "own")
-        intros += _triggers(data, "list_intros", "list")
-        sections += [h["pattern"] for h in data.get("not_claim_sections", ())]
-        document_sources += _triggers(data, "document_sources", "document-source")
+        if "source_prefix" in data:
+            prefix = compile_(data["source_prefix"]) if data["source_prefix"] else None
+        attributions += _triggers(data, "attributions", "attribution", compile_)
+        framings += _triggers(data, "framings", "own", compile_)
+        intros += _triggers(data, "list_intros", "list", compile_)
+        sections[index > 0] += [h["pattern"] for h in data.get("not_claim_sections", ())]
+        document_sources += _triggers(data, "document_sources", "document-source", compile_)
     return RulePack(
         language=language,
         sentence_enders="".join(enders),
-        references_heading=re.compile("|".join(f"(?:{h})" for h in headings) or r"(?!)"),
+        references_heading=_first_of(headings),
         triggers=tuple(triggers),
         source_requirements=tuple(requirements),
-        source_prefix=re.compile(prefix) if prefix else None,
+        source_prefix=prefix,
         raw=tuple(packs),
         attributions=tuple(attributions),
         framings=tuple(framings),
         list_intros=tuple(intros),
         document_sources=tuple(document_sources),
-        not_claim_sections=re.compile("|".join(f"(?:{h})" for h in headings + sections)
-                                      or r"(?!)"),
+        not_claim_sections=_first_of([headings[0] + sections[0], headings[1] + sections[1]]),
     )
 
 
-def _triggers(data: Mapping[str, Any], key: str, default: str) -> list[Trigger]:
-    return [Trigger(t.get("name", default), re.compile(t["pattern"])) for t in data.get(key, ())]
+def _first_of(patterns: list[list[str]]):
+    """One alternation of the built-in patterns (``re``), tried before one of the others
+    (RE2, linear time: they may come from the checked tree)."""
+    from factlint.linear import FirstOf, compile_linear
+
+    builtin = re.compile("|".join(f"(?:{p})" for p in patterns[0]) or r"(?!)")
+    if not patterns[1]:
+        return builtin
+    return FirstOf((builtin, compile_linear("|".join(f"(?:{p})" for p in patterns[1]))))
+
+
+def _triggers(data: Mapping[str, Any], key: str, default: str, compile_) -> list[Trigger]:
+    return [Trigger(t.get("name", default), compile_(t["pattern"])) for t in data.get(key, ())]
 
 
 @lru_cache(maxsize=16)

@@ -77,9 +77,12 @@ def find_documents(paths: Sequence[str], settings_for: Callable[[str], Settings]
             found[_key(path)] = grouping
         else:
             pending.append(path)
+    # a folder is looked through for notes files only when one of its briefs cites a note
+    # it does not define, or holds notes only: most briefs are documents by themselves
     by_folder: dict[str, list[str]] = {}
     for path in pending:
-        by_folder.setdefault(os.path.dirname(os.path.abspath(path)), []).append(path)
+        if _may_share_notes(path):
+            by_folder.setdefault(os.path.dirname(os.path.abspath(path)), []).append(path)
     for folder in by_folder:
         for grouping in _notes_groupings(folder):
             for member in grouping.files:
@@ -286,6 +289,15 @@ def _notes_groupings(folder: str) -> tuple[Grouping, ...]:
     return tuple(groupings)
 
 
+def _may_share_notes(path: str) -> bool:
+    if not path.lower().endswith(MARKDOWN):
+        return False
+    text = _read(Path(path))
+    if text is None or "[^" not in text:
+        return False
+    return _cites_undefined(text, None) or _holds_only_notes(text)
+
+
 def _starts_like_notes(path: Path) -> bool:
     """A cheap look at the first 4 KB of a regular file (the full read is guarded):
     does it open as a notes file would?"""
@@ -326,11 +338,13 @@ def _name_prefix(stem: str) -> str:
     return stem[: match.start() + 1] if match.start() else ""
 
 
-def _cites_undefined(text: str, shared: set[str]) -> bool:
+def _cites_undefined(text: str, shared: set[str] | None) -> bool:
+    """Does the text cite a footnote it does not define (one of ``shared``, when given)?"""
     if "[^" not in text:
         return False
     own = set(NOTE_DEFINITION.findall(text))
-    return any(label not in own and label in shared for label in NOTE_MARKER.findall(text))
+    return any(label not in own and (shared is None or label in shared)
+               for label in NOTE_MARKER.findall(text))
 
 
 # --- one document over several files --------------------------------------------------------

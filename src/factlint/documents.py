@@ -292,29 +292,43 @@ def _notes_groupings(folder: str) -> tuple[Grouping, ...]:
 def _may_share_notes(path: str) -> bool:
     if not path.lower().endswith(MARKDOWN):
         return False
-    text = _read(Path(path))
-    if text is None or "[^" not in text:
+    text = _peek(path, 5_000_000)
+    if "[^" not in text:
         return False
     return _cites_undefined(text, None) or _holds_only_notes(text)
 
 
 def _starts_like_notes(path: Path) -> bool:
-    """A cheap look at the first 4 KB of a regular file (the full read is guarded):
-    does it open as a notes file would?"""
-    try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return False
-    try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            return False  # replaced by a FIFO or device since the folder was listed
-        head = os.read(descriptor, 4096).decode("utf-8", "ignore")
-    except OSError:
-        return False
-    finally:
-        os.close(descriptor)
+    """A cheap look at the first 4 KB: does the file open as a notes file would?"""
+    head = _peek(str(path), 4096)
     lines = head.split("\n")[:-1] if len(head) == 4096 else head.split("\n")
     return "[^" in head and all(NOTES_LINE.match(line) for line in _after_front_matter(lines))
+
+
+def _peek(path: str, limit: int) -> str:
+    """Up to ``limit`` bytes of a regular file that is not a symlink, for a first look that
+    decides nothing by itself (the files grouped are read with the guarded reader); ""
+    for anything else: a symlink, FIFO or device, a file that cannot be read."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError:
+        return ""
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return ""
+        chunks, size = [], 0
+        while size < limit:
+            chunk = os.read(descriptor, min(1 << 20, limit - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks).decode("utf-8", "ignore")
+    except OSError:
+        return ""
+    finally:
+        os.close(descriptor)
 
 
 def _after_front_matter(lines: list[str]) -> list[str]:

@@ -224,6 +224,7 @@ def backtick_runs(n: int) -> str:
 
 HAND_PICKED = {
     "backtick runs": backtick_runs,
+    "a backtick run, then text": lambda n: "`" * (n // 2) + "a" * (n // 2),
     "(2024) then spaces": lambda n: "(2024)" + " " * n,
     "one long word": lambda n: "a" * n,
     "opening quotes": lambda n: "“" * n,
@@ -362,6 +363,9 @@ SOURCE_LINE = "<sup>1</sup> 来源：某局，"
 REPRODUCTIONS = {
     # a brief line of growing backtick runs
     "backtick runs": lambda n: {"brief.md": "# 标题\n\n" + backtick_runs(n) + "\n"},
+    # one long backtick run and text: inline code read from every backtick was quadratic
+    "a backtick run, then text": lambda n: {
+        "brief.md": "# 标题\n\n" + "`" * (n // 2) + "a" * (n // 2) + "\n"},
     # a year in brackets, then spaces, in a sentence with a figure
     "(2024) then spaces": lambda n: {"brief.md": "# 标题\n\n增长10%(2024)" + " " * n + "。\n"},
     # one long word in a source definition

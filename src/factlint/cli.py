@@ -146,12 +146,15 @@ def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> l
 @click.option("--force-exclude", is_flag=True,
               help="Files named on the command line obey the folder walk's rules too: "
                    ".gitignore, .factlintignore, and the suffixes (.txt only if included).")
+@click.option("--evidence", is_flag=True,
+              help="Check figures against the text of their cited sources (FL410-FL414): "
+                   "snapshots from `factlint sources`, else fetched (not with --offline).")
 @click.pass_context
 def check(ctx, paths, output_format, output, reports, offline, facts, config, select, ignore,
           fail_on, allow_private, networks, timeout, url_deadline, jobs, no_cache, language,
           changed_since,
           two_point, baseline, write_baseline, across_briefs, stdin_filename,
-          force_exclude) -> None:
+          force_exclude, evidence) -> None:
     """Check briefs (files or folders; default: the current folder; `-`: standard input)."""
     from factlint.config import ConfigError, Overrides
     from factlint.engine import RunOptions, run
@@ -194,11 +197,16 @@ def check(ctx, paths, output_format, output, reports, offline, facts, config, se
         force_exclude=force_exclude,
         stdin=stdin,
         stdin_filename=stdin_filename,
+        evidence=evidence,
     )
     try:
         result = run(options)
         for warning in result.warnings:
             click.echo(f"factlint: warning: {warning}", err=True)
+        skipped = result.summary.get("evidence_skipped")
+        if skipped:
+            click.echo(f"factlint: {skipped} cited source(s) not read for the evidence checks "
+                       "(offline, no snapshot): run `factlint sources` first", err=True)
         if changed_since:
             from factlint.changes import changed_lines, keep_changed
 
@@ -299,9 +307,9 @@ def show(brief: str) -> None:
 
 
 @main.command()
-@click.argument("name", type=click.Choice(["facts", "report", "config", "rulepack"]))
+@click.argument("name", type=click.Choice(["facts", "report", "config", "rulepack", "evidence"]))
 def schema(name: str) -> None:
-    """Print one of factlint's JSON Schemas (facts, report, config, rulepack)."""
+    """Print one of factlint's JSON Schemas (facts, report, config, rulepack, evidence)."""
     from factlint.schemas import schemas_dir
 
     click.echo((schemas_dir() / f"{name}.schema.json").read_text(encoding="utf-8"), nl=False)
@@ -377,6 +385,50 @@ def rules(code: str | None, markdown: bool) -> None:
     click.echo(rule.doc)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--update", is_flag=True,
+              help="Fetch every source again (default: reuse the snapshots already kept).")
+@click.option("--config", type=click.Path(), help="Configuration file (over the project's).")
+@click.option("--allow-private", is_flag=True,
+              help="Let fetches reach private addresses (also FACTLINT_ALLOW_PRIVATE=1).")
+@click.option("--allow-network", "networks", multiple=True, metavar="CIDR",
+              help="A network fetches may reach although it is private (repeatable).")
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=600), callback=_finite,
+              help="Seconds a request may take in all (connect, headers, body).")
+def sources(paths, update, config, allow_private, networks, timeout) -> None:
+    """Fetch every source the briefs cite (URLs, fact-file `file:` copies), keep the text as
+    snapshots and write `<stem>.evidence.yaml` beside each brief, for `check --evidence`.
+
+    Exit status: 0 when every source was read (or is unreadable as text, which FL414
+    reports); 2 when a brief could not be read.
+    """
+    from factlint.config import ConfigError, Overrides
+    from factlint.evidence import fetch_sources, outcome
+
+    overrides = Overrides(config=config, urls=tuple(_url_overrides(allow_private, networks,
+                                                                    timeout)))
+    try:
+        done = fetch_sources(tuple(paths) or (".",), overrides, update=update)
+    except ConfigError as exc:
+        _fail(str(exc))
+    failed = False
+    for brief in done:
+        if brief.evidence is None:
+            click.echo(f"factlint: error: cannot read {brief.path}: {brief.problem}", err=True)
+            failed = True
+            continue
+        states = [state for _, state in outcome(brief.evidence)]
+        if not states:
+            click.echo(f"{brief.path}: no sources with a URL or file")
+            continue
+        counts = ", ".join(f"{states.count(s)} {s}" for s in ("read", "unreadable")
+                           if states.count(s))
+        click.echo(f"{brief.path}: {len(states)} source(s): {counts}; "
+                   f"{brief.evidence.requests} request(s) → {brief.evidence.evidence_file}")
+    sys.exit(2 if failed else 0)
+
+
 @main.command("fix")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--diff", "show_diff", is_flag=True,
@@ -384,6 +436,9 @@ def rules(code: str | None, markdown: bool) -> None:
 @click.option("--urls", "fix_urls", is_flag=True,
               help="Also replace permanently redirected URLs (FL403); uses the network.")
 @click.option("--drop-unused", is_flag=True, help="Remove source definitions no marker cites.")
+@click.option("--archive", "add_archived", is_flag=True,
+              help="Add the archived copy of each dead URL (FL401) to its definition, from "
+                   "the archive the configuration names (`evidence: {archive: …}`).")
 @click.option("--facts", type=click.Path(), help="Fact file for a single brief.")
 @click.option("--config", type=click.Path(), help="Configuration file (over the project's).")
 @click.option("--allow-private", is_flag=True,
@@ -392,8 +447,8 @@ def rules(code: str | None, markdown: bool) -> None:
               help="A network URL checks may reach although it is private (repeatable).")
 @click.option("--timeout", type=click.FloatRange(min=0.1, max=600), callback=_finite,
               help="Seconds a URL request may take in all (connect, headers, body).")
-def fix_command(paths, show_diff, fix_urls, drop_unused, facts, config, allow_private,
-                networks, timeout) -> None:
+def fix_command(paths, show_diff, fix_urls, drop_unused, add_archived, facts, config,
+                allow_private, networks, timeout) -> None:
     """Apply safe fixes in place: rejoin page-split paragraphs, renumber citations in order
     of first appearance (with the fact file), and on request drop unused sources and
     replace redirected URLs.
@@ -408,7 +463,8 @@ def fix_command(paths, show_diff, fix_urls, drop_unused, facts, config, allow_pr
     url_overrides = _url_overrides(allow_private, networks, timeout)
     if facts and len(paths) != 1:
         _fail("--facts names the fact file of a single brief: give exactly one brief")
-    options = FixOptions(drop_unused=drop_unused, urls=fix_urls)
+    options = FixOptions(drop_unused=drop_unused, urls=fix_urls,
+                         archive="" if add_archived else None)
     notes: list[str] = []
     try:
         results = fix_paths(tuple(paths) or (".",), options,

@@ -55,6 +55,7 @@ class Settings:
     about_ratio: float = 0.05
     fail_on: str = "error"
     urls: tuple[tuple[str, Any], ...] = ()  # UrlSettings fields from the config
+    evidence: tuple[tuple[str, Any], ...] = ()  # evidence.EvidenceSettings fields
     origin: str = DEFAULTS  # the nearest file read
     files: tuple[str, ...] = ()  # every file read, outermost first
     sources: tuple[tuple[str, str], ...] = ()  # (setting, file that set or extended it)
@@ -234,7 +235,7 @@ def _apply(settings: Settings, data: Mapping[str, Any], path: Path) -> Settings:
     sources = list(settings.sources)
     warnings = list(settings.warnings)
     for key in data:
-        if key not in ("root", "urls", "figures"):
+        if key not in ("root", "urls", "figures", "evidence"):
             sources.append((key, origin))
     if "select" in data:
         changes["select"] = tuple(data["select"])
@@ -284,6 +285,13 @@ def _apply(settings: Settings, data: Mapping[str, Any], path: Path) -> Settings:
             urls["cache_dir"] = str(_inside(path, urls["cache_dir"], "urls.cache_dir"))
         changes["urls"] = settings.urls + tuple(urls.items())
         sources += [(f"urls.{key}", origin) for key in urls]
+    if "evidence" in data:
+        given = data["evidence"]
+        evidence = {"enabled": given} if isinstance(given, bool) else {"enabled": True, **given}
+        if "folder" in evidence:
+            evidence["folder"] = str(_inside(path, evidence["folder"], "evidence.folder"))
+        changes["evidence"] = settings.evidence + tuple(evidence.items())
+        sources += [(f"evidence.{key}", origin) for key in evidence]
     if "documents" in data:
         changes["documents"] = settings.documents + tuple(
             tuple(str(path.parent / pattern) for pattern in

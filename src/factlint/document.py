@@ -1086,7 +1086,7 @@ class _Reader:
         return spans
 
     def _is_not_claim_heading(self, text: str) -> bool:
-        text = re.sub(r"\s*\{[^{}]*\}\s*$", "", text.strip())  # {#id .class epub:type=…}
+        text = re.sub(r"(?<!\s)\s*\{[^{}]*\}\s*$", "", text.strip())  # {#id .class epub:type=…}
         text = text.strip().strip("*_:：# ").strip()
         if not text or len(text) > 40:
             return False

@@ -39,6 +39,7 @@ class Context:
     facts: Any = None
     settings: Settings = field(default_factory=Settings)
     book: Any = None  # documents.Book, when the brief is one file of a multi-file document
+    evidence: Any = None  # evidence.Evidence, with --evidence (FL410-FL414)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class RunOptions:
     force_exclude: bool = False  # named files obey the walk's suffix and ignore-file rules
     stdin: bytes | None = None  # the brief named `-`
     stdin_filename: str | None = None  # the name it is checked under (config, fact file)
+    evidence: bool = False  # check figures against the cited sources (FL410-FL414)
 
 
 @dataclass
@@ -74,6 +76,8 @@ class FileResult:
     rendering: Any = None  # word.Rendering of a Word brief: its lines are what findings name
     not_checked: dict[str, int] = field(default_factory=dict)  # Word content not read, by kind
     statements: list = field(default_factory=list)  # FL309 statements, with --across-briefs
+    evidence_skipped: int | None = None  # sources not read (offline, no snapshot); None: no check
+    accessed: dict[str, str] = field(default_factory=dict)  # URL -> when the fact file read it
 
 
 @dataclass
@@ -101,7 +105,9 @@ class RunResult:
             "urls_checked": self.urls_checked,
             "urls_skipped": self.urls_skipped,
         } | ({"not_checked": sum(sum(f.not_checked.values()) for f in self.files)}
-             if any(f.not_checked for f in self.files) else {})
+             if any(f.not_checked for f in self.files) else {}) | (
+            {"evidence_skipped": sum(f.evidence_skipped or 0 for f in self.files)}
+            if any(f.evidence_skipped is not None for f in self.files) else {})
 
     def renderings(self) -> dict[str, Any]:
         """path -> word.Rendering, for the Word briefs: ``.location(line, column)`` says
@@ -358,7 +364,14 @@ def check_file(path: str, options: RunOptions, in_book: bool = False) -> FileRes
 
         facts, fact_findings = load_for_brief(path, explicit=options.facts, root=root,
                                               found=fact_file_for(path))
-    ctx = Context(doc, facts, settings, Book((doc,)))
+    evidence = None
+    if (options.evidence or dict(settings.evidence).get("enabled")) and path != STDIN:
+        from factlint.evidence import gather
+
+        evidence = gather(path, doc, facts, settings, offline=options.offline,
+                          live=not options.offline, root=repository_root(path))
+        result.evidence_skipped = evidence.skipped
+    ctx = Context(doc, facts, settings, Book((doc,)), evidence)
     findings: list[Finding] = [f for f in fact_findings if _selected(f.code, settings)]
     for rule in active_rules(settings):
         if not (in_book and rule.whole_document):
@@ -380,6 +393,8 @@ def check_file(path: str, options: RunOptions, in_book: bool = False) -> FileRes
         verifications = facts.verification(doc, settings.near_ratio, settings.about_ratio)
         result.figures_verified = sum(1 for v in verifications if v.verdict == "holds")
         result.url_refs.extend(facts.url_refs())
+        result.accessed = {s.url.strip(): s.accessed for s in facts.sources.values()
+                           if s.url and s.accessed}
     claims = doc.claims
     result.claims = len(claims)
     result.sourced_claims = sum(1 for s in claims if s.is_sourced)
@@ -629,7 +644,7 @@ def _check_urls(result: RunResult, refs: list[UrlRef], options: RunOptions, path
     from factlint import urls
 
     settings = settings_for(Path(paths[0]), options.overrides)
-    url_rules = [r for r in registry() if r.code.startswith("FL4")]
+    url_rules = [r for r in registry() if r.code.startswith("FL40")]
 
     def settings_of(path: str) -> Settings:  # each brief's (or fact file's) own configuration
         return settings_for(Path(path), options.overrides)
@@ -645,6 +660,13 @@ def _check_urls(result: RunResult, refs: list[UrlRef], options: RunOptions, path
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{settings.origin}: urls: {exc}") from exc
     report = urls.check_urls(refs, url_settings, progress=options.progress)
+    archive = dict(settings.evidence).get("archive")
+    if archive and not options.offline:  # a dead link's message names its archived copy
+        from factlint.evidence import name_archived_copies
+
+        accessed = {url: day for r in result.files for url, day in r.accessed.items()}
+        report.findings = name_archived_copies(report.findings, refs, accessed, archive,
+                                               url_settings)
     by_path = {r.path: r for r in result.files}
     new = [
         _severity(f, settings_of(f.path)) for f in report.findings

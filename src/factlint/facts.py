@@ -354,6 +354,7 @@ class Source(_Placed):
     note: str | None
     place: Place  # of the source's mapping
     places: dict[str, Place] = field(default_factory=dict, compare=False, hash=False)
+    file: str | None = None  # a local copy of the source, relative to the fact file (evidence)
 
 
 @dataclass(frozen=True)
@@ -798,6 +799,7 @@ def _build(path: str, tree: Tree, bad: set[int]) -> FactFile:
                 note=_text(raw.get("note")),
                 place=tree.key_places.get(base, tree.place(base)),
                 places={k: tree.place(base + (k,)) for k in raw},
+                file=_text(raw.get("file")),
             )
     claims: list[Claim] = []
     raw_claims = data.get("claims")

@@ -42,7 +42,7 @@ import os
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -570,6 +570,57 @@ def redirect_fix(doc: Document, finals: Mapping[tuple[int, int], str]) -> Fix | 
     return Fix(f"replace {len(edits)} permanently redirected URL(s)", tuple(edits))
 
 
+# --- archived copies of dead URLs (FL401, ``--archive`` only) --------------------------------
+
+
+ARCHIVED_COPY = re.compile(r"/web/[0-9]{8,14}[a-z_]*/")  # a Wayback copy is not looked up again
+
+
+def _accessed(facts_path: str | None, facts_text: str | None) -> dict[str, str]:
+    """URL -> the date the fact file says it was read."""
+    if facts_path is None or facts_text is None:
+        return {}
+    from factlint.facts import load_facts
+
+    facts, _ = load_facts(facts_path, facts_text.removeprefix(BOM))
+    if facts is None:
+        return {}
+    return {s.url.strip(): s.accessed for s in facts.sources.values() if s.url and s.accessed}
+
+
+def archived_urls(doc: Document, url_settings: Any, endpoint: str,
+                  accessed: Mapping[str, str]) -> dict[tuple[int, int], str]:
+    """(start, end) of each dead cited URL (FL401) -> its archived copy closest before the
+    date it was accessed, from ``endpoint`` (the Wayback availability API)."""
+    from factlint import urls
+    from factlint.finding import UrlRef
+
+    spans = [u for d in doc.definitions for u in d.urls]
+    refs = [UrlRef(u.url, doc.path, *doc.span(u.start, u.end)) for u in spans]
+    report = urls.check_urls(refs, replace(url_settings, use_cache=False), progress=False)
+    dead = {(f.line, f.column) for f in report.findings if f.code == "FL401"}
+    dead_spans = [u for u in spans if doc.position(u.start) in dead
+                  and not ARCHIVED_COPY.search(u.url)]
+    copies = urls.archived_copies({u.url: accessed.get(u.url) for u in dead_spans}, endpoint,
+                                  url_settings)
+    return {(u.start, u.end): copies[u.url].url for u in dead_spans if u.url in copies}
+
+
+def archive_fix(doc: Document, copies: Mapping[tuple[int, int], str]) -> Fix | None:
+    """Add each archived copy after its dead URL in the definition (once)."""
+    edits = []
+    body_of = {(u.start, u.end): d.body for d in doc.definitions for u in d.urls}
+    label = "，存档：" if doc.language == "zh" else "; archived copy: "
+    for (start, end), copy in sorted(copies.items()):
+        written = citable_url(copy)
+        if written is not None and written not in body_of[(start, end)]:
+            edits.append(Edit(end, end, f"{label}{written}"))
+    if not edits:
+        return None
+    return Fix(f"add {len(edits)} archived cop{'y' if len(edits) == 1 else 'ies'} of dead URLs",
+               tuple(edits))
+
+
 # --- every fix of a brief --------------------------------------------------------------------
 
 
@@ -592,7 +643,8 @@ class FixOptions:
     renumber: bool = True
     drop_unused: bool = False
     urls: bool = False
-    url_settings: Any = None  # factlint.urls.UrlSettings, when ``urls``
+    url_settings: Any = None  # factlint.urls.UrlSettings, when ``urls`` or ``archive``
+    archive: str | None = None  # an archive endpoint: add archived copies of dead URLs
 
 
 @dataclass(frozen=True)
@@ -699,6 +751,12 @@ def fix_text(
         if fix is not None:
             result.issues += len(fix.edits)
             doc = stage("FL403", fix.edits, fix.description)
+    if options.archive and (settings is None or _selected(settings, _url_rule("FL401"))):
+        fix = archive_fix(doc, archived_urls(doc, options.url_settings, options.archive,
+                                             _accessed(facts_path, facts_text)))
+        if fix is not None:
+            result.issues += len(fix.edits)
+            doc = stage("FL401", fix.edits, fix.description)
     result.brief = (BOM if bom else "") + text
     if result.stages:
         verify(path, result, facts_path, facts_text, settings)
@@ -1029,7 +1087,15 @@ def fix_paths(paths: Sequence[str], options: FixOptions, overrides: Any = None,
         if _excluded(path, settings):
             continue
         brief_options = options
-        if options.urls:
+        if options.archive == "":  # --archive: the endpoint the configuration names
+            endpoint = dict(settings.evidence).get("archive")
+            if not endpoint:
+                from factlint.config import ConfigError
+
+                raise ConfigError("--archive needs an archive endpoint: `evidence: {archive: "
+                                  "https://archive.org/wayback/available}` in the configuration")
+            brief_options = replace(options, archive=endpoint)
+        if options.urls or brief_options.archive:
             from factlint.config import ConfigError
             from factlint.urls import UrlSettings
 
@@ -1037,7 +1103,7 @@ def fix_paths(paths: Sequence[str], options: FixOptions, overrides: Any = None,
                 url_settings = UrlSettings(**settings.url_options())
             except (TypeError, ValueError) as exc:  # e.g. a timeout out of range
                 raise ConfigError(f"{settings.origin}: urls: {exc}") from exc
-            brief_options = replace(options, url_settings=url_settings)
+            brief_options = replace(brief_options, url_settings=url_settings)
         results.append(fix_brief(path, brief_options, facts, settings,
                                  elsewhere_for(path, known)))
     if options.renumber and not facts:

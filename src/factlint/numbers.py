@@ -401,7 +401,8 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
         rf"(?:{_SP}*(?:了{_SP}*)?(?P<qx>{_reversed(exact_words, not_q)}))?"
     )
     blocked_before = re.compile(
-        rf"{_SP}*(?:{_reversed(fig['ordinal_before'], fig['not_ordinals'])})")
+        # *+: no word starts with a space, so giving spaces back never helps
+        rf"{_SP}*+(?:{_reversed(fig['ordinal_before'], fig['not_ordinals'])})")
     vague = fig["vague_before"]
     vague_before = re.compile(_reversed(vague)) if vague else None
     excluded = re.compile(
@@ -700,7 +701,9 @@ def find_figures(text: str, lexicon: Lexicon) -> list[Figure]:
 
 _FORMULA = frozenset("×*=^÷")
 _CURRENCY_UNITS = frozenset("$ £ € ¥ ￥ US$ HK$ A$ C$ USD GBP EUR CNY RMB".split())
-_VERSION_BEFORE = re.compile(r"(?:\b[A-Z][A-Za-z0-9-]*|\b[a-z]|[A-Za-z]+[0-9])[ \t]+$")
+# (?<![A-Za-z]): a run of letters is read from its start only (from each: quadratic)
+_VERSION_BEFORE = re.compile(
+    r"(?:\b[A-Z][A-Za-z0-9-]*+|\b[a-z]|(?<![A-Za-z])[A-Za-z]+[0-9])[ \t]+$")
 
 
 def _is_quantity(text: str, figure: Figure) -> bool:

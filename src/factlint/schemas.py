@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-NAMES = ("config", "rulepack", "facts", "report")
+NAMES = ("config", "rulepack", "facts", "report", "evidence")
 
 
 def data_dir(name: str) -> Path:

@@ -173,6 +173,20 @@ class UrlResult:
 OK = UrlResult("ok")
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """What fetching one URL's body found (see fetch_bodies). ``kind`` is "ok" when the
+    body was read whole, "too-large" when it passed the cap, else a kind of UrlResult."""
+
+    url: str
+    kind: str
+    message: str = ""
+    final_url: str = ""  # where the redirects ended, temporary ones included
+    status: int | None = None
+    content_type: str = ""
+    body: bytes = b""
+
+
 # --------------------------------------------------------------------------- syntax
 
 
@@ -383,6 +397,32 @@ def _check_all(
     return results, checker.requests_sent
 
 
+def fetch_bodies(
+    targets: Sequence[str], settings: UrlSettings, max_bytes: int, progress: bool | None = None
+) -> tuple[dict[str, Fetched], int]:
+    """Each URL's body, GET only, through the checker's address policy, pinned connections,
+    per-host slots and deadlines; a body over ``max_bytes`` is not kept. Returns the
+    results and the number of requests sent. Nothing is cached here: the evidence
+    snapshots are the cache (factlint.evidence)."""
+    targets = list(dict.fromkeys(targets))
+    if not targets:
+        return {}, 0
+    checker = _Checker(settings, body_cap=max(1, max_bytes))
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = _Progress(len(targets), sys.stderr, show)
+    results: dict[str, Fetched] = {}
+    try:
+        with ThreadPoolExecutor(min(settings.concurrency, len(targets)), "factlint-get") as pool:
+            futures = {pool.submit(checker.fetch, url): url for url in _interleave_hosts(targets)}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                bar.advance()
+    finally:
+        bar.finish()
+        checker.close()
+    return results, checker.requests_sent
+
+
 def _interleave_hosts(urls: list[str]) -> list[str]:
     """Order URLs host by host in turn (a1 b1 c1 a2 b2 ...), so that the first workers do
     not all queue behind one host's per-host limit while other hosts sit idle."""
@@ -403,6 +443,8 @@ class _Answer:
     location: str | None
     sets_cookie: bool
     retry_after: str | None
+    content_type: str = ""
+    body: bytes | None = None  # when the checker keeps bodies: the body, or None past the cap
 
 
 class _Failure(Exception):
@@ -418,8 +460,9 @@ class _Checker:
     """Checks URLs from many threads at once; owns the session, the vetted addresses and
     the per-host slots of one run."""
 
-    def __init__(self, settings: UrlSettings):
+    def __init__(self, settings: UrlSettings, body_cap: int = 0):
         self.settings = settings
+        self.body_cap = body_cap  # > 0: GET only, and keep bodies of at most this many bytes
         self.allowed_networks = tuple(
             ipaddress.ip_network(n, strict=False) for n in settings.allowed_networks
         )
@@ -442,8 +485,26 @@ class _Checker:
     def check(self, url: str) -> UrlResult:
         """Follow ``url``'s redirects, vetting each hop, and say what it came to, within
         the URL's budget and the run's deadline."""
+        return self._follow(url)[0]
+
+    def fetch(self, url: str) -> Fetched:
+        """``url``'s body through the same redirects, policy and deadlines as check()."""
+        result, answer, current = self._follow(url)
+        if result.kind not in ("ok", "redirected") or answer is None:
+            return Fetched(url, result.kind, result.message, current,
+                           answer.status if answer else None)
+        if answer.status >= 300:  # a status the configuration accepts, with no page to read
+            return Fetched(url, "broken", f"URL answered {answer.status} {answer.reason}",
+                           current, answer.status, answer.content_type)
+        if answer.body is None:
+            return Fetched(url, "too-large", f"the body is larger than {self.body_cap} bytes",
+                           current, answer.status, answer.content_type)
+        return Fetched(url, "ok", "", current, answer.status, answer.content_type, answer.body)
+
+    def _follow(self, url: str) -> tuple[UrlResult, _Answer | None, str]:
+        """(what ``url`` came to, the last answer, the last URL asked)."""
         if time.monotonic() >= self.run_deadline:
-            return self._unchecked(url)
+            return self._unchecked(url), None, url
         deadline = min(time.monotonic() + self.settings.url_budget(), self.run_deadline)
         chain = [url]
         loop_guard = {url}
@@ -454,37 +515,39 @@ class _Checker:
                 answer = self._fetch(current, deadline)
             except _Failure as failure:
                 if failure.kind == "timeout" and time.monotonic() >= self.run_deadline:
-                    return self._unchecked(url)
-                return UrlResult(failure.kind, _failure_message(failure, url, current))
+                    return self._unchecked(url), None, current
+                message = _failure_message(failure, url, current)
+                return UrlResult(failure.kind, message), None, current
             if answer.location is None:
                 if self._is_ok(answer.status):
                     if cite_url == url:
-                        return OK
-                    return UrlResult("redirected", _redirect_message(cite_url), cite_url)
+                        return OK, answer, current
+                    return (UrlResult("redirected", _redirect_message(cite_url), cite_url),
+                            answer, current)
                 return UrlResult(
                     "broken",
                     f"URL answered {answer.status} {answer.reason}{_after(url, current)}: {url}",
-                )
+                ), answer, current
             target = urldefrag(urljoin(current, answer.location)).url
             problem = url_problem(target)
             if problem is not None:
                 return UrlResult(
                     "broken",
                     f"URL redirects to {target}, which cannot be followed ({problem}): {url}",
-                )
+                ), None, current
             if answer.status in (301, 308) and cite_url == current:
                 cite_url = target
             if answer.sets_cookie:
                 loop_guard.clear()  # a cookie set on the way may end what looks like a loop
             if target in loop_guard:
                 loop = chain[chain.index(target) :] + [target]
-                return UrlResult("broken", f"URL redirect loop: {' → '.join(loop)}")
+                return UrlResult("broken", f"URL redirect loop: {' → '.join(loop)}"), None, current
             loop_guard.add(target)
             chain.append(target)
             current = target
         return UrlResult(
             "broken", f"URL redirects more than {MAX_REDIRECTS} times (last to {current}): {url}"
-        )
+        ), None, current
 
     def _is_ok(self, status: int) -> bool:
         return 200 <= status < 300 or status in self.settings.accept_status
@@ -568,8 +631,9 @@ class _Checker:
         )
 
     def _ask(self, url: str, host: str, deadline: float) -> _Answer:
-        """HEAD, or GET when the server refuses HEAD (405, 501, 403, ... on HEAD only)."""
-        if host not in self._head_refused:
+        """HEAD, or GET when the server refuses HEAD (405, 501, 403, ... on HEAD only);
+        GET only when bodies are kept."""
+        if host not in self._head_refused and not self.body_cap:
             answer = self._send("HEAD", url, host, deadline)
             if answer.status < 400 or answer.status == 429 or self._is_ok(answer.status):
                 return answer
@@ -614,6 +678,18 @@ class _Checker:
                     response.close()
                     raise requests.Timeout("the request's deadline passed")
                 extract_cookies_to_jar(session.cookies, request, response.raw)
+                body = None
+                if self.body_cap and method == "GET" and response.status_code < 300:
+                    try:
+                        body = _read_body(response, self.body_cap)
+                    except Exception as error:  # noqa: BLE001 - urllib3's, requests' or OSError
+                        response.close()
+                        if guard.expired:
+                            raise requests.Timeout("the request's deadline passed") from error
+                        raise requests.ConnectionError(f"the body broke off: {error}") from error
+                    if guard.expired:  # cut in the body, which then reads as ended
+                        response.close()
+                        raise requests.Timeout("the request's deadline passed")
                 try:
                     return _Answer(
                         status=response.status_code,
@@ -621,6 +697,8 @@ class _Checker:
                         location=session.get_redirect_target(response),
                         sets_cookie="set-cookie" in response.headers,
                         retry_after=response.headers.get("retry-after"),
+                        content_type=response.headers.get("content-type", ""),
+                        body=body,
                     )
                 finally:
                     _discard_body(response)
@@ -790,6 +868,23 @@ def _causes(error: BaseException) -> Iterator[BaseException]:
         wrapped = [current.__cause__, current.__context__, getattr(current, "reason", None)]
         wrapped += list(current.args)
         pending.extend(item for item in wrapped if isinstance(item, BaseException))
+
+
+def _read_body(response: Any, cap: int) -> bytes | None:
+    """The whole body (content encodings undone), or None when it is larger than ``cap``
+    bytes: then at most cap + 1 bytes were read. Runs under the request's deadline."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > cap:
+        return None
+    chunks = []
+    size = 0
+    while size <= cap:
+        chunk = response.raw.read(min(65536, cap + 1 - size), decode_content=True)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+    return None
 
 
 def _discard_body(response: Any) -> None:
@@ -1179,3 +1274,65 @@ class _Progress:
             f"\r[{'#' * filled}{' ' * (self.WIDTH - filled)}] {self.done}/{self.total} URLs"
         )
         self.stream.flush()
+
+
+# --------------------------------------------------------------------------- archived copies
+
+
+@dataclass(frozen=True)
+class Archived:
+    url: str
+    timestamp: str  # YYYYMMDDhhmmss, as the archive gives it
+    before: bool  # taken on or before the date asked for
+
+    @property
+    def date(self) -> str:
+        t = self.timestamp
+        return f"{t[0:4]}-{t[4:6]}-{t[6:8]}" if len(t) >= 8 else t
+
+
+_ARCHIVE_ANSWER_CAP = 1 << 20
+_TIMESTAMP = re.compile(r"[0-9]{8,14}")
+
+
+def archived_copies(
+    wanted: Mapping[str, str | None], endpoint: str, settings: UrlSettings
+) -> dict[str, Archived]:
+    """URL -> its archived copy closest before the date given (YYYY-MM-DD, or None for
+    today), asked of ``endpoint``, which speaks the Wayback Machine's availability API
+    (``GET endpoint?url=…&timestamp=YYYYMMDD&closest=before``), through the same fetcher
+    and address policy as every other request. URLs without a copy are left out."""
+    from urllib.parse import urlencode
+
+    queries = {}
+    for url, accessed in wanted.items():
+        day = re.sub(r"[^0-9]", "", accessed or "")[:8] or time.strftime("%Y%m%d", time.gmtime())
+        day = day.ljust(8, "0") if len(day) < 8 else day
+        separator = "&" if "?" in endpoint else "?"
+        query = f"{endpoint}{separator}{urlencode({'url': url, 'timestamp': day})}&closest=before"
+        queries[query] = (url, day)
+    fetched, _ = fetch_bodies(list(queries), settings, _ARCHIVE_ANSWER_CAP, progress=False)
+    found = {}
+    for query, (url, day) in queries.items():
+        answer = fetched.get(query)
+        copy = _closest_copy(answer.body) if answer is not None and answer.kind == "ok" else None
+        if copy is not None:
+            copy_url, stamp = copy
+            found[url] = Archived(copy_url, stamp, stamp[:8] <= day)
+    return found
+
+
+def _closest_copy(body: bytes) -> tuple[str, str] | None:
+    try:
+        data = json.loads(body.decode("utf-8"))
+        closest = data["archived_snapshots"]["closest"]
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return None
+    if not isinstance(closest, dict) or closest.get("available") is not True:
+        return None
+    copy_url, stamp = closest.get("url"), str(closest.get("timestamp", ""))
+    status = str(closest.get("status", "200"))
+    if (not isinstance(copy_url, str) or url_problem(copy_url) is not None
+            or not _TIMESTAMP.fullmatch(stamp) or not status.startswith("2")):
+        return None
+    return copy_url, stamp

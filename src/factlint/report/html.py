@@ -124,7 +124,53 @@ def document_view(ctx: Context, findings: Iterable[Finding]) -> dict:
             }
             for d in doc.definitions
         ],
+        "evidence": _evidence_rows(ctx),
     }
+
+
+_EVIDENCE_STATES = {"found": "found", "changed": "found (page changed since)",
+                    "not-found": "not found", "other-source": "not found (in another source)",
+                    "unread": "unreadable"}
+
+
+def _evidence_rows(ctx: Context) -> list[dict]:
+    """One row per figure of a sourced sentence checked against its sources (--evidence)."""
+    evidence = getattr(ctx, "evidence", None)
+    if evidence is None:
+        return []
+    settings = ctx.settings
+    rows = []
+    for item in evidence.assessments(ctx.doc, settings.near_ratio, settings.about_ratio):
+        cited = [evidence.sources[lb] for lb in item.labels if lb in evidence.sources]
+        state = _EVIDENCE_STATES[item.verdict]
+        if item.verdict == "unread" and all(s.skipped for s in cited):
+            state = "not read (offline, no snapshot)"
+        holder = next((s for s in evidence.sources.values() if s.cited.label == item.label), None)
+        snapshot = ""
+        if holder is not None and holder.record.get("snapshot"):
+            kept = evidence.evidence_file.parent / holder.record["snapshot"]
+            snapshot = kept.resolve().as_uri()
+        why = "; ".join(s.problem for s in cited if s.problem)
+        rows.append({"start": item.figure.start, "figure": item.figure.text.strip(),
+                     "cites": ", ".join(s.cited.label for s in cited), "state": state,
+                     "source": item.label, "snippet": item.snippet or item.closest or why,
+                     "snapshot": snapshot})
+    return rows
+
+
+def _evidence_table(rows: list[dict]) -> str:
+    lines = ["<table class=\"evidence\"><caption>Evidence: does the cited source say so?"
+             "</caption><tr><th>figure</th><th>cites</th><th>in the source</th>"
+             "<th>snippet</th><th>snapshot</th></tr>"]
+    for row in rows:
+        link = (f"<a href=\"{_attr(row['snapshot'])}\">source {_text(row['source'])}</a>"
+                if row["snapshot"] else "")
+        lines.append(f"<tr class=\"ev-{_attr(row['state'].split(' ')[0])}\">"
+                     f"<td>{_text(row['figure'])}</td><td>{_text(row['cites'])}</td>"
+                     f"<td>{_text(row['state'])}</td><td>{_text(row['snippet'])}</td>"
+                     f"<td>{link}</td></tr>")
+    lines.append("</table>")
+    return "\n".join(lines)
 
 
 def _blocks(doc) -> list[dict]:
@@ -671,6 +717,8 @@ def _brief(prefix: str, view: dict, placed: list[_Placed]) -> str:
                          f"stood here in the brief; see Sources below.</p>")
         elif kind == "table":
             parts.append(_table(inline, block["rows"], text))
+    if view.get("evidence"):
+        parts.append(_evidence_table(view["evidence"]))
     parts.append(_sources(prefix, inline, definitions, definition_ids, cited_by))
     tail = inline.leftover_points()
     if tail:

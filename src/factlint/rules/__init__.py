@@ -71,7 +71,16 @@ class Rule:
 
 def registry() -> tuple[Rule, ...]:
     """Every rule, in code order. Imported on demand so start-up stays small."""
-    from factlint.rules import citations, claims, consistency, facts, inputs, structure, urls
+    from factlint.rules import (
+        citations,
+        claims,
+        consistency,
+        evidence,
+        facts,
+        inputs,
+        structure,
+        urls,
+    )
 
     rules = (
         *inputs.RULES,
@@ -80,6 +89,7 @@ def registry() -> tuple[Rule, ...]:
         *facts.RULES,
         *consistency.RULES,
         *urls.RULES,
+        *evidence.RULES,
         *structure.RULES,
     )
     return tuple(sorted(rules, key=lambda r: r.code))

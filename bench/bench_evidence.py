@@ -1,0 +1,188 @@
+"""Benchmark the evidence checks (issue 12): fetching, extracting and matching, offline checks.
+
+    python bench/bench_evidence.py [--pages 100] [--hosts 10] [--delay 0.05] [--kb 200]
+                                   [--copies 2000] [--skip-corpus]
+
+1. ``factlint sources`` on one brief citing PAGES pages of KB kilobytes of HTML, spread over
+   HOSTS loopback hosts (127.0.0.1 ... 127.0.0.H) that answer after DELAY seconds; compared
+   with the fetch bound at 8 requests per host (ceil(pages / hosts / 8) rounds of DELAY) plus
+   start-up (``factlint sources`` on a brief citing nothing).
+2. Extraction and matching per page (sourcetext.extract + the figures of the brief against
+   the page), in process: the median over the pages.
+3. ``check --evidence --offline`` against plain ``check --offline`` on COPIES copies of the
+   reference brief (bench/gen_corpus.py), every source with a snapshot (written here: made-up
+   pages holding the brief's figures).
+
+The machine is noisy (2 cores, other work): compare the figures of one run with each other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO / "bench"))
+
+FILLER = ("<p>本段为基准测试填充文字，介绍平台建设、数据流通与行业应用的一般情况，"
+          "不含具体数字。</p>\n")
+
+
+def page(number: int, kb: int) -> bytes:
+    head = (f"<!doctype html><html><head><meta charset='utf-8'><title>测试页面 {number}</title>"
+            f"</head><body><nav>首页 栏目 导航</nav><article><h1>测试页面 {number}</h1>"
+            f"<p>截至去年年底，平台累计汇聚数据商 {1000 + number} 家、数据中介 {200 + number} 家。"
+            "</p>\n")
+    filler = FILLER.encode("utf-8")
+    body = head.encode("utf-8")
+    body += filler * max(0, (kb * 1024 - len(body)) // len(filler))
+    return body + "</article><footer>版权所有</footer></body></html>".encode()
+
+
+def brief_text(urls: list[str]) -> str:
+    lines = ["# 基准简报", ""]
+    for i, _ in enumerate(urls, start=1):
+        lines.append(f"第{i}个平台汇聚数据商 {1000 + i} 家<sup>{i}</sup>。")
+    lines.append("")
+    lines += [f"<sup>{i}</sup> 来源：《测试页面 {i}》，{url}" for i, url in enumerate(urls, 1)]
+    return "\n".join(lines) + "\n"
+
+
+def factlint(*args: str, cwd: Path) -> float:
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "factlint", *args], cwd=cwd,
+                          capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"factlint {' '.join(args)} failed: {done.stderr[-2000:]}")
+    return elapsed
+
+
+def fetching(args, folder: Path) -> list[bytes]:
+    from urlserver import LoopbackServer, Response
+
+    bodies = [page(i, args.kb) for i in range(1, args.pages + 1)]
+    servers = []
+    for h in range(args.hosts):
+        def respond(request, bodies=bodies):
+            number = int(request.path.rsplit("/", 1)[1])
+            return Response(200, (("Content-Type", "text/html; charset=utf-8"),),
+                            bodies[number - 1], delay=args.delay)
+        servers.append(LoopbackServer(f"127.0.0.{h + 1}", fallback=respond).start())
+    urls = [servers[(i - 1) % args.hosts].url(f"/page/{i}") for i in range(1, args.pages + 1)]
+    (folder / ".git").mkdir(exist_ok=True)
+    (folder / "brief.md").write_text(brief_text(urls), encoding="utf-8")
+    (folder / "empty.md").write_text("# 空\n", encoding="utf-8")
+    startup = min(factlint("sources", "empty.md", cwd=folder) for _ in range(3))
+    runs = [factlint("sources", "brief.md", "--allow-private", "--update", cwd=folder)
+            for _ in range(3)]
+    again = factlint("sources", "brief.md", "--allow-private", cwd=folder)
+    rounds = math.ceil(math.ceil(args.pages / args.hosts) / 8)
+    bound = rounds * args.delay
+    best = min(runs)
+    print(f"sources: {args.pages} pages of {args.kb} KB on {args.hosts} hosts, "
+          f"{args.delay * 1000:.0f} ms each")
+    print(f"  start-up (no sources)  {startup:.3f} s")
+    print(f"  fetch bound (8/host)   {bound:.3f} s")
+    shown = ", ".join(f"{r:.3f}" for r in runs)
+    print(f"  factlint sources       {best:.3f} s (best of 3: {shown})")
+    print(f"  ratio to bound + start-up: {best / (bound + startup):.2f} (goal <= 2)")
+    print(f"  second run (snapshots reused, no request): {again:.3f} s")
+    for server in servers:
+        server.stop()
+    return bodies
+
+
+def extraction(bodies: list[bytes]) -> None:
+    from factlint.evidence import read_figures, supports
+    from factlint.sourcetext import extract
+
+    times = []
+    for number, body in enumerate(bodies, start=1):
+        brief = read_figures(f"汇聚数据商 {1000 + number} 家")[0]
+        start = time.perf_counter()
+        text = extract(body, "text/html; charset=utf-8")
+        hit = any(supports(f, brief) for f in read_figures(text.text, frozenset({"家"})))
+        times.append(time.perf_counter() - start)
+        assert hit, number
+    print(f"extraction + matching per {len(bodies[0]) // 1024} KB page: median "
+          f"{statistics.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms "
+          f"(goal: median <= 20 ms)")
+
+
+def corpus(args, folder: Path) -> None:
+    from gen_corpus import default_source
+
+    from factlint.document import read_document
+    from factlint.evidence import (
+        Snapshots,
+        definition_title,
+        evidence_path,
+        write_evidence_file,
+    )
+
+    source = default_source()
+    out = folder / "corpus"
+    subprocess.run([sys.executable, str(REPO / "bench" / "gen_corpus.py"), str(out), "--copies",
+                    str(args.copies)], check=True, capture_output=True)
+    (out / ".git").mkdir(exist_ok=True)
+    text = source.read_text(encoding="utf-8")
+    doc = read_document(str(source), text)
+    figures: dict[str, list[str]] = {d.label: [] for d in doc.definitions}
+    for sentence in doc.sentences:
+        for marker in sentence.markers:
+            for label in marker.labels:
+                figures.setdefault(label, []).extend(
+                    text[f.start:f.end + 2] for f in sentence.figures)
+    snapshots = Snapshots(out / ".factlint" / "evidence")
+    records = {}
+    for definition in doc.definitions:
+        said = "\n".join(f"第{i}条：{t}。" for i, t in enumerate(figures[definition.label], 1))
+        body = f"{definition_title(definition.body)}\n{said}\n".encode()
+        sha = hashlib.sha256(body).hexdigest()
+        snapshots.write(sha, body.decode())
+        records[definition.label] = {
+            "url": definition.urls[0].url if definition.urls else f"https://example.org/{sha}",
+            "fetched": "2026-12-01T00:00:00Z", "status": 200, "content_type": "text/plain",
+            "sha256": sha, "kind": "text", "snapshot": f".factlint/evidence/{sha[:2]}/{sha}.txt.gz"}
+    for brief in sorted(out.glob("brief-*.md")):
+        write_evidence_file(evidence_path(str(brief)),
+                            {"factlint-evidence": 1, "sources": records, "claims": []})
+    plain = [factlint("check", "--offline", "--jobs", "2", "corpus", cwd=folder)
+             for _ in range(3)]
+    evidence = [factlint("check", "--offline", "--evidence", "--jobs", "2", "corpus", cwd=folder)
+                for _ in range(3)]
+    p, e = statistics.median(plain), statistics.median(evidence)
+    print(f"check --offline on {args.copies} briefs: plain {p:.2f} s, --evidence {e:.2f} s "
+          f"(medians of 3): ratio {e / p:.2f} (goal <= 2)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=100)
+    parser.add_argument("--hosts", type=int, default=10)
+    parser.add_argument("--delay", type=float, default=0.05)
+    parser.add_argument("--kb", type=int, default=200)
+    parser.add_argument("--copies", type=int, default=2000)
+    parser.add_argument("--skip-corpus", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("PYTHONPATH", str(REPO / "src"))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        bodies = fetching(args, folder)
+        extraction(bodies)
+        if not args.skip_corpus:
+            corpus(args, folder)
+
+
+if __name__ == "__main__":
+    main()

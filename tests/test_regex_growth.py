@@ -224,6 +224,7 @@ def backtick_runs(n: int) -> str:
 
 HAND_PICKED = {
     "backtick runs": backtick_runs,
+    "a backtick run, then text": lambda n: "`" * (n // 2) + "a" * (n // 2),
     "(2024) then spaces": lambda n: "(2024)" + " " * n,
     "one long word": lambda n: "a" * n,
     "opening quotes": lambda n: "“" * n,
@@ -332,7 +333,9 @@ def test_the_inventory_covers_every_kind_of_pattern():
 
 @pytest.mark.parametrize("case", inventory(), ids=_case_id)
 def test_doubling_the_input_at_most_triples_the_time(case):
-    ratio, label = worst(case)
+    # A busy machine can make one measurement look super-linear; a pattern that really is
+    # keeps failing when measured again, so only a ratio that holds three times fails.
+    ratio, label = min(worst(case) for _ in range(3)) if worst(case)[0] > BOUND else (0.0, "")
     assert ratio <= BOUND, (f"{case.name} /{case.pattern.pattern}/ grows {ratio:.1f}× per "
                             f"doubling on {label}")
 
@@ -353,6 +356,8 @@ def test_drawn_shapes_grow_at_most_linearly(data):
     tail = data.draw(st.text(chars, max_size=2), label="tail")
     make = lambda n: head + unit * max(1, n // len(unit)) + tail  # noqa: E731
     ratio = confirmed_growth(case, make)
+    if ratio > BOUND:  # measured again, as above: load on the machine is not growth
+        ratio = min(confirmed_growth(case, make) for _ in range(3))
     assert ratio <= BOUND, f"{case.name} /{case.pattern.pattern}/ grows {ratio:.1f}× per doubling"
 
 
@@ -362,6 +367,9 @@ SOURCE_LINE = "<sup>1</sup> 来源：某局，"
 REPRODUCTIONS = {
     # a brief line of growing backtick runs
     "backtick runs": lambda n: {"brief.md": "# 标题\n\n" + backtick_runs(n) + "\n"},
+    # one long backtick run and text: inline code read from every backtick was quadratic
+    "a backtick run, then text": lambda n: {
+        "brief.md": "# 标题\n\n" + "`" * (n // 2) + "a" * (n // 2) + "\n"},
     # a year in brackets, then spaces, in a sentence with a figure
     "(2024) then spaces": lambda n: {"brief.md": "# 标题\n\n增长10%(2024)" + " " * n + "。\n"},
     # one long word in a source definition

@@ -77,9 +77,12 @@ def find_documents(paths: Sequence[str], settings_for: Callable[[str], Settings]
             found[_key(path)] = grouping
         else:
             pending.append(path)
+    # a folder is looked through for notes files only when one of its briefs cites a note
+    # it does not define, or holds notes only: most briefs are documents by themselves
     by_folder: dict[str, list[str]] = {}
     for path in pending:
-        by_folder.setdefault(os.path.dirname(os.path.abspath(path)), []).append(path)
+        if _may_share_notes(path):
+            by_folder.setdefault(os.path.dirname(os.path.abspath(path)), []).append(path)
     for folder in by_folder:
         for grouping in _notes_groupings(folder):
             for member in grouping.files:
@@ -287,23 +290,46 @@ def _notes_groupings(folder: str) -> tuple[Grouping, ...]:
     return tuple(groupings)
 
 
+def _may_share_notes(path: str) -> bool:
+    if not path.lower().endswith(MARKDOWN):
+        return False
+    text = _peek(path, 5_000_000)
+    if "[^" not in text:
+        return False
+    return _cites_undefined(text, None) or _holds_only_notes(text)
+
+
 def _starts_like_notes(path: Path) -> bool:
-    """A cheap look at the first 4 KB of a regular file (the full read is guarded):
-    does it open as a notes file would?"""
-    try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return False
-    try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            return False  # replaced by a FIFO or device since the folder was listed
-        head = os.read(descriptor, 4096).decode("utf-8", "ignore")
-    except OSError:
-        return False
-    finally:
-        os.close(descriptor)
+    """A cheap look at the first 4 KB: does the file open as a notes file would?"""
+    head = _peek(str(path), 4096)
     lines = head.split("\n")[:-1] if len(head) == 4096 else head.split("\n")
     return "[^" in head and all(NOTES_LINE.match(line) for line in _after_front_matter(lines))
+
+
+def _peek(path: str, limit: int) -> str:
+    """Up to ``limit`` bytes of a regular file that is not a symlink, for a first look that
+    decides nothing by itself (the files grouped are read with the guarded reader); ""
+    for anything else: a symlink, FIFO or device, a file that cannot be read."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError:
+        return ""
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return ""
+        chunks, size = [], 0
+        while size < limit:
+            chunk = os.read(descriptor, min(1 << 20, limit - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks).decode("utf-8", "ignore")
+    except OSError:
+        return ""
+    finally:
+        os.close(descriptor)
 
 
 def _after_front_matter(lines: list[str]) -> list[str]:
@@ -327,11 +353,13 @@ def _name_prefix(stem: str) -> str:
     return stem[: match.start() + 1] if match.start() else ""
 
 
-def _cites_undefined(text: str, shared: set[str]) -> bool:
+def _cites_undefined(text: str, shared: set[str] | None) -> bool:
+    """Does the text cite a footnote it does not define (one of ``shared``, when given)?"""
     if "[^" not in text:
         return False
     own = set(NOTE_DEFINITION.findall(text))
-    return any(label not in own and label in shared for label in NOTE_MARKER.findall(text))
+    return any(label not in own and (shared is None or label in shared)
+               for label in NOTE_MARKER.findall(text))
 
 
 # --- one document over several files --------------------------------------------------------

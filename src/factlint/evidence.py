@@ -46,7 +46,7 @@ SNIPPET = 30  # characters each side of a found figure kept as its snippet
 # "1 159" (a space between thousands) reads as one number: the space becomes a thin space,
 # which numbers.py takes as a group separator; positions do not move
 _SPACED_THOUSANDS = re.compile(r"(?<![0-9.,])([0-9]{1,3})((?: [0-9]{3})+)(?![0-9])")
-_TITLE = re.compile(r"《([^《》\n]+)》|“([^“”\n]{4,})”|(?<![=\w])\"([^\"\n]{4,})\"")
+_TITLE = re.compile(r"《([^《》\n]{1,200})》|“([^“”\n]{4,200})”|(?<![=\w])\"([^\"\n]{4,200})\"")
 _FOLD = re.compile(r"[\W_]+")
 _TITLE_PIECES = re.compile(r"\s[|｜\-–—_·]\s|[|｜_]")  # titles have single spaces (_clean)
 TITLE_RATIO = 0.6

@@ -384,10 +384,16 @@ def _check_all(
     targets: list[str], settings: UrlSettings, progress: _Progress
 ) -> tuple[dict[str, UrlResult], int]:
     checker = _Checker(settings)
-    results: dict[str, UrlResult] = {}
+    return _run_pool(checker, checker.check, targets, settings, progress, "factlint-url")
+
+
+def _run_pool(checker, task, targets, settings: UrlSettings, progress: _Progress, name: str):
+    """Run ``task`` on every target, hosts interleaved, at most ``concurrency`` at once;
+    returns each target's result and the requests the checker sent."""
+    results: dict = {}
     try:
-        with ThreadPoolExecutor(min(settings.concurrency, len(targets)), "factlint-url") as pool:
-            futures = {pool.submit(checker.check, url): url for url in _interleave_hosts(targets)}
+        with ThreadPoolExecutor(min(settings.concurrency, len(targets)), name) as pool:
+            futures = {pool.submit(task, url): url for url in _interleave_hosts(targets)}
             for future in as_completed(futures):
                 results[futures[future]] = future.result()
                 progress.advance()
@@ -410,17 +416,7 @@ def fetch_bodies(
     checker = _Checker(settings, body_cap=max(1, max_bytes))
     show = sys.stderr.isatty() if progress is None else progress
     bar = _Progress(len(targets), sys.stderr, show)
-    results: dict[str, Fetched] = {}
-    try:
-        with ThreadPoolExecutor(min(settings.concurrency, len(targets)), "factlint-get") as pool:
-            futures = {pool.submit(checker.fetch, url): url for url in _interleave_hosts(targets)}
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                bar.advance()
-    finally:
-        bar.finish()
-        checker.close()
-    return results, checker.requests_sent
+    return _run_pool(checker, checker.fetch, targets, settings, bar, "factlint-get")
 
 
 def _interleave_hosts(urls: list[str]) -> list[str]:

@@ -9,14 +9,18 @@ never raises for bad input: what cannot be read is a finding (FL001) or, for a f
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from factlint.config import ConfigError, Overrides, forget, settings_for
 from factlint.engine import RunOptions, RunResult, run
+from factlint.related import FACT_SUFFIXES
 
-__all__ = ["ConfigError", "FixedBrief", "Overrides", "check_paths", "check_text", "fix_text"]
+__all__ = ["CheckedText", "ConfigError", "FixedBrief", "Overrides", "check_paths", "check_text",
+           "document_files", "fix_text", "inspect_text"]
 
 
 def check_paths(paths: Sequence[str], *, facts: str | None = None, offline: bool = False,
@@ -40,6 +44,67 @@ def check_text(text: str, path: str, *, facts: str | None = None, offline: bool 
     return run(RunOptions(paths=("-",), overrides=overrides or Overrides(), facts=facts,
                           offline=offline, progress=False, stdin=text.encode("utf-8"),
                           stdin_filename=path))
+
+
+@dataclass
+class CheckedText:
+    """``check_text``'s result with what an editor shows beside the findings.
+
+    ``document`` is the brief as read (None when the text could not be read), ``facts``
+    its fact file (None without one) and ``verifications`` what each fact found in it;
+    ``depends_on`` the absolute paths whose change can change the findings: configuration
+    files, the fact file, its data files, the evidence file and the other files of the
+    brief's multi-file document. ``problem`` says why nothing was checked (a
+    configuration that cannot be used), "" when the text was checked."""
+
+    result: RunResult
+    document: Any = None  # factlint.document.Document
+    facts: Any = None  # factlint.facts.FactFile
+    verifications: list = field(default_factory=list)  # factlint.facts.Verification
+    depends_on: frozenset[str] = frozenset()
+    settings: Any = None  # factlint.config.Settings of the brief
+    problem: str = ""
+
+
+def inspect_text(text: str, path: str, *, facts: str | None = None,
+                 overrides: Overrides | None = None) -> CheckedText:
+    """``check_text`` (offline), keeping the Document, the fact file and its verifications.
+    Never raises for a configuration that cannot be used: ``problem`` says why."""
+    try:
+        result = run(RunOptions(paths=("-",), overrides=overrides or Overrides(), facts=facts,
+                                offline=True, progress=False, stdin=text.encode("utf-8"),
+                                stdin_filename=path, keep_context=True))
+    except ConfigError as exc:
+        return CheckedText(RunResult([], []), problem=str(exc))
+    checked = CheckedText(result)
+    ctx = next((f.context for f in result.files if f.context is not None), None)
+    if ctx is None:
+        return checked
+    settings = ctx.settings
+    checked.document, checked.facts, checked.settings = ctx.doc, ctx.facts, settings
+    depends = {os.path.abspath(f) for f in settings.files}
+    stem = os.path.splitext(path)[0]  # the fact file, when it is created, and the evidence
+    depends.update(os.path.abspath(stem + suffix)
+                   for suffix in (*FACT_SUFFIXES, ".evidence.yaml"))
+    depends.update(os.path.abspath(f) for f in document_files(path, overrides))
+    if ctx.facts is not None:
+        checked.verifications = ctx.facts.verification(ctx.doc, settings.near_ratio,
+                                                       settings.about_ratio)
+        depends.add(os.path.abspath(ctx.facts.path))
+        depends.update(str(p) for p in ctx.facts.data_paths())
+    depends.discard(os.path.abspath(path))
+    checked.depends_on = frozenset(depends)
+    return checked
+
+
+def document_files(path: str, overrides: Overrides | None = None) -> tuple[str, ...]:
+    """The files of the multi-file document ``path`` belongs to, in reading order (see
+    documents.py); () when it is a document by itself."""
+    from factlint.documents import find_documents
+
+    found = find_documents([path], lambda p: settings_for(Path(p), overrides or Overrides()))
+    grouping = next(iter(found.values()), None)
+    return grouping.files if grouping is not None else ()
 
 
 @dataclass

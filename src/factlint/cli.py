@@ -230,6 +230,15 @@ def check(ctx, paths, output_format, output, reports, offline, facts, config, se
 
 
 @main.command()
+def lsp() -> None:
+    """Run the language server on standard input and output (see the README's editor
+    set-up): findings as you type, quick fixes, go to a marker's source, hover."""
+    from factlint.lsp import serve
+
+    serve()
+
+
+@main.command()
 @click.argument("brief", type=click.Path(dir_okay=False))
 def extract(brief: str) -> None:
     """Print a fact-file skeleton (YAML) with one claim per figure of BRIEF."""

@@ -56,6 +56,7 @@ class RunOptions:
     stdin: bytes | None = None  # the brief named `-`
     stdin_filename: str | None = None  # the name it is checked under (config, fact file)
     evidence: bool = False  # check figures against the cited sources (FL410-FL414)
+    keep_context: bool = False  # keep each brief's Context (an editor's hover, definitions)
 
 
 @dataclass
@@ -78,6 +79,7 @@ class FileResult:
     statements: list = field(default_factory=list)  # FL309 statements, with --across-briefs
     evidence_skipped: int | None = None  # sources not read (offline, no snapshot); None: no check
     accessed: dict[str, str] = field(default_factory=dict)  # URL -> when the fact file read it
+    context: Context | None = None  # what the rules saw, with RunOptions.keep_context
 
 
 @dataclass
@@ -372,6 +374,8 @@ def check_file(path: str, options: RunOptions, in_book: bool = False) -> FileRes
                           live=not options.offline, root=repository_root(path))
         result.evidence_skipped = evidence.skipped
     ctx = Context(doc, facts, settings, Book((doc,)), evidence)
+    if options.keep_context:
+        result.context = ctx
     findings: list[Finding] = [f for f in fact_findings if _selected(f.code, settings)]
     for rule in active_rules(settings):
         if not (in_book and rule.whole_document):
@@ -603,7 +607,8 @@ def run(options: RunOptions) -> RunResult:
     warnings = [w for p in paths for w in settings_for(Path(p), options.overrides).warnings]
     from factlint.documents import find_documents
 
-    groupings = find_documents([p for p in paths if p != stdin_name],
+    # a brief read from stdin under a name (an editor's buffer) is checked in its document
+    groupings = find_documents([p for p in paths if p != STDIN],
                                lambda p: settings_for(Path(p), options.overrides))
     results = _check_many(paths, options, frozenset(groupings))
     for item in results:

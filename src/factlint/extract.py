@@ -124,7 +124,7 @@ def _original(doc: Document, search: Searchable, a: int, b: int) -> str:
     return "".join(pieces).strip()
 
 
-def _cell(doc: Document, figure: Figure) -> tuple[int, int]:
+def table_cell(doc: Document, figure: Figure) -> tuple[int, int]:
     """The table cell holding ``figure``: from the '|' or '>' before it to the '|' or '<'
     after it."""
     text = doc.text
@@ -171,6 +171,31 @@ def parse_definition(definition: Definition, prefix: re.Pattern[str] | None) -> 
     return found
 
 
+def claim_skeleton(doc: Document, figure: Figure, sentence: Sentence | None,
+                   cell: tuple[int, int] | None = None, search: Searchable | None = None
+                   ) -> list[str]:
+    """The lines of one skeleton claim (an item of ``claims:``, indented two spaces) for
+    ``figure`` of ``sentence`` (or of the table ``cell``); ``value`` left empty."""
+    search = search or searchable(doc)
+    quote = shortest_quote(doc, search, figure, sentence, cell)
+    line, _ = doc.position(figure.start)
+    lines = [f"  - quote: {_q(quote)}  # line {line}",
+             f"    figure: {_q(' '.join(figure.text.split()))}",
+             "    value:"]
+    unit = fact_unit_for(figure, doc.text[figure.end : figure.end + 8])
+    if unit:
+        lines.append(f"    unit: {_q(unit)}")
+    labels = _governing_labels(sentence, figure)
+    if len(labels) == 1:
+        lines.append(f"    source: {_q(labels[0])}")
+    elif labels:
+        lines.append(f"    # source: the sentence cites {', '.join(labels)}; "
+                     "write the one this figure comes from")
+    else:
+        lines.append("    # source: the sentence cites no source")
+    return lines
+
+
 def extract_skeleton(doc: Document) -> str:
     """A fact-file skeleton (YAML text) for ``doc``; see the module docstring."""
     search = searchable(doc)
@@ -205,26 +230,11 @@ def extract_skeleton(doc: Document) -> str:
     claim_lines = []
     places = [(figure, sentence, None) for sentence in doc.sentences
               for figure in sentence.figures]
-    places += [(figure, None, _cell(doc, figure)) for table in doc.table_blocks
+    places += [(figure, None, table_cell(doc, figure)) for table in doc.table_blocks
                for figure in table.figures if hasattr(figure, "unit")]
     places.sort(key=lambda place: place[0].start)
     for figure, sentence, cell in places:
-        quote = shortest_quote(doc, search, figure, sentence, cell)
-        line, _ = doc.position(figure.start)
-        claim_lines.append(f"  - quote: {_q(quote)}  # line {line}")
-        claim_lines.append(f"    figure: {_q(' '.join(figure.text.split()))}")
-        claim_lines.append("    value:")
-        unit = fact_unit_for(figure, doc.text[figure.end : figure.end + 8])
-        if unit:
-            claim_lines.append(f"    unit: {_q(unit)}")
-        labels = _governing_labels(sentence, figure)
-        if len(labels) == 1:
-            claim_lines.append(f"    source: {_q(labels[0])}")
-        elif labels:
-            claim_lines.append(f"    # source: the sentence cites {', '.join(labels)}; "
-                               "write the one this figure comes from")
-        else:
-            claim_lines.append("    # source: the sentence cites no source")
+        claim_lines.extend(claim_skeleton(doc, figure, sentence, cell, search))
     if claim_lines:
         lines.append("claims:")
         lines.extend(claim_lines)

@@ -1,0 +1,580 @@
+"""`factlint lsp`: a language server on stdio, so that findings appear under the words as
+an editor types.
+
+A front end of the public API (``api.inspect_text``, ``api.fix_text``) and of editing.py;
+the protocol is pygls's. Each open brief is checked when it opens, a moment after each
+change (changes that come while a check runs are folded into one more check of the newest
+text), on save, and when a file it depends on changes on disk (its configuration, fact
+file, data files, evidence file, the other files of its document).
+
+Positions: factlint counts code points; LSP counts UTF-16 code units unless the client
+and server agree on another encoding. The server takes ``utf-32`` (code points) when the
+client offers it, else UTF-16, and converts every position it sends or receives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from bisect import bisect_right
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
+from pygls.uris import from_fs_path, to_fs_path
+
+from factlint import __version__, api, editing
+
+BRIEF_SUFFIXES = (".md", ".markdown", ".txt", ".qmd", ".rmd")
+CONFIG_NAMES = ("factlint.yaml", "factlint.yml", ".factlint.yaml", ".factlint.yml",
+                "pyproject.toml")
+DEBOUNCE = 0.015  # seconds a check waits after a change for the changes typed with it
+ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # two UTF-16 code units each
+LONE_CR = re.compile(r"\r(?!\n)")
+SEVERITY = {"error": types.DiagnosticSeverity.Error,
+            "warning": types.DiagnosticSeverity.Warning,
+            "info": types.DiagnosticSeverity.Information}
+WATCHED = ("**/*.facts.{yaml,yml,json}", "**/*.evidence.yaml",
+           "**/{factlint.yaml,factlint.yml,.factlint.yaml,.factlint.yml,pyproject.toml}",
+           "**/*.{csv,tsv,json,yaml,yml,xlsx}", "**/*.{md,markdown,txt,qmd,rmd}")
+FIX_ALL = "source.fixAll.factlint"
+
+
+class Text:
+    """A file's text and its line starts; converts code-point offsets to and from the
+    client's positions (UTF-16 code units, or code points with utf-32)."""
+
+    def __init__(self, text: str, utf16: bool):
+        self.text = text
+        self.utf16 = utf16 and ASTRAL.search(text) is not None  # else both counts agree
+        starts = [0]
+        find = text.find
+        i = find("\n")
+        while i >= 0:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        self.starts = starts
+
+    def _line_end(self, line: int) -> int:
+        return self.starts[line + 1] - 1 if line + 1 < len(self.starts) else len(self.text)
+
+    def offset(self, position: types.Position) -> int:
+        """The code-point offset of a client position (clamped to its line)."""
+        if position.line >= len(self.starts):
+            return len(self.text)
+        start, end = self.starts[position.line], self._line_end(position.line)
+        if not self.utf16:
+            return min(start + position.character, end)
+        units, i = 0, start
+        while i < end and units < position.character:
+            units += 2 if ord(self.text[i]) > 0xFFFF else 1
+            i += 1
+        return i
+
+    def position(self, offset: int) -> types.Position:
+        offset = max(0, min(offset, len(self.text)))
+        line = bisect_right(self.starts, offset) - 1
+        start = self.starts[line]
+        column = offset - start
+        if self.utf16:
+            column += len(ASTRAL.findall(self.text, start, offset))
+        return types.Position(line=line, character=column)
+
+    def at(self, line: int, column: int) -> types.Position:
+        """A finding's 1-based line and code-point column as a client position."""
+        line = max(0, min(line - 1, len(self.starts) - 1))
+        return self.position(min(self.starts[line] + max(column - 1, 0), self._line_end(line)))
+
+    def range(self, start: int, end: int) -> types.Range:
+        return types.Range(start=self.position(start), end=self.position(end))
+
+
+@dataclass
+class Buffer:
+    """An open brief: its newest text, and the check of the version last checked."""
+
+    uri: str
+    path: str
+    text: Text
+    version: int
+    checked: api.CheckedText | None = None
+    checked_text: Text | None = None  # the text it was checked in
+    checked_version: int | None = None
+    task: asyncio.Task | None = None
+    others: set[str] = field(default_factory=set)  # other files it published findings for
+
+
+class Protocol(LanguageServerProtocol):
+    """pygls's protocol, negotiating the position encoding factlint needs: utf-32 when
+    the client offers it, else UTF-16 (which every client speaks)."""
+
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(self, params: types.InitializeParams):
+        general = params.capabilities.general
+        if general is not None:
+            offered = general.position_encodings or []
+            general.position_encodings = ([types.PositionEncodingKind.Utf32]
+                                          if types.PositionEncodingKind.Utf32 in offered
+                                          else [types.PositionEncodingKind.Utf16])
+        return (yield from super().lsp_initialize(params))
+
+
+class FactlintServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("factlint", __version__, protocol_cls=Protocol,
+                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.buffers: dict[str, Buffer] = {}
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="factlint-check")
+        self.debounce = DEBOUNCE
+        self.published_others: dict[str, list[types.Diagnostic]] = {}
+
+    @property
+    def utf16(self) -> bool:
+        return self.workspace.position_encoding != types.PositionEncodingKind.Utf32
+
+    # --- checking -----------------------------------------------------------------------
+
+    def schedule(self, buffer: Buffer, delay: float | None = None) -> None:
+        """Check ``buffer`` soon; a check already waiting or running picks up its newest
+        text, so a burst of changes makes one check (and one more after a running one)."""
+        if buffer.task is None or buffer.task.done():
+            buffer.task = asyncio.ensure_future(
+                self._check_loop(buffer, self.debounce if delay is None else delay))
+
+    async def _check_loop(self, buffer: Buffer, delay: float) -> None:
+        if delay:
+            await asyncio.sleep(delay)
+        while self.buffers.get(buffer.uri) is buffer and buffer.checked_version != buffer.version:
+            version, text = buffer.version, buffer.text
+            checked = await self.inspect(buffer.path, text.text)
+            if buffer.version == version:
+                buffer.checked, buffer.checked_text, buffer.checked_version = checked, text, version
+                self.publish(buffer)
+
+    async def inspect(self, path: str, text: str) -> api.CheckedText:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.pool, api.inspect_text, text, path)
+
+    async def current(self, buffer: Buffer) -> tuple[api.CheckedText, Text]:
+        """The check of the buffer's newest text (checked now if it is not yet)."""
+        if buffer.checked_version != buffer.version or buffer.checked is None:
+            version, text = buffer.version, buffer.text
+            checked = await self.inspect(buffer.path, text.text)
+            if buffer.version == version:
+                buffer.checked, buffer.checked_text, buffer.checked_version = (
+                    checked, text, version)
+            return checked, text
+        return buffer.checked, buffer.checked_text
+
+    def publish(self, buffer: Buffer) -> None:
+        checked, text = buffer.checked, buffer.checked_text
+        own, others = [], {}
+        if checked.problem:  # the configuration: nothing was checked
+            own.append(types.Diagnostic(
+                range=text.range(0, 0), message=checked.problem, source="factlint",
+                severity=types.DiagnosticSeverity.Error, code="config"))
+        key = _key(buffer.path)
+        for finding in checked.result.findings:
+            if _key(finding.path) == key:
+                own.append(diagnostic(finding, text))
+            else:
+                others.setdefault(_key(finding.path), []).append(finding)
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=buffer.uri, diagnostics=own, version=buffer.checked_version))
+        self._publish_others(buffer, others)
+
+    def _publish_others(self, buffer: Buffer, others: dict[str, list]) -> None:
+        """Findings in other files (a fact file's FL5xx) are published for those files,
+        each the union over the open briefs that found them."""
+        buffer.others, gone = set(others), buffer.others - set(others)
+        for path in set(others) | gone:
+            findings = {f for b in self.buffers.values() if b.checked is not None
+                        for f in b.checked.result.findings if _key(f.path) == path}
+            text = self._disk_text(path)
+            diagnostics = [diagnostic(f, text) for f in sorted(findings)]
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+                uri=from_fs_path(path), diagnostics=diagnostics))
+
+    def _disk_text(self, path: str) -> Text:
+        """A file's text: the open buffer's, else as it is on disk."""
+        for buffer in self.buffers.values():
+            if _key(buffer.path) == _key(path):
+                return buffer.text
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as stream:
+                return Text(stream.read(), self.utf16)
+        except (OSError, UnicodeDecodeError):
+            return Text("", self.utf16)
+
+    def files_changed(self, paths: list[str]) -> None:
+        """Re-check the open briefs that depend on any of ``paths``; all of them when a
+        configuration file changed."""
+        keys = {_key(p) for p in paths}
+        config = any(os.path.basename(p) in CONFIG_NAMES for p in paths)
+        for buffer in list(self.buffers.values()):
+            depends = buffer.checked.depends_on if buffer.checked is not None else frozenset()
+            if config or keys & {_key(p) for p in depends}:
+                buffer.checked_version = None
+                self.schedule(buffer, 0)
+
+
+def _key(path: str) -> str:
+    return os.path.normcase(os.path.abspath(path))
+
+
+def diagnostic(finding: Any, text: Text) -> types.Diagnostic:
+    start = text.at(finding.line, finding.column)
+    end = text.at(finding.end_line, finding.end_column)
+    return types.Diagnostic(
+        range=types.Range(start=start, end=end), message=finding.message,
+        severity=SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
+        code=finding.code, source="factlint", data={"rule": finding.name})
+
+
+def _normalised(text: str) -> str:
+    """Lone CRs (classic Mac line ends) as LF: LSP counts them as line ends, factlint's
+    lines are LF-separated, and one character stands for one."""
+    return LONE_CR.sub("\n", text) if "\r" in text else text
+
+
+def _offset_of(text: Text, line: int, column: int) -> int:
+    line = max(0, min(line - 1, len(text.starts) - 1))
+    return text.starts[line] + column - 1
+
+
+def _overlaps(finding: Any, text: Text, start: int, end: int) -> bool:
+    first = _offset_of(text, finding.line, finding.column)
+    last = _offset_of(text, finding.end_line, finding.end_column)
+    return first <= end and start <= max(last, first + 1)
+
+
+server = FactlintServer()
+
+
+# --- documents ------------------------------------------------------------------------------
+
+
+@server.feature(types.INITIALIZE)
+def initialize(ls: FactlintServer, params: types.InitializeParams) -> None:
+    options = params.initialization_options
+    if isinstance(options, dict) and isinstance(options.get("debounce"), int | float):
+        ls.debounce = max(0.0, min(float(options["debounce"]) / 1000, 5.0))
+
+
+@server.feature(types.INITIALIZED)
+async def initialized(ls: FactlintServer, params: types.InitializedParams) -> None:
+    capabilities = ls.client_capabilities.workspace
+    watched = capabilities.did_change_watched_files if capabilities else None
+    if watched is not None and watched.dynamic_registration:
+        watchers = [types.FileSystemWatcher(glob_pattern=p) for p in WATCHED]
+        await ls.client_register_capability_async(types.RegistrationParams(registrations=[
+            types.Registration(
+                id="factlint-watched-files", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers))]))
+
+
+def _brief(uri: str) -> bool:
+    return uri.startswith("file:") and uri.lower().endswith(BRIEF_SUFFIXES)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: FactlintServer, params: types.DidOpenTextDocumentParams) -> None:
+    document = params.text_document
+    if not _brief(document.uri):
+        return
+    buffer = Buffer(document.uri, to_fs_path(document.uri),
+                    Text(_normalised(document.text), ls.utf16), document.version)
+    ls.buffers[document.uri] = buffer
+    ls.schedule(buffer, 0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: FactlintServer, params: types.DidChangeTextDocumentParams) -> None:
+    buffer = ls.buffers.get(params.text_document.uri)
+    if buffer is None:
+        return
+    text = buffer.text
+    for change in params.content_changes:
+        if isinstance(change, types.TextDocumentContentChangePartial):
+            start, end = text.offset(change.range.start), text.offset(change.range.end)
+            new = text.text[:start] + _normalised(change.text) + text.text[end:]
+        else:
+            new = _normalised(change.text)
+        text = Text(new, ls.utf16)
+    buffer.text, buffer.version = text, params.text_document.version
+    ls.schedule(buffer)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: FactlintServer, params: types.DidSaveTextDocumentParams) -> None:
+    buffer = ls.buffers.get(params.text_document.uri)
+    if buffer is not None:
+        buffer.checked_version = None  # what it depends on may have been saved with it
+        ls.schedule(buffer, 0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: FactlintServer, params: types.DidCloseTextDocumentParams) -> None:
+    buffer = ls.buffers.pop(params.text_document.uri, None)
+    if buffer is None:
+        return
+    if buffer.task is not None:
+        buffer.task.cancel()
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+        uri=buffer.uri, diagnostics=[]))
+    ls._publish_others(buffer, {})
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def did_change_watched_files(ls: FactlintServer, params: types.DidChangeWatchedFilesParams
+                             ) -> None:
+    ls.files_changed([to_fs_path(change.uri) for change in params.changes
+                      if change.uri.startswith("file:")])
+
+
+# --- code actions -----------------------------------------------------------------------------
+
+
+@server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
+    code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL]))
+async def code_action(ls: FactlintServer, params: types.CodeActionParams
+                      ) -> list[types.CodeAction] | None:
+    buffer = ls.buffers.get(params.text_document.uri)
+    if buffer is None:
+        return None
+    checked, text = await ls.current(buffer)
+    start, end = text.offset(params.range.start), text.offset(params.range.end)
+    only = params.context.only
+    actions: list[types.CodeAction] = []
+    mine = [f for f in checked.result.findings if _key(f.path) == _key(buffer.path)]
+    here = [f for f in mine if _overlaps(f, text, start, end)]
+    if not only or types.CodeActionKind.QuickFix in only:
+        for finding in here:
+            if finding.fix is not None and finding.fix.edits:
+                actions.append(_fix_action(ls, buffer, text, finding))
+        actions.extend(_add_fact_action(ls, buffer, checked, text, start, here))
+        for code in dict.fromkeys(f.code for f in here if f.code not in ("FL001", "FL604")):
+            actions.append(_disable_action(buffer, text, code, [f for f in here
+                                                                 if f.code == code]))
+    wants_all = only and any(kind.startswith(types.CodeActionKind.SourceFixAll)
+                             for kind in only)
+    if wants_all or any(f.fixable for f in here):
+        action = await _fix_all_action(ls, buffer, text)
+        if action is not None:
+            actions.append(action)
+    return actions
+
+
+def _fix_action(ls: FactlintServer, buffer: Buffer, text: Text, finding: Any
+                ) -> types.CodeAction:
+    edits = [types.TextEdit(range=text.range(e.start, e.end), new_text=e.replacement)
+             for e in finding.fix.edits]
+    return types.CodeAction(
+        title=f"factlint: {finding.fix.description}", kind=types.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic(finding, text)], is_preferred=True,
+        edit=types.WorkspaceEdit(changes={buffer.uri: edits}))
+
+
+def _disable_action(buffer: Buffer, text: Text, code: str, findings: list) -> types.CodeAction:
+    start, end, new = editing.disable_next_line(text.text, findings[0].line, code)
+    return types.CodeAction(
+        title=f"factlint: disable {code} for this line", kind=types.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic(f, text) for f in findings],
+        edit=types.WorkspaceEdit(changes={buffer.uri: [
+            types.TextEdit(range=text.range(start, end), new_text=new)]}))
+
+
+def _add_fact_action(ls: FactlintServer, buffer: Buffer, checked: api.CheckedText,
+                     text: Text, offset: int, here: list) -> list[types.CodeAction]:
+    doc = checked.document
+    found = editing.figure_at(doc, offset) if doc is not None else None
+    if found is None or editing.verification_at(checked.verifications, offset) is not None:
+        return []
+    figure, sentence = found
+    facts_path = checked.facts.path if checked.facts is not None else None
+    existing = ls._disk_text(facts_path).text if facts_path else None
+    facts_path = os.path.abspath(facts_path or editing.fact_file_beside(buffer.path))
+    new = editing.with_new_claim(doc, figure, sentence, existing)
+    if new is None:
+        return []
+    uri = from_fs_path(facts_path)
+    if existing is None:
+        changes: list[Any] = [types.CreateFile(uri=uri, kind="create"),
+                              types.TextDocumentEdit(
+                                  text_document=types.OptionalVersionedTextDocumentIdentifier(
+                                      uri=uri, version=None),
+                                  edits=[types.TextEdit(range=types.Range(
+                                      start=types.Position(line=0, character=0),
+                                      end=types.Position(line=0, character=0)),
+                                      new_text=new)])]
+        edit = types.WorkspaceEdit(document_changes=changes)
+    else:
+        old = Text(existing, ls.utf16)
+        edit = types.WorkspaceEdit(changes={uri: [
+            types.TextEdit(range=old.range(0, len(existing)), new_text=new)]})
+    return [types.CodeAction(
+        title=f"factlint: add a fact for {figure.text} to {os.path.basename(facts_path)}",
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic(f, text) for f in here if f.code in ("FL303", "FL201")],
+        edit=edit)]
+
+
+async def _fix_all_action(ls: FactlintServer, buffer: Buffer, text: Text
+                          ) -> types.CodeAction | None:
+    loop = asyncio.get_running_loop()
+    fixed = await loop.run_in_executor(ls.pool, api.fix_text, text.text, buffer.path)
+    if not fixed.changed or fixed.problem:
+        return None
+    changes = {buffer.uri: [types.TextEdit(range=text.range(0, len(text.text)),
+                                           new_text=fixed.text)]}
+    checked = buffer.checked
+    if fixed.facts is not None and checked is not None and checked.facts is not None:
+        facts = ls._disk_text(checked.facts.path)
+        changes[from_fs_path(os.path.abspath(checked.facts.path))] = [types.TextEdit(
+            range=facts.range(0, len(facts.text)), new_text=fixed.facts)]
+    return types.CodeAction(title=f"factlint: fix all ({'; '.join(fixed.done)})",
+                            kind=FIX_ALL, edit=types.WorkspaceEdit(changes=changes))
+
+
+# --- navigation and hover ---------------------------------------------------------------------
+
+
+async def _at(ls: FactlintServer, uri: str, position: types.Position):
+    buffer = ls.buffers.get(uri)
+    if buffer is None:
+        return None
+    checked, text = await ls.current(buffer)
+    if checked.document is None:
+        return None
+    return buffer, checked, text, text.offset(position)
+
+
+def _book(checked: api.CheckedText, path: str):
+    packs = checked.settings.packs if checked.settings is not None else ()
+    return editing.book_for(checked.document, api.document_files(path), packs)
+
+
+def _location(ls: FactlintServer, buffer: Buffer, text: Text, place: editing.Place
+              ) -> types.Location:
+    same = _key(place.path) == _key(buffer.path)
+    holder = text if same else ls._disk_text(place.path)
+    return types.Location(uri=buffer.uri if same else from_fs_path(os.path.abspath(place.path)),
+                          range=holder.range(place.start, place.end))
+
+
+@server.feature(types.TEXT_DOCUMENT_DEFINITION)
+async def definition(ls: FactlintServer, params: types.DefinitionParams
+                     ) -> types.Location | None:
+    found = await _at(ls, params.text_document.uri, params.position)
+    if found is None:
+        return None
+    buffer, checked, text, offset = found
+    marker = editing.marker_at(checked.document, offset)
+    if marker is None:
+        return None
+    place = editing.definition_of(_book(checked, buffer.path), checked.document, marker[1])
+    return _location(ls, buffer, text, place) if place is not None else None
+
+
+@server.feature(types.TEXT_DOCUMENT_REFERENCES)
+async def references(ls: FactlintServer, params: types.ReferenceParams
+                     ) -> list[types.Location] | None:
+    found = await _at(ls, params.text_document.uri, params.position)
+    if found is None:
+        return None
+    buffer, checked, text, offset = found
+    doc = checked.document
+    book = _book(checked, buffer.path)
+    definition_here = editing.definition_at(doc, offset)
+    if definition_here is None:
+        marker = editing.marker_at(doc, offset)
+        place = editing.definition_of(book, doc, marker[1]) if marker is not None else None
+        if place is None:
+            return None
+        holder = next((d for d in book.docs if _key(d.path) == _key(place.path)), doc)
+        definition_here = next(d for d in holder.definitions if d.label_start == place.start)
+        doc = holder
+    places = editing.citing_markers(book, doc, definition_here)
+    if params.context.include_declaration:
+        places.insert(0, editing.Place(doc.path, definition_here.label_start,
+                                       definition_here.label_end))
+    return [_location(ls, buffer, text, place) for place in places]
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+async def hover(ls: FactlintServer, params: types.HoverParams) -> types.Hover | None:
+    found = await _at(ls, params.text_document.uri, params.position)
+    if found is None:
+        return None
+    buffer, checked, text, offset = found
+    doc = checked.document
+    marker = editing.marker_at(doc, offset)
+    if marker is not None:
+        source = editing.definition_text(_book(checked, buffer.path), doc, marker[1])
+        where = ("" if source is None or _key(source[1]) == _key(buffer.path)
+                 else f" (in {os.path.basename(source[1])})")
+        body = (f"**source {marker[1]}**{where}\n\n{source[0]}" if source is not None
+                else f"**source {marker[1]}** is not defined (FL101)")
+        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown,
+                                                        value=body),
+                           range=text.range(marker[0].start, marker[0].end))
+    verification = editing.verification_at(checked.verifications, offset)
+    figure = editing.figure_at(doc, offset)
+    if verification is not None:
+        body = editing.describe_verification(verification, os.path.basename(checked.facts.path))
+        span = verification.figure or (figure[0] if figure else None)
+    elif figure is not None:
+        body = (f"**figure** {figure[0].text}: no fact covers it"
+                + (" (FL303)" if checked.facts is not None else
+                   "; add one with the quick fix “add a fact for this figure”"))
+        span = figure[0]
+    else:
+        return None
+    value = types.MarkupContent(kind=types.MarkupKind.Markdown, value=body)
+    return types.Hover(contents=value,
+                       range=text.range(span.start, span.end) if span is not None else None)
+
+
+@server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK)
+async def document_link(ls: FactlintServer, params: types.DocumentLinkParams
+                        ) -> list[types.DocumentLink] | None:
+    buffer = ls.buffers.get(params.text_document.uri)
+    if buffer is None:
+        return None
+    checked, text = await ls.current(buffer)
+    if checked.document is None:
+        return []
+    return [types.DocumentLink(range=text.range(start, end), target=url)
+            for start, end, url in editing.cited_links(checked.document)
+            if url.lower().startswith(("http://", "https://"))]
+
+
+@server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+async def document_symbol(ls: FactlintServer, params: types.DocumentSymbolParams
+                          ) -> list[types.DocumentSymbol] | None:
+    buffer = ls.buffers.get(params.text_document.uri)
+    if buffer is None:
+        return None
+    checked, text = await ls.current(buffer)
+    if checked.document is None:
+        return []
+
+    def symbol(item: editing.Symbol) -> types.DocumentSymbol:
+        return types.DocumentSymbol(
+            name=item.name, kind=types.SymbolKind.String if item.level > 2
+            else types.SymbolKind.Namespace,
+            range=text.range(item.start, item.section_end),
+            selection_range=text.range(item.start, item.end),
+            children=[symbol(child) for child in item.children])
+
+    return [symbol(item) for item in editing.outline(checked.document)]
+
+
+def serve() -> None:
+    """Run the server on stdin/stdout until the client says exit."""
+    server.start_io()

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
+from conftest import ROOT, SEED, shared_or_skip
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
-
-from conftest import ROOT, SEED, shared_or_skip
 
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "factlint", "lsp"])
 WAIT = 60  # seconds: a loaded machine is slow, a hung server fails the test rather than CI
@@ -379,8 +378,8 @@ async def test_definition_in_another_file_of_the_document(client: LanguageClient
 
 @pytest.mark.asyncio
 async def test_links_and_outline(client: LanguageClient, tmp_path):
-    text = "# 报告\n\n## 一、现状\n\n### （一）规模\n\n全市数据企业超600家[^1]。\n\n## 二、建议\n\n" \
-           "[^1]: 澜州市数据局，《通报》，https://data.example.org/firms\n"
+    text = ("# 报告\n\n## 一、现状\n\n### （一）规模\n\n全市数据企业超600家[^1]。\n\n"
+            "## 二、建议\n\n[^1]: 澜州市数据局，《通报》，https://data.example.org/firms\n")
     brief = write(tmp_path / "outline.md", text)
     await _start(client)
     uri = open_brief(client, brief)

@@ -149,12 +149,15 @@ def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> l
 @click.option("--evidence", is_flag=True,
               help="Check figures against the text of their cited sources (FL410-FL414): "
                    "snapshots from `factlint sources`, else fetched (not with --offline).")
+@click.option("--watch", is_flag=True,
+              help="Check, then check again whenever a brief, fact, data or configuration "
+                   "file under the paths changes, printing the findings new and gone.")
 @click.pass_context
 def check(ctx, paths, output_format, output, reports, offline, facts, config, select, ignore,
           fail_on, allow_private, networks, timeout, url_deadline, jobs, no_cache, language,
           changed_since,
           two_point, baseline, write_baseline, across_briefs, stdin_filename,
-          force_exclude, evidence) -> None:
+          force_exclude, evidence, watch) -> None:
     """Check briefs (files or folders; default: the current folder; `-`: standard input)."""
     from factlint.config import ConfigError, Overrides
     from factlint.engine import RunOptions, run
@@ -199,6 +202,10 @@ def check(ctx, paths, output_format, output, reports, offline, facts, config, se
         stdin_filename=stdin_filename,
         evidence=evidence,
     )
+    if watch:
+        if stdin is not None or write_baseline:
+            _fail("--watch re-reads the files it watches: not with `-` or --write-baseline")
+        _watch(options, reports, changed_since, two_point, baseline)
     try:
         result = run(options)
         for warning in result.warnings:
@@ -227,6 +234,35 @@ def check(ctx, paths, output_format, output, reports, offline, facts, config, se
         _write_report(reporter(name), result, file,
                       ReportOptions(color=color and file is None))
     sys.exit(result.exit_code)
+
+
+def _watch(options, reports, changed_since, two_point, baseline) -> None:
+    """`check --watch` (see watch.py): the first run reported as `check` reports it, then
+    only the findings new and gone at each change. Exits 0 on Ctrl-C."""
+    from factlint.config import ConfigError
+    from factlint.engine import run
+    from factlint.report import ReportOptions, reporter
+    from factlint.watch import watch
+
+    def checked():
+        result = run(options)
+        if changed_since:
+            from factlint.changes import changed_lines, keep_changed
+
+            keep_changed(result, changed_lines(changed_since, two_point=two_point))
+        if baseline:
+            from factlint.baseline import apply_baseline
+
+            apply_baseline(result, baseline)
+        return result
+
+    def report(result) -> None:
+        for name, file in reports:
+            _write_report(reporter(name), result, file, ReportOptions())
+
+    outputs = [file for _, file in reports if file]
+    sys.exit(watch(options.paths, checked, report, lambda line: click.echo(line),
+                   ignored=outputs, problem=ConfigError))
 
 
 @main.command()

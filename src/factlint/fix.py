@@ -205,8 +205,9 @@ def _insertion(text: str, at: int, blocks: Sequence[str], nl: str) -> str:
     return inserted
 
 
-def _rejoin_edits(doc: Document, plans: Sequence[_Rejoin]) -> list[Edit]:
-    nl = newline_of(doc.text)
+def _rejoin_edits(doc: Document, plans: Sequence[_Rejoin], nl: str | None = None
+                  ) -> list[Edit]:
+    nl = nl or newline_of(doc.text)
     edits: list[Edit] = []
     landing: dict[int, list[str]] = {}
     for plan in plans:
@@ -221,10 +222,11 @@ def _rejoin_edits(doc: Document, plans: Sequence[_Rejoin]) -> list[Edit]:
 def rejoin_fixes(doc: Document) -> list[tuple[Paragraph, Fix]]:
     """One Fix per page-split paragraph: attach it to that paragraph's FL603 findings."""
     fixes = []
+    nl = newline_of(doc.text)  # once: a scan of the whole text
     for plan in _rejoins(doc):
         description = (f"rejoin the paragraph split by {len(plan.joins)} footnote block(s) "
                        "and move the definitions after it")
-        fixes.append((plan.paragraph, Fix(description, tuple(_rejoin_edits(doc, [plan])))))
+        fixes.append((plan.paragraph, Fix(description, tuple(_rejoin_edits(doc, [plan], nl)))))
     return fixes
 
 

@@ -107,6 +107,9 @@ class Buffer:
     checked_version: int | None = None
     task: asyncio.Task | None = None
     others: set[str] = field(default_factory=set)  # other files it published findings for
+    # finding -> its Diagnostic, from the last publish: most findings survive an edit, and
+    # without UTF-16 arithmetic a finding's range depends on the finding alone
+    shown: dict = field(default_factory=dict)
 
 
 class Protocol(LanguageServerProtocol):
@@ -179,9 +182,14 @@ class FactlintServer(LanguageServer):
                 range=text.range(0, 0), message=checked.problem, source="factlint",
                 severity=types.DiagnosticSeverity.Error, code="config"))
         key = _key(buffer.path)
+        shown = buffer.shown if not text.utf16 else {}
+        buffer.shown = {}
         for finding in checked.result.findings:
             if _key(finding.path) == key:
-                own.append(diagnostic(finding, text))
+                made = shown.get(finding) or diagnostic(finding, text)
+                own.append(made)
+                if not text.utf16:
+                    buffer.shown[finding] = made
             else:
                 others.setdefault(_key(finding.path), []).append(finding)
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(

@@ -341,12 +341,13 @@ def check_duplicate_source(ctx: Context) -> Iterator[Finding]:
     notes_repeat = any(k.kind == REPEAT for k in kinds)
     # Earlier definitions by each part of their identity: one look-up each, not a scan.
     earlier: dict[tuple, list[tuple[int, Definition]]] = {}
-    identities: dict[int, tuple] = {}
+    identities: dict[int, tuple] = {}  # index -> (text, titles, urls, pinpoints), read once
+    keys: dict[int, str] = {}  # index -> label_key of its label
     for index, (definition, kind) in enumerate(zip(doc.definitions, kinds, strict=True)):
         if kind.kind != SOURCE:
             continue
         text, titles, urls = source_identity(definition, prefix)
-        identities[index] = (text, titles, urls, definition.body)
+        identities[index] = (text, titles, urls, pinpoints(definition.body))
         parts = [("url", url) for url in urls]
         if not notes_repeat:
             if text:
@@ -354,16 +355,19 @@ def check_duplicate_source(ctx: Context) -> Iterator[Finding]:
             if titles:
                 parts.append(("titles", titles))
         key = label_key(definition.label)
-        others = [found for part in parts for found in earlier.get(part, ())
-                  if label_key(found[1].label) != key and found[1].start != definition.start]
-        if notes_repeat and any(titles & identities[i][1] for i, _ in others):
-            others = []  # it repeats an earlier note whole: the convention, not a slip
-        same = min(
-            (found for found in others
-             if _same_source(definition, identities[index], found[1],
-                             identities[found[0]], notes_repeat)),
-            default=None, key=lambda found: found[0],
-        )
+        keys[index] = key
+        start = definition.start
+        if notes_repeat and any(titles & identities[i][1] for part in parts
+                                for i, _ in _earlier_of(earlier, part, keys, key, start)):
+            same = None  # it repeats an earlier note whole: the convention, not a slip
+        else:
+            same = None  # the earliest same source; each part's list is in document order
+            for part in parts:
+                for found in _earlier_of(earlier, part, keys, key, start):
+                    if _same_source(definition, identities[index], found[1],
+                                    identities[found[0]], notes_repeat):
+                        same = found if same is None or found[0] < same[0] else same
+                        break
         if same is not None:
             first = same[1]
             line, _ = doc.position(first.start)
@@ -379,11 +383,19 @@ def check_duplicate_source(ctx: Context) -> Iterator[Finding]:
             earlier.setdefault(part, []).append((index, definition))
 
 
+def _earlier_of(earlier: dict, part: tuple, keys: dict[int, str], key: str, start: int
+                ) -> Iterator[tuple[int, Definition]]:
+    """The earlier definitions sharing ``part`` of an identity, under another label."""
+    for found in earlier.get(part, ()):
+        if keys[found[0]] != key and found[1].start != start:
+            yield found
+
+
 def _same_source(definition: Definition, identity: tuple, other: Definition,
                  other_identity: tuple, notes_repeat: bool) -> bool:
     if identity[2] and other_identity[2] and not identity[2] & other_identity[2]:
         return False  # a title such as "GET test result" over two different pages
-    if pinpoints(identity[3]) != pinpoints(other_identity[3]):
+    if identity[3] != other_identity[3]:
         return False  # other pages of one work
     if notes_repeat:  # the same URL for two different titles
         return bool(identity[1] and other_identity[1] and not identity[1] & other_identity[1])

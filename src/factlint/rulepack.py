@@ -20,6 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from factlint.lazyre import lazy
+
 LANGUAGES = ("zh", "en")
 
 
@@ -191,8 +193,9 @@ def both_scripts(pattern: str, variants: Mapping[str, str]) -> str:
 def compile_packs(language: str, packs: Sequence[Mapping[str, Any]]) -> RulePack:
     """Merge packs (built-in first, then user packs) into one compiled RulePack.
 
-    The built-in pack's patterns are compiled by ``re``; every other pack's by RE2, in
-    linear time whatever the pattern (linear.py): a user pack may come from the checked tree.
+    The built-in pack's patterns are compiled by ``re`` when first used (lazyre.py); every
+    other pack's by RE2, in linear time whatever the pattern (linear.py): a user pack may
+    come from the checked tree.
     """
     from factlint.linear import compile_linear
 
@@ -207,7 +210,7 @@ def compile_packs(language: str, packs: Sequence[Mapping[str, Any]]) -> RulePack
     sections: list[list[str]] = [[], []]  # built-in, others
     document_sources: list[Trigger] = []
     for index, data in enumerate(packs):
-        compile_ = re.compile if index == 0 else compile_linear
+        compile_ = lazy if index == 0 else compile_linear
         enders += [e for e in data.get("sentence_enders", ()) if e not in enders]
         headings[index > 0] += [h["pattern"] for h in data.get("references_headings", ())]
         triggers += [
@@ -246,7 +249,7 @@ def _first_of(patterns: list[list[str]]):
     (RE2, linear time: they may come from the checked tree)."""
     from factlint.linear import FirstOf, compile_linear
 
-    builtin = re.compile("|".join(f"(?:{p})" for p in patterns[0]) or r"(?!)")
+    builtin = lazy("|".join(f"(?:{p})" for p in patterns[0]) or r"(?!)")
     if not patterns[1]:
         return builtin
     return FirstOf((builtin, compile_linear("|".join(f"(?:{p})" for p in patterns[1]))))

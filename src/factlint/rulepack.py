@@ -107,12 +107,22 @@ def _entries(data: Mapping[str, Any]):
         yield from data.get(key, ())
 
 
-@lru_cache(maxsize=8)
 def builtin_pack_data(language: str, traditional: bool = False) -> dict[str, Any]:
     """The built-in pack; ``traditional`` widens it to Traditional Chinese by its table
     (only briefs that hold Traditional characters pay for the wider patterns)."""
-    data = read_pack_file(packs_dir() / f"{language}.yaml")
-    return with_traditional(data) if traditional else data
+    return _widened_builtin_pack(language) if traditional else _builtin_pack(language)
+
+
+# Cached by language alone: lru_cache would read the file again for each spelling of the
+# same call (``f("zh")``, ``f("zh", False)``).
+@lru_cache(maxsize=8)
+def _builtin_pack(language: str) -> dict[str, Any]:
+    return read_pack_file(packs_dir() / f"{language}.yaml")
+
+
+@lru_cache(maxsize=8)
+def _widened_builtin_pack(language: str) -> dict[str, Any]:
+    return with_traditional(_builtin_pack(language))
 
 
 @lru_cache(maxsize=8)

@@ -330,6 +330,9 @@ class Document:
     table_blocks: list[Table] = field(default_factory=list)
     list_counts: list[ListCount] = field(default_factory=list)
     primary: bool = False  # the brief is itself the source of its figures (config `primary`)
+    # The sentence of its opening by which the document says it reports its own data set
+    # ("line 57"), '' when none: it is then its own source but for money figures.
+    own_data: str = ""
 
     def position(self, offset: int) -> tuple[int, int]:
         """0-based offset -> 1-based (line, column in code points)."""
@@ -902,7 +905,9 @@ class _Reader:
                 language=language,
             )
             doc.sentences.append(self._framed(sentence, plain, links))
-        doc.sentences = _covered(doc.sentences, self._document_source(masked))
+        doc.sentences = _covered(self._in_scenarios(doc.sentences, plain),
+                                 self._document_source(masked))
+        doc.own_data = self._own_data_declaration(plain)
         self._read_tables(masked)
         for heading in doc.headings:
             text = masked[heading.start : heading.end].replace(MARKER_FILL, " ")
@@ -990,6 +995,43 @@ class _Reader:
         if not framed and not attribution:
             return sentence
         return replace(sentence, not_claims=tuple(framed), attribution=attribution)
+
+    def _own_data_declaration(self, plain: str) -> str:
+        """"line N" of a sentence in the document's opening (its first fifth of paragraphs)
+        by which it says it reports its own data set (本报告涵盖…平台的数据, this report is
+        based on our survey of …: the pack's ``own_data_reports``), or ''."""
+        opening = max(10, len(self.doc.paragraphs) // 5)
+        for sentence in self.doc.sentences:
+            if sentence.paragraph >= opening:
+                break
+            if self.doc.paragraphs[sentence.paragraph].kind == "quote" or (
+                    self.skipped.covers(sentence.start)):
+                continue
+            pack, _ = self._pack(sentence.language)
+            if any(entry.pattern.search(plain, sentence.start, sentence.end)
+                   for entry in pack.own_data_reports):
+                return f"line {self.doc.position(sentence.start)[0]}"
+        return ""
+
+    def _in_scenarios(self, sentences: list[Sentence], plain: str) -> list[Sentence]:
+        """An example the author makes up (一家公司（在本文中稱為X）, a hypothetical firm,
+        hereafter "Firm A"; the pack's ``scenario`` framing): the sentences after it in its
+        paragraph describe that example, so their figures and triggers are not claims."""
+        out = list(sentences)
+        in_scenario = None  # the paragraph whose example is being described
+        for i, sentence in enumerate(out):
+            if sentence.paragraph == in_scenario:
+                if sentence.is_claim and not sentence.markers:
+                    out[i] = replace(sentence, not_claims=sentence.figures + sentence.triggers)
+                continue
+            later = out[i + 1] if i + 1 < len(out) else None
+            if later is None or later.paragraph != sentence.paragraph:
+                continue
+            pack, _ = self._pack(sentence.language)
+            if any(f.name == "scenario" and f.pattern.search(plain, sentence.start, sentence.end)
+                   for f in pack.framings):
+                in_scenario = sentence.paragraph
+        return out
 
     def _names_a_source(self, plain: str, start: int, end: int, sentence_start: int,
                         pack: RulePack) -> bool:

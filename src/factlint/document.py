@@ -105,6 +105,9 @@ CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 
 # A list of 、-separated items summed up by a count right after it: 甲、乙、丙三类
 ENUMERATION_BEFORE = re.compile(r"((?:[^、，。；：,;！？!?\s\x01]{1,24}、)+)"
                                 r"([^、，。；：,;！？!?\s\x01]{1,24})$")
+# Two items joined by 与/和/及 summed up by 两/二 right after them: 「甲」与「乙」两部分
+PAIR_BEFORE = re.compile(r"([^、，。；：,;！？!?\s\x01和与與及]{1,24})(?:以及|和|与|與|及)"
+                         r"([^、，。；：,;！？!?\s\x01和与與及]{1,24})$")
 CLOSERS = "”’」』）)]\"'》"
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st no nos fig figs vol vols p pp e.g i.e etc vs al jan feb mar apr "
@@ -906,7 +909,8 @@ class _Reader:
             )
             doc.sentences.append(self._framed(sentence, plain, links))
         doc.sentences = _covered(self._in_scenarios(doc.sentences, plain),
-                                 self._document_source(masked))
+                                 self._document_source(masked),
+                                 [e.figure for e in doc.enumerations])
         doc.own_data = self._own_data_declaration(plain)
         self._read_tables(masked)
         for heading in doc.headings:
@@ -964,6 +968,11 @@ class _Reader:
         for framing in pack.framings if not sentence.markers else ():
             for match in framing.pattern.finditer(text):
                 at = base + match.start()
+                if framing.name == "own" and not self._attributed(text, pack):
+                    # 有 35% 的受访者表示, 40% of respondents: the whole clause is the
+                    # document's own data (unless the sentence names someone else's survey)
+                    clause = [b.end() for b in _CLAUSE_BREAK.finditer(text, 0, match.start())]
+                    at = base + (clause[-1] if clause else 0)
                 if framing.name == "aim":
                     framed += [t for t in sentence.triggers if at <= t.start
                                and not _CLAUSE_BREAK.search(plain, base + match.end(), t.start)]
@@ -995,6 +1004,10 @@ class _Reader:
         if not framed and not attribution:
             return sentence
         return replace(sentence, not_claims=tuple(framed), attribution=attribution)
+
+    @staticmethod
+    def _attributed(text: str, pack: RulePack) -> bool:
+        return any(entry.pattern.search(text) for entry in pack.attributions)
 
     def _own_data_declaration(self, plain: str) -> str:
         """"line N" of a sentence in the document's opening (its first fifth of paragraphs)
@@ -1211,6 +1224,11 @@ class _Reader:
                 continue
             before = text[max(0, figure.start - 240) : figure.start]
             match = ENUMERATION_BEFORE.search(before)
+            pair = PAIR_BEFORE.search(before) if not match and figure.value == 2 else None
+            if pair and "等" not in pair.group(2):
+                self.doc.enumerations.append(Enumeration(pair.groups(), figure))
+                counts.add(id(figure))
+                continue
             if not match or "等" in match.group(2):
                 continue  # 甲、乙等三类: an open list, the count is a claim of its own
             last = tuple(p for p in re.split(r"和|及|与|以及|或", match.group(2)) if p)
@@ -1553,7 +1571,8 @@ def _links(masked: str) -> list[tuple[int, int]]:
             if not m.group(1).startswith("^")]
 
 
-def _covered(sentences: list[Sentence], document_source: str = "") -> list[Sentence]:
+def _covered(sentences: list[Sentence], document_source: str = "",
+             counts: Sequence[Figure] = ()) -> list[Sentence]:
     """An unmarked claim is covered by an attribution in an earlier sentence of its
     paragraph (the rest of the paragraph reports the same source); an attributed one by
     a marker on the next sentence (the note that closes the passage); and, in a document
@@ -1561,8 +1580,9 @@ def _covered(sentences: list[Sentence], document_source: str = "") -> list[Sente
     marker in one of the next two sentences of its paragraph (a note closing a passage).
     A document that cites sentence by sentence gets no such cover: there a sentence
     without its marker is a fault. A figure restated from a sourced sentence elsewhere
-    (a summary, a conclusion) is covered by it. A document with a source line at its top
-    (原文链接：) covers all its claims."""
+    (a summary, a conclusion) is covered by it, and so is one that a sourced sentence
+    gives as the count of the items it names (``counts``: 甲及乙两人). A document with a
+    source line at its top (原文链接：) covers all its claims."""
     out = list(sentences)
     if document_source:
         return [replace(s, covered_by=document_source) if s.is_claim and not s.markers else s
@@ -1570,6 +1590,9 @@ def _covered(sentences: list[Sentence], document_source: str = "") -> list[Sente
     claims = [s for s in out if s.is_claim]
     by_passage = 2 * sum(1 for s in claims if s.markers) < len(claims)
     sourced = {_figure_key(f): s for s in claims if s.markers for f in s.figures}
+    marked = [(s.start, s.end) for s in out if s.markers]
+    sourced.update((_figure_key(f), None) for f in counts
+                   if any(a <= f.start < b for a, b in marked))
     for i, sentence in enumerate(out):
         if sentence.markers or not sentence.is_claim:
             continue

@@ -599,9 +599,7 @@ class _Checker:
                 raise TimeoutError("no time left for this request")
             with self._watchdog.guard(ends) as guard:
                 try:
-                    connection, response = self._exchange(
-                        method, parts, host, port, headers, left
-                    )
+                    connection, response = self._exchange(method, parts, host, port, headers, left)
                 except (http.client.HTTPException, OSError) as error:
                     if guard.expired:
                         raise TimeoutError("the request's deadline passed") from error
@@ -1012,8 +1010,13 @@ class _PinnedHTTPSConnection(_PinnedHTTPConnection):
 
     def connect(self) -> None:
         super().connect()
-        self.sock = self.context.wrap_socket(self.sock, server_hostname=self.host)
+        # Wrapping detaches the plain socket: the TLS one is put under the deadline
+        # before the handshake, so that a server trickling it cannot stretch the request.
+        self.sock = self.context.wrap_socket(
+            self.sock, server_hostname=self.host, do_handshake_on_connect=False
+        )
         self.watchdog.watch(self.sock)
+        self.sock.do_handshake()
 
 
 class _Connections:
@@ -1064,7 +1067,11 @@ class _Connections:
         """Discard the rest of the answer; keep the connection for the next request when
         the answer was read to its end and the server keeps it open."""
         try:
-            reusable = _discard_body(response) and not response.will_close
+            reusable = (
+                response.status >= 200  # never after 101 Switching Protocols
+                and _discard_body(response)
+                and not response.will_close
+            )
         except Exception:  # noqa: BLE001 - the status is known; a failing body changes nothing
             reusable = False
         if not reusable or connection.sock is None:

@@ -9,6 +9,7 @@ from the command line and environment; config files and packs are read with guar
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -263,7 +264,7 @@ def test_a_huge_config_is_refused(tmp_path):
     write(tmp_path / "factlint.yaml", "ignore: [FL107]\n" + "#" * (2 * 1024 * 1024) + "\n")
     brief = write(tmp_path / "brief.md", UNSOURCED)
     result = run(brief)
-    assert result.exit_code == 2 and "not a configuration" in result.output
+    assert result.exit_code == 2 and "larger than a configuration can be" in result.output
 
 
 def test_a_long_bad_value_is_not_echoed_whole(tmp_path):
@@ -271,3 +272,27 @@ def test_a_long_bad_value_is_not_echoed_whole(tmp_path):
     brief = write(tmp_path / "brief.md", UNSOURCED)
     result = run(brief)
     assert result.exit_code == 2 and len(result.output) < 1000
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_config_that_is_no_regular_file_is_refused(tmp_path, kind):
+    if kind == "fifo":
+        os.mkfifo(tmp_path / "factlint.yaml")  # opening it for reading would wait for ever
+        expected = "not a regular file"
+    else:
+        (tmp_path / "factlint.yaml").symlink_to("/dev/zero")  # reading it never ends
+        expected = "outside the repository"
+    brief = write(tmp_path / "brief.md", UNSOURCED)
+    result = run(brief)
+    assert result.exit_code == 2 and expected in result.output
+
+
+def test_a_config_symlinked_out_of_the_tree_is_not_read(tmp_path):
+    secret = write(tmp_path / "secret.txt", "token: ghp_0123456789abcdef\n")
+    (tmp_path / "repo").mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path / "repo", check=True)
+    (tmp_path / "repo" / "factlint.yaml").symlink_to(secret)
+    brief = write(tmp_path / "repo" / "brief.md", UNSOURCED)
+    result = run(brief)
+    assert result.exit_code == 2 and "outside the repository" in result.output
+    assert "ghp_" not in result.output

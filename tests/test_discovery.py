@@ -231,3 +231,10 @@ def test_two_reports_to_stdout_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["check", "--report", "text", "--report", "json",
                                        str(brief)])
     assert result.exit_code == 2 and "at most one report" in result.output
+
+
+def test_a_fifo_named_gitignore_does_not_block_the_walk(tmp_path, monkeypatch):
+    os.mkfifo(tmp_path / ".gitignore")
+    write(tmp_path / "a.md", UNSOURCED)
+    monkeypatch.chdir(tmp_path)
+    assert paths_of(run(".")) == ["./a.md"]

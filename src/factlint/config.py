@@ -16,7 +16,6 @@ and it is read with the fact-file reader's guards (size, aliases, nesting).
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -90,21 +89,23 @@ class Settings:
 # --- reading one file -------------------------------------------------------------------
 
 
-def _read_text(path: Path) -> str:
-    """The file's text, read only when it is a regular file and no larger than the cap."""
+def _read_text(path: Path, limit: int = MAX_CONFIG_BYTES, what: str = "configuration",
+               origin: Path | None = None) -> str:
+    """The file's text, read only when it is a regular file inside its repository (a
+    symlink out is not followed) and no larger than ``limit`` (enforced while reading:
+    reading.read_bytes_limited)."""
+    from factlint.reading import read_bytes_limited
+
+    where = f"{origin}: packs: {path}" if origin else str(path)
     try:
-        with open(path, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise ConfigError(f"{path}: not a regular file")
-            raw = handle.read(MAX_CONFIG_BYTES + 1)
+        raw = read_bytes_limited(path, limit, what, root=repository_root(path))
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read configuration: {exc.strerror or exc}") from exc
-    if len(raw) > MAX_CONFIG_BYTES:
-        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES // 1024} KB: not a configuration")
+        why = getattr(exc, "why", None) or exc.strerror or str(exc)
+        raise ConfigError(f"{where}: cannot read {what}: {why}") from exc
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 (byte {exc.start})") from exc
+        raise ConfigError(f"{where}: not UTF-8 (byte {exc.start})") from exc
 
 
 def safe_yaml(text: str, path: Path, what: str) -> Any:
@@ -194,19 +195,7 @@ def _check_pack(path: Path, origin: Path) -> None:
     """A rule pack named by ``packs:``, read with the same guards as a configuration."""
     from factlint.rulepack import PackError, validate_pack
 
-    try:
-        with open(path, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise ConfigError(f"{origin}: packs: {path} is not a regular file")
-            raw = handle.read(MAX_PACK_BYTES + 1)
-    except OSError as exc:
-        raise ConfigError(f"{origin}: packs: cannot read {path}: {exc.strerror or exc}") from exc
-    if len(raw) > MAX_PACK_BYTES:
-        raise ConfigError(f"{origin}: packs: {path} is larger than {MAX_PACK_BYTES >> 20} MB")
-    try:
-        data = safe_yaml(raw.decode("utf-8-sig"), path, "rule pack")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 (byte {exc.start})") from exc
+    data = safe_yaml(_read_text(path, MAX_PACK_BYTES, "rule pack", origin), path, "rule pack")
     if not isinstance(data, dict):
         raise ConfigError(f"invalid rule pack {path}: a rule pack must be a mapping")
     try:
@@ -311,7 +300,8 @@ def _config_in(folder: Path) -> Path | None:
     found = []
     for name in CONFIG_NAMES:
         candidate = folder / name
-        if candidate.is_file() and (name != "pyproject.toml" or _data(candidate) is not None):
+        present = candidate.is_symlink() or (candidate.exists() and not candidate.is_dir())
+        if present and (name != "pyproject.toml" or _data(candidate) is not None):
             found.append(candidate)
     if len(found) > 1:
         raise ConfigError(f"{folder}: more than one configuration file "

@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from factlint.reading import read_bytes_limited
 from factlint.related import (
     DATA_SUFFIXES,
     FACT_FILE,
@@ -38,6 +39,7 @@ SettingsOf = Callable[[str], "Settings"]  # the configuration that governs a fil
 IGNORE_FILES = (".gitignore", ".factlintignore")
 SKIPPED_FOLDERS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
 STDIN = "-"
+MAX_IGNORE_BYTES = 1024 * 1024
 
 
 @dataclass
@@ -49,15 +51,18 @@ class Found:
 
 @lru_cache(maxsize=1024)
 def _spec(folder: str, name: str):
-    """The gitignore rules of one file in ``folder`` (None when it has none)."""
-    import pathspec
-
+    """The gitignore rules of one file in ``folder`` (None when it has none). Only a regular
+    file is read (a FIFO named .gitignore must not block the walk), at most 1 MB of it."""
     try:
-        with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as handle:
-            lines = handle.read(1024 * 1024).splitlines()
+        lines = read_bytes_limited(os.path.join(folder, name), MAX_IGNORE_BYTES,
+                                   "ignore file").decode("utf-8", "replace").splitlines()
     except OSError:
         return None
-    return pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+    if not lines:
+        return None
+    import pathspec  # only when there are rules to read: it costs ~50 ms to import
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 class IgnoreRules:

@@ -633,7 +633,10 @@ def _check_urls(result: RunResult, refs: list[UrlRef], options: RunOptions, path
     def settings_of(path: str) -> Settings:  # each brief's (or fact file's) own configuration
         return settings_for(Path(path), options.overrides)
 
-    refs = [ref for ref in refs if any(_selected(r.code, settings_of(ref.path)) for r in url_rules)]
+    wants: dict[str, bool] = {}  # path -> whether its configuration runs a URL rule
+    for path in {ref.path for ref in refs}:
+        wants[path] = any(_selected(r.code, settings_of(path)) for r in url_rules)
+    refs = [ref for ref in refs if wants[ref.path]]
     if not refs:
         return
     try:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 _TAG = re.compile(r"<[^<>\n]{0,200}>")
 _EMPHASIS = "*_`~"
+_SPECIAL = re.compile(r"[<*_`~\n]")  # what _plain takes out or changes
 _CLAUSE = re.compile(r"[，,；;：:、（）()\[\]【】“”\"]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
@@ -57,15 +58,6 @@ _MAY_FALL = (re.compile(r"[降减缩滑落萎]"),
              re.compile(r"fell|[Ff]all|[Dd]rop|[Dd]eclin|[Dd]ecreas|[Dd]own|[Rr]educ|[Cc]ut"
                         r"|[Ll]ower|shr|time"))
 
-
-def _of_which(text: str) -> bool:
-    """其中 / including / of which: parts of the figure before follow."""
-    return "其中" in text or bool(_LATIN_LETTER.search(text) and _OF_WHICH_EN.search(text))
-
-
-def _may(test: tuple[re.Pattern[str], re.Pattern[str]], text: str) -> bool:
-    """Could `text` hold one of the words `test` stands for (Chinese, then English)?"""
-    return bool(test[0].search(text) or _LATIN_LETTER.search(text) and test[1].search(text))
 
 # --- the words between figures -----------------------------------------------------------
 
@@ -152,7 +144,17 @@ EPSILON = 1e-9
 MAX_DISTINCT = 32  # distinct statements kept per subject: bounds the work per figure
 
 
-@dataclass(frozen=True)
+def _of_which(text: str) -> bool:
+    """其中 / including / of which: parts of the figure before follow."""
+    return "其中" in text or bool(_LATIN_LETTER.search(text) and _OF_WHICH_EN.search(text))
+
+
+def _may(test: tuple[re.Pattern[str], re.Pattern[str]], text: str) -> bool:
+    """Could `text` hold one of the words `test` stands for (Chinese, then English)?"""
+    return bool(test[0].search(text) or _LATIN_LETTER.search(text) and test[1].search(text))
+
+
+@dataclass(slots=True)
 class _Figures:
     """A sentence's figures and the plain text before, between and after them."""
 
@@ -169,15 +171,44 @@ class _Figures:
         figures = sentence.figures
         # Before the first figure only the last words matter (its subject, a 从 or 占):
         # the whole text there is read only for a period or place word (`_context`).
-        first = max(sentence.start, figures[0].start - HEAD_WINDOW)
-        bounds = [first, *(x for f in figures for x in (f.start, f.end)), sentence.end]
-        texts = [_plain(doc, sentence, bounds[i], bounds[i + 1])
-                 for i in range(0, len(bounds) - 1, 2)]
+        bounds = [max(sentence.start, figures[0].start - HEAD_WINDOW)]
+        for figure in figures:
+            bounds += (figure.start, figure.end)
+        bounds.append(sentence.end)
+        texts = _cut(doc, sentence, bounds)
+        if texts is None:
+            texts = [_plain(doc, sentence, bounds[i], bounds[i + 1])
+                     for i in range(0, len(bounds) - 1, 2)]
         return cls(doc, sentence, figures, tuple(texts[:-1]), texts[-1], "\x00".join(texts))
 
     def after(self, i: int) -> str:
         """The text just after figures[i]."""
         return self.gaps[i + 1] if i + 1 < len(self.figures) else self.tail
+
+
+def _cut(doc: Document, sentence: Sentence, bounds: list[int]) -> list[str] | None:
+    """What `_plain` gives for the stretches between ``bounds`` (first, each figure's start
+    and end, sentence end), by slicing alone: markers cut out, when nothing else is to be
+    taken out (most sentences). None otherwise."""
+    text, markers = doc.text, sentence.markers
+    pieces = []
+    m = 0
+    for i in range(0, len(bounds) - 1, 2):
+        low, high = bounds[i], bounds[i + 1]
+        while m < len(markers) and markers[m].end <= low:
+            m += 1
+        at, parts = low, []
+        while m < len(markers) and markers[m].start < high:
+            if markers[m].start < at or markers[m].end > high:
+                return None  # a marker across a boundary: leave it to _plain
+            parts.append(text[at:markers[m].start])
+            at = markers[m].end
+            m += 1
+        piece = "".join(parts) + text[at:high] if parts else text[low:high]
+        if _SPECIAL.search(piece):
+            return None
+        pieces.append(piece)
+    return pieces
 
 
 def _plain(doc: Document, sentence: Sentence, start: int, end: int) -> str:
@@ -271,19 +302,28 @@ class Statement:
     """A figure stated for a subject (FL309), in plain values so that statements of the
     briefs of one run can be compared after each was checked on its own (--across-briefs).
 
-    Its period and place are read only when another statement of its subject disagrees
-    with it, which is rare: most briefs never pay for them."""
+    Its interval is worked out only when its subject was stated before, and its period and
+    place only when another statement of its subject disagrees with it: most figures of
+    most briefs never pay for either."""
 
     key: tuple[str, str, bool]  # subject words, unit, percent or not
     text: str  # the figure as written
-    interval: Interval
     path: str
     start: int  # offsets of the figure in its brief
     end: int
+    read_interval: Callable[[], Interval] | None = field(default=None, repr=False)
     read_context: Callable[[], tuple[str, str]] | None = field(default=None, repr=False)
     span: tuple[int, int, int, int] | None = None  # line, column, end line, end column
     line_text: str = ""
+    found_interval: Interval | None = None
     found_context: tuple[str, str] | None = None
+
+    @property
+    def interval(self) -> Interval:
+        if self.found_interval is None:
+            self.found_interval = self.read_interval()
+            self.read_interval = None
+        return self.found_interval
 
     @property
     def context(self) -> tuple[str, str]:
@@ -295,7 +335,7 @@ class Statement:
 
     def settled(self) -> Statement:
         """The same statement with everything read, ready to leave its process."""
-        self.found_context = self.context
+        self.found_interval, self.found_context = self.interval, self.context
         return self
 
 
@@ -329,9 +369,11 @@ class StatementIndex:
         return against
 
     def add(self, statement: Statement) -> None:
-        bucket = self.buckets.setdefault(statement.key, [])
-        if len(bucket) < MAX_DISTINCT and not any(statement.interval == other.interval
-                                                  for other in bucket):
+        bucket = self.buckets.get(statement.key)
+        if bucket is None:
+            self.buckets[statement.key] = [statement]
+        elif len(bucket) < MAX_DISTINCT and not any(statement.interval == other.interval
+                                                    for other in bucket):
             bucket.append(statement)  # repeats of one value are kept once
 
 
@@ -339,7 +381,7 @@ def statements(ctx: Context, for_run: bool = False) -> Iterator[Statement]:
     """Every figure of the brief that states a level of a named subject, in order.
     ``for_run``: with positions, line text and context read, for --across-briefs."""
     doc = ctx.doc
-    headings: list = []
+    headings = sorted((h.start, h.text) for h in doc.headings)
     for view in _sentences_with_figures(doc):
         for i, figure in enumerate(view.figures):
             if _is_times(figure) or _is_points(figure):
@@ -347,12 +389,10 @@ def statements(ctx: Context, for_run: bool = False) -> Iterator[Statement]:
             subject = _subject(view.gaps[i])
             if not subject:
                 continue
-            if not headings and doc.headings:
-                headings = sorted((h.start, h.text) for h in doc.headings)
             statement = Statement(
                 (subject, _unit(figure.unit), figure.is_percent),
-                doc.text[figure.start:figure.end].strip(), _interval(ctx, figure, view), doc.path,
-                figure.start, figure.end, partial(_context, view, i, headings))
+                doc.text[figure.start:figure.end].strip(), doc.path, figure.start, figure.end,
+                partial(_interval, ctx, figure, view), partial(_context, view, i, headings))
             if for_run:
                 statement.span = doc.span(figure.start, figure.end)
                 statement.line_text = doc.line_text(statement.span[0])

@@ -19,6 +19,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -86,9 +87,18 @@ def find_documents(paths: Sequence[str], settings_for: Callable[[str], Settings]
     return {_key(p): found[_key(p)] for p in paths if _key(p) in found}
 
 
+@lru_cache(maxsize=1024)
+def _root(folder: str, config: str | None = None) -> Path:
+    """The repository top above ``folder``, found once per folder."""
+    return repository_root(folder, config)
+
+
 def _configured(path: str, settings: Settings) -> Grouping | None:
+    if not settings.documents:
+        return None
     target = _key(path)
-    root = repository_root(path, settings.origin if settings.origin != "defaults" else None)
+    root = _root(os.path.dirname(os.path.abspath(path)),
+                 settings.origin if settings.origin != "defaults" else None)
     for patterns in settings.documents:
         files = [f for f in _expand(patterns) if is_within(f, root)]  # never outside the tree
         if target in {_key(f) for f in files} and len(files) > 1:
@@ -107,16 +117,26 @@ def _expand(patterns: Iterable[str]) -> list[str]:
 
 def _from_build(path: str) -> Grouping | None:
     """The chapter list of a build file above ``path`` (inside the repository) naming it."""
-    here = Path(os.path.abspath(path))
-    root = repository_root(here)
     target = _key(path)
-    for folder in (here.parent, *here.parent.parents):
-        for chapters in _build_chapters(str(folder)):
-            if target in {_key(c) for c in chapters} and len(chapters) > 1:
-                return Grouping(tuple(chapters))
-        if folder == root or not is_within(folder, root):
-            break
+    for keys, chapters in _builds_above(os.path.dirname(os.path.abspath(path))):
+        if target in keys:
+            return Grouping(chapters)
     return None
+
+
+@lru_cache(maxsize=1024)
+def _builds_above(folder: str) -> tuple[tuple[frozenset[str], tuple[str, ...]], ...]:
+    """The chapter lists of the build files in ``folder`` and above it, up to the
+    repository's top, nearest first (each with its files' keys)."""
+    here = Path(folder)
+    root = _root(folder)
+    found = []
+    for current in (here, *here.parents):
+        found.extend((frozenset(_key(c) for c in chapters), chapters)
+                     for chapters in _build_chapters(str(current)))
+        if current == root or not is_within(current, root):
+            break
+    return tuple(found)
 
 
 @lru_cache(maxsize=256)
@@ -189,7 +209,7 @@ def _quarto_files(book: dict) -> list[str]:
 
 
 def _existing(base: Path, names: Iterable[str]) -> tuple[str, ...]:
-    root = repository_root(base)
+    root = _root(str(base))
     found = []
     for name in names:
         path = (base / name)
@@ -204,7 +224,7 @@ def _read(path: Path) -> str | None:
     from factlint.reading import read_bytes_limited
 
     try:
-        data = read_bytes_limited(path, 5_000_000, "file", repository_root(path))
+        data = read_bytes_limited(path, 5_000_000, "file", _root(str(path.parent)))
         return data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
@@ -230,9 +250,13 @@ def _yaml(path: Path):
 def _notes_groupings(folder: str) -> tuple[Grouping, ...]:
     """Each notes file of ``folder`` with the briefs that cite it."""
     try:
-        names = sorted(n for n in os.listdir(folder) if n.lower().endswith(MARKDOWN))
+        with os.scandir(folder) as entries:
+            # regular files only (no symlinks, devices or FIFOs) for the first look
+            plain = {e.name for e in entries if e.name.lower().endswith(MARKDOWN)
+                     and not e.is_symlink() and e.is_file()}
     except OSError:
         return ()
+    names = sorted(plain)
     notes: dict[str, str] = {}
     for name in names[:MAX_SCANNED]:
         if _starts_like_notes(Path(folder, name)):
@@ -263,14 +287,20 @@ def _notes_groupings(folder: str) -> tuple[Grouping, ...]:
 
 
 def _starts_like_notes(path: Path) -> bool:
-    """A cheap look at the first 4 KB: does the file open as a notes file would?"""
-    from factlint.reading import open_limited
-
+    """A cheap look at the first 4 KB of a regular file (the full read is guarded):
+    does it open as a notes file would?"""
     try:
-        with open_limited(path, 50_000_000, "file", repository_root(path)) as stream:
-            head = stream.read(4096).decode("utf-8", "ignore")
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return False
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return False  # replaced by a FIFO or device since the folder was listed
+        head = os.read(descriptor, 4096).decode("utf-8", "ignore")
+    except OSError:
+        return False
+    finally:
+        os.close(descriptor)
     lines = head.split("\n")[:-1] if len(head) == 4096 else head.split("\n")
     return "[^" in head and all(NOTES_LINE.match(line) for line in _after_front_matter(lines))
 
@@ -413,18 +443,15 @@ class Book:
         labels = tuple(label for marker in markers for label in marker.labels)
         for label in labels:
             found = self.resolve(doc, label)
-            if found is None:
-                return ()
-            where, definition = found
-            index = next(i for i, d in enumerate(where.definitions) if d is definition)
-            if self.kinds(where)[index].kind != NOTE:
+            if found is None or self._kind_at[(found[0].path, found[1].start)] != NOTE:
                 return ()
         return labels
 
-    def citations(self) -> list[tuple[Document, Marker, str]]:
-        """Every (file, marker, label) in reading order."""
-        return [(doc, marker, label) for doc in self.docs for marker in doc.markers
-                for label in marker.labels]
+    @cached_property
+    def _kind_at(self) -> dict[tuple[str, int], str]:
+        return {(doc.path, d.start): kind.kind for doc in self.docs
+                for d, kind in zip(doc.definitions, self.kinds(doc), strict=True)}
+
 
 
 def is_notes_file(doc: Document) -> bool:

@@ -90,30 +90,34 @@ def _body(definition: Definition, pack: RulePack | None) -> str:
 def classify(definitions: Sequence[Definition], pack: RulePack | None) -> list[Kind]:
     """The kind of each definition, in order (a repeat note may point at an earlier one)."""
     kinds: list[Kind] = []
-    by_author: dict[str, list[tuple[str, str]]] = {}  # earlier full notes by their author part
+    by_author: dict[str, list[tuple[str, str, frozenset[str]]]] = {}  # earlier sources by author
     previous: str | None = None  # the source the last source or repeat note cited
     for definition in definitions:
         body = _body(definition, pack)
         kind = _kind(body, definition, previous, by_author)
         kinds.append(kind)
-        if kind.kind == SOURCE:
-            by_author.setdefault(_author(body), []).append((definition.label, body))
+        if kind.kind == SOURCE and len(body) > 20:
+            by_author.setdefault(_author(body), []).append((definition.label, body, None))
             previous = definition.label
         elif kind.kind == REPEAT:
             previous = kind.target
     return kinds
 
 
+AUTHOR_END = re.compile(r"[,，]")
+
+
 def _author(body: str) -> str:
-    return re.split(r"[,，]", body, maxsplit=1)[0].strip().lower()
+    end = AUTHOR_END.search(body)
+    return (body[: end.start()] if end else body).strip().lower()
 
 
 def _kind(body: str, definition: Definition, previous: str | None,
-          by_author: dict[str, list[tuple[str, str]]]) -> Kind:
+          by_author: dict[str, list]) -> Kind:
     if not body:
         return Kind(SOURCE)  # empty: malformed, judged as a source
-    if REPEAT_NOTE.match(body) or (len(body) <= 40 and REPEAT_NOTE.search(body)
-                                   and not definition.urls):
+    if REPEAT_NOTE.match(body) or (len(body) <= 40 and not definition.urls
+                                   and REPEAT_NOTE.search(body)):
         target = REPEAT_TARGET.search(body)
         if target:
             return Kind(REPEAT, target.group(1))
@@ -122,11 +126,12 @@ def _kind(body: str, definition: Definition, previous: str | None,
         short = _short_note_target(body, by_author)
         if short is not None:
             return Kind(REPEAT, short)
-        if AUTHOR_DATE.search(body) and not TITLE.search(body):
+        if "(" in body and AUTHOR_DATE.search(body) and not TITLE.search(body):
             return Kind(REPEAT)  # points into the bibliography
     if NOTE_PREFIX.match(definition.body):
         return Kind(NOTE)
-    if definition.urls or SOURCE_SIGNAL.search(body) or STANDARD_NUMBER.search(body):
+    if definition.urls or "《" in body or SOURCE_SIGNAL.search(body) or STANDARD_NUMBER.search(
+            body):
         return Kind(SOURCE)
     if ARITHMETIC.search(body):
         return Kind(CALCULATION)
@@ -144,7 +149,7 @@ def _reads_as_prose(body: str) -> bool:
     return len(words) >= 4 and sum(w[0].islower() for w in words) * 2 >= len(words)
 
 
-def _short_note_target(body: str, by_author: dict[str, list[tuple[str, str]]]) -> str | None:
+def _short_note_target(body: str, by_author: dict[str, list]) -> str | None:
     """A Chicago short note: an earlier, longer note names the same author and title."""
     if len(body) > 160:
         return None
@@ -152,17 +157,25 @@ def _short_note_target(body: str, by_author: dict[str, list[tuple[str, str]]]) -
     earlier = by_author.get(author)
     if not earlier or len(author) < 3:
         return None
+    longer = [i for i, (_, other, _) in enumerate(earlier) if len(other) > len(body)]
+    if not longer:
+        return None
     titles = titles_of(body)
     if not titles:
         return None
-    for label, other in reversed(earlier):
-        if len(other) > len(body) and titles <= titles_of(other):
+    for index in reversed(longer):
+        label, other, other_titles = earlier[index]
+        if other_titles is None:  # read once, when a short note first asks
+            other_titles = titles_of(other)
+            earlier[index] = (label, other, other_titles)
+        if titles <= other_titles:
             return label
     return None
 
 
 def is_complete_reference(body: str) -> bool:
     """A print reference a reader can find without a URL: a title or publisher with a year
-    or a place in the work (a book, an article, a statute with its section)."""
-    signal = SOURCE_SIGNAL.search(body)
-    return bool(signal) and bool(YEAR.search(body) or PINPOINT.search(body))
+    (outside the title: 《2024年报告》 dates nothing) or a place in the work (a book, an
+    article, a statute with its section)."""
+    dated = YEAR.search(body) and YEAR.search(re.sub(r"《[^》]*》", "", body))
+    return bool(dated or PINPOINT.search(body)) and bool(SOURCE_SIGNAL.search(body))

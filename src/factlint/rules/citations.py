@@ -346,7 +346,7 @@ def check_duplicate_source(ctx: Context) -> Iterator[Finding]:
         if kind.kind != SOURCE:
             continue
         text, titles, urls = source_identity(definition, prefix)
-        identities[index] = (text, titles, urls, pinpoints(definition.body))
+        identities[index] = (text, titles, urls, definition.body)
         parts = [("url", url) for url in urls]
         if not notes_repeat:
             if text:
@@ -381,10 +381,10 @@ def check_duplicate_source(ctx: Context) -> Iterator[Finding]:
 
 def _same_source(definition: Definition, identity: tuple, other: Definition,
                  other_identity: tuple, notes_repeat: bool) -> bool:
-    if identity[3] != other_identity[3]:
-        return False  # other pages of one work
     if identity[2] and other_identity[2] and not identity[2] & other_identity[2]:
         return False  # a title such as "GET test result" over two different pages
+    if pinpoints(identity[3]) != pinpoints(other_identity[3]):
+        return False  # other pages of one work
     if notes_repeat:  # the same URL for two different titles
         return bool(identity[1] and other_identity[1] and not identity[1] & other_identity[1])
     return True
@@ -451,7 +451,7 @@ def check_locator(ctx: Context) -> Iterator[Finding]:
         if definition.urls or (_MAY_IDENTIFY.search(definition.body)
                                and IDENTIFIER.search(definition.body)):
             continue
-        if is_complete_reference(_untitled(definition.body)):
+        if is_complete_reference(definition.body):
             continue  # a book or article with its publisher and year: found without a URL
         source = fact_sources.get(definition.label)
         if source is not None and (source.url or source.doi):
@@ -461,11 +461,6 @@ def check_locator(ctx: Context) -> Iterator[Finding]:
             f"source {definition.label} has no URL, DOI or other identifier: add one here or as "
             "`url` in the fact file",
         )
-
-
-def _untitled(body: str) -> str:
-    """The body with the years inside its titles hidden (《2024年报告》 dates nothing)."""
-    return re.sub(r"《[^》]*》", lambda m: "《" + re.sub(r"\d", "x", m.group()[1:-1]) + "》", body)
 
 
 def check_mixed_styles(ctx: Context) -> Iterator[Finding]:

@@ -25,7 +25,7 @@ from factlint.numbers import (
 RULES = Path(__file__).resolve().parents[1] / "rules"
 ZH = builtin_lexicon("zh")
 EN = builtin_lexicon("en")
-LEXICONS = {"zh": ZH, "en": EN}
+LEXICONS = {"zh": builtin_lexicon("zh", traditional=True), "en": EN}  # pack examples: both scripts
 
 
 def only(text: str, lexicon=ZH) -> Figure:

@@ -126,6 +126,8 @@ def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> l
                    "URLs left are reported as not checked.")
 @click.option("--jobs", type=click.IntRange(min=0), default=0, help="Files in parallel.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the URL result cache.")
+@click.option("--language", type=click.Choice(["auto", "zh", "en"]),
+              help="Rule pack for every sentence (default auto: each sentence's script).")
 @click.option("--changed-since", metavar="REF",
               help="Report only lines changed since a git ref "
                    "(fact/data changes count for briefs).")
@@ -146,7 +148,8 @@ def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> l
                    ".gitignore, .factlintignore, and the suffixes (.txt only if included).")
 @click.pass_context
 def check(ctx, paths, output_format, output, reports, offline, facts, config, select, ignore,
-          fail_on, allow_private, networks, timeout, url_deadline, jobs, no_cache, changed_since,
+          fail_on, allow_private, networks, timeout, url_deadline, jobs, no_cache, language,
+          changed_since,
           two_point, baseline, write_baseline, across_briefs, stdin_filename,
           force_exclude) -> None:
     """Check briefs (files or folders; default: the current folder; `-`: standard input)."""
@@ -182,7 +185,7 @@ def check(ctx, paths, output_format, output, reports, offline, facts, config, se
     options = RunOptions(
         paths=tuple(paths) or (".",),
         overrides=Overrides(config, select_codes, ignore_codes or (), fail_on,
-                            tuple(url_overrides)),
+                            tuple(url_overrides), language),
         facts=facts,
         offline=offline,
         jobs=jobs,

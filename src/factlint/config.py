@@ -61,6 +61,17 @@ class Settings:
     warnings: tuple[str, ...] = ()
     # multi-file documents: per document, absolute glob patterns of its files in reading order
     documents: tuple[tuple[str, ...], ...] = ()
+    language: str = "auto"  # auto: each sentence's script picks the rule pack; or zh, en
+    primary: tuple[str, ...] = ()  # glob patterns of briefs that are their own source
+
+    def is_primary(self, brief: Path) -> bool:
+        """Is ``brief`` configured as the primary source of its figures (a survey report)?"""
+        if not self.primary:
+            return False
+        from fnmatch import fnmatch
+
+        path = brief.resolve().as_posix()
+        return any(fnmatch(path, pattern) for pattern in self.primary)
 
     def url_options(self) -> dict[str, Any]:
         return dict(self.urls)
@@ -253,6 +264,14 @@ def _apply(settings: Settings, data: Mapping[str, Any], path: Path) -> Settings:
             sources.append((f"figures.{key}", origin))
     if "fail_on" in data:
         changes["fail_on"] = data["fail_on"]
+    if "language" in data:
+        changes["language"] = data["language"]
+    if "primary" in data:
+        value = data["primary"]
+        patterns = ["**"] if value is True else [] if value is False else list(value)
+        folder = path.parent.resolve()
+        changes["primary"] = settings.primary + tuple(
+            (folder / p).as_posix() if p != "**" else folder.as_posix() + "/*" for p in patterns)
     if "urls" in data:
         urls = dict(data["urls"])
         for key in NETWORK_KEYS:
@@ -343,6 +362,7 @@ class Overrides:
     ignore: tuple[str, ...] = ()
     fail_on: str | None = None
     urls: tuple[tuple[str, Any], ...] = field(default=())
+    language: str | None = None
 
 
 def settings_for(brief: Path, overrides: Overrides) -> Settings:
@@ -373,6 +393,9 @@ def _settings_for_folder(folder: str, overrides: Overrides) -> Settings:
     if overrides.urls:
         changes["urls"] = settings.urls + overrides.urls
         sources += [(f"urls.{key}", COMMAND_LINE) for key, _ in overrides.urls]
+    if overrides.language:
+        changes["language"] = overrides.language
+        sources.append(("language", COMMAND_LINE))
     if changes:
         changes["sources"] = tuple(sources)
     return replace(settings, **changes) if changes else settings
@@ -408,6 +431,8 @@ def describe(settings: Settings) -> list[tuple[str, str, str]]:
         ("include", ", ".join(p for _, p in settings.include) or "(none)", origin("include")),
         ("exclude", ", ".join(p for _, p in settings.exclude) or "(none)", origin("exclude")),
         ("docx", str(settings.docx).lower(), origin("docx")),
+        ("language", settings.language, origin("language")),
+        ("primary", ", ".join(settings.primary) or "(none)", origin("primary")),
         ("figures.near_ratio", str(settings.near_ratio), origin("figures.near_ratio")),
         ("figures.about_ratio", str(settings.about_ratio), origin("figures.about_ratio")),
     ]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from factlint.numbers import Figure, Lexicon, builtin_lexicon, find_figures, load_lexicon
-from factlint.rulepack import RulePack, load_rulepack
+from factlint.rulepack import LANGUAGES, RulePack, load_rulepack, traditional_characters
 
 MARKER_FILL = "\x01"  # stands in for a marker's characters in prose
 
@@ -112,6 +112,45 @@ ABBREVIATIONS = frozenset(
 )
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
+DOT_LEADERS = re.compile(r"(?:\. ?){6,}|…{3,}|·{6,}")
+DEFINITION_LIST = re.compile(r"<dl\b.*?(?:</dl\s*>|\Z)", re.DOTALL | re.IGNORECASE)
+HTML_TABLE = re.compile(r"<table\b.*?(?:</table\s*>|\Z)", re.DOTALL | re.IGNORECASE)
+# LaTeX math is skipped text: $$…$$, \(…\), \[…\] and $…$ that hold TeX (a command, ^, _,
+# { or =), so "$3 and $5" stays money and pandoc's escaped \[1\] stays a marker.
+MATH = re.compile(
+    r"\$\$(?P<display>[^$]{1,4000}?)\$\$|\\\((?P<paren>[^\n]{1,400}?)\\\)"
+    r"|\\\[(?P<bracket>[^\n]{1,400}?)\\\]"
+    r"|(?<![\\$A-Za-z0-9_])\$(?=[^\s$])(?P<dollar>[^$\n]{1,300}?)(?<![\s\\])\$(?!\d)"
+)
+TEX = re.compile(r"\\[A-Za-z%]|[\^_{}=]")
+# A line next to a table that names its source or carries its note.
+TABLE_SOURCE = re.compile(
+    r"(?:资料来源|資料來源|数据来源|數據來源|来源|來源|出处|出處|注|註|"
+    r"(?i:sources?|data sources?|notes?))\s*[:：︰]"
+)
+COUNT_WORDS = frozenset("类 類 大 个 個 项 項 种 種 方面 条 條 点 點 部分 领域 領域 方向 路径 "
+                        "環節 环节 步 招 类型 類型 因素 效应 效應 特性 特点 特點 阶段 階段 层次 "
+                        "層次 维度 維度 板块 板塊 支柱 人 位 名".split())
+# "Table 2.5 20 Dataset Categories", "<圖表 2.5>20 大類資料": a caption is a title.
+CAPTION = re.compile(r"[ \t*_>#-]*[<〈]?(?:Table|Figure|Fig\.|Chart|Exhibit|Box|Example|Listing|"
+                     r"图表|圖表|图|表|圖|附图|附表)\s*\d+(?:[.\-–]\d+)*[>〉]?[.:：]?\s?")
+BOLD_LINE = re.compile(r"(\*\*|__)[^*_\n]{1,60}\1[:：]?")
+FRAMING_UNITS = frozenset(
+    "大 个 個 种 種 类 類 项 項 方面 部分 点 點 条 條 阶段 階段 步 层 層".split())
+_CLAUSE_BREAK = re.compile(r"[，,；;。！？!?：:]")
+_SHI_ITEMS = re.compile(r"(?<![\u4e00-\u9fff])([一二三四五六七八九十]{1,2})是(?=[^\s，,。])")
+_PAREN_ITEMS = re.compile(r"[（(]([一二三四五六七八九十\d]{1,2})[）)]")
+# Words that open the items of a list written as paragraphs: 首先… 其次… 此外… 最后…
+_ITEM_OPENERS = (r"首先|其次|再次|再者|此外|另外|然后|然後|最后|最後"
+                 r"|第[一二三四五六七八九十](?:[，,、]|个|點|点)"
+                 r"|First(?:ly)?,|Second(?:ly)?,|Third(?:ly)?,|Finally,")
+_ORDINAL_WORDS = re.compile(r"(首先|其次|再次|再者|最后|最後|第[一二三四五六七八九十][，,、])")
+_ORDINAL_STARTS = re.compile(r"(?m)^[ \t>*_]*(" + _ITEM_OPENERS + ")")
+SOURCE_NOUN = re.compile(
+    r"(?i:\b(?:report|study|survey|census|statistics|data|analysis|paper|article|review|"
+    r"estimate|research|index|bulletin|white paper|yearbook)s?\b)"
+    r"|报告|報告|数据|數據|研究|调查|調查|统计|統計|白皮书|白皮書|公报|公報|年鉴|年鑑|报道|報道")
+MARKDOWN_LINK = re.compile(r"(?<![!\\])\[([^\[\]\n]{1,400})\]\((?:https?:|www\.|/|\.)")
 
 
 # --- the records -----------------------------------------------------------------------
@@ -187,6 +226,14 @@ class Enumeration:
 
 
 @dataclass(frozen=True)
+class ListCount:
+    """以下五个关键特性 / 分为两种：: a count of what the document lists next."""
+
+    figure: Figure
+    items: tuple[str, ...]  # the items found after it; () when they cannot be told
+
+
+@dataclass(frozen=True)
 class Sentence:
     paragraph: int
     start: int  # original offsets of the first and just past the last character
@@ -194,14 +241,49 @@ class Sentence:
     markers: tuple[Marker, ...]
     figures: tuple[Figure, ...]  # in original offsets; counts of enumerations excluded
     triggers: tuple[Trigger, ...]
+    language: str = ""  # the rule pack its script chose: zh or en
+    # Figures and triggers that are the document's own framing: its own data, goals,
+    # hypotheticals, proposals, counts of a list it gives next.
+    not_claims: tuple = ()
+    attribution: str = ""  # the words (or "a link") naming its source in prose
+    covered_by: str = ""  # a marker later in its paragraph, or the paragraph's attribution
+
+    @property
+    def claim_figures(self) -> tuple[Figure, ...]:
+        if not self.not_claims:
+            return self.figures
+        framed = {id(x) for x in self.not_claims}
+        return tuple(f for f in self.figures if id(f) not in framed)
+
+    @property
+    def claim_triggers(self) -> tuple[Trigger, ...]:
+        if not self.not_claims:
+            return self.triggers
+        framed = {id(x) for x in self.not_claims}
+        return tuple(t for t in self.triggers if id(t) not in framed)
 
     @property
     def is_claim(self) -> bool:
-        return bool(self.figures or self.triggers)
+        if not self.not_claims:
+            return bool(self.figures or self.triggers)
+        return bool(self.claim_figures or self.claim_triggers)
 
     @property
     def is_sourced(self) -> bool:
         return bool(self.markers)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A pipe or HTML table: one claim, sourced by a marker inside it or a source line
+    (资料来源：, Source:, a note, a caption with a marker) directly above or below."""
+
+    start: int
+    end: int
+    kind: str  # pipe | html
+    figures: tuple  # Figures, or (start, end) spans of numeric cells when no cell has a unit
+    markers: tuple[Marker, ...]
+    sourced: bool
 
 
 @dataclass(frozen=True)
@@ -243,8 +325,11 @@ class Document:
     enumerations: list[Enumeration] = field(default_factory=list)
     heading_figures: dict[int, tuple[Figure, ...]] = field(default_factory=dict)
     directives: list[Directive] = field(default_factory=list)
-    tables: list[tuple[int, int]] = field(default_factory=list)
+    tables: list[tuple[int, int]] = field(default_factory=list)  # one span per table row
     pack: RulePack | None = None
+    table_blocks: list[Table] = field(default_factory=list)
+    list_counts: list[ListCount] = field(default_factory=list)
+    primary: bool = False  # the brief is itself the source of its figures (config `primary`)
 
     def position(self, offset: int) -> tuple[int, int]:
         """0-based offset -> 1-based (line, column in code points)."""
@@ -335,6 +420,10 @@ def without_inline_code(text: str, fill: str = " ") -> str:
     return "".join(pieces) + text[last:] if pieces else text
 
 
+def _blank_math(match: re.Match[str]) -> str:
+    return _blank(match) if TEX.search(match.group(match.lastgroup)) else match.group()
+
+
 def _line_starts(text: str) -> list[int]:
     starts = [0]
     find = text.find
@@ -350,27 +439,44 @@ def read_document(
     text: str,
     language: str | None = None,
     extra_packs: tuple[str, ...] = (),
+    primary: bool = False,
 ) -> Document:
-    """Build the Document for ``text`` (already decoded) in one pass over its blocks."""
-    language = language or detect_language(text)
-    pack = load_rulepack(language, extra_packs)
-    lexicon = builtin_lexicon(language) if not extra_packs else _lexicon(language, extra_packs)
-    return _Reader(path, text, language, pack, lexicon).read()
+    """Build the Document for ``text`` (already decoded) in one pass over its blocks.
+
+    ``language`` zh or en applies that rule pack to every sentence; None or "auto" lets
+    each sentence's script choose (the document's own language is then the majority's).
+    """
+    forced = language if language in LANGUAGES else None
+    doc_language = forced or detect_language(text)
+    traditional = traditional_characters("zh")
+    reader = _Reader(path, text, doc_language, extra_packs,
+                     bool(traditional and traditional.search(text)))
+    reader.forced = forced
+    reader.doc.primary = primary
+    return reader.read()
 
 
 @lru_cache(maxsize=16)
-def _lexicon(language: str, extra_packs: tuple[str, ...]) -> Lexicon:
+def _lexicon(language: str, extra_packs: tuple[str, ...], traditional: bool) -> Lexicon:
     """The built-in figure words merged with those of the configured packs."""
-    return load_lexicon(load_rulepack(language, extra_packs).raw)
+    return load_lexicon(load_rulepack(language, extra_packs, traditional).raw)
 
 
 class _Reader:
-    def __init__(self, path: str, text: str, language: str, pack: RulePack, lexicon: Lexicon):
-        self.doc = Document(path, text, language, _line_starts(text), pack=pack)
+    def __init__(self, path: str, text: str, language: str, extra_packs: tuple[str, ...],
+                 traditional: bool):
         self.text = text
+        self.extra_packs = extra_packs
+        self.traditional = traditional  # the brief holds Traditional characters
+        self.packs: dict[str, tuple[RulePack, Lexicon]] = {}
+        pack, lexicon = self._pack(language)
+        self.doc = Document(path, text, language, _line_starts(text), pack=pack)
         self.pack = pack
         self.lexicon = lexicon
         self.join = "" if language == "zh" else " "
+        self.forced: str | None = language
+        self.html_tables: list[tuple[int, int]] = []
+        self.skipped = _Spans()
 
     # The passes, in order. Each leaves its results on self.doc.
     def read(self) -> Document:
@@ -440,6 +546,8 @@ class _Reader:
             text = HTML_COMMENT.sub(comment, text)
         if "`" in text:
             text = without_inline_code(text)
+        if "$" in text or "\\(" in text or "\\[" in text:
+            text = MATH.sub(_blank_math, text)
         if "{" in text:
             text = ATTRIBUTE_LIST.sub(_blank, text)
         return HTML_TAG.sub(_blank, text) if "<" in text else text
@@ -489,10 +597,19 @@ class _Reader:
             last_closed = paragraph if paragraph is not None and paragraph.kind == "body" else (
                 None if flush else last_closed)
 
+        self.html_tables = [m.span() for m in HTML_TABLE.finditer(self.text)] \
+            if "<table" in self.text or "<TABLE" in self.text else []
+        html_rows = _Spans(self.html_tables)
         for number, line in enumerate(lines):
             start = starts[number]
             end = start + len(line.rstrip("\r"))
             stripped = line.strip()
+            if self.html_tables and (html_rows.covers(start) or html_rows.covers(end - 1)):
+                close(flush=True)
+                definition_open = None
+                if stripped:
+                    doc.tables.append((start, end))
+                continue
             if not stripped:
                 close()
                 if definition_open is not None and definition_open.style == "footnote":
@@ -587,7 +704,7 @@ class _Reader:
     def _add_heading(self, level: int, start: int, end: int, line_start: int | None = None):
         raw = self.text[start:end]
         trimmed = raw.rstrip()
-        trimmed = re.sub(r"[ \t]+#+$", "", trimmed)
+        trimmed = re.sub(r"(?<![ \t])[ \t]+#+$", "", trimmed)  # from a run's start: linear
         self.doc.headings.append(
             Heading(level, trimmed.strip(), start, start + len(trimmed),
                     start if line_start is None else line_start)
@@ -737,39 +854,296 @@ class _Reader:
             offset += 1
         return _numbered_item(self.text, start + offset, 0, "paragraph")
 
-    # 6. sentences, figures, claim triggers, enumerations
+    # 6. sentences, figures, claim triggers, enumerations, tables
     def _read_sentences(self, masked: str) -> None:
-        """Figures and triggers are read once over the prose of all paragraphs (everything
-        else blanked), so their offsets are the original ones; sentences are split per
-        paragraph, with page-split pieces joined."""
+        """Sentences are split per paragraph (page-split pieces joined); each takes the rule
+        pack of its script (CJK ideographs: zh, else en) unless the language is forced.
+        Figures and triggers are read once per language over the prose of that language's
+        sentences (everything else blanked), so their offsets are the original ones."""
         doc = self.doc
         prose = self._prose(_marker_filled(masked, doc.markers))
         plain = prose.replace(MARKER_FILL, " ")
-        figures = find_figures(plain, self.lexicon)
-        counts = self._enumerations(plain, figures)
-        figures = [f for f in figures if id(f) not in counts]
-        triggers = self._triggers(plain)
-        figure_starts = [f.start for f in figures]
-        trigger_starts = [t.start for t in triggers]
-        marker_starts = [m.start for m in doc.markers]
+        bounds: list[tuple[int, int, int, str]] = []  # paragraph, start, end, language
         for index, paragraph in enumerate(doc.paragraphs):
             joined, offsets = _join(prose, paragraph.pieces, self.join)
             for start, end in self._sentence_bounds(joined):
                 o_start, o_end = _orig(offsets, start), _orig(offsets, end - 1) + 1
-                doc.sentences.append(Sentence(
-                    index, o_start, o_end,
-                    _within(doc.markers, marker_starts, o_start, o_end),
-                    _within(figures, figure_starts, o_start, o_end),
-                    _within(triggers, trigger_starts, o_start, o_end),
-                ))
+                bounds.append((index, o_start, o_end, self._language_of(plain, o_start, o_end)))
+        self.skipped = _Spans(self._not_claim_sections(masked))
+        skipped = self.skipped
+        figures: list[Figure] = []
+        triggers: list[Trigger] = []
+        for language in LANGUAGES:
+            spans = [(a, b) for _, a, b, lang in bounds if lang == language
+                     and not skipped.covers(a)]
+            if not spans:
+                continue
+            text = _keep(plain, spans)
+            pack, lexicon = self._pack(language)
+            found = find_figures(text, lexicon)
+            if language == "en":
+                titles = _Spans(_title_spans(text))
+                found = [f for f in found if not titles.covers(f.start)]
+            counts = self._enumerations(text, found, language)
+            figures += [f for f in found if id(f) not in counts]
+            triggers += self._triggers(text, pack, language)
+        figures.sort(key=lambda f: f.start)
+        triggers.sort(key=lambda t: t.start)
+        figure_starts = [f.start for f in figures]
+        trigger_starts = [t.start for t in triggers]
+        marker_starts = [m.start for m in doc.markers]
+        links = _links(masked)
+        for index, o_start, o_end, language in bounds:
+            sentence = Sentence(
+                index, o_start, o_end,
+                _within(doc.markers, marker_starts, o_start, o_end),
+                _within(figures, figure_starts, o_start, o_end),
+                _within(triggers, trigger_starts, o_start, o_end),
+                language=language,
+            )
+            doc.sentences.append(self._framed(sentence, plain, links))
+        doc.sentences = _covered(doc.sentences, self._document_source(masked))
+        self._read_tables(masked)
         for heading in doc.headings:
             text = masked[heading.start : heading.end].replace(MARKER_FILL, " ")
+            _, lexicon = self._pack(self._language_of(text, 0, len(text)))
             found = [
                 replace(f, start=f.start + heading.start, end=f.end + heading.start)
-                for f in find_figures(text, self.lexicon)
+                for f in find_figures(text, lexicon)
             ]
             if found:
                 doc.heading_figures[heading.start] = tuple(found)
+
+    def _document_source(self, masked: str) -> str:
+        """原文链接：[…](…) / Translated from: … in the first paragraphs: the one source
+        of the whole document (a translation, a reprint), before its first claim. ''
+        when there is none."""
+        first_claim = next((s.paragraph for s in self.doc.sentences if s.is_claim), 0)
+        for paragraph in self.doc.paragraphs[: min(3, first_claim)]:
+            text = self.text[paragraph.start : paragraph.end]
+            if "://" not in text:
+                continue
+            pack, _ = self._pack(self._language_of(text, 0, len(text)))
+            if any(entry.pattern.match(text) for entry in pack.document_sources):
+                line, _ = self.doc.position(paragraph.start)
+                return f"the document's source line (line {line})"
+        return ""
+
+    def _language_of(self, text: str, start: int, end: int) -> str:
+        if self.forced:
+            return self.forced
+        return "zh" if HAN.search(text, start, end) else "en"
+
+    def _pack(self, language: str) -> tuple[RulePack, Lexicon]:
+        if language not in self.packs:
+            traditional = self.traditional and language == "zh"
+            self.packs[language] = (
+                load_rulepack(language, self.extra_packs, traditional),
+                builtin_lexicon(language, traditional) if not self.extra_packs
+                else _lexicon(language, self.extra_packs, traditional))
+        return self.packs[language]
+
+    def _framed(self, sentence: Sentence, plain: str, links: list[tuple[int, int]]) -> Sentence:
+        """What in the sentence is not a claim (own data, goals, hypotheticals, proposals,
+        counts that introduce a list), and the prose attribution it carries, if any."""
+        if not (sentence.figures or sentence.triggers):
+            return sentence
+        pack, _ = self._pack(sentence.language)
+        text = plain[sentence.start : sentence.end]
+        base = sentence.start
+        if BOLD_LINE.fullmatch(text.strip()):  # **1、前四名工作时间分布**: a heading in bold
+            return replace(sentence, not_claims=sentence.figures + sentence.triggers)
+        framed: list = [x for x in (*sentence.figures, *sentence.triggers)
+                        if _on_caption_line(plain, x.start)]
+        # Framings and attributions decide only what an unmarked sentence is asked for.
+        for framing in pack.framings if not sentence.markers else ():
+            for match in framing.pattern.finditer(text):
+                at = base + match.start()
+                if framing.name == "aim":
+                    framed += [t for t in sentence.triggers if at <= t.start
+                               and not _CLAUSE_BREAK.search(plain, base + match.end(), t.start)]
+                    continue
+                framed += [f for f in sentence.figures if f.start >= at]
+                framed += [t for t in sentence.triggers if t.start >= at]
+        for figure in sentence.figures:
+            if self._introduces_list(plain, sentence, figure, pack):
+                framed.append(figure)
+        framed_ids = {id(x) for x in framed}
+        claims = [x for x in (*sentence.figures, *sentence.triggers) if id(x) not in framed_ids]
+        attribution = ""
+        if claims and not sentence.markers:
+            first = min(x.start for x in claims)
+            for start, end in links:
+                if sentence.start <= start < sentence.end and (
+                        start < first or any(start <= x.start < end for x in claims)) and (
+                        self._names_a_source(plain, start, end, sentence.start, pack)):
+                    attribution = "a link"
+                    break
+            if not attribution:
+                for entry in pack.attributions:
+                    match = entry.pattern.search(text)
+                    if match:
+                        stop = _CLAUSE_BREAK.search(text, match.end(), match.end() + 40)
+                        words = text[match.start() : stop.start() if stop else match.end()]
+                        attribution = f"“{' '.join(words.split())}”"
+                        break
+        if not framed and not attribution:
+            return sentence
+        return replace(sentence, not_claims=tuple(framed), attribution=attribution)
+
+    def _names_a_source(self, plain: str, start: int, end: int, sentence_start: int,
+                        pack: RulePack) -> bool:
+        """A link that names where a claim comes from: a title (four words or more, or a
+        long Chinese name), a report/study/数据/报告 word, or attribution words before it
+        (according to [ONS], 据[国家统计局])."""
+        text = plain[start:end]
+        if len(text.split()) >= 4 or len(HAN.findall(text)) >= 8 or SOURCE_NOUN.search(text):
+            return True
+        before = plain[max(sentence_start, start - 30) : start - 1]
+        return any(entry.pattern.search(before + "X") for entry in pack.attributions
+                   if entry.name == "according-to")
+
+    def _introduces_list(self, plain: str, sentence: Sentence, figure: Figure,
+                         pack: RulePack) -> bool:
+        """以下五个关键特性 / 分为两种： / the following three: a count of what the
+        document lists next; recorded for FL306 with the items counted, when they can be.
+        Also true for a small count in Chinese numerals of the author's own division of
+        the subject (两大方向, 四项贡献), which FL306 cannot check."""
+        if figure.qualifier != "exact" or figure.is_percent or figure.scale != 1:
+            return False
+        if figure.value > 20 or figure.value < 2 or figure.unit not in COUNT_WORDS:
+            return False
+        before = plain[max(sentence.start, figure.start - 12) : figure.start]
+        after = plain[figure.end : min(sentence.end, figure.end + 24)]
+        for intro in pack.list_intros:
+            text = before if intro.name == "before" else after
+            if intro.pattern.search(text):
+                self.doc.list_counts.append(ListCount(figure, self._items_after(figure)))
+                return True
+        # 两大方向, 三个方面, 四项贡献: a small count in words of the author's own division
+        # of the subject, not a statistic someone measured.
+        return figure.numeral == "chinese" and figure.value <= 10 and figure.unit in FRAMING_UNITS
+
+    def _items_after(self, figure: Figure) -> tuple[str, ...]:
+        """The items the document lists after a count: enumerators (一是…二是…, 首先…最后)
+        in its paragraph and the paragraphs after it, up to the next heading; () when
+        they cannot be told."""
+        doc = self.doc
+        stop = next((h.line_start for h in doc.headings if h.line_start > figure.end),
+                    len(self.text))
+        text = self.masked[figure.end : stop]
+        paragraph_end = next((p.end for p in doc.paragraphs if p.start <= figure.start < p.end),
+                             figure.end)
+        own = self.masked[figure.end : paragraph_end]
+        for pattern in (_SHI_ITEMS, _PAREN_ITEMS):
+            found = pattern.findall(own)
+            if len(found) >= 2:
+                return tuple(found)
+        found = _ORDINAL_WORDS.findall(own)
+        if len(found) >= 2 and found[0] == "首先" and found[-1] in ("最后", "最後"):
+            return tuple(found)
+        if own.rstrip().endswith(("：", ":", "︰")):
+            following = [p for p in doc.paragraphs if p.start >= paragraph_end
+                         and p.start < stop]
+            items = []
+            for paragraph in following:
+                if paragraph.kind != "list":
+                    break
+                items.append(self.text[paragraph.start : paragraph.end].strip()[:20])
+            if len(items) >= 2:
+                return tuple(items)
+        starts = _ORDINAL_STARTS.findall(text)
+        last = next((i for i, w in enumerate(starts) if w.startswith(("最后", "最後", "Finally"))),
+                    None)
+        if last is not None and last >= 1 and starts[0] in ("首先", "First,", "Firstly,"):
+            return tuple(starts[: last + 1])
+        return ()
+
+    def _not_claim_sections(self, masked: str) -> list[tuple[int, int]]:
+        """Reference lists, bibliographies, reading lists, glossaries: from their heading
+        (or a line such as **註釋：**) to the next heading of the same or a higher level."""
+        doc = self.doc
+        spans = []
+        opened = None
+        for heading in doc.headings:
+            if opened is not None and heading.level <= opened.level:
+                spans.append((opened.end, heading.line_start))
+                opened = None
+            if opened is None and self._is_not_claim_heading(heading.text):
+                opened = heading
+        if opened is not None:
+            spans.append((opened.end, len(masked)))
+        if "<dl" in self.text or "<DL" in self.text:  # an HTML glossary: definitions
+            spans += [m.span() for m in DEFINITION_LIST.finditer(self.text)]
+        for paragraph in doc.paragraphs:
+            if paragraph.end - paragraph.start > 48:
+                continue
+            line = masked[paragraph.start : paragraph.end]
+            if "\n" not in line.strip() and self._is_not_claim_heading(line):
+                stop = next((h.line_start for h in doc.headings
+                             if h.line_start > paragraph.start), len(masked))
+                spans.append((paragraph.start, stop))
+        return spans
+
+    def _is_not_claim_heading(self, text: str) -> bool:
+        text = re.sub(r"\s*\{[^{}]*\}\s*$", "", text.strip())  # {#id .class epub:type=…}
+        text = text.strip().strip("*_:：# ").strip()
+        if not text or len(text) > 40:
+            return False
+        pack, _ = self._pack(self._language_of(text, 0, len(text)))
+        return bool(pack.not_claim_sections.match(text))
+
+    def _read_tables(self, masked: str) -> None:
+        """Each pipe or HTML table is one claim: its figures, its markers (in a cell,
+        the title row or the caption) and whether a source line or note stands next to it."""
+        doc = self.doc
+        blocks: list[tuple[int, int, str]] = []
+        for start, end in doc.tables:
+            if blocks and blocks[-1][2] == "pipe" and _one_line_apart(self.text, blocks[-1][1],
+                                                                     start):
+                blocks[-1] = (blocks[-1][0], end, "pipe")
+            else:
+                blocks.append((start, end, "pipe"))
+        blocks = [b for b in blocks if b[2] != "pipe" or not self._in_html_table(b[0])]
+        blocks += [(a, b, "html") for a, b in self.html_tables]
+        blocks.sort()
+        marker_starts = [m.start for m in doc.markers]
+        skipped = self.skipped
+        for start, end, kind in blocks:
+            if skipped.covers(start) or DOT_LEADERS.search(self.text, start, end):
+                continue  # a table of contents, or a table in a reference list
+            # A cell border stops a figure: "5 | Chapter" is no "5 Chapter", nor is
+            # "61</td><td>Government".
+            cells = list(masked[start:end].replace("|", "\x02"))
+            for tag in HTML_TAG.finditer(self.text, start, end):
+                cells[tag.start() - start : tag.end() - start] = "\x02" * len(tag.group())
+            body = _blank_text(masked[:start]) + "".join(cells)
+            body = body.replace(MARKER_FILL, " ")
+            _, lexicon = self._pack(self._language_of(body, start, end))
+            figures = tuple(find_figures(body, lexicon))
+            numbers = figures or _numeric_cells(self.text[start:end], start)
+            markers = _within(doc.markers, marker_starts, start, end)
+            doc.table_blocks.append(Table(
+                start, end, kind, tuple(numbers), markers,
+                bool(markers) or self._source_next_to(start, end)))
+
+    def _in_html_table(self, offset: int) -> bool:
+        return any(a <= offset < b for a, b in self.html_tables)
+
+    def _source_next_to(self, start: int, end: int) -> bool:
+        """A 资料来源：/Source:/Note: line, or a caption with a marker, directly above or
+        below the table (blank lines between allowed)."""
+        lines = self.text.split("\n")
+        first, _ = self.doc.position(start)
+        last, _ = self.doc.position(max(start, end - 1))
+        for number in (*_nearby(lines, first - 2, -1), *_nearby(lines, last, 1)):
+            line = lines[number].strip().lstrip("*_>#- ").strip()
+            if TABLE_SOURCE.match(line):
+                return True
+            offset = self.doc.line_starts[number]
+            if any(offset <= m.start < offset + len(lines[number]) for m in self.doc.markers):
+                return True
+        return False
 
     def _prose(self, text: str) -> str:
         """``text`` with all but the paragraphs blanked, and URLs and link targets too."""
@@ -784,11 +1158,11 @@ class _Reader:
         prose = "".join(parts)
         return LINK_TARGET.sub(_blank, URL.sub(_blank, prose))
 
-    def _enumerations(self, text: str, figures: list[Figure]) -> set[int]:
+    def _enumerations(self, text: str, figures: list[Figure], language: str) -> set[int]:
         """Record 甲、乙、丙三类 enumerations; return the ids of the figures that are
         their counts."""
         counts: set[int] = set()
-        if self.doc.language != "zh":
+        if language != "zh":
             return counts
         for figure in figures:
             if figure.numeral != "chinese" or figure.qualifier not in ("exact",):
@@ -803,15 +1177,18 @@ class _Reader:
             counts.add(id(figure))
         return counts
 
-    def _triggers(self, text: str) -> list[Trigger]:
+    def _triggers(self, text: str, pack: RulePack, language: str) -> list[Trigger]:
         # One pass per pattern: Python's re is several times slower on their alternation.
         found = [
             Trigger(trigger.name, match.start(), match.end())
-            for trigger in self.pack.triggers for match in trigger.pattern.finditer(text)
+            for trigger in pack.triggers for match in trigger.pattern.finditer(text)
         ]
         if not found:
             return found
-        titles = _Spans((m.start(), m.end()) for m in TITLE.finditer(text))
+        spans = [(m.start(), m.end()) for m in TITLE.finditer(text)]
+        if language == "en":
+            spans += _title_spans(text)
+        titles = _Spans(spans)
         found = [t for t in found if not titles.covers(t.start)]
         found.sort(key=lambda t: t.start)
         return found
@@ -820,13 +1197,13 @@ class _Reader:
         bounds = []
         start = 0
         n = len(text)
-        enders = self.pack.sentence_enders
+        enders = self.pack.sentence_enders + "。！？!?"
         for match in _sentence_end_pattern(enders).finditer(text):
             end = match.end()
             if match.group().startswith(".") and not _is_sentence_period(text, match.start()):
                 continue
-            # A marker directly after the ending punctuation belongs to this sentence.
-            follow = re.match(r"[ \t]*\x01+(?:[ \t]*\x01+)*", text[end:])
+            # A marker directly after the ending punctuation belongs to this sentence (bold too).
+            follow = re.match(r"[ \t*_]*\x01+(?:[ \t*_]*\x01+)*[*_]*", text[end:])
             if follow:
                 end += follow.end()
             if text[start:end].strip(" \t\n\r\u3000" + MARKER_FILL):
@@ -946,8 +1323,9 @@ def _expand_labels(text: str) -> tuple[str, ...]:
     if text.isdigit():
         return (text,)
     labels: list[str] = []
-    for part in re.split(r"\s*[,，、]\s*", text.strip()):
-        bounds = re.split(r"\s*[-–—~]\s*", part)
+    # (?<!\s): split from the first space of a run only, not from each (quadratic)
+    for part in re.split(r"(?<!\s)\s*[,，、]\s*", text.strip()):
+        bounds = re.split(r"(?<!\s)\s*[-–—~]\s*", part)
         if len(bounds) == 2 and bounds[0].isdigit() and bounds[1].isdigit():
             low, high = int(bounds[0]), int(bounds[1])
             if low <= high and high - low <= 50:
@@ -1092,3 +1470,123 @@ class _Spans:
     def covers(self, offset: int) -> bool:
         index = bisect_right(self.starts, offset) - 1
         return index >= 0 and self.spans[index][0] <= offset < self.spans[index][1]
+
+
+def _keep(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with everything outside ``spans`` (sorted) blanked."""
+    parts = []
+    last = 0
+    for start, end in spans:
+        if start < last:
+            start = last
+        parts.append(_blank_text(text[last:start]))
+        parts.append(text[start:end])
+        last = max(last, end)
+    parts.append(_blank_text(text[last:]))
+    return "".join(parts)
+
+
+_QUOTED = re.compile(r"“([^“”\n]{6,200})”|\"([^\"\n]{6,200})\"|(?<![*\w])\*([^*\n]{6,200})\*(?!\*)"
+                     r"|(?<![_\w])_([^_\n]{6,200})_(?![_\w])")
+_SMALL_WORDS = frozenset("a an the and or of to in on at by for with from as vs via".split())
+
+
+def _title_spans(text: str) -> list[tuple[int, int]]:
+    """Quoted or italic English text written in Title Case: the title of a cited work,
+    whose numbers and ranking words are not the document's claims."""
+    spans = []
+    for match in _QUOTED.finditer(text):
+        words = re.findall(r"[A-Za-z][A-Za-z'’-]*", match.group())
+        words = [w for w in words if w.lower() not in _SMALL_WORDS]
+        if len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words):
+            spans.append(match.span())
+    return spans
+
+
+def _links(masked: str) -> list[tuple[int, int]]:
+    """The text spans of Markdown links to pages ([text](https://…)), not markers."""
+    if "](" not in masked:
+        return []
+    return [m.span(1) for m in MARKDOWN_LINK.finditer(masked)
+            if not m.group(1).startswith("^")]
+
+
+def _covered(sentences: list[Sentence], document_source: str = "") -> list[Sentence]:
+    """An unmarked claim is covered by an attribution in an earlier sentence of its
+    paragraph (the rest of the paragraph reports the same source); an attributed one by
+    a marker on the next sentence (the note that closes the passage); and, in a document
+    that cites by passage (fewer than half of its claims carry their own marker), by a
+    marker in one of the next two sentences of its paragraph (a note closing a passage).
+    A document that cites sentence by sentence gets no such cover: there a sentence
+    without its marker is a fault. A figure restated from a sourced sentence elsewhere
+    (a summary, a conclusion) is covered by it. A document with a source line at its top
+    (原文链接：) covers all its claims."""
+    out = list(sentences)
+    if document_source:
+        return [replace(s, covered_by=document_source) if s.is_claim and not s.markers else s
+                for s in out]
+    claims = [s for s in out if s.is_claim]
+    by_passage = 2 * sum(1 for s in claims if s.markers) < len(claims)
+    sourced = {_figure_key(f): s for s in claims if s.markers for f in s.figures}
+    for i, sentence in enumerate(out):
+        if sentence.markers or not sentence.is_claim:
+            continue
+        later = [s for s in out[i + 1 : i + 3] if s.paragraph == sentence.paragraph]
+        if (by_passage or sentence.attribution) and any(s.markers for s in later[:1 + by_passage]):
+            out[i] = replace(sentence, covered_by="a marker later in the paragraph")
+            continue
+        earlier = [s for s in out[max(0, i - 12) : i] if s.paragraph == sentence.paragraph]
+        if any(s.attribution and not s.markers for s in earlier):
+            out[i] = replace(sentence, covered_by="the paragraph's attribution")
+            continue
+        figures = sentence.claim_figures
+        if figures and not sentence.claim_triggers and all(
+                _figure_key(f) in sourced for f in figures):
+            out[i] = replace(sentence, covered_by="a sourced sentence stating the same figure")
+    return out
+
+
+def _on_caption_line(text: str, offset: int) -> bool:
+    """Is ``offset`` on a short line that opens with a caption label (表1, Table 2.5)?
+    (图3显示，…增长了5%。 in a long line is prose about a chart, not its caption.)"""
+    line_start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    line = text[line_start : line_end if line_end >= 0 else len(text)].strip()
+    return len(line) <= 80 and CAPTION.match(text, line_start) is not None
+
+
+def _figure_key(figure: Figure) -> tuple:
+    return (figure.unit_key, figure.value, figure.high, figure.is_percent)
+
+
+def _one_line_apart(text: str, end: int, start: int) -> bool:
+    return text.count("\n", end, start) <= 1
+
+
+def _nearby(lines: list[str], index: int, step: int, reach: int = 3):
+    """Up to ``reach`` non-blank line numbers from ``index`` going ``step``, stopping at
+    the first one that is not blank (so the nearest block above or below)."""
+    seen = 0
+    while 0 <= index < len(lines) and seen < reach:
+        if lines[index].strip():
+            yield index
+            return
+        index += step
+        seen += 1
+
+
+_CELL_NUMBER = re.compile(
+    r"(?:(?<=\|)|(?<=>))\s*[-+]?[$£€¥￥]?\d[\d,.\u202f\u2009 ]*\s*[%％]?\s*(?=\||<)")
+
+
+def _numeric_cells(text: str, offset: int) -> tuple[tuple[int, int], ...]:
+    """Cells that hold only a number (not a year): a table of data without units."""
+    spans = []
+    for match in _CELL_NUMBER.finditer(text):
+        value = match.group().strip()
+        digits = re.sub(r"\D", "", value)
+        if len(digits) == 4 and 1800 <= int(digits) <= 2100 and value.isdigit():
+            continue
+        spans.append((offset + match.start() + len(match.group()) - len(match.group().lstrip()),
+                      offset + match.end()))
+    return tuple(spans) if len(spans) >= 2 else ()

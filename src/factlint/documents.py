@@ -39,7 +39,7 @@ NOTES_LINE = re.compile(
     r"|[*_\-=\s]+$|<[^>]*>\s*$)"
 )
 NOTE_DEFINITION = re.compile(r"(?m)^ {0,3}\[\^([^\]\n]+)\]:")
-NOTE_MARKER = re.compile(r"\[\^([^\]\n]+)\](?!:)")
+NOTE_MARKER = re.compile(r"\[\^([^\[\]\n]+)\](?!:)")
 NOTES_NAME = re.compile(
     r"(?i)(?:^|[-_. ])(?:foot|end)?notes?$|(?:^|[-_. ])(?:references|bibliography|sources|"
     r"citations|注释|註釋|脚注|腳註|参考文献|參考文獻)$")
@@ -151,7 +151,8 @@ def _build_chapters(folder: str) -> tuple[tuple[str, ...], ...]:
             lists.append(_existing(docs, _nav_files(data["nav"])))
     book = base / "book.toml"
     if book.is_file():
-        source = re.search(r"(?m)^\s*src\s*=\s*[\"']([^\"']+)", _read(book) or "")
+        # [ \t]* after ^, not \s*: from each of many blank lines \s* would read all the rest
+        source = re.search(r"(?m)^[ \t]*src[ \t]*=[ \t]*[\"']([^\"']+)", _read(book) or "")
         summary = base / (source.group(1) if source else "src") / "SUMMARY.md"
         lists.append(_existing(summary.parent, _summary_files(_read(summary) or "")))
     elif (base / "SUMMARY.md").is_file():

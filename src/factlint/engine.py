@@ -350,7 +350,8 @@ def check_file(path: str, options: RunOptions, in_book: bool = False) -> FileRes
         result.findings.append(
             UNREADABLE.at_position(path, 1, 1, f"cannot check {path}: {problem}"))
         return result
-    doc = read_document(path, text, extra_packs=settings.packs)
+    doc = read_document(path, text, language=settings.language, extra_packs=settings.packs,
+                        primary=settings.is_primary(Path(path)))
     facts, fact_findings = None, []
     if options.facts or (path != STDIN and fact_file_for(path)):
         from factlint.facts import load_for_brief  # only briefs with a fact file pay for it

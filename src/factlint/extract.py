@@ -26,6 +26,10 @@ TITLE = re.compile(r"《((?:[^《》]|《[^《》]*》)+)》|\*([^*\n]+)\*|_([^_
                    r"|\"([^\"]{3,})\"|\[([^\[\]]+)\]\(")
 CURRENCIES = ("$", "£", "€", "¥", "₹", "US$", "HK$")
 LATIN = re.compile(r"[A-Za-z]")
+NOUN_AFTER = re.compile(r"(?:(?![之的等和及与、])[\u4e00-\u9fff]){1,6}")
+# Where a quote may start or end: punctuation, spaces, and the edges of markup.
+BOUNDARY = frozenset(" \t\n\u3000，,、；;：:。.！!？?（）()「」『』“”\"'《》【】[]|<>*_")
+PHRASE_REACH = 12  # characters a quote grows at most to reach a phrase boundary
 
 
 def _q(text: str) -> str:
@@ -33,12 +37,16 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def fact_unit_for(figure: Figure) -> str:
-    """The unit to write in the fact file for a figure: 亿元, %, 家, £bn, million people."""
+def fact_unit_for(figure: Figure, after: str = "") -> str:
+    """The unit to write in the fact file for a figure: 亿元, %, 家, £bn, million people;
+    for 八大行动 the noun counted (行动), given the text ``after`` the figure."""
     if figure.is_percent:
         return "%"
     scale = figure.scale_text
     unit = figure.unit
+    if unit == "大" and figure.numeral == "chinese":
+        noun = NOUN_AFTER.match(after)
+        unit = noun.group() if noun else unit
     if not scale:
         return unit
     if unit in CURRENCIES:
@@ -49,13 +57,17 @@ def fact_unit_for(figure: Figure) -> str:
 
 
 def shortest_quote(doc: Document, search: Searchable, figure: Figure,
-                   sentence: Sentence | None) -> str:
-    """The shortest text around ``figure`` that occurs once in the brief."""
+                   sentence: Sentence | None, bounds: tuple[int, int] | None = None) -> str:
+    """The shortest text around ``figure`` that occurs once in the brief, widened to
+    phrase boundaries (广东等10个省份, never 东等10个省份) and kept inside ``bounds``
+    (original offsets: the sentence, or the table cell)."""
     text = search.text
     start = search.folded_index(figure.start)
     end = search.folded_index(figure.end)
-    low = search.folded_index(sentence.start) if sentence else 0
-    high = search.folded_index(sentence.end) if sentence else len(text)
+    if bounds is None and sentence is not None:
+        bounds = (sentence.start, sentence.end)
+    low = search.folded_index(bounds[0]) if bounds else 0
+    high = search.folded_index(bounds[1]) if bounds else len(text)
     a, b = start, end
     right = True  # grow right, then left, in turn
     while True:
@@ -66,12 +78,31 @@ def shortest_quote(doc: Document, search: Searchable, figure: Figure,
         if a <= 0 and b >= len(text):
             break
         left_ok, right_ok = (a > low, b < high) if not whole_sentence else (a > 0, b < len(text))
+        if not (left_ok or right_ok):
+            break
         if right_ok and (right or not left_ok):
             b += 1
         else:
             a -= 1
         right = not right
+    a, b = _phrase(doc, search, a, b, low, high)
     return _original(doc, search, a, b)
+
+
+def _phrase(doc: Document, search: Searchable, a: int, b: int, low: int, high: int):
+    """[a, b) grown to the nearest phrase boundary on each side, if one is near."""
+    def boundary(i: int) -> bool:
+        return doc.text[search.origin[i]] in BOUNDARY
+
+    for step in range(PHRASE_REACH + 1):
+        if a - step <= low or boundary(a - step - 1):
+            a = max(low, a - step)
+            break
+    for step in range(PHRASE_REACH + 1):
+        if b + step >= high or boundary(b + step):
+            b = min(high, b + step)
+            break
+    return a, b
 
 
 def _original(doc: Document, search: Searchable, a: int, b: int) -> str:
@@ -91,6 +122,15 @@ def _original(doc: Document, search: Searchable, a: int, b: int) -> str:
         pieces.append(doc.text[origin])
         last = origin
     return "".join(pieces).strip()
+
+
+def _cell(doc: Document, figure: Figure) -> tuple[int, int]:
+    """The table cell holding ``figure``: from the '|' or '>' before it to the '|' or '<'
+    after it."""
+    text = doc.text
+    start = max(text.rfind("|", 0, figure.start), text.rfind(">", 0, figure.start)) + 1
+    ends = [i for i in (text.find("|", figure.end), text.find("<", figure.end)) if i >= 0]
+    return start, min(ends) if ends else figure.end
 
 
 def _governing_labels(sentence: Sentence | None, figure: Figure) -> tuple[str, ...]:
@@ -163,24 +203,28 @@ def extract_skeleton(doc: Document) -> str:
     else:
         lines.append("sources: {}")
     claim_lines = []
-    for sentence in doc.sentences:
-        for figure in sentence.figures:
-            quote = shortest_quote(doc, search, figure, sentence)
-            line, _ = doc.position(figure.start)
-            claim_lines.append(f"  - quote: {_q(quote)}  # line {line}")
-            claim_lines.append(f"    figure: {_q(figure.text)}")
-            claim_lines.append("    value:")
-            unit = fact_unit_for(figure)
-            if unit:
-                claim_lines.append(f"    unit: {_q(unit)}")
-            labels = _governing_labels(sentence, figure)
-            if len(labels) == 1:
-                claim_lines.append(f"    source: {_q(labels[0])}")
-            elif labels:
-                claim_lines.append(f"    # source: the sentence cites {', '.join(labels)}; "
-                                   "write the one this figure comes from")
-            else:
-                claim_lines.append("    # source: the sentence cites no source")
+    places = [(figure, sentence, None) for sentence in doc.sentences
+              for figure in sentence.figures]
+    places += [(figure, None, _cell(doc, figure)) for table in doc.table_blocks
+               for figure in table.figures if hasattr(figure, "unit")]
+    places.sort(key=lambda place: place[0].start)
+    for figure, sentence, cell in places:
+        quote = shortest_quote(doc, search, figure, sentence, cell)
+        line, _ = doc.position(figure.start)
+        claim_lines.append(f"  - quote: {_q(quote)}  # line {line}")
+        claim_lines.append(f"    figure: {_q(' '.join(figure.text.split()))}")
+        claim_lines.append("    value:")
+        unit = fact_unit_for(figure, doc.text[figure.end : figure.end + 8])
+        if unit:
+            claim_lines.append(f"    unit: {_q(unit)}")
+        labels = _governing_labels(sentence, figure)
+        if len(labels) == 1:
+            claim_lines.append(f"    source: {_q(labels[0])}")
+        elif labels:
+            claim_lines.append(f"    # source: the sentence cites {', '.join(labels)}; "
+                               "write the one this figure comes from")
+        else:
+            claim_lines.append("    # source: the sentence cites no source")
     if claim_lines:
         lines.append("claims:")
         lines.extend(claim_lines)

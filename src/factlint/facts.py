@@ -1417,19 +1417,39 @@ def _verify_claim(claim, doc, facts, search, figures, starts, lexicon, near_rati
     interval = interval_for(figure, near_ratio, about_ratio,
                             claim.tolerance * scale if claim.tolerance else None)
     value = truth.value * scale
-    if base and figure.unit and normalise_unit(base) != normalise_unit(figure.unit):
+    counted_noun = figure.unit == "大" and doc.text.startswith(base, figure.end)  # 八大行动: 行动
+    if (base and figure.unit and normalise_unit(base) != normalise_unit(figure.unit)
+            and not counted_noun):
         return Verification(claim, "unit-mismatch", spans, figure, sentence, truth, interval, value,
                             detail=f"the brief writes {_unit_words(figure)} but the fact file's "
                                    f"unit is {claim.unit}")
     if interval.contains(value):
         return Verification(claim, "holds", spans, figure, sentence, truth, interval, value)
-    if scale != figure.scale and interval.contains(truth.value * figure.scale):
+    if (scale != figure.scale and interval.contains(truth.value * figure.scale)
+            and _farther(value, truth.value * figure.scale, figure.value)):
         return Verification(
             claim, "unit-mismatch", spans, figure, sentence, truth, interval, value,
             detail=f"scale slip: the brief writes {figure.scale_text or 'no scale'} "
                    f"({_unit_words(figure)}) but the fact file's unit is {claim.unit}; the value "
                    f"{format_number(truth.value)} fits only if read as {_unit_words(figure)}")
     return Verification(claim, "mismatch", spans, figure, sentence, truth, interval, value)
+
+
+def _farther(recorded: float, misread: float, stated: float) -> bool:
+    """Is the value as recorded farther from the stated figure (by ratio) than misread?
+
+    A scale slip is a value that makes sense only under the other scale: 9.8 元 against
+    10亿元. A value in base units (980000000 元 against 突破10亿元) is near the figure as
+    recorded; read under 亿 it would fit an open interval (≥ 10亿) but mean nothing.
+    """
+    def distance(a: float) -> float:
+        if a == stated:
+            return 0.0
+        if a == 0 or stated == 0:
+            return math.inf
+        return abs(math.log(abs(a) / abs(stated)))
+
+    return distance(recorded) > distance(misread)
 
 
 def _unit_words(figure: Figure) -> str:

@@ -40,7 +40,7 @@ NOTE_PREFIX = re.compile(
 # What a source carries: a locator, a title, a citation year, a publisher, a GB/T type code
 SOURCE_SIGNAL = re.compile(
     r"https?://|www\.\S|doi\b|\b10\.\d{4,9}/|ISBN|ISSN|arXiv"
-    r"|《[^》]+》|〈[^〉]+〉|“[^”]{4,}”|\"[^\"\s]+\s[^\"]{2,}\"|\*[^*\s][^*]{3,}\*|(?<!\w)_[^_\s][^_]{3,}_(?!\w)"
+    r"|《[^《》]+》|〈[^〈〉]+〉|“[^“”]{4,}”|\"[^\"\s]+\s[^\"]{2,}\"|\*[^*\s][^*]{3,}\*|(?<!\w)_[^_\s][^_]{3,}_(?!\w)"
     r"|\]\(|\[(?:J|M|C|D|R|N|S|P|Z|EB/OL|DB/OL|J/OL|M/OL)\]"
     r"|\((?:1[89]|20)\d\d[a-z]?\)|[,，]\s*(?:1[89]|20)\d\d[a-z]?\s*(?:[.,;)]|$)|\bn\.d\."
     r"|(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]"
@@ -56,9 +56,11 @@ YEAR = re.compile(r"(?:1[89]|20)\d\d")
 # GB/T 7714, ISO and industry standard numbers identify the document they name
 STANDARD_NUMBER = re.compile(r"\b(?:GB|GB/T|GB/Z|T/[A-Z]{2,}|ISO|IEC|IEEE|ANSI|DIN|JIS)\s*[\d.]+")
 TITLE = re.compile(
-    r"《([^》]+)》|“([^”]{4,})”|(?<![=\w])\"([^\"]{4,})\"|\*([^*\s][^*]{3,})\*|\[([^\]\n]{4,})\]\(")
-ARITHMETIC = re.compile(r"\d\s*[-–=+×*/÷]\s*[$¥€£]?\d.*=|=\s*[$¥€£]?\d")
-CJK_CLAUSE = re.compile(r"[\u4e00-\u9fff]{4,}[，。；！？]|[，。；][^，。；]*[\u4e00-\u9fff]{4,}")
+    r"《([^《》]+)》|“([^“”]{4,})”|(?<![=\w])\"([^\"]{4,})\"|\*([^*\s][^*]{3,})\*|\[([^\[\]\n]{4,})\]\(")
+# Bounded where a run of starts could each scan the rest of a line (quadratic).
+ARITHMETIC = re.compile(r"\d\s*[-–=+×*/÷]\s*[$¥€£]?\d[^=\n]{0,200}=|=\s*[$¥€£]?\d")
+CJK_CLAUSE = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{4,}[，。；！？]"
+                        r"|[，。；][^，。；]*[\u4e00-\u9fff]{4,}")
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 
@@ -177,5 +179,5 @@ def is_complete_reference(body: str) -> bool:
     """A print reference a reader can find without a URL: a title or publisher with a year
     (outside the title: 《2024年报告》 dates nothing) or a place in the work (a book, an
     article, a statute with its section)."""
-    dated = YEAR.search(body) and YEAR.search(re.sub(r"《[^》]*》", "", body))
+    dated = YEAR.search(body) and YEAR.search(re.sub(r"《[^《》]*》", "", body))
     return bool(dated or PINPOINT.search(body)) and bool(SOURCE_SIGNAL.search(body))

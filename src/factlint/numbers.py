@@ -58,14 +58,17 @@ _CN_BIG_UNITS = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
 # forms (壹贰叁…) are accepted by parse_number for data cells.
 _CN_PROSE_CHARS = "零〇一二两兩三四五六七八九十百千万萬亿億"
 
-_SP = r"[ \t\u00a0\u3000]"
+# Spaces within a figure; a single line break too (a number wrapped over two lines).
+_SP = r"[ \t\u00a0\u3000\n]"
 _D = r"[0-9\uff10-\uff19]"
-_GROUP_SEP = r"[,\uff0c\u00a0\u202f\u2009]"
+# Thousands groups: 1,159 / 3 700 / 3\u2009700 / 3\u202f700 (a space only before three digits).
+_GROUP_SEP = r"[,\uff0c\u00a0\u202f\u2009 ]"
 _NUM = rf"(?:{_D}{{1,3}}(?:{_GROUP_SEP}{_D}{{3}})+(?!{_D})|{_D}+)(?:[.\uff0e]{_D}+)?"
 # A number must not continue as a version, date, time, code or glued word.
 _NUM_END = rf"(?![0-9\uff10-\uff19_]|[.\uff0e]{_D}|[-/:]{_D})"
 
 _LATIN = re.compile(r"[A-Za-z]")
+_GROUPED = re.compile(r"[0-9\uff10-\uff19]{1,3}(?:[,\uff0c][0-9\uff10-\uff19]{3})+")
 
 
 # --------------------------------------------------------------------------- results
@@ -158,6 +161,7 @@ class Lexicon:
     candidates: re.Pattern[str] = field(repr=False)
     arabic: re.Pattern[str] = field(repr=False)
     arabic_paired: re.Pattern[str] = field(repr=False)
+    arabic_single: re.Pattern[str] = field(repr=False)
     chinese: re.Pattern[str] = field(repr=False)
     before: re.Pattern[str] = field(repr=False)
     blocked_before: re.Pattern[str] = field(repr=False)
@@ -224,7 +228,8 @@ def _merged_figures(packs: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     merged: dict[str, Any] = {
         "qualifiers": [], "scales": [], "percent": [], "units": [], "durations": [],
         "currencies": [], "range_separators": [], "ordinal_before": [], "vague_before": [],
-        "exclude": [], "word_unit_stopwords": [], "not_qualifiers": [], "word_units": False,
+        "exclude": [], "word_unit_stopwords": [], "not_qualifiers": [], "not_ordinals": [],
+        "word_units": False,
     }
     for pack in packs:
         section = pack.get("figures") if isinstance(pack, Mapping) else None
@@ -233,7 +238,7 @@ def _merged_figures(packs: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         for key in ("qualifiers", "scales", "units", "percent", "range_separators"):
             merged[key].extend(_entries(section, key))
         for key in ("durations", "currencies", "ordinal_before", "vague_before", "exclude",
-                    "word_unit_stopwords", "not_qualifiers"):
+                    "word_unit_stopwords", "not_qualifiers", "not_ordinals"):
             merged[key].extend(_words(section.get(key)))
         merged["word_units"] = merged["word_units"] or bool(section.get("word_units"))
     return merged
@@ -329,35 +334,39 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
     after_re = "|".join(after_parts) or r"(?!x)x"
     stop_re = _alternation(stopwords) if stopwords else r"(?!x)x"
     word_unit_re = (
-        rf"|{_SP}+(?P<wunit>(?!(?:{stop_re}|{_alternation(pct_words)})(?![A-Za-z]))"
-        rf"[A-Za-z][A-Za-z'’\-]*)"
+        rf"|{_SP}++(?P<wunit>(?!(?:{stop_re}|{_alternation(pct_words)})(?![A-Za-z]))"
+        rf"(?![A-Za-z]+ly(?![A-Za-z]))[A-Za-z][A-Za-z'’\-]*)"
         if fig["word_units"] else ""
     )
     cn_chars = _CN_PROSE_CHARS
     cn_sep = _alternation([s for s in sep_plain if s not in ("-",)])
     letters_guard = rf"(?!(?!(?:{glued_re})(?![A-Za-z0-9]))[A-Za-z])"
 
-    def arabic(paired: bool) -> re.Pattern[str]:
+    def arabic(paired: bool, single: bool = False) -> re.Pattern[str]:
         # A [[scale] sep B] [余] [scale] [余] [% | unit] [以上]; starts at the digits.
-        sep = (rf"{_SP}+(?:{pair_re}){_SP}+" if paired else
-               rf"{_SP}*(?:{sep_plain_re}){_SP}*|{_SP}+(?:{sep_word_re}){_SP}+")
+        # Spaces are read possessively (++, *+, ?+): what follows them never starts with a
+        # space, and giving spaces back would try every unit word at every space (slow).
+        sep = (rf"{_SP}++(?:{pair_re}){_SP}++" if paired else
+               rf"{_SP}*+(?:{sep_plain_re}){_SP}*+|{_SP}++(?:{sep_word_re}){_SP}++")
+        if single:
+            sep = r"(?!x)x"  # no range: "fell by 23% to 380,000" is two figures
         return re.compile(
             rf"(?<![0-9A-Za-z\uff10-\uff19_.\uff0e,/\\:#@-])(?P<a>{_NUM})"
-            rf"(?:(?:{_SP}?{not_unit}(?P<ascale>{_alternation(zh_scales)}))?"
-            rf"(?:{_SP}?(?P<apct>{_alternation(pct_symbols)}))?"
-            rf"(?P<sep>{sep})(?:{cur})?{_SP}?(?P<b>{_NUM}))?"
+            rf"(?:(?:{_SP}?+{not_unit}(?P<ascale>{_alternation(zh_scales)}))?"
+            rf"(?:{_SP}?+(?P<apct>{_alternation(pct_symbols)}))?"
+            rf"(?P<sep>{sep})(?:{cur})?{_SP}?+(?P<b>{_NUM}))?"
             rf"{_NUM_END}{letters_guard}"
             rf"(?P<plus1>{after_number_re})?"
             rf"(?:(?P<gscale>{glued_re})(?![A-Za-z0-9])"
-            rf"|{_SP}?{not_unit}(?P<scale>{_alternation(zh_scales)})"
-            rf"|{_SP}+(?P<wscale>{_alternation(word_scales)}))?"
+            rf"|{_SP}?+{not_unit}(?P<scale>{_alternation(zh_scales)})"
+            rf"|{_SP}++(?P<wscale>{_alternation(word_scales)}))?"
             rf"(?P<plus2>{after_number_re})?"
-            rf"(?:{_SP}?(?P<pct>{_alternation(pct_symbols)})"
-            rf"|{_SP}+(?P<pctw>{_alternation(pct_words)})"
-            rf"|{_SP}?(?P<unit>{_alternation(zh_units)}|{noun_re})"
-            rf"|{_SP}+(?P<lunit>{_alternation(latin_units)})"
+            rf"(?:{_SP}?+(?P<pct>{_alternation(pct_symbols)})"
+            rf"|{_SP}++(?P<pctw>{_alternation(pct_words)})"
+            rf"|{_SP}?+(?P<unit>{_alternation(zh_units)}|{noun_re})"
+            rf"|{_SP}++(?P<lunit>{_alternation(latin_units)})"
             rf"{word_unit_re})?"
-            rf"(?:{_SP}?(?P<qa>{after_re}))?"
+            rf"(?:{_SP}?+(?P<qa>{after_re}))?"
         )
 
     chinese = re.compile(
@@ -365,15 +374,18 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
         rf"(?:(?P<cpct>{_alternation(percent_before)})(?P<cpn>[{cn_chars}]+)"
         rf"|(?P<cn>[{cn_chars}]+)(?:(?:{cn_sep})(?P<cn2>[{cn_chars}]+))?"
         rf"(?P<cplus>{after_number_re})?"
-        rf"(?P<cunit>{_alternation(tenths)}|{_alternation(zh_units)}|{noun_re}))"
+        rf"(?P<cunit>{_alternation(tenths)}|{_alternation(zh_units)}|{noun_re})"
+        rf"(?P<chalf>(?<=成)[一二三四五六七八九](?![十百千万萬亿億成]))?)"
         rf"(?P<cqa>{after_re})?"
     )
     # Where a figure can start: a digit run, a Chinese-numeral run, 百分之.
     # A Chinese-numeral run is a candidate only when a unit (or 余/至…) can follow it: most
-    # 一 and 二 in prose (统一, 之一, 一体化) are then skipped at C speed.
+    # 一 and 二 in prose (统一, 之一, 一体化) are then skipped at C speed. A run is tried
+    # from its first character only (`chinese` cannot start inside one either): tried from
+    # each, a long run of numerals would cost quadratic time.
     candidates = re.compile(
         rf"{_D}+|(?:{_alternation(percent_before)})"
-        rf"|[{cn_chars}]+(?=(?:{cn_sep})[{cn_chars}]|(?:{after_number_re})?"
+        rf"|(?<![{cn_chars}])[{cn_chars}]+(?=(?:{cn_sep})[{cn_chars}]|(?:{after_number_re})?"
         rf"(?:{_alternation(tenths)}|{_alternation(zh_units)}|{noun_re}))"
     )
 
@@ -385,10 +397,11 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
     before = re.compile(
         rf"(?:{_SP}?(?P<cur>{_reversed(currencies)}))?"
         rf"(?:{_SP}+(?P<opener>{_reversed(opener_words)}))?"
-        rf"(?:{_SP}*了?{_SP}*(?P<qb>{_reversed(other_words, not_q)}))?"
-        rf"(?:{_SP}*了?{_SP}*(?P<qx>{_reversed(exact_words, not_q)}))?"
+        rf"(?:{_SP}*(?:了{_SP}*)?(?P<qb>{_reversed(other_words, not_q)}))?"  # not \s*了?\s*
+        rf"(?:{_SP}*(?:了{_SP}*)?(?P<qx>{_reversed(exact_words, not_q)}))?"
     )
-    blocked_before = re.compile(rf"{_SP}*(?:{_reversed(fig['ordinal_before'])})")
+    blocked_before = re.compile(
+        rf"{_SP}*(?:{_reversed(fig['ordinal_before'], fig['not_ordinals'])})")
     vague = fig["vague_before"]
     vague_before = re.compile(_reversed(vague)) if vague else None
     excluded = re.compile(
@@ -408,6 +421,7 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
         candidates=candidates,
         arabic=arabic(False),
         arabic_paired=arabic(True),
+        arabic_single=arabic(False, single=True),
         chinese=chinese,
         before=before,
         blocked_before=blocked_before,
@@ -417,11 +431,12 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
 
 
 @cache
-def builtin_lexicon(language: str) -> Lexicon:
-    """The lexicon of the built-in pack rules/<language>.yaml (cached)."""
+def builtin_lexicon(language: str, traditional: bool = False) -> Lexicon:
+    """The lexicon of the built-in pack rules/<language>.yaml (cached); ``traditional``:
+    its words in Traditional Chinese too."""
     from factlint.rulepack import builtin_pack_data
 
-    return load_lexicon([builtin_pack_data(language)])
+    return load_lexicon([builtin_pack_data(language, traditional)])
 
 
 # --------------------------------------------------------------------------- numerals
@@ -497,8 +512,7 @@ def _arabic_value(raw: str) -> tuple[float, float, int, bool]:
     fullwidth = any("\uff10" <= ch <= "\uff19" for ch in raw)
     plain = raw.translate(_FULLWIDTH)
     if not plain.isdigit():
-        plain = plain.replace(",", "").replace("\u00a0", "").replace("\u202f", "").replace(
-            "\u2009", "")
+        plain = re.sub(r"[,\u00a0\u202f\u2009 ]", "", plain)
     whole, _, frac = plain.partition(".")
     value = float(plain)
     digits = (whole + frac).rstrip("0")
@@ -666,7 +680,12 @@ def find_figures(text: str, lexicon: Lexicon) -> list[Figure]:
                 else:
                     back = back.without_opener(text, pos, lexicon)
             figure = _arabic_figure(text, match, back, lexicon)
-        if figure is None:
+            if figure is None and match["b"] is not None:
+                single = lexicon.arabic_single.match(text, pos)
+                if single is not None:
+                    consumed = single.end()
+                    figure = _arabic_figure(text, single, back, lexicon)
+        if figure is None or not _is_quantity(text, figure):
             continue
         if spans is None:
             spans = _excluded_spans(text, lexicon)
@@ -677,6 +696,46 @@ def find_figures(text: str, lexicon: Lexicon) -> list[Figure]:
             continue
         figures.append(figure)
     return figures
+
+
+_FORMULA = frozenset("×*=^÷")
+_CURRENCY_UNITS = frozenset("$ £ € ¥ ￥ US$ HK$ A$ C$ USD GBP EUR CNY RMB".split())
+_VERSION_BEFORE = re.compile(r"(?:\b[A-Z][A-Za-z0-9-]*|\b[a-z]|[A-Za-z]+[0-9])[ \t]+$")
+
+
+def _is_quantity(text: str, figure: Figure) -> bool:
+    """Numbers that read as figures but are not: versions (IBM i 7.2, BY 4.0), a spec
+    range from 0 or 1 (1 - 10 characters), a year with 左右, an age in parentheses
+    (（5岁男孩家长）), geometry (45 度线) and formulas (1 × 1), a PDF footnote number
+    left in the text (Center 1  reports), a version such as 2+deb7u3."""
+    after = text[figure.end : figure.end + 3]
+    before = text[max(0, figure.start - 24) : figure.start]
+    plain = not (figure.scale_text or figure.is_percent or figure.unit in _CURRENCY_UNITS)
+    if figure.numeral != "chinese":
+        if plain and figure.decimals and _VERSION_BEFORE.search(before):
+            return False
+        if (plain and figure.qualifier == "range" and figure.value in (0, 1)
+                and figure.high is not None and figure.high <= 100):
+            return False
+        if plain and 1800 <= figure.value <= 2100 and figure.value == int(figure.value) \
+                and not figure.unit and not figure.decimals and "," not in figure.text:
+            return False
+        if after[:1].isalpha() and figure.text.endswith("+"):
+            return False
+        if (plain and figure.qualifier == "exact" and figure.value < 100
+                and re.match(r"[0-9]+  +[a-z]", text[figure.start : figure.end + 3])):
+            return False
+    stripped_after = after.lstrip(" \t")
+    stripped_before = before.rstrip(" \t")
+    if stripped_after[:1] in _FORMULA or stripped_before[-1:] in _FORMULA:
+        return False
+    if figure.unit in ("度",) and after[:1] in ("线", "線", "角"):
+        return False
+    if figure.unit in ("岁", "歲"):
+        opened = max(before.rfind("（"), before.rfind("("))
+        if opened > max(before.rfind("）"), before.rfind(")")):
+            return False
+    return True
 
 
 @dataclass
@@ -790,8 +849,9 @@ def _arabic_figure(
         return None                                   # 10%-20 家: not one figure
     currency = back.currency
     unit = "%" if is_percent else currency or unit_text
-    if not (scale_text or unit) and kind in ("exact", "range"):
-        return None                                   # a bare number is no figure
+    if not (scale_text or unit) and kind in ("exact", "range") and not (
+            lexicon.word_units and _GROUPED.fullmatch(raw_a)):
+        return None                                   # a bare number is no figure (380,000 is)
     if (_is_year(plain_a) and not (scale_text or is_percent or currency)
             and (not unit or _is_latin_word(unit)) and kind in ("exact", "range")):
         return None                                   # in 2024, 2015–16
@@ -850,6 +910,8 @@ def _chinese_figure(text: str, m: re.Match[str], lexicon: Lexicon) -> Figure | N
             return None
         if value == 1 and unit not in ("成",):
             return None                                # 一个, 一种, 一批: an article
+        if value == 0:
+            return None                                # 零部件: a word, not zero parts
         if lexicon.vague_before and lexicon.vague_before.match(text[max(0, start - 4):start][::-1]):
             return None                                # 数十家, 几百个
         scale, scale_text, is_percent = 1.0, "", False
@@ -862,6 +924,9 @@ def _chinese_figure(text: str, m: re.Match[str], lexicon: Lexicon) -> Figure | N
             scale, scale_text, unit, is_percent = 10.0, "成", "%", True
             value *= 10
             step *= 10
+            if m["chalf"]:  # 三成五 = 35 %
+                value += _CN_DIGITS[m["chalf"]]
+                step = 1.0
     if _blocked(text, start, lexicon):
         return None
     back = _Before.read(text, start, lexicon, openers=False)

@@ -31,8 +31,9 @@ LABEL_LIST = re.compile(
     f"{_DIGIT}+(?:\\s*[,，、˒]\\s*{_DIGIT}+|\\s*[-–—~]\\s*{_DIGIT}+)*"
 )
 DIGITS = re.compile(f"{_DIGIT}+")
-RANGE_DASH = re.compile(r"\s*([-–—~])\s*")
-LIST_SEPARATOR = re.compile(r"\s*[,，、˒]\s*")
+# (?<!\s): a search starts at the first space of a run only, not at each (quadratic).
+RANGE_DASH = re.compile(r"(?<!\s)\s*([-–—~])\s*")
+LIST_SEPARATOR = re.compile(r"(?<!\s)\s*[,，、˒]\s*")
 LONGEST_RANGE = 50  # as the reader: 1-400 is an interval, not 400 citations
 
 

@@ -192,7 +192,7 @@ def _fill_merges(grid: list[list[str]], ranges) -> frozenset[int]:
 
 # --- what a number looks like under its format ----------------------------------------------
 
-_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
+_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\[\]]*\]|_.|\*.')  # [^[]: one scan per run of [
 
 
 def displayed(value: Any, number_format: str = "General") -> str:

@@ -725,7 +725,8 @@ def _table(inline: _Inline, rows: list[list[int]], text: str) -> str:
     out = []
     for start, end in rows:
         line = text[start:end]
-        if re.fullmatch(r"\s*\|?(\s*:?-{2,}:?\s*\|)*\s*:?-{2,}:?\s*\|?\s*", line):
+        # spaces only after a token: \s*\|?\s* side by side is cubic on a line of spaces
+        if re.fullmatch(r"\s*(?:\|\s*)?(?::?-{2,}:?\s*\|\s*)*:?-{2,}:?\s*(?:\|\s*)?", line):
             continue
         cells = []
         bars = [i for i, c in enumerate(line) if c == "|" and (i == 0 or line[i - 1] != "\\")]

@@ -1,4 +1,4 @@
-"""FL201, FL202: every claim carries a numbered source."""
+"""FL201, FL202, FL203: every claim carries a numbered source."""
 
 from __future__ import annotations
 
@@ -9,21 +9,32 @@ from factlint.finding import Finding
 from factlint.rules import Rule
 
 if TYPE_CHECKING:
+    from factlint.document import Document, Sentence
     from factlint.engine import Context
 
 
 def _quoted(doc, figures) -> str:
-    shown = [f"“{doc.text[f.start:f.end].strip()}”" for f in figures[:3]]
+    shown = [f"“{' '.join(doc.text[f.start:f.end].split())}”" for f in figures[:3]]
     more = f" and {len(figures) - 3} more" if len(figures) > 3 else ""
     return ", ".join(shown) + more
 
 
+def _needs_source(sentence: Sentence) -> bool:
+    """Unmarked, not covered by a later marker or the paragraph's attribution."""
+    return not sentence.markers and not sentence.covered_by
+
+
 def check_unsourced_figure(ctx: Context) -> Iterator[Finding]:
-    """A sentence states a figure and cites nothing.
+    """A sentence (or a table) states a figure and cites nothing.
 
     A number without a source cannot be checked by an editor or trusted by a reader.
-    A count that sums up a list written just before it (甲、乙、丙三类) is the author's
-    own framing and is left to FL306.
+    Not figures that need a source: a count that sums up or introduces a list the
+    document gives (甲、乙、丙三类, 以下五个特性：, left to FL306); the document's own
+    data, goals, hypotheticals and proposals (本次调查, 力争, 如果, we find, aims to);
+    a sentence whose paragraph closes with a marker one or two sentences later; a
+    figure attributed in prose (据…, according to…, a link: FL203 instead). A table is
+    one claim, sourced by a marker in it or a 资料来源：/Source: line or note next to it.
+    A brief configured as `primary` is its own source.
 
     Bad:
         全省已汇聚数据商 1159 家。
@@ -34,10 +45,12 @@ def check_unsourced_figure(ctx: Context) -> Iterator[Finding]:
         <sup>1</sup> 来源：某局，《数据交易年报》
     """
     doc = ctx.doc
+    if doc.primary:
+        return
     for sentence in doc.sentences:
         notes = _only_notes(ctx, sentence)
-        if sentence.figures and (not sentence.markers or notes):
-            figures = sentence.figures
+        figures = sentence.claim_figures
+        if figures and (notes or (_needs_source(sentence) and not sentence.attribution)):
             noun = "figure" if len(figures) == 1 else "figures"
             verb = "is" if len(figures) == 1 else "are"
             without = (f"cited only with note {', '.join(notes)}, which explains rather than "
@@ -47,6 +60,23 @@ def check_unsourced_figure(ctx: Context) -> Iterator[Finding]:
                 f"{noun} {_quoted(doc, figures)} {verb} {without}: cite where "
                 f"{'it comes' if len(figures) == 1 else 'they come'} from",
             )
+    yield from _unsourced_tables(doc)
+
+
+def _unsourced_tables(doc: Document) -> Iterator[Finding]:
+    for table in doc.table_blocks:
+        if table.sourced or not table.figures:
+            continue
+        first = table.figures[0]
+        start, end = (first.start, first.end) if hasattr(first, "start") else first
+        line, _ = doc.position(table.start)
+        shown = (_quoted(doc, table.figures) if hasattr(first, "start")
+                 else f"{len(table.figures)} numeric cells")
+        yield UNSOURCED_FIGURE.at(
+            doc, start, end,
+            f"table at line {line} states figures ({shown}) without a source: add a "
+            "marker to its caption or title row, or a 资料来源：/Source: line under it",
+        )
 
 
 def _only_notes(ctx: Context, sentence) -> tuple[str, ...]:
@@ -62,7 +92,9 @@ def check_unsourced_claim(ctx: Context) -> Iterator[Finding]:
     """A ranking, superlative or "first" claim that cites nothing.
 
     "位居全国前列", "全国首创", "the largest" are claims of fact like any figure;
-    the rule pack lists the words that make a sentence such a claim.
+    the rule pack lists the words that make a sentence such a claim. A goal
+    (打造全国领先的…, to become the most…) is not a claim of fact, nor are the words
+    of a quoted title.
 
     Bad:
         该市人工智能企业数量位居全国前列。
@@ -74,8 +106,10 @@ def check_unsourced_claim(ctx: Context) -> Iterator[Finding]:
     """
     doc = ctx.doc
     for sentence in doc.sentences:
-        if sentence.triggers and not sentence.markers and not sentence.figures:
-            trigger = sentence.triggers[0]
+        triggers = sentence.claim_triggers
+        if (triggers and _needs_source(sentence) and not sentence.attribution
+                and not sentence.claim_figures):
+            trigger = triggers[0]
             words = doc.text[trigger.start : trigger.end]
             yield UNSOURCED_CLAIM.at(
                 doc, trigger.start, trigger.end,
@@ -83,7 +117,39 @@ def check_unsourced_claim(ctx: Context) -> Iterator[Finding]:
             )
 
 
+def check_attribution_without_number(ctx: Context) -> Iterator[Finding]:
+    """A figure or claim attributed in prose, without a numbered source.
+
+    "据国家统计局数据", "according to the ONS", "(Smith 2021)" or a link before the
+    claim tell the reader where it comes from, but not in a form the brief's sources
+    list, the fact file and `factlint sources` can follow. Later sentences of the same
+    paragraph that report the same source are not reported again.
+
+    Bad:
+        据国家统计局数据，全省数据企业达 1159 家。
+
+    Good:
+        据国家统计局数据，全省数据企业达 1159 家<sup>1</sup>。
+
+        <sup>1</sup> 来源：国家统计局，《统计公报》
+    """
+    doc = ctx.doc
+    if doc.primary:
+        return
+    for sentence in doc.sentences:
+        if not (sentence.attribution and _needs_source(sentence) and sentence.is_claim):
+            continue
+        claims = sentence.claim_figures or sentence.claim_triggers
+        yield ATTRIBUTION_WITHOUT_NUMBER.at(
+            doc, claims[0].start, claims[0].end,
+            f"“{' '.join(doc.text[claims[0].start:claims[0].end].split())}” is attributed "
+            f"to {sentence.attribution} in the text: give it a numbered source",
+        )
+
+
 UNSOURCED_FIGURE = Rule("FL201", "unsourced-figure", "error", check_unsourced_figure)
 UNSOURCED_CLAIM = Rule("FL202", "unsourced-claim", "warning", check_unsourced_claim)
+ATTRIBUTION_WITHOUT_NUMBER = Rule("FL203", "attribution-without-number", "info",
+                                  check_attribution_without_number)
 
-RULES = (UNSOURCED_FIGURE, UNSOURCED_CLAIM)
+RULES = (UNSOURCED_FIGURE, UNSOURCED_CLAIM, ATTRIBUTION_WITHOUT_NUMBER)

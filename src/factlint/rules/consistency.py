@@ -69,13 +69,13 @@ _TO = re.compile(r"^[^，,；;。]{0,16}?(?:到|至|为)[^，,；;。]{0,10}$"
 _RATE = re.compile(
     rf"^[，,\s]*(?:同比|比上年|较上年)?(?:(?P<up>{_UP_ZH}|增幅|涨幅|增速|增长率)|(?P<down>{_DOWN_ZH}|降幅))"
     r"(?P<le>了)?(?P<to>到|至)?(?:为|达到|达|约|近)?\s*$"
-    rf"|^\s*[,(]?\s*(?:an?\s+|or\s+)?(?:(?P<upe>{_UP_EN})|(?P<downe>{_DOWN_EN}))"
+    rf"|^\s*(?:[,(]\s*)?(?:an?\s+|or\s+)?(?:(?P<upe>{_UP_EN})|(?P<downe>{_DOWN_EN}))"
     r"(?:\s+of|\s+by)?\s*$")
 _LEAD_RATE = re.compile(
     rf"(?<![A-Za-z])(?:(?P<upe>{_UP_EN})|(?P<downe>{_DOWN_EN}))(?:\s+by)?\s*$")
 _FROM_ONLY = re.compile(r"^\s*[Ff]rom\s*$")
 _IS = re.compile(r"^[^；;。]{0,12}是[^，,；;。]{0,14}$")
-_OF = re.compile(r"^\s*[）)]?\s*的\s*$")
+_OF = re.compile(r"^\s*(?:[）)]\s*)?的\s*$")  # never \s*X?\s*: quadratic on spaces
 _DOUBLING = re.compile(r"^[，,\s]*(?:实现|规模|总量)?翻了?(?P<n>一|两|二|三|四)番")
 _DOUBLINGS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4}
 _OF_WHICH_EN = re.compile(r"(?<![A-Za-z])(?:including|of which|of whom)(?![A-Za-z])")

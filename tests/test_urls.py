@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from email.utils import formatdate
 
@@ -220,6 +221,50 @@ def test_connections_are_reused(server, settings):
 
     assert report.requests == 20
     assert server.connections <= 2
+
+
+def test_a_kept_alive_connection_closed_by_the_server_is_replaced(settings):
+    """A server may close an idle kept-alive connection just as the next request goes out
+    (its keep-alive timeout): that request is sent again on a new connection, not reported
+    as a dropped connection."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    connections = []
+
+    def read_request(connection):
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = connection.recv(4096)
+            if not chunk:
+                return None
+            data += chunk
+        return data
+
+    def serve():
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            connections.append(connection)
+            with connection:
+                request = read_request(connection)
+                if request is not None:
+                    body = b"" if request.startswith(b"HEAD") else b"ok\n"
+                    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n" + body)
+                    read_request(connection)  # the next request: closed without an answer
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    port = listener.getsockname()[1]
+    urls = [f"http://127.0.0.1:{port}/a", f"http://127.0.0.1:{port}/b"]
+    try:
+        report = check_urls([ref(url) for url in urls], settings(per_host=1, retries=0))
+    finally:
+        listener.close()
+        thread.join(5)
+
+    assert report.findings == []
+    assert len(connections) == 2
 
 
 def test_refused_connection_is_broken(settings):

@@ -9,7 +9,7 @@ How a URL is checked:
   resolves to is vetted against the address policy (no loopback, private, link-local,
   metadata... unless allowed); the connection then goes to that vetted address, never
   through a second DNS lookup that a rebinding attacker could answer differently.
-  Redirects are followed here, not by requests, so that every hop is vetted the same way;
+  Redirects are followed here, hop by hop, so that every hop is vetted the same way;
 * HEAD first, GET when the server refuses HEAD; bodies are streamed and at most
   ``BODY_CAP`` bytes are read before the connection is dropped;
 * 5xx, timeouts and connection resets are retried with exponential backoff, 429 after
@@ -22,12 +22,14 @@ How a URL is checked:
   requests time out ``HOST_TIMEOUT_LIMIT`` times in a row is given up on for the run;
 * work runs on a thread pool of ``concurrency`` workers, each request holding one of the
   ``per_host`` slots of its host, and URLs are queued host by host in turn so that every
-  host stays busy;
+  host stays busy; connections are kept alive and reused, at most ``per_host`` per host
+  (http.client: no per-request pool or session machinery, which cost more CPU than the
+  requests themselves);
 * successes and permanent redirects are cached in one JSON file for ``cache_ttl`` seconds;
   runs in parallel merge their entries under a lock.
 
-``requests`` is imported only when the network is used, so that offline runs and the
-syntax check stay cheap.
+``ssl`` (and the CA bundle) and ``http.cookiejar`` are imported only when an https URL
+or a cookie needs them, so that offline runs, the syntax check and plain http stay cheap.
 """
 
 from __future__ import annotations
@@ -41,17 +43,19 @@ import json
 import math
 import os
 import re
+import select
 import socket
 import sys
 import tempfile
 import threading
 import time
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TextIO
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import quote, urldefrag, urljoin, urlsplit
 
 from factlint import __version__
 from factlint.finding import Finding, UrlRef
@@ -231,7 +235,7 @@ def url_problem(url: str) -> str | None:
 
 
 def ascii_host(host: str) -> str | None:
-    """The host as requests and urllib3 will use it (lower case, IDNA), or None if invalid."""
+    """The host as it is connected to and sent (lower case, IDNA), or None if invalid."""
     host = host.lower()
     if ":" in host:
         try:
@@ -239,7 +243,7 @@ def ascii_host(host: str) -> str | None:
         except ValueError:
             return None
     if not host.isascii():
-        import idna  # requests' own dependency; it encodes hosts the same way
+        import idna  # IDNA 2008 with UTS #46, as browsers encode hosts
 
         try:
             host = idna.encode(host, uts46=True).decode("ascii")
@@ -472,10 +476,11 @@ class _Checker:
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._host_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
-        self._session = _pinned_session(settings, self._pins, self._watchdog)
+        self._connections = _Connections(settings.per_host, self._pins, self._watchdog)
+        self._cookies: Any = None  # an http.cookiejar.CookieJar once a server sets a cookie
 
     def close(self) -> None:
-        self._session.close()
+        self._connections.close()
         self._watchdog.stop()
 
     def check(self, url: str) -> UrlResult:
@@ -579,19 +584,17 @@ class _Checker:
         """One attempt: (answer, None, None), or (None, failure, seconds to wait before
         trying again or None when trying again cannot help). A failure's phrase may hold
         "{tries}", filled in with the attempts made."""
-        import requests
-
         given_up = self._given_up(host)
         if given_up is not None:
             return None, given_up, None
         backoff = min(self.settings.backoff * 2**attempt, MAX_BACKOFF)
         try:
             answer = self._ask(url, host, deadline)
-        except requests.Timeout:
+        except TimeoutError:
             self._count_timeout(host)
             phrase = f"did not answer within {self.settings.timeout:g} s{{tries}}"
             return None, _Failure("timeout", phrase), backoff
-        except (requests.RequestException, OSError, ValueError) as error:
+        except (http.client.HTTPException, OSError, ValueError) as error:
             phrase, retryable = _describe_connection_error(error)
             if not retryable:
                 return None, _Failure("broken", phrase), None
@@ -640,64 +643,110 @@ class _Checker:
         return self._send("GET", url, host, deadline)
 
     def _send(self, method: str, url: str, host: str, deadline: float) -> _Answer:
-        """One request through the session's pooled adapter, finished (connection, status
-        line, headers, body) within ``timeout`` and before ``deadline``: the watchdog cuts
-        the connection when that time comes, however slowly the server keeps sending.
-        Raises requests.Timeout when it does.
-
-        Session.request would merge settings, hooks and environment on every call, which
-        costs more CPU than the request itself when hundreds are checked; here headers and
-        cookies are applied directly and redirects are never followed."""
-        import requests
-        from requests.cookies import extract_cookies_to_jar
-
-        session = self._session
-        request = requests.PreparedRequest()
-        request.prepare(method=method, url=url, headers=session.headers, cookies=session.cookies)
+        """One request on a kept-alive connection to the host's vetted address, finished
+        (connection, status line, headers, body) within ``timeout`` and before
+        ``deadline``: the watchdog cuts the connection when that time comes, however slowly
+        the server keeps sending. Raises TimeoutError when it does."""
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        headers = {"User-Agent": self.settings.user_agent, "Accept": "*/*"}
+        cookie = self._cookie_header(url)
+        if cookie:
+            headers["Cookie"] = cookie
+        if self.body_cap:
+            headers["Accept-Encoding"] = "gzip, deflate"  # undone by _read_body, capped
         with self._slot(host):
             ends = min(time.monotonic() + self.settings.timeout, deadline)
             left = ends - time.monotonic()
             if left <= 0:
-                raise requests.Timeout("no time left for this request")
-            with self._lock:
-                self.requests_sent += 1
+                raise TimeoutError("no time left for this request")
             with self._watchdog.guard(ends) as guard:
                 try:
-                    response = session.get_adapter(url).send(
-                        request, stream=True, timeout=(left, left)
-                    )
-                except (requests.RequestException, OSError) as error:
+                    connection, response = self._exchange(method, parts, host, port, headers, left)
+                except (http.client.HTTPException, OSError) as error:
                     if guard.expired:
-                        raise requests.Timeout("the request's deadline passed") from error
+                        raise TimeoutError("the request's deadline passed") from error
                     raise
                 if guard.expired:  # cut in the headers, which then read as complete
-                    response.close()
-                    raise requests.Timeout("the request's deadline passed")
-                extract_cookies_to_jar(session.cookies, request, response.raw)
-                body = None
-                if self.body_cap and method == "GET" and response.status_code < 300:
-                    try:
-                        body = _read_body(response, self.body_cap)
-                    except Exception as error:  # noqa: BLE001 - urllib3's, requests' or OSError
-                        response.close()
-                        if guard.expired:
-                            raise requests.Timeout("the request's deadline passed") from error
-                        raise requests.ConnectionError(f"the body broke off: {error}") from error
-                    if guard.expired:  # cut in the body, which then reads as ended
-                        response.close()
-                        raise requests.Timeout("the request's deadline passed")
+                    connection.close()
+                    raise TimeoutError("the request's deadline passed")
+                if "set-cookie" in response.msg:
+                    self._store_cookies(url, response)
+                answer = _Answer(
+                    status=response.status,
+                    reason=_reason_phrase(response.status, response.reason),
+                    location=_redirect_target(response),
+                    sets_cookie="set-cookie" in response.msg,
+                    retry_after=response.getheader("retry-after"),
+                    content_type=response.getheader("content-type", ""),
+                )
+                if not (self.body_cap and method == "GET" and response.status < 300):
+                    self._connections.finish(parts.scheme, host, port, connection, response)
+                    return answer
                 try:
-                    return _Answer(
-                        status=response.status_code,
-                        reason=_reason_phrase(response.status_code, response.reason),
-                        location=session.get_redirect_target(response),
-                        sets_cookie="set-cookie" in response.headers,
-                        retry_after=response.headers.get("retry-after"),
-                        content_type=response.headers.get("content-type", ""),
-                        body=body,
-                    )
-                finally:
-                    _discard_body(response)
+                    body = _read_body(response, self.body_cap)
+                except (http.client.HTTPException, OSError, ValueError) as error:
+                    connection.close()
+                    if guard.expired:
+                        raise TimeoutError("the request's deadline passed") from error
+                    raise
+                if guard.expired:  # cut in the body, which then reads as ended
+                    connection.close()
+                    raise TimeoutError("the request's deadline passed")
+                if body is None:  # past the cap: the rest is never downloaded
+                    connection.close()
+                else:
+                    self._connections.finish(parts.scheme, host, port, connection, response)
+                return replace(answer, body=body)
+
+    def _exchange(
+        self,
+        method: str,
+        parts: Any,
+        host: str,
+        port: int,
+        headers: Mapping[str, str],
+        timeout: float,
+    ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+        """Send the request and read the status line and headers, on a kept-alive
+        connection when there is one; a kept-alive connection the server closed meanwhile
+        is replaced by a new one, once."""
+        target = _request_target(parts)
+        for fresh in (False, True):
+            connection, reused = self._connections.take(
+                parts.scheme, host, port, timeout, fresh=fresh
+            )
+            with self._lock:
+                self.requests_sent += 1
+            try:
+                connection.request(method, target, headers=headers)
+                return connection, connection.getresponse()
+            except (http.client.HTTPException, OSError) as error:
+                connection.close()
+                stale = isinstance(
+                    error, (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected)
+                )
+                if not (reused and stale) or _guarded.guard.expired:
+                    raise
+        raise AssertionError("unreachable: a fresh connection returns or raises")
+
+    def _cookie_header(self, url: str) -> str | None:
+        if self._cookies is None or not len(self._cookies):
+            return None
+        import urllib.request
+
+        request = urllib.request.Request(url)
+        self._cookies.add_cookie_header(request)
+        return request.get_header("Cookie")
+
+    def _store_cookies(self, url: str, response: http.client.HTTPResponse) -> None:
+        import http.cookiejar
+        import urllib.request
+
+        with self._lock:
+            if self._cookies is None:
+                self._cookies = http.cookiejar.CookieJar()
+        self._cookies.extract_cookies(response, urllib.request.Request(url))
 
     @contextmanager
     def _slot(self, host: str) -> Iterator[None]:
@@ -843,7 +892,7 @@ def _describe_connection_error(error: BaseException) -> tuple[str, bool]:
     for cause in causes:
         if isinstance(cause, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)):
             return "dropped the connection", True
-        if type(cause).__name__ in ("RemoteDisconnected", "ProtocolError", "IncompleteRead"):
+        if isinstance(cause, http.client.HTTPException):  # a garbled or broken-off answer
             return "dropped the connection", True
     for cause in causes:
         if isinstance(cause, OSError) and cause.strerror:
@@ -866,40 +915,65 @@ def _causes(error: BaseException) -> Iterator[BaseException]:
         pending.extend(item for item in wrapped if isinstance(item, BaseException))
 
 
-def _read_body(response: Any, cap: int) -> bytes | None:
-    """The whole body (content encodings undone), or None when it is larger than ``cap``
-    bytes: then at most cap + 1 bytes were read. Runs under the request's deadline."""
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > cap:
+def _read_body(response: http.client.HTTPResponse, cap: int) -> bytes | None:
+    """The whole body, gzip or deflate encoding undone, or None when it is larger than
+    ``cap`` bytes (decoded): then the rest is not read, so neither a huge body nor a
+    compression bomb is ever taken in whole. Runs under the request's deadline; raises
+    ValueError for an encoding that cannot be undone."""
+    encoding = (response.getheader("content-encoding") or "identity").strip().lower()
+    if encoding not in ("identity", "gzip", "x-gzip", "deflate"):
+        raise ValueError(f"the body is in an unknown encoding ({encoding})")
+    declared = response.getheader("content-length", "")
+    if encoding == "identity" and declared.isdigit() and int(declared) > cap:
         return None
+    decoder = zlib.decompressobj(32 + zlib.MAX_WBITS) if encoding != "identity" else None
     chunks = []
     size = 0
     while size <= cap:
-        chunk = response.raw.read(min(65536, cap + 1 - size), decode_content=True)
-        if not chunk:
-            return b"".join(chunks)
+        raw = response.read(65536)
+        chunk = raw
+        if decoder is not None:
+            try:
+                chunk = decoder.decompress(raw, cap + 1 - size) if raw else decoder.flush()
+            except zlib.error as error:
+                raise ValueError(f"its {encoding} body is corrupt ({error})") from None
         chunks.append(chunk)
         size += len(chunk)
+        if not raw:
+            return b"".join(chunks) if size <= cap else None
     return None
 
 
-def _discard_body(response: Any) -> None:
-    """Read at most BODY_CAP bytes of the body, then close. A small body read to its end
-    returns the connection to the pool for reuse; a larger one drops the connection, so a
-    huge or endless body is never downloaded."""
-    declared = response.headers.get("content-length", "")
+def _request_target(parts: Any) -> str:
+    """The path and query to send, non-ASCII characters percent-encoded (as browsers do)."""
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return target if target.isascii() else quote(target, safe="!#$%&'()*+,/:;=?@[]~")
+
+
+def _redirect_target(response: http.client.HTTPResponse) -> str | None:
+    """The Location of a redirect (servers often send it as UTF-8 bytes), else None."""
+    location = response.getheader("location")
+    if location is None or response.status not in (301, 302, 303, 307, 308):
+        return None
     try:
-        if not (declared.isdigit() and int(declared) > BODY_CAP):
-            remaining = BODY_CAP
-            while remaining > 0:
-                chunk = response.raw.read(min(16384, remaining), decode_content=False)
-                if not chunk:
-                    break
-                remaining -= len(chunk)
-    except Exception:  # noqa: BLE001 - the status is known; a failing body changes nothing
-        pass
-    finally:
-        response.close()
+        return location.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return location
+
+
+def _discard_body(response: http.client.HTTPResponse) -> bool:
+    """Read at most BODY_CAP bytes of the body; True when it was read to its end, so that
+    the connection can be reused. A larger body is left unread (the connection is then
+    dropped), so a huge or endless body is never downloaded."""
+    declared = response.getheader("content-length", "")
+    if declared.isdigit() and int(declared) > BODY_CAP:
+        return False
+    remaining = BODY_CAP
+    while remaining > 0:
+        if not response.read(min(16384, remaining)):
+            return True
+        remaining -= 16384
+    return response.isclosed()
 
 
 # --------------------------------------------------------------------------- deadlines
@@ -941,7 +1015,8 @@ class _Watchdog:
                 )
                 self._thread.start()
             heapq.heappush(self._guards, (deadline, id(guard), guard))
-            self._condition.notify()
+            if self._guards[0][2] is guard:  # else the watchdog wakes up earlier anyway
+                self._condition.notify()
         _guarded.guard = guard
         try:
             yield guard
@@ -1013,81 +1088,145 @@ class _FinalResponse(http.client.HTTPResponse):
 # --------------------------------------------------------------------------- pinned connections
 
 
-def _pinned_session(settings: UrlSettings, pins: Mapping[str, str], watchdog: _Watchdog) -> Any:
-    """A requests.Session whose connections go to ``pins[host]`` — the vetted address —
-    instead of resolving the host again. TLS still checks the certificate against the
-    host name and sends it as SNI, and the Host header is untouched. Each connection puts
-    its socket under the ``watchdog``'s deadline of the request using it, and skips
-    informational answers."""
-    import requests
-    from requests.adapters import HTTPAdapter
-    from urllib3.connection import HTTPConnection, HTTPSConnection
-    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
-    from urllib3.util.connection import create_connection
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """An http.client connection to ``address`` — the host's vetted address — instead of
+    resolving the host again; the Host header still names the host. Its socket is put
+    under the watchdog's deadline of the request using it, and informational answers are
+    skipped."""
 
-    class PinnedConnection:
-        response_class = _FinalResponse
+    response_class = _FinalResponse
 
-        def connect(self: Any) -> None:
-            super().connect()  # type: ignore[misc]
-            watchdog.watch(self.sock)
+    def __init__(self, host: str, port: int, address: str, timeout: float, watchdog: _Watchdog):
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+        self.watchdog = watchdog
 
-        def getresponse(self: Any) -> Any:
-            watchdog.watch(self.sock)  # a connection from the pool has its socket already
-            return super().getresponse()  # type: ignore[misc]
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.watchdog.watch(self.sock)
 
-        def _new_conn(self: Any) -> socket.socket:
-            address = pins.get(_pin_key(self._dns_host))
-            if address is None:
-                raise NewConnectionError(self, f"{self.host} was not vetted by the address policy")
-            try:
-                sock = create_connection(
-                    (address, self.port),
-                    self.timeout,
-                    source_address=self.source_address,
-                    socket_options=self.socket_options,
-                )
-                watchdog.watch(sock)  # the TLS handshake, if any, is under the deadline too
-                return sock
-            except TimeoutError as error:
-                raise ConnectTimeoutError(self, f"Connection to {self.host} timed out") from error
-            except OSError as error:
-                raise NewConnectionError(
-                    self, f"Failed to establish a new connection: {error}"
-                ) from error
 
-    class PinnedHTTPConnection(PinnedConnection, HTTPConnection):
-        pass
+class _PinnedHTTPSConnection(_PinnedHTTPConnection):
+    """The same over TLS: the certificate is checked against the host name, which is also
+    sent as SNI; the handshake runs under the request's deadline."""
 
-    class PinnedHTTPSConnection(PinnedConnection, HTTPSConnection):
-        pass
+    default_port = 443
 
-    class PinnedHTTPPool(HTTPConnectionPool):
-        ConnectionCls = PinnedHTTPConnection
+    def __init__(self, *args: Any, context: Any):
+        super().__init__(*args)
+        self.context = context
 
-    class PinnedHTTPSPool(HTTPSConnectionPool):
-        ConnectionCls = PinnedHTTPSConnection
+    def connect(self) -> None:
+        super().connect()
+        # Wrapping detaches the plain socket: the TLS one is put under the deadline
+        # before the handshake, so that a server trickling it cannot stretch the request.
+        self.sock = self.context.wrap_socket(
+            self.sock, server_hostname=self.host, do_handshake_on_connect=False
+        )
+        self.watchdog.watch(self.sock)
+        self.sock.do_handshake()
 
-    class PinnedAdapter(HTTPAdapter):
-        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-            super().init_poolmanager(*args, **kwargs)
-            self.poolmanager.pool_classes_by_scheme = {
-                "http": PinnedHTTPPool,
-                "https": PinnedHTTPSPool,
-            }
 
-    session = requests.Session()
-    session.trust_env = False  # a proxy from the environment would bypass the vetted address
-    session.headers.update({"User-Agent": settings.user_agent, "Accept": "*/*"})
-    adapter = PinnedAdapter(
-        pool_connections=max(16, settings.concurrency),
-        pool_maxsize=settings.per_host,
-        max_retries=0,
-    )
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    return session
+class _Connections:
+    """The run's kept-alive connections, by (scheme, host, port); each goes to the host's
+    vetted address in ``pins``. The per-host slots bound how many exist per host."""
+
+    def __init__(self, per_host: int, pins: Mapping[str, str], watchdog: _Watchdog):
+        self.per_host = per_host
+        self.pins = pins
+        self.watchdog = watchdog
+        self._idle: dict[tuple[str, str, int], list[http.client.HTTPConnection]] = {}
+        self._lock = threading.Lock()
+        self._tls: Any = None
+
+    def take(
+        self, scheme: str, host: str, port: int, timeout: float, fresh: bool = False
+    ) -> tuple[http.client.HTTPConnection, bool]:
+        """A connection for one request, and whether it was kept alive from an earlier one."""
+        if not fresh:
+            with self._lock:
+                idle = self._idle.get((scheme, host, port), [])
+                connection = idle.pop() if idle else None
+            while connection is not None:
+                if not _dropped(connection):
+                    connection.sock.settimeout(timeout)
+                    self.watchdog.watch(connection.sock)
+                    return connection, True
+                connection.close()
+                with self._lock:
+                    connection = idle.pop() if idle else None
+        address = self.pins.get(host)
+        if address is None:
+            raise OSError(f"{host} was not vetted by the address policy")
+        if scheme == "https":
+            return _PinnedHTTPSConnection(
+                host, port, address, timeout, self.watchdog, context=self._tls_context()
+            ), False
+        return _PinnedHTTPConnection(host, port, address, timeout, self.watchdog), False
+
+    def finish(
+        self,
+        scheme: str,
+        host: str,
+        port: int,
+        connection: http.client.HTTPConnection,
+        response: http.client.HTTPResponse,
+    ) -> None:
+        """Discard the rest of the answer; keep the connection for the next request when
+        the answer was read to its end and the server keeps it open."""
+        try:
+            reusable = (
+                response.status >= 200  # never after 101 Switching Protocols
+                and _discard_body(response)
+                and not response.will_close
+            )
+        except Exception:  # noqa: BLE001 - the status is known; a failing body changes nothing
+            reusable = False
+        if not reusable or connection.sock is None:
+            connection.close()
+            return
+        with self._lock:
+            idle = self._idle.setdefault((scheme, host, port), [])
+            if len(idle) < self.per_host:
+                idle.append(connection)
+                return
+        connection.close()
+
+    def close(self) -> None:
+        with self._lock:
+            connections = [c for idle in self._idle.values() for c in idle]
+            self._idle.clear()
+        for connection in connections:
+            connection.close()
+
+    def _tls_context(self) -> Any:
+        with self._lock:
+            if self._tls is None:
+                import ssl
+
+                try:
+                    import certifi  # the CA bundle requests and browsers-on-servers use
+
+                    self._tls = ssl.create_default_context(cafile=certifi.where())
+                except ImportError:
+                    self._tls = ssl.create_default_context()
+            return self._tls
+
+
+def _dropped(connection: http.client.HTTPConnection) -> bool:
+    """Whether an idle kept-alive connection was closed by the server (or sent something
+    unasked): its socket reads as ready."""
+    if connection.sock is None:
+        return True
+    try:
+        if hasattr(select, "poll"):
+            poller = select.poll()
+            poller.register(connection.sock, select.POLLIN)
+            return bool(poller.poll(0))
+        return bool(select.select([connection.sock], [], [], 0)[0])
+    except (OSError, ValueError):
+        return True
 
 
 # --------------------------------------------------------------------------- cache

@@ -54,6 +54,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, TextIO
 from urllib.parse import quote, urldefrag, urljoin, urlsplit
 
@@ -137,12 +138,7 @@ class UrlSettings:
         if self.concurrency < 1 or self.per_host < 1:
             raise ValueError("urls.concurrency and urls.per_host must be at least 1")
         for pattern in self.exclude:
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise ValueError(
-                    f"urls.exclude: bad regular expression {pattern!r}: {error}"
-                ) from None
+            exclude_pattern(pattern)  # raises ValueError for a pattern RE2 cannot take
         for network in self.allowed_networks:
             try:
                 ipaddress.ip_network(network, strict=False)
@@ -189,6 +185,25 @@ class Fetched:
     status: int | None = None
     content_type: str = ""
     body: bytes = b""
+
+
+@lru_cache(maxsize=256)
+def exclude_pattern(pattern: str) -> Any:
+    """A ``urls.exclude`` pattern compiled by RE2, whose matching time is linear in the URL
+    (the pattern may come from the checked tree's configuration: ``(a+)+$`` in Python's
+    ``re`` could hold the run for hours); raises ValueError saying why RE2 refuses it."""
+    from factlint.linear import UnsafePatternError, compile_linear
+
+    try:
+        return compile_linear(pattern)
+    except UnsafePatternError as error:
+        cause = error.__cause__.args[0] if error.__cause__ and error.__cause__.args else error
+        reason = cause.decode() if isinstance(cause, bytes) else str(cause)
+        raise ValueError(
+            f"urls.exclude: the pattern {pattern!r} cannot be used ({reason}): URL patterns "
+            "are matched by RE2, in linear time, which has no backreferences, lookahead or "
+            "lookbehind"
+        ) from None
 
 
 # --------------------------------------------------------------------------- syntax
@@ -341,7 +356,7 @@ def check_urls(
     findings: list[Finding] = []
     refs_by_target: dict[str, list[UrlRef]] = {}
     skipped: set[str] = set()
-    excludes = [re.compile(pattern) for pattern in settings.exclude]
+    excludes = [exclude_pattern(pattern) for pattern in settings.exclude]
     for ref in refs:
         problem = url_problem(ref.url)
         if problem is not None:

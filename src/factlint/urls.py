@@ -50,7 +50,7 @@ import tempfile
 import threading
 import time
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
@@ -406,9 +406,11 @@ def _check_all(
     return _run_pool(checker, checker.check, targets, settings, progress, "factlint-url")
 
 
-def _run_pool(checker, task, targets, settings: UrlSettings, progress: _Progress, name: str):
-    """Run ``task`` on every target, hosts interleaved, at most ``concurrency`` at once;
-    returns each target's result and the requests the checker sent."""
+def _run_pool(checker, task, targets, settings: UrlSettings, progress: _Progress, name: str,
+              each: Callable[[str, Any], None] | None = None):
+    """Run ``task`` on every target, hosts interleaved, at most ``concurrency`` at once,
+    handing each result to ``each`` (in this thread) as it comes; returns each target's
+    result and the requests the checker sent."""
     results: dict = {}
     try:
         with ThreadPoolExecutor(min(settings.concurrency, len(targets)), name) as pool:
@@ -416,6 +418,8 @@ def _run_pool(checker, task, targets, settings: UrlSettings, progress: _Progress
             for future in as_completed(futures):
                 results[futures[future]] = future.result()
                 progress.advance()
+                if each is not None:
+                    each(futures[future], results[futures[future]])
     finally:
         progress.finish()
         checker.close()
@@ -423,19 +427,22 @@ def _run_pool(checker, task, targets, settings: UrlSettings, progress: _Progress
 
 
 def fetch_bodies(
-    targets: Sequence[str], settings: UrlSettings, max_bytes: int, progress: bool | None = None
+    targets: Sequence[str], settings: UrlSettings, max_bytes: int, progress: bool | None = None,
+    each: Callable[[str, Fetched], None] | None = None,
 ) -> tuple[dict[str, Fetched], int]:
     """Each URL's body, GET only, through the checker's address policy, pinned connections,
-    per-host slots and deadlines; a body over ``max_bytes`` is not kept. Returns the
-    results and the number of requests sent. Nothing is cached here: the evidence
-    snapshots are the cache (factlint.evidence)."""
+    per-host slots and deadlines; a body over ``max_bytes`` is not kept. ``each`` is
+    called with every URL and its result as it comes, in the calling thread (so that a
+    body can be read while the others are still on their way). Returns the results and
+    the number of requests sent. Nothing is cached here: the evidence snapshots are the
+    cache (factlint.evidence)."""
     targets = list(dict.fromkeys(targets))
     if not targets:
         return {}, 0
     checker = _Checker(settings, body_cap=max(1, max_bytes))
     show = sys.stderr.isatty() if progress is None else progress
     bar = _Progress(len(targets), sys.stderr, show)
-    return _run_pool(checker, checker.fetch, targets, settings, bar, "factlint-get")
+    return _run_pool(checker, checker.fetch, targets, settings, bar, "factlint-get", each)
 
 
 def _interleave_hosts(urls: list[str]) -> list[str]:

@@ -729,7 +729,7 @@ class _Checker:
         port: int,
         headers: Mapping[str, str],
         timeout: float,
-    ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+    ) -> tuple[_PinnedConnection, http.client.HTTPResponse]:
         """Send the request and read the status line and headers, on a kept-alive
         connection when there is one; a kept-alive connection the server closed meanwhile
         is replaced by a new one, once."""
@@ -741,8 +741,7 @@ class _Checker:
             with self._lock:
                 self.requests_sent += 1
             try:
-                connection.request(method, target, headers=headers)
-                return connection, connection.getresponse()
+                return connection, connection.exchange(method, target, headers)
             except (http.client.HTTPException, OSError) as error:
                 connection.close()
                 stale = isinstance(
@@ -1086,10 +1085,74 @@ def _cut(sock: socket.socket) -> None:
         socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
+MAX_HEADERS = 100  # header lines of an answer, at most (as http.client)
+MAX_LINE = 65536  # bytes of a status or header line, at most (as http.client)
+
+
+class _Headers:
+    """An answer's headers: names case-insensitive, each value of a repeated one kept; the
+    part of http.client.HTTPMessage that http.client's response and http.cookiejar use,
+    without the email parser (which cost more CPU than the rest of a request)."""
+
+    def __init__(self, lines: Sequence[bytes]):
+        self._values: dict[str, list[str]] = {}
+        last: list[str] | None = None
+        for raw in lines:
+            line = raw.decode("iso-8859-1").rstrip("\r\n")
+            if line[:1] in (" ", "\t") and last:  # an obsolete folded continuation
+                last[-1] = f"{last[-1]} {line.strip()}"
+                continue
+            name, colon, value = line.partition(":")
+            if colon and name.strip():
+                last = self._values.setdefault(name.strip().lower(), [])
+                last.append(value.strip())
+
+    def get(self, name: str, default: Any = None) -> Any:
+        values = self._values.get(name.lower())
+        return values[0] if values else default
+
+    def get_all(self, name: str, default: Any = None) -> Any:
+        return list(self._values.get(name.lower(), ())) or default
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._values
+
+    def items(self) -> list[tuple[str, str]]:
+        return [(name, value) for name, values in self._values.items() for value in values]
+
+
 class _FinalResponse(http.client.HTTPResponse):
-    """An http.client response that skips every informational answer (100 Continue,
-    102 Processing, 103 Early Hints...) before the final one; http.client skips only 100.
-    101 Switching Protocols is final. The deadline bounds an endless stream of them."""
+    """An http.client response (it reads the body: length, chunked, until close) whose
+    status and headers are read here: every informational answer (100 Continue, 102
+    Processing, 103 Early Hints...) is skipped before the final one (http.client skips
+    only 100), and the headers are split without the email parser. 101 Switching
+    Protocols is final. The deadline bounds an endless stream of answers or headers."""
+
+    def begin(self) -> None:
+        """http.client.HTTPResponse.begin, with _Headers."""
+        if self.headers is not None:
+            return
+        version, status, reason = self._read_status()
+        self.code = self.status = status
+        self.reason = reason.strip()
+        if version in ("HTTP/1.0", "HTTP/0.9"):
+            self.version = 10
+        elif version.startswith("HTTP/1."):
+            self.version = 11
+        else:
+            raise http.client.UnknownProtocol(version)
+        self.headers = self.msg = _Headers(_header_lines(self.fp))  # type: ignore[assignment]
+        self.chunked = (self.headers.get("transfer-encoding") or "").lower() == "chunked"
+        self.chunk_left = None
+        self.will_close = self._check_close()
+        self.length = None
+        length = self.headers.get("content-length")
+        if length and not self.chunked and length.isdigit():
+            self.length = int(length)
+        if status in (204, 304) or 100 <= status < 200 or self._method == "HEAD":
+            self.length = 0
+        if not self.will_close and not self.chunked and self.length is None:
+            self.will_close = True
 
     def _read_status(self) -> tuple[str, int, str]:
         for _ in range(MAX_INTERIM):
@@ -1100,54 +1163,91 @@ class _FinalResponse(http.client.HTTPResponse):
         raise http.client.HTTPException(f"more than {MAX_INTERIM} informational answers")
 
     def _skip_header_block(self) -> None:
-        for _ in range(MAX_INTERIM):
-            line = self.fp.readline(65537)
-            if line in (b"\r\n", b"\n", b""):
-                return
-        raise http.client.HTTPException("an informational answer has too many header lines")
+        _header_lines(self.fp)
+
+
+def _header_lines(fp: Any) -> list[bytes]:
+    """The header lines up to the blank line that ends them; raises http.client's errors
+    for a line over MAX_LINE bytes or more than MAX_HEADERS lines."""
+    lines = []
+    while True:
+        line = fp.readline(MAX_LINE + 1)
+        if len(line) > MAX_LINE:
+            raise http.client.LineTooLong("header line")
+        if line in (b"\r\n", b"\n", b""):
+            return lines
+        lines.append(line)
+        if len(lines) > MAX_HEADERS:
+            raise http.client.HTTPException(f"got more than {MAX_HEADERS} headers")
 
 
 # --------------------------------------------------------------------------- pinned connections
 
 
-class _PinnedHTTPConnection(http.client.HTTPConnection):
-    """An http.client connection to ``address`` — the host's vetted address — instead of
-    resolving the host again; the Host header still names the host. Its socket is put
-    under the watchdog's deadline of the request using it, and informational answers are
-    skipped."""
+class _PinnedConnection:
+    """A kept-alive connection to ``address`` — the host's vetted address — instead of
+    resolving the host again; the Host header still names the host. Over TLS the
+    certificate is checked against the host name, which is also sent as SNI. The socket
+    (the TLS one before its handshake) is put under the watchdog's deadline of the request
+    using it, so that no server can stretch a request, however slowly it sends.
 
-    response_class = _FinalResponse
+    A request goes out in one write; http.client's response (_FinalResponse) reads the
+    answer. http.client's own connection is not used: its request and header machinery
+    cost more CPU than the rest of a request."""
 
-    def __init__(self, host: str, port: int, address: str, timeout: float, watchdog: _Watchdog):
-        super().__init__(host, port, timeout=timeout)
+    def __init__(self, host: str, port: int, address: str, timeout: float, watchdog: _Watchdog,
+                 context: Any = None):
+        self.host = host
+        self.port = port
         self.address = address
+        self.timeout = timeout
         self.watchdog = watchdog
+        self.context = context  # an ssl.SSLContext for https
+        self.sock: socket.socket | None = None
+        default = 443 if context is not None else 80
+        name = f"[{host}]" if ":" in host else host
+        self.host_header = name if port == default else f"{name}:{port}"
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self.address, self.port), self.timeout)
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.watchdog.watch(self.sock)
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = sock
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.watchdog.watch(sock)
+        if self.context is not None:
+            # Wrapping detaches the plain socket: the TLS one is put under the deadline
+            # before the handshake, so that a server trickling it cannot stretch the request.
+            self.sock = self.context.wrap_socket(
+                sock, server_hostname=self.host, do_handshake_on_connect=False
+            )
+            self.watchdog.watch(self.sock)
+            self.sock.do_handshake()
+
+    def exchange(self, method: str, target: str, headers: Mapping[str, str]) -> _FinalResponse:
+        """Send the request; the answer with its status line and headers read."""
+        if any(_CONTROL.search(part) for part in (target, *headers.values())):
+            raise ValueError("a request line or header holds a control character")
+        lines = [f"{method} {target} HTTP/1.1", f"Host: {self.host_header}"]
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        if self.sock is None:
+            self.connect()
+        assert self.sock is not None
+        self.sock.sendall(request)
+        response = _FinalResponse(self.sock, method=method)
+        try:
+            response.begin()
+        except BaseException:
+            response.close()
+            raise
+        return response
+
+    def close(self) -> None:
+        sock, self.sock = self.sock, None
+        if sock is not None:
+            sock.close()
 
 
-class _PinnedHTTPSConnection(_PinnedHTTPConnection):
-    """The same over TLS: the certificate is checked against the host name, which is also
-    sent as SNI; the handshake runs under the request's deadline."""
-
-    default_port = 443
-
-    def __init__(self, *args: Any, context: Any):
-        super().__init__(*args)
-        self.context = context
-
-    def connect(self) -> None:
-        super().connect()
-        # Wrapping detaches the plain socket: the TLS one is put under the deadline
-        # before the handshake, so that a server trickling it cannot stretch the request.
-        self.sock = self.context.wrap_socket(
-            self.sock, server_hostname=self.host, do_handshake_on_connect=False
-        )
-        self.watchdog.watch(self.sock)
-        self.sock.do_handshake()
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # a line break in a header would inject another
 
 
 class _Connections:
@@ -1158,13 +1258,13 @@ class _Connections:
         self.per_host = per_host
         self.pins = pins
         self.watchdog = watchdog
-        self._idle: dict[tuple[str, str, int], list[http.client.HTTPConnection]] = {}
+        self._idle: dict[tuple[str, str, int], list[_PinnedConnection]] = {}
         self._lock = threading.Lock()
         self._tls: Any = None
 
     def take(
         self, scheme: str, host: str, port: int, timeout: float, fresh: bool = False
-    ) -> tuple[http.client.HTTPConnection, bool]:
+    ) -> tuple[_PinnedConnection, bool]:
         """A connection for one request, and whether it was kept alive from an earlier one."""
         if not fresh:
             with self._lock:
@@ -1181,18 +1281,15 @@ class _Connections:
         address = self.pins.get(host)
         if address is None:
             raise OSError(f"{host} was not vetted by the address policy")
-        if scheme == "https":
-            return _PinnedHTTPSConnection(
-                host, port, address, timeout, self.watchdog, context=self._tls_context()
-            ), False
-        return _PinnedHTTPConnection(host, port, address, timeout, self.watchdog), False
+        context = self._tls_context() if scheme == "https" else None
+        return _PinnedConnection(host, port, address, timeout, self.watchdog, context), False
 
     def finish(
         self,
         scheme: str,
         host: str,
         port: int,
-        connection: http.client.HTTPConnection,
+        connection: _PinnedConnection,
         response: http.client.HTTPResponse,
     ) -> None:
         """Discard the rest of the answer; keep the connection for the next request when
@@ -1236,7 +1333,7 @@ class _Connections:
             return self._tls
 
 
-def _dropped(connection: http.client.HTTPConnection) -> bool:
+def _dropped(connection: _PinnedConnection) -> bool:
     """Whether an idle kept-alive connection was closed by the server (or sent something
     unasked): its socket reads as ready."""
     if connection.sock is None:

@@ -214,15 +214,17 @@ _HOST_LABELS = re.compile(
     r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\.?"
 )
 _FORBIDDEN_CHARACTERS = set('<>"{}|\\^`')
+_SPACE = re.compile(r"\s")  # every character str.isspace() is true of
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # in a request, a line break would inject a header
 
 
 def url_problem(url: str) -> str | None:
     """Why ``url`` cannot be checked, as a phrase, or None for a well-formed http(s) URL."""
     if not url:
         return "URL is empty"
-    if any(character.isspace() for character in url):
+    if _SPACE.search(url):
         return "URL contains a space"
-    if any(ord(character) < 32 or ord(character) == 127 for character in url):
+    if _CONTROL.search(url):
         return "URL contains a control character"
     scheme_match = _SCHEME.match(url)
     if scheme_match is None:
@@ -412,9 +414,11 @@ def _run_pool(checker, task, targets, settings: UrlSettings, progress: _Progress
     handing each result to ``each`` (in this thread) as it comes; returns each target's
     result and the requests the checker sent."""
     results: dict = {}
+    order, hosts = _interleave_hosts(targets)
+    workers = min(settings.concurrency, len(targets), hosts * settings.per_host)  # no idle ones
     try:
-        with ThreadPoolExecutor(min(settings.concurrency, len(targets)), name) as pool:
-            futures = {pool.submit(task, url): url for url in _interleave_hosts(targets)}
+        with ThreadPoolExecutor(workers, name) as pool:
+            futures = {pool.submit(task, url): url for url in order}
             for future in as_completed(futures):
                 results[futures[future]] = future.result()
                 progress.advance()
@@ -445,14 +449,16 @@ def fetch_bodies(
     return _run_pool(checker, checker.fetch, targets, settings, bar, "factlint-get", each)
 
 
-def _interleave_hosts(urls: list[str]) -> list[str]:
-    """Order URLs host by host in turn (a1 b1 c1 a2 b2 ...), so that the first workers do
-    not all queue behind one host's per-host limit while other hosts sit idle."""
+def _interleave_hosts(urls: list[str]) -> tuple[list[str], int]:
+    """URLs ordered host by host in turn (a1 b1 c1 a2 b2 ...), so that the first workers do
+    not all queue behind one host's per-host limit while other hosts sit idle; and the
+    number of hosts."""
     by_host: dict[str, list[str]] = {}
     for url in urls:
         by_host.setdefault(urlsplit(url).hostname or "", []).append(url)
     queues = list(by_host.values())
-    return [queue[i] for i in range(max(map(len, queues))) for queue in queues if i < len(queue)]
+    order = [queue[i] for i in range(max(map(len, queues))) for queue in queues if i < len(queue)]
+    return order, len(queues)
 
 
 # --------------------------------------------------------------------------- checking one URL
@@ -590,7 +596,7 @@ class _Checker:
         self._vet(host, parts.port or (443 if parts.scheme == "https" else 80))
         attempts = self.settings.retries + 1
         for attempt in range(attempts):
-            answer, failure, wait = self._attempt(url, host, deadline, attempt)
+            answer, failure, wait = self._attempt(url, parts, host, deadline, attempt)
             if answer is not None:
                 return answer
             assert failure is not None
@@ -601,7 +607,7 @@ class _Checker:
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _attempt(
-        self, url: str, host: str, deadline: float, attempt: int
+        self, url: str, parts: Any, host: str, deadline: float, attempt: int
     ) -> tuple[_Answer | None, _Failure | None, float | None]:
         """One attempt: (answer, None, None), or (None, failure, seconds to wait before
         trying again or None when trying again cannot help). A failure's phrase may hold
@@ -611,7 +617,7 @@ class _Checker:
             return None, given_up, None
         backoff = min(self.settings.backoff * 2**attempt, MAX_BACKOFF)
         try:
-            answer = self._ask(url, host, deadline)
+            answer = self._ask(url, parts, host, deadline)
         except TimeoutError:
             self._count_timeout(host)
             phrase = f"did not answer within {self.settings.timeout:g} s{{tries}}"
@@ -651,25 +657,24 @@ class _Checker:
             f"was not tried: host {host} timed out {count} times in a row in this run",
         )
 
-    def _ask(self, url: str, host: str, deadline: float) -> _Answer:
+    def _ask(self, url: str, parts: Any, host: str, deadline: float) -> _Answer:
         """HEAD, or GET when the server refuses HEAD (405, 501, 403, ... on HEAD only);
         GET only when bodies are kept."""
         if host not in self._head_refused and not self.body_cap:
-            answer = self._send("HEAD", url, host, deadline)
+            answer = self._send("HEAD", url, parts, host, deadline)
             if answer.status < 400 or answer.status == 429 or self._is_ok(answer.status):
                 return answer
-            answer = self._send("GET", url, host, deadline)
+            answer = self._send("GET", url, parts, host, deadline)
             if answer.status < 400:
                 self._head_refused.add(host)
             return answer
-        return self._send("GET", url, host, deadline)
+        return self._send("GET", url, parts, host, deadline)
 
-    def _send(self, method: str, url: str, host: str, deadline: float) -> _Answer:
+    def _send(self, method: str, url: str, parts: Any, host: str, deadline: float) -> _Answer:
         """One request on a kept-alive connection to the host's vetted address, finished
         (connection, status line, headers, body) within ``timeout`` and before
         ``deadline``: the watchdog cuts the connection when that time comes, however slowly
-        the server keeps sending. Raises TimeoutError when it does."""
-        parts = urlsplit(url)
+        the server keeps sending. Raises TimeoutError when it does. ``parts``: urlsplit(url)."""
         port = parts.port or (443 if parts.scheme == "https" else 80)
         headers = {"User-Agent": self.settings.user_agent, "Accept": "*/*"}
         cookie = self._cookie_header(url)
@@ -769,12 +774,14 @@ class _Checker:
                 self._cookies = http.cookiejar.CookieJar()
         self._cookies.extract_cookies(response, urllib.request.Request(url))
 
-    @contextmanager
-    def _slot(self, host: str) -> Iterator[None]:
-        with self._lock:
-            slots = self._slots.setdefault(host, threading.BoundedSemaphore(self.settings.per_host))
-        with slots:
-            yield
+    def _slot(self, host: str) -> threading.BoundedSemaphore:
+        """One of ``host``'s per-host slots, to hold (``with``) while a request is out."""
+        slots = self._slots.get(host)
+        if slots is None:
+            with self._lock:
+                limit = threading.BoundedSemaphore(self.settings.per_host)
+                slots = self._slots.setdefault(host, limit)
+        return slots
 
     def _vet(self, host: str, port: int) -> None:
         """Resolve ``host`` once per run and pin the address, or raise _Failure."""
@@ -1247,7 +1254,6 @@ class _PinnedConnection:
             sock.close()
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # a line break in a header would inject another
 
 
 class _Connections:

@@ -89,8 +89,9 @@ def main() -> int:
                                                            "lsp"]
     diagnostics = sorted(run(brief, command, nvim),
                          key=lambda d: (d["lnum"], d["col"], str(d["code"])))
+    version = subprocess.run([nvim, "--version"], capture_output=True, text=True).stdout
     print(f"{brief.name}: {len(diagnostics)} diagnostic(s) received by "
-          f"{subprocess.run([nvim, '--version'], capture_output=True, text=True).stdout.split(chr(10))[0]}")
+          f"{version.splitlines()[0] if version else 'nvim'}")
     for d in diagnostics:
         print(f"{d['lnum'] + 1}:{d['col'] + 1} {d['code']} {SEVERITY.get(d['severity'], '?')} "
               f"{d['message']}")

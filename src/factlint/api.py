@@ -73,11 +73,11 @@ def inspect_text(text: str, path: str, *, facts: str | None = None,
     try:
         result = run(RunOptions(paths=("-",), overrides=overrides or Overrides(), facts=facts,
                                 offline=True, progress=False, stdin=text.encode("utf-8"),
-                                stdin_filename=path, keep_context=True))
+                                stdin_filename=path, view_of=_context))
     except ConfigError as exc:
         return CheckedText(RunResult([], []), problem=str(exc))
     checked = CheckedText(result)
-    ctx = next((f.context for f in result.files if f.context is not None), None)
+    ctx = next((f.view for f in result.files if f.view is not None), None)
     if ctx is None:
         return checked
     settings = ctx.settings
@@ -95,6 +95,11 @@ def inspect_text(text: str, path: str, *, facts: str | None = None,
     depends.discard(os.path.abspath(path))
     checked.depends_on = frozenset(depends)
     return checked
+
+
+def _context(ctx: Any, findings: list) -> Any:
+    """What ``inspect_text`` keeps of the brief (RunOptions.view_of): the rules' Context."""
+    return ctx
 
 
 def document_files(path: str, overrides: Overrides | None = None) -> tuple[str, ...]:

@@ -134,7 +134,6 @@ class FactlintServer(LanguageServer):
         self.buffers: dict[str, Buffer] = {}
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="factlint-check")
         self.debounce = DEBOUNCE
-        self.published_others: dict[str, list[types.Diagnostic]] = {}
 
     @property
     def utf16(self) -> bool:

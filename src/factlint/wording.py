@@ -324,13 +324,13 @@ def _number_text(figure: Figure, parts: _Parts, value: float, decimals: int) -> 
         tenths = value / 10
         if tenths != int(tenths) or not 0 < tenths < 10:
             return None
-        return chinese_numeral(int(tenths)) + "成"
+        return _counted(int(tenths)) + "成"
     n = value if figure.is_percent else value / figure.scale
     n = round(n, decimals)
     if figure.numeral == "chinese":
         if n != int(n) or n <= 0:
             return None
-        written = chinese_numeral(int(n))
+        written = _counted(int(n))
         if figure.scale_text and parts.number.endswith(figure.scale_text):
             written += figure.scale_text
         return written
@@ -343,7 +343,7 @@ def _number_text(figure: Figure, parts: _Parts, value: float, decimals: int) -> 
             groups.insert(0, whole[-3:])
             whole = whole[:-3]
         whole = separator.join([whole, *groups])
-    point = "．" if "．" in parts.number else "."
+    point = "．" if "．" in parts.number or figure.numeral == "fullwidth" else "."
     written = whole + (point + fraction if fraction else "")
     if figure.numeral == "fullwidth":
         written = written.translate(_FULLWIDTH)
@@ -364,6 +364,11 @@ def chinese_numeral(n: int) -> str:
         tail = "" if not low else ("零" if low < 1000 else "") + _below_wan(low)
         return _below_wan(high) + "万" + tail
     return _below_wan(n)
+
+
+def _counted(n: int) -> str:
+    """A numeral before a measure word: 两家, 两成, not 二家."""
+    return "两" if n == 2 else chinese_numeral(n)
 
 
 def _below_wan(n: int) -> str:

@@ -47,7 +47,7 @@ def check_unsourced_figure(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
     if doc.primary:
         return
-    cited: dict[str, tuple[int, tuple[str, ...]]] | None = None
+    cited: dict | None = None  # read on the first unsourced figure
     for index, sentence in enumerate(doc.sentences):
         notes = _only_notes(ctx, sentence)
         figures = sentence.claim_figures
@@ -67,8 +67,9 @@ def check_unsourced_figure(ctx: Context) -> Iterator[Finding]:
     yield from _unsourced_tables(doc)
 
 
-def _figure_key(doc: Document, figure) -> str:
-    return "".join(doc.text[figure.start:figure.end].split())
+def _figure_key(figure) -> tuple:
+    """The same figure, however it is introduced (共 1159 家, 达1159家)."""
+    return figure.qualifier, figure.value, figure.high, figure.unit_key, figure.is_percent
 
 
 def _specific(figure) -> bool:
@@ -90,15 +91,17 @@ def _source_labels(ctx: Context, sentence: Sentence) -> tuple[str, ...]:
     return tuple(labels)
 
 
-def _cited_figures(ctx: Context) -> dict[str, tuple[int, tuple[str, ...]]]:
-    """Each specific figure written in a sourced sentence -> (its line, the labels cited)."""
+def _cited_figures(ctx: Context) -> dict[tuple, tuple[str, int, tuple[str, ...]]]:
+    """Each specific figure written in a sourced sentence -> (its text, its line, the
+    markers cited)."""
     doc = ctx.doc
-    found: dict[str, tuple[int, tuple[str, ...]]] = {}
+    found: dict[tuple, tuple[str, int, tuple[str, ...]]] = {}
     for sentence in doc.sentences:
         labels = _source_labels(ctx, sentence) if sentence.figures else ()
         for figure in sentence.figures if labels else ():
             if _specific(figure):
-                found.setdefault(_figure_key(doc, figure), (doc.position(figure.start)[0], labels))
+                found.setdefault(_figure_key(figure), (" ".join(figure.text.split()),
+                                                       doc.position(figure.start)[0], labels))
     return found
 
 
@@ -108,10 +111,9 @@ def _nearby_sources(ctx: Context, index: int, figures, cited) -> str:
     paragraph. Empty when there is no such evidence."""
     doc = ctx.doc
     for figure in figures:
-        hit = cited.get(_figure_key(doc, figure)) if _specific(figure) else None
+        hit = cited.get(_figure_key(figure)) if _specific(figure) else None
         if hit is not None:
-            return (f"; “{_figure_key(doc, figure)}” is also stated at line {hit[0]}, citing "
-                    f"{_sources(hit[1])}")
+            return f"; “{hit[0]}” is also stated at line {hit[1]}, citing {_sources(hit[2])}"
     sentence = doc.sentences[index]
     nearest: list[tuple[int, tuple[str, ...]]] = []
     for step in (-1, 1):

@@ -80,8 +80,8 @@ def test_the_exact_wording_is_a_fix_of_the_brief_and_the_fact_file(brief):
 
 def test_no_fix_when_the_fact_file_does_not_write_the_figure_as_the_brief_does(tmp_path):
     path = tmp_path / "brief.md"
-    path.write_text("园区集聚超１２０家数商企业<sup>1</sup>。\n\n<sup>1</sup> 来源：某局，《年报》\n",
-                    encoding="utf-8")
+    path.write_text("园区集聚超１２０家数商企业<sup>1</sup>。\n\n"
+                    "<sup>1</sup> 来源：某局，《年报》\n", encoding="utf-8")
     (tmp_path / "brief.facts.yaml").write_text(
         "factlint: 1\nclaims:\n  - quote: 超120家数商企业\n    value: 118\n    unit: 家\n",
         encoding="utf-8")
@@ -124,8 +124,8 @@ def test_fix_figures_through_a_real_process(brief):
 
 
 def test_a_suppressed_mismatch_is_not_fixed(brief):
-    brief.write_text(BRIEF.replace("。全年", "。\n\n<!-- factlint-disable-next-line FL301 -->\n全年"),
-                     encoding="utf-8")
+    directive = "<!-- factlint-disable-next-line FL301 -->"
+    brief.write_text(BRIEF.replace("。全年", f"。\n\n{directive}\n全年"), encoding="utf-8")
     text = brief.read_text(encoding="utf-8")
     facts = brief.with_name("brief.facts.yaml")
     from factlint.api import settings_for

@@ -238,3 +238,17 @@ def test_sarif_carries_the_figure_fix_for_both_files(brief):
     assert facts_change["replacements"] == [{
         "deletedRegion": {"startLine": 3, "startColumn": 12, "endLine": 3, "endColumn": 17},
         "insertedContent": {"text": "118家"}}]
+
+
+def test_a_renumbering_that_would_edit_one_place_twice_is_refused_not_a_traceback(tmp_path):
+    """corpus2's Oxfam brief cites [3][13] inside its references list: renumbering edited
+    the sorted list and the marker inside it, and `fix` crashed with a ValueError."""
+    from conftest import SHARED, shared_or_skip
+
+    source = shared_or_skip(SHARED / "corpus2" / "zh-hk-oxfam-minwage.md")
+    path = tmp_path / source.name
+    path.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["fix", "--diff", str(path)])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.exception
+    assert "renumber by hand" in result.output
+    assert all(f.fix is None for f in findings_of(path, "FL103"))

@@ -250,7 +250,8 @@ def renumber_fix(doc: Document, mapping: Mapping[str, str] | None = None,
         return None
     try:
         edits = renumber_edits(doc, mapping)
-    except RenumberError:
+        apply_edits(doc.text, edits)
+    except (RenumberError, ValueError):  # ValueError: two edits of one place
         return None
     changed = sum(1 for old, new in mapping.items() if old != new)
     return Fix(f"renumber {changed} source(s) in order of first citation", tuple(edits))
@@ -780,8 +781,12 @@ def _renumber(doc: Document, elsewhere: Elsewhere, result: FixedText, stage: Any
                        "renumber by hand")
     try:
         edits = renumber_edits(doc, mapping)
+        apply_edits(doc.text, edits)
     except RenumberError as exc:
         raise FixError(f"{exc}: renumber by hand") from None
+    except ValueError:
+        raise FixError("renumbering would edit one place twice (a citation inside a run of "
+                       "definitions?): renumber by hand") from None
     if result.facts is not None:
         is_json = bool(facts_path) and facts_path.lower().endswith(".json")
         result.facts, result.facts_issues = renumber_facts(

@@ -229,14 +229,14 @@ def _candidates(figure: Figure, parts: _Parts, v: float, language: str, near_rat
     counted = figure.numeral == "chinese" and not figure.is_percent
     same = None
     if kind != "range" and not counted:
-        if v > s and kind not in ("over",):
-            same = _requalified(figure, parts, "over", words, language)
+        if v > s and kind != "over":
+            same = _worded(parts, parts.number, "over", word=words["over"])
         elif v == s and kind != "exact":
-            same = _worded(figure, parts, parts.number, "exact", language, exact=False)
-        elif near_ratio * s <= v < s and kind not in ("near",):
-            same = _requalified(figure, parts, "near", words, language)
+            same = _worded(parts, parts.number, "exact")
+        elif near_ratio * s <= v < s and kind != "near":
+            same = _worded(parts, parts.number, "near", word=words["near"])
     yield same
-    yield _exact_value(figure, parts, v, language)
+    yield _exact_value(figure, parts, v)
     if kind == "range" or (counted and kind == "exact"):
         return
     if kind == "near" and same is not None:
@@ -245,17 +245,11 @@ def _candidates(figure: Figure, parts: _Parts, v: float, language: str, near_rat
     if rounded is not None and rounded != s:
         shown = rounded if figure.is_percent else rounded / figure.scale
         number = _number_text(figure, parts, rounded, _exact_decimals(shown, figure.decimals))
-        yield _worded(figure, parts, number, kind, language, keep_word=True)
+        yield _worded(parts, number, kind, keep_word=True)
 
 
-def _requalified(figure: Figure, parts: _Parts, kind: str, words, language: str) -> Wording | None:
-    if kind == figure.qualifier:
-        return _worded(figure, parts, parts.number, kind, language, keep_word=True)
-    return _worded(figure, parts, parts.number, kind, language, word=words[kind])
-
-
-def _worded(figure: Figure, parts: _Parts, number: str | None, kind: str, language: str,
-            word: str = "", keep_word: bool = False, exact: bool = False) -> Wording | None:
+def _worded(parts: _Parts, number: str | None, kind: str, word: str = "",
+            keep_word: bool = False, exact: bool = False) -> Wording | None:
     """The figure written with ``number`` and the qualifier of ``kind``: the writer's own
     word (``keep_word``), a new ``word``, or none."""
     if number is None:
@@ -270,7 +264,7 @@ def _worded(figure: Figure, parts: _Parts, number: str | None, kind: str, langua
     return Wording(core, kind, exact, parts.lead + core)
 
 
-def _exact_value(figure: Figure, parts: _Parts, v: float, language: str) -> Wording | None:
+def _exact_value(figure: Figure, parts: _Parts, v: float) -> Wording | None:
     """The true value in the figure's unit and scale; 七成 stays in 成 when it can (七成,
     else 72%)."""
     number = None
@@ -283,7 +277,7 @@ def _exact_value(figure: Figure, parts: _Parts, v: float, language: str) -> Word
     else:
         n = v if figure.is_percent else v / figure.scale
         number = _number_text(figure, parts, v, _exact_decimals(n, figure.decimals))
-    return _worded(figure, parts, number, "exact", language, exact=True)
+    return _worded(parts, number, "exact", exact=True)
 
 
 def _rounded(figure: Figure, v: float) -> float | None:

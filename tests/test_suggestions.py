@@ -252,3 +252,11 @@ def test_a_renumbering_that_would_edit_one_place_twice_is_refused_not_a_tracebac
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.exception
     assert "renumber by hand" in result.output
     assert all(f.fix is None for f in findings_of(path, "FL103"))
+
+
+def test_rdjson_offers_no_half_of_a_figure_fix(brief):
+    """reviewdog applies one range of one file: the brief's edit alone would lose the claim."""
+    result = CliRunner().invoke(main, ["check", "--offline", "--format", "rdjson", str(brief)])
+    diagnostics = [d for d in json.loads(result.output)["diagnostics"]
+                   if d["code"]["value"] == "FL301"]
+    assert len(diagnostics) == 2 and all("suggestions" not in d for d in diagnostics)

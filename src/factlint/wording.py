@@ -51,7 +51,8 @@ _ARABIC_NUMBER = re.compile(
 _CN_CHARS = "零〇一二两兩三四五六七八九十百千万萬亿億"
 _CHINESE_NUMBER = re.compile(rf"(?<=百分之)[{_CN_CHARS}]+|(?!百分之)[{_CN_CHARS}]+")
 # (?<!…): a run of numerals is tried from its start only (from each: quadratic)
-_TENTHS = re.compile(rf"(?<![{_CN_CHARS}])[{_CN_CHARS}]+成(?:[一二三四五六七八九](?![{_CN_CHARS}成]))?")
+_TENTHS = re.compile(
+    rf"(?<![{_CN_CHARS}])[{_CN_CHARS}]+成(?:[一二三四五六七八九](?![{_CN_CHARS}成]))?")
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 _SEPARATORS = ",\uff0c\u00a0\u202f\u2009 "
 _OPENERS = re.compile(r"(?i)(?:between|from)\s+$")

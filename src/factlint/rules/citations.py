@@ -13,7 +13,7 @@ from factlint.rules import Rule
 
 if TYPE_CHECKING:
     from factlint.document import Definition, Document, Marker
-    from factlint.engine import Context
+    from factlint.rules import Context
 
 __all__ = ["label_key", "shown", "source_identity", "RULES"]
 
@@ -261,8 +261,7 @@ def _order_findings(order, numbers: list[int], fixable: bool
 def _renumbering_fix(doc: Document) -> tuple[Fix | None, str]:
     """The renumbering `factlint fix` makes (the brief's edits; `fix` also does the fact
     file), and the words that say it: which label becomes which."""
-    from factlint.fix import renumber_fix
-    from factlint.renumber import renumbering
+    from factlint.renumber import renumber_fix, renumbering
 
     mapping = renumbering(doc)
     fix = renumber_fix(doc, mapping)

@@ -381,13 +381,15 @@ def read_sources(cited: Mapping[str, CitedSource], evidence_file: Path, snapshot
             continue  # FL404 says what is wrong with it
         else:
             to_fetch.setdefault(source.url or "", []).append(key)
+
+    def read_fetched(url: str, answer: Any) -> None:  # while the other pages are on their way
+        for key in to_fetch.get(url, ()):
+            result[key] = _from_fetch(cited[key], answer, _now(), snapshots, evidence_file)
+
     fetched, requests = urls.fetch_bodies(list(to_fetch) + list(recheck), url_settings,
-                                          settings.max_bytes, progress) if (to_fetch or recheck
-                                                                            ) else ({}, 0)
-    at = _now()
-    for url, keys in to_fetch.items():
-        for key in keys:
-            result[key] = _from_fetch(cited[key], fetched[url], at, snapshots, evidence_file)
+                                          settings.max_bytes, progress, read_fetched
+                                          ) if (to_fetch or recheck) else ({}, 0)
+    result = {key: result[key] for key in cited if key in result}  # in citing order, as read
     for url, keys in recheck.items():
         answer = fetched[url]
         for key in keys:

@@ -393,3 +393,21 @@ async def test_links_and_outline(client: LanguageClient, tmp_path):
     assert top.name == "报告"
     assert [s.name for s in top.children] == ["一、现状", "二、建议"]
     assert [s.name for s in top.children[0].children] == ["（一）规模"]
+
+
+@pytest.mark.asyncio
+async def test_a_figure_fix_edits_the_brief_and_the_fact_file(client: LanguageClient, tmp_path):
+    """FL301's exact wording is a fix with edits in two files: one workspace edit."""
+    brief = write(tmp_path / "facts.md", BRIEF)
+    facts = write(tmp_path / "facts.facts.yaml", FACTS.replace("value: 614", "value: 580"))
+    await _start(client, ["utf-32"])
+    uri = open_brief(client, brief)
+    [mismatch] = [d for d in await published(client, uri) if d.code == "FL301"]
+    actions = await _actions(client, uri, mismatch.range.start.line,
+                             mismatch.range.start.character)
+    [write_true] = [a for a in actions if a.title.startswith("factlint: write the true value")]
+    changes = write_true.edit.changes
+    assert set(changes) == {uri, uri_of(facts)}
+    fixed = apply(BRIEF, changes[uri])
+    assert "580家" in fixed and "超600家" not in fixed
+    assert "580家" in apply(facts.read_text(encoding="utf-8"), changes[uri_of(facts)])

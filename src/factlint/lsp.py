@@ -379,12 +379,17 @@ async def code_action(ls: FactlintServer, params: types.CodeActionParams
 
 def _fix_action(ls: FactlintServer, buffer: Buffer, text: Text, finding: Any
                 ) -> types.CodeAction:
-    edits = [types.TextEdit(range=text.range(e.start, e.end), new_text=e.replacement)
-             for e in finding.fix.edits]
+    changes = {buffer.uri: [types.TextEdit(range=text.range(e.start, e.end),
+                                           new_text=e.replacement) for e in finding.fix.edits]}
+    for path, edits in finding.fix.other_files:  # a figure's fix also edits the fact's quote
+        other = ls._disk_text(path)
+        changes[from_fs_path(os.path.abspath(path))] = [
+            types.TextEdit(range=other.range(e.start, e.end), new_text=e.replacement)
+            for e in edits]
     return types.CodeAction(
         title=f"factlint: {finding.fix.description}", kind=types.CodeActionKind.QuickFix,
         diagnostics=[diagnostic(finding, text)], is_preferred=True,
-        edit=types.WorkspaceEdit(changes={buffer.uri: edits}))
+        edit=types.WorkspaceEdit(changes=changes))
 
 
 def _disable_action(buffer: Buffer, text: Text, code: str, findings: list) -> types.CodeAction:

@@ -63,6 +63,7 @@ class Settings:
     # multi-file documents: per document, absolute glob patterns of its files in reading order
     documents: tuple[tuple[str, ...], ...] = ()
     language: str = "auto"  # auto: each sentence's script picks the rule pack; or zh, en
+    messages: str = "auto"  # auto: each finding in the language of its text; or zh, en
     primary: tuple[str, ...] = ()  # glob patterns of briefs that are their own source
 
     def is_primary(self, brief: Path) -> bool:
@@ -267,6 +268,8 @@ def _apply(settings: Settings, data: Mapping[str, Any], path: Path) -> Settings:
         changes["fail_on"] = data["fail_on"]
     if "language" in data:
         changes["language"] = data["language"]
+    if "messages" in data:
+        changes["messages"] = data["messages"]
     if "primary" in data:
         value = data["primary"]
         patterns = ["**"] if value is True else [] if value is False else list(value)
@@ -371,6 +374,7 @@ class Overrides:
     fail_on: str | None = None
     urls: tuple[tuple[str, Any], ...] = field(default=())
     language: str | None = None
+    messages: str | None = None
 
 
 def settings_for(brief: Path, overrides: Overrides) -> Settings:
@@ -404,6 +408,9 @@ def _settings_for_folder(folder: str, overrides: Overrides) -> Settings:
     if overrides.language:
         changes["language"] = overrides.language
         sources.append(("language", COMMAND_LINE))
+    if overrides.messages:
+        changes["messages"] = overrides.messages
+        sources.append(("messages", COMMAND_LINE))
     if changes:
         changes["sources"] = tuple(sources)
     return replace(settings, **changes) if changes else settings
@@ -440,6 +447,7 @@ def describe(settings: Settings) -> list[tuple[str, str, str]]:
         ("exclude", ", ".join(p for _, p in settings.exclude) or "(none)", origin("exclude")),
         ("docx", str(settings.docx).lower(), origin("docx")),
         ("language", settings.language, origin("language")),
+        ("messages", settings.messages, origin("messages")),
         ("primary", ", ".join(settings.primary) or "(none)", origin("primary")),
         ("figures.near_ratio", str(settings.near_ratio), origin("figures.near_ratio")),
         ("figures.about_ratio", str(settings.about_ratio), origin("figures.about_ratio")),

@@ -105,6 +105,9 @@ CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 
 # A list of 、-separated items summed up by a count right after it: 甲、乙、丙三类
 ENUMERATION_BEFORE = re.compile(r"((?:[^、，。；：,;！？!?\s\x01]{1,24}、)+)"
                                 r"([^、，。；：,;！？!?\s\x01]{1,24})$")
+# Two items joined by 与/和/及 summed up by 两/二 right after them: 「甲」与「乙」两部分
+PAIR_BEFORE = re.compile(r"([^、，。；：,;！？!?\s\x01和与與及]{1,24})(?:以及|和|与|與|及)"
+                         r"([^、，。；：,;！？!?\s\x01和与與及]{1,24})$")
 CLOSERS = "”’」』）)]\"'》"
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st no nos fig figs vol vols p pp e.g i.e etc vs al jan feb mar apr "
@@ -330,6 +333,9 @@ class Document:
     table_blocks: list[Table] = field(default_factory=list)
     list_counts: list[ListCount] = field(default_factory=list)
     primary: bool = False  # the brief is itself the source of its figures (config `primary`)
+    # The sentence of its opening by which the document says it reports its own data set
+    # ("line 57"), '' when none: it is then its own source but for money figures.
+    own_data: str = ""
 
     def position(self, offset: int) -> tuple[int, int]:
         """0-based offset -> 1-based (line, column in code points)."""
@@ -902,7 +908,10 @@ class _Reader:
                 language=language,
             )
             doc.sentences.append(self._framed(sentence, plain, links))
-        doc.sentences = _covered(doc.sentences, self._document_source(masked))
+        doc.sentences = _covered(self._in_scenarios(doc.sentences, plain),
+                                 self._document_source(masked),
+                                 [e.figure for e in doc.enumerations])
+        doc.own_data = self._own_data_declaration(plain)
         self._read_tables(masked)
         for heading in doc.headings:
             text = masked[heading.start : heading.end].replace(MARKER_FILL, " ")
@@ -959,6 +968,11 @@ class _Reader:
         for framing in pack.framings if not sentence.markers else ():
             for match in framing.pattern.finditer(text):
                 at = base + match.start()
+                if framing.name == "own" and not self._attributed(text, pack):
+                    # 有 35% 的受访者表示, 40% of respondents: the whole clause is the
+                    # document's own data (unless the sentence names someone else's survey)
+                    clause = [b.end() for b in _CLAUSE_BREAK.finditer(text, 0, match.start())]
+                    at = base + (clause[-1] if clause else 0)
                 if framing.name == "aim":
                     framed += [t for t in sentence.triggers if at <= t.start
                                and not _CLAUSE_BREAK.search(plain, base + match.end(), t.start)]
@@ -990,6 +1004,47 @@ class _Reader:
         if not framed and not attribution:
             return sentence
         return replace(sentence, not_claims=tuple(framed), attribution=attribution)
+
+    @staticmethod
+    def _attributed(text: str, pack: RulePack) -> bool:
+        return any(entry.pattern.search(text) for entry in pack.attributions)
+
+    def _own_data_declaration(self, plain: str) -> str:
+        """"line N" of a sentence in the document's opening (its first fifth of paragraphs)
+        by which it says it reports its own data set (本报告涵盖…平台的数据, this report is
+        based on our survey of …: the pack's ``own_data_reports``), or ''."""
+        opening = max(10, len(self.doc.paragraphs) // 5)
+        for sentence in self.doc.sentences:
+            if sentence.paragraph >= opening:
+                break
+            if self.doc.paragraphs[sentence.paragraph].kind == "quote" or (
+                    self.skipped.covers(sentence.start)):
+                continue
+            pack, _ = self._pack(sentence.language)
+            if any(entry.pattern.search(plain, sentence.start, sentence.end)
+                   for entry in pack.own_data_reports):
+                return f"line {self.doc.position(sentence.start)[0]}"
+        return ""
+
+    def _in_scenarios(self, sentences: list[Sentence], plain: str) -> list[Sentence]:
+        """An example the author makes up (一家公司（在本文中稱為X）, a hypothetical firm,
+        hereafter "Firm A"; the pack's ``scenario`` framing): the sentences after it in its
+        paragraph describe that example, so their figures and triggers are not claims."""
+        out = list(sentences)
+        in_scenario = None  # the paragraph whose example is being described
+        for i, sentence in enumerate(out):
+            if sentence.paragraph == in_scenario:
+                if sentence.is_claim and not sentence.markers:
+                    out[i] = replace(sentence, not_claims=sentence.figures + sentence.triggers)
+                continue
+            later = out[i + 1] if i + 1 < len(out) else None
+            if later is None or later.paragraph != sentence.paragraph:
+                continue
+            pack, _ = self._pack(sentence.language)
+            if any(f.name == "scenario" and f.pattern.search(plain, sentence.start, sentence.end)
+                   for f in pack.framings):
+                in_scenario = sentence.paragraph
+        return out
 
     def _names_a_source(self, plain: str, start: int, end: int, sentence_start: int,
                         pack: RulePack) -> bool:
@@ -1169,6 +1224,11 @@ class _Reader:
                 continue
             before = text[max(0, figure.start - 240) : figure.start]
             match = ENUMERATION_BEFORE.search(before)
+            pair = PAIR_BEFORE.search(before) if not match and figure.value == 2 else None
+            if pair and "等" not in pair.group(2):
+                self.doc.enumerations.append(Enumeration(pair.groups(), figure))
+                counts.add(id(figure))
+                continue
             if not match or "等" in match.group(2):
                 continue  # 甲、乙等三类: an open list, the count is a claim of its own
             last = tuple(p for p in re.split(r"和|及|与|以及|或", match.group(2)) if p)
@@ -1511,7 +1571,8 @@ def _links(masked: str) -> list[tuple[int, int]]:
             if not m.group(1).startswith("^")]
 
 
-def _covered(sentences: list[Sentence], document_source: str = "") -> list[Sentence]:
+def _covered(sentences: list[Sentence], document_source: str = "",
+             counts: Sequence[Figure] = ()) -> list[Sentence]:
     """An unmarked claim is covered by an attribution in an earlier sentence of its
     paragraph (the rest of the paragraph reports the same source); an attributed one by
     a marker on the next sentence (the note that closes the passage); and, in a document
@@ -1519,8 +1580,9 @@ def _covered(sentences: list[Sentence], document_source: str = "") -> list[Sente
     marker in one of the next two sentences of its paragraph (a note closing a passage).
     A document that cites sentence by sentence gets no such cover: there a sentence
     without its marker is a fault. A figure restated from a sourced sentence elsewhere
-    (a summary, a conclusion) is covered by it. A document with a source line at its top
-    (原文链接：) covers all its claims."""
+    (a summary, a conclusion) is covered by it, and so is one that a sourced sentence
+    gives as the count of the items it names (``counts``: 甲及乙两人). A document with a
+    source line at its top (原文链接：) covers all its claims."""
     out = list(sentences)
     if document_source:
         return [replace(s, covered_by=document_source) if s.is_claim and not s.markers else s
@@ -1528,6 +1590,9 @@ def _covered(sentences: list[Sentence], document_source: str = "") -> list[Sente
     claims = [s for s in out if s.is_claim]
     by_passage = 2 * sum(1 for s in claims if s.markers) < len(claims)
     sourced = {_figure_key(f): s for s in claims if s.markers for f in s.figures}
+    marked = [(s.start, s.end) for s in out if s.markers]
+    sourced.update((_figure_key(f), None) for f in counts
+                   if any(a <= f.start < b for a, b in marked))
     for i, sentence in enumerate(out):
         if sentence.markers or not sentence.is_claim:
             continue

@@ -400,10 +400,13 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
         rf"(?:{_SP}*(?:了{_SP}*)?(?P<qb>{_reversed(other_words, not_q)}))?"  # not \s*了?\s*
         rf"(?:{_SP}*(?:了{_SP}*)?(?P<qx>{_reversed(exact_words, not_q)}))?"
     )
+    vague = fig["vague_before"]
+    # Latin words that point back (these 20 categories) block a number as labels do; the
+    # Chinese ones (这, 数) are read only before Chinese numerals (_chinese_figure).
+    blocked_words = fig["ordinal_before"] + [w for w in vague if _is_latin_word(w)]
     blocked_before = re.compile(
         # *+: no word starts with a space, so giving spaces back never helps
-        rf"{_SP}*+(?:{_reversed(fig['ordinal_before'], fig['not_ordinals'])})")
-    vague = fig["vague_before"]
+        rf"{_SP}*+(?:{_reversed(blocked_words, fig['not_ordinals'])})")
     vague_before = re.compile(_reversed(vague)) if vague else None
     excluded = re.compile(
         r"《[^《》\n]{0,200}》|〈[^〈〉\n]{0,200}〉"
@@ -710,7 +713,8 @@ def _is_quantity(text: str, figure: Figure) -> bool:
     """Numbers that read as figures but are not: versions (IBM i 7.2, BY 4.0), a spec
     range from 0 or 1 (1 - 10 characters), a year with 左右, an age in parentheses
     (（5岁男孩家长）), geometry (45 度线) and formulas (1 × 1), a PDF footnote number
-    left in the text (Center 1  reports), a version such as 2+deb7u3."""
+    left in the text (Center 1  reports), a version such as 2+deb7u3, a count of one in
+    digits (1个嵌入向量, 1 vector: an article, as 一个 is)."""
     after = text[figure.end : figure.end + 3]
     before = text[max(0, figure.start - 24) : figure.start]
     plain = not (figure.scale_text or figure.is_percent or figure.unit in _CURRENCY_UNITS)
@@ -724,6 +728,9 @@ def _is_quantity(text: str, figure: Figure) -> bool:
                 and not figure.unit and not figure.decimals and "," not in figure.text:
             return False
         if after[:1].isalpha() and figure.text.endswith("+"):
+            return False
+        if (plain and figure.qualifier == "exact" and figure.value == 1 and figure.unit
+                and figure.high is None and not figure.decimals):
             return False
         if (plain and figure.qualifier == "exact" and figure.value < 100
                 and re.match(r"[0-9]+  +[a-z]", text[figure.start : figure.end + 3])):

@@ -56,6 +56,7 @@ class RulePack:
     list_intros: tuple[Trigger, ...] = ()
     not_claim_sections: re.Pattern[str] | None = None
     document_sources: tuple[Trigger, ...] = ()
+    own_data_reports: tuple[Trigger, ...] = ()
 
 
 def read_pack_file(path: Path) -> dict[str, Any]:
@@ -97,7 +98,7 @@ def validate_pack(data: Mapping[str, Any], origin: str, *, linear: bool = True) 
 
 PATTERN_SECTIONS = ("claim_triggers", "references_headings", "source_requirements",
                     "attributions", "framings", "list_intros", "not_claim_sections",
-                    "document_sources")
+                    "document_sources", "own_data_reports")
 
 
 def _entries(data: Mapping[str, Any]):
@@ -217,6 +218,7 @@ def compile_packs(language: str, packs: Sequence[Mapping[str, Any]]) -> RulePack
     intros: list[Trigger] = []
     sections: list[list[str]] = [[], []]  # built-in, others
     document_sources: list[Trigger] = []
+    own_data: list[Trigger] = []
     for index, data in enumerate(packs):
         compile_ = re.compile if index == 0 else compile_linear
         enders += [e for e in data.get("sentence_enders", ()) if e not in enders]
@@ -236,6 +238,7 @@ def compile_packs(language: str, packs: Sequence[Mapping[str, Any]]) -> RulePack
         intros += _triggers(data, "list_intros", "list", compile_)
         sections[index > 0] += [h["pattern"] for h in data.get("not_claim_sections", ())]
         document_sources += _triggers(data, "document_sources", "document-source", compile_)
+        own_data += _triggers(data, "own_data_reports", "own-data", compile_)
     return RulePack(
         language=language,
         sentence_enders="".join(enders),
@@ -248,6 +251,7 @@ def compile_packs(language: str, packs: Sequence[Mapping[str, Any]]) -> RulePack
         framings=tuple(framings),
         list_intros=tuple(intros),
         document_sources=tuple(document_sources),
+        own_data_reports=tuple(own_data),
         not_claim_sections=_first_of([headings[0] + sections[0], headings[1] + sections[1]]),
     )
 

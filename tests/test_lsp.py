@@ -15,6 +15,8 @@ from conftest import ROOT, SEED, shared_or_skip
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+from factlint.api import check_paths
+
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "factlint", "lsp"])
 WAIT = 60  # seconds: a loaded machine is slow, a hung server fails the test rather than CI
 
@@ -130,12 +132,16 @@ async def test_seed_diagnostics_match_check_json(client: LanguageClient, tmp_pat
         return utf16_column(lines[line - 1], col)
 
     want = sorted((f["code"], f["line"] - 1, column(f["line"], f["column"]),
-                   f["end_line"] - 1, column(f["end_line"], f["end_column"]), f["message"])
+                   f["end_line"] - 1, column(f["end_line"], f["end_column"]))
                   for f in report["findings"])
     got = sorted((d.code, d.range.start.line, d.range.start.character, d.range.end.line,
-                  d.range.end.character, d.message) for d in diagnostics)
+                  d.range.end.character) for d in diagnostics)
     assert len(want) == 29
     assert got == want
+    # messages in the brief's language, as the text report words them
+    result = check_paths([str(brief)], offline=True)
+    assert sorted(d.message for d in diagnostics) == sorted(
+        result.message(f) for f in result.findings)
 
 
 ASTRAL = "# 标题\n\n😀𠀀 全市数据企业超600家。\n"

@@ -185,7 +185,7 @@ class FactlintServer(LanguageServer):
         buffer.shown = {}
         for finding in checked.result.findings:
             if _key(finding.path) == key:
-                made = shown.get(finding) or diagnostic(finding, text)
+                made = shown.get(finding) or diagnostic(finding, text, checked.result)
                 own.append(made)
                 if not text.utf16:
                     buffer.shown[finding] = made
@@ -200,10 +200,11 @@ class FactlintServer(LanguageServer):
         each the union over the open briefs that found them."""
         buffer.others, gone = set(others), buffer.others - set(others)
         for path in set(others) | gone:
-            findings = {f for b in self.buffers.values() if b.checked is not None
+            findings = {f: b.checked.result for b in self.buffers.values()
+                        if b.checked is not None
                         for f in b.checked.result.findings if _key(f.path) == path}
             text = self._disk_text(path)
-            diagnostics = [diagnostic(f, text) for f in sorted(findings)]
+            diagnostics = [diagnostic(f, text, findings[f]) for f in sorted(findings)]
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
                 uri=from_fs_path(path), diagnostics=diagnostics))
 
@@ -234,11 +235,14 @@ def _key(path: str) -> str:
     return os.path.normcase(os.path.abspath(path))
 
 
-def diagnostic(finding: Any, text: Text) -> types.Diagnostic:
+def diagnostic(finding: Any, text: Text, result: Any = None) -> types.Diagnostic:
+    """``finding`` for the client; its message in the language of the run ``result``
+    (the brief's ``messages`` setting and language) when it is given."""
     start = text.at(finding.line, finding.column)
     end = text.at(finding.end_line, finding.end_column)
+    message = result.message(finding) if result is not None else finding.message
     return types.Diagnostic(
-        range=types.Range(start=start, end=end), message=finding.message,
+        range=types.Range(start=start, end=end), message=message,
         severity=SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
         code=finding.code, source="factlint", data={"rule": finding.name})
 
@@ -363,11 +367,11 @@ async def code_action(ls: FactlintServer, params: types.CodeActionParams
     if not only or types.CodeActionKind.QuickFix in only:
         for finding in here:
             if finding.fix is not None and finding.fix.edits:
-                actions.append(_fix_action(ls, buffer, text, finding))
+                actions.append(_fix_action(ls, buffer, text, finding, checked.result))
         actions.extend(_add_fact_action(ls, buffer, checked, text, start, here))
         for code in dict.fromkeys(f.code for f in here if f.code not in ("FL001", "FL604")):
-            actions.append(_disable_action(buffer, text, code, [f for f in here
-                                                                 if f.code == code]))
+            same = [f for f in here if f.code == code]
+            actions.append(_disable_action(buffer, text, checked.result, code, same))
     wants_all = only and any(kind.startswith(types.CodeActionKind.SourceFixAll)
                              for kind in only)
     if wants_all or any(f.fixable for f in here):
@@ -377,7 +381,7 @@ async def code_action(ls: FactlintServer, params: types.CodeActionParams
     return actions
 
 
-def _fix_action(ls: FactlintServer, buffer: Buffer, text: Text, finding: Any
+def _fix_action(ls: FactlintServer, buffer: Buffer, text: Text, finding: Any, result: Any
                 ) -> types.CodeAction:
     changes = {buffer.uri: [types.TextEdit(range=text.range(e.start, e.end),
                                            new_text=e.replacement) for e in finding.fix.edits]}
@@ -388,15 +392,16 @@ def _fix_action(ls: FactlintServer, buffer: Buffer, text: Text, finding: Any
             for e in edits]
     return types.CodeAction(
         title=f"factlint: {finding.fix.description}", kind=types.CodeActionKind.QuickFix,
-        diagnostics=[diagnostic(finding, text)], is_preferred=True,
+        diagnostics=[diagnostic(finding, text, result)], is_preferred=True,
         edit=types.WorkspaceEdit(changes=changes))
 
 
-def _disable_action(buffer: Buffer, text: Text, code: str, findings: list) -> types.CodeAction:
+def _disable_action(buffer: Buffer, text: Text, result: Any, code: str, findings: list
+                    ) -> types.CodeAction:
     start, end, new = editing.disable_next_line(text.text, findings[0].line, code)
     return types.CodeAction(
         title=f"factlint: disable {code} for this line", kind=types.CodeActionKind.QuickFix,
-        diagnostics=[diagnostic(f, text) for f in findings],
+        diagnostics=[diagnostic(f, text, result) for f in findings],
         edit=types.WorkspaceEdit(changes={buffer.uri: [
             types.TextEdit(range=text.range(start, end), new_text=new)]}))
 
@@ -432,7 +437,8 @@ def _add_fact_action(ls: FactlintServer, buffer: Buffer, checked: api.CheckedTex
     return [types.CodeAction(
         title=f"factlint: add a fact for {figure.text} to {os.path.basename(facts_path)}",
         kind=types.CodeActionKind.QuickFix,
-        diagnostics=[diagnostic(f, text) for f in here if f.code in ("FL303", "FL201")],
+        diagnostics=[diagnostic(f, text, checked.result) for f in here
+                     if f.code in ("FL303", "FL201")],
         edit=edit)]
 
 

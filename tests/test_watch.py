@@ -87,7 +87,7 @@ def test_watch_prints_new_and_gone_findings(tmp_path):
         finally:
             if process.poll() is None:
                 process.kill()
-    assert code == 0
+    assert code == 0, lines.seen[-5:]
 
 
 def test_a_finding_moved_down_a_line_is_neither_new_nor_gone(tmp_path):

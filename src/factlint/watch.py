@@ -82,6 +82,13 @@ def watch(paths: Sequence[str], check: Callable[[], Any], report: Callable[[Any]
     """Run ``check`` and ``report`` its result, then re-run on every relevant change under
     ``paths`` and ``echo`` what changed, until interrupted (exit status 0). A ``problem``
     raised by ``check`` (a configuration that can't be used) is printed and waited out."""
+    try:
+        return _watch(paths, check, report, echo, ignored, problem, stop_event)
+    except KeyboardInterrupt:  # Ctrl-C during a check rather than while waiting
+        return 0
+
+
+def _watch(paths, check, report, echo, ignored, problem, stop_event) -> int:
     import watchfiles
 
     ignored_paths = frozenset(os.path.abspath(p) for p in ignored)

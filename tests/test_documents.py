@@ -200,3 +200,81 @@ def test_a_documents_entry_never_reaches_outside_the_repository(tmp_path):
                      "repo/ch.md": "# Ch\n\nA claim[^1].\n"})
     (repo / ".git").mkdir()
     assert findings(repo) == [("ch.md", 3, 8, "FL101")]
+
+
+# --- fix renumbers a document with fact files (issue 9, item 4) --------------------------
+
+FACTS_ONE = ("factlint: 1\nsources:\n  \"2\":  # the coast office's survey\n"
+             "    publisher: Coast Office\n    title: Coastal survey\n"
+             "  \"1\":\n    publisher: Hill Office\n    title: Hill survey\n"
+             "claims:\n  - quote: the coast\n    source: \"2\"\n"
+             "  - quote: the hills\n    source: 1   # the hill survey\n")
+FACTS_TWO = ('{"factlint": 1, "sources": {"3": {"publisher": "Flight Office"}},\n'
+             ' "claims": [{"quote": "Flights were logged", "source": "3"}]}\n')
+
+
+def _fact_notes(folder: Path, names: list[str]) -> list[tuple[str, str]]:
+    """For each claim of each chapter's fact file, (quote, text of the note its source
+    label resolves to, through the whole document)."""
+    from factlint.document import read_document
+    from factlint.documents import Book
+    from factlint.facts import find_fact_file, load_facts
+
+    docs = [read_document(n, (folder / n).read_text(encoding="utf-8")) for n in names]
+    book = Book(docs)
+    found = []
+    for doc in docs:
+        path = find_fact_file(str(folder / doc.path))
+        if path is None:
+            continue
+        facts, _ = load_facts(path, Path(path).read_text(encoding="utf-8"))
+        found += [(claim.quote, book.resolve(doc, claim.source)[1].body.strip())
+                  for claim in facts.claims]
+    return found
+
+
+@pytest.mark.parametrize("layout", ["notes", "mkdocs"])
+def test_fix_renumbers_a_document_with_fact_files_as_one(tmp_path, layout):
+    """Old main left such a document alone ("renumber those by hand"): FL103 stayed."""
+    from click.testing import CliRunner
+
+    from factlint.cli import main
+
+    (tmp_path / ".git").mkdir()
+    folder = "" if layout == "notes" else FOLDER[layout]
+    files = {"ch1.md": SWAPPED_ONE, "ch2.md": SWAPPED_TWO, "notes.md": SWAPPED_NOTES,
+             "ch1.facts.yaml": FACTS_ONE, "ch2.facts.json": FACTS_TWO}
+    write(tmp_path, {**({} if layout == "notes" else LAYOUTS[layout]),
+                     **{f"{folder}/{n}".lstrip("/"): t for n, t in files.items()}})
+    where = tmp_path / folder if folder else tmp_path
+    names = ["ch1.md", "ch2.md", "notes.md"]
+    markers, claims = _cited_texts(where, names), _fact_notes(where, names)
+
+    result = CliRunner().invoke(main, ["fix", str(where)])
+
+    assert result.exit_code == 0, result.output
+    assert (where / "ch1.md").read_text(encoding="utf-8") == (
+        "# One\n\nThe coast[^1] and the hills[^2].\n")
+    facts = (where / "ch1.facts.yaml").read_text(encoding="utf-8")
+    assert '"1":  # the coast office\'s survey' in facts and "source: 2   # the hill" in facts
+    assert (where / "ch2.facts.json").read_text(encoding="utf-8") == FACTS_TWO
+    assert _cited_texts(where, names) == markers
+    assert _fact_notes(where, names) == claims  # every claim still names the same note
+    assert findings(where) == []
+    assert CliRunner().invoke(main, ["fix", str(where)]).output == "nothing to fix\n"
+
+
+def test_a_fact_file_renumbering_that_would_repoint_a_claim_is_refused(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from factlint import fix as fix_module
+    from factlint.cli import main
+
+    files = {"ch1.md": SWAPPED_ONE, "ch2.md": SWAPPED_TWO, "notes.md": SWAPPED_NOTES,
+             "ch1.facts.yaml": FACTS_ONE}
+    write(tmp_path, files)
+    monkeypatch.setattr(fix_module, "renumber_facts",  # a renumberer that skips the fact file
+                        lambda text, *args: (text, 0))
+    result = CliRunner().invoke(main, ["fix", str(tmp_path)])
+    assert "fact file" in result.output and "nothing written" in result.output, result.output
+    assert all((tmp_path / n).read_text(encoding="utf-8") == t for n, t in files.items())

@@ -278,3 +278,79 @@ def test_a_fact_file_renumbering_that_would_repoint_a_claim_is_refused(tmp_path,
     result = CliRunner().invoke(main, ["fix", str(tmp_path)])
     assert "fact file" in result.output and "nothing written" in result.output, result.output
     assert all((tmp_path / n).read_text(encoding="utf-8") == t for n, t in files.items())
+
+
+# --- shared notes files of other forms: a numbered references list, <sup> notes ---------
+
+BRACKET_ONE = "# One\n\nThe city opened 120 datasets [2]. Its portal serves 4,000 users [1].\n"
+BRACKET_TWO = "# Two\n\nThe region trained 300 officials [4] and 20 more [9].\n"
+BRACKET_REFS = ("# References\n\n[1] Portal Team, \"Usage statistics\", 2024, https://example.org/b\n\n"
+                "[2] City Office, \"Open data report\", 2023, https://example.org/a\n\n"
+                "[3] Harbour Office, \"Never cited\", 2022, https://example.org/d\n\n"
+                "[4] Region Office, \"Training report\", 2024, https://example.org/c\n")
+SUP_ONE = "# 第一章\n\n全市开放数据集 120 个<sup>2</sup>，日均访问 4000 人次<sup>1</sup>。\n"
+SUP_TWO = "# 第二章\n\n培训官员 300 人<sup>4</sup>。\n"
+SUP_NOTES = ("# 注释\n\n<sup>1</sup> 来源：某局，《访问统计》，2024\n\n"
+             "<sup>2</sup> 来源：某局，《开放数据年报》，2023\n\n"
+             "<sup>3</sup> 来源：某局，《未引用的报告》，2023\n\n"
+             "<sup>4</sup> 来源：某局，《培训统计》，2023\n")
+
+
+def test_a_shared_numbered_references_list(tmp_path):
+    """Old main read a chapter's [2] as no citation at all (no references list in it):
+    no FL101 for [9], FL201 for every sourced figure, and the list's [4] unused unseen."""
+    write(tmp_path, {"ch1.md": BRACKET_ONE, "ch2.md": BRACKET_TWO,
+                     "references.md": BRACKET_REFS})
+    assert findings(tmp_path) == [("ch1.md", 3, 30, "FL103"), ("ch1.md", 3, 65, "FL103"),
+                                  ("ch2.md", 3, 34, "FL103"), ("ch2.md", 3, 50, "FL101"),
+                                  ("references.md", 7, 1, "FL102")]
+    result = run(RunOptions(paths=(str(tmp_path),), offline=True, jobs=1))
+    assert [f for f in result.findings if f.code == "FL201"] == []
+
+
+def test_a_shared_sup_notes_file(tmp_path):
+    write(tmp_path, {"a.md": SUP_ONE, "b.md": SUP_TWO, "notes.md": SUP_NOTES})
+    found = findings(tmp_path)
+    assert ("notes.md", 7, 1, "FL102") in found
+    assert not [f for f in found if f[3] == "FL101"]
+
+
+def test_posts_with_their_own_reference_lists_stay_separate(tmp_path):
+    own = "# Post\n\nA claim [1].\n\n## References\n\n[1] Office, \"Report\", 2020, https://example.org/r\n"
+    write(tmp_path, {"a.md": own, "b.md": own.replace("[1] Office", "[1] Other office"),
+                     "c.md": "# C\n\nAn array a[1] and a note [5] of nothing.\n",
+                     "references.md": BRACKET_REFS})
+    assert findings(tmp_path) == []  # c.md's [5] is defined nowhere: no citation, as before
+
+
+@pytest.mark.parametrize("layout", ["notes", "config"])
+def test_fix_renumbers_a_document_with_a_shared_numbered_list(tmp_path, layout):
+    from click.testing import CliRunner
+
+    from factlint.cli import main
+    from factlint.document import read_document
+    from factlint.documents import Book
+
+    (tmp_path / ".git").mkdir()
+    folder = "" if layout == "notes" else FOLDER[layout]
+    two = BRACKET_TWO.replace(" and 20 more [9]", "")
+    files = {"ch1.md": BRACKET_ONE, "ch2.md": two, "notes.md": BRACKET_REFS}
+    write(tmp_path, {**({} if layout == "notes" else LAYOUTS[layout]),
+                     **{f"{folder}/{n}".lstrip("/"): t for n, t in files.items()}})
+    where = tmp_path / folder if folder else tmp_path
+
+    def cited():
+        names = ["ch1.md", "ch2.md", "notes.md"]
+        docs = [read_document(n, (where / n).read_text(encoding="utf-8"),
+                              shared_labels=frozenset("1234")) for n in names]
+        book = Book(docs)
+        return [book.resolve(d, label)[1].body.strip()
+                for d in docs for m in d.markers for label in m.labels]
+
+    before = cited()
+    result = CliRunner().invoke(main, ["fix", str(where)])
+    assert result.exit_code == 0, result.output
+    assert (where / "ch1.md").read_text(encoding="utf-8") == BRACKET_ONE.replace(
+        "[2]", "[x]").replace("[1]", "[2]").replace("[x]", "[1]")
+    assert cited() == before
+    assert CliRunner().invoke(main, ["fix", str(where)]).output == "nothing to fix\n"

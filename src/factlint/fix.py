@@ -1136,7 +1136,7 @@ def renumber_documents(results: list[BriefResult], groupings: Mapping[str, Any],
         if not _selected(settings, _rule("FL103")):
             continue
         try:
-            changes = _document_renumbering(members, grouping.inferred, settings.packs)
+            changes = _document_renumbering(members, grouping, settings.packs)
         except FixError as exc:
             members[0].problem = (f"renumbering {', '.join(m.path for m in members)} as one "
                                   f"document: {exc}; nothing written")
@@ -1176,16 +1176,17 @@ def _current_text(member: BriefResult) -> tuple[str, str]:
     return read.text, read.digest
 
 
-def _document_renumbering(members: Sequence[BriefResult], inferred: bool,
+def _document_renumbering(members: Sequence[BriefResult], grouping: Any,
                           packs: tuple[str, ...]) -> list[FileChange]:
     from factlint.documents import Book
     from factlint.engine import Context
     from factlint.rules import citations
 
     texts = [_current_text(m) for m in members]
-    docs = [read_document(m.path, text.removeprefix(BOM), extra_packs=packs)
+    docs = [read_document(m.path, text.removeprefix(BOM), extra_packs=packs,
+                          shared_labels=grouping.shared_labels)
             for m, (text, _) in zip(members, texts, strict=True)]
-    book = Book(docs, inferred)
+    book = Book(docs, grouping.inferred)
     scope = [d for d in docs if book.scopes[d.path] != (d,)]
     if not scope:
         return []
@@ -1213,7 +1214,7 @@ def _document_renumbering(members: Sequence[BriefResult], inferred: bool,
             raise FixError(str(exc)) from None
         after_texts[doc.path] = (BOM if text.startswith(BOM) else "") + apply_edits(
             doc.text, edits)
-    after = _check_document(book, docs, after_texts, inferred, packs)
+    after = _check_document(book, docs, after_texts, grouping, packs)
     changes = _renumbered_fact_files(members, edited, mapping, book, after)
     changed = sum(1 for old, new in mapping.items() if old != new)
     for member, (text, digest) in zip(members, texts, strict=True):
@@ -1303,14 +1304,15 @@ def _current_fact_text(member: BriefResult, facts_path: str) -> tuple[str, str, 
 
 
 def _check_document(book: Any, docs: Sequence[Document], after_texts: Mapping[str, str],
-                    inferred: bool, packs: tuple[str, ...]) -> Any:
+                    grouping: Any, packs: tuple[str, ...]) -> Any:
     """Every marker of the document still cites the same text, across its files; the
     document as it would be written (a Book)."""
     from factlint.documents import Book
 
-    after_docs = [read_document(d.path, after_texts[d.path].removeprefix(BOM), extra_packs=packs)
+    after_docs = [read_document(d.path, after_texts[d.path].removeprefix(BOM), extra_packs=packs,
+                                shared_labels=grouping.shared_labels)
                   if d.path in after_texts else d for d in docs]
-    after = Book(after_docs, inferred)
+    after = Book(after_docs, grouping.inferred)
 
     def targets(b: Any) -> list[tuple[str, ...]]:
         found = []

@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING
 from factlint.trust import is_within, repository_root
 
 if TYPE_CHECKING:
-    from factlint.config import Settings
     from factlint.document import Definition, Document, Marker
     from factlint.notes import Kind
+    from factlint.settings import Settings
 
 MARKDOWN = (".md", ".markdown", ".txt", ".qmd", ".rmd")
 NOTES_LINE = re.compile(

@@ -33,9 +33,9 @@ from factlint.sourcetext import SourceText, extract
 from factlint.trust import is_within, repository_root
 
 if TYPE_CHECKING:
-    from factlint.config import Settings
     from factlint.document import Document, Sentence
     from factlint.facts import FactFile
+    from factlint.settings import Settings
 
 FORMAT = 1
 DEFAULT_FOLDER = ".factlint/evidence"
@@ -661,45 +661,6 @@ def outcome(evidence: Evidence) -> Sequence[tuple[str, str]]:
     """(label, 'read' | 'unreadable' | 'skipped') of each source, for summaries."""
     return [(s.cited.label, "skipped" if s.skipped else "unreadable" if s.text is None
              else "read") for s in evidence.sources.values()]
-
-
-# --- `factlint sources` --------------------------------------------------------------------------
-
-
-@dataclass
-class BriefSources:
-    path: str
-    evidence: Evidence | None
-    problem: str = ""  # why the brief could not be read
-
-
-def fetch_sources(paths: Sequence[str], overrides: Any, *, update: bool = False,
-                  progress: bool | None = None) -> list[BriefSources]:
-    """Read every source the briefs under ``paths`` cite and write their evidence files."""
-    from factlint.config import settings_for
-    from factlint.document import read_document
-    from factlint.engine import find_briefs, read_any_brief
-    from factlint.facts import load_for_brief
-    from factlint.related import fact_file_for
-
-    done = []
-    for path in find_briefs(paths, overrides).briefs:
-        settings = settings_for(Path(path), overrides)
-        root = repository_root(path, settings.origin if settings.origin != "defaults" else None)
-        text, _, problem = read_any_brief(path, root)
-        if text is None:
-            done.append(BriefSources(path, None, problem))
-            continue
-        doc = read_document(path, text, extra_packs=settings.packs)
-        facts = None
-        if fact_file_for(path):
-            facts, _ = load_for_brief(path, root=root, found=fact_file_for(path))
-        evidence = gather(path, doc, facts, settings, offline=False, update=update, root=root,
-                          progress=progress)
-        if evidence.sources:
-            write_evidence_file(evidence.evidence_file, evidence_data(doc, evidence, settings))
-        done.append(BriefSources(path, evidence))
-    return done
 
 
 # --- dead links and their archived copies ------------------------------------------------------

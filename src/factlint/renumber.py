@@ -20,7 +20,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from factlint.document import Definition, Document, Marker, inline_code_spans
-from factlint.finding import Edit
+from factlint.finding import Edit, Fix
 
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 FROM_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
@@ -267,3 +267,22 @@ def unread_citations(doc: Document, labels: Collection[str]) -> list[UnreadCitat
             if labels & named:
                 found.append(UnreadCitation(match.start(), match.group(), named))
     return found
+
+
+# --- the brief's fix ---------------------------------------------------------------------------
+
+
+def renumber_fix(doc: Document, mapping: Mapping[str, str] | None = None,
+                 elsewhere: Elsewhere = NOWHERE) -> Fix | None:
+    """Markers and definitions renumbered in order of first citation (the brief only; see
+    ``renumber_facts`` for the fact file). None when nothing changes, or when renumbering
+    cannot be done safely (``factlint fix`` says why)."""
+    mapping = renumbering(doc, elsewhere) if mapping is None else mapping
+    if not mapping or unread_citations(doc, changed_labels(mapping)):
+        return None
+    try:
+        edits = renumber_edits(doc, mapping)
+    except RenumberError:
+        return None
+    changed = sum(1 for old, new in mapping.items() if old != new)
+    return Fix(f"renumber {changed} source(s) in order of first citation", tuple(edits))

@@ -13,7 +13,7 @@ from factlint.rules import Rule
 
 if TYPE_CHECKING:
     from factlint.document import Definition, Document, Marker
-    from factlint.engine import Context
+    from factlint.rules import Context
 
 __all__ = ["label_key", "shown", "source_identity", "RULES"]
 
@@ -251,7 +251,7 @@ def _order_findings(order, numbers: list[int], fixable: bool
             continue
         highest = max(highest, number)
         if fix is None and fixable:
-            from factlint.fix import (
+            from factlint.renumber import (
                 renumber_fix,  # the brief's edits; `fix` also does the fact file
             )
 

@@ -11,7 +11,7 @@ from factlint.rules import Rule
 
 if TYPE_CHECKING:
     from factlint.document import Document, Sentence
-    from factlint.engine import Context
+    from factlint.rules import Context
 
 
 def _quoted(doc, figures) -> str:

@@ -27,7 +27,7 @@ from factlint.rules import Rule
 
 if TYPE_CHECKING:
     from factlint.document import Document, Sentence
-    from factlint.engine import Context
+    from factlint.rules import Context
 
 _TAG = re.compile(r"<[^<>\n]{0,200}>")
 _EMPHASIS = "*_`~"

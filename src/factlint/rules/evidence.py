@@ -12,7 +12,7 @@ from factlint.finding import Finding
 from factlint.rules import Rule
 
 if TYPE_CHECKING:
-    from factlint.engine import Context
+    from factlint.rules import Context
 
 
 def _assessments(ctx: Context):

@@ -20,8 +20,8 @@ from factlint.rules import Rule
 from factlint.rules.citations import NORMALISE, label_key, shown
 
 if TYPE_CHECKING:
-    from factlint.engine import Context
     from factlint.facts import FactFile, Verification
+    from factlint.rules import Context
 
 SECTION = re.compile(r"^--- (\S+) ---[ \t]*$", re.MULTILINE)
 

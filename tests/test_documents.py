@@ -218,7 +218,8 @@ def _fact_notes(folder: Path, names: list[str]) -> list[tuple[str, str]]:
     label resolves to, through the whole document)."""
     from factlint.document import read_document
     from factlint.documents import Book
-    from factlint.facts import find_fact_file, load_facts
+    from factlint.factfiles import load_facts
+    from factlint.facts import find_fact_file
 
     docs = [read_document(n, (folder / n).read_text(encoding="utf-8")) for n in names]
     book = Book(docs)

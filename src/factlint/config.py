@@ -384,4 +384,13 @@ def describe(settings: Settings) -> list[tuple[str, str, str]]:
         if isinstance(value, tuple):
             value = ", ".join(map(str, value)) or "(none)"
         rows.append((f"urls.{name}", str(value), origin(f"urls.{name}")))
+    from factlint.evidence import DEFAULT_FOLDER, EvidenceSettings
+
+    evidence = dict(settings.evidence)
+    for name in EvidenceSettings.__dataclass_fields__:
+        value = evidence.get(name, getattr(EvidenceSettings, name))
+        if name == "folder" and value is None:
+            value = f"{DEFAULT_FOLDER} (at the repository's top)"
+        shown = str(value).lower() if isinstance(value, bool) else str(value or "(none)")
+        rows.append((f"evidence.{name}", shown, origin(f"evidence.{name}")))
     return rows

@@ -28,6 +28,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from factlint.lazyre import lazy
 from factlint.trust import is_within, repository_root
 
 if TYPE_CHECKING:
@@ -36,19 +37,19 @@ if TYPE_CHECKING:
     from factlint.settings import Settings
 
 MARKDOWN = (".md", ".markdown", ".txt", ".qmd", ".rmd")
-NOTES_LINE = re.compile(
+NOTES_LINE = lazy(
     r"[ \t]*(?:$|#|\[\^[^\]\n]+\]:|<sup>\s*\d+\s*</sup>|\\?\[\d{1,4}\\?\][^:(\[]|[ \t]{1,}\S"
     r"|[*_\-=\s]+$|<[^>]*>\s*$)"
 )
-NOTE_DEFINITION = re.compile(r"(?m)^ {0,3}\[\^([^\]\n]+)\]:")
-NOTE_MARKER = re.compile(r"\[\^([^\[\]\n]+)\](?!:)")
+NOTE_DEFINITION = lazy(r"(?m)^ {0,3}\[\^([^\]\n]+)\]:")
+NOTE_MARKER = lazy(r"\[\^([^\[\]\n]+)\](?!:)")
 # A numbered references list ([3] …, \[3\] …, - [3] …) and <sup>3</sup> notes, one per line
-NUMBERED_DEFINITION = re.compile(
+NUMBERED_DEFINITION = lazy(
     r"(?m)^[ \t]*(?:[-*+][ \t]+)?(?:\\?\[(\d{1,4})\\?\]|<sup>\s*(\d{1,4})\s*</sup>)(?![:(\[])")
 # [3] or <sup>3</sup> in running text (not at a line's start, not a link or an index a[3])
-NUMBERED_MARKER = re.compile(
+NUMBERED_MARKER = lazy(
     r"(?<=[^\n])(?:(?<![A-Za-z0-9_\]\\!])\[(\d{1,4})\](?![\[(:])|<sup>\s*(\d{1,4})\s*</sup>)")
-NOTES_NAME = re.compile(
+NOTES_NAME = lazy(
     r"(?i)(?:^|[-_. ])(?:foot|end)?notes?$|(?:^|[-_. ])(?:references|bibliography|sources|"
     r"citations|注释|註釋|脚注|腳註|参考文献|參考文獻)$")
 MAX_SCANNED = 2000  # files read per folder when looking for chapters of a notes file

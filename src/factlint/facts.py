@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from factlint.columns import CHUNK_ROWS, CompactRows
 from factlint.finding import UrlRef
+from factlint.lazyre import lazy
 from factlint.numbers import (
     Figure,
     Interval,
@@ -160,7 +161,7 @@ def _composer_class():
 
 
 _LOADER = None
-_MAYBE_ALIAS = re.compile(r"[&*!]|<<")
+_MAYBE_ALIAS = lazy(r"[&*!]|<<")
 
 
 def compose_tree(text: str) -> Tree:
@@ -667,7 +668,7 @@ def _message(error, path: tuple) -> str:
     return error.message
 
 
-_NUMERIC_TEXT = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_NUMERIC_TEXT = lazy(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
 def _number_problems(tree: Tree, bad: set[int]) -> list[tuple[int, tuple[str, Place, str]]]:
@@ -824,8 +825,8 @@ def _remember(cache_key: tuple[str, int, int], table: _Table) -> None:
         _TABLES.popitem(last=False)
 
 
-_INTEGER = re.compile(r"([-+]?\d+)(?:\.0*)?")
-_DECIMAL = re.compile(r"[-+]?\d*\.\d+")
+_INTEGER = lazy(r"([-+]?\d+)(?:\.0*)?")
+_DECIMAL = lazy(r"[-+]?\d*\.\d+")
 _NUMBER_START = frozenset("0123456789+-.")
 
 
@@ -1134,7 +1135,7 @@ def _count_problem(shown: str, condition: str, count: int, lines: list[int]) -> 
 # --- finding quotes in the brief -----------------------------------------------------------
 
 
-_WHITESPACE = re.compile(r"\s+")
+_WHITESPACE = lazy(r"\s+")
 
 
 def fold(text: str) -> str:
@@ -1211,7 +1212,7 @@ def _fold_into(text: str, start: int, end: int, parts: list[str], origin: list[i
 
 # --- verification ----------------------------------------------------------------------------
 
-CURRENCY_PREFIX = re.compile(r"\s*(US\$|HK\$|[$£€¥₹])\s*(.*)$")
+CURRENCY_PREFIX = lazy(r"\s*(US\$|HK\$|[$£€¥₹])\s*(.*)$")
 
 
 def fact_unit(unit: str | None, lexicon: Lexicon) -> tuple[float, str]:

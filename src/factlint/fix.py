@@ -54,6 +54,7 @@ from factlint.document import (
     read_document,
 )
 from factlint.finding import Edit, Fix
+from factlint.lazyre import lazy
 from factlint.rejoin import rejoin_edits, rejoin_fixes, rejoins
 from factlint.renumber import (
     NOWHERE,
@@ -152,8 +153,8 @@ def _yaml_sites(text: str) -> list[_LabelSite]:
     return sites
 
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_JSON_SCALAR = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|NaN|-?Infinity")
+_JSON_STRING = lazy(r'"(?:[^"\\]|\\.)*"')
+_JSON_SCALAR = lazy(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|NaN|-?Infinity")
 
 
 class _JsonSpans:
@@ -344,7 +345,7 @@ def drop_unused_fix(doc: Document, definitions: Sequence[Definition] | None = No
 # a server's Location header cannot add a link, an image or markup: percent-encoded.
 MARKDOWN_SIGNIFICANT = "()[]<>\"'`\\*{}|"
 URL_ENDS_NOT_READ = tuple(".,;:!?")
-HOST = re.compile(r"[\w.-]+(?::\d{1,5})?|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?")
+HOST = lazy(r"[\w.-]+(?::\d{1,5})?|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?")
 
 
 def citable_url(url: str) -> str | None:
@@ -413,7 +414,7 @@ def redirect_fix(doc: Document, finals: Mapping[tuple[int, int], str]) -> Fix | 
 # --- archived copies of dead URLs (FL401, ``--archive`` only) --------------------------------
 
 
-ARCHIVED_COPY = re.compile(r"/web/[0-9]{8,14}[a-z_]*/")  # a Wayback copy is not looked up again
+ARCHIVED_COPY = lazy(r"/web/[0-9]{8,14}[a-z_]*/")  # a Wayback copy is not looked up again
 
 
 def _accessed(facts_path: str | None, facts_text: str | None) -> dict[str, str]:

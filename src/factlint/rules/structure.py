@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from factlint.finding import Finding
+from factlint.lazyre import lazy
 from factlint.rules import Rule
 
 if TYPE_CHECKING:
@@ -212,7 +212,7 @@ def _list_depths(doc: Document):
     return depth_of
 
 
-_LIST_MARKER = re.compile(r"([ \t]*)([-*+]|\d{1,9}[.)])([ \t]*)")
+_LIST_MARKER = lazy(r"([ \t]*)([-*+]|\d{1,9}[.)])([ \t]*)")
 
 
 def _opens_document(doc: Document, item: NumberedItem) -> bool:

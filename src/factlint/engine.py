@@ -382,8 +382,7 @@ def check_file(path: str, options: RunOptions, in_book: bool = False) -> FileRes
         result.not_checked = dict(result.rendering.not_checked)
     result.findings = sorted(_severity(f, settings) for f in findings)
     if facts is not None:
-        verifications = facts.verification(doc, settings.near_ratio, settings.about_ratio)
-        result.figures_verified = sum(1 for v in verifications if v.verdict == "holds")
+        result.figures_verified = sum(1 for v in ctx.verifications if v.verdict == "holds")
         result.url_refs.extend(facts.url_refs())
         result.accessed = {s.url.strip(): s.accessed for s in facts.sources.values()
                            if s.url and s.accessed}

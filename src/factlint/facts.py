@@ -7,8 +7,8 @@ small budget; a "billion laughs" file is refused (FL501) after a bounded amount 
 
 `verify(doc, facts, …)` computes once per brief, for each claim: where its quote is in the
 brief, which figure it covers, the true value and where it came from, the interval the
-wording allows, and the verdict. The FL30x rules and the engine's `figures_verified` count
-read that one result (memoised on the FactFile).
+wording allows, and the verdict. The engine asks once per brief (``Context.verifications``);
+the FL30x rules, the `figures_verified` count and the HTML report read that one result.
 """
 
 from __future__ import annotations
@@ -428,6 +428,7 @@ class Verification:
     interval: Interval | None = None
     true_value: float | None = None  # scaled to the figure's base unit
     detail: str = ""  # the explanation for verdicts other than holds/unverified
+    tolerance: float | None = None  # the claim's tolerance in the figure's base unit
 
 
 VERDICTS = (
@@ -446,7 +447,6 @@ class FactFile:
     sources: dict[str, Source]
     claims: list[Claim]
     tree: Tree | None = field(default=None, repr=False)
-    _verified: dict = field(default_factory=dict, repr=False)
     root: Path | None = None  # the repository top its data files must stay inside
 
     @property
@@ -477,17 +477,6 @@ class FactFile:
             r for c in self.claims if c.compute is not None for r in c.compute.of
             if isinstance(r, DataRef)]
         return {(self.folder / ref.file).resolve() for ref in refs}
-
-    def verification(self, doc: Document, near_ratio: float = 0.9,
-                     about_ratio: float = 0.05) -> list[Verification]:
-        """verify() for this brief, computed once and kept (rules and the summary share it)."""
-        key = (id(doc), near_ratio, about_ratio)
-        cached = self._verified.get(key)
-        if cached is not None and cached[0] is doc:
-            return cached[1]
-        result = _verify(doc, self, near_ratio, about_ratio)
-        self._verified[key] = (doc, result)
-        return result
 
 
 # --- finding and loading fact files --------------------------------------------------------
@@ -1245,12 +1234,8 @@ def brief_figures(doc: Document) -> list[tuple[Figure, Sentence | None]]:
 
 def verify(doc: Document, facts: FactFile, near_ratio: float = 0.9,
            about_ratio: float = 0.05) -> list[Verification]:
-    """One Verification per claim, in fact-file order (memoised on ``facts`` per brief)."""
-    return facts.verification(doc, near_ratio, about_ratio)
-
-
-def _verify(doc: Document, facts: FactFile, near_ratio: float,
-            about_ratio: float) -> list[Verification]:
+    """One Verification per claim, in fact-file order. It reads the data files and searches
+    the brief: ask once per brief (``rules.Context.verifications`` keeps the result)."""
     lexicon = builtin_lexicon(doc.language)
     search = searchable(doc)
     figures = brief_figures(doc)
@@ -1360,8 +1345,8 @@ def _verify_claim(claim, doc, facts, search, figures, starts, lexicon, near_rati
     scale, base = fact_unit(claim.unit, lexicon)
     if not claim.unit:  # no unit: the value is read in the brief's written scale
         scale = 1.0 if figure.is_percent else figure.scale
-    interval = interval_for(figure, near_ratio, about_ratio,
-                            claim.tolerance * scale if claim.tolerance else None)
+    tolerance = claim.tolerance * scale if claim.tolerance else None
+    interval = interval_for(figure, near_ratio, about_ratio, tolerance)
     value = truth.value * scale
     counted_noun = figure.unit == "大" and doc.text.startswith(base, figure.end)  # 八大行动: 行动
     if (base and figure.unit and normalise_unit(base) != normalise_unit(figure.unit)
@@ -1378,7 +1363,8 @@ def _verify_claim(claim, doc, facts, search, figures, starts, lexicon, near_rati
             detail=f"scale slip: the brief writes {figure.scale_text or 'no scale'} "
                    f"({_unit_words(figure)}) but the fact file's unit is {claim.unit}; the value "
                    f"{format_number(truth.value)} fits only if read as {_unit_words(figure)}")
-    return Verification(claim, "mismatch", spans, figure, sentence, truth, interval, value)
+    return Verification(claim, "mismatch", spans, figure, sentence, truth, interval, value,
+                        tolerance=tolerance)
 
 
 def _farther(recorded: float, misread: float, stated: float) -> bool:

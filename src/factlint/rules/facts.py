@@ -1,7 +1,8 @@
 """FL301-FL308 (without FL306), FL501, FL502: a brief's figures against its fact file.
 
-Every rule reads the one `verify()` result the fact file keeps for the brief, so quotes
-are looked up and data files read once however many rules run.
+Every rule reads the one `verify()` result the Context keeps for the brief
+(``ctx.verifications``), so quotes are looked up and data files read once however many rules
+run.
 
 Docstring examples of these rules are a brief followed by the files it needs, each after
 a line ``--- NAME ---``: ``--- facts.yaml ---`` is the brief's fact file, any other name
@@ -46,13 +47,6 @@ def split_example(text: str) -> tuple[str, str | None]:
     return files["brief.md"], facts
 
 
-def _verified(ctx: Context) -> list[Verification]:
-    facts = ctx.facts
-    if facts is None:
-        return []
-    return facts.verification(ctx.doc, ctx.settings.near_ratio, ctx.settings.about_ratio)
-
-
 def _in_facts(rule: Rule, facts: FactFile, place, message: str) -> Finding:
     return rule.at_position(facts.path, place.line, place.column, message,
                             place.end_line, place.end_column)
@@ -91,18 +85,30 @@ def check_figure_mismatch(ctx: Context) -> Iterator[Finding]:
             source: 1
     """
     doc = ctx.doc
-    for v in _verified(ctx):
+    settings = ctx.settings
+    for v in ctx.verifications:
         if v.verdict != "mismatch":
             continue
         from factlint.facts import describe, shown_value  # only briefs with a fact file need it
+        from factlint.figurefix import exact_fix, figure_wordings
 
         figure = v.figure
+        holding = figure_wordings(doc, v, settings.near_ratio, settings.about_ratio)
+        exact = next((w for w in holding if w.exact), None)
         yield MISMATCH.at(
             doc, figure.start, figure.end,
-            f"“{figure.text}” ({describe(figure, v.interval, ctx.settings.near_ratio)}) does not "
-            f"hold for the true value {shown_value(v)} ({v.truth.origin}): correct the figure or "
-            "its wording, or the fact",
+            f"“{figure.text}” ({describe(figure, v.interval, settings.near_ratio)}) does not "
+            f"hold for the true value {shown_value(v)} ({v.truth.origin}): "
+            + (f"write {alternatives([w.text for w in holding])}, or correct the fact"
+               if holding else "correct the figure or its wording, or the fact"),
+            exact_fix(ctx.facts, v, exact) if exact is not None else None,
         )
+
+
+def alternatives(texts: list[str], joiner: str = "or") -> str:
+    """“a”, “b” or “c”."""
+    quoted = [f"“{t}”" for t in texts]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} {joiner} {quoted[-1]}"
 
 
 def check_quote_not_found(ctx: Context) -> Iterator[Finding]:
@@ -136,7 +142,7 @@ def check_quote_not_found(ctx: Context) -> Iterator[Finding]:
             unit: 家
     """
     facts = ctx.facts
-    for v in _verified(ctx):
+    for v in ctx.verifications:
         claim = v.claim
         place = claim.field_place("quote")
         if v.verdict == "quote-not-found":
@@ -189,7 +195,7 @@ def check_unverified_figure(ctx: Context) -> Iterator[Finding]:
         return
     doc = ctx.doc
     covered = {}
-    for v in _verified(ctx):
+    for v in ctx.verifications:
         if v.figure is not None:
             if v.verdict == "unverified":
                 covered.setdefault((v.figure.start, v.figure.end), v)
@@ -256,7 +262,7 @@ def check_wrong_source(ctx: Context) -> Iterator[Finding]:
     """
     doc = ctx.doc
     facts = ctx.facts
-    for v in _verified(ctx):
+    for v in ctx.verifications:
         label = v.claim.source
         if label is None or not v.spans or len(v.spans) != 1:
             continue
@@ -308,7 +314,7 @@ def check_data_reference(ctx: Context) -> Iterator[Finding]:
         产业规模,10.4
     """
     facts = ctx.facts
-    for v in _verified(ctx):
+    for v in ctx.verifications:
         if v.verdict == "data-error":
             yield _in_facts(DATA_REFERENCE, facts, v.claim.field_place(
                             "compute" if v.claim.compute is not None else "data"),
@@ -345,12 +351,32 @@ def check_unit_mismatch(ctx: Context) -> Iterator[Finding]:
     """
     doc = ctx.doc
     facts = ctx.facts
-    for v in _verified(ctx):
+    for v in ctx.verifications:
         if v.verdict == "unit-mismatch":
+            meant = _meant(ctx, v)
             yield UNIT_MISMATCH.at(
                 doc, v.figure.start, v.figure.end,
-                f"“{v.figure.text}”: {v.detail} ({facts.name} line {v.claim.line})",
+                f"“{v.figure.text}”: {v.detail} ({facts.name} line {v.claim.line})"
+                + (f"; meant “{meant}”?" if meant else ""),
             )
+
+
+def _meant(ctx: Context, v: Verification) -> str:
+    """The figure in the fact's scale and unit, when that wording holds for the value."""
+    from factlint.facts import fact_unit
+    from factlint.figurefix import unit_wording
+    from factlint.numbers import builtin_lexicon
+
+    unit = (v.claim.unit or "").strip()
+    if not unit:
+        return ""
+    _, base = fact_unit(unit, builtin_lexicon(ctx.doc.language))
+    scale_text = unit[: len(unit) - len(base)].strip() if base and unit.endswith(base) else ""
+    if not base and unit:
+        scale_text = unit
+    wording = unit_wording(ctx.doc, v, scale_text, base, ctx.settings.near_ratio,
+                           ctx.settings.about_ratio)
+    return wording.text if wording is not None else ""
 
 
 def normalised(text: str) -> str:

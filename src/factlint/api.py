@@ -88,8 +88,7 @@ def inspect_text(text: str, path: str, *, facts: str | None = None,
                    for suffix in (*FACT_SUFFIXES, ".evidence.yaml"))
     depends.update(os.path.abspath(f) for f in document_files(path, overrides))
     if ctx.facts is not None:
-        checked.verifications = ctx.facts.verification(ctx.doc, settings.near_ratio,
-                                                       settings.about_ratio)
+        checked.verifications = ctx.verifications
         depends.add(os.path.abspath(ctx.facts.path))
         depends.update(str(p) for p in ctx.facts.data_paths())
     depends.discard(os.path.abspath(path))

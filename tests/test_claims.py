@@ -310,6 +310,7 @@ def test_own_clauses_activity_pointers_pairs_and_single_counts_are_not_claims(li
     ("某咨询公司调查显示，60% 的受访者认为可行。", [(3, 11, "FL203")]),
     ("Our country's exports grew by 5% last year.", [(3, 31, "FL201")]),
     ("北京和上海两市共有数据企业 300 家。", [(3, 15, "FL201")]),
+    ("Exports grew by 5% as we have seen.", [(3, 17, "FL201")]),
 ])
 def test_their_twins_still_need_a_source(lint, text, expected):
     assert claim_findings(lint, "# T\n\n" + text + "\n") == expected

@@ -28,6 +28,11 @@ FORMATS = {
 class ReportOptions:
     color: bool = False
     root: str = "."  # paths in reports are shown relative to this folder where possible
+    # the text report: columns it may use, errors only, every info on its own, counts per code
+    width: int = 100
+    quiet: bool = False
+    verbose: bool = False
+    statistics: bool = False
 
 
 def reporter(name: str) -> Callable[[RunResult, TextIO, ReportOptions], None]:

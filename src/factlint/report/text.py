@@ -5,28 +5,54 @@ of the report starts with what the brief wrote: on a CI runner, which trims lead
 spaces, a brief line ``::add-mask::…`` would otherwise become a live workflow command.
 Control characters a file holds (terminal escapes, line breaks inside a message) are
 shown as U+FFFD or escaped, never written as they are.
+
+Every line fits ``options.width`` display columns (report/terminal.py measures them): a
+long source line is shown as a window around its span, cut ends marked …, and a long
+message wraps. Findings on one line share one excerpt, a caret line each, when their
+spans fit in one window. Infos of one code whose messages differ in one number at most
+are written as one line (``FL107 ×23 [info] source 2, 3, 4 … 24 has no URL …``) unless
+``options.verbose``; ``options.quiet`` lists errors only; ``options.statistics`` adds
+counts per code before the summary.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Iterable, Iterator
+from itertools import groupby
 from typing import TYPE_CHECKING, TextIO
+
+from factlint.report.terminal import COMMAND_STARTS, Cells, Excerpt, excerpt, wrap
 
 if TYPE_CHECKING:
     from factlint.engine import RunResult
+    from factlint.finding import Finding
     from factlint.report import ReportOptions
 
 COLORS = {"error": "31", "warning": "33", "info": "36", "code": "1", "caret": "32", "dim": "2"}
 
+# Every word the text report adds to the findings' own messages.
+LABELS = {
+    "files": ("{n} file", "{n} files"),
+    "claims": ("{n} claim ({sourced} sourced)", "{n} claims ({sourced} sourced)"),
+    "figures_verified": ("{n} figure verified", "{n} figures verified"),
+    "urls": ("{checked} URLs checked, {skipped} skipped",) * 2,
+    "not_checked": ("not checked: {what}",) * 2,
+    "error": ("{n} error", "{n} errors"),
+    "warning": ("{n} warning", "{n} warnings"),
+    "info": ("{n} info", "{n} infos"),
+    "statistics": ("findings by code:",) * 2,
+}
+GROUP_AT_LEAST = 3  # infos of one kind in a file written as one line from this many on
+LISTED = 3  # values of a group shown before "… last"
+
+
+def label(key: str, n: int = 1, **values) -> str:
+    return LABELS[key][n != 1].format(n=n, **values)
+
 
 def _paint(text: str, what: str, color: bool) -> str:
     return f"\x1b[{COLORS[what]}m{text}\x1b[0m" if color else text
-
-
-def display_width(text: str) -> int:
-    """Columns a terminal gives text: CJK and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but tab and newline
@@ -34,9 +60,9 @@ _LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\x85]")
 
 
 def shown(text: str) -> str:
-    """A line of a file as the report shows it: a tab becomes a space and other control
-    characters U+FFFD, one character for one, so that the caret stays under its column."""
-    return _CONTROLS.sub("\ufffd", text.replace("\t", " ").replace("\n", "\ufffd"))
+    """A line of a file as the report shows it: control characters but tabs become U+FFFD,
+    one character for one (tabs are expanded where the line is laid out)."""
+    return _CONTROLS.sub("\ufffd", text.replace("\n", "\ufffd"))
 
 
 def shown_path(path: str) -> str:
@@ -46,65 +72,202 @@ def shown_path(path: str) -> str:
     return "./" + path if path.lstrip().startswith(COMMAND_STARTS) else path
 
 
-COMMAND_STARTS = ("::", "##[")  # how GitHub's runner recognises a workflow command in a line
-
-
 def one_line(text: str) -> str:
-    """A path or message on one line: line breaks written as \\n, other controls as U+FFFD."""
-    return shown(_LINE_BREAKS.sub(lambda m: "\\r\\n" if m.group() == "\r\n" else "\\n", text))
-
-
-SHOWN_COLUMNS = 160  # characters of a long source line shown around the finding
-
-
-def window(source: str, column: int, end_column: int) -> tuple[str, int, int]:
-    """A line cut to SHOWN_COLUMNS characters around ``column`` (… marks a cut), with the
-    columns moved to match: a 5,000-character line is not a readable report."""
-    if len(source) <= SHOWN_COLUMNS:
-        return source, column, end_column
-    start = max(0, min(column - 1 - SHOWN_COLUMNS // 4, len(source) - SHOWN_COLUMNS))
-    stop = start + SHOWN_COLUMNS
-    head = "…" if start > 0 else ""
-    tail = "…" if stop < len(source) else ""
-    shift = start - len(head)
-    return (head + source[start:stop] + tail, column - shift,
-            min(end_column - shift, len(head) + SHOWN_COLUMNS + 1))
-
-
-def caret_line(source: str, column: int, end_column: int) -> str:
-    prefix = source[: column - 1]
-    span = source[column - 1 : max(end_column - 1, column)] or " "
-    return " " * display_width(prefix) + "^" + "~" * max(display_width(span) - 1, 0)
+    """A path or message on one line: line breaks written as \\n, tabs as a space, other
+    controls as U+FFFD."""
+    return shown(_LINE_BREAKS.sub(lambda m: "\\r\\n" if m.group() == "\r\n" else "\\n",
+                                  text)).replace("\t", " ")
 
 
 def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
-    color = options.color
+    color, width = options.color, options.width
     renderings = result.renderings()
-    for finding in result.findings:
-        where = f"{shown_path(finding.path)}:{finding.line}:{finding.column}:"
-        severity = _paint(f"[{finding.severity}]", finding.severity, color)
-        # a Word brief's lines are those of `factlint show`; say where that is in the document
-        place = (f" ({renderings[finding.path].location(finding.line, finding.column).describe()})"
-                 if finding.path in renderings else "")
-        stream.write(f"{_paint(where, 'code', color)} {_paint(finding.code, 'code', color)} "
-                     f"{severity} {one_line(finding.message)}{place}\n")
-        source = result.line(finding.path, finding.line)
-        if source is not None and source.strip():
-            end = finding.end_column if finding.end_line == finding.line else len(source) + 1
-            source, column, end = window(shown(source), finding.column, end)
-            number = str(finding.line).rjust(4)
-            caret = _paint(caret_line(source, column, end), "caret", color)
-            stream.write(f"{number} | {source}\n")
-            stream.write(f"{' ' * len(number)} | {caret}\n")
+    lines = _Lines(result, width)
+    shown_findings = [f for f in result.findings if f.severity == "error" or not options.quiet]
+    for path, block in groupby(shown_findings, key=lambda f: f.path):
+        singles, groups = _grouped(list(block), options.verbose)
+        for run in _runs(lines, singles):
+            for finding in run:
+                place = (f" ({renderings[path].location(finding.line, finding.column).describe()})"
+                         if path in renderings else "")
+                _write_header(stream, finding, place, width, color)
+            _write_excerpt(stream, lines, run, width, color)
+        for group in groups:
+            _write_group(stream, group, width, color)
+    if options.statistics:
+        _write_statistics(stream, result.findings, color)
+    _write_summary(stream, result, width, color)
+
+
+def _write_header(stream: TextIO, finding: Finding, place: str, width: int,
+                  color: bool) -> None:
+    where = f"{shown_path(finding.path)}:{finding.line}:{finding.column}:"
+    _write_wrapped(stream, where, finding.code, finding.severity,
+                   f"{one_line(finding.message)}{place}", width, color)
+
+
+def _write_wrapped(stream: TextIO, where: str, code: str, severity: str, text: str,
+                   width: int, color: bool) -> None:
+    """``where CODE [severity] text`` wrapped to the width, its head painted."""
+    head = f"{where} {code} [{severity}]"
+    lines = wrap(f"{head} {text}", width)
+    if color and lines[0].startswith(head):
+        painted = (f"{_paint(where, 'code', color)} {_paint(code, 'code', color)} "
+                   f"{_paint(f'[{severity}]', severity, color)}")
+        lines[0] = painted + lines[0][len(head):]
+    stream.write("".join(line + "\n" for line in lines))
+
+
+def _span(finding: Finding, source: str) -> tuple[int, int]:
+    """A finding's span on its first line, as 0-based code points [start, end)."""
+    end = finding.end_column if finding.end_line == finding.line else len(source) + 1
+    return finding.column - 1, end - 1
+
+
+def _room(line: int, width: int) -> int:
+    return width - len(_number(line)) - 3  # the gutter: "  21 | "
+
+
+def _number(line: int) -> str:
+    return str(line).rjust(4)
+
+
+class _Lines:
+    """The source lines findings point at, laid out once each."""
+
+    def __init__(self, result: RunResult, width: int):
+        self.result, self.width = result, width
+        self.cells: dict[tuple[str, int], Cells | None] = {}
+
+    def excerpt(self, run: list[Finding]) -> Excerpt | None:
+        """The run's line cut around its spans, or None when it has no text or the spans
+        do not fit in one window."""
+        key = (run[0].path, run[0].line)
+        if key not in self.cells:
+            source = self.result.line(*key)
+            self.cells[key] = Cells(shown(source)) if source and source.strip() else None
+        cells = self.cells[key]
+        if cells is None:
+            return None
+        return excerpt(cells, [_span(f, cells.text) for f in run], _room(key[1], self.width))
+
+
+def _runs(lines: _Lines, findings: list[Finding]) -> Iterator[list[Finding]]:
+    """Findings in order, those next to each other on one line gathered into one run when
+    their spans fit in one window of that line."""
+    run: list[Finding] = []
+    for finding in findings:
+        if (run and (finding.path, finding.line) == (run[0].path, run[0].line)
+                and lines.excerpt([*run, finding])):
+            run.append(finding)
+            continue
+        if run:
+            yield run
+        run = [finding]
+    if run:
+        yield run
+
+
+def _write_excerpt(stream: TextIO, lines: _Lines, run: list[Finding], width: int,
+                   color: bool) -> None:
+    shown_line = lines.excerpt(run)
+    if shown_line is None:  # no text on that line
+        return
+    room = _room(run[0].line, width)
+    number = _number(run[0].line)
+    stream.write(f"{number} | {shown_line.text}\n")
+    for finding, (column, span) in zip(run, shown_line.carets, strict=True):
+        caret = "^" + "~" * (span - 1)
+        if len(run) > 1:  # say which finding each caret line belongs to
+            caret = _labelled(caret, column, finding.code, room)
+            column = 0 if caret.startswith(finding.code) else column
+        stream.write(f"{' ' * len(number)} | {' ' * column}{_paint(caret, 'caret', color)}\n")
+
+
+def _labelled(caret: str, column: int, code: str, room: int) -> str:
+    """The caret with the finding's code after it, or before it where only that fits
+    (then padded to start at column 0)."""
+    if column + len(caret) + 1 + len(code) <= room:
+        return f"{caret} {code}"
+    if column >= len(code) + 1:
+        return f"{code}{' ' * (column - len(code))}{caret}"
+    return caret
+
+
+def _grouped(findings: list[Finding], verbose: bool) -> tuple[list[Finding], list[list[Finding]]]:
+    """The findings to write one by one, and the groups of infos to write as one line
+    each: GROUP_AT_LEAST or more of one code whose messages differ in one number at most."""
+    if verbose:
+        return findings, []
+    kinds: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        if finding.severity == "info":
+            kinds.setdefault((finding.code, _NUMBER.sub("#", finding.message)), []).append(finding)
+    groups = [kind for kind in kinds.values()
+              if len(kind) >= GROUP_AT_LEAST and _varying(kind) is not None]
+    grouped = {id(f) for group in groups for f in group}
+    return [f for f in findings if id(f) not in grouped], groups
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def _varying(group: list[Finding]) -> int | None:
+    """Which number of the group's messages (an odd index into their split on numbers)
+    differs between them: -1 when none does, None when more than one does."""
+    splits = [_NUMBER.split(f.message) for f in group]
+    tokens = [_NUMBER.findall(f.message) for f in group]
+    differing = [i for i in range(len(tokens[0])) if len({t[i] for t in tokens}) > 1]
+    if len(differing) > 1 or any(s != splits[0] for s in splits):
+        return None
+    return differing[0] if differing else -1
+
+
+def _write_group(stream: TextIO, group: list[Finding], width: int, color: bool) -> None:
+    first = group[0]
+    varying = _varying(group)
+    if varying == -1:  # the same message each time: say where
+        text = f"{one_line(first.message)} (lines {_listed(str(f.line) for f in group)})"
+    else:
+        parts = _NUMBER.split(first.message)
+        numbers = _NUMBER.findall(first.message)
+        values = _listed(_NUMBER.findall(f.message)[varying] for f in group)
+        numbers[varying] = values
+        text = one_line("".join(p + n for p, n in zip(parts, [*numbers, ""], strict=True)))
+    _write_wrapped(stream, f"{shown_path(first.path)}:", f"{first.code} ×{len(group)}",
+                   first.severity, text, width, color)
+
+
+def _listed(values: Iterable[str]) -> str:
+    """2, 3, 4 … 24: the first LISTED values and the last, when there are more."""
+    values = list(values)
+    if len(values) <= LISTED + 2:
+        return ", ".join(values)
+    return f"{', '.join(values[:LISTED])} … {values[-1]}"
+
+
+def _write_statistics(stream: TextIO, findings: list[Finding], color: bool) -> None:
+    counts: dict[tuple[str, str, str], int] = {}
+    for finding in findings:
+        key = (finding.code, finding.name, finding.severity)
+        counts[key] = counts.get(key, 0) + 1
+    if not counts:
+        return
+    stream.write(label("statistics") + "\n")
+    digits = len(str(max(counts.values())))
+    for (code, name, severity), count in sorted(counts.items()):
+        stream.write(f"  {str(count).rjust(digits)}  {_paint(code, 'code', color)}  "
+                     f"{_paint(severity.ljust(7), severity, color)}  {name}\n")
+
+
+def _write_summary(stream: TextIO, result: RunResult, width: int, color: bool) -> None:
     s = result.summary
-    parts = [
-        f"{s['files']} file{'s' if s['files'] != 1 else ''}",
-        f"{s['claims']} claim{'s' if s['claims'] != 1 else ''} ({s['sourced_claims']} sourced)",
-    ]
+    parts = [label("files", s["files"]),
+             label("claims", s["claims"], sourced=s["sourced_claims"])]
     if s["figures_verified"]:
-        parts.append(f"{s['figures_verified']} figures verified")
+        parts.append(label("figures_verified", s["figures_verified"]))
     if s["urls_checked"] or s["urls_skipped"]:
-        parts.append(f"{s['urls_checked']} URLs checked, {s['urls_skipped']} skipped")
+        parts.append(label("urls", checked=s["urls_checked"], skipped=s["urls_skipped"]))
     not_checked: dict[str, int] = {}
     for file in result.files:
         for kind, count in file.not_checked.items():
@@ -112,10 +275,15 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     if not_checked:
         from factlint.word import describe_not_checked
 
-        parts.append(f"not checked: {describe_not_checked(not_checked)}")
-    counts = ", ".join(
-        _paint(f"{s[key]} {label}{'s' if s[key] != 1 else ''}", sev, color and s[key] > 0)
-        for key, label, sev in (("errors", "error", "error"), ("warnings", "warning", "warning"),
-                                ("infos", "info", "info"))
-    )
-    stream.write(f"{'; '.join(parts)}: {counts}\n")
+        parts.append(label("not_checked", what=describe_not_checked(not_checked)))
+    counts = [(label(severity, s[key]), severity, s[key])
+              for key, severity in (("errors", "error"), ("warnings", "warning"),
+                                    ("infos", "info"))]
+    lines = wrap(f"{'; '.join(parts)}: {', '.join(text for text, _, _ in counts)}", width,
+                 indent="  ")
+    if color:
+        for text, severity, count in counts:
+            if count:
+                lines = [line.replace(text, _paint(text, severity, color), 1) for line in lines]
+    stream.write("".join(line + "\n" for line in lines))
+

@@ -236,7 +236,8 @@ def check(ctx, paths, output_format, output, reports, offline, facts, config, se
     for name, file in reports:
         _write_report(reporter(name), result, file,
                       ReportOptions(color=color and (file is None or color_choice == "always"),
-                                    width=width, quiet=quiet, verbose=verbose,
+                                    width=width, wrap=file is None and sys.stdout.isatty(),
+                                    quiet=quiet, verbose=verbose,
                                     statistics=statistics))
     sys.exit(result.exit_code)
 

@@ -129,37 +129,41 @@ def excerpt(cells: Cells, spans: Sequence[tuple[int, int]], room: int) -> Excerp
     return Excerpt(head + text + tail, carets)
 
 
-def wrap(text: str, width: int, indent: str = "    ") -> list[str]:
+def wrap(text: str, width: int, indent: str = "    ", keep: int = 0) -> list[str]:
     """Text broken into lines of at most ``width`` columns, the later ones indented;
     breaks fall at spaces or beside wide (CJK) characters, never before closing
-    punctuation, and no line begins with what a CI runner reads as a command."""
+    punctuation, and no line begins with what a CI runner reads as a command. The first
+    ``keep`` characters and the word they end in (a report line's path, place, code and
+    severity) stay on the first line, though they may not fit; a later word longer than a
+    line is cut where the line is full."""
     lines: list[str] = []
     rest, room = text, width
     while display_width(rest) > room:
-        cut = _break(rest, room)
+        cut = _break(rest, room, 0 if lines else keep + 1)
+        if cut >= len(rest):
+            break
         lines.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip(" ")
         room = width - len(indent)
-        if not rest:
-            break
     if rest or not lines:
         lines.append(rest)
     return [lines[0], *(indent + line for line in lines[1:])]
 
 
-def _break(text: str, room: int) -> int:
-    """Where to break text so that what comes before fits in ``room`` columns."""
+def _break(text: str, room: int, keep: int) -> int:
+    """Where to break text so that what comes before fits in ``room`` columns, at
+    ``keep`` or later (the first break after it, when nothing from it on fits)."""
     cells = Cells(text)
     fits = next((i for i in range(len(text)) if cells.end[i] > room), len(text))
-    best = None
-    for i in range(fits, 0, -1):
-        if _can_break(text, i):
-            best = i
-            break
-    if best is None:  # one long word: cut it where it fills the line, outside a cluster
-        best = max(next((i for i in range(fits, 0, -1) if cells.start[i] != cells.start[i - 1]),
-                        fits), 1)
-    return best
+    best = next((i for i in range(fits, max(keep, 1) - 1, -1) if _can_break(text, i)), None)
+    if best is not None:
+        return best
+    if keep:
+        return next((i for i in range(max(fits + 1, keep), len(text)) if _can_break(text, i)),
+                    len(text))
+    # one long word: cut it where it fills the line, between clusters
+    return max(next((i for i in range(fits, 0, -1) if cells.start[i] != cells.start[i - 1]),
+                    fits), 1)
 
 
 def _can_break(text: str, i: int) -> bool:

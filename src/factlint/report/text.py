@@ -6,9 +6,10 @@ spaces, a brief line ``::add-mask::…`` would otherwise become a live workflow 
 Control characters a file holds (terminal escapes, line breaks inside a message) are
 shown as U+FFFD or escaped, never written as they are.
 
-Every line fits ``options.width`` display columns (report/terminal.py measures them): a
-long source line is shown as a window around its span, cut ends marked …, and a long
-message wraps. Findings on one line share one excerpt, a caret line each, when their
+A source line and its carets fit ``options.width`` display columns (report/terminal.py
+measures them): a long line is shown as a window around its span, cut ends marked …. With
+``options.wrap`` (a terminal) a long message wraps to that width too; a pipe keeps each
+finding's header on one line, for grep. Findings on one line share one excerpt, a caret line each, when their
 spans fit in one window. Infos of one code whose messages differ in one number at most
 are written as one line (``FL107 ×23 [info] source 2, 3, 4 … 24 has no URL …``) unless
 ``options.verbose``; ``options.quiet`` lists errors only; ``options.statistics`` adds
@@ -81,6 +82,7 @@ def one_line(text: str) -> str:
 
 def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     color, width = options.color, options.width
+    wrap_width = width if options.wrap else None
     renderings = result.renderings()
     lines = _Lines(result, width)
     shown_findings = [f for f in result.findings if f.severity == "error" or not options.quiet]
@@ -90,16 +92,16 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
             for finding in run:
                 place = (f" ({renderings[path].location(finding.line, finding.column).describe()})"
                          if path in renderings else "")
-                _write_header(stream, finding, place, width, color)
+                _write_header(stream, finding, place, wrap_width, color)
             _write_excerpt(stream, lines, run, width, color)
         for group in groups:
-            _write_group(stream, group, width, color)
+            _write_group(stream, group, wrap_width, color)
     if options.statistics:
         _write_statistics(stream, result.findings, color)
-    _write_summary(stream, result, width, color)
+    _write_summary(stream, result, wrap_width, color)
 
 
-def _write_header(stream: TextIO, finding: Finding, place: str, width: int,
+def _write_header(stream: TextIO, finding: Finding, place: str, width: int | None,
                   color: bool) -> None:
     where = f"{shown_path(finding.path)}:{finding.line}:{finding.column}:"
     _write_wrapped(stream, where, finding.code, finding.severity,
@@ -107,10 +109,11 @@ def _write_header(stream: TextIO, finding: Finding, place: str, width: int,
 
 
 def _write_wrapped(stream: TextIO, where: str, code: str, severity: str, text: str,
-                   width: int, color: bool) -> None:
-    """``where CODE [severity] text`` wrapped to the width, its head painted."""
+                   width: int | None, color: bool) -> None:
+    """``where CODE [severity] text`` wrapped to the width (if any), its head painted."""
     head = f"{where} {code} [{severity}]"
-    lines = wrap(f"{head} {text}", width)
+    line = f"{head} {text}"
+    lines = wrap(line, width, keep=len(head)) if width else [line]
     if color and lines[0].startswith(head):
         painted = (f"{_paint(where, 'code', color)} {_paint(code, 'code', color)} "
                    f"{_paint(f'[{severity}]', severity, color)}")
@@ -223,7 +226,7 @@ def _varying(group: list[Finding]) -> int | None:
     return differing[0] if differing else -1
 
 
-def _write_group(stream: TextIO, group: list[Finding], width: int, color: bool) -> None:
+def _write_group(stream: TextIO, group: list[Finding], width: int | None, color: bool) -> None:
     first = group[0]
     varying = _varying(group)
     if varying == -1:  # the same message each time: say where
@@ -260,7 +263,7 @@ def _write_statistics(stream: TextIO, findings: list[Finding], color: bool) -> N
                      f"{_paint(severity.ljust(7), severity, color)}  {name}\n")
 
 
-def _write_summary(stream: TextIO, result: RunResult, width: int, color: bool) -> None:
+def _write_summary(stream: TextIO, result: RunResult, width: int | None, color: bool) -> None:
     s = result.summary
     parts = [label("files", s["files"]),
              label("claims", s["claims"], sourced=s["sourced_claims"])]
@@ -279,8 +282,8 @@ def _write_summary(stream: TextIO, result: RunResult, width: int, color: bool) -
     counts = [(label(severity, s[key]), severity, s[key])
               for key, severity in (("errors", "error"), ("warnings", "warning"),
                                     ("infos", "info"))]
-    lines = wrap(f"{'; '.join(parts)}: {', '.join(text for text, _, _ in counts)}", width,
-                 indent="  ")
+    line = f"{'; '.join(parts)}: {', '.join(text for text, _, _ in counts)}"
+    lines = wrap(line, width, indent="  ") if width else [line]
     if color:
         for text, severity, count in counts:
             if count:

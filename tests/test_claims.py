@@ -242,3 +242,84 @@ def test_claim_phrases_are_fl202(lint, text, column):
 ])
 def test_words_that_are_not_claims(lint, text):
     assert claim_findings(lint, "# T\n\n" + text + "\n") == []
+
+
+# --- examples the author makes up, a report of its own data (issue 10, items 2 and 4) ----
+
+def test_an_example_the_author_names_frames_the_rest_of_its_paragraph(lint):
+    scenario = ("# T\n\n可以另設一家公司（在本文中稱為X）持有該廠房。X由一個財團控制。"
+                "財團中的本地成員佔 60.5％ 投票權。\n")
+    assert claim_findings(lint, scenario) == []
+    told = ("# T\n\n可以另設一家公司持有該廠房。它由一個財團控制。"
+            "財團中的本地成員佔 60.5％ 投票權。\n")
+    assert claim_findings(lint, told) == [(3, 34, "FL201")]
+    english = ("# T\n\nTake a hypothetical firm, hereafter Firm A. Firm A employs 40 staff.\n\n"
+               "The city employs 400 staff.\n")
+    assert claim_findings(lint, english) == [(5, 18, "FL201")]
+    # A real body's short name (以下簡稱ODB) is no made-up example.
+    named = "# T\n\n世界網路基金會（以下簡稱ODB）發布指數。ODB 評估了 115 個國家。\n"
+    assert claim_findings(lint, named) == [(3, 30, "FL201")]
+
+
+DECLARED = "本报告涵盖甲平台和乙平台的全部公开日志数据。"
+REPORT = ("# 年度数据报告\n\n## 概述\n\n" + DECLARED + "\n\n## 一、总体\n\n"
+          "2024 年活跃仓库达 1159 万个，同比增长 12.5%。甲平台的活跃用户数排名第一。\n\n"
+          "某公司今年完成一轮融资，估值达到 60 亿美元。\n")
+
+
+def test_a_report_of_its_own_data_set_is_its_own_source_but_for_money(lint):
+    findings = [f for f in lint(REPORT) if f.code in CLAIM_CODES]
+    assert [(f.line, f.column, f.code) for f in findings] == [(11, 15, "FL201")]
+    assert "the document reports its own data, line 5" in findings[0].message
+    undeclared = REPORT.replace(DECLARED, "甲平台和乙平台很活跃。")
+    assert [c for *_, c in claim_findings(lint, undeclared)] == [
+        "FL201", "FL202", "FL201"]
+
+
+def test_an_own_data_declaration_counts_only_in_the_opening(lint):
+    late = ("# 报告\n\n" + "".join(f"第 {n} 段讨论甲平台。\n\n" for n in range(1, 60))
+            + "本报告涵盖甲平台的日志数据。\n\n活跃仓库达 1159 万个。\n")
+    assert [c for *_, c in claim_findings(lint, late)] == ["FL201"]
+
+
+def test_a_primary_brief_ranks_what_it_measured_itself(tmp_path, lint):
+    text = "# 调查报告\n\n本市的数据企业数量位居全省前列。\n"
+    assert at(lint(text, "survey.md"), "FL202") == [(3, 10)]
+    (tmp_path / "factlint.yaml").write_text("primary: [survey.md]\n", encoding="utf-8")
+    forget()
+    assert at(lint(text, "survey.md"), "FL202") == []
+
+
+@pytest.mark.parametrize("text", [
+    "有 35% 的受访者表示支持。",
+    "About 40% of respondents said yes.",
+    "- More than 100 teams received training via our\n[Developer Program](https://example.org).",
+    "Just yesterday we helped launch the portal, for the first time in the city.",
+    "These 20 categories cover most of the field.",
+    "开放数据的「政策」与「影响」两部分，以问卷为基础。",
+    "编码器把 $L$ 个令牌映射到1个嵌入向量。",
+])
+def test_own_clauses_activity_pointers_pairs_and_single_counts_are_not_claims(lint, text):
+    assert claim_findings(lint, "# T\n\n" + text + "\n") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("某咨询公司调查显示，60% 的受访者认为可行。", [(3, 11, "FL203")]),
+    ("Our country's exports grew by 5% last year.", [(3, 31, "FL201")]),
+    ("北京和上海两市共有数据企业 300 家。", [(3, 15, "FL201")]),
+])
+def test_their_twins_still_need_a_source(lint, text, expected):
+    assert claim_findings(lint, "# T\n\n" + text + "\n") == expected
+
+
+def test_a_pair_counted_in_a_sourced_sentence_covers_its_summary(lint):
+    text = ("# T\n\n照片中的七人當中，僅兩人受處分。\n\n## 正文\n\n"
+            "七人之中，甲及乙兩人受處分[^1]。\n\n[^1]: 某報，《案件通報》，2019\n")
+    assert claim_findings(lint, text) == []
+
+
+def test_a_predictions_section_states_forecasts_not_facts(lint):
+    text = ("# T\n\n## 3.6 未来预测 未来 12 个月的 10 条预测\n\n"
+            "1. 某个国家可能向大型实验室投资超过 100 亿美元。\n\n## 4 现状\n\n"
+            "全市数据企业达 1159 家。\n")
+    assert claim_findings(lint, text) == [(9, 7, "FL201")]

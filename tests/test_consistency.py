@@ -268,7 +268,7 @@ def test_planted_seed_in_a_real_subprocess(tmp_path, seed_text):
 
 @pytest.mark.parametrize("code", RULES)
 def test_each_rule_is_registered(code):
-    from factlint.rules import by_code
+    from factlint.registry import by_code
 
     assert by_code()[code].severity == "warning"
 

@@ -443,3 +443,32 @@ def test_html_report_shows_found_not_found_and_unreadable_with_snippets(project,
     sha = yaml.safe_load((project / "brief.evidence.yaml").read_text(encoding="utf-8"))[
         "sources"]["2"]["sha256"]
     assert f'/.factlint/evidence/{sha[:2]}/{sha}.txt.gz">source 2</a>' in page
+
+
+def test_config_command_lists_the_evidence_settings_and_where_each_came_from(tmp_path):
+    outer = tmp_path / "factlint.yaml"
+    outer.write_text("evidence:\n  max_bytes: 5000000\n  archive: http://127.0.0.1:9/available\n",
+                     encoding="utf-8")
+    inner = tmp_path / "sub" / "factlint.yaml"
+    inner.parent.mkdir()
+    inner.write_text("evidence: {enabled: false, folder: snapshots}\n", encoding="utf-8")
+
+    shown = json.loads(CliRunner().invoke(
+        main, ["config", "--json", str(tmp_path / "sub" / "x.md")]).output)["settings"]
+    defaults = json.loads(CliRunner().invoke(
+        main, ["config", "--json", str(tmp_path / "x.md")]).output)["settings"]
+    done = subprocess.run([sys.executable, "-m", "factlint", "config", "sub"], cwd=tmp_path,
+                          capture_output=True, text=True)
+
+    assert {key: value for key, value in shown.items() if key.startswith("evidence.")} == {
+        "evidence.enabled": {"value": "false", "from": f"{outer}, {inner}"},
+        "evidence.folder": {"value": str((tmp_path / "sub" / "snapshots").resolve()),
+                            "from": str(inner)},
+        "evidence.max_bytes": {"value": "5000000", "from": str(outer)},
+        "evidence.archive": {"value": "http://127.0.0.1:9/available", "from": str(outer)},
+    }
+    assert defaults["evidence.folder"] == {
+        "value": ".factlint/evidence (at the repository's top)", "from": "defaults"}
+    assert defaults["evidence.enabled"] == {"value": "true", "from": str(outer)}
+    assert done.returncode == 0 and "evidence.max_bytes" in done.stdout
+    assert f"5000000  [{outer}]" in done.stdout

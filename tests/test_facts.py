@@ -17,12 +17,12 @@ from factlint.config import Settings
 from factlint.document import read_document
 from factlint.engine import Context
 from factlint.extract import extract_skeleton, shortest_quote
+from factlint.factfiles import load_facts
 from factlint.facts import (
     DataError,
     DataRef,
     compose_tree,
     find_fact_file,
-    load_facts,
     load_table,
     read_data_value,
     resolve_pointer,

@@ -65,7 +65,7 @@ class Page(HTMLParser):
 
 def report(*paths: str | Path, collect_views: bool = True) -> tuple[RunResult, str]:
     result = run(RunOptions(paths=tuple(str(p) for p in paths), offline=True,
-                            collect_views=collect_views, jobs=1))
+                            view_of=document_view if collect_views else None, jobs=1))
     stream = io.StringIO()
     reporter("html")(result, stream, ReportOptions())
     return result, stream.getvalue()
@@ -239,7 +239,7 @@ def test_text_is_escaped(tmp_path):
 
 
 def test_verified_and_mismatched_claims_with_a_fact_file():
-    from factlint.facts import load_facts
+    from factlint.factfiles import load_facts
 
     # not brief.facts.yaml, so that the engine tests above see the brief without facts
     facts, problems = load_facts(FIXTURES / "checked.yaml")

@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from factlint.cli import main
 from factlint.engine import FileResult, RunResult
 from factlint.finding import Edit, Finding, Fix
+from factlint.registry import registry
 from factlint.report import ReportOptions
 from factlint.report.sarif import as_dict, line_fingerprint, write
-from factlint.rules import registry
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"

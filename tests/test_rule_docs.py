@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from factlint.rules import registry
+from factlint.registry import registry
 
 # Rules whose examples are briefs alone. FL001 needs bad bytes, FL4xx a server (tests/test_urls.py),
 # FL3xx/FL5xx a fact file (tests/test_fact_rules.py runs their examples).

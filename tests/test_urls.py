@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from email.utils import formatdate
 
@@ -16,10 +18,12 @@ from urlserver import (
     answer,
     continue_flood,
     drip,
+    dripping_tls,
     endless_body,
     head_refused,
     in_turn,
     interim_then,
+    raw_answer,
     redirect,
     slow_headers,
 )
@@ -31,6 +35,7 @@ from factlint.urls import (
     _retry_after_seconds,
     blocked_address_reason,
     check_urls,
+    fetch_bodies,
     syntax_findings,
     url_problem,
 )
@@ -222,6 +227,50 @@ def test_connections_are_reused(server, settings):
     assert server.connections <= 2
 
 
+def test_a_kept_alive_connection_closed_by_the_server_is_replaced(settings):
+    """A server may close an idle kept-alive connection just as the next request goes out
+    (its keep-alive timeout): that request is sent again on a new connection, not reported
+    as a dropped connection."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    connections = []
+
+    def read_request(connection):
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = connection.recv(4096)
+            if not chunk:
+                return None
+            data += chunk
+        return data
+
+    def serve():
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            connections.append(connection)
+            with connection:
+                request = read_request(connection)
+                if request is not None:
+                    body = b"" if request.startswith(b"HEAD") else b"ok\n"
+                    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n" + body)
+                    read_request(connection)  # the next request: closed without an answer
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    port = listener.getsockname()[1]
+    urls = [f"http://127.0.0.1:{port}/a", f"http://127.0.0.1:{port}/b"]
+    try:
+        report = check_urls([ref(url) for url in urls], settings(per_host=1, retries=0))
+    finally:
+        listener.close()
+        thread.join(5)
+
+    assert report.findings == []
+    assert len(connections) == 2
+
+
 def test_refused_connection_is_broken(settings):
     with socket.socket() as placeholder:
         placeholder.bind(("127.0.0.1", 0))
@@ -321,6 +370,30 @@ def test_hostile_server_cannot_stretch_the_timeout(server, settings, responder):
 
     assert (finding.code, finding.message) == ("FL402", f"URL did not answer within 1 s: {url}")
     assert elapsed < 6
+
+
+def test_a_dripping_tls_handshake_cannot_stretch_the_timeout(tmp_path):
+    """The server accepts TCP, then sends its handshake a byte at a time: each read gets a
+    byte in time, so only the request's deadline (which covers the handshake) ends it."""
+    from click.testing import CliRunner
+
+    from factlint.cli import main
+
+    with dripping_tls(interval=0.2) as port:
+        url = f"https://127.0.0.1:{port}/report"
+        brief = _brief_citing(tmp_path, url)
+        (tmp_path / ".factlint.yaml").write_text("urls:\n  retries: 0\n", encoding="utf-8")
+
+        started = time.monotonic()
+        result = CliRunner().invoke(
+            main, ["check", "--allow-private", "--no-cache", "--timeout", "2", "--format",
+                   "json", str(brief)], catch_exceptions=False)
+        elapsed = time.monotonic() - started
+
+    findings = json.loads(result.output)["findings"]
+    assert [(f["code"], f["message"]) for f in findings] == [
+        ("FL402", f"URL did not answer within 2 s: {url}")]
+    assert elapsed < 12  # the server would go on for HOSTILE_FOR (60) seconds
 
 
 def test_retries_of_a_hostile_server_stay_within_the_url_budget(server, settings):
@@ -730,6 +803,44 @@ def test_excluded_urls_are_skipped(server, settings):
     assert (report.findings, report.checked, report.skipped, report.requests) == ([], 0, 1, 0)
 
 
+def test_exclude_patterns_from_a_config_file_run_in_linear_time(server, tmp_path):
+    """A hostile configuration's ``(a+)+$`` against a URL of many a's backtracks for hours in
+    Python's re (about 2**32 steps here); RE2 matches it at once. The subprocess timeout
+    is the hang guard, not a measurement."""
+    url = server.route("/" + "a" * 32 + "/x", answer(200))
+    brief = _brief_citing(tmp_path, url)
+    (tmp_path / ".factlint.yaml").write_text("urls:\n  exclude: ['(a+)+$', '/skip/']\n",
+                                             encoding="utf-8")
+
+    done = subprocess.run(
+        [sys.executable, "-m", "factlint", "check", "--allow-private", "--no-cache",
+         "--format", "json", str(brief)],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout)["summary"]["urls_checked"] == 1  # not excluded, checked
+    assert server.hits(url.split(str(server.port))[1]) == 1
+
+
+@pytest.mark.parametrize("pattern", ["(?=pdf)", r"(\w)\1", "(["])
+def test_an_exclude_pattern_re2_cannot_take_is_a_clear_error(tmp_path, pattern):
+    from click.testing import CliRunner
+
+    from factlint.cli import main
+
+    brief = _brief_citing(tmp_path, "https://example.org/a")
+    (tmp_path / ".factlint.yaml").write_text(f"urls:\n  exclude: ['{pattern}']\n",
+                                             encoding="utf-8")
+
+    result = CliRunner().invoke(main, ["check", "--offline", str(brief)],
+                                catch_exceptions=False)
+
+    assert result.exit_code == 2
+    assert f"urls.exclude: the pattern {pattern!r} cannot be used (" in result.output
+    assert "RE2" in result.output and "Traceback" not in result.output
+
+
 def test_same_url_cited_twice_is_fetched_once(server, settings):
     old = server.route("/old", redirect(301, "/new"))
     server.route("/new", answer(200))
@@ -804,6 +915,86 @@ def test_invalid_retry_after_waits_the_backoff_and_retries(server, settings):
 def test_bad_settings_are_refused(overrides):
     with pytest.raises(ValueError):
         UrlSettings(**overrides)
+
+
+# ----------------------------------------------------------------- bodies (factlint sources)
+
+
+def test_a_body_is_fetched_whole_with_its_type(server, settings):
+    page = "<html><title>报告</title><p>数据商1159家</p></html>".encode()
+    url = server.route("/page", answer(200, ("Content-Type", "text/html; charset=utf-8"),
+                                       body=page))
+
+    fetched, requests = fetch_bodies([url], settings(), max_bytes=1_000_000)
+
+    got = fetched[url]
+    assert (got.kind, got.status, got.content_type, got.body) == (
+        "ok", 200, "text/html; charset=utf-8", page)
+    assert requests == 1 and server.hits("/page", "GET") == 1
+
+
+def test_a_body_over_the_cap_is_not_downloaded(server, settings):
+    declared = server.route("/declared.bin", endless_body(1 << 30))
+    undeclared = server.route("/undeclared.bin", raw_answer(
+        b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n", b"x" * 65536, forever=True))
+
+    fetched, _ = fetch_bodies([declared, undeclared], settings(), max_bytes=100_000)
+
+    assert {url: fetched[url].kind for url in (declared, undeclared)} == {
+        declared: "too-large", undeclared: "too-large"}
+    assert fetched[declared].message == "the body is larger than 100000 bytes"
+    time.sleep(0.2)  # let the server notice the closed connection before reading its counter
+    assert server.body_bytes_sent < 1_000_000
+
+
+def test_a_gzip_body_is_decoded_and_a_compression_bomb_stops_at_the_cap(server, settings):
+    page = "汇聚数据商1159家".encode() * 100
+    small = server.route("/small", answer(200, ("Content-Encoding", "gzip"),
+                                          body=gzip.compress(page)))
+    bomb = server.route("/bomb", answer(200, ("Content-Encoding", "gzip"),
+                                        body=gzip.compress(b"0" * 50_000_000)))
+    unknown = server.route("/br", answer(200, ("Content-Encoding", "br"), body=b"\x0b\x01"))
+
+    fetched, _ = fetch_bodies([small, bomb, unknown], settings(), max_bytes=1_000_000)
+
+    assert (fetched[small].kind, fetched[small].body) == ("ok", page)
+    assert fetched[bomb].kind == "too-large"
+    assert fetched[unknown].kind == "broken"
+    assert "unknown encoding (br)" in fetched[unknown].message
+
+
+@pytest.mark.parametrize("responder", [drip(0.25), slow_headers(0.1)],
+                         ids=["body-one-byte-at-a-time", "endless-headers"])
+def test_a_hostile_server_cannot_stretch_a_body_fetch(server, settings, responder):
+    url = server.route("/hostile", responder)
+
+    started = time.monotonic()
+    fetched, _ = fetch_bodies([url], settings(timeout=1.0, retries=0), max_bytes=10_000_000)
+    elapsed = time.monotonic() - started
+
+    assert (fetched[url].kind, fetched[url].message) == (
+        "timeout", f"URL did not answer within 1 s: {url}")
+    assert elapsed < 6
+
+
+def test_a_body_fetch_follows_no_redirect_to_a_blocked_address(server, second_server, settings):
+    target = server.route("/admin", answer(200, body=b"secret"))
+    start = second_server.route("/innocent", redirect(302, target))
+
+    fetched, _ = fetch_bodies(
+        [start], settings(allow_private=False, allowed_networks=("127.0.0.2/32",)), 1000)
+
+    assert (fetched[start].kind, fetched[start].body) == ("blocked", b"")
+    assert server.requests == []
+
+
+def test_body_fetches_reuse_kept_alive_connections(server, settings):
+    urls = [server.route(f"/page{i}", answer(200, body=b"x" * 5000)) for i in range(12)]
+
+    fetched, requests = fetch_bodies(urls, settings(per_host=2), max_bytes=100_000)
+
+    assert {f.kind for f in fetched.values()} == {"ok"} and requests == 12
+    assert server.connections <= 2
 
 
 # ----------------------------------------------------------------- command line

@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import BinaryIO
@@ -100,6 +101,16 @@ def _raw(pieces: Callable[[], Iterable[tuple[bytes, float]]]) -> Responder:
 
 
 _OK_ANSWER = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n"
+
+
+def raw_answer(head: bytes, body: bytes = b"", forever: bool = False) -> Responder:
+    """``head`` as written, then ``body`` (again and again with ``forever``, for as long as
+    the client reads: a body whose length is not declared)."""
+    def pieces() -> Iterator[tuple[bytes, float]]:
+        yield head, 0.0
+        yield from itertools.repeat((body, 0.0)) if forever else [(body, 0.0)]
+
+    return _raw(pieces)
 
 
 def drip(interval: float = 1.0) -> Responder:
@@ -291,3 +302,40 @@ def _handler_for(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
                 server._count_body(len(chunk))
 
     return Handler
+
+
+@contextmanager
+def dripping_tls(interval: float = 0.2) -> Iterator[int]:
+    """A loopback port that accepts TCP connections and answers each with the start of a
+    TLS handshake (a ServerHello record header claiming 16 KB), one byte per ``interval``,
+    for at most HOSTILE_FOR seconds: every read gets a byte in time, so only a deadline on
+    the whole request ends it. Yields the port."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def drip_to(connection: socket.socket) -> None:
+        with connection:
+            ends = time.monotonic() + HOSTILE_FOR
+            for byte in itertools.chain(b"\x16\x03\x03\x40\x00\x02", itertools.repeat(0)):
+                if stop.is_set() or time.monotonic() > ends:
+                    return
+                try:
+                    connection.sendall(bytes([byte]))
+                except OSError:
+                    return  # the client hung up, as it should
+                time.sleep(interval)
+
+    def accept() -> None:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=drip_to, args=(connection,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        stop.set()
+        listener.close()

@@ -29,7 +29,7 @@ def _fail(message: str) -> None:
 
 
 def _check_selectors(option: str, selectors) -> None:
-    from factlint.rules import known_selector
+    from factlint.registry import known_selector
 
     for selector in selectors or ():
         if not known_selector(selector):
@@ -86,6 +86,16 @@ def _write_report(write, result, output: str | None, options) -> None:
             write(result, stream, options)
     except OSError as exc:
         _fail(f"cannot write the report to {output}: {exc.strerror or exc}")
+
+
+def _view_for(reports):
+    """What the engine keeps of each brief for the reports asked for: the HTML report's
+    view of it (report.html.document_view), or nothing."""
+    if not any(name == "html" for name, _ in reports):
+        return None
+    from factlint.report.html import document_view
+
+    return document_view
 
 
 def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> list:
@@ -199,7 +209,7 @@ def check(ctx, paths, output_format, output, reports, offline, facts, config, se
         facts=facts,
         offline=offline,
         jobs=jobs,
-        collect_views=any(name == "html" for name, _ in reports),
+        view_of=_view_for(reports),
         across_briefs=across_briefs,
         force_exclude=force_exclude,
         stdin=stdin,
@@ -367,7 +377,7 @@ def config_command(path: str, extra: str | None, as_json: bool) -> None:
 
 def rule_table() -> str:
     """The README's rule table, made from the rules' own metadata."""
-    from factlint.rules import registry
+    from factlint.registry import registry
 
     rows = ["| code | name | default | fix | what |", "| --- | --- | --- | --- | --- |"]
     for rule in registry():
@@ -381,7 +391,7 @@ def rule_table() -> str:
 @click.option("--markdown", is_flag=True, help="Print the rule table as Markdown.")
 def rules(code: str | None, markdown: bool) -> None:
     """List the rules, or show one with its examples."""
-    from factlint.rules import registry
+    from factlint.registry import registry
 
     if markdown:
         click.echo(rule_table(), nl=False)
@@ -417,7 +427,8 @@ def sources(paths, update, config, allow_private, networks, timeout) -> None:
     reports); 2 when a brief could not be read.
     """
     from factlint.config import ConfigError, Overrides
-    from factlint.evidence import fetch_sources, outcome
+    from factlint.evidence import outcome
+    from factlint.sources import fetch_sources
 
     overrides = Overrides(config=config, urls=tuple(_url_overrides(allow_private, networks,
                                                                     timeout)))

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from factlint.settings import DEFAULTS, ConfigError, Overrides, Settings
 from factlint.trust import is_within, repository_root
 
 CONFIG_NAMES = ("factlint.yaml", "factlint.yml", ".factlint.yaml", ".factlint.yml",
@@ -32,70 +33,7 @@ SEVERITIES = ("error", "warning", "info", "off")
 # URL settings that widen what the checker may reach: command line and environment only.
 NETWORK_KEYS = ("allow_private", "allowed_networks")
 QUOTED = 60  # at most this many characters of a value are quoted in a message
-DEFAULTS = "defaults"
 COMMAND_LINE = "command line"
-
-
-class ConfigError(Exception):
-    """A configuration file that cannot be used; the run stops with exit status 2."""
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What governs the checking of one brief."""
-
-    select: tuple[str, ...] = ("FL",)
-    ignore: tuple[str, ...] = ()
-    severity: tuple[tuple[str, str], ...] = ()  # (code, prefix or name, severity), in layer order
-    packs: tuple[str, ...] = ()  # absolute paths of extra rule packs
-    exclude: tuple[tuple[str, str], ...] = ()  # (folder, glob) of files not to check
-    include: tuple[tuple[str, str], ...] = ()  # (folder, glob) of more files a walk checks
-    docx: bool = False  # Word briefs found in folders are checked too (named ones always are)
-    near_ratio: float = 0.9
-    about_ratio: float = 0.05
-    fail_on: str = "error"
-    urls: tuple[tuple[str, Any], ...] = ()  # UrlSettings fields from the config
-    evidence: tuple[tuple[str, Any], ...] = ()  # evidence.EvidenceSettings fields
-    origin: str = DEFAULTS  # the nearest file read
-    files: tuple[str, ...] = ()  # every file read, outermost first
-    sources: tuple[tuple[str, str], ...] = ()  # (setting, file that set or extended it)
-    warnings: tuple[str, ...] = ()
-    # multi-file documents: per document, absolute glob patterns of its files in reading order
-    documents: tuple[tuple[str, ...], ...] = ()
-    language: str = "auto"  # auto: each sentence's script picks the rule pack; or zh, en
-    primary: tuple[str, ...] = ()  # glob patterns of briefs that are their own source
-
-    def is_primary(self, brief: Path) -> bool:
-        """Is ``brief`` configured as the primary source of its figures (a survey report)?"""
-        if not self.primary:
-            return False
-        from fnmatch import fnmatch
-
-        path = brief.resolve().as_posix()
-        return any(fnmatch(path, pattern) for pattern in self.primary)
-
-    def url_options(self) -> dict[str, Any]:
-        return dict(self.urls)
-
-    def severity_for(self, code: str, name: str) -> str | None:
-        """The severity the configuration gives a rule (``off`` included), or None.
-
-        The most specific selector wins (a code or name over a prefix, a longer prefix over
-        a shorter one); between equals, the later layer."""
-        best, best_rank = None, -1
-        for selector, severity in self.severity:
-            if selector == name or selector.upper() == code:
-                rank = 1000
-            elif code.startswith(selector.upper()):
-                rank = len(selector)
-            else:
-                continue
-            if rank >= best_rank:
-                best, best_rank = severity, rank
-        return best
-
-    def origins(self, key: str) -> list[str]:
-        return list(dict.fromkeys(origin for name, origin in self.sources if name == key))
 
 
 # --- reading one file -------------------------------------------------------------------
@@ -170,7 +108,7 @@ def _short(value: Any) -> str:
 
 def _validate(data: Mapping[str, Any], path: Path) -> None:
     """Schema problems as 'file: key: what is wrong (allowed: …)', never echoing a big value."""
-    from factlint.rules import known_selector
+    from factlint.registry import known_selector
     from factlint.schemas import json_path, validator
 
     problems = []
@@ -361,18 +299,6 @@ def find_project_config(start: Path) -> Path | None:
 # --- what the command line says -----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Overrides:
-    """What the command line (and the environment) says; it wins over every file."""
-
-    config: str | None = None
-    select: tuple[str, ...] | None = None
-    ignore: tuple[str, ...] = ()
-    fail_on: str | None = None
-    urls: tuple[tuple[str, Any], ...] = field(default=())
-    language: str | None = None
-
-
 def settings_for(brief: Path, overrides: Overrides) -> Settings:
     return _settings_for_folder(os.path.dirname(os.path.abspath(brief)), overrides)
 
@@ -458,4 +384,13 @@ def describe(settings: Settings) -> list[tuple[str, str, str]]:
         if isinstance(value, tuple):
             value = ", ".join(map(str, value)) or "(none)"
         rows.append((f"urls.{name}", str(value), origin(f"urls.{name}")))
+    from factlint.evidence import DEFAULT_FOLDER, EvidenceSettings
+
+    evidence = dict(settings.evidence)
+    for name in EvidenceSettings.__dataclass_fields__:
+        value = evidence.get(name, getattr(EvidenceSettings, name))
+        if name == "folder" and value is None:
+            value = f"{DEFAULT_FOLDER} (at the repository's top)"
+        shown = str(value).lower() if isinstance(value, bool) else str(value or "(none)")
+        rows.append((f"evidence.{name}", shown, origin(f"evidence.{name}")))
     return rows

@@ -32,7 +32,7 @@ from factlint.related import (
 from factlint.trust import repository_root
 
 if TYPE_CHECKING:
-    from factlint.config import Settings
+    from factlint.settings import Settings
 
 SettingsOf = Callable[[str], "Settings"]  # the configuration that governs a file
 

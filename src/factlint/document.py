@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from factlint.lazyre import lazy
 from factlint.numbers import Figure, Lexicon, builtin_lexicon, find_figures, load_lexicon
 from factlint.rulepack import LANGUAGES, RulePack, load_rulepack, traditional_characters
 
@@ -23,71 +24,71 @@ MARKER_FILL = "\x01"  # stands in for a marker's characters in prose
 
 _LABELS = r"\d{1,4}(?:\s*[,，、]\s*\d{1,4}|\s*[-–—~]\s*\d{1,4})*"
 _LINK_TARGET = r"\((?:[^()\s]|\([^()\s]*\))*\)"
-SUP_MARKER = re.compile(
+SUP_MARKER = lazy(
     r"<sup>\s*(?:\[?\s*(" + _LABELS + r")\s*\]?"
     r"|\[\\?\[\s*(" + _LABELS + r")\s*\\?\]\]" + _LINK_TARGET + r")\s*</sup>",
     re.IGNORECASE)
-FOOTNOTE_MARKER = re.compile(r"\[\^([^\]\n]{1,400})\]")
+FOOTNOTE_MARKER = lazy(r"\[\^([^\]\n]{1,400})\]")
 # [13], pandoc's escaped \[13\] and PDF converters' link-wrapped [\[13\]](#page-3-1); never
 # [text][13] reference links, images, or a \[ that escapes something else
-BRACKET_MARKER = re.compile(
+BRACKET_MARKER = lazy(
     r"(?<![0-9_\]\\!])(?:\[\\?\[(" + _LABELS + r")\\?\]\]" + _LINK_TARGET
     + r"|\\\[(" + _LABELS + r")\\\]|\[(" + _LABELS + r"(?:\]\[" + _LABELS + r")*)\](?![\[(:]))"
 )
 # km<sup>2</sup>, 10<sup>26</sup>, x<sup>2</sup>: an exponent, not a citation
-EXPONENT_BASE = re.compile(
+EXPONENT_BASE = lazy(
     r"(?:(?<![A-Za-z])(?:[kcmdμµn]?m|ft|in|mi|yd|s|kg|[xyzna-e])|(?<![0-9.])10)$")
-UNICODE_MARKER = re.compile(r"(?<![A-Za-z0-9⁰¹²³⁴⁵⁶⁷⁸⁹])([⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[˒,][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*)")
+UNICODE_MARKER = lazy(r"(?<![A-Za-z0-9⁰¹²³⁴⁵⁶⁷⁸⁹])([⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[˒,][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*)")
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
-SUP_DEFINITION = re.compile(r"[ \t]*(<sup>\s*\[?\s*(\d{1,4})\s*\]?\s*</sup>)[ \t]*", re.IGNORECASE)
-FOOTNOTE_DEFINITION = re.compile(r" {0,3}(\[\^([^\]\n]{1,400})\]:)[ \t]*")
-UNICODE_DEFINITION = re.compile(r"[ \t]*([⁰¹²³⁴⁵⁶⁷⁸⁹]+)[ \t]*(?=\S)")
+SUP_DEFINITION = lazy(r"[ \t]*(<sup>\s*\[?\s*(\d{1,4})\s*\]?\s*</sup>)[ \t]*", re.IGNORECASE)
+FOOTNOTE_DEFINITION = lazy(r" {0,3}(\[\^([^\]\n]{1,400})\]:)[ \t]*")
+UNICODE_DEFINITION = lazy(r"[ \t]*([⁰¹²³⁴⁵⁶⁷⁸⁹]+)[ \t]*(?=\S)")
 # An entry of a references list: [13], \[13\], **[13]**, [3][4], 13. or 13) — after a bullet
 # or an anchor (<span id=…></span>, blanked) as PDF converters write them
-REFERENCE_ENTRY = re.compile(
+REFERENCE_ENTRY = lazy(
     r"[ \t]*(?:[-*+][ \t]+)?((?:\*\*)?(?:\\?\[(\d{1,4})\\?\](?:\\?\[\d{1,4}\\?\])*(?!:)"
     r"|(\d{1,4})(?:[.、．](?=\s)|\)))(?:\*\*)?)[^\S\n]*[:：]?[^\S\n]*(?=\S)")
-CITED_LIST = re.compile(r"(?<!\])\\?\[(" + _LABELS + r")\\?\](?![:(])")
+CITED_LIST = lazy(r"(?<!\])\\?\[(" + _LABELS + r")\\?\](?![:(])")
 # The bracketed entries of a list that has no heading: found by their run, not their place
-BRACKET_ENTRY = re.compile(r"[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?\\?\[(\d{1,4})\\?\](?![:\[(])")
-LINK_REFERENCE_DEFINITION = re.compile(r" {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S")
-LINK_REFERENCE_LINE = re.compile(r"(?m)^" + LINK_REFERENCE_DEFINITION.pattern)
+BRACKET_ENTRY = lazy(r"[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?\\?\[(\d{1,4})\\?\](?![:\[(])")
+LINK_REFERENCE_DEFINITION = lazy(r" {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S")
+LINK_REFERENCE_LINE = lazy(r"(?m)^" + LINK_REFERENCE_DEFINITION.pattern)
 
 # A line that starts with none of these and continues a paragraph is plain prose.
 MARKUP_STARTS = frozenset("<[#=-*_!?|>+~`{:0123456789⁰¹²³⁴⁵⁶⁷⁸⁹（(一二三四五六七八九十①②③④⑤⑥⑦⑧⑨⑩")
-ATX_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)")
-SETEXT_UNDERLINE = re.compile(r" {0,3}(=+|-+)[ \t]*$")
+ATX_HEADING = lazy(r" {0,3}(#{1,6})(?:[ \t]+|$)")
+SETEXT_UNDERLINE = lazy(r" {0,3}(=+|-+)[ \t]*$")
 # mkdocs content tabs and admonitions (=== "Tab", !!! note, ??? tip) open blocks of their own
-CONTAINER_OPENER = re.compile(r" {0,3}(?:===|!!!|\?\?\?\+?)[ \t]")
-THEMATIC_BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
-BLOCKQUOTE = re.compile(r"[ \t]{0,3}>")
-TABLE_ROW = re.compile(r"[ \t]*\|")
+CONTAINER_OPENER = lazy(r" {0,3}(?:===|!!!|\?\?\?\+?)[ \t]")
+THEMATIC_BREAK = lazy(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+FENCE = lazy(r" {0,3}(`{3,}|~{3,})")
+LIST_ITEM = lazy(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
+BLOCKQUOTE = lazy(r"[ \t]{0,3}>")
+TABLE_ROW = lazy(r"[ \t]*\|")
 
-HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-DIRECTIVE = re.compile(r"<!--\s*(factlint\S*)(.*?)-->", re.DOTALL)
-RAW_HTML_BLOCK = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|\Z)", re.DOTALL | re.IGNORECASE)
-BACKTICK_RUN = re.compile(r"`+")  # read by inline_code_spans(), not by one regex (see there)
+HTML_COMMENT = lazy(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+DIRECTIVE = lazy(r"<!--\s*(factlint\S*)(.*?)-->", re.DOTALL)
+RAW_HTML_BLOCK = lazy(r"<(script|style)\b.*?(?:</\1\s*>|\Z)", re.DOTALL | re.IGNORECASE)
+BACKTICK_RUN = lazy(r"`+")  # read by inline_code_spans(), not by one regex (see there)
 # kramdown attribute lists: "{: .class }" lines and "{target="_blank"}" after a link
-ATTRIBUTE_LIST = re.compile(r"\{:[^{}\n]*\}|(?<=\))\{[^{}\n]*=[^{}\n]*\}")
-HTML_TAG = re.compile(r"</?(?!sup\b)[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
-URL = re.compile(r"(?:https?|ftp)://[^\s<>\"'（）《》「」【】，。；、]+|www\.[^\s<>\"'（）《》，。；、]+")
-LINK_TARGET = re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)|\]\[[^\]\n]*\]")
-TITLE = re.compile(r"《[^《》\n]{0,80}》|〈[^〈〉\n]{0,80}〉")
+ATTRIBUTE_LIST = lazy(r"\{:[^{}\n]*\}|(?<=\))\{[^{}\n]*=[^{}\n]*\}")
+HTML_TAG = lazy(r"</?(?!sup\b)[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+URL = lazy(r"(?:https?|ftp)://[^\s<>\"'（）《》「」【】，。；、]+|www\.[^\s<>\"'（）《》，。；、]+")
+LINK_TARGET = lazy(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)|\]\[[^\]\n]*\]")
+TITLE = lazy(r"《[^《》\n]{0,80}》|〈[^〈〉\n]{0,80}〉")
 
-DEFINITION_URL = re.compile(
+DEFINITION_URL = lazy(
     r"\]\((?P<link>[^()\s]+(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)"
     r"|<(?P<angle>[a-zA-Z][a-zA-Z0-9+.-]*:[^<>\s]+)>"
     r"|(?P<bare>(?:https?|ftp|javascript|mailto|file|data):"
     r"(?://\[[0-9A-Fa-f:.]+\][^\s<>\"'\]]*|[^\s<>\"'\]]+))",  # [::1]: a bare IPv6 host
 )
-IPV6_HOST = re.compile(r"[a-z]+://\[[0-9A-Fa-f:.]+\]")
-SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+IPV6_HOST = lazy(r"[a-z]+://\[[0-9A-Fa-f:.]+\]")
+SCHEME = lazy(r"[A-Za-z][A-Za-z0-9+.-]*:")
 URL_TRAILING = "。，、；：？！）》」』】.,;:!?)]}'\"”’"
 
-NUMBERING = re.compile(
+NUMBERING = lazy(
     r"(?:(?P<decimal>\d{1,3}(?:[.．]\d{1,3})+)[.．]?(?=[ \t\u3000]|[^\x00-\x7f\d.．%])"
     r"|(?P<dashed>\d{1,2}-\d{1,2}(?:-\d{1,2})*)(?=[ \t\u3000]|[^\x00-\x7f\d-])"
     r"|第(?P<cn_article>[一二三四五六七八九十百零〇]{1,5})[条條](?=[ \t\u3000]|[^\x00-\x7f]|$)"
@@ -103,28 +104,31 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 # A list of 、-separated items summed up by a count right after it: 甲、乙、丙三类
-ENUMERATION_BEFORE = re.compile(r"((?:[^、，。；：,;！？!?\s\x01]{1,24}、)+)"
+ENUMERATION_BEFORE = lazy(r"((?:[^、，。；：,;！？!?\s\x01]{1,24}、)+)"
                                 r"([^、，。；：,;！？!?\s\x01]{1,24})$")
+# Two items joined by 与/和/及 summed up by 两/二 right after them: 「甲」与「乙」两部分
+PAIR_BEFORE = lazy(r"([^、，。；：,;！？!?\s\x01和与與及]{1,24})(?:以及|和|与|與|及)"
+                         r"([^、，。；：,;！？!?\s\x01和与與及]{1,24})$")
 CLOSERS = "”’」』）)]\"'》"
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st no nos fig figs vol vols p pp e.g i.e etc vs al jan feb mar apr "
     "jun jul aug sep sept oct nov dec inc ltd co corp u.s u.k approx ca cf est dept govt".split()
 )
 
-HAN = re.compile(r"[\u4e00-\u9fff]")
-DOT_LEADERS = re.compile(r"(?:\. ?){6,}|…{3,}|·{6,}")
-DEFINITION_LIST = re.compile(r"<dl\b.*?(?:</dl\s*>|\Z)", re.DOTALL | re.IGNORECASE)
-HTML_TABLE = re.compile(r"<table\b.*?(?:</table\s*>|\Z)", re.DOTALL | re.IGNORECASE)
+HAN = lazy(r"[\u4e00-\u9fff]")
+DOT_LEADERS = lazy(r"(?:\. ?){6,}|…{3,}|·{6,}")
+DEFINITION_LIST = lazy(r"<dl\b.*?(?:</dl\s*>|\Z)", re.DOTALL | re.IGNORECASE)
+HTML_TABLE = lazy(r"<table\b.*?(?:</table\s*>|\Z)", re.DOTALL | re.IGNORECASE)
 # LaTeX math is skipped text: $$…$$, \(…\), \[…\] and $…$ that hold TeX (a command, ^, _,
 # { or =), so "$3 and $5" stays money and pandoc's escaped \[1\] stays a marker.
-MATH = re.compile(
+MATH = lazy(
     r"\$\$(?P<display>[^$]{1,4000}?)\$\$|\\\((?P<paren>[^\n]{1,400}?)\\\)"
     r"|\\\[(?P<bracket>[^\n]{1,400}?)\\\]"
     r"|(?<![\\$A-Za-z0-9_])\$(?=[^\s$])(?P<dollar>[^$\n]{1,300}?)(?<![\s\\])\$(?!\d)"
 )
-TEX = re.compile(r"\\[A-Za-z%]|[\^_{}=]")
+TEX = lazy(r"\\[A-Za-z%]|[\^_{}=]")
 # A line next to a table that names its source or carries its note.
-TABLE_SOURCE = re.compile(
+TABLE_SOURCE = lazy(
     r"(?:资料来源|資料來源|数据来源|數據來源|来源|來源|出处|出處|注|註|"
     r"(?i:sources?|data sources?|notes?))\s*[:：︰]"
 )
@@ -132,25 +136,25 @@ COUNT_WORDS = frozenset("类 類 大 个 個 项 項 种 種 方面 条 條 点 
                         "環節 环节 步 招 类型 類型 因素 效应 效應 特性 特点 特點 阶段 階段 层次 "
                         "層次 维度 維度 板块 板塊 支柱 人 位 名".split())
 # "Table 2.5 20 Dataset Categories", "<圖表 2.5>20 大類資料": a caption is a title.
-CAPTION = re.compile(r"[ \t*_>#-]*[<〈]?(?:Table|Figure|Fig\.|Chart|Exhibit|Box|Example|Listing|"
+CAPTION = lazy(r"[ \t*_>#-]*[<〈]?(?:Table|Figure|Fig\.|Chart|Exhibit|Box|Example|Listing|"
                      r"图表|圖表|图|表|圖|附图|附表)\s*\d+(?:[.\-–]\d+)*[>〉]?[.:：]?\s?")
-BOLD_LINE = re.compile(r"(\*\*|__)[^*_\n]{1,60}\1[:：]?")
+BOLD_LINE = lazy(r"(\*\*|__)[^*_\n]{1,60}\1[:：]?")
 FRAMING_UNITS = frozenset(
     "大 个 個 种 種 类 類 项 項 方面 部分 点 點 条 條 阶段 階段 步 层 層".split())
-_CLAUSE_BREAK = re.compile(r"[，,；;。！？!?：:]")
-_SHI_ITEMS = re.compile(r"(?<![\u4e00-\u9fff])([一二三四五六七八九十]{1,2})是(?=[^\s，,。])")
-_PAREN_ITEMS = re.compile(r"[（(]([一二三四五六七八九十\d]{1,2})[）)]")
+_CLAUSE_BREAK = lazy(r"[，,；;。！？!?：:]")
+_SHI_ITEMS = lazy(r"(?<![\u4e00-\u9fff])([一二三四五六七八九十]{1,2})是(?=[^\s，,。])")
+_PAREN_ITEMS = lazy(r"[（(]([一二三四五六七八九十\d]{1,2})[）)]")
 # Words that open the items of a list written as paragraphs: 首先… 其次… 此外… 最后…
 _ITEM_OPENERS = (r"首先|其次|再次|再者|此外|另外|然后|然後|最后|最後"
                  r"|第[一二三四五六七八九十](?:[，,、]|个|點|点)"
                  r"|First(?:ly)?,|Second(?:ly)?,|Third(?:ly)?,|Finally,")
-_ORDINAL_WORDS = re.compile(r"(首先|其次|再次|再者|最后|最後|第[一二三四五六七八九十][，,、])")
-_ORDINAL_STARTS = re.compile(r"(?m)^[ \t>*_]*(" + _ITEM_OPENERS + ")")
-SOURCE_NOUN = re.compile(
+_ORDINAL_WORDS = lazy(r"(首先|其次|再次|再者|最后|最後|第[一二三四五六七八九十][，,、])")
+_ORDINAL_STARTS = lazy(r"(?m)^[ \t>*_]*(" + _ITEM_OPENERS + ")")
+SOURCE_NOUN = lazy(
     r"(?i:\b(?:report|study|survey|census|statistics|data|analysis|paper|article|review|"
     r"estimate|research|index|bulletin|white paper|yearbook)s?\b)"
     r"|报告|報告|数据|數據|研究|调查|調查|统计|統計|白皮书|白皮書|公报|公報|年鉴|年鑑|报道|報道")
-MARKDOWN_LINK = re.compile(r"(?<![!\\])\[([^\[\]\n]{1,400})\]\((?:https?:|www\.|/|\.)")
+MARKDOWN_LINK = lazy(r"(?<![!\\])\[([^\[\]\n]{1,400})\]\((?:https?:|www\.|/|\.)")
 
 
 # --- the records -----------------------------------------------------------------------
@@ -330,6 +334,9 @@ class Document:
     table_blocks: list[Table] = field(default_factory=list)
     list_counts: list[ListCount] = field(default_factory=list)
     primary: bool = False  # the brief is itself the source of its figures (config `primary`)
+    # The sentence of its opening by which the document says it reports its own data set
+    # ("line 57"), '' when none: it is then its own source but for money figures.
+    own_data: str = ""
 
     def position(self, offset: int) -> tuple[int, int]:
         """0-based offset -> 1-based (line, column in code points)."""
@@ -902,7 +909,10 @@ class _Reader:
                 language=language,
             )
             doc.sentences.append(self._framed(sentence, plain, links))
-        doc.sentences = _covered(doc.sentences, self._document_source(masked))
+        doc.sentences = _covered(self._in_scenarios(doc.sentences, plain),
+                                 self._document_source(masked),
+                                 [e.figure for e in doc.enumerations])
+        doc.own_data = self._own_data_declaration(plain)
         self._read_tables(masked)
         for heading in doc.headings:
             text = masked[heading.start : heading.end].replace(MARKER_FILL, " ")
@@ -959,6 +969,11 @@ class _Reader:
         for framing in pack.framings if not sentence.markers else ():
             for match in framing.pattern.finditer(text):
                 at = base + match.start()
+                if framing.name == "own" and not self._attributed(text, pack):
+                    # 有 35% 的受访者表示, 40% of respondents: the whole clause is the
+                    # document's own data (unless the sentence names someone else's survey)
+                    clause = [b.end() for b in _CLAUSE_BREAK.finditer(text, 0, match.start())]
+                    at = base + (clause[-1] if clause else 0)
                 if framing.name == "aim":
                     framed += [t for t in sentence.triggers if at <= t.start
                                and not _CLAUSE_BREAK.search(plain, base + match.end(), t.start)]
@@ -990,6 +1005,47 @@ class _Reader:
         if not framed and not attribution:
             return sentence
         return replace(sentence, not_claims=tuple(framed), attribution=attribution)
+
+    @staticmethod
+    def _attributed(text: str, pack: RulePack) -> bool:
+        return any(entry.pattern.search(text) for entry in pack.attributions)
+
+    def _own_data_declaration(self, plain: str) -> str:
+        """"line N" of a sentence in the document's opening (its first fifth of paragraphs)
+        by which it says it reports its own data set (本报告涵盖…平台的数据, this report is
+        based on our survey of …: the pack's ``own_data_reports``), or ''."""
+        opening = max(10, len(self.doc.paragraphs) // 5)
+        for sentence in self.doc.sentences:
+            if sentence.paragraph >= opening:
+                break
+            if self.doc.paragraphs[sentence.paragraph].kind == "quote" or (
+                    self.skipped.covers(sentence.start)):
+                continue
+            pack, _ = self._pack(sentence.language)
+            if any(entry.pattern.search(plain, sentence.start, sentence.end)
+                   for entry in pack.own_data_reports):
+                return f"line {self.doc.position(sentence.start)[0]}"
+        return ""
+
+    def _in_scenarios(self, sentences: list[Sentence], plain: str) -> list[Sentence]:
+        """An example the author makes up (一家公司（在本文中稱為X）, a hypothetical firm,
+        hereafter "Firm A"; the pack's ``scenario`` framing): the sentences after it in its
+        paragraph describe that example, so their figures and triggers are not claims."""
+        out = list(sentences)
+        in_scenario = None  # the paragraph whose example is being described
+        for i, sentence in enumerate(out):
+            if sentence.paragraph == in_scenario:
+                if sentence.is_claim and not sentence.markers:
+                    out[i] = replace(sentence, not_claims=sentence.figures + sentence.triggers)
+                continue
+            later = out[i + 1] if i + 1 < len(out) else None
+            if later is None or later.paragraph != sentence.paragraph:
+                continue
+            pack, _ = self._pack(sentence.language)
+            if any(f.name == "scenario" and f.pattern.search(plain, sentence.start, sentence.end)
+                   for f in pack.framings):
+                in_scenario = sentence.paragraph
+        return out
 
     def _names_a_source(self, plain: str, start: int, end: int, sentence_start: int,
                         pack: RulePack) -> bool:
@@ -1169,6 +1225,11 @@ class _Reader:
                 continue
             before = text[max(0, figure.start - 240) : figure.start]
             match = ENUMERATION_BEFORE.search(before)
+            pair = PAIR_BEFORE.search(before) if not match and figure.value == 2 else None
+            if pair and "等" not in pair.group(2):
+                self.doc.enumerations.append(Enumeration(pair.groups(), figure))
+                counts.add(id(figure))
+                continue
             if not match or "等" in match.group(2):
                 continue  # 甲、乙等三类: an open list, the count is a claim of its own
             last = tuple(p for p in re.split(r"和|及|与|以及|或", match.group(2)) if p)
@@ -1335,7 +1396,7 @@ def _expand_labels(text: str) -> tuple[str, ...]:
     return tuple(labels)
 
 
-LINK_TEXT = re.compile(r"\[[^\[\]\n]*\](?=\()")
+LINK_TEXT = lazy(r"\[[^\[\]\n]*\](?=\()")
 
 
 def _definition_urls(body: str, body_start: int):
@@ -1486,7 +1547,7 @@ def _keep(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-_QUOTED = re.compile(r"“([^“”\n]{6,200})”|\"([^\"\n]{6,200})\"|(?<![*\w])\*([^*\n]{6,200})\*(?!\*)"
+_QUOTED = lazy(r"“([^“”\n]{6,200})”|\"([^\"\n]{6,200})\"|(?<![*\w])\*([^*\n]{6,200})\*(?!\*)"
                      r"|(?<![_\w])_([^_\n]{6,200})_(?![_\w])")
 _SMALL_WORDS = frozenset("a an the and or of to in on at by for with from as vs via".split())
 
@@ -1511,7 +1572,8 @@ def _links(masked: str) -> list[tuple[int, int]]:
             if not m.group(1).startswith("^")]
 
 
-def _covered(sentences: list[Sentence], document_source: str = "") -> list[Sentence]:
+def _covered(sentences: list[Sentence], document_source: str = "",
+             counts: Sequence[Figure] = ()) -> list[Sentence]:
     """An unmarked claim is covered by an attribution in an earlier sentence of its
     paragraph (the rest of the paragraph reports the same source); an attributed one by
     a marker on the next sentence (the note that closes the passage); and, in a document
@@ -1519,8 +1581,9 @@ def _covered(sentences: list[Sentence], document_source: str = "") -> list[Sente
     marker in one of the next two sentences of its paragraph (a note closing a passage).
     A document that cites sentence by sentence gets no such cover: there a sentence
     without its marker is a fault. A figure restated from a sourced sentence elsewhere
-    (a summary, a conclusion) is covered by it. A document with a source line at its top
-    (原文链接：) covers all its claims."""
+    (a summary, a conclusion) is covered by it, and so is one that a sourced sentence
+    gives as the count of the items it names (``counts``: 甲及乙两人). A document with a
+    source line at its top (原文链接：) covers all its claims."""
     out = list(sentences)
     if document_source:
         return [replace(s, covered_by=document_source) if s.is_claim and not s.markers else s
@@ -1528,6 +1591,9 @@ def _covered(sentences: list[Sentence], document_source: str = "") -> list[Sente
     claims = [s for s in out if s.is_claim]
     by_passage = 2 * sum(1 for s in claims if s.markers) < len(claims)
     sourced = {_figure_key(f): s for s in claims if s.markers for f in s.figures}
+    marked = [(s.start, s.end) for s in out if s.markers]
+    sourced.update((_figure_key(f), None) for f in counts
+                   if any(a <= f.start < b for a, b in marked))
     for i, sentence in enumerate(out):
         if sentence.markers or not sentence.is_claim:
             continue
@@ -1575,7 +1641,7 @@ def _nearby(lines: list[str], index: int, step: int, reach: int = 3):
         seen += 1
 
 
-_CELL_NUMBER = re.compile(
+_CELL_NUMBER = lazy(
     r"(?:(?<=\|)|(?<=>))\s*[-+]?[$£€¥￥]?\d[\d,.\u202f\u2009 ]*\s*[%％]?\s*(?=\||<)")
 
 

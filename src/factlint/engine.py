@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -23,23 +23,13 @@ from factlint.document import Document, read_document
 from factlint.documents import Book
 from factlint.finding import SEVERITY_RANK, Finding, UrlRef
 from factlint.reading import RefusedFile, read_bytes_limited
+from factlint.registry import registry
 from factlint.related import fact_file_for, is_word_file
-from factlint.rules import Rule, matches, registry
+from factlint.rules import Context, Rule, matches
 from factlint.rules.inputs import BAD_SUPPRESSION, UNREADABLE
 from factlint.trust import repository_root
 
 MAX_BRIEF_BYTES = 50 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Context:
-    """What a rule sees: the brief, its fact file (or None) and the settings."""
-
-    doc: Document
-    facts: Any = None
-    settings: Settings = field(default_factory=Settings)
-    book: Any = None  # documents.Book, when the brief is one file of a multi-file document
-    evidence: Any = None  # evidence.Evidence, with --evidence (FL410-FL414)
 
 
 @dataclass(frozen=True)
@@ -50,7 +40,9 @@ class RunOptions:
     offline: bool = False
     jobs: int = 0
     progress: bool | None = None
-    collect_views: bool = False  # keep what the HTML report needs of each brief
+    # called with each brief's Context and findings in the process that read it; FileResult.view
+    # keeps what it returns (the HTML report's report.html.document_view)
+    view_of: Callable[[Context, list[Finding]], Any] | None = None
     across_briefs: bool = False  # FL309 also between the briefs of the run
     force_exclude: bool = False  # named files obey the walk's suffix and ignore-file rules
     stdin: bytes | None = None  # the brief named `-`
@@ -70,7 +62,7 @@ class FileResult:
     # path -> line number -> text, for every line a finding (URL findings included) may point at
     lines: dict[str, dict[int, str]] = field(default_factory=dict)
     fail_on: str = "error"
-    view: Any = None  # report.html.document_view(...), when RunOptions.collect_views
+    view: Any = None  # what RunOptions.view_of made of the brief
     regions: list = field(default_factory=list)  # the brief's suppression regions
     document: Any = None  # the brief read, kept when its document spans several files
     rendering: Any = None  # word.Rendering of a Word brief: its lines are what findings name
@@ -152,7 +144,7 @@ def discover(paths: Sequence[str], overrides: Overrides | None = None) -> list[s
     return find_briefs(paths, overrides).briefs
 
 
-def _excluded(path: str, settings: Settings) -> bool:
+def excluded(path: str, settings: Settings) -> bool:
     """Whether the configuration's ``exclude:`` globs (each relative to its file) name ``path``."""
     if not settings.exclude or path == STDIN:
         return False
@@ -360,7 +352,7 @@ def check_file(path: str, options: RunOptions, in_book: bool = False) -> FileRes
                         primary=settings.is_primary(Path(path)))
     facts, fact_findings = None, []
     if options.facts or (path != STDIN and fact_file_for(path)):
-        from factlint.facts import load_for_brief  # only briefs with a fact file pay for it
+        from factlint.factfiles import load_for_brief  # only briefs with a fact file pay for it
 
         facts, fact_findings = load_for_brief(path, explicit=options.facts, root=root,
                                               found=fact_file_for(path))
@@ -414,10 +406,8 @@ def check_file(path: str, options: RunOptions, in_book: bool = False) -> FileRes
         from factlint.rules.consistency import statements
 
         result.statements = list(statements(ctx, for_run=True))
-    if options.collect_views:
-        from factlint.report.html import document_view
-
-        result.view = document_view(ctx, result.findings)
+    if options.view_of is not None:
+        result.view = options.view_of(ctx, result.findings)
     if in_book:
         result.document = replace(doc, sentences=[], enumerations=[], heading_figures={})
     return result
@@ -480,7 +470,7 @@ def _directive_selects(codes: Iterable[str], finding: Finding) -> bool:
 def directive_regions(doc: Document) -> tuple[list[tuple[Any, int, int]], list[Finding]]:
     """(directive, first line, last line) for each region a directive governs, and FL604
     findings for the directives that are malformed or name unknown codes."""
-    from factlint.rules import known_selector
+    from factlint.registry import known_selector
 
     regions = []
     problems: list[Finding] = []
@@ -597,7 +587,7 @@ def run(options: RunOptions) -> RunResult:
     stdin_name = options.stdin_filename or STDIN
     paths = [stdin_name if p == STDIN else p for p in found.briefs]
     paths = [p for p in paths if p == stdin_name
-             or not _excluded(p, settings_for(Path(p), options.overrides))]
+             or not excluded(p, settings_for(Path(p), options.overrides))]
     if not paths and not found.unreadable and not options.force_exclude:
         raise ConfigError(_nothing_to_check(options.paths, found))
     warnings = [w for p in paths for w in settings_for(Path(p), options.overrides).warnings]

@@ -28,14 +28,15 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from factlint.lazyre import lazy
 from factlint.numbers import Figure, builtin_lexicon, find_figures, interval_for
 from factlint.sourcetext import SourceText, extract
 from factlint.trust import is_within, repository_root
 
 if TYPE_CHECKING:
-    from factlint.config import Settings
     from factlint.document import Document, Sentence
     from factlint.facts import FactFile
+    from factlint.settings import Settings
 
 FORMAT = 1
 DEFAULT_FOLDER = ".factlint/evidence"
@@ -45,10 +46,10 @@ CONTEXT = 12  # characters before a figure compared with the words before the br
 SNIPPET = 30  # characters each side of a found figure kept as its snippet
 # "1 159" (a space between thousands) reads as one number: the space becomes a thin space,
 # which numbers.py takes as a group separator; positions do not move
-_SPACED_THOUSANDS = re.compile(r"(?<![0-9.,])([0-9]{1,3})((?: [0-9]{3})+)(?![0-9])")
-_TITLE = re.compile(r"《([^《》\n]{1,200})》|“([^“”\n]{4,200})”|(?<![=\w])\"([^\"\n]{4,200})\"")
-_FOLD = re.compile(r"[\W_]+")
-_TITLE_PIECES = re.compile(r"\s[|｜\-–—_·]\s|[|｜_]")  # titles have single spaces (_clean)
+_SPACED_THOUSANDS = lazy(r"(?<![0-9.,])([0-9]{1,3})((?: [0-9]{3})+)(?![0-9])")
+_TITLE = lazy(r"《([^《》\n]{1,200})》|“([^“”\n]{4,200})”|(?<![=\w])\"([^\"\n]{4,200})\"")
+_FOLD = lazy(r"[\W_]+")
+_TITLE_PIECES = lazy(r"\s[|｜\-–—_·]\s|[|｜_]")  # titles have single spaces (_clean)
 TITLE_RATIO = 0.6
 
 
@@ -381,13 +382,15 @@ def read_sources(cited: Mapping[str, CitedSource], evidence_file: Path, snapshot
             continue  # FL404 says what is wrong with it
         else:
             to_fetch.setdefault(source.url or "", []).append(key)
+
+    def read_fetched(url: str, answer: Any) -> None:  # while the other pages are on their way
+        for key in to_fetch.get(url, ()):
+            result[key] = _from_fetch(cited[key], answer, _now(), snapshots, evidence_file)
+
     fetched, requests = urls.fetch_bodies(list(to_fetch) + list(recheck), url_settings,
-                                          settings.max_bytes, progress) if (to_fetch or recheck
-                                                                            ) else ({}, 0)
-    at = _now()
-    for url, keys in to_fetch.items():
-        for key in keys:
-            result[key] = _from_fetch(cited[key], fetched[url], at, snapshots, evidence_file)
+                                          settings.max_bytes, progress, read_fetched
+                                          ) if (to_fetch or recheck) else ({}, 0)
+    result = {key: result[key] for key in cited if key in result}  # in citing order, as read
     for url, keys in recheck.items():
         answer = fetched[url]
         for key in keys:
@@ -661,45 +664,6 @@ def outcome(evidence: Evidence) -> Sequence[tuple[str, str]]:
     """(label, 'read' | 'unreadable' | 'skipped') of each source, for summaries."""
     return [(s.cited.label, "skipped" if s.skipped else "unreadable" if s.text is None
              else "read") for s in evidence.sources.values()]
-
-
-# --- `factlint sources` --------------------------------------------------------------------------
-
-
-@dataclass
-class BriefSources:
-    path: str
-    evidence: Evidence | None
-    problem: str = ""  # why the brief could not be read
-
-
-def fetch_sources(paths: Sequence[str], overrides: Any, *, update: bool = False,
-                  progress: bool | None = None) -> list[BriefSources]:
-    """Read every source the briefs under ``paths`` cite and write their evidence files."""
-    from factlint.config import settings_for
-    from factlint.document import read_document
-    from factlint.engine import find_briefs, read_any_brief
-    from factlint.facts import load_for_brief
-    from factlint.related import fact_file_for
-
-    done = []
-    for path in find_briefs(paths, overrides).briefs:
-        settings = settings_for(Path(path), overrides)
-        root = repository_root(path, settings.origin if settings.origin != "defaults" else None)
-        text, _, problem = read_any_brief(path, root)
-        if text is None:
-            done.append(BriefSources(path, None, problem))
-            continue
-        doc = read_document(path, text, extra_packs=settings.packs)
-        facts = None
-        if fact_file_for(path):
-            facts, _ = load_for_brief(path, root=root, found=fact_file_for(path))
-        evidence = gather(path, doc, facts, settings, offline=False, update=update, root=root,
-                          progress=progress)
-        if evidence.sources:
-            write_evidence_file(evidence.evidence_file, evidence_data(doc, evidence, settings))
-        done.append(BriefSources(path, evidence))
-    return done
 
 
 # --- dead links and their archived copies ------------------------------------------------------

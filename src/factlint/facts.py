@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from factlint.columns import CHUNK_ROWS, CompactRows
-from factlint.finding import Finding, UrlRef
+from factlint.finding import UrlRef
+from factlint.lazyre import lazy
 from factlint.numbers import (
     Figure,
     Interval,
@@ -160,7 +161,7 @@ def _composer_class():
 
 
 _LOADER = None
-_MAYBE_ALIAS = re.compile(r"[&*!]|<<")
+_MAYBE_ALIAS = lazy(r"[&*!]|<<")
 
 
 def compose_tree(text: str) -> Tree:
@@ -502,36 +503,6 @@ def find_fact_file(brief_path: str | os.PathLike) -> Path | None:
     return None
 
 
-def load_for_brief(brief_path: str, explicit: str | None = None,
-                   root: str | os.PathLike | None = None, found: str | None = None
-                   ) -> tuple[FactFile | None, list[Finding]]:
-    """The engine's entry point: the fact file named by --facts, else ``found`` (the engine
-    finds it, see related.fact_file_for), else the one beside the brief. A fact file that
-    was not named, and the data files it names, must lie inside the repository whose top
-    is ``root`` (the brief's); one named by --facts is trusted."""
-    if explicit:
-        return load_facts(explicit)
-    found = found or find_fact_file(brief_path)
-    if found is None:
-        return None, []
-    return load_facts(str(found), root=root)
-
-
-def _rule(code: str):
-    from factlint.rules import facts as fact_rules
-
-    return {"FL501": fact_rules.SYNTAX, "FL502": fact_rules.SCHEMA}[code]
-
-
-def _syntax(path: str, message: str, line: int = 1, column: int = 1) -> Finding:
-    return _rule("FL501").at_position(path, line, column, message)
-
-
-def _schema_finding(path: str, place: Place, message: str) -> Finding:
-    return _rule("FL502").at_position(path, place.line, place.column, message,
-                                      place.end_line, place.end_column)
-
-
 def read_tree(path: str, text: str | None = None, root: str | os.PathLike | None = None) -> Tree:
     """Read a YAML or JSON file (or ``text``, as if it were that file's) into a Tree; only a
     regular file, inside ``root`` when given, within the size limit while reading.
@@ -563,33 +534,6 @@ def _decode(data: bytes) -> str:
         column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
         raise FactFileError(f"not valid UTF-8 (byte {exc.start}): save the file as UTF-8",
                             line, column) from None
-
-
-def load_facts(path: str | os.PathLike, text: str | None = None,
-               root: str | os.PathLike | None = None) -> tuple[FactFile | None, list[Finding]]:
-    """Read and validate a fact file (``text``: its content, not yet written, as
-    ``factlint fix`` checks it). Findings (FL501/FL502) point into it. With ``root``, the
-    fact file must lie inside it; its data files always must lie inside the repository
-    (``root``, else the fact file's own repository_root)."""
-    path = str(path)
-    try:
-        tree = read_tree(path, text, root)
-    except FileNotFoundError:
-        return None, [_syntax(path, "fact file not found")]
-    except IsADirectoryError:
-        return None, [_syntax(path, "fact file is a folder")]
-    except OSError as exc:
-        return None, [_syntax(path, f"cannot read fact file: {exc.strerror or exc}")]
-    except FactFileError as exc:
-        return None, [_syntax(path, exc.message, exc.line, exc.column)]
-    problems, bad_claims = schema_problems(tree)
-    findings = [_schema_finding(path, tree.clamped(place), message)
-                for _, place, message in problems]
-    if any(code == "fatal" for code, _, _ in problems):
-        return None, findings
-    facts = _build(path, tree, bad_claims)
-    facts.root = Path(root) if root is not None else None
-    return facts, findings
 
 
 # --- schema validation with editor-friendly messages ---------------------------------------
@@ -724,7 +668,7 @@ def _message(error, path: tuple) -> str:
     return error.message
 
 
-_NUMERIC_TEXT = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_NUMERIC_TEXT = lazy(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
 def _number_problems(tree: Tree, bad: set[int]) -> list[tuple[int, tuple[str, Place, str]]]:
@@ -780,7 +724,7 @@ def _number(value: Any) -> float | None:
     return parse_number(value) if value is not None else None
 
 
-def _build(path: str, tree: Tree, bad: set[int]) -> FactFile:
+def build_fact_file(path: str, tree: Tree, bad: set[int]) -> FactFile:
     data = tree.value
     sources: dict[str, Source] = {}
     raw_sources = data.get("sources")
@@ -881,8 +825,8 @@ def _remember(cache_key: tuple[str, int, int], table: _Table) -> None:
         _TABLES.popitem(last=False)
 
 
-_INTEGER = re.compile(r"([-+]?\d+)(?:\.0*)?")
-_DECIMAL = re.compile(r"[-+]?\d*\.\d+")
+_INTEGER = lazy(r"([-+]?\d+)(?:\.0*)?")
+_DECIMAL = lazy(r"[-+]?\d*\.\d+")
 _NUMBER_START = frozenset("0123456789+-.")
 
 
@@ -1191,7 +1135,7 @@ def _count_problem(shown: str, condition: str, count: int, lines: list[int]) -> 
 # --- finding quotes in the brief -----------------------------------------------------------
 
 
-_WHITESPACE = re.compile(r"\s+")
+_WHITESPACE = lazy(r"\s+")
 
 
 def fold(text: str) -> str:
@@ -1268,7 +1212,7 @@ def _fold_into(text: str, start: int, end: int, parts: list[str], origin: list[i
 
 # --- verification ----------------------------------------------------------------------------
 
-CURRENCY_PREFIX = re.compile(r"\s*(US\$|HK\$|[$£€¥₹])\s*(.*)$")
+CURRENCY_PREFIX = lazy(r"\s*(US\$|HK\$|[$£€¥₹])\s*(.*)$")
 
 
 def fact_unit(unit: str | None, lexicon: Lexicon) -> tuple[float, str]:

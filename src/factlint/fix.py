@@ -48,19 +48,14 @@ from typing import Any
 
 from factlint import fileio
 from factlint.document import (
-    CLOSERS,
-    FOOTNOTE_MARKER,
-    HTML_COMMENT,
-    HTML_TAG,
-    SUP_MARKER,
-    THEMATIC_BREAK,
     Definition,
     Document,
     Paragraph,
     read_document,
-    without_inline_code,
 )
 from factlint.finding import Edit, Fix
+from factlint.lazyre import lazy
+from factlint.rejoin import rejoin_edits, rejoin_fixes, rejoins
 from factlint.renumber import (
     NOWHERE,
     NUMERIC,
@@ -69,12 +64,12 @@ from factlint.renumber import (
     changed_labels,
     kept_labels,
     renumber_edits,
+    renumber_fix,
     renumbering,
     unread_citations,
 )
 
 BOM = "\ufeff"
-JOIN_WHITESPACE = " \t\u3000"
 
 
 class FixError(Exception):
@@ -99,161 +94,7 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     return "".join(parts)
 
 
-def newline_of(text: str) -> str:
-    """The newline the file uses most: CRLF stays CRLF."""
-    crlf = text.count("\r\n")
-    return "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
-
-
-# --- rejoining page-split paragraphs (FL603) -------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Rejoin:
-    paragraph: Paragraph
-    joins: tuple[Edit, ...]  # each gap between two pieces -> the joiner
-    blocks: tuple[str, ...]  # the text of each gap, without its surrounding blank lines
-    insert_at: int  # where the blocks go: the end of a paragraph
-
-
-def _ends_sentence(doc: Document, end: int) -> bool:
-    """The reader's test: does the text before ``end`` close a sentence?"""
-    text = doc.text[max(0, end - 400) : end]
-    text = without_inline_code(HTML_COMMENT.sub("", text), fill="")
-    for pattern in (HTML_TAG, SUP_MARKER, FOOTNOTE_MARKER):
-        text = pattern.sub("", text)
-    text = text.rstrip().rstrip(CLOSERS + " ")
-    enders = (doc.pack.sentence_enders if doc.pack else "") + "。！？!?…."
-    return not text or text[-1] in enders
-
-
-def _separated(doc: Document, start: int, end: int) -> bool:
-    """Does something between two paragraphs keep the reader from joining them?"""
-    if any(start <= h.line_start < end for h in doc.headings):
-        return True
-    if any(start <= t[0] < end for t in doc.tables):
-        return True
-    if any(start <= d.start < end for d in doc.definitions):
-        return True
-    return any(THEMATIC_BREAK.match(line) for line in doc.text[start:end].split("\n"))
-
-
-def _landing(doc: Document, paragraphs: Sequence[Paragraph], index: int) -> int:
-    """The paragraph after which moved definitions cannot split anything.
-
-    Definitions after a paragraph that does not end a sentence, followed by body text,
-    would read as a page split again; such definitions go after the next paragraph.
-    """
-    j = index
-    while j + 1 < len(paragraphs):
-        here, after = paragraphs[j], paragraphs[j + 1]
-        if (_ends_sentence(doc, here.end) or after.kind != "body"
-                or _separated(doc, here.end, after.start)):
-            break
-        j += 1
-    return j
-
-
-def _gap_block(text: str, start: int, end: int) -> str:
-    """The lines between two pieces, without the blank lines around them."""
-    gap = text[start:end]
-    first = re.search(r"\S", gap)
-    if first is None:
-        return ""
-    block_start = gap.rfind("\n", 0, first.start()) + 1
-    last = len(gap.rstrip()) - 1
-    block_end = gap.find("\n", last)
-    block_end = len(gap) if block_end < 0 else block_end
-    if block_end > 0 and gap[block_end - 1] == "\r":
-        block_end -= 1
-    return gap[block_start:block_end]
-
-
-def _rejoins(doc: Document) -> list[_Rejoin]:
-    text = doc.text
-    joiner = "" if doc.language == "zh" else " "
-    paragraphs = sorted(doc.paragraphs, key=lambda p: p.start)
-    plans = []
-    for index, paragraph in enumerate(paragraphs):
-        if not paragraph.splits:
-            continue
-        joins, blocks = [], []
-        pairs = zip(paragraph.pieces, paragraph.pieces[1:], strict=False)
-        for (_, left_end), (right_start, _) in pairs:
-            start = left_end
-            while start > 0 and text[start - 1] in JOIN_WHITESPACE:
-                start -= 1
-            end = right_start
-            while end < len(text) and text[end] in JOIN_WHITESPACE:
-                end += 1
-            joins.append(Edit(start, end, joiner))
-            block = _gap_block(text, left_end, right_start)
-            if block:
-                blocks.append(block)
-        landing = paragraphs[_landing(doc, paragraphs, index)]
-        plans.append(_Rejoin(paragraph, tuple(joins), tuple(blocks), landing.end))
-    return plans
-
-
-def _insertion(text: str, at: int, blocks: Sequence[str], nl: str) -> str:
-    """Blocks to insert at the end of a paragraph, with a blank line before and after."""
-    inserted = nl + nl + (nl + nl).join(blocks)
-    rest = text[at:]
-    following = re.match(r"\r?\n([ \t]*)(\S)?", rest)
-    if following and following.group(2) is not None:
-        inserted += nl  # the next block followed directly: keep a blank line before it
-    return inserted
-
-
-def _rejoin_edits(doc: Document, plans: Sequence[_Rejoin]) -> list[Edit]:
-    nl = newline_of(doc.text)
-    edits: list[Edit] = []
-    landing: dict[int, list[str]] = {}
-    for plan in plans:
-        edits.extend(plan.joins)
-        landing.setdefault(plan.insert_at, []).extend(plan.blocks)
-    for at, blocks in landing.items():
-        if blocks:
-            edits.append(Edit(at, at, _insertion(doc.text, at, blocks, nl)))
-    return edits
-
-
-def rejoin_fixes(doc: Document) -> list[tuple[Paragraph, Fix]]:
-    """One Fix per page-split paragraph: attach it to that paragraph's FL603 findings."""
-    fixes = []
-    for plan in _rejoins(doc):
-        description = (f"rejoin the paragraph split by {len(plan.joins)} footnote block(s) "
-                       "and move the definitions after it")
-        fixes.append((plan.paragraph, Fix(description, tuple(_rejoin_edits(doc, [plan])))))
-    return fixes
-
-
-def rejoin_fix(doc: Document) -> Fix | None:
-    """All page-split paragraphs of the brief rejoined at once."""
-    plans = _rejoins(doc)
-    if not plans:
-        return None
-    count = sum(len(p.joins) for p in plans)
-    return Fix(f"rejoin {count} page split(s)", tuple(_rejoin_edits(doc, plans)))
-
-
 # --- renumbering citations (FL103): see factlint.renumber ----------------------------------
-
-
-def renumber_fix(doc: Document, mapping: Mapping[str, str] | None = None,
-                 elsewhere: Elsewhere = NOWHERE) -> Fix | None:
-    """Markers and definitions renumbered in order of first citation (the brief only; see
-    ``renumber_facts`` for the fact file). None when nothing changes, or when renumbering
-    cannot be done safely (``factlint fix`` says why)."""
-    mapping = renumbering(doc, elsewhere) if mapping is None else mapping
-    if not mapping or unread_citations(doc, changed_labels(mapping)):
-        return None
-    try:
-        edits = renumber_edits(doc, mapping)
-    except RenumberError:
-        return None
-    changed = sum(1 for old, new in mapping.items() if old != new)
-    return Fix(f"renumber {changed} source(s) in order of first citation", tuple(edits))
 
 
 # --- the fact file ---------------------------------------------------------------------------
@@ -312,8 +153,8 @@ def _yaml_sites(text: str) -> list[_LabelSite]:
     return sites
 
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_JSON_SCALAR = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|NaN|-?Infinity")
+_JSON_STRING = lazy(r'"(?:[^"\\]|\\.)*"')
+_JSON_SCALAR = lazy(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|NaN|-?Infinity")
 
 
 class _JsonSpans:
@@ -504,7 +345,7 @@ def drop_unused_fix(doc: Document, definitions: Sequence[Definition] | None = No
 # a server's Location header cannot add a link, an image or markup: percent-encoded.
 MARKDOWN_SIGNIFICANT = "()[]<>\"'`\\*{}|"
 URL_ENDS_NOT_READ = tuple(".,;:!?")
-HOST = re.compile(r"[\w.-]+(?::\d{1,5})?|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?")
+HOST = lazy(r"[\w.-]+(?::\d{1,5})?|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?")
 
 
 def citable_url(url: str) -> str | None:
@@ -573,14 +414,14 @@ def redirect_fix(doc: Document, finals: Mapping[tuple[int, int], str]) -> Fix | 
 # --- archived copies of dead URLs (FL401, ``--archive`` only) --------------------------------
 
 
-ARCHIVED_COPY = re.compile(r"/web/[0-9]{8,14}[a-z_]*/")  # a Wayback copy is not looked up again
+ARCHIVED_COPY = lazy(r"/web/[0-9]{8,14}[a-z_]*/")  # a Wayback copy is not looked up again
 
 
 def _accessed(facts_path: str | None, facts_text: str | None) -> dict[str, str]:
     """URL -> the date the fact file says it was read."""
     if facts_path is None or facts_text is None:
         return {}
-    from factlint.facts import load_facts
+    from factlint.factfiles import load_facts
 
     facts, _ = load_facts(facts_path, facts_text.removeprefix(BOM))
     if facts is None:
@@ -672,7 +513,8 @@ def _surviving(doc: Document, settings: Any, rule: Any) -> tuple[list[Any], int]
     many were suppressed; None when no settings are given (everything may be fixed)."""
     if settings is None:
         return None
-    from factlint.engine import Context, active_rules, apply_directives
+    from factlint.engine import active_rules, apply_directives
+    from factlint.rules import Context
 
     if rule.code not in {r.code for r in active_rules(settings)}:
         return [], 0
@@ -718,7 +560,7 @@ def fix_text(
 
     doc = read(text)
     if options.rejoin:
-        plans = _rejoins(doc)
+        plans = rejoins(doc)
         survivors = _surviving(doc, settings, structure.SPLIT_PARAGRAPH)
         if survivors is not None:
             places = {(f.line, f.column) for f in survivors[0]}
@@ -726,7 +568,7 @@ def fix_text(
         if plans:
             splits = sum(len(p.joins) for p in plans)
             left = sum(bool(p.splits) for p in doc.paragraphs) - len(plans)
-            doc = stage("FL603", _rejoin_edits(doc, plans), f"rejoined {splits} page split(s)")
+            doc = stage("FL603", rejoin_edits(doc, plans), f"rejoined {splits} page split(s)")
             if sum(bool(p.splits) for p in doc.paragraphs) != left:
                 raise FixError("rejoining the split paragraphs would split another one; "
                                "move the footnote definitions by hand")
@@ -795,7 +637,7 @@ def _selected(settings: Any, rule: Any) -> bool:
 
 
 def _url_rule(code: str) -> Any:
-    from factlint.rules import registry
+    from factlint.registry import registry
 
     return next(r for r in registry() if r.code == code)
 
@@ -815,8 +657,9 @@ def _findings(path: str, text: str, facts_path: str | None, facts_text: str | No
               settings: Any) -> list[Any]:
     """What ``factlint check --offline`` would report for the brief with these texts."""
     from factlint.config import Settings
-    from factlint.engine import Context, active_rules, apply_directives
-    from factlint.facts import load_facts
+    from factlint.engine import active_rules, apply_directives
+    from factlint.factfiles import load_facts
+    from factlint.rules import Context
 
     settings = settings if settings is not None else Settings()
     doc = read_document(path, text, extra_packs=settings.packs)
@@ -1072,7 +915,7 @@ def fix_paths(paths: Sequence[str], options: FixOptions, overrides: Any = None,
     from dataclasses import replace
 
     from factlint.config import Overrides, settings_for
-    from factlint.engine import _excluded, discover
+    from factlint.engine import discover, excluded
 
     overrides = overrides or Overrides()
     briefs = [p for p in discover(paths, overrides)
@@ -1084,7 +927,7 @@ def fix_paths(paths: Sequence[str], options: FixOptions, overrides: Any = None,
     results = []
     for path in briefs:
         settings = settings_for(Path(path), overrides)
-        if _excluded(path, settings):
+        if excluded(path, settings):
             continue
         brief_options = options
         if options.archive == "":  # --archive: the endpoint the configuration names
@@ -1161,7 +1004,7 @@ def renumber_documents(results: list[BriefResult], groupings: Mapping[str, Any],
 
 
 def _rule(code: str) -> Any:
-    from factlint.rules import by_code
+    from factlint.registry import by_code
 
     return by_code()[code]
 
@@ -1180,8 +1023,7 @@ def _current_text(member: BriefResult) -> tuple[str, str]:
 def _document_renumbering(members: Sequence[BriefResult], inferred: bool,
                           packs: tuple[str, ...]) -> list[FileChange]:
     from factlint.documents import Book
-    from factlint.engine import Context
-    from factlint.rules import citations
+    from factlint.rules import Context, citations
 
     texts = [_current_text(m) for m in members]
     docs = [read_document(m.path, text.removeprefix(BOM), extra_packs=packs)

@@ -20,20 +20,21 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from factlint.document import Definition, Document, Marker, inline_code_spans
-from factlint.finding import Edit
+from factlint.finding import Edit, Fix
+from factlint.lazyre import lazy
 
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 FROM_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
-NUMERIC = re.compile(r"[0-9]+")
+NUMERIC = lazy(r"[0-9]+")
 _DIGIT = "[0-9⁰¹²³⁴⁵⁶⁷⁸⁹]"
 # A written label list: 3 | 3,4 | 3-5 | 3–5, 9 | ³˒⁴ — the shapes the reader expands.
-LABEL_LIST = re.compile(
+LABEL_LIST = lazy(
     f"{_DIGIT}+(?:\\s*[,，、˒]\\s*{_DIGIT}+|\\s*[-–—~]\\s*{_DIGIT}+)*"
 )
-DIGITS = re.compile(f"{_DIGIT}+")
+DIGITS = lazy(f"{_DIGIT}+")
 # (?<!\s): a search starts at the first space of a run only, not at each (quadratic).
-RANGE_DASH = re.compile(r"(?<!\s)\s*([-–—~])\s*")
-LIST_SEPARATOR = re.compile(r"(?<!\s)\s*[,，、˒]\s*")
+RANGE_DASH = lazy(r"(?<!\s)\s*([-–—~])\s*")
+LIST_SEPARATOR = lazy(r"(?<!\s)\s*[,，、˒]\s*")
 LONGEST_RANGE = 50  # as the reader: 1-400 is an interval, not 400 citations
 
 
@@ -185,7 +186,7 @@ def relabelled(doc: Document, definition: Definition, new: str) -> str:
 
 
 # Between two definitions of one references list: blank lines, or a list bullet.
-_RUN_GAP = re.compile(r"(?:\s|[*+-](?=[ \t]))*")
+_RUN_GAP = lazy(r"(?:\s|[*+-](?=[ \t]))*")
 
 
 def definition_runs(doc: Document) -> list[list[Definition]]:
@@ -224,7 +225,7 @@ def renumber_edits(doc: Document, mapping: Mapping[str, str]) -> list[Edit]:
 
 # What a citation the reader skipped may look like: [18; 28], \[3\], [^4] in a heading it
 # did not read, <sup>3;4</sup>. Links ([12](#p12)) and link references ([1]: …) are not.
-_CITATION_LIKE = re.compile(
+_CITATION_LIKE = lazy(
     r"\\?\[\^?\s*(" + LABEL_LIST.pattern + r"(?:\s*;\s*" + LABEL_LIST.pattern + r")*)\s*\\?\]"
     r"(?![(:\[])"
     r"|<sup>([^<>]{1,60})</sup>",  # one bounded run: no backtracking over long spaces
@@ -267,3 +268,22 @@ def unread_citations(doc: Document, labels: Collection[str]) -> list[UnreadCitat
             if labels & named:
                 found.append(UnreadCitation(match.start(), match.group(), named))
     return found
+
+
+# --- the brief's fix ---------------------------------------------------------------------------
+
+
+def renumber_fix(doc: Document, mapping: Mapping[str, str] | None = None,
+                 elsewhere: Elsewhere = NOWHERE) -> Fix | None:
+    """Markers and definitions renumbered in order of first citation (the brief only; see
+    ``renumber_facts`` for the fact file). None when nothing changes, or when renumbering
+    cannot be done safely (``factlint fix`` says why)."""
+    mapping = renumbering(doc, elsewhere) if mapping is None else mapping
+    if not mapping or unread_citations(doc, changed_labels(mapping)):
+        return None
+    try:
+        edits = renumber_edits(doc, mapping)
+    except RenumberError:
+        return None
+    changed = sum(1 for old, new in mapping.items() if old != new)
+    return Fix(f"renumber {changed} source(s) in order of first citation", tuple(edits))

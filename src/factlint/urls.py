@@ -9,7 +9,7 @@ How a URL is checked:
   resolves to is vetted against the address policy (no loopback, private, link-local,
   metadata... unless allowed); the connection then goes to that vetted address, never
   through a second DNS lookup that a rebinding attacker could answer differently.
-  Redirects are followed here, not by requests, so that every hop is vetted the same way;
+  Redirects are followed here, hop by hop, so that every hop is vetted the same way;
 * HEAD first, GET when the server refuses HEAD; bodies are streamed and at most
   ``BODY_CAP`` bytes are read before the connection is dropped;
 * 5xx, timeouts and connection resets are retried with exponential backoff, 429 after
@@ -22,12 +22,14 @@ How a URL is checked:
   requests time out ``HOST_TIMEOUT_LIMIT`` times in a row is given up on for the run;
 * work runs on a thread pool of ``concurrency`` workers, each request holding one of the
   ``per_host`` slots of its host, and URLs are queued host by host in turn so that every
-  host stays busy;
+  host stays busy; connections are kept alive and reused, at most ``per_host`` per host
+  (http.client: no per-request pool or session machinery, which cost more CPU than the
+  requests themselves);
 * successes and permanent redirects are cached in one JSON file for ``cache_ttl`` seconds;
   runs in parallel merge their entries under a lock.
 
-``requests`` is imported only when the network is used, so that offline runs and the
-syntax check stay cheap.
+``ssl`` (and the CA bundle) and ``http.cookiejar`` are imported only when an https URL
+or a cookie needs them, so that offline runs, the syntax check and plain http stay cheap.
 """
 
 from __future__ import annotations
@@ -41,17 +43,20 @@ import json
 import math
 import os
 import re
+import select
 import socket
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+import zlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, TextIO
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import quote, urldefrag, urljoin, urlsplit
 
 from factlint import __version__
 from factlint.finding import Finding, UrlRef
@@ -133,12 +138,7 @@ class UrlSettings:
         if self.concurrency < 1 or self.per_host < 1:
             raise ValueError("urls.concurrency and urls.per_host must be at least 1")
         for pattern in self.exclude:
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise ValueError(
-                    f"urls.exclude: bad regular expression {pattern!r}: {error}"
-                ) from None
+            exclude_pattern(pattern)  # raises ValueError for a pattern RE2 cannot take
         for network in self.allowed_networks:
             try:
                 ipaddress.ip_network(network, strict=False)
@@ -187,6 +187,25 @@ class Fetched:
     body: bytes = b""
 
 
+@lru_cache(maxsize=256)
+def exclude_pattern(pattern: str) -> Any:
+    """A ``urls.exclude`` pattern compiled by RE2, whose matching time is linear in the URL
+    (the pattern may come from the checked tree's configuration: ``(a+)+$`` in Python's
+    ``re`` could hold the run for hours); raises ValueError saying why RE2 refuses it."""
+    from factlint.linear import UnsafePatternError, compile_linear
+
+    try:
+        return compile_linear(pattern)
+    except UnsafePatternError as error:
+        cause = error.__cause__.args[0] if error.__cause__ and error.__cause__.args else error
+        reason = cause.decode() if isinstance(cause, bytes) else str(cause)
+        raise ValueError(
+            f"urls.exclude: the pattern {pattern!r} cannot be used ({reason}): URL patterns "
+            "are matched by RE2, in linear time, which has no backreferences, lookahead or "
+            "lookbehind"
+        ) from None
+
+
 # --------------------------------------------------------------------------- syntax
 
 
@@ -195,15 +214,17 @@ _HOST_LABELS = re.compile(
     r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\.?"
 )
 _FORBIDDEN_CHARACTERS = set('<>"{}|\\^`')
+_SPACE = re.compile(r"\s")  # every character str.isspace() is true of
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # in a request, a line break would inject a header
 
 
 def url_problem(url: str) -> str | None:
     """Why ``url`` cannot be checked, as a phrase, or None for a well-formed http(s) URL."""
     if not url:
         return "URL is empty"
-    if any(character.isspace() for character in url):
+    if _SPACE.search(url):
         return "URL contains a space"
-    if any(ord(character) < 32 or ord(character) == 127 for character in url):
+    if _CONTROL.search(url):
         return "URL contains a control character"
     scheme_match = _SCHEME.match(url)
     if scheme_match is None:
@@ -231,7 +252,7 @@ def url_problem(url: str) -> str | None:
 
 
 def ascii_host(host: str) -> str | None:
-    """The host as requests and urllib3 will use it (lower case, IDNA), or None if invalid."""
+    """The host as it is connected to and sent (lower case, IDNA), or None if invalid."""
     host = host.lower()
     if ":" in host:
         try:
@@ -239,7 +260,7 @@ def ascii_host(host: str) -> str | None:
         except ValueError:
             return None
     if not host.isascii():
-        import idna  # requests' own dependency; it encodes hosts the same way
+        import idna  # IDNA 2008 with UTS #46, as browsers encode hosts
 
         try:
             host = idna.encode(host, uts46=True).decode("ascii")
@@ -337,7 +358,7 @@ def check_urls(
     findings: list[Finding] = []
     refs_by_target: dict[str, list[UrlRef]] = {}
     skipped: set[str] = set()
-    excludes = [re.compile(pattern) for pattern in settings.exclude]
+    excludes = [exclude_pattern(pattern) for pattern in settings.exclude]
     for ref in refs:
         problem = url_problem(ref.url)
         if problem is not None:
@@ -387,16 +408,22 @@ def _check_all(
     return _run_pool(checker, checker.check, targets, settings, progress, "factlint-url")
 
 
-def _run_pool(checker, task, targets, settings: UrlSettings, progress: _Progress, name: str):
-    """Run ``task`` on every target, hosts interleaved, at most ``concurrency`` at once;
-    returns each target's result and the requests the checker sent."""
+def _run_pool(checker, task, targets, settings: UrlSettings, progress: _Progress, name: str,
+              each: Callable[[str, Any], None] | None = None):
+    """Run ``task`` on every target, hosts interleaved, at most ``concurrency`` at once,
+    handing each result to ``each`` (in this thread) as it comes; returns each target's
+    result and the requests the checker sent."""
     results: dict = {}
+    order, hosts = _interleave_hosts(targets)
+    workers = min(settings.concurrency, len(targets), hosts * settings.per_host)  # no idle ones
     try:
-        with ThreadPoolExecutor(min(settings.concurrency, len(targets)), name) as pool:
-            futures = {pool.submit(task, url): url for url in _interleave_hosts(targets)}
+        with ThreadPoolExecutor(workers, name) as pool:
+            futures = {pool.submit(task, url): url for url in order}
             for future in as_completed(futures):
                 results[futures[future]] = future.result()
                 progress.advance()
+                if each is not None:
+                    each(futures[future], results[futures[future]])
     finally:
         progress.finish()
         checker.close()
@@ -404,29 +431,34 @@ def _run_pool(checker, task, targets, settings: UrlSettings, progress: _Progress
 
 
 def fetch_bodies(
-    targets: Sequence[str], settings: UrlSettings, max_bytes: int, progress: bool | None = None
+    targets: Sequence[str], settings: UrlSettings, max_bytes: int, progress: bool | None = None,
+    each: Callable[[str, Fetched], None] | None = None,
 ) -> tuple[dict[str, Fetched], int]:
     """Each URL's body, GET only, through the checker's address policy, pinned connections,
-    per-host slots and deadlines; a body over ``max_bytes`` is not kept. Returns the
-    results and the number of requests sent. Nothing is cached here: the evidence
-    snapshots are the cache (factlint.evidence)."""
+    per-host slots and deadlines; a body over ``max_bytes`` is not kept. ``each`` is
+    called with every URL and its result as it comes, in the calling thread (so that a
+    body can be read while the others are still on their way). Returns the results and
+    the number of requests sent. Nothing is cached here: the evidence snapshots are the
+    cache (factlint.evidence)."""
     targets = list(dict.fromkeys(targets))
     if not targets:
         return {}, 0
     checker = _Checker(settings, body_cap=max(1, max_bytes))
     show = sys.stderr.isatty() if progress is None else progress
     bar = _Progress(len(targets), sys.stderr, show)
-    return _run_pool(checker, checker.fetch, targets, settings, bar, "factlint-get")
+    return _run_pool(checker, checker.fetch, targets, settings, bar, "factlint-get", each)
 
 
-def _interleave_hosts(urls: list[str]) -> list[str]:
-    """Order URLs host by host in turn (a1 b1 c1 a2 b2 ...), so that the first workers do
-    not all queue behind one host's per-host limit while other hosts sit idle."""
+def _interleave_hosts(urls: list[str]) -> tuple[list[str], int]:
+    """URLs ordered host by host in turn (a1 b1 c1 a2 b2 ...), so that the first workers do
+    not all queue behind one host's per-host limit while other hosts sit idle; and the
+    number of hosts."""
     by_host: dict[str, list[str]] = {}
     for url in urls:
         by_host.setdefault(urlsplit(url).hostname or "", []).append(url)
     queues = list(by_host.values())
-    return [queue[i] for i in range(max(map(len, queues))) for queue in queues if i < len(queue)]
+    order = [queue[i] for i in range(max(map(len, queues))) for queue in queues if i < len(queue)]
+    return order, len(queues)
 
 
 # --------------------------------------------------------------------------- checking one URL
@@ -472,10 +504,11 @@ class _Checker:
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._host_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
-        self._session = _pinned_session(settings, self._pins, self._watchdog)
+        self._connections = _Connections(settings.per_host, self._pins, self._watchdog)
+        self._cookies: Any = None  # an http.cookiejar.CookieJar once a server sets a cookie
 
     def close(self) -> None:
-        self._session.close()
+        self._connections.close()
         self._watchdog.stop()
 
     def check(self, url: str) -> UrlResult:
@@ -563,7 +596,7 @@ class _Checker:
         self._vet(host, parts.port or (443 if parts.scheme == "https" else 80))
         attempts = self.settings.retries + 1
         for attempt in range(attempts):
-            answer, failure, wait = self._attempt(url, host, deadline, attempt)
+            answer, failure, wait = self._attempt(url, parts, host, deadline, attempt)
             if answer is not None:
                 return answer
             assert failure is not None
@@ -574,24 +607,22 @@ class _Checker:
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _attempt(
-        self, url: str, host: str, deadline: float, attempt: int
+        self, url: str, parts: Any, host: str, deadline: float, attempt: int
     ) -> tuple[_Answer | None, _Failure | None, float | None]:
         """One attempt: (answer, None, None), or (None, failure, seconds to wait before
         trying again or None when trying again cannot help). A failure's phrase may hold
         "{tries}", filled in with the attempts made."""
-        import requests
-
         given_up = self._given_up(host)
         if given_up is not None:
             return None, given_up, None
         backoff = min(self.settings.backoff * 2**attempt, MAX_BACKOFF)
         try:
-            answer = self._ask(url, host, deadline)
-        except requests.Timeout:
+            answer = self._ask(url, parts, host, deadline)
+        except TimeoutError:
             self._count_timeout(host)
             phrase = f"did not answer within {self.settings.timeout:g} s{{tries}}"
             return None, _Failure("timeout", phrase), backoff
-        except (requests.RequestException, OSError, ValueError) as error:
+        except (http.client.HTTPException, OSError, ValueError) as error:
             phrase, retryable = _describe_connection_error(error)
             if not retryable:
                 return None, _Failure("broken", phrase), None
@@ -626,85 +657,131 @@ class _Checker:
             f"was not tried: host {host} timed out {count} times in a row in this run",
         )
 
-    def _ask(self, url: str, host: str, deadline: float) -> _Answer:
+    def _ask(self, url: str, parts: Any, host: str, deadline: float) -> _Answer:
         """HEAD, or GET when the server refuses HEAD (405, 501, 403, ... on HEAD only);
         GET only when bodies are kept."""
         if host not in self._head_refused and not self.body_cap:
-            answer = self._send("HEAD", url, host, deadline)
+            answer = self._send("HEAD", url, parts, host, deadline)
             if answer.status < 400 or answer.status == 429 or self._is_ok(answer.status):
                 return answer
-            answer = self._send("GET", url, host, deadline)
+            answer = self._send("GET", url, parts, host, deadline)
             if answer.status < 400:
                 self._head_refused.add(host)
             return answer
-        return self._send("GET", url, host, deadline)
+        return self._send("GET", url, parts, host, deadline)
 
-    def _send(self, method: str, url: str, host: str, deadline: float) -> _Answer:
-        """One request through the session's pooled adapter, finished (connection, status
-        line, headers, body) within ``timeout`` and before ``deadline``: the watchdog cuts
-        the connection when that time comes, however slowly the server keeps sending.
-        Raises requests.Timeout when it does.
-
-        Session.request would merge settings, hooks and environment on every call, which
-        costs more CPU than the request itself when hundreds are checked; here headers and
-        cookies are applied directly and redirects are never followed."""
-        import requests
-        from requests.cookies import extract_cookies_to_jar
-
-        session = self._session
-        request = requests.PreparedRequest()
-        request.prepare(method=method, url=url, headers=session.headers, cookies=session.cookies)
+    def _send(self, method: str, url: str, parts: Any, host: str, deadline: float) -> _Answer:
+        """One request on a kept-alive connection to the host's vetted address, finished
+        (connection, status line, headers, body) within ``timeout`` and before
+        ``deadline``: the watchdog cuts the connection when that time comes, however slowly
+        the server keeps sending. Raises TimeoutError when it does. ``parts``: urlsplit(url)."""
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        headers = {"User-Agent": self.settings.user_agent, "Accept": "*/*"}
+        cookie = self._cookie_header(url)
+        if cookie:
+            headers["Cookie"] = cookie
+        if self.body_cap:
+            headers["Accept-Encoding"] = "gzip, deflate"  # undone by _read_body, capped
         with self._slot(host):
             ends = min(time.monotonic() + self.settings.timeout, deadline)
             left = ends - time.monotonic()
             if left <= 0:
-                raise requests.Timeout("no time left for this request")
-            with self._lock:
-                self.requests_sent += 1
+                raise TimeoutError("no time left for this request")
             with self._watchdog.guard(ends) as guard:
                 try:
-                    response = session.get_adapter(url).send(
-                        request, stream=True, timeout=(left, left)
-                    )
-                except (requests.RequestException, OSError) as error:
+                    connection, response = self._exchange(method, parts, host, port, headers, left)
+                except (http.client.HTTPException, OSError) as error:
                     if guard.expired:
-                        raise requests.Timeout("the request's deadline passed") from error
+                        raise TimeoutError("the request's deadline passed") from error
                     raise
                 if guard.expired:  # cut in the headers, which then read as complete
-                    response.close()
-                    raise requests.Timeout("the request's deadline passed")
-                extract_cookies_to_jar(session.cookies, request, response.raw)
-                body = None
-                if self.body_cap and method == "GET" and response.status_code < 300:
-                    try:
-                        body = _read_body(response, self.body_cap)
-                    except Exception as error:  # noqa: BLE001 - urllib3's, requests' or OSError
-                        response.close()
-                        if guard.expired:
-                            raise requests.Timeout("the request's deadline passed") from error
-                        raise requests.ConnectionError(f"the body broke off: {error}") from error
-                    if guard.expired:  # cut in the body, which then reads as ended
-                        response.close()
-                        raise requests.Timeout("the request's deadline passed")
+                    connection.close()
+                    raise TimeoutError("the request's deadline passed")
+                if "set-cookie" in response.msg:
+                    self._store_cookies(url, response)
+                answer = _Answer(
+                    status=response.status,
+                    reason=_reason_phrase(response.status, response.reason),
+                    location=_redirect_target(response),
+                    sets_cookie="set-cookie" in response.msg,
+                    retry_after=response.getheader("retry-after"),
+                    content_type=response.getheader("content-type", ""),
+                )
+                if not (self.body_cap and method == "GET" and response.status < 300):
+                    self._connections.finish(parts.scheme, host, port, connection, response)
+                    return answer
                 try:
-                    return _Answer(
-                        status=response.status_code,
-                        reason=_reason_phrase(response.status_code, response.reason),
-                        location=session.get_redirect_target(response),
-                        sets_cookie="set-cookie" in response.headers,
-                        retry_after=response.headers.get("retry-after"),
-                        content_type=response.headers.get("content-type", ""),
-                        body=body,
-                    )
-                finally:
-                    _discard_body(response)
+                    body = _read_body(response, self.body_cap)
+                except (http.client.HTTPException, OSError, ValueError) as error:
+                    connection.close()
+                    if guard.expired:
+                        raise TimeoutError("the request's deadline passed") from error
+                    raise
+                if guard.expired:  # cut in the body, which then reads as ended
+                    connection.close()
+                    raise TimeoutError("the request's deadline passed")
+                if body is None:  # past the cap: the rest is never downloaded
+                    connection.close()
+                else:
+                    self._connections.finish(parts.scheme, host, port, connection, response)
+                return replace(answer, body=body)
 
-    @contextmanager
-    def _slot(self, host: str) -> Iterator[None]:
+    def _exchange(
+        self,
+        method: str,
+        parts: Any,
+        host: str,
+        port: int,
+        headers: Mapping[str, str],
+        timeout: float,
+    ) -> tuple[_PinnedConnection, http.client.HTTPResponse]:
+        """Send the request and read the status line and headers, on a kept-alive
+        connection when there is one; a kept-alive connection the server closed meanwhile
+        is replaced by a new one, once."""
+        target = _request_target(parts)
+        for fresh in (False, True):
+            connection, reused = self._connections.take(
+                parts.scheme, host, port, timeout, fresh=fresh
+            )
+            with self._lock:
+                self.requests_sent += 1
+            try:
+                return connection, connection.exchange(method, target, headers)
+            except (http.client.HTTPException, OSError) as error:
+                connection.close()
+                stale = isinstance(
+                    error, (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected)
+                )
+                if not (reused and stale) or _guarded.guard.expired:
+                    raise
+        raise AssertionError("unreachable: a fresh connection returns or raises")
+
+    def _cookie_header(self, url: str) -> str | None:
+        if self._cookies is None or not len(self._cookies):
+            return None
+        import urllib.request
+
+        request = urllib.request.Request(url)
+        self._cookies.add_cookie_header(request)
+        return request.get_header("Cookie")
+
+    def _store_cookies(self, url: str, response: http.client.HTTPResponse) -> None:
+        import http.cookiejar
+        import urllib.request
+
         with self._lock:
-            slots = self._slots.setdefault(host, threading.BoundedSemaphore(self.settings.per_host))
-        with slots:
-            yield
+            if self._cookies is None:
+                self._cookies = http.cookiejar.CookieJar()
+        self._cookies.extract_cookies(response, urllib.request.Request(url))
+
+    def _slot(self, host: str) -> threading.BoundedSemaphore:
+        """One of ``host``'s per-host slots, to hold (``with``) while a request is out."""
+        slots = self._slots.get(host)
+        if slots is None:
+            with self._lock:
+                limit = threading.BoundedSemaphore(self.settings.per_host)
+                slots = self._slots.setdefault(host, limit)
+        return slots
 
     def _vet(self, host: str, port: int) -> None:
         """Resolve ``host`` once per run and pin the address, or raise _Failure."""
@@ -843,7 +920,7 @@ def _describe_connection_error(error: BaseException) -> tuple[str, bool]:
     for cause in causes:
         if isinstance(cause, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)):
             return "dropped the connection", True
-        if type(cause).__name__ in ("RemoteDisconnected", "ProtocolError", "IncompleteRead"):
+        if isinstance(cause, http.client.HTTPException):  # a garbled or broken-off answer
             return "dropped the connection", True
     for cause in causes:
         if isinstance(cause, OSError) and cause.strerror:
@@ -866,40 +943,65 @@ def _causes(error: BaseException) -> Iterator[BaseException]:
         pending.extend(item for item in wrapped if isinstance(item, BaseException))
 
 
-def _read_body(response: Any, cap: int) -> bytes | None:
-    """The whole body (content encodings undone), or None when it is larger than ``cap``
-    bytes: then at most cap + 1 bytes were read. Runs under the request's deadline."""
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > cap:
+def _read_body(response: http.client.HTTPResponse, cap: int) -> bytes | None:
+    """The whole body, gzip or deflate encoding undone, or None when it is larger than
+    ``cap`` bytes (decoded): then the rest is not read, so neither a huge body nor a
+    compression bomb is ever taken in whole. Runs under the request's deadline; raises
+    ValueError for an encoding that cannot be undone."""
+    encoding = (response.getheader("content-encoding") or "identity").strip().lower()
+    if encoding not in ("identity", "gzip", "x-gzip", "deflate"):
+        raise ValueError(f"the body is in an unknown encoding ({encoding})")
+    declared = response.getheader("content-length", "")
+    if encoding == "identity" and declared.isdigit() and int(declared) > cap:
         return None
+    decoder = zlib.decompressobj(32 + zlib.MAX_WBITS) if encoding != "identity" else None
     chunks = []
     size = 0
     while size <= cap:
-        chunk = response.raw.read(min(65536, cap + 1 - size), decode_content=True)
-        if not chunk:
-            return b"".join(chunks)
+        raw = response.read(65536)
+        chunk = raw
+        if decoder is not None:
+            try:
+                chunk = decoder.decompress(raw, cap + 1 - size) if raw else decoder.flush()
+            except zlib.error as error:
+                raise ValueError(f"its {encoding} body is corrupt ({error})") from None
         chunks.append(chunk)
         size += len(chunk)
+        if not raw:
+            return b"".join(chunks) if size <= cap else None
     return None
 
 
-def _discard_body(response: Any) -> None:
-    """Read at most BODY_CAP bytes of the body, then close. A small body read to its end
-    returns the connection to the pool for reuse; a larger one drops the connection, so a
-    huge or endless body is never downloaded."""
-    declared = response.headers.get("content-length", "")
+def _request_target(parts: Any) -> str:
+    """The path and query to send, non-ASCII characters percent-encoded (as browsers do)."""
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return target if target.isascii() else quote(target, safe="!#$%&'()*+,/:;=?@[]~")
+
+
+def _redirect_target(response: http.client.HTTPResponse) -> str | None:
+    """The Location of a redirect (servers often send it as UTF-8 bytes), else None."""
+    location = response.getheader("location")
+    if location is None or response.status not in (301, 302, 303, 307, 308):
+        return None
     try:
-        if not (declared.isdigit() and int(declared) > BODY_CAP):
-            remaining = BODY_CAP
-            while remaining > 0:
-                chunk = response.raw.read(min(16384, remaining), decode_content=False)
-                if not chunk:
-                    break
-                remaining -= len(chunk)
-    except Exception:  # noqa: BLE001 - the status is known; a failing body changes nothing
-        pass
-    finally:
-        response.close()
+        return location.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return location
+
+
+def _discard_body(response: http.client.HTTPResponse) -> bool:
+    """Read at most BODY_CAP bytes of the body; True when it was read to its end, so that
+    the connection can be reused. A larger body is left unread (the connection is then
+    dropped), so a huge or endless body is never downloaded."""
+    declared = response.getheader("content-length", "")
+    if declared.isdigit() and int(declared) > BODY_CAP:
+        return False
+    remaining = BODY_CAP
+    while remaining > 0:
+        if not response.read(min(16384, remaining)):
+            return True
+        remaining -= 16384
+    return response.isclosed()
 
 
 # --------------------------------------------------------------------------- deadlines
@@ -941,7 +1043,8 @@ class _Watchdog:
                 )
                 self._thread.start()
             heapq.heappush(self._guards, (deadline, id(guard), guard))
-            self._condition.notify()
+            if self._guards[0][2] is guard:  # else the watchdog wakes up earlier anyway
+                self._condition.notify()
         _guarded.guard = guard
         try:
             yield guard
@@ -989,10 +1092,74 @@ def _cut(sock: socket.socket) -> None:
         socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
+MAX_HEADERS = 100  # header lines of an answer, at most (as http.client)
+MAX_LINE = 65536  # bytes of a status or header line, at most (as http.client)
+
+
+class _Headers:
+    """An answer's headers: names case-insensitive, each value of a repeated one kept; the
+    part of http.client.HTTPMessage that http.client's response and http.cookiejar use,
+    without the email parser (which cost more CPU than the rest of a request)."""
+
+    def __init__(self, lines: Sequence[bytes]):
+        self._values: dict[str, list[str]] = {}
+        last: list[str] | None = None
+        for raw in lines:
+            line = raw.decode("iso-8859-1").rstrip("\r\n")
+            if line[:1] in (" ", "\t") and last:  # an obsolete folded continuation
+                last[-1] = f"{last[-1]} {line.strip()}"
+                continue
+            name, colon, value = line.partition(":")
+            if colon and name.strip():
+                last = self._values.setdefault(name.strip().lower(), [])
+                last.append(value.strip())
+
+    def get(self, name: str, default: Any = None) -> Any:
+        values = self._values.get(name.lower())
+        return values[0] if values else default
+
+    def get_all(self, name: str, default: Any = None) -> Any:
+        return list(self._values.get(name.lower(), ())) or default
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._values
+
+    def items(self) -> list[tuple[str, str]]:
+        return [(name, value) for name, values in self._values.items() for value in values]
+
+
 class _FinalResponse(http.client.HTTPResponse):
-    """An http.client response that skips every informational answer (100 Continue,
-    102 Processing, 103 Early Hints...) before the final one; http.client skips only 100.
-    101 Switching Protocols is final. The deadline bounds an endless stream of them."""
+    """An http.client response (it reads the body: length, chunked, until close) whose
+    status and headers are read here: every informational answer (100 Continue, 102
+    Processing, 103 Early Hints...) is skipped before the final one (http.client skips
+    only 100), and the headers are split without the email parser. 101 Switching
+    Protocols is final. The deadline bounds an endless stream of answers or headers."""
+
+    def begin(self) -> None:
+        """http.client.HTTPResponse.begin, with _Headers."""
+        if self.headers is not None:
+            return
+        version, status, reason = self._read_status()
+        self.code = self.status = status
+        self.reason = reason.strip()
+        if version in ("HTTP/1.0", "HTTP/0.9"):
+            self.version = 10
+        elif version.startswith("HTTP/1."):
+            self.version = 11
+        else:
+            raise http.client.UnknownProtocol(version)
+        self.headers = self.msg = _Headers(_header_lines(self.fp))  # type: ignore[assignment]
+        self.chunked = (self.headers.get("transfer-encoding") or "").lower() == "chunked"
+        self.chunk_left = None
+        self.will_close = self._check_close()
+        self.length = None
+        length = self.headers.get("content-length")
+        if length and not self.chunked and length.isdigit():
+            self.length = int(length)
+        if status in (204, 304) or 100 <= status < 200 or self._method == "HEAD":
+            self.length = 0
+        if not self.will_close and not self.chunked and self.length is None:
+            self.will_close = True
 
     def _read_status(self) -> tuple[str, int, str]:
         for _ in range(MAX_INTERIM):
@@ -1003,91 +1170,188 @@ class _FinalResponse(http.client.HTTPResponse):
         raise http.client.HTTPException(f"more than {MAX_INTERIM} informational answers")
 
     def _skip_header_block(self) -> None:
-        for _ in range(MAX_INTERIM):
-            line = self.fp.readline(65537)
-            if line in (b"\r\n", b"\n", b""):
-                return
-        raise http.client.HTTPException("an informational answer has too many header lines")
+        _header_lines(self.fp)
+
+
+def _header_lines(fp: Any) -> list[bytes]:
+    """The header lines up to the blank line that ends them; raises http.client's errors
+    for a line over MAX_LINE bytes or more than MAX_HEADERS lines."""
+    lines = []
+    while True:
+        line = fp.readline(MAX_LINE + 1)
+        if len(line) > MAX_LINE:
+            raise http.client.LineTooLong("header line")
+        if line in (b"\r\n", b"\n", b""):
+            return lines
+        lines.append(line)
+        if len(lines) > MAX_HEADERS:
+            raise http.client.HTTPException(f"got more than {MAX_HEADERS} headers")
 
 
 # --------------------------------------------------------------------------- pinned connections
 
 
-def _pinned_session(settings: UrlSettings, pins: Mapping[str, str], watchdog: _Watchdog) -> Any:
-    """A requests.Session whose connections go to ``pins[host]`` — the vetted address —
-    instead of resolving the host again. TLS still checks the certificate against the
-    host name and sends it as SNI, and the Host header is untouched. Each connection puts
-    its socket under the ``watchdog``'s deadline of the request using it, and skips
-    informational answers."""
-    import requests
-    from requests.adapters import HTTPAdapter
-    from urllib3.connection import HTTPConnection, HTTPSConnection
-    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
-    from urllib3.util.connection import create_connection
+class _PinnedConnection:
+    """A kept-alive connection to ``address`` — the host's vetted address — instead of
+    resolving the host again; the Host header still names the host. Over TLS the
+    certificate is checked against the host name, which is also sent as SNI. The socket
+    (the TLS one before its handshake) is put under the watchdog's deadline of the request
+    using it, so that no server can stretch a request, however slowly it sends.
 
-    class PinnedConnection:
-        response_class = _FinalResponse
+    A request goes out in one write; http.client's response (_FinalResponse) reads the
+    answer. http.client's own connection is not used: its request and header machinery
+    cost more CPU than the rest of a request."""
 
-        def connect(self: Any) -> None:
-            super().connect()  # type: ignore[misc]
-            watchdog.watch(self.sock)
+    def __init__(self, host: str, port: int, address: str, timeout: float, watchdog: _Watchdog,
+                 context: Any = None):
+        self.host = host
+        self.port = port
+        self.address = address
+        self.timeout = timeout
+        self.watchdog = watchdog
+        self.context = context  # an ssl.SSLContext for https
+        self.sock: socket.socket | None = None
+        default = 443 if context is not None else 80
+        name = f"[{host}]" if ":" in host else host
+        self.host_header = name if port == default else f"{name}:{port}"
 
-        def getresponse(self: Any) -> Any:
-            watchdog.watch(self.sock)  # a connection from the pool has its socket already
-            return super().getresponse()  # type: ignore[misc]
+    def connect(self) -> None:
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = sock
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.watchdog.watch(sock)
+        if self.context is not None:
+            # Wrapping detaches the plain socket: the TLS one is put under the deadline
+            # before the handshake, so that a server trickling it cannot stretch the request.
+            self.sock = self.context.wrap_socket(
+                sock, server_hostname=self.host, do_handshake_on_connect=False
+            )
+            self.watchdog.watch(self.sock)
+            self.sock.do_handshake()
 
-        def _new_conn(self: Any) -> socket.socket:
-            address = pins.get(_pin_key(self._dns_host))
-            if address is None:
-                raise NewConnectionError(self, f"{self.host} was not vetted by the address policy")
-            try:
-                sock = create_connection(
-                    (address, self.port),
-                    self.timeout,
-                    source_address=self.source_address,
-                    socket_options=self.socket_options,
-                )
-                watchdog.watch(sock)  # the TLS handshake, if any, is under the deadline too
-                return sock
-            except TimeoutError as error:
-                raise ConnectTimeoutError(self, f"Connection to {self.host} timed out") from error
-            except OSError as error:
-                raise NewConnectionError(
-                    self, f"Failed to establish a new connection: {error}"
-                ) from error
+    def exchange(self, method: str, target: str, headers: Mapping[str, str]) -> _FinalResponse:
+        """Send the request; the answer with its status line and headers read."""
+        if any(_CONTROL.search(part) for part in (target, *headers.values())):
+            raise ValueError("a request line or header holds a control character")
+        lines = [f"{method} {target} HTTP/1.1", f"Host: {self.host_header}"]
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        if self.sock is None:
+            self.connect()
+        assert self.sock is not None
+        self.sock.sendall(request)
+        response = _FinalResponse(self.sock, method=method)
+        try:
+            response.begin()
+        except BaseException:
+            response.close()
+            raise
+        return response
 
-    class PinnedHTTPConnection(PinnedConnection, HTTPConnection):
-        pass
+    def close(self) -> None:
+        sock, self.sock = self.sock, None
+        if sock is not None:
+            sock.close()
 
-    class PinnedHTTPSConnection(PinnedConnection, HTTPSConnection):
-        pass
 
-    class PinnedHTTPPool(HTTPConnectionPool):
-        ConnectionCls = PinnedHTTPConnection
 
-    class PinnedHTTPSPool(HTTPSConnectionPool):
-        ConnectionCls = PinnedHTTPSConnection
 
-    class PinnedAdapter(HTTPAdapter):
-        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-            super().init_poolmanager(*args, **kwargs)
-            self.poolmanager.pool_classes_by_scheme = {
-                "http": PinnedHTTPPool,
-                "https": PinnedHTTPSPool,
-            }
+class _Connections:
+    """The run's kept-alive connections, by (scheme, host, port); each goes to the host's
+    vetted address in ``pins``. The per-host slots bound how many exist per host."""
 
-    session = requests.Session()
-    session.trust_env = False  # a proxy from the environment would bypass the vetted address
-    session.headers.update({"User-Agent": settings.user_agent, "Accept": "*/*"})
-    adapter = PinnedAdapter(
-        pool_connections=max(16, settings.concurrency),
-        pool_maxsize=settings.per_host,
-        max_retries=0,
-    )
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    return session
+    def __init__(self, per_host: int, pins: Mapping[str, str], watchdog: _Watchdog):
+        self.per_host = per_host
+        self.pins = pins
+        self.watchdog = watchdog
+        self._idle: dict[tuple[str, str, int], list[_PinnedConnection]] = {}
+        self._lock = threading.Lock()
+        self._tls: Any = None
+
+    def take(
+        self, scheme: str, host: str, port: int, timeout: float, fresh: bool = False
+    ) -> tuple[_PinnedConnection, bool]:
+        """A connection for one request, and whether it was kept alive from an earlier one."""
+        if not fresh:
+            with self._lock:
+                idle = self._idle.get((scheme, host, port), [])
+                connection = idle.pop() if idle else None
+            while connection is not None:
+                if not _dropped(connection):
+                    connection.sock.settimeout(timeout)
+                    self.watchdog.watch(connection.sock)
+                    return connection, True
+                connection.close()
+                with self._lock:
+                    connection = idle.pop() if idle else None
+        address = self.pins.get(host)
+        if address is None:
+            raise OSError(f"{host} was not vetted by the address policy")
+        context = self._tls_context() if scheme == "https" else None
+        return _PinnedConnection(host, port, address, timeout, self.watchdog, context), False
+
+    def finish(
+        self,
+        scheme: str,
+        host: str,
+        port: int,
+        connection: _PinnedConnection,
+        response: http.client.HTTPResponse,
+    ) -> None:
+        """Discard the rest of the answer; keep the connection for the next request when
+        the answer was read to its end and the server keeps it open."""
+        try:
+            reusable = (
+                response.status >= 200  # never after 101 Switching Protocols
+                and _discard_body(response)
+                and not response.will_close
+            )
+        except Exception:  # noqa: BLE001 - the status is known; a failing body changes nothing
+            reusable = False
+        if not reusable or connection.sock is None:
+            connection.close()
+            return
+        with self._lock:
+            idle = self._idle.setdefault((scheme, host, port), [])
+            if len(idle) < self.per_host:
+                idle.append(connection)
+                return
+        connection.close()
+
+    def close(self) -> None:
+        with self._lock:
+            connections = [c for idle in self._idle.values() for c in idle]
+            self._idle.clear()
+        for connection in connections:
+            connection.close()
+
+    def _tls_context(self) -> Any:
+        with self._lock:
+            if self._tls is None:
+                import ssl
+
+                try:
+                    import certifi  # the CA bundle requests and browsers-on-servers use
+
+                    self._tls = ssl.create_default_context(cafile=certifi.where())
+                except ImportError:
+                    self._tls = ssl.create_default_context()
+            return self._tls
+
+
+def _dropped(connection: _PinnedConnection) -> bool:
+    """Whether an idle kept-alive connection was closed by the server (or sent something
+    unasked): its socket reads as ready."""
+    if connection.sock is None:
+        return True
+    try:
+        if hasattr(select, "poll"):
+            poller = select.poll()
+            poller.register(connection.sock, select.POLLIN)
+            return bool(poller.poll(0))
+        return bool(select.select([connection.sock], [], [], 0)[0])
+    except (OSError, ValueError):
+        return True
 
 
 # --------------------------------------------------------------------------- cache

@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 from factlint import __version__
 
 if TYPE_CHECKING:
-    from factlint.engine import Context, FileResult, RunResult
+    from factlint.engine import FileResult, RunResult
     from factlint.finding import Finding
     from factlint.report import ReportOptions
+    from factlint.rules import Context
 
 VIEW_VERSION = 1
 

@@ -180,7 +180,7 @@ def word_location(location) -> dict:
 
 
 def as_dict(result: RunResult, root: str = ".") -> dict:
-    from factlint.rules import registry
+    from factlint.registry import registry
 
     rules = registry()
     index = {rule.code: i for i, rule in enumerate(rules)}

@@ -11,14 +11,25 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from factlint.finding import Finding, Fix
+from factlint.settings import Settings
 
 if TYPE_CHECKING:
     from factlint.document import Document
-    from factlint.engine import Context
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule sees: the brief, its fact file (or None) and the settings."""
+
+    doc: Document
+    facts: Any = None
+    settings: Settings = field(default_factory=Settings)
+    book: Any = None  # documents.Book, when the brief is one file of a multi-file document
+    evidence: Any = None  # evidence.Evidence, with --evidence (FL410-FL414)
 
 
 @dataclass(frozen=True)
@@ -69,36 +80,6 @@ class Rule:
         )
 
 
-def registry() -> tuple[Rule, ...]:
-    """Every rule, in code order. Imported on demand so start-up stays small."""
-    from factlint.rules import (
-        citations,
-        claims,
-        consistency,
-        evidence,
-        facts,
-        inputs,
-        structure,
-        urls,
-    )
-
-    rules = (
-        *inputs.RULES,
-        *citations.RULES,
-        *claims.RULES,
-        *facts.RULES,
-        *consistency.RULES,
-        *urls.RULES,
-        *evidence.RULES,
-        *structure.RULES,
-    )
-    return tuple(sorted(rules, key=lambda r: r.code))
-
-
-def by_code() -> dict[str, Rule]:
-    return {rule.code: rule for rule in registry()}
-
-
 def matches(rule: Rule, selectors: Iterable[str]) -> bool:
     """A selector is a code (FL201), a prefix (FL2, FL) or a name (unsourced-figure)."""
     for selector in selectors:
@@ -106,7 +87,3 @@ def matches(rule: Rule, selectors: Iterable[str]) -> bool:
         if s and (rule.code.startswith(s.upper()) or s.lower() in (rule.name, "all")):
             return True
     return False
-
-
-def known_selector(selector: str) -> bool:
-    return any(matches(rule, [selector]) for rule in registry())

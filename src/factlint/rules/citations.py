@@ -8,23 +8,24 @@ from typing import TYPE_CHECKING
 
 from factlint.documents import Book, book_of, label_key
 from factlint.finding import Finding
+from factlint.lazyre import lazy
 from factlint.notes import REPEAT, SOURCE, is_complete_reference, pinpoints, titles_of
 from factlint.rules import Rule
 
 if TYPE_CHECKING:
     from factlint.document import Definition, Document, Marker
-    from factlint.engine import Context
+    from factlint.rules import Context
 
 __all__ = ["label_key", "shown", "source_identity", "RULES"]
 
-IDENTIFIER = re.compile(
+IDENTIFIER = lazy(
     r"https?://|doi\.org/|\b10\.\d{4,9}/\S|\bdoi\s*[:：]|\bISBN[\s:-]*+[\dX-]{10,}|\barXiv\s*:\s*\d"
     r"|〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*\d+\s*号|\bISSN\b|\bPMID\b|\bwww\.\S+\.\S+",
     re.IGNORECASE,
 )
 # Every IDENTIFIER match holds one of these: a cheap test before the costly one.
-_MAY_IDENTIFY = re.compile(r"[/〔\[]|doi|isbn|issn|pmid|arxiv|www", re.IGNORECASE)
-NORMALISE = re.compile(r"[\s，,。.、;；:：“”\"'‘’()（）《》<>\[\]-]+")
+_MAY_IDENTIFY = lazy(r"[/〔\[]|doi|isbn|issn|pmid|arxiv|www", re.IGNORECASE)
+NORMALISE = lazy(r"[\s，,。.、;；:：“”\"'‘’()（）《》<>\[\]-]+")
 
 
 def shown(marker_style: str, label: str) -> str:
@@ -251,7 +252,7 @@ def _order_findings(order, numbers: list[int], fixable: bool
             continue
         highest = max(highest, number)
         if fix is None and fixable:
-            from factlint.fix import (
+            from factlint.renumber import (
                 renumber_fix,  # the brief's edits; `fix` also does the fact file
             )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -10,13 +11,19 @@ from factlint.rules import Rule
 
 if TYPE_CHECKING:
     from factlint.document import Document, Sentence
-    from factlint.engine import Context
+    from factlint.rules import Context
 
 
 def _quoted(doc, figures) -> str:
     shown = [f"“{' '.join(doc.text[f.start:f.end].split())}”" for f in figures[:3]]
     more = f" and {len(figures) - 3} more" if len(figures) > 3 else ""
     return ", ".join(shown) + more
+
+
+# Units of money. A document that reports its own data set counted what it measured; what
+# others raised, earned or paid (融资 60 亿美元, $3 million in revenue) comes from elsewhere.
+_MONEY = re.compile(r"(?:元|圆|圓|镑|鎊|币|幣)$|^(?:[$£€¥￥]|[A-Z]{1,2}\$|USD|GBP|EUR|CNY|RMB|HKD"
+                    r"|JPY|dollars?|pounds?|euros?|yuan|yen)$", re.IGNORECASE)
 
 
 def _needs_source(sentence: Sentence) -> bool:
@@ -34,7 +41,9 @@ def check_unsourced_figure(ctx: Context) -> Iterator[Finding]:
     a sentence whose paragraph closes with a marker one or two sentences later; a
     figure attributed in prose (据…, according to…, a link: FL203 instead). A table is
     one claim, sourced by a marker in it or a 资料来源：/Source: line or note next to it.
-    A brief configured as `primary` is its own source.
+    A brief configured as `primary` is its own source; so is one whose opening says it
+    reports its own data set (本报告涵盖…平台的数据, this report is based on our survey),
+    but for its money figures.
 
     Bad:
         全省已汇聚数据商 1159 家。
@@ -50,17 +59,23 @@ def check_unsourced_figure(ctx: Context) -> Iterator[Finding]:
     for sentence in doc.sentences:
         notes = _only_notes(ctx, sentence)
         figures = sentence.claim_figures
+        if doc.own_data:
+            figures = tuple(f for f in figures if _MONEY.search(f.unit))
         if figures and (notes or (_needs_source(sentence) and not sentence.attribution)):
             noun = "figure" if len(figures) == 1 else "figures"
             verb = "is" if len(figures) == 1 else "are"
             without = (f"cited only with note {', '.join(notes)}, which explains rather than "
                        "names a source" if notes else "stated without a source")
+            if doc.own_data:
+                without += (f" (the document reports its own data, {doc.own_data}, but money "
+                            "figures come from elsewhere)")
             yield UNSOURCED_FIGURE.at(
                 doc, figures[0].start, figures[0].end,
                 f"{noun} {_quoted(doc, figures)} {verb} {without}: cite where "
                 f"{'it comes' if len(figures) == 1 else 'they come'} from",
             )
-    yield from _unsourced_tables(doc)
+    if not doc.own_data:
+        yield from _unsourced_tables(doc)
 
 
 def _unsourced_tables(doc: Document) -> Iterator[Finding]:
@@ -94,7 +109,8 @@ def check_unsourced_claim(ctx: Context) -> Iterator[Finding]:
     "位居全国前列", "全国首创", "the largest" are claims of fact like any figure;
     the rule pack lists the words that make a sentence such a claim. A goal
     (打造全国领先的…, to become the most…) is not a claim of fact, nor are the words
-    of a quoted title.
+    of a quoted title. A brief that is its own source (`primary`, or a report of its own
+    data set) ranks what it measured itself.
 
     Bad:
         该市人工智能企业数量位居全国前列。
@@ -105,6 +121,8 @@ def check_unsourced_claim(ctx: Context) -> Iterator[Finding]:
         <sup>1</sup> 来源：某报，《人工智能产业发展报告》
     """
     doc = ctx.doc
+    if doc.primary or doc.own_data:
+        return
     for sentence in doc.sentences:
         triggers = sentence.claim_triggers
         if (triggers and _needs_source(sentence) and not sentence.attribution
@@ -134,7 +152,7 @@ def check_attribution_without_number(ctx: Context) -> Iterator[Finding]:
         <sup>1</sup> 来源：国家统计局，《统计公报》
     """
     doc = ctx.doc
-    if doc.primary:
+    if doc.primary or doc.own_data:
         return
     for sentence in doc.sentences:
         if not (sentence.attribution and _needs_source(sentence) and sentence.is_claim):

@@ -16,14 +16,15 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from factlint.finding import Finding
+from factlint.lazyre import lazy
 from factlint.rules import Rule
 from factlint.rules.citations import NORMALISE, label_key, shown
 
 if TYPE_CHECKING:
-    from factlint.engine import Context
     from factlint.facts import FactFile, Verification
+    from factlint.rules import Context
 
-SECTION = re.compile(r"^--- (\S+) ---[ \t]*$", re.MULTILINE)
+SECTION = lazy(r"^--- (\S+) ---[ \t]*$", re.MULTILINE)
 
 
 def example_files(text: str, stem: str = "brief") -> dict[str, str]:

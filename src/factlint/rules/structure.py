@@ -12,7 +12,7 @@ from factlint.rules import Rule
 
 if TYPE_CHECKING:
     from factlint.document import Document, NumberedItem
-    from factlint.engine import Context
+    from factlint.rules import Context
 
 COUNT_UNITS = frozenset("类 大 个 项 种 方面 条 点 家 部分 领域 "
                         "方向 路径 环节 步 招 式 型 化".split())
@@ -339,7 +339,7 @@ def check_split_paragraph(ctx: Context) -> Iterator[Finding]:
     split = [p for p in doc.paragraphs if p.splits]
     if not split:
         return
-    from factlint.fix import rejoin_fixes  # the edits `factlint fix` would make
+    from factlint.rejoin import rejoin_fixes  # the edits `factlint fix` would make
 
     fixes = {id(paragraph): fix for paragraph, fix in rejoin_fixes(doc)}
     for paragraph in split:

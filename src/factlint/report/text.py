@@ -7,13 +7,13 @@ Control characters a file holds (terminal escapes, line breaks inside a message)
 shown as U+FFFD or escaped, never written as they are.
 
 A source line and its carets fit ``options.width`` display columns (report/terminal.py
-measures them): a long line is shown as a window around its span, cut ends marked …. With
-``options.wrap`` (a terminal) a long message wraps to that width too; a pipe keeps each
-finding's header on one line, for grep. Findings on one line share one excerpt, a caret line each, when their
-spans fit in one window. Infos of one code whose messages differ in one number at most
-are written as one line (``FL107 ×23 [info] source 2, 3, 4 … 24 has no URL …``) unless
-``options.verbose``; ``options.quiet`` lists errors only; ``options.statistics`` adds
-counts per code before the summary.
+measures them): a long line is shown as a window around its span, cut ends marked ….
+With ``options.wrap`` (a terminal) a long message wraps to that width too; a pipe keeps
+each finding's header on one line, for grep. Findings on one line share one excerpt, a
+caret line each, when their spans fit in one window. Infos of one code whose messages
+differ in one number at most are written as one line (``FL107 ×23 [info] source 2, 3,
+4 … 24 has no URL …``) unless ``options.verbose``; ``options.quiet`` lists errors only;
+``options.statistics`` adds counts per code before the summary.
 """
 
 from __future__ import annotations

@@ -93,7 +93,7 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
                 place = (f" ({renderings[path].location(finding.line, finding.column).describe()})"
                          if path in renderings else "")
                 _write_header(stream, finding, place, wrap_width, color)
-            _write_excerpt(stream, lines, run, width, color)
+            _write_excerpt(stream, lines, run, color)
         for group in groups:
             _write_group(stream, group, wrap_width, color)
     if options.statistics:
@@ -152,7 +152,10 @@ class _Lines:
         cells = self.cells[key]
         if cells is None:
             return None
-        return excerpt(cells, [_span(f, cells.text) for f in run], _room(key[1], self.width))
+        # a shared excerpt leaves room for the code after each caret
+        labels = max(len(f.code) + 1 for f in run) if len(run) > 1 else 0
+        return excerpt(cells, [_span(f, cells.text) for f in run],
+                       _room(key[1], self.width) - labels)
 
 
 def _runs(lines: _Lines, findings: list[Finding]) -> Iterator[list[Finding]]:
@@ -171,30 +174,17 @@ def _runs(lines: _Lines, findings: list[Finding]) -> Iterator[list[Finding]]:
         yield run
 
 
-def _write_excerpt(stream: TextIO, lines: _Lines, run: list[Finding], width: int,
-                   color: bool) -> None:
+def _write_excerpt(stream: TextIO, lines: _Lines, run: list[Finding], color: bool) -> None:
     shown_line = lines.excerpt(run)
     if shown_line is None:  # no text on that line
         return
-    room = _room(run[0].line, width)
     number = _number(run[0].line)
     stream.write(f"{number} | {shown_line.text}\n")
     for finding, (column, span) in zip(run, shown_line.carets, strict=True):
         caret = "^" + "~" * (span - 1)
         if len(run) > 1:  # say which finding each caret line belongs to
-            caret = _labelled(caret, column, finding.code, room)
-            column = 0 if caret.startswith(finding.code) else column
+            caret = f"{caret} {finding.code}"
         stream.write(f"{' ' * len(number)} | {' ' * column}{_paint(caret, 'caret', color)}\n")
-
-
-def _labelled(caret: str, column: int, code: str, room: int) -> str:
-    """The caret with the finding's code after it, or before it where only that fits
-    (then padded to start at column 0)."""
-    if column + len(caret) + 1 + len(code) <= room:
-        return f"{caret} {code}"
-    if column >= len(code) + 1:
-        return f"{code}{' ' * (column - len(code))}{caret}"
-    return caret
 
 
 def _grouped(findings: list[Finding], verbose: bool) -> tuple[list[Finding], list[list[Finding]]]:

@@ -132,7 +132,7 @@ def excerpt(cells: Cells, spans: Sequence[tuple[int, int]], room: int) -> Excerp
 def wrap(text: str, width: int, indent: str = "    ", keep: int = 0) -> list[str]:
     """Text broken into lines of at most ``width`` columns, the later ones indented;
     breaks fall at spaces or beside wide (CJK) characters, never before closing
-    punctuation, and no line begins with what a CI runner reads as a command. The first
+    punctuation or between a number and the word after it, and no line begins with what a CI runner reads as a command. The first
     ``keep`` characters and the word they end in (a report line's path, place, code and
     severity) stay on the first line, though they may not fit; a later word longer than a
     line is cut where the line is full."""
@@ -171,6 +171,8 @@ def _can_break(text: str, i: int) -> bool:
     if after in NO_BREAK_BEFORE or before in NO_BREAK_AFTER:
         return False
     if text[i:].lstrip(" ").startswith(COMMAND_STARTS):
+        return False
+    if before == " " and i >= 2 and text[i - 2].isdigit():  # "3 infos", "1159 家" hold
         return False
     return before == " " or (after != " " and (_wide(before) or _wide(after)))
 

@@ -132,10 +132,10 @@ def excerpt(cells: Cells, spans: Sequence[tuple[int, int]], room: int) -> Excerp
 def wrap(text: str, width: int, indent: str = "    ", keep: int = 0) -> list[str]:
     """Text broken into lines of at most ``width`` columns, the later ones indented;
     breaks fall at spaces or beside wide (CJK) characters, never before closing
-    punctuation or between a number and the word after it, and no line begins with what a CI runner reads as a command. The first
-    ``keep`` characters and the word they end in (a report line's path, place, code and
-    severity) stay on the first line, though they may not fit; a later word longer than a
-    line is cut where the line is full."""
+    punctuation or between a number and the word after it, and no line begins with what a
+    CI runner reads as a command. The first ``keep`` characters and the word they end in
+    (a report line's path, place, code and severity) stay on the first line, though they
+    may not fit; a later word longer than a line is cut where the line is full."""
     lines: list[str] = []
     rest, room = text, width
     while display_width(rest) > room:

@@ -108,7 +108,8 @@ def lines_with_text(result: RunResult) -> int:
 def shared_briefs() -> list[str]:
     folders = [shared_or_skip(SHARED / "seeds"), SHARED / "corpus", SHARED / "corpus2"]
     return [str(p.relative_to(SHARED)) for folder in folders if folder.exists()
-            for p in sorted(folder.iterdir()) if p.suffix in (".md", ".docx")]
+            for p in sorted(folder.iterdir())
+            if p.suffix in (".md", ".docx") and p.name != "README.md"]
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,11 @@ printable ASCII is measured by its length and never loads wcwidth.
 from __future__ import annotations
 
 import shutil
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
+from operator import add
 from typing import TextIO
 
 TAB_SIZE = 4  # columns between tab stops in a shown line (a terminal's 8 wastes the width)
@@ -43,12 +46,29 @@ class Cells:
 
     def __init__(self, text: str):
         self.text = text
+        self.pieces: list[str] | None = None  # what each cluster is drawn as, when not itself
+        n = len(text)
         if _is_plain(text):
-            self.start = list(range(len(text) + 1))
-            self.end = [*range(1, len(text) + 1), len(text)]
-            self.pieces = list(text)  # what each cluster is drawn as, by its first code point
-            self.total = len(text)
+            self.start = list(range(n + 1))
+            self.end = [*range(1, n + 1), n]
+            self.total = n
             return
+        from wcwidth import wcwidth
+
+        widths = list(map(wcwidth, text))
+        if "\t" in text or ZWJ in text or VS16 in text or min(widths) < 0:
+            self._walk(text)
+            return
+        # one code point, one cluster, but for zero-width marks: they join the one before
+        self.start = list(accumulate(widths, initial=0))
+        self.total = self.start[-1]
+        self.end = [*map(add, self.start, widths), self.total]
+        if widths.count(0):
+            for i in (i for i, width in enumerate(widths) if width == 0 and i):
+                self.start[i], self.end[i] = self.start[i - 1], self.end[i - 1]
+
+    def _walk(self, text: str) -> None:
+        """Clusters one by one: tabs to the next stop, ZWJ sequences and VS16 measured whole."""
         from wcwidth import wcswidth, wcwidth
 
         self.start, self.end, self.pieces = [], [], []
@@ -83,16 +103,13 @@ class Cells:
     def drawn(self, first: int, past: int) -> tuple[str, int, int]:
         """The clusters lying wholly within display columns [first, past): their text,
         and the columns where that text starts and ends."""
-        pieces, start, end = [], None, first
-        for i, piece in enumerate(self.pieces):
-            if piece and self.start[i] >= first and self.end[i] <= past:
-                if start is None:
-                    start = self.start[i]
-                pieces.append(piece)
-                end = self.end[i]
-            elif start is not None and self.start[i] >= past:
-                break
-        return "".join(pieces), first if start is None else start, end
+        n = len(self.text)
+        low = bisect_left(self.start, first, 0, n)  # starts and ends never decrease
+        high = bisect_right(self.end, past, low, n)
+        if high <= low:
+            return "", first, first
+        text = self.text[low:high] if self.pieces is None else "".join(self.pieces[low:high])
+        return text, self.start[low], self.end[high - 1]
 
 
 @dataclass(frozen=True)

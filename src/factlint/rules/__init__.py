@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from factlint.finding import Finding, Fix
+from factlint.messages import Message
 from factlint.settings import Settings
 
 if TYPE_CHECKING:
@@ -61,20 +62,20 @@ class Rule:
         return inspect.cleandoc(match.group(1)) + "\n" if match else ""
 
     def at(
-        self, doc: Document, start: int, end: int, message: str, fix: Fix | None = None
+        self, doc: Document, start: int, end: int, message: Message, fix: Fix | None = None
     ) -> Finding:
         """A finding of this rule over the original offsets [start, end) of ``doc``."""
         line, column, end_line, end_column = doc.span(start, end)
-        return Finding(
+        return Finding.of(
             doc.path, line, column, end_line, end_column,
             self.code, self.name, self.severity, message, fix,
         )
 
     def at_position(
-        self, path: str, line: int, column: int, message: str,
+        self, path: str, line: int, column: int, message: Message,
         end_line: int | None = None, end_column: int | None = None,
     ) -> Finding:
-        return Finding(
+        return Finding.of(
             path, line, column, end_line or line, end_column or column + 1,
             self.code, self.name, self.severity, message,
         )

@@ -142,8 +142,10 @@ def test_the_seed_report_is_short_and_fits(shared_result):
     # 88 lines before: every line shown whole, 23 FL107 infos one by one
     assert len(report.splitlines()) <= 40, report
     piped = text_report(result, width=100).splitlines()
-    assert f"{SEED}: FL107 ×23 [info] source 2, 3, 4 … 24 has no URL, DOI or other " \
-           "identifier: add one here or as `url` in the fact file" in piped
+    # a Chinese brief: the group and the summary in Chinese
+    assert f"{SEED}: FL107 ×23 [info] 来源 2、3、4 … 24 没有网址、DOI 或其他编号：" \
+           "请在这里补上，或写进事实文件的 `url` 一栏" in piped
+    assert piped[-1] == "1 个文件；11 处数字说法（11 处注明了来源）：0 个错误，6 个警告，23 条提示"
     assert seed.endswith("guangxi-data-industry-brief.md")
 
 
@@ -222,8 +224,8 @@ def test_carets_are_under_their_spans_for_any_line(atoms, data):
 
 # --- several findings on one line, grouping, --quiet, --statistics --------------------------
 
-def made_result(findings: list[Finding], lines: dict[int, str]) -> RunResult:
-    file = FileResult(path="b.md", findings=findings, lines={"b.md": lines})
+def made_result(findings: list[Finding], lines: dict[int, str], language="en") -> RunResult:
+    file = FileResult(path="b.md", findings=findings, lines={"b.md": lines}, language=language)
     return RunResult(files=[file], findings=sorted(findings))
 
 
@@ -270,6 +272,25 @@ def test_infos_of_one_kind_are_one_line_and_verbose_lists_each():
     assert report.count("FL107") == 1
     verbose = text_report(result, verbose=True)
     assert verbose.count("FL107 [info] source") == 23
+
+
+@pytest.mark.parametrize("language, group, summary", [
+    ("en", "b.md: FL107 ×6 [info] source 2, 3, 4 … 7 has no URL, DOI or other identifier: add "
+           "one here or as `url` in the fact file",
+     "1 file; 0 claims (0 sourced): 0 errors, 0 warnings, 6 infos"),
+    ("zh", "b.md: FL107 ×6 [info] 来源 2、3、4 … 7 没有网址、DOI 或其他编号：请在这里补上，"
+           "或写进事实文件的 `url` 一栏",
+     "1 个文件；0 处数字说法（0 处注明了来源）：0 个错误，0 个警告，6 条提示"),
+])
+def test_a_group_and_the_summary_are_told_in_the_briefs_language(language, group, summary):
+    from factlint.messages import Message
+
+    infos = [Finding.of("b.md", line, 1, line, 6, "FL107", "source-without-locator", "info",
+                        Message("FL107.no-locator", label=str(line))) for line in range(2, 8)]
+    lines = text_report(made_result(infos, {}, language), statistics=True).splitlines()
+    assert lines[0] == group
+    assert lines[1] == {"en": "findings by code:", "zh": "各规则代码的结果数："}[language]
+    assert lines[-1] == summary
 
 
 def test_two_infos_and_infos_that_differ_in_words_are_not_grouped():
@@ -355,7 +376,7 @@ def test_cli_options_quiet_verbose_statistics(brief):
     quiet = cli(brief, "--quiet").output.splitlines()
     assert all("[error]" in line or "|" in line for line in quiet[:-1])
     stats = cli(brief, "--statistics").output
-    assert "findings by code:\n  2  FL201  error    unsourced-figure\n" in stats
+    assert "各规则代码的结果数：\n  2  FL201  error    unsourced-figure\n" in stats
     assert cli(brief, "-q", "-v", "--statistics").exit_code == 1
 
 

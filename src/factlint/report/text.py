@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from itertools import groupby
 from typing import TYPE_CHECKING, TextIO
 
+from factlint import messages
 from factlint.report.terminal import COMMAND_STARTS, Cells, Excerpt, excerpt, wrap
 
 if TYPE_CHECKING:
@@ -32,24 +33,8 @@ if TYPE_CHECKING:
 
 COLORS = {"error": "31", "warning": "33", "info": "36", "code": "1", "caret": "32", "dim": "2"}
 
-# Every word the text report adds to the findings' own messages.
-LABELS = {
-    "files": ("{n} file", "{n} files"),
-    "claims": ("{n} claim ({sourced} sourced)", "{n} claims ({sourced} sourced)"),
-    "figures_verified": ("{n} figure verified", "{n} figures verified"),
-    "urls": ("{checked} URLs checked, {skipped} skipped",) * 2,
-    "not_checked": ("not checked: {what}",) * 2,
-    "error": ("{n} error", "{n} errors"),
-    "warning": ("{n} warning", "{n} warnings"),
-    "info": ("{n} info", "{n} infos"),
-    "statistics": ("findings by code:",) * 2,
-}
 GROUP_AT_LEAST = 3  # infos of one kind in a file written as one line from this many on
 LISTED = 3  # values of a group shown before "… last"
-
-
-def label(key: str, n: int = 1, **values) -> str:
-    return LABELS[key][n != 1].format(n=n, **values)
 
 
 def _paint(text: str, what: str, color: bool) -> str:
@@ -87,25 +72,26 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     lines = _Lines(result, width)
     shown_findings = [f for f in result.findings if f.severity == "error" or not options.quiet]
     for path, block in groupby(shown_findings, key=lambda f: f.path):
-        singles, groups = _grouped(list(block), options.verbose)
+        singles, groups = _grouped(result, list(block), options.verbose)
         for run in _runs(lines, singles):
             for finding in run:
                 place = (f" ({renderings[path].location(finding.line, finding.column).describe()})"
                          if path in renderings else "")
-                _write_header(stream, finding, place, wrap_width, color)
+                _write_header(stream, finding, result.message(finding), place, wrap_width, color)
             _write_excerpt(stream, lines, run, color)
         for group in groups:
-            _write_group(stream, group, wrap_width, color)
+            _write_group(stream, result, group, wrap_width, color)
+    language = _run_language(result)
     if options.statistics:
-        _write_statistics(stream, result.findings, color)
-    _write_summary(stream, result, wrap_width, color)
+        _write_statistics(stream, result.findings, language, color)
+    _write_summary(stream, result, language, wrap_width, color)
 
 
-def _write_header(stream: TextIO, finding: Finding, place: str, width: int | None,
-                  color: bool) -> None:
+def _write_header(stream: TextIO, finding: Finding, message: str, place: str,
+                  width: int | None, color: bool) -> None:
     where = f"{shown_path(finding.path)}:{finding.line}:{finding.column}:"
     _write_wrapped(stream, where, finding.code, finding.severity,
-                   f"{one_line(finding.message)}{place}", width, color)
+                   f"{one_line(message)}{place}", width, color)
 
 
 def _write_wrapped(stream: TextIO, where: str, code: str, severity: str, text: str,
@@ -187,15 +173,20 @@ def _write_excerpt(stream: TextIO, lines: _Lines, run: list[Finding], color: boo
         stream.write(f"{' ' * len(number)} | {' ' * column}{_paint(caret, 'caret', color)}\n")
 
 
-def _grouped(findings: list[Finding], verbose: bool) -> tuple[list[Finding], list[list[Finding]]]:
+def _grouped(result: RunResult, findings: list[Finding], verbose: bool
+             ) -> tuple[list[Finding], list[list[Finding]]]:
     """The findings to write one by one, and the groups of infos to write as one line
-    each: GROUP_AT_LEAST or more of one code whose messages differ in one number at most."""
+    each: GROUP_AT_LEAST or more of one message id (told in one language) whose arguments
+    differ in one at most; for a message without an id, whose English differs in one
+    number at most."""
     if verbose:
         return findings, []
-    kinds: dict[tuple[str, str], list[Finding]] = {}
+    kinds: dict[tuple[str, ...], list[Finding]] = {}
     for finding in findings:
         if finding.severity == "info":
-            kinds.setdefault((finding.code, _NUMBER.sub("#", finding.message)), []).append(finding)
+            key = ((finding.code, finding.message_id, result.language(finding))
+                   if finding.message_id else (finding.code, _NUMBER.sub("#", finding.message)))
+            kinds.setdefault(key, []).append(finding)
     groups = [kind for kind in kinds.values()
               if len(kind) >= GROUP_AT_LEAST and _varying(kind) is not None]
     grouped = {id(f) for group in groups for f in group}
@@ -205,62 +196,92 @@ def _grouped(findings: list[Finding], verbose: bool) -> tuple[list[Finding], lis
 _NUMBER = re.compile(r"\d+")
 
 
-def _varying(group: list[Finding]) -> int | None:
-    """Which number of the group's messages (an odd index into their split on numbers)
-    differs between them: -1 when none does, None when more than one does."""
-    splits = [_NUMBER.split(f.message) for f in group]
-    tokens = [_NUMBER.findall(f.message) for f in group]
-    differing = [i for i in range(len(tokens[0])) if len({t[i] for t in tokens}) > 1]
-    if len(differing) > 1 or any(s != splits[0] for s in splits):
+def _varying(group: list[Finding]) -> str | int | None:
+    """What differs between the group's messages: the name of the one argument that does
+    (an index into the numbers of the English text, for messages without an id), "" when
+    nothing does, None when more than one thing does."""
+    if group[0].message_id:
+        arguments = [dict(f.arguments) for f in group]
+        if any(a.keys() != arguments[0].keys() for a in arguments):
+            return None
+        differing = [name for name in arguments[0]
+                     if len({repr(a[name]) for a in arguments}) > 1]
+    else:
+        if any(_NUMBER.split(f.message) != _NUMBER.split(group[0].message) for f in group):
+            return None
+        numbers = [_NUMBER.findall(f.message) for f in group]
+        differing = [i for i in range(len(numbers[0])) if len({n[i] for n in numbers}) > 1]
+    if len(differing) > 1:
         return None
-    return differing[0] if differing else -1
+    return differing[0] if differing else ""
 
 
-def _write_group(stream: TextIO, group: list[Finding], width: int | None, color: bool) -> None:
+def _write_group(stream: TextIO, result: RunResult, group: list[Finding], width: int | None,
+                 color: bool) -> None:
     first = group[0]
+    language = result.language(first) if first.message_id else "en"
     varying = _varying(group)
-    if varying == -1:  # the same message each time: say where
-        text = f"{one_line(first.message)} (lines {_listed(str(f.line) for f in group)})"
+    if varying == "":  # the same message each time: say where
+        text = messages.render("text.group-lines", {
+            "message": result.message(first),
+            "lines": _listed((str(f.line) for f in group), language)}, language)
+    elif isinstance(varying, str):
+        arguments = dict(first.arguments)
+        arguments[varying] = _listed((str(dict(f.arguments)[varying]) for f in group), language)
+        text = messages.render(first.message_id, arguments, language)
     else:
         parts = _NUMBER.split(first.message)
         numbers = _NUMBER.findall(first.message)
-        values = _listed(_NUMBER.findall(f.message)[varying] for f in group)
-        numbers[varying] = values
-        text = one_line("".join(p + n for p, n in zip(parts, [*numbers, ""], strict=True)))
+        numbers[varying] = _listed((_NUMBER.findall(f.message)[varying] for f in group), "en")
+        text = "".join(p + n for p, n in zip(parts, [*numbers, ""], strict=True))
     _write_wrapped(stream, f"{shown_path(first.path)}:", f"{first.code} ×{len(group)}",
-                   first.severity, text, width, color)
+                   first.severity, one_line(text), width, color)
 
 
-def _listed(values: Iterable[str]) -> str:
+def _listed(values: Iterable[str], language: str) -> str:
     """2, 3, 4 … 24: the first LISTED values and the last, when there are more."""
     values = list(values)
+    separator = messages.template("text.list-separator", language)
     if len(values) <= LISTED + 2:
-        return ", ".join(values)
-    return f"{', '.join(values[:LISTED])} … {values[-1]}"
+        return separator.join(values)
+    return f"{separator.join(values[:LISTED])} … {values[-1]}"
 
 
-def _write_statistics(stream: TextIO, findings: list[Finding], color: bool) -> None:
+def _run_language(result: RunResult) -> str:
+    """The language of the run's own lines (summary, statistics): its briefs' when they
+    share one, else English."""
+    languages = {messages.chosen(f.messages, None, f.language) for f in result.files}
+    return languages.pop() if len(languages) == 1 else "en"
+
+
+def _write_statistics(stream: TextIO, findings: list[Finding], language: str,
+                      color: bool) -> None:
     counts: dict[tuple[str, str, str], int] = {}
     for finding in findings:
         key = (finding.code, finding.name, finding.severity)
         counts[key] = counts.get(key, 0) + 1
     if not counts:
         return
-    stream.write(label("statistics") + "\n")
+    stream.write(messages.render("text.statistics", {}, language) + "\n")
     digits = len(str(max(counts.values())))
     for (code, name, severity), count in sorted(counts.items()):
         stream.write(f"  {str(count).rjust(digits)}  {_paint(code, 'code', color)}  "
                      f"{_paint(severity.ljust(7), severity, color)}  {name}\n")
 
 
-def _write_summary(stream: TextIO, result: RunResult, width: int | None, color: bool) -> None:
+def _write_summary(stream: TextIO, result: RunResult, language: str, width: int | None,
+                   color: bool) -> None:
     s = result.summary
-    parts = [label("files", s["files"]),
-             label("claims", s["claims"], sourced=s["sourced_claims"])]
+
+    def said(message_id: str, **arguments) -> str:
+        return messages.render(message_id, arguments, language)
+
+    parts = [said("summary.files", count=s["files"]),
+             said("summary.claims", count=s["claims"], sourced=s["sourced_claims"])]
     if s["figures_verified"]:
-        parts.append(label("figures_verified", s["figures_verified"]))
+        parts.append(said("summary.figures-verified", count=s["figures_verified"]))
     if s["urls_checked"] or s["urls_skipped"]:
-        parts.append(label("urls", checked=s["urls_checked"], skipped=s["urls_skipped"]))
+        parts.append(said("summary.urls", checked=s["urls_checked"], skipped=s["urls_skipped"]))
     not_checked: dict[str, int] = {}
     for file in result.files:
         for kind, count in file.not_checked.items():
@@ -268,15 +289,17 @@ def _write_summary(stream: TextIO, result: RunResult, width: int | None, color: 
     if not_checked:
         from factlint.word import describe_not_checked
 
-        parts.append(label("not_checked", what=describe_not_checked(not_checked)))
-    counts = [(label(severity, s[key]), severity, s[key])
+        parts.append(said("summary.not-checked", what=describe_not_checked(not_checked)))
+    counts = [(said(f"summary.{key}", count=s[key]), severity, s[key])
               for key, severity in (("errors", "error"), ("warnings", "warning"),
                                     ("infos", "info"))]
-    line = f"{'; '.join(parts)}: {', '.join(text for text, _, _ in counts)}"
+    line = said("summary.line",
+                parts=messages.template("summary.parts-separator", language).join(parts),
+                counts=messages.template("summary.counts-separator", language).join(
+                    text for text, _, _ in counts))
     lines = wrap(line, width, indent="  ") if width else [line]
     if color:
         for text, severity, count in counts:
             if count:
                 lines = [line.replace(text, _paint(text, severity, color), 1) for line in lines]
     stream.write("".join(line + "\n" for line in lines))
-

@@ -106,6 +106,7 @@ CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 
 # A list of 、-separated items summed up by a count right after it: 甲、乙、丙三类
 ENUMERATION_BEFORE = lazy(r"((?:[^、，。；：,;！？!?\s\x01]{1,24}、)+)"
                                 r"([^、，。；：,;！？!?\s\x01]{1,24})$")
+_WE = lazy(r"(?i:we\b|我们|我們)")
 # Two items joined by 与/和/及 summed up by 两/二 right after them: 「甲」与「乙」两部分
 PAIR_BEFORE = lazy(r"([^、，。；：,;！？!?\s\x01和与與及]{1,24})(?:以及|和|与|與|及)"
                          r"([^、，。；：,;！？!?\s\x01和与與及]{1,24})$")
@@ -447,11 +448,14 @@ def read_document(
     language: str | None = None,
     extra_packs: tuple[str, ...] = (),
     primary: bool = False,
+    shared_labels: frozenset[str] = frozenset(),
 ) -> Document:
     """Build the Document for ``text`` (already decoded) in one pass over its blocks.
 
     ``language`` zh or en applies that rule pack to every sentence; None or "auto" lets
     each sentence's script choose (the document's own language is then the majority's).
+    ``shared_labels``: the numbers of a references list in another file of its document
+    (documents.Grouping): ``[n]`` citing one of them is a marker here too.
     """
     forced = language if language in LANGUAGES else None
     doc_language = forced or detect_language(text)
@@ -460,6 +464,7 @@ def read_document(
                      bool(traditional and traditional.search(text)))
     reader.forced = forced
     reader.doc.primary = primary
+    reader.shared_labels = shared_labels
     return reader.read()
 
 
@@ -484,6 +489,7 @@ class _Reader:
         self.forced: str | None = language
         self.html_tables: list[tuple[int, int]] = []
         self.skipped = _Spans()
+        self.shared_labels: frozenset[str] = frozenset()  # see read_document
 
     # The passes, in order. Each leaves its results on self.doc.
     def read(self) -> Document:
@@ -799,6 +805,7 @@ class _Reader:
                     label = (match.group(1).strip(),)
                     found.append(Marker(label, "footnote", match.start(), match.end()))
         bracket_labels = {d.label for d in doc.definitions if d.style == "bracket"}
+        bracket_labels |= self.shared_labels
         if bracket_labels:
             taken.add_all((m.start, m.end) for m in found)  # [\[2\]](…) inside a <sup>
             for match in BRACKET_MARKER.finditer(masked):
@@ -969,9 +976,11 @@ class _Reader:
         for framing in pack.framings if not sentence.markers else ():
             for match in framing.pattern.finditer(text):
                 at = base + match.start()
-                if framing.name == "own" and not self._attributed(text, pack):
-                    # 有 35% 的受访者表示, 40% of respondents: the whole clause is the
-                    # document's own data (unless the sentence names someone else's survey)
+                if (framing.name == "own" and not _WE.match(match.group())
+                        and not self._attributed(text, pack)):
+                    # 有 35% 的受访者表示, 40% of respondents, via our program: the whole
+                    # clause is the document's own (unless the sentence names someone
+                    # else's survey); "we have seen" frames only what follows it
                     clause = [b.end() for b in _CLAUSE_BREAK.finditer(text, 0, match.start())]
                     at = base + (clause[-1] if clause else 0)
                 if framing.name == "aim":

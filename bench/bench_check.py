@@ -1,6 +1,6 @@
 """Time `factlint check` against markdownlint-cli2 on the same corpus (issue 2).
 
-    python bench/bench_check.py [--copies 2000] [--jobs 2] [--repeats 3]
+    python bench/bench_check.py [--copies 2000] [--jobs 2] [--repeats 3] [--baseline SRC]
 
 In one run it:
   (a) times markdownlint-cli2 on a corpus of N copies of the seed brief,
@@ -8,10 +8,16 @@ In one run it:
       repeating both k times in alternating order and reporting min and median wall
       time and the ratio factlint / markdownlint-cli2 (target: at most 0.5),
   (c) times `factlint check --offline SEED` on one brief from process start
-      (median of 10; target: at most 0.3 s) and lists the ten imports with the
-      largest cumulative time (python -X importtime) for that command,
+      (median of 10; target: at most 0.15 s) and lists the ten imports with the
+      largest cumulative time (python -X importtime) for that command; with
+      --baseline SRC (another checkout's src/ folder), alternates each run with the
+      same command on that code and prints the ratio,
 and prints reference start-up costs of this machine (bare Python, click + yaml,
 jsonschema, requests, node, markdownlint-cli2 on one file).
+
+factlint runs from bytecode, as an installed copy does: the script compiles src/ (and
+the --baseline folder) first and runs factlint without PYTHONDONTWRITEBYTECODE, which
+would otherwise make every process compile every module from source (~0.15 s).
 
 Both tools write to /dev/null while timed, so neither pays for its output.
 markdownlint-cli2 is installed into bench/.node with npm when missing.
@@ -44,7 +50,9 @@ NODE_PREFIX = BENCH / ".node"
 MARKDOWNLINT_PACKAGE = "markdownlint-cli2@0.22.1"
 MARKDOWNLINT_BIN = NODE_PREFIX / "node_modules" / ".bin" / "markdownlint-cli2"
 RATIO_TARGET = 0.5
-STARTUP_TARGET = 0.3
+STARTUP_TARGET = 0.15
+# `python -c LAUNCH` does what the `factlint` console script does
+LAUNCH = "import sys; from factlint.cli import main; sys.exit(main())"
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,22 @@ def wall_time(argv: list[str], cwd: Path, env: dict[str, str] | None, timeout: f
     return elapsed
 
 
+def bytecode_env(env: dict[str, str] | None = None, **extra: str) -> dict[str, str]:
+    """``env`` (default: this process's) without PYTHONDONTWRITEBYTECODE, plus ``extra``:
+    Python then reads and writes bytecode as on a user's machine."""
+    out = {k: v for k, v in (os.environ if env is None else env).items()
+           if k != "PYTHONDONTWRITEBYTECODE"}
+    out.update(extra)
+    return out
+
+
+def compile_bytecode(*folders: Path) -> None:
+    """Write the bytecode of the code under ``folders`` (what an install does)."""
+    for folder in folders:
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(folder)],
+                       env=bytecode_env(), stdout=subprocess.DEVNULL, check=False)
+
+
 def run_captured(
     argv: list[str], cwd: Path, env: dict[str, str] | None, timeout: float
 ) -> subprocess.CompletedProcess[str]:
@@ -145,25 +169,24 @@ def find_markdownlint() -> tuple[Tool | None, str]:
 
 
 def find_factlint() -> tuple[Tool | None, str]:
-    """The `factlint` console script, else `python -m factlint` (from src/ if not installed)."""
+    """The `factlint` console script (beside this Python first), else `python -m factlint`
+    (from src/ if not installed); each run with bytecode (see bytecode_env)."""
     candidates = []
-    script = shutil.which("factlint")
-    if script:
-        candidates.append(Tool("factlint", (script,)))
-    candidates.append(Tool("factlint", (sys.executable, "-m", "factlint")))
-    src_env = dict(os.environ)
-    src_env["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [str(REPO / "src"), os.environ.get("PYTHONPATH")])
-    )
-    candidates.append(Tool("factlint", (sys.executable, "-m", "factlint"), src_env))
+    for script in (Path(sys.executable).with_name("factlint"), shutil.which("factlint")):
+        if script and Path(script).is_file():
+            candidates.append(Tool("factlint", (str(script),), bytecode_env()))
+    candidates.append(Tool("factlint", (sys.executable, "-m", "factlint"), bytecode_env()))
+    src_path = os.pathsep.join(filter(None, [str(REPO / "src"), os.environ.get("PYTHONPATH")]))
+    candidates.append(Tool("factlint", (sys.executable, "-m", "factlint"),
+                           bytecode_env(PYTHONPATH=src_path)))
     failures = []
     for tool in candidates:
         probe = run_captured([*tool.argv, "check", "--help"], BENCH, tool.env, 60)
         if probe.returncode == 0 and "--offline" in probe.stdout:
-            how = " ".join(tool.argv) + (" (PYTHONPATH=src)" if tool.env else "")
+            how = " ".join(tool.argv) + (" (PYTHONPATH=src)" if "PYTHONPATH" in tool.env else "")
             return tool, how
         failures.append(
-            f"    {' '.join(tool.argv)}{' (PYTHONPATH=src)' if tool.env else ''}: "
+            f"    {' '.join(tool.argv)}{' (PYTHONPATH=src)' if 'PYTHONPATH' in tool.env else ''}: "
             f"exit {probe.returncode}\n{tail(probe.stderr or probe.stdout, 3)}"
         )
     return None, "no working `factlint check` CLI yet; tried:\n" + "\n".join(failures)
@@ -244,6 +267,22 @@ def describe_factlint_output(done: subprocess.CompletedProcess[str]) -> str:
     return f"exit {done.returncode}, {count}"
 
 
+def compare_startup(baseline: Path, one_args: list[str], runs: int) -> None:
+    """One brief from process start, this checkout's src/ against ``baseline``, alternating
+    (the same launcher for both, so only the code differs)."""
+    tools = [
+        (Tool(name, (sys.executable, "-c", LAUNCH), bytecode_env(PYTHONPATH=str(src))),
+         one_args)
+        for name, src in (("this src/", REPO / "src"), ("baseline", baseline))
+    ]
+    this, base = time_alternating(tools, BENCH, runs, 120)
+    print(f"\n  against --baseline {baseline}, {runs} runs each, alternating:")
+    for timing in (this, base):
+        print(f"    {timing.name:<10} min {timing.minimum:.3f} s, median {timing.median:.3f} s")
+    print(f"    ratio this / baseline: median {this.median / base.median:.2f}, "
+          f"min {this.minimum / base.minimum:.2f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--copies", type=int, default=2000, help="briefs in the corpus (2000)")
@@ -252,7 +291,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--startup-runs", type=int, default=10, help="one-brief runs (10)")
     parser.add_argument("--source", type=Path, help="brief to copy (default: the shared seed)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds per run (900)")
+    parser.add_argument("--baseline", type=Path,
+                        help="another checkout's src/ folder: (c) alternates with it")
     args = parser.parse_args(argv)
+    compile_bytecode(REPO / "src", *([args.baseline] if args.baseline else []))
 
     source = (args.source or default_source()).resolve()
     node = shutil.which("node")
@@ -363,6 +405,8 @@ def main(argv: list[str] | None = None) -> int:
                 ["cumul ms", "self ms", "module (indent = nesting)"],
                 rows,
             )
+            if args.baseline:
+                compare_startup(args.baseline.resolve(), one_args, args.startup_runs)
         else:
             print(
                 f"  factlint check failed, not timed: {failure}\n"

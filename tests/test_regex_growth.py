@@ -47,6 +47,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import factlint
+from factlint.lazyre import LazyPattern
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = Path(factlint.__file__).resolve().parent
@@ -68,6 +69,8 @@ class Case:
 
 
 def _patterns_in(value, name: str, depth: int = 0) -> Iterator[tuple[str, re.Pattern[str]]]:
+    if isinstance(value, LazyPattern):  # compiled when first used (factlint.lazyre)
+        value = value.compiled()
     if isinstance(value, re.Pattern):
         if isinstance(value.pattern, str):
             yield name, value

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from factlint.lazyre import lazy
 from factlint.numbers import Figure, Lexicon, builtin_lexicon, find_figures, load_lexicon
 from factlint.rulepack import LANGUAGES, RulePack, load_rulepack, traditional_characters
 
@@ -23,71 +24,71 @@ MARKER_FILL = "\x01"  # stands in for a marker's characters in prose
 
 _LABELS = r"\d{1,4}(?:\s*[,，、]\s*\d{1,4}|\s*[-–—~]\s*\d{1,4})*"
 _LINK_TARGET = r"\((?:[^()\s]|\([^()\s]*\))*\)"
-SUP_MARKER = re.compile(
+SUP_MARKER = lazy(
     r"<sup>\s*(?:\[?\s*(" + _LABELS + r")\s*\]?"
     r"|\[\\?\[\s*(" + _LABELS + r")\s*\\?\]\]" + _LINK_TARGET + r")\s*</sup>",
     re.IGNORECASE)
-FOOTNOTE_MARKER = re.compile(r"\[\^([^\]\n]{1,400})\]")
+FOOTNOTE_MARKER = lazy(r"\[\^([^\]\n]{1,400})\]")
 # [13], pandoc's escaped \[13\] and PDF converters' link-wrapped [\[13\]](#page-3-1); never
 # [text][13] reference links, images, or a \[ that escapes something else
-BRACKET_MARKER = re.compile(
+BRACKET_MARKER = lazy(
     r"(?<![0-9_\]\\!])(?:\[\\?\[(" + _LABELS + r")\\?\]\]" + _LINK_TARGET
     + r"|\\\[(" + _LABELS + r")\\\]|\[(" + _LABELS + r"(?:\]\[" + _LABELS + r")*)\](?![\[(:]))"
 )
 # km<sup>2</sup>, 10<sup>26</sup>, x<sup>2</sup>: an exponent, not a citation
-EXPONENT_BASE = re.compile(
+EXPONENT_BASE = lazy(
     r"(?:(?<![A-Za-z])(?:[kcmdμµn]?m|ft|in|mi|yd|s|kg|[xyzna-e])|(?<![0-9.])10)$")
-UNICODE_MARKER = re.compile(r"(?<![A-Za-z0-9⁰¹²³⁴⁵⁶⁷⁸⁹])([⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[˒,][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*)")
+UNICODE_MARKER = lazy(r"(?<![A-Za-z0-9⁰¹²³⁴⁵⁶⁷⁸⁹])([⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[˒,][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*)")
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
-SUP_DEFINITION = re.compile(r"[ \t]*(<sup>\s*\[?\s*(\d{1,4})\s*\]?\s*</sup>)[ \t]*", re.IGNORECASE)
-FOOTNOTE_DEFINITION = re.compile(r" {0,3}(\[\^([^\]\n]{1,400})\]:)[ \t]*")
-UNICODE_DEFINITION = re.compile(r"[ \t]*([⁰¹²³⁴⁵⁶⁷⁸⁹]+)[ \t]*(?=\S)")
+SUP_DEFINITION = lazy(r"[ \t]*(<sup>\s*\[?\s*(\d{1,4})\s*\]?\s*</sup>)[ \t]*", re.IGNORECASE)
+FOOTNOTE_DEFINITION = lazy(r" {0,3}(\[\^([^\]\n]{1,400})\]:)[ \t]*")
+UNICODE_DEFINITION = lazy(r"[ \t]*([⁰¹²³⁴⁵⁶⁷⁸⁹]+)[ \t]*(?=\S)")
 # An entry of a references list: [13], \[13\], **[13]**, [3][4], 13. or 13) — after a bullet
 # or an anchor (<span id=…></span>, blanked) as PDF converters write them
-REFERENCE_ENTRY = re.compile(
+REFERENCE_ENTRY = lazy(
     r"[ \t]*(?:[-*+][ \t]+)?((?:\*\*)?(?:\\?\[(\d{1,4})\\?\](?:\\?\[\d{1,4}\\?\])*(?!:)"
     r"|(\d{1,4})(?:[.、．](?=\s)|\)))(?:\*\*)?)[^\S\n]*[:：]?[^\S\n]*(?=\S)")
-CITED_LIST = re.compile(r"(?<!\])\\?\[(" + _LABELS + r")\\?\](?![:(])")
+CITED_LIST = lazy(r"(?<!\])\\?\[(" + _LABELS + r")\\?\](?![:(])")
 # The bracketed entries of a list that has no heading: found by their run, not their place
-BRACKET_ENTRY = re.compile(r"[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?\\?\[(\d{1,4})\\?\](?![:\[(])")
-LINK_REFERENCE_DEFINITION = re.compile(r" {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S")
-LINK_REFERENCE_LINE = re.compile(r"(?m)^" + LINK_REFERENCE_DEFINITION.pattern)
+BRACKET_ENTRY = lazy(r"[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?\\?\[(\d{1,4})\\?\](?![:\[(])")
+LINK_REFERENCE_DEFINITION = lazy(r" {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S")
+LINK_REFERENCE_LINE = lazy(r"(?m)^" + LINK_REFERENCE_DEFINITION.pattern)
 
 # A line that starts with none of these and continues a paragraph is plain prose.
 MARKUP_STARTS = frozenset("<[#=-*_!?|>+~`{:0123456789⁰¹²³⁴⁵⁶⁷⁸⁹（(一二三四五六七八九十①②③④⑤⑥⑦⑧⑨⑩")
-ATX_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)")
-SETEXT_UNDERLINE = re.compile(r" {0,3}(=+|-+)[ \t]*$")
+ATX_HEADING = lazy(r" {0,3}(#{1,6})(?:[ \t]+|$)")
+SETEXT_UNDERLINE = lazy(r" {0,3}(=+|-+)[ \t]*$")
 # mkdocs content tabs and admonitions (=== "Tab", !!! note, ??? tip) open blocks of their own
-CONTAINER_OPENER = re.compile(r" {0,3}(?:===|!!!|\?\?\?\+?)[ \t]")
-THEMATIC_BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
-BLOCKQUOTE = re.compile(r"[ \t]{0,3}>")
-TABLE_ROW = re.compile(r"[ \t]*\|")
+CONTAINER_OPENER = lazy(r" {0,3}(?:===|!!!|\?\?\?\+?)[ \t]")
+THEMATIC_BREAK = lazy(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+FENCE = lazy(r" {0,3}(`{3,}|~{3,})")
+LIST_ITEM = lazy(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
+BLOCKQUOTE = lazy(r"[ \t]{0,3}>")
+TABLE_ROW = lazy(r"[ \t]*\|")
 
-HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-DIRECTIVE = re.compile(r"<!--\s*(factlint\S*)(.*?)-->", re.DOTALL)
-RAW_HTML_BLOCK = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|\Z)", re.DOTALL | re.IGNORECASE)
-BACKTICK_RUN = re.compile(r"`+")  # read by inline_code_spans(), not by one regex (see there)
+HTML_COMMENT = lazy(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+DIRECTIVE = lazy(r"<!--\s*(factlint\S*)(.*?)-->", re.DOTALL)
+RAW_HTML_BLOCK = lazy(r"<(script|style)\b.*?(?:</\1\s*>|\Z)", re.DOTALL | re.IGNORECASE)
+BACKTICK_RUN = lazy(r"`+")  # read by inline_code_spans(), not by one regex (see there)
 # kramdown attribute lists: "{: .class }" lines and "{target="_blank"}" after a link
-ATTRIBUTE_LIST = re.compile(r"\{:[^{}\n]*\}|(?<=\))\{[^{}\n]*=[^{}\n]*\}")
-HTML_TAG = re.compile(r"</?(?!sup\b)[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
-URL = re.compile(r"(?:https?|ftp)://[^\s<>\"'（）《》「」【】，。；、]+|www\.[^\s<>\"'（）《》，。；、]+")
-LINK_TARGET = re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)|\]\[[^\]\n]*\]")
-TITLE = re.compile(r"《[^《》\n]{0,80}》|〈[^〈〉\n]{0,80}〉")
+ATTRIBUTE_LIST = lazy(r"\{:[^{}\n]*\}|(?<=\))\{[^{}\n]*=[^{}\n]*\}")
+HTML_TAG = lazy(r"</?(?!sup\b)[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+URL = lazy(r"(?:https?|ftp)://[^\s<>\"'（）《》「」【】，。；、]+|www\.[^\s<>\"'（）《》，。；、]+")
+LINK_TARGET = lazy(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)|\]\[[^\]\n]*\]")
+TITLE = lazy(r"《[^《》\n]{0,80}》|〈[^〈〉\n]{0,80}〉")
 
-DEFINITION_URL = re.compile(
+DEFINITION_URL = lazy(
     r"\]\((?P<link>[^()\s]+(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)"
     r"|<(?P<angle>[a-zA-Z][a-zA-Z0-9+.-]*:[^<>\s]+)>"
     r"|(?P<bare>(?:https?|ftp|javascript|mailto|file|data):"
     r"(?://\[[0-9A-Fa-f:.]+\][^\s<>\"'\]]*|[^\s<>\"'\]]+))",  # [::1]: a bare IPv6 host
 )
-IPV6_HOST = re.compile(r"[a-z]+://\[[0-9A-Fa-f:.]+\]")
-SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+IPV6_HOST = lazy(r"[a-z]+://\[[0-9A-Fa-f:.]+\]")
+SCHEME = lazy(r"[A-Za-z][A-Za-z0-9+.-]*:")
 URL_TRAILING = "。，、；：？！）》」』】.,;:!?)]}'\"”’"
 
-NUMBERING = re.compile(
+NUMBERING = lazy(
     r"(?:(?P<decimal>\d{1,3}(?:[.．]\d{1,3})+)[.．]?(?=[ \t\u3000]|[^\x00-\x7f\d.．%])"
     r"|(?P<dashed>\d{1,2}-\d{1,2}(?:-\d{1,2})*)(?=[ \t\u3000]|[^\x00-\x7f\d-])"
     r"|第(?P<cn_article>[一二三四五六七八九十百零〇]{1,5})[条條](?=[ \t\u3000]|[^\x00-\x7f]|$)"
@@ -103,10 +104,10 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 # A list of 、-separated items summed up by a count right after it: 甲、乙、丙三类
-ENUMERATION_BEFORE = re.compile(r"((?:[^、，。；：,;！？!?\s\x01]{1,24}、)+)"
+ENUMERATION_BEFORE = lazy(r"((?:[^、，。；：,;！？!?\s\x01]{1,24}、)+)"
                                 r"([^、，。；：,;！？!?\s\x01]{1,24})$")
 # Two items joined by 与/和/及 summed up by 两/二 right after them: 「甲」与「乙」两部分
-PAIR_BEFORE = re.compile(r"([^、，。；：,;！？!?\s\x01和与與及]{1,24})(?:以及|和|与|與|及)"
+PAIR_BEFORE = lazy(r"([^、，。；：,;！？!?\s\x01和与與及]{1,24})(?:以及|和|与|與|及)"
                          r"([^、，。；：,;！？!?\s\x01和与與及]{1,24})$")
 CLOSERS = "”’」』）)]\"'》"
 ABBREVIATIONS = frozenset(
@@ -114,20 +115,20 @@ ABBREVIATIONS = frozenset(
     "jun jul aug sep sept oct nov dec inc ltd co corp u.s u.k approx ca cf est dept govt".split()
 )
 
-HAN = re.compile(r"[\u4e00-\u9fff]")
-DOT_LEADERS = re.compile(r"(?:\. ?){6,}|…{3,}|·{6,}")
-DEFINITION_LIST = re.compile(r"<dl\b.*?(?:</dl\s*>|\Z)", re.DOTALL | re.IGNORECASE)
-HTML_TABLE = re.compile(r"<table\b.*?(?:</table\s*>|\Z)", re.DOTALL | re.IGNORECASE)
+HAN = lazy(r"[\u4e00-\u9fff]")
+DOT_LEADERS = lazy(r"(?:\. ?){6,}|…{3,}|·{6,}")
+DEFINITION_LIST = lazy(r"<dl\b.*?(?:</dl\s*>|\Z)", re.DOTALL | re.IGNORECASE)
+HTML_TABLE = lazy(r"<table\b.*?(?:</table\s*>|\Z)", re.DOTALL | re.IGNORECASE)
 # LaTeX math is skipped text: $$…$$, \(…\), \[…\] and $…$ that hold TeX (a command, ^, _,
 # { or =), so "$3 and $5" stays money and pandoc's escaped \[1\] stays a marker.
-MATH = re.compile(
+MATH = lazy(
     r"\$\$(?P<display>[^$]{1,4000}?)\$\$|\\\((?P<paren>[^\n]{1,400}?)\\\)"
     r"|\\\[(?P<bracket>[^\n]{1,400}?)\\\]"
     r"|(?<![\\$A-Za-z0-9_])\$(?=[^\s$])(?P<dollar>[^$\n]{1,300}?)(?<![\s\\])\$(?!\d)"
 )
-TEX = re.compile(r"\\[A-Za-z%]|[\^_{}=]")
+TEX = lazy(r"\\[A-Za-z%]|[\^_{}=]")
 # A line next to a table that names its source or carries its note.
-TABLE_SOURCE = re.compile(
+TABLE_SOURCE = lazy(
     r"(?:资料来源|資料來源|数据来源|數據來源|来源|來源|出处|出處|注|註|"
     r"(?i:sources?|data sources?|notes?))\s*[:：︰]"
 )
@@ -135,25 +136,25 @@ COUNT_WORDS = frozenset("类 類 大 个 個 项 項 种 種 方面 条 條 点 
                         "環節 环节 步 招 类型 類型 因素 效应 效應 特性 特点 特點 阶段 階段 层次 "
                         "層次 维度 維度 板块 板塊 支柱 人 位 名".split())
 # "Table 2.5 20 Dataset Categories", "<圖表 2.5>20 大類資料": a caption is a title.
-CAPTION = re.compile(r"[ \t*_>#-]*[<〈]?(?:Table|Figure|Fig\.|Chart|Exhibit|Box|Example|Listing|"
+CAPTION = lazy(r"[ \t*_>#-]*[<〈]?(?:Table|Figure|Fig\.|Chart|Exhibit|Box|Example|Listing|"
                      r"图表|圖表|图|表|圖|附图|附表)\s*\d+(?:[.\-–]\d+)*[>〉]?[.:：]?\s?")
-BOLD_LINE = re.compile(r"(\*\*|__)[^*_\n]{1,60}\1[:：]?")
+BOLD_LINE = lazy(r"(\*\*|__)[^*_\n]{1,60}\1[:：]?")
 FRAMING_UNITS = frozenset(
     "大 个 個 种 種 类 類 项 項 方面 部分 点 點 条 條 阶段 階段 步 层 層".split())
-_CLAUSE_BREAK = re.compile(r"[，,；;。！？!?：:]")
-_SHI_ITEMS = re.compile(r"(?<![\u4e00-\u9fff])([一二三四五六七八九十]{1,2})是(?=[^\s，,。])")
-_PAREN_ITEMS = re.compile(r"[（(]([一二三四五六七八九十\d]{1,2})[）)]")
+_CLAUSE_BREAK = lazy(r"[，,；;。！？!?：:]")
+_SHI_ITEMS = lazy(r"(?<![\u4e00-\u9fff])([一二三四五六七八九十]{1,2})是(?=[^\s，,。])")
+_PAREN_ITEMS = lazy(r"[（(]([一二三四五六七八九十\d]{1,2})[）)]")
 # Words that open the items of a list written as paragraphs: 首先… 其次… 此外… 最后…
 _ITEM_OPENERS = (r"首先|其次|再次|再者|此外|另外|然后|然後|最后|最後"
                  r"|第[一二三四五六七八九十](?:[，,、]|个|點|点)"
                  r"|First(?:ly)?,|Second(?:ly)?,|Third(?:ly)?,|Finally,")
-_ORDINAL_WORDS = re.compile(r"(首先|其次|再次|再者|最后|最後|第[一二三四五六七八九十][，,、])")
-_ORDINAL_STARTS = re.compile(r"(?m)^[ \t>*_]*(" + _ITEM_OPENERS + ")")
-SOURCE_NOUN = re.compile(
+_ORDINAL_WORDS = lazy(r"(首先|其次|再次|再者|最后|最後|第[一二三四五六七八九十][，,、])")
+_ORDINAL_STARTS = lazy(r"(?m)^[ \t>*_]*(" + _ITEM_OPENERS + ")")
+SOURCE_NOUN = lazy(
     r"(?i:\b(?:report|study|survey|census|statistics|data|analysis|paper|article|review|"
     r"estimate|research|index|bulletin|white paper|yearbook)s?\b)"
     r"|报告|報告|数据|數據|研究|调查|調查|统计|統計|白皮书|白皮書|公报|公報|年鉴|年鑑|报道|報道")
-MARKDOWN_LINK = re.compile(r"(?<![!\\])\[([^\[\]\n]{1,400})\]\((?:https?:|www\.|/|\.)")
+MARKDOWN_LINK = lazy(r"(?<![!\\])\[([^\[\]\n]{1,400})\]\((?:https?:|www\.|/|\.)")
 
 
 # --- the records -----------------------------------------------------------------------
@@ -1395,7 +1396,7 @@ def _expand_labels(text: str) -> tuple[str, ...]:
     return tuple(labels)
 
 
-LINK_TEXT = re.compile(r"\[[^\[\]\n]*\](?=\()")
+LINK_TEXT = lazy(r"\[[^\[\]\n]*\](?=\()")
 
 
 def _definition_urls(body: str, body_start: int):
@@ -1546,7 +1547,7 @@ def _keep(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-_QUOTED = re.compile(r"“([^“”\n]{6,200})”|\"([^\"\n]{6,200})\"|(?<![*\w])\*([^*\n]{6,200})\*(?!\*)"
+_QUOTED = lazy(r"“([^“”\n]{6,200})”|\"([^\"\n]{6,200})\"|(?<![*\w])\*([^*\n]{6,200})\*(?!\*)"
                      r"|(?<![_\w])_([^_\n]{6,200})_(?![_\w])")
 _SMALL_WORDS = frozenset("a an the and or of to in on at by for with from as vs via".split())
 
@@ -1640,7 +1641,7 @@ def _nearby(lines: list[str], index: int, step: int, reach: int = 3):
         seen += 1
 
 
-_CELL_NUMBER = re.compile(
+_CELL_NUMBER = lazy(
     r"(?:(?<=\|)|(?<=>))\s*[-+]?[$£€¥￥]?\d[\d,.\u202f\u2009 ]*\s*[%％]?\s*(?=\||<)")
 
 

@@ -26,6 +26,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from factlint.lazyre import lazy
 from factlint.trust import is_within, repository_root
 
 if TYPE_CHECKING:
@@ -34,13 +35,13 @@ if TYPE_CHECKING:
     from factlint.settings import Settings
 
 MARKDOWN = (".md", ".markdown", ".txt", ".qmd", ".rmd")
-NOTES_LINE = re.compile(
+NOTES_LINE = lazy(
     r"[ \t]*(?:$|#|\[\^[^\]\n]+\]:|<sup>\s*\d+\s*</sup>|\\?\[\d{1,4}\\?\][^:(\[]|[ \t]{1,}\S"
     r"|[*_\-=\s]+$|<[^>]*>\s*$)"
 )
-NOTE_DEFINITION = re.compile(r"(?m)^ {0,3}\[\^([^\]\n]+)\]:")
-NOTE_MARKER = re.compile(r"\[\^([^\[\]\n]+)\](?!:)")
-NOTES_NAME = re.compile(
+NOTE_DEFINITION = lazy(r"(?m)^ {0,3}\[\^([^\]\n]+)\]:")
+NOTE_MARKER = lazy(r"\[\^([^\[\]\n]+)\](?!:)")
+NOTES_NAME = lazy(
     r"(?i)(?:^|[-_. ])(?:foot|end)?notes?$|(?:^|[-_. ])(?:references|bibliography|sources|"
     r"citations|注释|註釋|脚注|腳註|参考文献|參考文獻)$")
 MAX_SCANNED = 2000  # files read per folder when looking for chapters of a notes file

@@ -28,6 +28,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from factlint.lazyre import lazy
 from factlint.numbers import Figure, builtin_lexicon, find_figures, interval_for
 from factlint.sourcetext import SourceText, extract
 from factlint.trust import is_within, repository_root
@@ -46,10 +47,10 @@ READERS = 2  # pages extracted at once by `factlint sources`
 SNIPPET = 30  # characters each side of a found figure kept as its snippet
 # "1 159" (a space between thousands) reads as one number: the space becomes a thin space,
 # which numbers.py takes as a group separator; positions do not move
-_SPACED_THOUSANDS = re.compile(r"(?<![0-9.,])([0-9]{1,3})((?: [0-9]{3})+)(?![0-9])")
-_TITLE = re.compile(r"《([^《》\n]{1,200})》|“([^“”\n]{4,200})”|(?<![=\w])\"([^\"\n]{4,200})\"")
-_FOLD = re.compile(r"[\W_]+")
-_TITLE_PIECES = re.compile(r"\s[|｜\-–—_·]\s|[|｜_]")  # titles have single spaces (_clean)
+_SPACED_THOUSANDS = lazy(r"(?<![0-9.,])([0-9]{1,3})((?: [0-9]{3})+)(?![0-9])")
+_TITLE = lazy(r"《([^《》\n]{1,200})》|“([^“”\n]{4,200})”|(?<![=\w])\"([^\"\n]{4,200})\"")
+_FOLD = lazy(r"[\W_]+")
+_TITLE_PIECES = lazy(r"\s[|｜\-–—_·]\s|[|｜_]")  # titles have single spaces (_clean)
 TITLE_RATIO = 0.6
 
 

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from factlint.columns import CHUNK_ROWS, CompactRows
 from factlint.finding import UrlRef
+from factlint.lazyre import lazy
 from factlint.numbers import (
     Figure,
     Interval,
@@ -160,7 +161,7 @@ def _composer_class():
 
 
 _LOADER = None
-_MAYBE_ALIAS = re.compile(r"[&*!]|<<")
+_MAYBE_ALIAS = lazy(r"[&*!]|<<")
 
 
 def compose_tree(text: str) -> Tree:
@@ -427,6 +428,7 @@ class Verification:
     interval: Interval | None = None
     true_value: float | None = None  # scaled to the figure's base unit
     detail: str = ""  # the explanation for verdicts other than holds/unverified
+    tolerance: float | None = None  # the claim's tolerance in the figure's base unit
 
 
 VERDICTS = (
@@ -667,7 +669,7 @@ def _message(error, path: tuple) -> str:
     return error.message
 
 
-_NUMERIC_TEXT = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_NUMERIC_TEXT = lazy(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
 def _number_problems(tree: Tree, bad: set[int]) -> list[tuple[int, tuple[str, Place, str]]]:
@@ -824,8 +826,8 @@ def _remember(cache_key: tuple[str, int, int], table: _Table) -> None:
         _TABLES.popitem(last=False)
 
 
-_INTEGER = re.compile(r"([-+]?\d+)(?:\.0*)?")
-_DECIMAL = re.compile(r"[-+]?\d*\.\d+")
+_INTEGER = lazy(r"([-+]?\d+)(?:\.0*)?")
+_DECIMAL = lazy(r"[-+]?\d*\.\d+")
 _NUMBER_START = frozenset("0123456789+-.")
 
 
@@ -1134,7 +1136,7 @@ def _count_problem(shown: str, condition: str, count: int, lines: list[int]) -> 
 # --- finding quotes in the brief -----------------------------------------------------------
 
 
-_WHITESPACE = re.compile(r"\s+")
+_WHITESPACE = lazy(r"\s+")
 
 
 def fold(text: str) -> str:
@@ -1211,7 +1213,7 @@ def _fold_into(text: str, start: int, end: int, parts: list[str], origin: list[i
 
 # --- verification ----------------------------------------------------------------------------
 
-CURRENCY_PREFIX = re.compile(r"\s*(US\$|HK\$|[$£€¥₹])\s*(.*)$")
+CURRENCY_PREFIX = lazy(r"\s*(US\$|HK\$|[$£€¥₹])\s*(.*)$")
 
 
 def fact_unit(unit: str | None, lexicon: Lexicon) -> tuple[float, str]:
@@ -1359,8 +1361,8 @@ def _verify_claim(claim, doc, facts, search, figures, starts, lexicon, near_rati
     scale, base = fact_unit(claim.unit, lexicon)
     if not claim.unit:  # no unit: the value is read in the brief's written scale
         scale = 1.0 if figure.is_percent else figure.scale
-    interval = interval_for(figure, near_ratio, about_ratio,
-                            claim.tolerance * scale if claim.tolerance else None)
+    tolerance = claim.tolerance * scale if claim.tolerance else None
+    interval = interval_for(figure, near_ratio, about_ratio, tolerance)
     value = truth.value * scale
     counted_noun = figure.unit == "大" and doc.text.startswith(base, figure.end)  # 八大行动: 行动
     if (base and figure.unit and normalise_unit(base) != normalise_unit(figure.unit)
@@ -1377,7 +1379,8 @@ def _verify_claim(claim, doc, facts, search, figures, starts, lexicon, near_rati
             detail=f"scale slip: the brief writes {figure.scale_text or 'no scale'} "
                    f"({_unit_words(figure)}) but the fact file's unit is {claim.unit}; the value "
                    f"{format_number(truth.value)} fits only if read as {_unit_words(figure)}")
-    return Verification(claim, "mismatch", spans, figure, sentence, truth, interval, value)
+    return Verification(claim, "mismatch", spans, figure, sentence, truth, interval, value,
+                        tolerance=tolerance)
 
 
 def _farther(recorded: float, misread: float, stated: float) -> bool:

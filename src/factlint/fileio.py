@@ -19,12 +19,10 @@ run's files from those of a run still going.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TextIO
@@ -37,11 +35,19 @@ class WriteError(Exception):
     """A file that cannot be written as asked; nothing of the transaction is written."""
 
 
+# hashlib and tempfile are imported where used: `check` imports this module (through
+# factlint.fix, for the fixes findings carry) but never writes.
+
+
 def digest(data: bytes) -> str:
+    import hashlib
+
     return hashlib.sha256(data).hexdigest()
 
 
 def _temporary(folder: str) -> tuple[int, str]:
+    import tempfile
+
     return tempfile.mkstemp(prefix=f".factlint-{os.getpid()}-", suffix=".tmp", dir=folder)
 
 

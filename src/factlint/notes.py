@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from factlint.lazyre import lazy
+
 if TYPE_CHECKING:
     from factlint.document import Definition
     from factlint.rulepack import RulePack
@@ -22,23 +24,23 @@ SOURCE, NOTE, REPEAT = "source", "note", "repeat"
 CALCULATION = "calculation"  # a note that shows how a figure was worked out from others
 
 # Ibid., 同上, 同注3, 同 [7], 見[6], see note 3, op. cit.
-REPEAT_NOTE = re.compile(
+REPEAT_NOTE = lazy(
     r"(?i:ibid\b|ibidem\b|id\.(?:\s|$)|op\.\s*cit\b|loc\.\s*cit\b|see\s+(?:above\s+)?n(?:ote)?\.?\s*\d)"
     r"|同上|同前|前揭|前引|同[註注]\s*\d|同\s*\\?\[\d|[見见]\s*\\?\[\d|參見\s*\\?\[\d|参见\s*\\?\[\d"
     r"|[見见]\s*[註注]\s*\d|同\s*\d{1,3}\s*$"
 )
-REPEAT_TARGET = re.compile(r"(?:[註注]|\[|n(?:ote)?\.?)\s*(\d{1,4})", re.IGNORECASE)
+REPEAT_TARGET = lazy(r"(?:[註注]|\[|n(?:ote)?\.?)\s*(\d{1,4})", re.IGNORECASE)
 # "UAViators (2015)", "Smith et al. (n.d.)": a pointer into an author-date bibliography
-AUTHOR_DATE = re.compile(
+AUTHOR_DATE = lazy(
     r"\b[A-Z][\w'’-]+(?:\s+(?:et\s+al\.?|and\s+[A-Z][\w'’-]+))?,?\s*\((?:1[89]|20)\d\d[a-z]?\)"
     r"|\b[A-Z][\w'’-]+\s*\(n\.d\.\)"
 )
-NOTE_PREFIX = re.compile(
+NOTE_PREFIX = lazy(
     r"^\s*(?:译者注|譯者注|编者注|編者註|編者注|作者注|编注|編註|按|"
     r"(?i:translator'?s note|editor'?s note|author'?s note))\s*[:：]"
 )
 # What a source carries: a locator, a title, a citation year, a publisher, a GB/T type code
-SOURCE_SIGNAL = re.compile(
+SOURCE_SIGNAL = lazy(
     r"https?://|www\.\S|doi\b|\b10\.\d{4,9}/|ISBN|ISSN|arXiv"
     r"|《[^《》]+》|〈[^〈〉]+〉|“[^“”]{4,}”|\"[^\"\s]+\s[^\"]{2,}\"|\*[^*\s][^*]{3,}\*|(?<!\w)_[^_\s][^_]{3,}_(?!\w)"
     r"|\]\(|\[(?:J|M|C|D|R|N|S|P|Z|EB/OL|DB/OL|J/OL|M/OL)\]"
@@ -48,20 +50,20 @@ SOURCE_SIGNAL = re.compile(
     r"|出版社|报社|報社|日报|日報|晚报|杂志|雜誌|学报|學報|期刊",
 )
 # A place in a work: P.8, pp. 3-5, 第24至26段, 附表, s. 5
-PINPOINT = re.compile(
+PINPOINT = lazy(
     r"(?i:\bpp?\.\s*\d+(?:\s*[-–]\s*\d+)?|\bpages?\s+\d+|\bs(?:ec)?\.\s*\d+|§\s*\d+)"
     r"|第\s*\d+\s*(?:至\s*\d+\s*)?[页頁段条條款章节節]|附表|附[註注]\s*\d|页码\s*\d|頁\s*\d"
 )
-YEAR = re.compile(r"(?:1[89]|20)\d\d")
+YEAR = lazy(r"(?:1[89]|20)\d\d")
 # GB/T 7714, ISO and industry standard numbers identify the document they name
-STANDARD_NUMBER = re.compile(r"\b(?:GB|GB/T|GB/Z|T/[A-Z]{2,}|ISO|IEC|IEEE|ANSI|DIN|JIS)\s*[\d.]+")
-TITLE = re.compile(
+STANDARD_NUMBER = lazy(r"\b(?:GB|GB/T|GB/Z|T/[A-Z]{2,}|ISO|IEC|IEEE|ANSI|DIN|JIS)\s*[\d.]+")
+TITLE = lazy(
     r"《([^《》]+)》|“([^“”]{4,})”|(?<![=\w])\"([^\"]{4,})\"|\*([^*\s][^*]{3,})\*|\[([^\[\]\n]{4,})\]\(")
 # Bounded where a run of starts could each scan the rest of a line (quadratic).
-ARITHMETIC = re.compile(r"\d\s*[-–=+×*/÷]\s*[$¥€£]?\d[^=\n]{0,200}=|=\s*[$¥€£]?\d")
-CJK_CLAUSE = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{4,}[，。；！？]"
+ARITHMETIC = lazy(r"\d\s*[-–=+×*/÷]\s*[$¥€£]?\d[^=\n]{0,200}=|=\s*[$¥€£]?\d")
+CJK_CLAUSE = lazy(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{4,}[，。；！？]"
                         r"|[，。；][^，。；]*[\u4e00-\u9fff]{4,}")
-WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+WORD = lazy(r"[A-Za-z][A-Za-z'’-]*")
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ def classify(definitions: Sequence[Definition], pack: RulePack | None) -> list[K
     return kinds
 
 
-AUTHOR_END = re.compile(r"[,，]")
+AUTHOR_END = lazy(r"[,，]")
 
 
 def _author(body: str) -> str:

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from factlint.lazyre import lazy
+
 __all__ = [
     "Figure",
     "Interval",
@@ -67,8 +69,8 @@ _NUM = rf"(?:{_D}{{1,3}}(?:{_GROUP_SEP}{_D}{{3}})+(?!{_D})|{_D}+)(?:[.\uff0e]{_D
 # A number must not continue as a version, date, time, code or glued word.
 _NUM_END = rf"(?![0-9\uff10-\uff19_]|[.\uff0e]{_D}|[-/:]{_D})"
 
-_LATIN = re.compile(r"[A-Za-z]")
-_GROUPED = re.compile(r"[0-9\uff10-\uff19]{1,3}(?:[,\uff0c][0-9\uff10-\uff19]{3})+")
+_LATIN = lazy(r"[A-Za-z]")
+_GROUPED = lazy(r"[0-9\uff10-\uff19]{1,3}(?:[,\uff0c][0-9\uff10-\uff19]{3})+")
 
 
 # --------------------------------------------------------------------------- results
@@ -350,7 +352,7 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
                rf"{_SP}*+(?:{sep_plain_re}){_SP}*+|{_SP}++(?:{sep_word_re}){_SP}++")
         if single:
             sep = r"(?!x)x"  # no range: "fell by 23% to 380,000" is two figures
-        return re.compile(
+        return lazy(
             rf"(?<![0-9A-Za-z\uff10-\uff19_.\uff0e,/\\:#@-])(?P<a>{_NUM})"
             rf"(?:(?:{_SP}?+{not_unit}(?P<ascale>{_alternation(zh_scales)}))?"
             rf"(?:{_SP}?+(?P<apct>{_alternation(pct_symbols)}))?"
@@ -369,7 +371,7 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
             rf"(?:{_SP}?+(?P<qa>{after_re}))?"
         )
 
-    chinese = re.compile(
+    chinese = lazy(
         rf"(?<![{cn_chars}0-9\uff10-\uff19])"
         rf"(?:(?P<cpct>{_alternation(percent_before)})(?P<cpn>[{cn_chars}]+)"
         rf"|(?P<cn>[{cn_chars}]+)(?:(?:{cn_sep})(?P<cn2>[{cn_chars}]+))?"
@@ -383,7 +385,7 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
     # 一 and 二 in prose (统一, 之一, 一体化) are then skipped at C speed. A run is tried
     # from its first character only (`chinese` cannot start inside one either): tried from
     # each, a long run of numerals would cost quadratic time.
-    candidates = re.compile(
+    candidates = lazy(
         rf"{_D}+|(?:{_alternation(percent_before)})"
         rf"|(?<![{cn_chars}])[{cn_chars}]+(?=(?:{cn_sep})[{cn_chars}]|(?:{after_number_re})?"
         rf"(?:{_alternation(tenths)}|{_alternation(zh_units)}|{noun_re}))"
@@ -394,7 +396,7 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
     exact_words = [w for w, k in by_position["before"].items() if k == "exact"]
     other_words = [w for w, k in by_position["before"].items() if k != "exact"]
     not_q = fig["not_qualifiers"]
-    before = re.compile(
+    before = lazy(
         rf"(?:{_SP}?(?P<cur>{_reversed(currencies)}))?"
         rf"(?:{_SP}+(?P<opener>{_reversed(opener_words)}))?"
         rf"(?:{_SP}*(?:了{_SP}*)?(?P<qb>{_reversed(other_words, not_q)}))?"  # not \s*了?\s*
@@ -404,11 +406,11 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
     # Latin words that point back (these 20 categories) block a number as labels do; the
     # Chinese ones (这, 数) are read only before Chinese numerals (_chinese_figure).
     blocked_words = fig["ordinal_before"] + [w for w in vague if _is_latin_word(w)]
-    blocked_before = re.compile(
+    blocked_before = lazy(
         # *+: no word starts with a space, so giving spaces back never helps
         rf"{_SP}*+(?:{_reversed(blocked_words, fig['not_ordinals'])})")
-    vague_before = re.compile(_reversed(vague)) if vague else None
-    excluded = re.compile(
+    vague_before = lazy(_reversed(vague)) if vague else None
+    excluded = lazy(
         r"《[^《》\n]{0,200}》|〈[^〈〉\n]{0,200}〉"
         r"|[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*(?:第\s*)?\d+\s*号"  # one \s* before a digit
         + (f"|{_alternation(fig['exclude'])}" if fig["exclude"] else "")
@@ -534,7 +536,7 @@ _CELL_SCALES = {
     "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
     "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9, "b": 1e9, "bln": 1e9, "tn": 1e12,
 }
-_CELL = re.compile(
+_CELL = lazy(
     # Each optional part carries the spaces before it: two `\s*` side by side would make
     # "1" + 600 spaces + "x" take quadratic time to fail.
     r"(?P<sign>[-+−]?)\s*(?:(?:US\$|HK\$|[$£€¥])\s*)?"
@@ -544,7 +546,7 @@ _CELL = re.compile(
     r"(?i:thousand|million|billion|trillion|mn|mln|bn|bln|tn|k|m|b)))?"
     r"(?:\s*(?P<pct>%|‰|(?i:per\s*cent|percent|pct))|\s*)"
 )
-_CELL_CN = re.compile(
+_CELL_CN = lazy(
     r"(?P<pctpre>百分之)?(?P<cn>[零〇○一壹二两兩贰三叁四肆五伍六陆七柒八捌九玖十拾百佰千仟万萬亿億]+)"
     r"(?P<tenths>成)?"
 )
@@ -705,7 +707,7 @@ def find_figures(text: str, lexicon: Lexicon) -> list[Figure]:
 _FORMULA = frozenset("×*=^÷")
 _CURRENCY_UNITS = frozenset("$ £ € ¥ ￥ US$ HK$ A$ C$ USD GBP EUR CNY RMB".split())
 # (?<![A-Za-z]): a run of letters is read from its start only (from each: quadratic)
-_VERSION_BEFORE = re.compile(
+_VERSION_BEFORE = lazy(
     r"(?:\b[A-Z][A-Za-z0-9-]*+|\b[a-z]|(?<![A-Za-z])[A-Za-z]+[0-9])[ \t]+$")
 
 

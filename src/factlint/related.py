@@ -12,8 +12,6 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 
-import yaml
-
 # The one place that says which files are briefs. A file named on the command line is a
 # brief when its name ends with one of BRIEF_SUFFIXES (or is a Word file); a folder walk
 # takes only those in WALKED_SUFFIXES (plain .txt files are often changelogs or
@@ -136,6 +134,8 @@ def fact_files_under(root: str) -> Iterator[str]:
 def data_files_of(fact_file: str) -> set[str]:
     """Real paths of the data files a fact file's claims read. A fact file that can't be
     read names none: its brief's own check reports the problem (FL501, FL502)."""
+    import yaml
+
     from factlint.facts import FactFileError, read_tree  # the fact loader's guards: only a
     # regular file within its size limit (a FIFO would block), no alias bombs, no nesting
 

@@ -21,19 +21,20 @@ from dataclasses import dataclass
 
 from factlint.document import Definition, Document, Marker, inline_code_spans
 from factlint.finding import Edit, Fix
+from factlint.lazyre import lazy
 
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 FROM_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
-NUMERIC = re.compile(r"[0-9]+")
+NUMERIC = lazy(r"[0-9]+")
 _DIGIT = "[0-9⁰¹²³⁴⁵⁶⁷⁸⁹]"
 # A written label list: 3 | 3,4 | 3-5 | 3–5, 9 | ³˒⁴ — the shapes the reader expands.
-LABEL_LIST = re.compile(
+LABEL_LIST = lazy(
     f"{_DIGIT}+(?:\\s*[,，、˒]\\s*{_DIGIT}+|\\s*[-–—~]\\s*{_DIGIT}+)*"
 )
-DIGITS = re.compile(f"{_DIGIT}+")
+DIGITS = lazy(f"{_DIGIT}+")
 # (?<!\s): a search starts at the first space of a run only, not at each (quadratic).
-RANGE_DASH = re.compile(r"(?<!\s)\s*([-–—~])\s*")
-LIST_SEPARATOR = re.compile(r"(?<!\s)\s*[,，、˒]\s*")
+RANGE_DASH = lazy(r"(?<!\s)\s*([-–—~])\s*")
+LIST_SEPARATOR = lazy(r"(?<!\s)\s*[,，、˒]\s*")
 LONGEST_RANGE = 50  # as the reader: 1-400 is an interval, not 400 citations
 
 
@@ -185,7 +186,7 @@ def relabelled(doc: Document, definition: Definition, new: str) -> str:
 
 
 # Between two definitions of one references list: blank lines, or a list bullet.
-_RUN_GAP = re.compile(r"(?:\s|[*+-](?=[ \t]))*")
+_RUN_GAP = lazy(r"(?:\s|[*+-](?=[ \t]))*")
 
 
 def definition_runs(doc: Document) -> list[list[Definition]]:
@@ -224,7 +225,7 @@ def renumber_edits(doc: Document, mapping: Mapping[str, str]) -> list[Edit]:
 
 # What a citation the reader skipped may look like: [18; 28], \[3\], [^4] in a heading it
 # did not read, <sup>3;4</sup>. Links ([12](#p12)) and link references ([1]: …) are not.
-_CITATION_LIKE = re.compile(
+_CITATION_LIKE = lazy(
     r"\\?\[\^?\s*(" + LABEL_LIST.pattern + r"(?:\s*;\s*" + LABEL_LIST.pattern + r")*)\s*\\?\]"
     r"(?![(:\[])"
     r"|<sup>([^<>]{1,60})</sup>",  # one bounded run: no backtracking over long spaces
@@ -284,5 +285,14 @@ def renumber_fix(doc: Document, mapping: Mapping[str, str] | None = None,
         edits = renumber_edits(doc, mapping)
     except RenumberError:
         return None
+    if overlapping(edits):
+        return None
     changed = sum(1 for old, new in mapping.items() if old != new)
     return Fix(f"renumber {changed} source(s) in order of first citation", tuple(edits))
+
+
+def overlapping(edits: Sequence[Edit]) -> bool:
+    """Do two of the edits change one place (a citation inside a run of definitions that is
+    rewritten whole)?"""
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    return any(b.start < a.end for a, b in zip(ordered, ordered[1:], strict=False))

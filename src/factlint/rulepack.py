@@ -20,6 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from factlint.lazyre import lazy
+
 LANGUAGES = ("zh", "en")
 
 
@@ -106,12 +108,22 @@ def _entries(data: Mapping[str, Any]):
         yield from data.get(key, ())
 
 
-@lru_cache(maxsize=8)
 def builtin_pack_data(language: str, traditional: bool = False) -> dict[str, Any]:
     """The built-in pack; ``traditional`` widens it to Traditional Chinese by its table
     (only briefs that hold Traditional characters pay for the wider patterns)."""
-    data = read_pack_file(packs_dir() / f"{language}.yaml")
-    return with_traditional(data) if traditional else data
+    return _widened_builtin_pack(language) if traditional else _builtin_pack(language)
+
+
+# Cached by language alone: lru_cache would read the file again for each spelling of the
+# same call (``f("zh")``, ``f("zh", False)``).
+@lru_cache(maxsize=8)
+def _builtin_pack(language: str) -> dict[str, Any]:
+    return read_pack_file(packs_dir() / f"{language}.yaml")
+
+
+@lru_cache(maxsize=8)
+def _widened_builtin_pack(language: str) -> dict[str, Any]:
+    return with_traditional(_builtin_pack(language))
 
 
 @lru_cache(maxsize=8)
@@ -192,8 +204,9 @@ def both_scripts(pattern: str, variants: Mapping[str, str]) -> str:
 def compile_packs(language: str, packs: Sequence[Mapping[str, Any]]) -> RulePack:
     """Merge packs (built-in first, then user packs) into one compiled RulePack.
 
-    The built-in pack's patterns are compiled by ``re``; every other pack's by RE2, in
-    linear time whatever the pattern (linear.py): a user pack may come from the checked tree.
+    The built-in pack's patterns are compiled by ``re`` when first used (lazyre.py); every
+    other pack's by RE2, in linear time whatever the pattern (linear.py): a user pack may
+    come from the checked tree.
     """
     from factlint.linear import compile_linear
 
@@ -209,7 +222,7 @@ def compile_packs(language: str, packs: Sequence[Mapping[str, Any]]) -> RulePack
     document_sources: list[Trigger] = []
     own_data: list[Trigger] = []
     for index, data in enumerate(packs):
-        compile_ = re.compile if index == 0 else compile_linear
+        compile_ = lazy if index == 0 else compile_linear
         enders += [e for e in data.get("sentence_enders", ()) if e not in enders]
         headings[index > 0] += [h["pattern"] for h in data.get("references_headings", ())]
         triggers += [
@@ -250,7 +263,7 @@ def _first_of(patterns: list[list[str]]):
     (RE2, linear time: they may come from the checked tree)."""
     from factlint.linear import FirstOf, compile_linear
 
-    builtin = re.compile("|".join(f"(?:{p})" for p in patterns[0]) or r"(?!)")
+    builtin = lazy("|".join(f"(?:{p})" for p in patterns[0]) or r"(?!)")
     if not patterns[1]:
         return builtin
     return FirstOf((builtin, compile_linear("|".join(f"(?:{p})" for p in patterns[1]))))

@@ -22,17 +22,19 @@ import io
 import re
 from dataclasses import dataclass
 
+from factlint.lazyre import lazy
+
 MIN_PDF_TEXT = 20  # characters a PDF's text layer must hold to count as text (else: a scan)
 
 # labels pages use -> the codec that reads what those pages really contain
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030",
               "big5": "big5hkscs", "ascii": "utf-8", "iso-8859-1": "cp1252",
               "latin-1": "cp1252", "us-ascii": "utf-8"}
-_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.IGNORECASE)
-_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_:.-]+)", re.IGNORECASE)
+_CHARSET = lazy(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.IGNORECASE)
+_HEADER_CHARSET = lazy(r"charset\s*=\s*[\"']?([A-Za-z0-9_:.-]+)", re.IGNORECASE)
 _DROPPED_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside",
                  "form", "iframe", "svg", "button", "select")
-_BOILERPLATE = re.compile(r"(?:^|[\s_-])(?:nav|navbar|menu|footer|sidebar|breadcrumbs?|share|"
+_BOILERPLATE = lazy(r"(?:^|[\s_-])(?:nav|navbar|menu|footer|sidebar|breadcrumbs?|share|"
                           r"social|comments?|advert|ads|related|site-header|topbar)(?:$|[\s_-])",
                           re.IGNORECASE)
 _BLOCKS = frozenset("p div section article main li ul ol table tr td th h1 h2 h3 h4 h5 h6 br "
@@ -40,10 +42,10 @@ _BLOCKS = frozenset("p div section article main li ul ol table tr td th h1 h2 h3
 _DATE_META = ("article:published_time", "og:published_time", "pubdate", "publishdate",
               "publish_date", "date", "dc.date", "dc.date.issued", "citation_publication_date",
               "pubtime", "firstpublishedtime")
-_DATE_IN_TEXT = re.compile(r"(?:发布时间|发布日期|日期|时间|Published|Posted)\s*[:：]?\s*"
+_DATE_IN_TEXT = lazy(r"(?:发布时间|发布日期|日期|时间|Published|Posted)\s*[:：]?\s*"
                            r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
-_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
-_BLANK_LINES = re.compile(r"\n\s*\n+")
+_SPACES = lazy(r"[ \t\u00a0\u3000]+")
+_BLANK_LINES = lazy(r"\n\s*\n+")
 
 
 @dataclass(frozen=True)

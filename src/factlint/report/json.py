@@ -38,6 +38,7 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     report = as_dict(result)
     findings = report.pop("findings")
     head = json.dumps(report, ensure_ascii=False)[:-1]
-    lines = ",\n  ".join(json.dumps(f, ensure_ascii=False) for f in findings)
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per finding
+    lines = ",\n  ".join(map(encode, findings))
     stream.write(f'{head}, "findings": [\n  {lines}\n]}}\n' if findings
                  else f'{head}, "findings": []}}\n')

@@ -22,6 +22,7 @@ from functools import lru_cache, partial
 from typing import TYPE_CHECKING
 
 from factlint.finding import Finding
+from factlint.lazyre import lazy
 from factlint.numbers import Figure, Interval, format_number, interval_for, normalise_unit
 from factlint.rules import Rule
 
@@ -29,11 +30,11 @@ if TYPE_CHECKING:
     from factlint.document import Document, Sentence
     from factlint.rules import Context
 
-_TAG = re.compile(r"<[^<>\n]{0,200}>")
+_TAG = lazy(r"<[^<>\n]{0,200}>")
 _EMPHASIS = "*_`~"
-_SPECIAL = re.compile(r"[<*_`~\n]")  # what _plain takes out or changes
-_CLAUSE = re.compile(r"[，,；;：:、（）()\[\]【】“”\"]")
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_SPECIAL = lazy(r"[<*_`~\n]")  # what _plain takes out or changes
+_CLAUSE = lazy(r"[，,；;：:、（）()\[\]【】“”\"]")
+_WORD = lazy(r"[A-Za-z][A-Za-z'’-]*")
 
 _UP_ZH = "增长|增加|提高|提升|上升|上涨|扩大|攀升|增"
 _DOWN_ZH = "下降|减少|降低|缩小|缩减|下滑|回落|萎缩|减|降"
@@ -41,7 +42,7 @@ _UP_EN = (r"rose|rise[sn]?|grew|grow(?:s|n|th)?|increase[sd]?|up|gain(?:ed|s)?|j
           r"|climb(?:ed|s)?")
 _DOWN_EN = (r"fell|fall(?:s|en)?|drop(?:ped|s)?|decline[sd]?|decrease[sd]?|down|reduc(?:ed|es|tion)"
             r"|cut|lower(?:ed)?|shr[au]nk")
-_CHANGE = re.compile(
+_CHANGE = lazy(
     rf"{_UP_ZH}|{_DOWN_ZH}|从(?![业事])|由(?!于)|(?<![占达])到|(?<!截)至|较|(?<!占)比(?![重例])"
     rf"|(?<![A-Za-z])(?:{_UP_EN}|{_DOWN_EN}|from|to|than|versus|vs)(?![A-Za-z])")
 
@@ -49,8 +50,8 @@ _CHANGE = re.compile(
 # decides whether the slower patterns are tried at all.
 # (Plain character classes and literals: a lookbehind or IGNORECASE at the start of a
 # pattern would make every position of the text a place to try.)
-_MAY_CHANGE = re.compile(r"[增减降升提扩攀缩滑落萎从由到至较比A-Za-z]")
-_LATIN_LETTER = re.compile(r"[A-Za-z]")
+_MAY_CHANGE = lazy(r"[增减降升提扩攀缩滑落萎从由到至较比A-Za-z]")
+_LATIN_LETTER = lazy(r"[A-Za-z]")
 _MAY_GROW = (re.compile(r"[从由是]"), re.compile(r"[Ff]rom|FROM"))
 _MAY_HOLD_PARTS = (re.compile(r"[占]|其中|比重|比例|份额"),
                    re.compile(r"[Ii]nclud|of wh|[Ss]hare|[Aa]ccount|[Mm]ake|[Mm]ade"))
@@ -62,38 +63,38 @@ _MAY_FALL = (re.compile(r"[降减缩滑落萎]"),
 # --- the words between figures -----------------------------------------------------------
 
 # 从 / 由, then at most a year and a few characters: 从 2020 年的, 从原来的 (not 从业, 由于)
-_FROM = re.compile(r"(?:从(?![业事])|由(?!于))[^，,；;。\d]{0,3}(?:(?:19|20)\d{2}\s*年[底末初]?)?"
+_FROM = lazy(r"(?:从(?![业事])|由(?!于))[^，,；;。\d]{0,3}(?:(?:19|20)\d{2}\s*年[底末初]?)?"
                    r"[^，,；;。\d]{0,3}$|(?<![A-Za-z])[Ff]rom\s*$")
-_TO = re.compile(r"^[^，,；;。]{0,16}?(?:到|至|为)[^，,；;。]{0,10}$"
+_TO = lazy(r"^[^，,；;。]{0,16}?(?:到|至|为)[^，,；;。]{0,10}$"
                  r"|^[^,;]{0,30}(?<![A-Za-z])to\s*$")
-_RATE = re.compile(
+_RATE = lazy(
     rf"^[，,\s]*(?:同比|比上年|较上年)?(?:(?P<up>{_UP_ZH}|增幅|涨幅|增速|增长率)|(?P<down>{_DOWN_ZH}|降幅))"
     r"(?P<le>了)?(?P<to>到|至)?(?:为|达到|达|约|近)?\s*$"
     rf"|^\s*(?:[,(]\s*)?(?:an?\s+|or\s+)?(?:(?P<upe>{_UP_EN})|(?P<downe>{_DOWN_EN}))"
     r"(?:\s+of|\s+by)?\s*$")
-_LEAD_RATE = re.compile(
+_LEAD_RATE = lazy(
     rf"(?<![A-Za-z])(?:(?P<upe>{_UP_EN})|(?P<downe>{_DOWN_EN}))(?:\s+by)?\s*$")
-_FROM_ONLY = re.compile(r"^\s*[Ff]rom\s*$")
-_IS = re.compile(r"^[^；;。]{0,12}是[^，,；;。]{0,14}$")
-_OF = re.compile(r"^\s*(?:[）)]\s*)?的\s*$")  # never \s*X?\s*: quadratic on spaces
-_DOUBLING = re.compile(r"^[，,\s]*(?:实现|规模|总量)?翻了?(?P<n>一|两|二|三|四)番")
+_FROM_ONLY = lazy(r"^\s*[Ff]rom\s*$")
+_IS = lazy(r"^[^；;。]{0,12}是[^，,；;。]{0,14}$")
+_OF = lazy(r"^\s*(?:[）)]\s*)?的\s*$")  # never \s*X?\s*: quadratic on spaces
+_DOUBLING = lazy(r"^[，,\s]*(?:实现|规模|总量)?翻了?(?P<n>一|两|二|三|四)番")
 _DOUBLINGS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4}
-_OF_WHICH_EN = re.compile(r"(?<![A-Za-z])(?:including|of which|of whom)(?![A-Za-z])")
-_SHARE_CLAUSE = re.compile(r"[，,；;：:（）()]")
-_PARTS_END = re.compile(r"其中|[；;（(占]|of which|including|share|account")
-_SHARE_AFTER_PART = re.compile(r"^[，,（(\s]*(?:占比|占|占到|比重为?|份额为?)[^，,；;。]{0,6}$"
+_OF_WHICH_EN = lazy(r"(?<![A-Za-z])(?:including|of which|of whom)(?![A-Za-z])")
+_SHARE_CLAUSE = lazy(r"[，,；;：:（）()]")
+_PARTS_END = lazy(r"其中|[；;（(占]|of which|including|share|account")
+_SHARE_AFTER_PART = lazy(r"^[，,（(\s]*(?:占比|占|占到|比重为?|份额为?)[^，,；;。]{0,6}$"
                                r"|^\s*(?:\(|,\s*or)\s*$")
-_SHARE = re.compile(
+_SHARE = lazy(
     r"(?:占比|占|比重|比例|份额|占到)(?P<whole>[^，,；;。占]{0,10}?)(?:为|达到|达|约|仅为|仅|近|超过|超)?\s*$"
     r"|(?<![A-Za-z])(?:share|accounts?\s+for|accounted\s+for|makes?\s+up|made\s+up)"
     r"(?P<whole_en>(?:\s+of\s+[A-Za-z ]{0,30}?)?)(?:\s+(?:was|is|of|about|nearly|some))*\s*$")
-_DECREASE_BEFORE = re.compile(
+_DECREASE_BEFORE = lazy(
     rf"(?:{_DOWN_ZH})了?\s*$|(?<![A-Za-z])(?:{_DOWN_EN})(?:\s+by)?\s*$")
 # "decreased 3 times" may count occasions: only "by N times" is a multiple in English
-_DECREASE_BY = re.compile(
+_DECREASE_BY = lazy(
     rf"(?:{_DOWN_ZH})了?\s*$|(?<![A-Za-z])(?:{_DOWN_EN})\s+by\s*$")
-_TIMES_AFTER = re.compile(r"^\s*(?:lower|less|smaller|fewer|cheaper)(?![A-Za-z])")
-_MINUS_RISE = re.compile(
+_TIMES_AFTER = lazy(r"^\s*(?:lower|less|smaller|fewer|cheaper)(?![A-Za-z])")
+_MINUS_RISE = lazy(
     rf"(?P<word>(?:{_UP_ZH}|增幅|涨幅)了?(?:为|达)?|(?<![A-Za-z])(?:{_UP_EN})(?:\s+by)?)"
     r"\s*(?P<figure>[-−－]\s*[0-9０-９][0-9０-９.．]*\s*(?:%|％|个百分点|per\s?cent)?)")
 _TIMES_UNITS = frozenset({"倍", "times", "time", "fold", "x"})
@@ -102,14 +103,14 @@ _POINT_UNITS = frozenset({"个百分点", "百分点", "percentage point", "perc
 
 # --- the subject of a figure (FL309) -------------------------------------------------------
 
-_ZH_TRAILING = re.compile(r"(?:累计|共计|合计|总计|达到|约为|已经|为|达|共|有|约|是|了|的|计|已|超"
+_ZH_TRAILING = lazy(r"(?:累计|共计|合计|总计|达到|约为|已经|为|达|共|有|约|是|了|的|计|已|超"
                           r"|逾|近|仅|只|均|各)+$")
 _EN_STOPWORDS = frozenset(
     "the a an of was were is are has had have reached reach reaches totalled totaled total "
     "about around some nearly almost over with to by at in on for and or than more less only "
     "just it its their there been be which that this these those some roughly approximately "
     "estimated".split())
-_PERIOD = re.compile(
+_PERIOD = lazy(
     r"(?:19|20)\d{2}\s*年?(?:底|末|初|上半年|下半年|[一二三四1-4]季度)?"
     r"|上半年|下半年|前三季度|[一二三四]季度|全年|去年|今年|上年|明年|同期|\d{1,2}\s*月"
     r"|(?<![A-Za-z])(?:Q[1-4]|(?:19|20)\d{2}|last year|this year|next year)(?![A-Za-z0-9])")
@@ -124,17 +125,17 @@ _CITIES = ("杭州", "宁波", "温州", "深圳", "广州", "珠海", "佛山",
 # Place words: provinces, big cities, X省, X市, 全国…; in English a capitalised word inside a
 # sentence (in a heading, any capitalised word). A word taken for a place wrongly can only
 # keep two statements apart, never make a finding.
-_PLACE = re.compile(
+_PLACE = lazy(
     "|".join(_PROVINCES + _CITIES)
     + r"|全国|全省|全市|全区|全球|国内|国外|海外|境内|境外|\w{2}省"
     + r"|\w{2}[市县](?![场民值级域政委内区属长])"
     + r"|(?<=[a-z,;] )[A-Z][a-z]{2,}")
-_HEADING_PLACE = re.compile(_PLACE.pattern + r"|[A-Z][a-z]{2,}")
+_HEADING_PLACE = lazy(_PLACE.pattern + r"|[A-Z][a-z]{2,}")
 
 CLAUSE_WINDOW = 40  # characters before a figure that can hold its subject
 HEAD_WINDOW = 80  # characters of a sentence before its first figure that the rules read
 # the first characters of the place words, to skip _PLACE where none can start
-_MAY_PLACE = re.compile("[" + "".join(sorted({w[0] for w in _PROVINCES + _CITIES}))
+_MAY_PLACE = lazy("[" + "".join(sorted({w[0] for w in _PROVINCES + _CITIES}))
                         + "全国海境省市县]")
 MIN_HAN = 4
 MIN_WORDS = 2

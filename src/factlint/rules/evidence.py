@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from factlint.evidence import SourceEvidence, title_matches
 from factlint.finding import Finding
 from factlint.rules import Rule
 
 if TYPE_CHECKING:
+    from factlint.evidence import SourceEvidence
     from factlint.rules import Context
 
 
@@ -106,7 +106,12 @@ def check_source_title_mismatch(ctx: Context) -> Iterator[Finding]:
     Good:
         <sup>1</sup> 来源：某局，《数据产业报告》，https://example.org/news/1 (titled 数据产业报告)
     """
-    for source in _sources(ctx):
+    sources = _sources(ctx)
+    if not sources:
+        return
+    from factlint.evidence import title_matches  # only with evidence gathered
+
+    for source in sources:
         read = source.text
         if read is None or not source.cited.title or not read.titles:
             continue

@@ -72,11 +72,11 @@ def _report_spec(ctx, param, values) -> tuple[tuple[str, str | None], ...]:
 
 def _write_report(write, result, output: str | None, options) -> None:
     """One report to a file (its folder made when missing) or to standard output."""
-    from factlint.fileio import atomic_writer
-
     if output is None:
         write(result, sys.stdout, options)
         return
+    from factlint.fileio import atomic_writer
+
     try:
         folder = os.path.dirname(os.path.abspath(output))
         os.makedirs(folder, exist_ok=True)

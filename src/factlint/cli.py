@@ -447,6 +447,10 @@ def sources(paths, update, config, allow_private, networks, timeout) -> None:
 @click.option("--urls", "fix_urls", is_flag=True,
               help="Also replace permanently redirected URLs (FL403); uses the network.")
 @click.option("--drop-unused", is_flag=True, help="Remove source definitions no marker cites.")
+@click.option("--figures", "fix_figures", is_flag=True,
+              help="Also write the true value over a figure that does not hold for it (FL301) "
+                   "and the same change in the fact file's quote: an editorial decision, so "
+                   "only on request.")
 @click.option("--archive", "add_archived", is_flag=True,
               help="Add the archived copy of each dead URL (FL401) to its definition, from "
                    "the archive the configuration names (`evidence: {archive: …}`).")
@@ -458,11 +462,11 @@ def sources(paths, update, config, allow_private, networks, timeout) -> None:
               help="A network URL checks may reach although it is private (repeatable).")
 @click.option("--timeout", type=click.FloatRange(min=0.1, max=600), callback=_finite,
               help="Seconds a URL request may take in all (connect, headers, body).")
-def fix_command(paths, show_diff, fix_urls, drop_unused, add_archived, facts, config,
-                allow_private, networks, timeout) -> None:
+def fix_command(paths, show_diff, fix_urls, drop_unused, fix_figures, add_archived, facts,
+                config, allow_private, networks, timeout) -> None:
     """Apply safe fixes in place: rejoin page-split paragraphs, renumber citations in order
-    of first appearance (with the fact file), and on request drop unused sources and
-    replace redirected URLs.
+    of first appearance (with the fact file), and on request drop unused sources,
+    replace redirected URLs and write the true value over figures that do not hold for it.
 
     Exit status: 0 when the files were fixed or needed nothing; with --diff, 1 when there
     is something to fix (nothing is written); 2 when a file could not be read or fixed
@@ -475,7 +479,7 @@ def fix_command(paths, show_diff, fix_urls, drop_unused, add_archived, facts, co
     if facts and len(paths) != 1:
         _fail("--facts names the fact file of a single brief: give exactly one brief")
     options = FixOptions(drop_unused=drop_unused, urls=fix_urls,
-                         archive="" if add_archived else None)
+                         archive="" if add_archived else None, figures=fix_figures)
     notes: list[str] = []
     try:
         results = fix_paths(tuple(paths) or (".",), options,

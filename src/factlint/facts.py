@@ -428,6 +428,7 @@ class Verification:
     interval: Interval | None = None
     true_value: float | None = None  # scaled to the figure's base unit
     detail: str = ""  # the explanation for verdicts other than holds/unverified
+    tolerance: float | None = None  # the claim's tolerance in the figure's base unit
 
 
 VERDICTS = (
@@ -1360,8 +1361,8 @@ def _verify_claim(claim, doc, facts, search, figures, starts, lexicon, near_rati
     scale, base = fact_unit(claim.unit, lexicon)
     if not claim.unit:  # no unit: the value is read in the brief's written scale
         scale = 1.0 if figure.is_percent else figure.scale
-    interval = interval_for(figure, near_ratio, about_ratio,
-                            claim.tolerance * scale if claim.tolerance else None)
+    tolerance = claim.tolerance * scale if claim.tolerance else None
+    interval = interval_for(figure, near_ratio, about_ratio, tolerance)
     value = truth.value * scale
     counted_noun = figure.unit == "大" and doc.text.startswith(base, figure.end)  # 八大行动: 行动
     if (base and figure.unit and normalise_unit(base) != normalise_unit(figure.unit)
@@ -1378,7 +1379,8 @@ def _verify_claim(claim, doc, facts, search, figures, starts, lexicon, near_rati
             detail=f"scale slip: the brief writes {figure.scale_text or 'no scale'} "
                    f"({_unit_words(figure)}) but the fact file's unit is {claim.unit}; the value "
                    f"{format_number(truth.value)} fits only if read as {_unit_words(figure)}")
-    return Verification(claim, "mismatch", spans, figure, sentence, truth, interval, value)
+    return Verification(claim, "mismatch", spans, figure, sentence, truth, interval, value,
+                        tolerance=tolerance)
 
 
 def _farther(recorded: float, misread: float, stated: float) -> bool:

@@ -20,8 +20,12 @@ class Edit:
 
 @dataclass(frozen=True, order=True)
 class Fix:
+    """Edits of the finding's file; ``other_files``: (path, edits) of files the fix changes
+    with it (an FL301 figure edit also edits the fact file's quote)."""
+
     description: str
     edits: tuple[Edit, ...] = ()
+    other_files: tuple[tuple[str, tuple[Edit, ...]], ...] = ()
 
 
 @dataclass(frozen=True, order=True)

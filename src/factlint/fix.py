@@ -63,6 +63,7 @@ from factlint.renumber import (
     RenumberError,
     changed_labels,
     kept_labels,
+    overlapping,
     renumber_edits,
     renumber_fix,
     renumbering,
@@ -486,6 +487,7 @@ class FixOptions:
     urls: bool = False
     url_settings: Any = None  # factlint.urls.UrlSettings, when ``urls`` or ``archive``
     archive: str | None = None  # an archive endpoint: add archived copies of dead URLs
+    figures: bool = False  # write the true value of a figure that does not hold (FL301)
 
 
 @dataclass(frozen=True)
@@ -584,6 +586,8 @@ def fix_text(
         if fix is not None:
             result.issues += len(unused)
             doc = stage("FL102", fix.edits, fix.description)
+    if options.figures and facts_path is not None and result.facts is not None:
+        doc = _write_true_values(doc, facts_path, result, stage, settings)
     survivors = _surviving(doc, settings, citations.ORDER) if options.renumber else None
     if options.renumber and (survivors is None or (survivors[1] == 0 and _selected(
             settings, citations.ORDER))):
@@ -621,6 +625,9 @@ def _renumber(doc: Document, elsewhere: Elsewhere, result: FixedText, stage: Any
         edits = renumber_edits(doc, mapping)
     except RenumberError as exc:
         raise FixError(f"{exc}: renumber by hand") from None
+    if overlapping(edits):
+        raise FixError("renumbering would edit one place twice (a citation inside a run of "
+                       "definitions?): renumber by hand")
     if result.facts is not None:
         is_json = bool(facts_path) and facts_path.lower().endswith(".json")
         result.facts, result.facts_issues = renumber_facts(
@@ -628,6 +635,40 @@ def _renumber(doc: Document, elsewhere: Elsewhere, result: FixedText, stage: Any
     changed = sum(1 for old, new in mapping.items() if old != new)
     result.issues += changed
     return stage("FL103", edits, f"renumber {changed} source(s) in order of first citation")
+
+
+def _write_true_values(doc: Document, facts_path: str, result: FixedText, stage: Any,
+                       settings: Any) -> Document:
+    """FL301 (``--figures``): each figure that does not hold for its true value, where the
+    finding's fix is an exact edit, and the fact file's quote with it."""
+    from factlint.config import Settings
+    from factlint.engine import active_rules, apply_directives
+    from factlint.factfiles import load_facts
+    from factlint.rules import Context
+    from factlint.rules.facts import MISMATCH
+
+    settings = settings if settings is not None else Settings()
+    if MISMATCH.code not in {r.code for r in active_rules(settings)}:
+        return doc
+    body = result.facts.removeprefix(BOM)
+    facts, _ = load_facts(facts_path, body)
+    if facts is None:
+        return doc
+    found = list(MISMATCH.check(Context(doc, facts, settings)))
+    fixes = [f.fix for f in apply_directives(doc, found, settings) if f.fix is not None]
+    if not fixes:
+        return doc
+    try:
+        body = apply_edits(body, [e for fix in fixes for path, edits in fix.other_files
+                                  if path == facts.path for e in edits])
+    except ValueError:
+        raise FixError("two figure fixes would edit one place of the fact file; "
+                       "correct the figures by hand") from None
+    result.facts = (BOM if result.facts.startswith(BOM) else "") + body
+    result.facts_issues += len(fixes)
+    result.issues += len(fixes)
+    return stage("FL301", [e for fix in fixes for e in fix.edits],
+                 f"wrote the true value of {len(fixes)} figure(s)")
 
 
 def _selected(settings: Any, rule: Any) -> bool:

@@ -285,5 +285,14 @@ def renumber_fix(doc: Document, mapping: Mapping[str, str] | None = None,
         edits = renumber_edits(doc, mapping)
     except RenumberError:
         return None
+    if overlapping(edits):
+        return None
     changed = sum(1 for old, new in mapping.items() if old != new)
     return Fix(f"renumber {changed} source(s) in order of first citation", tuple(edits))
+
+
+def overlapping(edits: Sequence[Edit]) -> bool:
+    """Do two of the edits change one place (a citation inside a run of definitions that is
+    rewritten whole)?"""
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    return any(b.start < a.end for a, b in zip(ordered, ordered[1:], strict=False))

@@ -58,7 +58,8 @@ def diagnostic(finding: Finding, lines: _Lines, root: str = ".") -> dict:
         "code": {"value": finding.code, "url": f"{PROJECT_URL}#{finding.code.lower()}"},
     }
     fix = finding.fix
-    if fix is not None and len(fix.edits) == 1:
+    # a suggestion edits one range of one file: a fix that also edits the fact file is none
+    if fix is not None and len(fix.edits) == 1 and not fix.other_files:
         edit = fix.edits[0]
         start = lines.texts.position(path, edit.start)
         end = lines.texts.position(path, edit.end)

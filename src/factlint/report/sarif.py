@@ -145,11 +145,27 @@ def line_fingerprint(code: str, path: str, line_text: str) -> str:
     return hashlib.sha256(f"{code}\0{path}\0{normalised}".encode()).hexdigest()[:32]
 
 
-def _fix(finding: Finding, fix: Fix, location: dict, texts: SourceTexts) -> dict | None:
+def _fix(finding: Finding, fix: Fix, location: dict, texts: SourceTexts,
+         root: str = ".") -> dict | None:
+    """The fix as SARIF artifact changes: the finding's file, then the other files it edits
+    (an FL301 figure fix also edits the fact file's quote)."""
+    replacements = _replacements(finding.path, fix.edits, texts)
+    if not replacements:
+        return None
+    changes = [{"artifactLocation": location, "replacements": replacements}]
+    for path, edits in fix.other_files:
+        others = _replacements(path, edits, texts)
+        if others:
+            changes.append({"artifactLocation": artifact_location(path, root),
+                            "replacements": others})
+    return {"description": {"text": fix.description}, "artifactChanges": changes}
+
+
+def _replacements(path: str, edits, texts: SourceTexts) -> list[dict]:
     replacements = []
-    for edit in sorted(fix.edits):
-        start = texts.position(finding.path, edit.start)
-        end = texts.position(finding.path, edit.end)
+    for edit in sorted(edits):
+        start = texts.position(path, edit.start)
+        end = texts.position(path, edit.end)
         if start is None or end is None:
             # the file can't be read back: SARIF also allows plain character offsets
             region = {"charOffset": edit.start, "charLength": edit.end - edit.start}
@@ -159,12 +175,7 @@ def _fix(finding: Finding, fix: Fix, location: dict, texts: SourceTexts) -> dict
         replacements.append(
             {"deletedRegion": region, "insertedContent": {"text": edit.replacement}}
         )
-    if not replacements:
-        return None
-    return {
-        "description": {"text": fix.description},
-        "artifactChanges": [{"artifactLocation": location, "replacements": replacements}],
-    }
+    return replacements
 
 
 def word_location(location) -> dict:
@@ -217,7 +228,7 @@ def as_dict(result: RunResult, root: str = ".") -> dict:
         if finding.code in index:
             entry["ruleIndex"] = index[finding.code]
         if finding.fix is not None:
-            fix = _fix(finding, finding.fix, location, texts)
+            fix = _fix(finding, finding.fix, location, texts, root)
             if fix is not None:
                 entry["fixes"] = [fix]
         results.append(entry)

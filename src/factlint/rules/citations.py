@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from factlint.documents import Book, book_of, label_key
-from factlint.finding import Finding
+from factlint.finding import Finding, Fix
 from factlint.lazyre import lazy
 from factlint.notes import REPEAT, SOURCE, is_complete_reference, pinpoints, titles_of
 from factlint.rules import Rule
@@ -234,30 +234,45 @@ def _series_definitions(book: Book, scope: list[Document]) -> tuple[list[Definit
     return definitions, _alphabetical(definitions)
 
 
+RENUMBERING_SHOWN = 8  # label changes a message lists before "…"
+
+
 def _order_findings(order, numbers: list[int], fixable: bool
                     ) -> Iterator[tuple[Document, Finding]]:
     highest = (0 if min(numbers) == 0 else 1) - 1
-    fix = None
+    fix, renumbers = None, "factlint fix renumbers"
     for number, where, marker in order:
         if number < highest:
-            message = (f"citation {number} is first cited after {highest}: number citations in "
-                       "order of first appearance (factlint fix renumbers)")
+            message = f"citation {number} is first cited after {highest}"
         elif number > highest + 1:
             skipped = highest + 1
             message = (f"citation {number} is cited before {skipped}"
-                       f"{'' if skipped in numbers else f' ({skipped} is never cited)'}: number "
-                       "citations in order of first appearance (factlint fix renumbers)")
+                       f"{'' if skipped in numbers else f' ({skipped} is never cited)'}")
         else:
             highest = number
             continue
         highest = max(highest, number)
         if fix is None and fixable:
-            from factlint.renumber import (
-                renumber_fix,  # the brief's edits; `fix` also does the fact file
-            )
+            fix, renumbers = _renumbering_fix(where)
+        yield where, ORDER.at(where, marker.start, marker.end,
+                              f"{message}: number citations in order of first appearance "
+                              f"({renumbers})", fix)
 
-            fix = renumber_fix(where)
-        yield where, ORDER.at(where, marker.start, marker.end, message, fix)
+
+def _renumbering_fix(doc: Document) -> tuple[Fix | None, str]:
+    """The renumbering `factlint fix` makes (the brief's edits; `fix` also does the fact
+    file), and the words that say it: which label becomes which."""
+    from factlint.renumber import renumber_fix, renumbering
+
+    mapping = renumbering(doc)
+    fix = renumber_fix(doc, mapping)
+    if fix is None:
+        return None, "factlint fix renumbers"
+    changes = [f"{old} → {new}" for old, new in sorted(mapping.items(), key=lambda p: int(p[1]))
+               if old != new]
+    shown = ", ".join(changes[:RENUMBERING_SHOWN]) + (" …" if len(changes) > RENUMBERING_SHOWN
+                                                       else "")
+    return fix, f"factlint fix renumbers {shown}"
 
 
 def check_duplicate_definition(ctx: Context) -> Iterator[Finding]:

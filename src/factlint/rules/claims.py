@@ -56,7 +56,8 @@ def check_unsourced_figure(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
     if doc.primary:
         return
-    for sentence in doc.sentences:
+    cited: dict | None = None  # read on the first unsourced figure
+    for index, sentence in enumerate(doc.sentences):
         notes = _only_notes(ctx, sentence)
         figures = sentence.claim_figures
         if doc.own_data:
@@ -69,13 +70,85 @@ def check_unsourced_figure(ctx: Context) -> Iterator[Finding]:
             if doc.own_data:
                 without += (f" (the document reports its own data, {doc.own_data}, but money "
                             "figures come from elsewhere)")
+            if cited is None:
+                cited = _cited_figures(ctx)
             yield UNSOURCED_FIGURE.at(
                 doc, figures[0].start, figures[0].end,
                 f"{noun} {_quoted(doc, figures)} {verb} {without}: cite where "
-                f"{'it comes' if len(figures) == 1 else 'they come'} from",
+                f"{'it comes' if len(figures) == 1 else 'they come'} from"
+                + _nearby_sources(ctx, index, figures, cited),
             )
     if not doc.own_data:
         yield from _unsourced_tables(doc)
+
+
+def _figure_key(figure) -> tuple:
+    """The same figure, however it is introduced (共 1159 家, 达1159家)."""
+    return figure.qualifier, figure.value, figure.high, figure.unit_key, figure.is_percent
+
+
+def _specific(figure) -> bool:
+    """A figure unlikely to recur by chance: three or more digits, or decimals."""
+    digits = sum(c.isdigit() for c in figure.text)
+    return figure.decimals > 0 or digits >= 3
+
+
+def _source_labels(ctx: Context, sentence: Sentence) -> tuple[str, ...]:
+    """The markers a sentence cites sources with, as written (none when it cites notes only)."""
+    if not sentence.markers or _only_notes(ctx, sentence):
+        return ()
+    from factlint.rules.citations import shown
+
+    labels: list[str] = []
+    for marker in sentence.markers:
+        labels += [shown(marker.style, label) for label in marker.labels
+                   if shown(marker.style, label) not in labels]
+    return tuple(labels)
+
+
+def _cited_figures(ctx: Context) -> dict[tuple, tuple[str, int, tuple[str, ...]]]:
+    """Each specific figure written in a sourced sentence -> (its text, its line, the
+    markers cited)."""
+    doc = ctx.doc
+    found: dict[tuple, tuple[str, int, tuple[str, ...]]] = {}
+    for sentence in doc.sentences:
+        labels = _source_labels(ctx, sentence) if sentence.figures else ()
+        for figure in sentence.figures if labels else ():
+            if _specific(figure):
+                found.setdefault(_figure_key(figure), (" ".join(figure.text.split()),
+                                                       doc.position(figure.start)[0], labels))
+    return found
+
+
+def _nearby_sources(ctx: Context, index: int, figures, cited) -> str:
+    """Where a source for an unsourced sentence may be found, when the brief shows it: the
+    same figure cited elsewhere, else the sources of the nearest sourced sentences of its
+    paragraph. Empty when there is no such evidence."""
+    doc = ctx.doc
+    for figure in figures:
+        hit = cited.get(_figure_key(figure)) if _specific(figure) else None
+        if hit is not None:
+            return f"; “{hit[0]}” is also stated at line {hit[1]}, citing {_sources(hit[2])}"
+    sentence = doc.sentences[index]
+    nearest: list[tuple[int, tuple[str, ...]]] = []
+    for step in (-1, 1):
+        at = index + step
+        while 0 <= at < len(doc.sentences) and doc.sentences[at].paragraph == sentence.paragraph:
+            labels = _source_labels(ctx, doc.sentences[at])
+            if labels:
+                nearest.append((doc.position(doc.sentences[at].start)[0], labels))
+                break
+            at += step
+    if not nearest:
+        return ""
+    if len(nearest) == 2 and nearest[0][1] == nearest[1][1]:
+        nearest = nearest[:1]
+    return "; its paragraph cites " + " and ".join(
+        f"{_sources(labels)} at line {line}" for line, labels in nearest)
+
+
+def _sources(labels: tuple[str, ...]) -> str:
+    return ", ".join(labels)
 
 
 def _unsourced_tables(doc: Document) -> Iterator[Finding]:

@@ -91,18 +91,30 @@ def check_figure_mismatch(ctx: Context) -> Iterator[Finding]:
             source: 1
     """
     doc = ctx.doc
+    settings = ctx.settings
     for v in _verified(ctx):
         if v.verdict != "mismatch":
             continue
         from factlint.facts import describe, shown_value  # only briefs with a fact file need it
+        from factlint.figurefix import exact_fix, figure_wordings
 
         figure = v.figure
+        holding = figure_wordings(doc, v, settings.near_ratio, settings.about_ratio)
+        exact = next((w for w in holding if w.exact), None)
         yield MISMATCH.at(
             doc, figure.start, figure.end,
-            f"“{figure.text}” ({describe(figure, v.interval, ctx.settings.near_ratio)}) does not "
-            f"hold for the true value {shown_value(v)} ({v.truth.origin}): correct the figure or "
-            "its wording, or the fact",
+            f"“{figure.text}” ({describe(figure, v.interval, settings.near_ratio)}) does not "
+            f"hold for the true value {shown_value(v)} ({v.truth.origin}): "
+            + (f"write {alternatives([w.text for w in holding])}, or correct the fact"
+               if holding else "correct the figure or its wording, or the fact"),
+            exact_fix(ctx.facts, v, exact) if exact is not None else None,
         )
+
+
+def alternatives(texts: list[str], joiner: str = "or") -> str:
+    """“a”, “b” or “c”."""
+    quoted = [f"“{t}”" for t in texts]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} {joiner} {quoted[-1]}"
 
 
 def check_quote_not_found(ctx: Context) -> Iterator[Finding]:
@@ -347,10 +359,30 @@ def check_unit_mismatch(ctx: Context) -> Iterator[Finding]:
     facts = ctx.facts
     for v in _verified(ctx):
         if v.verdict == "unit-mismatch":
+            meant = _meant(ctx, v)
             yield UNIT_MISMATCH.at(
                 doc, v.figure.start, v.figure.end,
-                f"“{v.figure.text}”: {v.detail} ({facts.name} line {v.claim.line})",
+                f"“{v.figure.text}”: {v.detail} ({facts.name} line {v.claim.line})"
+                + (f"; meant “{meant}”?" if meant else ""),
             )
+
+
+def _meant(ctx: Context, v: Verification) -> str:
+    """The figure in the fact's scale and unit, when that wording holds for the value."""
+    from factlint.facts import fact_unit
+    from factlint.figurefix import unit_wording
+    from factlint.numbers import builtin_lexicon
+
+    unit = (v.claim.unit or "").strip()
+    if not unit:
+        return ""
+    _, base = fact_unit(unit, builtin_lexicon(ctx.doc.language))
+    scale_text = unit[: len(unit) - len(base)].strip() if base and unit.endswith(base) else ""
+    if not base and unit:
+        scale_text = unit
+    wording = unit_wording(ctx.doc, v, scale_text, base, ctx.settings.near_ratio,
+                           ctx.settings.about_ratio)
+    return wording.text if wording is not None else ""
 
 
 def normalised(text: str) -> str:

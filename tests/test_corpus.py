@@ -53,8 +53,8 @@ def test_clean_policy_briefs_are_clean(report):
 def test_apple_marker_without_definition_and_label_defined_twice(report):
     name = "zh-ggame-apple.md"
     assert [f["message"] for f in findings(report, name, "FL101")] == [
-        "citation [^nyt_apple_china_icloud] has no source definition: add one for "
-        "'nyt_apple_china_icloud' or correct the number"]
+        "citation [^nyt_apple_china_icloud] points to no source: add source "
+        "nyt_apple_china_icloud to the notes, or correct the number"]
     assert ["44539" in f["message"] for f in findings(report, name, "FL104")] == [True]
 
 
@@ -65,7 +65,7 @@ def test_github_label_collision(report):
 
 def test_inline_footnote_typo(report):
     (finding,) = findings(report, "zh-solargelm-ch07-adaptation.md", "FL101")
-    assert "inline footnote" in finding["message"]
+    assert "looks like a note written into the text" in finding["message"]
 
 
 def test_references_list_in_gbt_style(report):

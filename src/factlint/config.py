@@ -205,6 +205,8 @@ def _apply(settings: Settings, data: Mapping[str, Any], path: Path) -> Settings:
         changes["fail_on"] = data["fail_on"]
     if "language" in data:
         changes["language"] = data["language"]
+    if "messages" in data:
+        changes["messages"] = data["messages"]
     if "primary" in data:
         value = data["primary"]
         patterns = ["**"] if value is True else [] if value is False else list(value)
@@ -330,6 +332,9 @@ def _settings_for_folder(folder: str, overrides: Overrides) -> Settings:
     if overrides.language:
         changes["language"] = overrides.language
         sources.append(("language", COMMAND_LINE))
+    if overrides.messages:
+        changes["messages"] = overrides.messages
+        sources.append(("messages", COMMAND_LINE))
     if changes:
         changes["sources"] = tuple(sources)
     return replace(settings, **changes) if changes else settings
@@ -366,6 +371,7 @@ def describe(settings: Settings) -> list[tuple[str, str, str]]:
         ("exclude", ", ".join(p for _, p in settings.exclude) or "(none)", origin("exclude")),
         ("docx", str(settings.docx).lower(), origin("docx")),
         ("language", settings.language, origin("language")),
+        ("messages", settings.messages, origin("messages")),
         ("primary", ", ".join(settings.primary) or "(none)", origin("primary")),
         ("figures.near_ratio", str(settings.near_ratio), origin("figures.near_ratio")),
         ("figures.about_ratio", str(settings.about_ratio), origin("figures.about_ratio")),

@@ -9,22 +9,24 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
+from factlint import messages
 from factlint.config import ConfigError, Overrides, Settings, settings_for
 from factlint.config import forget as forget_configuration
 from factlint.discovery import STDIN, Found
 from factlint.discovery import discover as find
-from factlint.document import Document, read_document
+from factlint.document import Document, detect_language, read_document
 from factlint.documents import Book
 from factlint.finding import SEVERITY_RANK, Finding, UrlRef
 from factlint.reading import RefusedFile, read_bytes_limited
 from factlint.registry import registry
 from factlint.related import fact_file_for, is_word_file
+from factlint.rulepack import script_characters
 from factlint.rules import Context, Rule, matches
 from factlint.rules.inputs import BAD_SUPPRESSION, UNREADABLE
 from factlint.trust import repository_root
@@ -70,6 +72,8 @@ class FileResult:
     statements: list = field(default_factory=list)  # FL309 statements, with --across-briefs
     evidence_skipped: int | None = None  # sources not read (offline, no snapshot); None: no check
     accessed: dict[str, str] = field(default_factory=dict)  # URL -> when the fact file read it
+    language: str = "en"  # the brief's, for its messages: en, zh or zh-Hant (see messages.py)
+    messages: str = "auto"  # the `messages` setting: auto, zh or en
 
 
 @dataclass
@@ -105,6 +109,29 @@ class RunResult:
         """path -> word.Rendering, for the Word briefs: ``.location(line, column)`` says
         where a finding's place lies in the document (part, paragraph, offset, excerpt)."""
         return {f.path: f.rendering for f in self.files if f.rendering is not None}
+
+    def language(self, finding: Finding) -> str:
+        """The language ``finding`` is told in: the ``messages`` setting of its brief, and
+        under ``auto`` the language of the line it points at (a brief's line) or of its
+        brief (a fact file's line)."""
+        owner = self._owners.get(finding.path)
+        if owner is None:
+            return "en"
+        text = owner.lines.get(finding.path, {}).get(finding.line) \
+            if finding.path == owner.path else None
+        return messages.chosen(owner.messages, text, owner.language)
+
+    def message(self, finding: Finding) -> str:
+        """The text of ``finding`` in its language (see ``language``)."""
+        return messages.text_of(finding, self.language(finding))
+
+    @cached_property
+    def _owners(self) -> dict[str, FileResult]:
+        owners: dict[str, FileResult] = {}
+        for result in self.files:
+            for path in (result.path, *result.lines):
+                owners.setdefault(path, result)
+        return owners
 
     def line(self, path: str, line: int) -> str | None:
         """The text of a line a finding points at, in a brief or its fact file."""
@@ -330,13 +357,30 @@ def _root_of(folder: str, config: str | None) -> Path:
     return repository_root(folder, config)
 
 
-def check_file(path: str, options: RunOptions, in_book: bool = False) -> FileResult:
+def _brief_language(doc: Document, text: str, settings: Settings) -> str:
+    """en, zh or zh-Hant: the language of the brief's words (whatever rule pack
+    ``--language`` forces), Traditional when more of its characters are Traditional-only
+    than Simplified-only."""
+    language = doc.language if settings.language == "auto" else detect_language(text)
+    if language != "zh":
+        return language
+    traditional, simplified = script_characters()
+    if traditional is None or simplified is None:
+        return "zh"
+    sample = text[:20000]
+    return "zh-Hant" if len(traditional.findall(sample)) > len(simplified.findall(sample)) \
+        else "zh"
+
+
+def check_file(path: str, options: RunOptions, in_book: bool = False,
+               shared_labels: frozenset[str] = frozenset()) -> FileResult:
     """Read one brief and run every selected rule over it. Never raises for bad input.
 
     ``in_book``: the brief is one file of a multi-file document; the whole-document rules
-    are left to ``check_books``, which sees all its files."""
+    are left to ``check_books``, which sees all its files. ``shared_labels``: the numbers
+    of that document's shared references list, which its ``[n]`` cite."""
     settings = settings_for(Path(path), options.overrides)
-    result = FileResult(path, fail_on=settings.fail_on)
+    result = FileResult(path, fail_on=settings.fail_on, messages=settings.messages)
     root = _root_of(os.path.dirname(os.path.abspath(path)),
                     settings.origin if settings.origin != "defaults" else None)
     if path == (options.stdin_filename or STDIN) and options.stdin is not None:
@@ -349,7 +393,8 @@ def check_file(path: str, options: RunOptions, in_book: bool = False) -> FileRes
             UNREADABLE.at_position(path, 1, 1, f"cannot check {path}: {problem}"))
         return result
     doc = read_document(path, text, language=settings.language, extra_packs=settings.packs,
-                        primary=settings.is_primary(Path(path)))
+                        primary=settings.is_primary(Path(path)), shared_labels=shared_labels)
+    result.language = _brief_language(doc, text, settings)
     facts, fact_findings = None, []
     if options.facts or (path != STDIN and fact_file_for(path)):
         from factlint.factfiles import load_for_brief  # only briefs with a fact file pay for it
@@ -382,8 +427,7 @@ def check_file(path: str, options: RunOptions, in_book: bool = False) -> FileRes
         result.not_checked = dict(result.rendering.not_checked)
     result.findings = sorted(_severity(f, settings) for f in findings)
     if facts is not None:
-        verifications = facts.verification(doc, settings.near_ratio, settings.about_ratio)
-        result.figures_verified = sum(1 for v in verifications if v.verdict == "holds")
+        result.figures_verified = sum(1 for v in ctx.verifications if v.verdict == "holds")
         result.url_refs.extend(facts.url_refs())
         result.accessed = {s.url.strip(): s.accessed for s in facts.sources.values()
                            if s.url and s.accessed}
@@ -432,7 +476,8 @@ def check_books(results: list[FileResult], groupings: dict, options: RunOptions)
             root = repository_root(path, settings.origin if settings.origin != "defaults" else None)
             text, _ = read_brief(path, root)  # a file of the document not asked for: context
             if text is not None:
-                docs.append(read_document(path, text, extra_packs=settings.packs))
+                docs.append(read_document(path, text, extra_packs=settings.packs,
+                                          shared_labels=grouping.shared_labels))
         book = Book(docs, grouping.inferred)
         for doc in docs:
             result = by_key.get(_key(doc.path))
@@ -555,12 +600,16 @@ def _next_content_line(doc: Document, line: int) -> int:
 # --- the whole run ----------------------------------------------------------------------------
 
 
-def _check_many(paths: list[str], options: RunOptions, in_books: frozenset[str] = frozenset()
-                ) -> list[FileResult]:
+def _check_many(paths: list[str], options: RunOptions,
+                in_books: Mapping[str, frozenset[str]] | None = None) -> list[FileResult]:
+    """``in_books``: key of each file of a multi-file document -> its shared labels."""
     jobs = options.jobs or os.cpu_count() or 1
+    in_books = in_books or {}
     flags = [_key(path) in in_books for path in paths]
+    shared = [in_books.get(_key(path), frozenset()) for path in paths]
     if jobs <= 1 or len(paths) < 4:
-        return [check_file(path, options, flag) for path, flag in zip(paths, flags, strict=True)]
+        return [check_file(path, options, flag, labels)
+                for path, flag, labels in zip(paths, flags, shared, strict=True)]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -568,13 +617,13 @@ def _check_many(paths: list[str], options: RunOptions, in_books: frozenset[str] 
     chunk = max(1, min(64, len(paths) // (jobs * 4) or 1))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         return list(pool.map(_check_file_safely, paths, [options] * len(paths), flags,
-                             chunksize=chunk))
+                             shared, chunksize=chunk))
 
 
-def _check_file_safely(path: str, options: RunOptions, in_book: bool = False
-                       ) -> FileResult | ConfigError:
+def _check_file_safely(path: str, options: RunOptions, in_book: bool = False,
+                       shared_labels: frozenset[str] = frozenset()) -> FileResult | ConfigError:
     try:
-        return check_file(path, options, in_book)
+        return check_file(path, options, in_book, shared_labels)
     except ConfigError as exc:
         return exc
 
@@ -595,7 +644,7 @@ def run(options: RunOptions) -> RunResult:
 
     groupings = find_documents([p for p in paths if p != stdin_name],
                                lambda p: settings_for(Path(p), options.overrides))
-    results = _check_many(paths, options, frozenset(groupings))
+    results = _check_many(paths, options, {key: g.shared_labels for key, g in groupings.items()})
     for item in results:
         if isinstance(item, ConfigError):
             raise item

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from factlint.messages import Message, shorten
+
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
-MAX_MESSAGE = 600  # characters of a finding's message
 
 
 @dataclass(frozen=True, order=True)
@@ -34,6 +35,10 @@ class Finding:
 
     ``end_column`` is exclusive (the column just past the span), as in SARIF.
     Findings sort by position and compare by value.
+
+    ``message_id`` and ``arguments`` say what the finding says, for the reporters to put into
+    the reader's language (``factlint.messages``); ``message`` is its English text, kept for
+    code and tests that read it.
     """
 
     path: str
@@ -46,13 +51,26 @@ class Finding:
     severity: str
     message: str
     fix: Fix | None = field(default=None, compare=False)
+    message_id: str = field(default="", compare=False)
+    arguments: tuple[tuple[str, object], ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
-        # A message quotes what a file holds, and a file may hold a 600,000-character quote:
-        # keep its start (what is wrong) and its end (what to do), and elide the middle.
-        if len(self.message) > MAX_MESSAGE:
-            head, tail = self.message[: MAX_MESSAGE * 2 // 3], self.message[-MAX_MESSAGE // 4:]
-            object.__setattr__(self, "message", f"{head} … {tail}")
+        object.__setattr__(self, "message", shorten(self.message))
+
+    @classmethod
+    def of(cls, path: str, line: int, column: int, end_line: int, end_column: int,
+           code: str, name: str, severity: str, message: Message | str, fix: Fix | None = None
+           ) -> Finding:
+        """A finding that says ``message`` (an id with its arguments)."""
+        if isinstance(message, str):  # not yet in the catalog: English only
+            return cls(path, line, column, end_line, end_column, code, name, severity,
+                       message, fix)
+        return cls(path, line, column, end_line, end_column, code, name, severity,
+                   message.text("en"), fix, message.id, message.arguments)
+
+    def worded(self) -> Message:
+        """What the finding says, as a message id with its arguments."""
+        return Message(self.message_id, **dict(self.arguments))
 
     @property
     def fixable(self) -> bool:

@@ -147,6 +147,17 @@ def traditional_characters(language: str) -> re.Pattern[str] | None:
     return re.compile("[" + re.escape("".join(sorted(forms))) + "]") if forms else None
 
 
+@lru_cache(maxsize=1)
+def script_characters() -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """Patterns that find a Traditional-only and a Simplified-only character of the zh
+    pack's table (which script a Chinese text is written in), or None without a table."""
+    table = builtin_pack_data("zh").get("traditional") or {}
+    traditional = {c for value in table.values() for c in str(value)} - set(table)
+    simplified = set(table) - {c for value in table.values() for c in str(value)}
+    return tuple(re.compile("[" + re.escape("".join(sorted(chars))) + "]") if chars else None
+                 for chars in (traditional, simplified))
+
+
 def with_traditional(data: dict[str, Any]) -> dict[str, Any]:
     """The pack with its patterns and figure words widened to the Traditional forms its
     ``traditional`` table gives (no table: the pack as it is)."""

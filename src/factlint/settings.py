@@ -40,6 +40,7 @@ class Settings:
     # multi-file documents: per document, absolute glob patterns of its files in reading order
     documents: tuple[tuple[str, ...], ...] = ()
     language: str = "auto"  # auto: each sentence's script picks the rule pack; or zh, en
+    messages: str = "auto"  # auto: each finding in the language of its text; or zh, en
     primary: tuple[str, ...] = ()  # glob patterns of briefs that are their own source
 
     def is_primary(self, brief: Path) -> bool:
@@ -85,3 +86,4 @@ class Overrides:
     fail_on: str | None = None
     urls: tuple[tuple[str, Any], ...] = field(default=())
     language: str | None = None
+    messages: str | None = None

@@ -12,9 +12,11 @@ import inspect
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from factlint.finding import Finding, Fix
+from factlint.messages import Message
 from factlint.settings import Settings
 
 if TYPE_CHECKING:
@@ -30,6 +32,17 @@ class Context:
     settings: Settings = field(default_factory=Settings)
     book: Any = None  # documents.Book, when the brief is one file of a multi-file document
     evidence: Any = None  # evidence.Evidence, with --evidence (FL410-FL414)
+
+    @cached_property
+    def verifications(self) -> list:
+        """What the fact file says of the brief's figures (facts.verify), computed the first
+        time it is asked for and shared by the FL30x rules, the engine's count and the HTML
+        view; [] without a fact file."""
+        if self.facts is None:
+            return []
+        from factlint.facts import verify  # only briefs with a fact file need it
+
+        return verify(self.doc, self.facts, self.settings.near_ratio, self.settings.about_ratio)
 
 
 @dataclass(frozen=True)
@@ -61,20 +74,20 @@ class Rule:
         return inspect.cleandoc(match.group(1)) + "\n" if match else ""
 
     def at(
-        self, doc: Document, start: int, end: int, message: str, fix: Fix | None = None
+        self, doc: Document, start: int, end: int, message: Message, fix: Fix | None = None
     ) -> Finding:
         """A finding of this rule over the original offsets [start, end) of ``doc``."""
         line, column, end_line, end_column = doc.span(start, end)
-        return Finding(
+        return Finding.of(
             doc.path, line, column, end_line, end_column,
             self.code, self.name, self.severity, message, fix,
         )
 
     def at_position(
-        self, path: str, line: int, column: int, message: str,
+        self, path: str, line: int, column: int, message: Message,
         end_line: int | None = None, end_column: int | None = None,
     ) -> Finding:
-        return Finding(
+        return Finding.of(
             path, line, column, end_line or line, end_column or column + 1,
             self.code, self.name, self.severity, message,
         )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from factlint.documents import Book, book_of, label_key
 from factlint.finding import Finding, Fix
 from factlint.lazyre import lazy
+from factlint.messages import Message
 from factlint.notes import REPEAT, SOURCE, is_complete_reference, pinpoints, titles_of
 from factlint.rules import Rule
 
@@ -70,14 +71,12 @@ def check_undefined(ctx: Context) -> Iterator[Finding]:
         if len(label) > 40 or " " in label.strip():
             yield UNDEFINED.at(
                 doc, marker.start, marker.end,
-                f"footnote label '{label[:30]}…' has no definition: this looks like an inline "
-                "footnote written as [^…]; write ^[…] or move the text to a [^label]: definition",
+                Message("FL101.inline-note", label=label[:30]),
             )
             continue
         yield UNDEFINED.at(
             doc, marker.start, marker.end,
-            f"citation {shown(marker.style, label)} has no source definition: add one for "
-            f"'{label}' or correct the number",
+            Message("FL101.undefined", citation=shown(marker.style, label), label=label),
         )
 
 
@@ -117,8 +116,7 @@ def check_unused(ctx: Context) -> Iterator[Finding]:
             continue
         yield UNUSED.at(
             doc, definition.label_start, definition.label_end,
-            f"source {definition.label} is defined but never cited: cite it where its claim "
-            "is made, or remove it",
+            Message("FL102.unused", label=definition.label),
         )
 
 
@@ -306,8 +304,7 @@ def check_duplicate_definition(ctx: Context) -> Iterator[Finding]:
             line, _ = doc.position(first[key].start)
             yield DUPLICATE_DEFINITION.at(
                 doc, definition.label_start, definition.label_end,
-                f"source {definition.label} is defined twice (first at line {line}): give each "
-                "source its own number",
+                Message("FL104.defined-twice", label=definition.label, line=line),
             )
         else:
             first[key] = definition
@@ -385,11 +382,8 @@ def check_duplicate_source(ctx: Context) -> Iterator[Finding]:
             line, _ = doc.position(first.start)
             yield DUPLICATE_SOURCE.at(
                 doc, definition.label_start, definition.label_end,
-                f"sources {first.label} and {definition.label} are the same source "
-                f"(line {line}): cite {first.label} again and drop {definition.label}"
-                if not notes_repeat else
-                f"sources {first.label} (line {line}) and {definition.label} give the same URL "
-                "for different titles: one of them is probably a copy-paste slip",
+                Message("FL105.same-url" if notes_repeat else "FL105.same-source",
+                        first=first.label, label=definition.label, line=line),
             )
         for part in parts:
             earlier.setdefault(part, []).append((index, definition))
@@ -432,15 +426,14 @@ def check_malformed(ctx: Context) -> Iterator[Finding]:
         if not body:
             yield MALFORMED.at(
                 doc, definition.start, definition.end,
-                f"source {definition.label} is empty: name the publisher and title, or give a URL",
+                Message("FL106.empty", label=definition.label),
             )
         elif pack and pack.source_requirements and not any(
             r.pattern.search(body) for r in pack.source_requirements
         ):
             yield MALFORMED.at(
                 doc, definition.start, definition.end,
-                f"source {definition.label} names no title, URL or DOI ('{body[:40]}'): "
-                "give enough for a reader to find it",
+                Message("FL106.unfindable", label=definition.label, body=body[:40]),
             )
 
 
@@ -474,8 +467,7 @@ def check_locator(ctx: Context) -> Iterator[Finding]:
             continue
         yield LOCATOR.at(
             doc, definition.label_start, definition.label_end,
-            f"source {definition.label} has no URL, DOI or other identifier: add one here or as "
-            "`url` in the fact file",
+            Message("FL107.no-locator", label=definition.label),
         )
 
 
@@ -508,8 +500,8 @@ def check_mixed_styles(ctx: Context) -> Iterator[Finding]:
         if marker.style != first_style:
             yield MIXED_STYLES.at(
                 doc, marker.start, marker.end,
-                f"citation style {names[marker.style]} mixed with {names[first_style]} used "
-                "earlier: use one style throughout",
+                Message("FL108.mixed-styles", style=names[marker.style],
+                        first_style=names[first_style]),
             )
             return
 

@@ -1,0 +1,172 @@
+"""What factlint says, in the reader's language: a catalog of messages keyed by id.
+
+A finding carries a message id and its arguments; the text is rendered at the edge (the
+reporters, ``factlint rules``, the CLI's errors) from ``_messages/<language>.json``:
+
+- ``en`` and ``zh`` (Simplified Chinese) are written by hand and hold the same ids with
+  the same placeholders (a test checks);
+- ``zh-Hant`` is ``zh`` converted by OpenCC (``tools/messages_traditional.py``; a test
+  checks it is current), for briefs written in Traditional characters.
+
+A template is a ``str.format`` text with named placeholders (``{label}``). An id with a
+``.one`` variant in a language uses it when its ``count`` argument is 1 (English plurals).
+Catalogs are read once, when first needed (JSON: well under a millisecond).
+
+``--messages zh|en|auto`` (and ``messages:`` in the configuration) chooses the language;
+``auto`` gives each finding the language of the text it points at (see ``language_of``),
+and the brief's language where that text has no words of its own (a URL, a marker).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+LANGUAGES = ("en", "zh", "zh-Hant")
+CHOICES = ("auto", "zh", "en")  # what --messages and `messages:` accept
+MAX_MESSAGE = 600  # characters of a rendered message; see shorten()
+
+_CATALOGS = Path(__file__).parent / "_messages"
+
+
+class Message:
+    """A message id with its arguments: what a finding, an error or a label says, before
+    it is put into words. ``str()`` gives the English text."""
+
+    __slots__ = ("id", "arguments")
+
+    def __init__(self, message_id: str, /, **arguments: Any) -> None:
+        self.id = message_id
+        self.arguments = tuple(arguments.items())
+
+    def text(self, language: str = "en") -> str:
+        return render(self.id, dict(self.arguments), language)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+    def __repr__(self) -> str:
+        return f"Message({self.id!r}, {dict(self.arguments)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Message) and self.id == other.id
+                and self.arguments == other.arguments)
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.arguments))
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def catalog(language: str) -> Mapping[str, str]:
+    """id -> template of one language (``zh-Hant`` and ``zh`` share ids)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"no message catalog for {language!r}")
+    with open(_CATALOGS / f"{language}.json", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def template(message_id: str, language: str = "en", count: Any = None) -> str:
+    """The template of ``message_id`` in ``language`` (English where that has none)."""
+    for lang in (language, "en") if language != "en" else ("en",):
+        texts = catalog(lang)
+        if count == 1 and f"{message_id}.one" in texts:
+            return texts[f"{message_id}.one"]
+        if message_id in texts:
+            return texts[message_id]
+    raise KeyError(f"message id {message_id!r} is not in the catalog")
+
+
+def render(message_id: str, arguments: Mapping[str, Any] | None = None,
+           language: str = "en") -> str:
+    """The text of a message in ``language``. A template that does not fit its arguments
+    (a translation gone wrong) falls back to English, which a test keeps complete."""
+    arguments = arguments or {}
+    text = template(message_id, language, arguments.get("count"))
+    try:
+        return shorten(text.format_map(arguments))
+    except (KeyError, IndexError, ValueError):
+        if language == "en":
+            raise
+        return render(message_id, arguments, "en")
+
+
+def shorten(text: str) -> str:
+    """A message quotes what a file holds, and a file may hold a 600,000-character quote:
+    keep its start (what is wrong) and its end (what to do), and elide the middle."""
+    if len(text) <= MAX_MESSAGE:
+        return text
+    return f"{text[: MAX_MESSAGE * 2 // 3]} … {text[-MAX_MESSAGE // 4:]}"
+
+
+def placeholders(text: str) -> list[str]:
+    """The named placeholders of a template, in order of first appearance."""
+    names: list[str] = []
+    for name in _PLACEHOLDER.findall(text.replace("{{", "").replace("}}", "")):
+        if name not in names:
+            names.append(name)
+    return names
+
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)[^{}]*\}")
+
+# --- which language ----------------------------------------------------------------------
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+# URLs, tags, markers and code: no words of a language (bounded, so linear on any line)
+_NOT_WORDS = re.compile(r"\b[A-Za-z][\w+.-]{0,15}://\S*|\bwww\.\S+|<[^<>\n]{0,200}>"
+                        r"|\[\^?[^\[\]\n]{0,200}\]|`[^`\n]{0,200}`")
+_LATIN_WORD = re.compile(r"[A-Za-zÀ-ɏ]{2,}")
+
+
+def language_of(text: str, default: str = "en") -> str:
+    """``zh`` or ``en``: the language a piece of text is written in, judged by its words.
+
+    Chinese when it holds Han characters and they weigh at least a third of its Latin
+    words' letters; English when it holds two or more Latin words; else ``default`` (a
+    line that is only a URL, a marker or a figure says nothing about its language)."""
+    text = _NOT_WORDS.sub(" ", text)
+    han = len(_HAN.findall(text))
+    words = _LATIN_WORD.findall(text)
+    if han and han * 3 >= sum(len(w) for w in words):
+        return "zh"
+    if len(words) >= 2:
+        return "en"
+    return "zh" if han else default
+
+
+def chosen(setting: str, text: str | None, brief_language: str) -> str:
+    """The catalog language for a message under the ``messages`` setting (auto, zh, en).
+
+    ``text`` is what the message points at (a line of the brief), or None; ``brief_language``
+    is the brief's (``en``, ``zh`` or ``zh-Hant``). Chinese follows the brief's script."""
+    chinese = "zh-Hant" if brief_language == "zh-Hant" else "zh"
+    if setting == "en":
+        return "en"
+    if setting == "zh":
+        return chinese
+    base = "zh" if brief_language.startswith("zh") else "en"
+    language = language_of(text, base) if text else base
+    return chinese if language == "zh" else "en"
+
+
+def text_of(finding: Any, language: str) -> str:
+    """A finding's message in ``language``; a finding without an id keeps its own text."""
+    if not finding.message_id:
+        return finding.message
+    if language == "en":
+        return finding.message
+    return render(finding.message_id, dict(finding.arguments), language)
+
+
+def sarif_template(message_id: str, language: str = "en") -> tuple[str, list[str]]:
+    """A template in SARIF's form (``{0}``, ``{1}``: positions, not names) and the names in
+    that order — the order of the English template, so that every language agrees."""
+    names = placeholders(template(message_id, "en"))
+    text = template(message_id, language)
+    for index, name in enumerate(names):
+        text = re.sub(r"\{" + re.escape(name) + r"(?:[!:][^{}]*)?\}", f"{{{index}}}", text)
+    return text, names

@@ -138,6 +138,9 @@ def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> l
 @click.option("--no-cache", is_flag=True, help="Do not read or write the URL result cache.")
 @click.option("--language", type=click.Choice(["auto", "zh", "en"]),
               help="Rule pack for every sentence (default auto: each sentence's script).")
+@click.option("--messages", type=click.Choice(["auto", "zh", "en"]),
+              help="Language of the messages (default auto: each finding in the language "
+                   "of the text it points at).")
 @click.option("--changed-since", metavar="REF",
               help="Report only lines changed since a git ref "
                    "(fact/data changes count for briefs).")
@@ -162,7 +165,7 @@ def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> l
 @click.pass_context
 def check(ctx, paths, output_format, output, reports, offline, facts, config, select, ignore,
           fail_on, allow_private, networks, timeout, url_deadline, jobs, no_cache, language,
-          changed_since,
+          messages, changed_since,
           two_point, baseline, write_baseline, across_briefs, stdin_filename,
           force_exclude, evidence) -> None:
     """Check briefs (files or folders; default: the current folder; `-`: standard input)."""
@@ -198,7 +201,7 @@ def check(ctx, paths, output_format, output, reports, offline, facts, config, se
     options = RunOptions(
         paths=tuple(paths) or (".",),
         overrides=Overrides(config, select_codes, ignore_codes or (), fail_on,
-                            tuple(url_overrides), language),
+                            tuple(url_overrides), language, messages=messages),
         facts=facts,
         offline=offline,
         jobs=jobs,
@@ -263,7 +266,9 @@ def extract(brief: str) -> None:
 @click.option("--select", help="Comma-separated codes, prefixes or names to run.")
 @click.option("--ignore", help="Comma-separated codes, prefixes or names to skip.")
 @click.option("--fail-on", type=SEVERITY, help="Lowest severity that fails the run.")
-def annotate(brief, output, offline, facts, config, select, ignore, fail_on) -> None:
+@click.option("--messages", type=click.Choice(["auto", "zh", "en"]),
+              help="Language of the comments (default auto: the brief's).")
+def annotate(brief, output, offline, facts, config, select, ignore, fail_on, messages) -> None:
     """Write a copy of a Word brief (.docx) with one Word comment per finding, on the words
     it concerns. The brief itself is never modified; on a copy annotated before, factlint's
     earlier comments are replaced and everyone else's kept.
@@ -284,7 +289,8 @@ def annotate(brief, output, offline, facts, config, select, ignore, fail_on) -> 
     _check_selectors("--select", select_codes)
     _check_selectors("--ignore", ignore_codes)
     output = output or os.path.splitext(brief)[0] + ".checked.docx"
-    options = RunOptions(overrides=Overrides(config, select_codes, ignore_codes or (), fail_on),
+    options = RunOptions(overrides=Overrides(config, select_codes, ignore_codes or (), fail_on,
+                                             messages=messages),
                          facts=facts, offline=offline, jobs=1)
     try:
         done = write_annotated(brief, output, options)

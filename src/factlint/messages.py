@@ -10,6 +10,10 @@ reporters, ``factlint rules``, the CLI's errors) from ``_messages/<language>.jso
 
 A template is a ``str.format`` text with named placeholders (``{label}``). An id with a
 ``.one`` variant in a language uses it when its ``count`` argument is 1 (English plurals).
+An argument may be a Message (rendered in the same language) or a tuple of wordings
+(shown as quoted alternatives). Languages may show different arguments of a message (the
+English one the interval a figure implies, the Chinese one its meaning in plain words);
+the finding carries them all.
 Catalogs are read once, when first needed (JSON: well under a millisecond).
 
 ``--messages zh|en|auto`` (and ``messages:`` in the configuration) chooses the language;
@@ -87,11 +91,26 @@ def render(message_id: str, arguments: Mapping[str, Any] | None = None,
     arguments = arguments or {}
     text = template(message_id, language, arguments.get("count"))
     try:
-        return shorten(text.format_map(arguments))
+        return shorten(text.format_map({name: _worded(value, language)
+                                        for name, value in arguments.items()}))
     except (KeyError, IndexError, ValueError):
         if language == "en":
             raise
         return render(message_id, arguments, "en")
+
+
+def _worded(value: Any, language: str) -> Any:
+    """An argument as the message shows it: a Message in the same language, a tuple as
+    quoted alternatives (“a”, “b” or “c”; “a”、“b”或“c”)."""
+    if isinstance(value, Message):
+        return value.text(language)
+    if isinstance(value, tuple):
+        quoted = [f"“{item}”" for item in value]
+        if len(quoted) < 2:
+            return "".join(quoted)
+        return render("list.or", {"items": render("list.separator", None, language)
+                                  .join(quoted[:-1]), "last": quoted[-1]}, language)
+    return value
 
 
 def shorten(text: str) -> str:
@@ -162,10 +181,17 @@ def text_of(finding: Any, language: str) -> str:
     return render(finding.message_id, dict(finding.arguments), language)
 
 
+def rendered_arguments(finding: Any, language: str) -> dict[str, Any]:
+    """A finding's arguments as its message in ``language`` shows them."""
+    return {name: _worded(value, language) for name, value in finding.arguments}
+
+
 def sarif_template(message_id: str, language: str = "en") -> tuple[str, list[str]]:
     """A template in SARIF's form (``{0}``, ``{1}``: positions, not names) and the names in
-    that order — the order of the English template, so that every language agrees."""
+    that order — the English template's, then those only the Chinese one shows, so that
+    every language numbers them alike."""
     names = placeholders(template(message_id, "en"))
+    names += [name for name in placeholders(template(message_id, "zh")) if name not in names]
     text = template(message_id, language)
     for index, name in enumerate(names):
         text = re.sub(r"\{" + re.escape(name) + r"(?:[!:][^{}]*)?\}", f"{{{index}}}", text)

@@ -87,7 +87,7 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
         place = (f" ({renderings[finding.path].location(finding.line, finding.column).describe()})"
                  if finding.path in renderings else "")
         stream.write(f"{_paint(where, 'code', color)} {_paint(finding.code, 'code', color)} "
-                     f"{severity} {one_line(finding.message)}{place}\n")
+                     f"{severity} {one_line(result.message(finding))}{place}\n")
         source = result.line(finding.path, finding.line)
         if source is not None and source.strip():
             end = finding.end_column if finding.end_line == finding.line else len(source) + 1

@@ -14,6 +14,13 @@ SEED = SHARED / "seeds" / "guangxi-data-industry-brief.md"
 CORPUS = SHARED / "corpus"
 
 
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch):
+    """The CLI (in-process and in subprocesses) speaks English in tests that read its
+    wording; tests of the message languages set FACTLINT_MESSAGES or --messages themselves."""
+    monkeypatch.setenv("FACTLINT_MESSAGES", "en")
+
+
 def shared_or_skip(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: the shared seed and corpus live beside the repo "

@@ -98,6 +98,14 @@ def _view_for(reports):
     return document_view
 
 
+def _messages_from_environment() -> str | None:
+    """FACTLINT_MESSAGES=zh|en|auto: the language of messages when --messages is not given."""
+    from factlint.messages import CHOICES
+
+    value = os.environ.get("FACTLINT_MESSAGES", "").strip().lower()
+    return value if value in CHOICES else None
+
+
 def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> list:
     """URL settings from flags and environment (the only places that can widen the
     address policy: a configuration file in the checked tree cannot)."""
@@ -201,7 +209,8 @@ def check(ctx, paths, output_format, output, reports, offline, facts, config, se
     options = RunOptions(
         paths=tuple(paths) or (".",),
         overrides=Overrides(config, select_codes, ignore_codes or (), fail_on,
-                            tuple(url_overrides), language, messages=messages),
+                            tuple(url_overrides), language,
+                            messages=messages or _messages_from_environment()),
         facts=facts,
         offline=offline,
         jobs=jobs,
@@ -290,7 +299,7 @@ def annotate(brief, output, offline, facts, config, select, ignore, fail_on, mes
     _check_selectors("--ignore", ignore_codes)
     output = output or os.path.splitext(brief)[0] + ".checked.docx"
     options = RunOptions(overrides=Overrides(config, select_codes, ignore_codes or (), fail_on,
-                                             messages=messages),
+                                             messages=messages or _messages_from_environment()),
                          facts=facts, offline=offline, jobs=1)
     try:
         done = write_annotated(brief, output, options)

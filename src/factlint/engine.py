@@ -9,6 +9,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
@@ -120,6 +121,15 @@ class RunResult:
         text = owner.lines.get(finding.path, {}).get(finding.line) \
             if finding.path == owner.path else None
         return messages.chosen(owner.messages, text, owner.language)
+
+    @property
+    def summary_language(self) -> str:
+        """The language of what is said of the run as a whole (the summary line): that of
+        most findings, else of the briefs (their ``messages`` setting, else their text)."""
+        told = Counter(self.language(f) for f in self.findings)
+        if not told:
+            told = Counter(messages.chosen(r.messages, None, r.language) for r in self.files)
+        return told.most_common(1)[0][0] if told else "en"
 
     def message(self, finding: Finding) -> str:
         """The text of ``finding`` in its language (see ``language``)."""

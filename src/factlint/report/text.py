@@ -13,6 +13,8 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, TextIO
 
+from factlint.messages import render
+
 if TYPE_CHECKING:
     from factlint.engine import RunResult
     from factlint.report import ReportOptions
@@ -97,14 +99,18 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
             stream.write(f"{number} | {source}\n")
             stream.write(f"{' ' * len(number)} | {caret}\n")
     s = result.summary
+    language = result.summary_language
     parts = [
-        f"{s['files']} file{'s' if s['files'] != 1 else ''}",
-        f"{s['claims']} claim{'s' if s['claims'] != 1 else ''} ({s['sourced_claims']} sourced)",
+        render("summary.files", {"count": s["files"]}, language),
+        render("summary.claims", {"count": s["claims"], "sourced": s["sourced_claims"]},
+               language),
     ]
     if s["figures_verified"]:
-        parts.append(f"{s['figures_verified']} figures verified")
+        parts.append(render("summary.figures-verified", {"count": s["figures_verified"]},
+                            language))
     if s["urls_checked"] or s["urls_skipped"]:
-        parts.append(f"{s['urls_checked']} URLs checked, {s['urls_skipped']} skipped")
+        parts.append(render("summary.urls", {"checked": s["urls_checked"],
+                                             "skipped": s["urls_skipped"]}, language))
     not_checked: dict[str, int] = {}
     for file in result.files:
         for kind, count in file.not_checked.items():
@@ -112,10 +118,11 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     if not_checked:
         from factlint.word import describe_not_checked
 
-        parts.append(f"not checked: {describe_not_checked(not_checked)}")
-    counts = ", ".join(
-        _paint(f"{s[key]} {label}{'s' if s[key] != 1 else ''}", sev, color and s[key] > 0)
-        for key, label, sev in (("errors", "error", "error"), ("warnings", "warning", "warning"),
-                                ("infos", "info", "info"))
+        parts.append(render("summary.not-checked",
+                            {"what": describe_not_checked(not_checked)}, language))
+    counts = render("summary.counts-separator", None, language).join(
+        _paint(render(f"summary.{key}", {"count": s[key]}, language), sev, color and s[key] > 0)
+        for key, sev in (("errors", "error"), ("warnings", "warning"), ("infos", "info"))
     )
-    stream.write(f"{'; '.join(parts)}: {counts}\n")
+    joined = render("summary.parts-separator", None, language).join(parts)
+    stream.write(render("summary.line", {"parts": joined, "counts": counts}, language) + "\n")

@@ -398,7 +398,8 @@ def check_file(path: str, options: RunOptions, in_book: bool = False) -> FileRes
     if text is None:
         result.unreadable = True
         result.findings.append(
-            UNREADABLE.at_position(path, 1, 1, f"cannot check {path}: {problem}"))
+            UNREADABLE.at_position(path, 1, 1, messages.Message("FL001.cannot-check", path=path,
+                                                                problem=problem)))
         return result
     doc = read_document(path, text, language=settings.language, extra_packs=settings.packs,
                         primary=settings.is_primary(Path(path)))
@@ -534,13 +535,14 @@ def directive_regions(doc: Document) -> tuple[list[tuple[Any, int, int]], list[F
         end_line, _ = doc.position(directive.end - 1)
         if directive.kind == "invalid":
             problems.append(
-                BAD_SUPPRESSION.at(doc, directive.start, directive.end, directive.problem))
+                BAD_SUPPRESSION.at(doc, directive.start, directive.end,
+                                   messages.Message("FL604.malformed", problem=directive.problem)))
             continue
         unknown = [c for c in directive.codes if c.lower() != "all" and not known_selector(c)]
         if unknown:
             problems.append(BAD_SUPPRESSION.at(
                 doc, directive.start, directive.end,
-                f"directive names unknown code {', '.join(unknown)}: it suppresses nothing",
+                messages.Message("FL604.unknown-code", codes=", ".join(unknown)),
             ))
             continue
         if directive.kind == "disable-file":
@@ -592,7 +594,7 @@ def apply_directives(doc: Document, findings: list[Finding], settings: Settings)
             if id(directive) not in used and names_active:
                 problems.append(BAD_SUPPRESSION.at(
                     doc, directive.start, directive.end,
-                    f"directive suppresses nothing ({' '.join(directive.codes)}): remove it",
+                    messages.Message("FL604.unused", codes=" ".join(directive.codes)),
                 ))
         kept.extend(p for p in problems if not matches(BAD_SUPPRESSION, settings.ignore))
     return kept
@@ -679,7 +681,8 @@ def _nothing_to_check(paths: Sequence[str], found: Found) -> str:
 def _unreadable_folder(folder: str, why: str) -> FileResult:
     result = FileResult(folder, unreadable=True)
     result.findings.append(
-        UNREADABLE.at_position(folder, 1, 1, f"cannot read folder {folder}: {why}"))
+        UNREADABLE.at_position(folder, 1, 1, messages.Message("FL001.cannot-read-folder",
+                                                                  folder=folder, why=why)))
     return result
 
 

@@ -64,6 +64,13 @@ class Message:
         return hash((self.id, self.arguments))
 
 
+class Quoted(tuple):
+    """Wordings shown quoted, one after another: “a”, “b” (“a”、“b”). A plain tuple is
+    shown as alternatives instead: “a” or “b”."""
+
+    __slots__ = ()
+
+
 @lru_cache(maxsize=len(LANGUAGES))
 def catalog(language: str) -> Mapping[str, str]:
     """id -> template of one language (``zh-Hant`` and ``zh`` share ids)."""
@@ -104,6 +111,8 @@ def _worded(value: Any, language: str) -> Any:
     quoted alternatives (“a”, “b” or “c”; “a”、“b”或“c”)."""
     if isinstance(value, Message):
         return value.text(language)
+    if isinstance(value, Quoted):
+        return render("list.separator", None, language).join(f"“{item}”" for item in value)
     if isinstance(value, tuple):
         quoted = [f"“{item}”" for item in value]
         if len(quoted) < 2:
@@ -111,6 +120,27 @@ def _worded(value: Any, language: str) -> Any:
         return render("list.or", {"items": render("list.separator", None, language)
                                   .join(quoted[:-1]), "last": quoted[-1]}, language)
     return value
+
+
+def problems(message: Message) -> list[str]:
+    """What keeps ``message`` (and the messages among its arguments) from being put into
+    words in every language: an id a catalog lacks, a placeholder no argument fills."""
+    found = []
+    arguments = dict(message.arguments)
+    for language in LANGUAGES:
+        texts = catalog(language)
+        if message.id not in texts:
+            found.append(f"{message.id}: not in the {language} catalog")
+            continue
+        variants = [message.id, f"{message.id}.one"]
+        for text in (texts[v] for v in variants if v in texts):
+            missing = [name for name in placeholders(text) if name not in arguments]
+            if missing:
+                found.append(f"{message.id} ({language}): nothing fills {', '.join(missing)}")
+    for value in arguments.values():
+        if isinstance(value, Message):
+            found += problems(value)
+    return found
 
 
 def shorten(text: str) -> str:

@@ -199,8 +199,7 @@ def _series_findings(book: Book, scope: list[Document]) -> dict[str, list[Findin
     for number, where, marker in typos:
         found.setdefault(where.path, []).append(ORDER.at(
             where, marker.start, marker.end,
-            f"citation {number} is far beyond the {len(order)} sources cited: is the "
-            "number mistyped?",
+            Message("FL103.far-beyond", number=number, count=len(order)),
         ))
     order = [item for item in order if item[0] <= plausible or not typos]
     definitions, alphabetical = _series_definitions(book, scope)
@@ -219,7 +218,7 @@ def _series_findings(book: Book, scope: list[Document]) -> dict[str, list[Findin
             if following is not None:
                 found.setdefault(doc.path, []).append(ORDER.at(
                     doc, following.label_start, following.label_end,
-                    f"source numbers skip {missing}: numbering jumps to {following.label}",
+                    Message("FL103.skips", missing=missing, label=following.label),
                 ))
                 break
     return found
@@ -238,14 +237,16 @@ RENUMBERING_SHOWN = 8  # label changes a message lists before "…"
 def _order_findings(order, numbers: list[int], fixable: bool
                     ) -> Iterator[tuple[Document, Finding]]:
     highest = (0 if min(numbers) == 0 else 1) - 1
-    fix, renumbers = None, "factlint fix renumbers"
+    fix, renumbers = None, Message("FL103.renumbers-plain")
     for number, where, marker in order:
         if number < highest:
-            message = f"citation {number} is first cited after {highest}"
+            arguments = {"number": number, "highest": highest}
+            message_id = "FL103.cited-after"
         elif number > highest + 1:
             skipped = highest + 1
-            message = (f"citation {number} is cited before {skipped}"
-                       f"{'' if skipped in numbers else f' ({skipped} is never cited)'}")
+            never = "" if skipped in numbers else Message("FL103.never-cited", skipped=skipped)
+            arguments = {"number": number, "skipped": skipped, "never": never}
+            message_id = "FL103.cited-before"
         else:
             highest = number
             continue
@@ -253,11 +254,10 @@ def _order_findings(order, numbers: list[int], fixable: bool
         if fix is None and fixable:
             fix, renumbers = _renumbering_fix(where)
         yield where, ORDER.at(where, marker.start, marker.end,
-                              f"{message}: number citations in order of first appearance "
-                              f"({renumbers})", fix)
+                              Message(message_id, renumbers=renumbers, **arguments), fix)
 
 
-def _renumbering_fix(doc: Document) -> tuple[Fix | None, str]:
+def _renumbering_fix(doc: Document) -> tuple[Fix | None, Message]:
     """The renumbering `factlint fix` makes (the brief's edits; `fix` also does the fact
     file), and the words that say it: which label becomes which."""
     from factlint.renumber import renumber_fix, renumbering
@@ -265,12 +265,12 @@ def _renumbering_fix(doc: Document) -> tuple[Fix | None, str]:
     mapping = renumbering(doc)
     fix = renumber_fix(doc, mapping)
     if fix is None:
-        return None, "factlint fix renumbers"
+        return None, Message("FL103.renumbers-plain")
     changes = [f"{old} → {new}" for old, new in sorted(mapping.items(), key=lambda p: int(p[1]))
                if old != new]
     shown = ", ".join(changes[:RENUMBERING_SHOWN]) + (" …" if len(changes) > RENUMBERING_SHOWN
                                                        else "")
-    return fix, f"factlint fix renumbers {shown}"
+    return fix, Message("FL103.renumbers", changes=shown)
 
 
 def check_duplicate_definition(ctx: Context) -> Iterator[Finding]:

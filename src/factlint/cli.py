@@ -391,23 +391,41 @@ def rule_table() -> str:
 @main.command()
 @click.argument("code", required=False)
 @click.option("--markdown", is_flag=True, help="Print the rule table as Markdown.")
-def rules(code: str | None, markdown: bool) -> None:
+@click.option("--messages", type=click.Choice(["auto", "zh", "en"]),
+              help="Language of the rule docs (default auto: FACTLINT_MESSAGES, else LANG).")
+def rules(code: str | None, markdown: bool, messages: str | None) -> None:
     """List the rules, or show one with its examples."""
+    from factlint.messages import rule_doc
     from factlint.registry import registry
 
     if markdown:
         click.echo(rule_table(), nl=False)
         return
+    language = _docs_language(messages or _messages_from_environment())
     if code is None:
         for rule in registry():
-            click.echo(f"{rule.code}  {rule.name:<26} {rule.severity:<8} {rule.summary}")
+            summary = rule_doc(rule.code, language, rule.doc).splitlines()[0]
+            click.echo(f"{rule.code}  {rule.name:<26} {rule.severity:<8} {summary}")
         return
     found = [r for r in registry() if r.code == code.upper() or r.name == code]
     if not found:
         _fail(f"no rule '{code}' (see `factlint rules`)")
     rule = found[0]
-    click.echo(f"{rule.code} {rule.name} ({rule.severity}{', fixable' if rule.fixable else ''})\n")
-    click.echo(rule.doc)
+    from factlint.messages import render
+
+    fixable = render("rules.fixable", None, language) if rule.fixable else ""
+    opening, closing = ("（", "）") if language != "en" else (" (", ")")
+    severity = render(f"severity.{rule.severity}", None, language)
+    click.echo(f"{rule.code} {rule.name}{opening}{severity}{fixable}{closing}\n")
+    click.echo(rule_doc(rule.code, language, rule.doc))
+
+
+def _docs_language(setting: str | None) -> str:
+    """en or zh for text that belongs to no brief: the setting, else the locale (LANG)."""
+    if setting in ("zh", "en"):
+        return setting
+    locale = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    return "zh" if locale.lower().startswith("zh") else "en"
 
 
 @main.command()

@@ -118,9 +118,13 @@ class RunResult:
         owner = self._owners.get(finding.path)
         if owner is None:
             return "en"
-        text = owner.lines.get(finding.path, {}).get(finding.line) \
-            if finding.path == owner.path else None
-        return messages.chosen(owner.messages, text, owner.language)
+        if owner.messages in ("zh", "en") or finding.path != owner.path:
+            return messages.chosen(owner.messages, None, owner.language)
+        key = (finding.path, finding.line)
+        if key not in self._line_languages:
+            text = owner.lines.get(finding.path, {}).get(finding.line)
+            self._line_languages[key] = messages.chosen(owner.messages, text, owner.language)
+        return self._line_languages[key]
 
     @property
     def summary_language(self) -> str:
@@ -134,6 +138,10 @@ class RunResult:
     def message(self, finding: Finding) -> str:
         """The text of ``finding`` in its language (see ``language``)."""
         return messages.text_of(finding, self.language(finding))
+
+    @cached_property
+    def _line_languages(self) -> dict[tuple[str, int], str]:
+        return {}
 
     @cached_property
     def _owners(self) -> dict[str, FileResult]:
@@ -372,7 +380,7 @@ def _brief_language(doc: Document, text: str, settings: Settings) -> str:
     ``--language`` forces), Traditional when more of its characters are Traditional-only
     than Simplified-only."""
     language = doc.language if settings.language == "auto" else detect_language(text)
-    if language != "zh":
+    if language != "zh" or not doc.traditional:
         return language
     traditional, simplified = script_characters()
     if traditional is None or simplified is None:

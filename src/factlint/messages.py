@@ -143,6 +143,24 @@ def problems(message: Message) -> list[str]:
     return found
 
 
+def rule_doc(code: str, language: str, english: str) -> str:
+    """A rule's docs in ``language``: the English docstring (``english``: summary, why,
+    Bad/Good examples), or its Chinese summary and reasons (``rule.CODE``; its first
+    sentence is the summary) with the same examples."""
+    if language == "en" or f"rule.{code}" not in catalog(language):
+        return english
+    text = catalog(language)[f"rule.{code}"]
+    summary, _, rest = text.partition("。")
+    lines = [summary + "。"] + ([rest.strip()] if rest.strip() else [])
+    examples = re.split(r"\n(?=(?:Bad|Good):)", english, maxsplit=1)
+    if len(examples) == 2:
+        words = {"Bad:": render("rules.bad", None, language),
+                 "Good:": render("rules.good", None, language)}
+        lines.append(re.sub(r"^(Bad:|Good:)", lambda m: words[m.group()], examples[1],
+                            flags=re.MULTILINE))
+    return "\n\n".join(lines)
+
+
 def shorten(text: str) -> str:
     """A message quotes what a file holds, and a file may hold a 600,000-character quote:
     keep its start (what is wrong) and its end (what to do), and elide the middle."""
@@ -177,9 +195,13 @@ def language_of(text: str, default: str = "en") -> str:
     Chinese when it holds Han characters and they weigh at least a third of its Latin
     words' letters; English when it holds two or more Latin words; else ``default`` (a
     line that is only a URL, a marker or a figure says nothing about its language)."""
-    text = _NOT_WORDS.sub(" ", text)
-    han = len(_HAN.findall(text))
-    words = _LATIN_WORD.findall(text)
+    if not text.isascii():
+        han = len(_HAN.findall(text)) if _HAN.search(text) else 0
+    else:
+        han = 0
+    if not _LATIN_WORD.search(text):
+        return "zh" if han else default
+    words = _LATIN_WORD.findall(_NOT_WORDS.sub(" ", text))
     if han and han * 3 >= sum(len(w) for w in words):
         return "zh"
     if len(words) >= 2:

@@ -200,3 +200,158 @@ def test_a_documents_entry_never_reaches_outside_the_repository(tmp_path):
                      "repo/ch.md": "# Ch\n\nA claim[^1].\n"})
     (repo / ".git").mkdir()
     assert findings(repo) == [("ch.md", 3, 8, "FL101")]
+
+
+# --- fix renumbers a document with fact files (issue 9, item 4) --------------------------
+
+FACTS_ONE = ("factlint: 1\nsources:\n  \"2\":  # the coast office's survey\n"
+             "    publisher: Coast Office\n    title: Coastal survey\n"
+             "  \"1\":\n    publisher: Hill Office\n    title: Hill survey\n"
+             "claims:\n  - quote: the coast\n    source: \"2\"\n"
+             "  - quote: the hills\n    source: 1   # the hill survey\n")
+FACTS_TWO = ('{"factlint": 1, "sources": {"3": {"publisher": "Flight Office"}},\n'
+             ' "claims": [{"quote": "Flights were logged", "source": "3"}]}\n')
+
+
+def _fact_notes(folder: Path, names: list[str]) -> list[tuple[str, str]]:
+    """For each claim of each chapter's fact file, (quote, text of the note its source
+    label resolves to, through the whole document)."""
+    from factlint.document import read_document
+    from factlint.documents import Book
+    from factlint.factfiles import load_facts
+    from factlint.facts import find_fact_file
+
+    docs = [read_document(n, (folder / n).read_text(encoding="utf-8")) for n in names]
+    book = Book(docs)
+    found = []
+    for doc in docs:
+        path = find_fact_file(str(folder / doc.path))
+        if path is None:
+            continue
+        facts, _ = load_facts(path, Path(path).read_text(encoding="utf-8"))
+        found += [(claim.quote, book.resolve(doc, claim.source)[1].body.strip())
+                  for claim in facts.claims]
+    return found
+
+
+@pytest.mark.parametrize("layout", ["notes", "mkdocs"])
+def test_fix_renumbers_a_document_with_fact_files_as_one(tmp_path, layout):
+    """Old main left such a document alone ("renumber those by hand"): FL103 stayed."""
+    from click.testing import CliRunner
+
+    from factlint.cli import main
+
+    (tmp_path / ".git").mkdir()
+    folder = "" if layout == "notes" else FOLDER[layout]
+    files = {"ch1.md": SWAPPED_ONE, "ch2.md": SWAPPED_TWO, "notes.md": SWAPPED_NOTES,
+             "ch1.facts.yaml": FACTS_ONE, "ch2.facts.json": FACTS_TWO}
+    write(tmp_path, {**({} if layout == "notes" else LAYOUTS[layout]),
+                     **{f"{folder}/{n}".lstrip("/"): t for n, t in files.items()}})
+    where = tmp_path / folder if folder else tmp_path
+    names = ["ch1.md", "ch2.md", "notes.md"]
+    markers, claims = _cited_texts(where, names), _fact_notes(where, names)
+
+    result = CliRunner().invoke(main, ["fix", str(where)])
+
+    assert result.exit_code == 0, result.output
+    assert (where / "ch1.md").read_text(encoding="utf-8") == (
+        "# One\n\nThe coast[^1] and the hills[^2].\n")
+    facts = (where / "ch1.facts.yaml").read_text(encoding="utf-8")
+    assert '"1":  # the coast office\'s survey' in facts and "source: 2   # the hill" in facts
+    assert (where / "ch2.facts.json").read_text(encoding="utf-8") == FACTS_TWO
+    assert _cited_texts(where, names) == markers
+    assert _fact_notes(where, names) == claims  # every claim still names the same note
+    assert findings(where) == []
+    assert CliRunner().invoke(main, ["fix", str(where)]).output == "nothing to fix\n"
+
+
+def test_a_fact_file_renumbering_that_would_repoint_a_claim_is_refused(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from factlint import fix as fix_module
+    from factlint.cli import main
+
+    files = {"ch1.md": SWAPPED_ONE, "ch2.md": SWAPPED_TWO, "notes.md": SWAPPED_NOTES,
+             "ch1.facts.yaml": FACTS_ONE}
+    write(tmp_path, files)
+    monkeypatch.setattr(fix_module, "renumber_facts",  # a renumberer that skips the fact file
+                        lambda text, *args: (text, 0))
+    result = CliRunner().invoke(main, ["fix", str(tmp_path)])
+    assert "fact file" in result.output and "nothing written" in result.output, result.output
+    assert all((tmp_path / n).read_text(encoding="utf-8") == t for n, t in files.items())
+
+
+# --- shared notes files of other forms: a numbered references list, <sup> notes ---------
+
+BRACKET_ONE = "# One\n\nThe city opened 120 datasets [2]. Its portal serves 4,000 users [1].\n"
+BRACKET_TWO = "# Two\n\nThe region trained 300 officials [4] and 20 more [9].\n"
+BRACKET_REFS = ("# References\n\n[1] Portal Team, \"Usage statistics\", 2024, https://example.org/b\n\n"
+                "[2] City Office, \"Open data report\", 2023, https://example.org/a\n\n"
+                "[3] Harbour Office, \"Never cited\", 2022, https://example.org/d\n\n"
+                "[4] Region Office, \"Training report\", 2024, https://example.org/c\n")
+SUP_ONE = "# 第一章\n\n全市开放数据集 120 个<sup>2</sup>，日均访问 4000 人次<sup>1</sup>。\n"
+SUP_TWO = "# 第二章\n\n培训官员 300 人<sup>4</sup>。\n"
+SUP_NOTES = ("# 注释\n\n<sup>1</sup> 来源：某局，《访问统计》，2024\n\n"
+             "<sup>2</sup> 来源：某局，《开放数据年报》，2023\n\n"
+             "<sup>3</sup> 来源：某局，《未引用的报告》，2023\n\n"
+             "<sup>4</sup> 来源：某局，《培训统计》，2023\n")
+
+
+def test_a_shared_numbered_references_list(tmp_path):
+    """Old main read a chapter's [2] as no citation at all (no references list in it):
+    no FL101 for [9], FL201 for every sourced figure, and the list's [4] unused unseen."""
+    write(tmp_path, {"ch1.md": BRACKET_ONE, "ch2.md": BRACKET_TWO,
+                     "references.md": BRACKET_REFS})
+    assert findings(tmp_path) == [("ch1.md", 3, 30, "FL103"), ("ch1.md", 3, 65, "FL103"),
+                                  ("ch2.md", 3, 34, "FL103"), ("ch2.md", 3, 50, "FL101"),
+                                  ("references.md", 7, 1, "FL102")]
+    result = run(RunOptions(paths=(str(tmp_path),), offline=True, jobs=1))
+    assert [f for f in result.findings if f.code == "FL201"] == []
+
+
+def test_a_shared_sup_notes_file(tmp_path):
+    write(tmp_path, {"a.md": SUP_ONE, "b.md": SUP_TWO, "notes.md": SUP_NOTES})
+    found = findings(tmp_path)
+    assert ("notes.md", 7, 1, "FL102") in found
+    assert not [f for f in found if f[3] == "FL101"]
+
+
+def test_posts_with_their_own_reference_lists_stay_separate(tmp_path):
+    own = "# Post\n\nA claim [1].\n\n## References\n\n[1] Office, \"Report\", 2020, https://example.org/r\n"
+    write(tmp_path, {"a.md": own, "b.md": own.replace("[1] Office", "[1] Other office"),
+                     "c.md": "# C\n\nAn array a[1] and a note [5] of nothing.\n",
+                     "references.md": BRACKET_REFS})
+    assert findings(tmp_path) == []  # c.md's [5] is defined nowhere: no citation, as before
+
+
+@pytest.mark.parametrize("layout", ["notes", "config"])
+def test_fix_renumbers_a_document_with_a_shared_numbered_list(tmp_path, layout):
+    from click.testing import CliRunner
+
+    from factlint.cli import main
+    from factlint.document import read_document
+    from factlint.documents import Book
+
+    (tmp_path / ".git").mkdir()
+    folder = "" if layout == "notes" else FOLDER[layout]
+    two = BRACKET_TWO.replace(" and 20 more [9]", "")
+    files = {"ch1.md": BRACKET_ONE, "ch2.md": two, "notes.md": BRACKET_REFS}
+    write(tmp_path, {**({} if layout == "notes" else LAYOUTS[layout]),
+                     **{f"{folder}/{n}".lstrip("/"): t for n, t in files.items()}})
+    where = tmp_path / folder if folder else tmp_path
+
+    def cited():
+        names = ["ch1.md", "ch2.md", "notes.md"]
+        docs = [read_document(n, (where / n).read_text(encoding="utf-8"),
+                              shared_labels=frozenset("1234")) for n in names]
+        book = Book(docs)
+        return [book.resolve(d, label)[1].body.strip()
+                for d in docs for m in d.markers for label in m.labels]
+
+    before = cited()
+    result = CliRunner().invoke(main, ["fix", str(where)])
+    assert result.exit_code == 0, result.output
+    assert (where / "ch1.md").read_text(encoding="utf-8") == BRACKET_ONE.replace(
+        "[2]", "[x]").replace("[1]", "[2]").replace("[x]", "[1]")
+    assert cited() == before
+    assert CliRunner().invoke(main, ["fix", str(where)]).output == "nothing to fix\n"

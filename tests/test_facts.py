@@ -293,11 +293,41 @@ def test_verify_is_computed_once_per_brief(tmp_path):
     facts, _ = load_text(tmp_path,
                          "factlint: 1\nclaims:\n  - {quote: 数据商已有 1159 家, value: 1159}\n")
     doc = read_document(str(brief), brief.read_text("utf-8"))
-    first = verify(doc, facts)
-    assert verify(doc, facts) is first
+    ctx = Context(doc, facts, Settings())
+    first = ctx.verifications
+    assert ctx.verifications is first
     [v] = first
     assert v.verdict == "holds" and v.figure.text == "1159 家"
     assert v.truth.origin == "facts: brief.facts.yaml line 3"
+
+
+def test_a_run_verifies_each_briefs_figures_once(tmp_path, monkeypatch):
+    """The engine's count, the FL30x rules and the HTML view share one verify() per brief."""
+    from factlint.engine import RunOptions, run
+    from factlint.report.html import document_view
+
+    for stem in ("a", "b"):
+        write(tmp_path, f"{stem}.md", "园区集聚超120家企业<sup>1</sup>，数据商已有 1159 家"
+                                      "<sup>1</sup>。\n\n<sup>1</sup> 来源：某局，《年报》\n")
+        write(tmp_path, f"{stem}.facts.yaml",
+              "factlint: 1\nclaims:\n  - {quote: 超120家企业, value: 118, unit: 家}\n"
+              "  - {quote: 数据商已有 1159 家, value: 1159, unit: 家}\n")
+    calls = []
+    real = facts_module.verify
+
+    def counted(doc, facts, *args):
+        calls.append(doc.path)
+        return real(doc, facts, *args)
+
+    monkeypatch.setattr(facts_module, "verify", counted)
+    result = run(RunOptions(paths=(str(tmp_path),), offline=True, jobs=1,
+                            view_of=document_view))
+    assert sorted(calls) == sorted(str(tmp_path / f"{s}.md") for s in "ab")
+    assert [f.code for f in result.findings].count("FL301") == 2  # the rules read it
+    assert result.summary["figures_verified"] == 2  # the engine's count read it
+    for checked in result.files:  # and the HTML view
+        assert {f["text"]: f["verdict"] for c in checked.view["claims"] for f in c["figures"]
+                } == {"超120家": "mismatched", "1159 家": "verified"}
 
 
 def test_quote_after_a_marker_and_with_fullwidth_digits(tmp_path):

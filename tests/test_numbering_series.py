@@ -83,3 +83,37 @@ def test_a_number_an_earlier_heading_already_has(lint):
 def test_decimal_numbering_restarts_under_a_new_part(lint):
     text = "# Part A\n\n## 1.1 Background\n\n## 1.2 Method\n\n# Part B\n\n## 1.1 Background\n"
     assert at(lint(text), "FL602") == []
+
+
+# --- FL601 over list nesting (issue 9, item 6) ------------------------------------------
+
+def test_a_list_item_nested_under_the_item_it_continues(lint):
+    text = "# T\n\n1. 第一项\n2. 第二项\n    3. 第三项\n4. 第四项\n"
+    found = lint(text)
+    assert at(found, "FL601") == [(5, 5)]
+    assert at(found, "FL602") == []
+    assert "list level 2" in next(f.message for f in found if f.code == "FL601")
+    assert at(lint(text.replace("    3.", "3.")), "FL601") == []
+
+
+def test_a_list_item_back_out_that_continues_the_nested_list(lint):
+    text = "# T\n\n1. 甲\n   1. 子一\n   2. 子二\n3. 乙\n"
+    found = lint(text)
+    assert at(found, "FL601") == [(6, 1)]
+    assert at(found, "FL602") == []
+    assert at(lint(text.replace("3. 乙", "2. 乙")), "FL601") == []
+
+
+def test_written_enumerators_at_different_list_levels(lint):
+    text = "# T\n\n- （一）加强统筹\n  - 具体措施\n    - （二）完善机制\n- （三）强化保障\n"
+    assert at(lint(text), "FL601") == [(5, 7)]
+    flat = "# T\n\n- （一）加强统筹\n  - 具体措施\n- （二）完善机制\n- （三）强化保障\n"
+    assert at(lint(flat), "FL601") == []
+
+
+def test_a_marker_indented_less_than_the_text_is_the_same_list(lint):
+    """ 2) under "1) " is a sibling, as Markdown reads it (converters write such lists)."""
+    text = "# T\n\n1) 甲\n 2) 乙\n 4) 丁\n"
+    found = lint(text)
+    assert at(found, "FL601") == []
+    assert at(found, "FL602") == [(5, 2)]

@@ -260,3 +260,15 @@ def test_rdjson_offers_no_half_of_a_figure_fix(brief):
     diagnostics = [d for d in json.loads(result.output)["diagnostics"]
                    if d["code"]["value"] == "FL301"]
     assert len(diagnostics) == 2 and all("suggestions" not in d for d in diagnostics)
+
+
+def test_the_renumbering_is_a_catalog_argument_in_both_languages(lint):
+    from factlint.messages import render
+
+    finding = next(f for f in lint(ORDER) if f.code == "FL103")
+    assert finding.message_id == "FL103.cited-before.renumbered"
+    arguments = dict(finding.arguments)
+    assert arguments["renumbering"] == "2 → 1, 3 → 2, 1 → 3"
+    assert render(finding.message_id, arguments, "zh") == (
+        "引用 2 出现在 1 之前：请按首次引用的先后编号"
+        "（factlint fix 将重新编号：2 → 1, 3 → 2, 1 → 3）")

@@ -448,11 +448,14 @@ def read_document(
     language: str | None = None,
     extra_packs: tuple[str, ...] = (),
     primary: bool = False,
+    shared_labels: frozenset[str] = frozenset(),
 ) -> Document:
     """Build the Document for ``text`` (already decoded) in one pass over its blocks.
 
     ``language`` zh or en applies that rule pack to every sentence; None or "auto" lets
     each sentence's script choose (the document's own language is then the majority's).
+    ``shared_labels``: the numbers of a references list in another file of its document
+    (documents.Grouping): ``[n]`` citing one of them is a marker here too.
     """
     forced = language if language in LANGUAGES else None
     doc_language = forced or detect_language(text)
@@ -461,6 +464,7 @@ def read_document(
                      bool(traditional and traditional.search(text)))
     reader.forced = forced
     reader.doc.primary = primary
+    reader.shared_labels = shared_labels
     return reader.read()
 
 
@@ -486,6 +490,7 @@ class _Reader:
         self.forced: str | None = language
         self.html_tables: list[tuple[int, int]] = []
         self.skipped = _Spans()
+        self.shared_labels: frozenset[str] = frozenset()  # see read_document
 
     # The passes, in order. Each leaves its results on self.doc.
     def read(self) -> Document:
@@ -801,6 +806,7 @@ class _Reader:
                     label = (match.group(1).strip(),)
                     found.append(Marker(label, "footnote", match.start(), match.end()))
         bracket_labels = {d.label for d in doc.definitions if d.style == "bracket"}
+        bracket_labels |= self.shared_labels
         if bracket_labels:
             taken.add_all((m.start, m.end) for m in found)  # [\[2\]](…) inside a <sup>
             for match in BRACKET_MARKER.finditer(masked):

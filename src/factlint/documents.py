@@ -6,9 +6,11 @@ rendered into one document. The files of such a document are grouped, in reading
 1. by a ``documents:`` entry of the configuration (glob patterns, in order);
 2. by the chapter list of the build: mkdocs ``nav``, mdBook ``SUMMARY.md``, Quarto
    ``book: chapters``, bookdown ``rmd_files``, a pandoc defaults file's ``input-files``;
-3. else by a notes file: a file that holds only definitions is shared by the briefs of its
-   folder (of its name's prefix: ``guide-notes.md`` serves ``guide-*.md``) that cite labels
-   they do not define. Posts that each define their own notes stay separate.
+3. else by a notes file: a file that holds only definitions (footnotes ``[^n]:``, a
+   numbered references list ``[n] …``, or ``<sup>n</sup> …`` notes) is shared by the
+   briefs of its folder (of its name's prefix: ``guide-notes.md`` serves ``guide-*.md``)
+   that cite labels they do not define. Posts that each define their own notes stay
+   separate.
 
 A ``Book`` answers, over all its files, where a marker's label is defined and whether a
 definition is cited; each finding stays in the file where its marker or definition is.
@@ -41,6 +43,12 @@ NOTES_LINE = lazy(
 )
 NOTE_DEFINITION = lazy(r"(?m)^ {0,3}\[\^([^\]\n]+)\]:")
 NOTE_MARKER = lazy(r"\[\^([^\[\]\n]+)\](?!:)")
+# A numbered references list ([3] …, \[3\] …, - [3] …) and <sup>3</sup> notes, one per line
+NUMBERED_DEFINITION = lazy(
+    r"(?m)^[ \t]*(?:[-*+][ \t]+)?(?:\\?\[(\d{1,4})\\?\]|<sup>\s*(\d{1,4})\s*</sup>)(?![:(\[])")
+# [3] or <sup>3</sup> in running text (not at a line's start, not a link or an index a[3])
+NUMBERED_MARKER = lazy(
+    r"(?<=[^\n])(?:(?<![A-Za-z0-9_\]\\!])\[(\d{1,4})\](?![\[(:])|<sup>\s*(\d{1,4})\s*</sup>)")
 NOTES_NAME = lazy(
     r"(?i)(?:^|[-_. ])(?:foot|end)?notes?$|(?:^|[-_. ])(?:references|bibliography|sources|"
     r"citations|注释|註釋|脚注|腳註|参考文献|參考文獻)$")
@@ -53,6 +61,8 @@ class Grouping:
 
     files: tuple[str, ...]
     inferred: bool = False  # by a shared notes file: chapters not in the folder may cite it
+    # the [n] labels of its notes files: a chapter's [n] cites them (document.read_document)
+    shared_labels: frozenset[str] = frozenset()
 
 
 def label_key(label: str) -> str:
@@ -106,7 +116,7 @@ def _configured(path: str, settings: Settings) -> Grouping | None:
     for patterns in settings.documents:
         files = [f for f in _expand(patterns) if is_within(f, root)]  # never outside the tree
         if target in {_key(f) for f in files} and len(files) > 1:
-            return Grouping(tuple(files))
+            return Grouping(tuple(files), shared_labels=_numbered_notes(tuple(files)))
     return None
 
 
@@ -124,8 +134,22 @@ def _from_build(path: str) -> Grouping | None:
     target = _key(path)
     for keys, chapters in _builds_above(os.path.dirname(os.path.abspath(path))):
         if target in keys:
-            return Grouping(chapters)
+            return Grouping(chapters, shared_labels=_numbered_notes(chapters))
     return None
+
+
+@lru_cache(maxsize=256)
+def _numbered_notes(files: tuple[str, ...]) -> frozenset[str]:
+    """The labels of the numbered references lists in those of ``files`` that hold only
+    notes (a book's shared references file)."""
+    labels: set[str] = set()
+    for path in files:
+        if "[" not in _peek(path, 4096):
+            continue
+        text = _read(Path(path))
+        if text is not None and _holds_only_notes(text):
+            labels |= {m.group(1) for m in NUMBERED_DEFINITION.finditer(text) if m.group(1)}
+    return frozenset(labels)
 
 
 @lru_cache(maxsize=1024)
@@ -274,7 +298,7 @@ def _notes_groupings(folder: str) -> tuple[Grouping, ...]:
 
     groupings = []
     for name, notes_text in notes.items():
-        defined = set(NOTE_DEFINITION.findall(notes_text))
+        defined = _defined(notes_text)
         language = detect_language(notes_text)
         prefix = _name_prefix(Path(name).stem)
         members = []
@@ -287,7 +311,9 @@ def _notes_groupings(folder: str) -> tuple[Grouping, ...]:
                 members.append(other)
         if members:
             files = [os.path.join(folder, n) for n in (*members, name)]
-            groupings.append(Grouping(tuple(files), inferred=True))
+            numbered = frozenset(m.group(1) for m in NUMBERED_DEFINITION.finditer(notes_text)
+                                 if m.group(1))
+            groupings.append(Grouping(tuple(files), inferred=True, shared_labels=numbered))
     return tuple(groupings)
 
 
@@ -295,16 +321,22 @@ def _may_share_notes(path: str) -> bool:
     if not path.lower().endswith(MARKDOWN):
         return False
     text = _peek(path, 5_000_000)
-    if "[^" not in text:
+    if not _may_cite(text):
         return False
     return _cites_undefined(text, None) or _holds_only_notes(text)
+
+
+def _may_cite(text: str) -> bool:
+    return "[^" in text or "[" in text and NUMBERED_MARKER.search(text) is not None or (
+        "<sup" in text)
 
 
 def _starts_like_notes(path: Path) -> bool:
     """A cheap look at the first 4 KB: does the file open as a notes file would?"""
     head = _peek(str(path), 4096)
     lines = head.split("\n")[:-1] if len(head) == 4096 else head.split("\n")
-    return "[^" in head and all(NOTES_LINE.match(line) for line in _after_front_matter(lines))
+    return (("[^" in head or NUMBERED_DEFINITION.search(head) is not None)
+            and all(NOTES_LINE.match(line) for line in _after_front_matter(lines)))
 
 
 def _peek(path: str, limit: int) -> str:
@@ -341,9 +373,22 @@ def _after_front_matter(lines: list[str]) -> list[str]:
 
 
 def _holds_only_notes(text: str) -> bool:
-    if "[^" not in text or not NOTE_DEFINITION.search(text):
+    if not _defined(text):
         return False
     return all(NOTES_LINE.match(line) for line in _after_front_matter(text.split("\n")))
+
+
+def _defined(text: str) -> set[str]:
+    """The labels ``text`` defines: footnotes, references-list entries, <sup> notes."""
+    labels = set(NOTE_DEFINITION.findall(text)) if "[^" in text else set()
+    labels.update(a or b for a, b in NUMBERED_DEFINITION.findall(text))
+    return labels
+
+
+def _cited(text: str) -> set[str]:
+    labels = set(NOTE_MARKER.findall(text)) if "[^" in text else set()
+    labels.update(a or b for a, b in NUMBERED_MARKER.findall(text))
+    return labels
 
 
 def _name_prefix(stem: str) -> str:
@@ -355,12 +400,12 @@ def _name_prefix(stem: str) -> str:
 
 
 def _cites_undefined(text: str, shared: set[str] | None) -> bool:
-    """Does the text cite a footnote it does not define (one of ``shared``, when given)?"""
-    if "[^" not in text:
+    """Does the text cite a note it does not define (one of ``shared``, when given)?"""
+    if not _may_cite(text):
         return False
-    own = set(NOTE_DEFINITION.findall(text))
+    own = _defined(text)
     return any(label not in own and (shared is None or label in shared)
-               for label in NOTE_MARKER.findall(text))
+               for label in _cited(text))
 
 
 # --- one document over several files --------------------------------------------------------

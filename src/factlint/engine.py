@@ -10,7 +10,7 @@ import fnmatch
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -390,11 +390,13 @@ def _brief_language(doc: Document, text: str, settings: Settings) -> str:
         else "zh"
 
 
-def check_file(path: str, options: RunOptions, in_book: bool = False) -> FileResult:
+def check_file(path: str, options: RunOptions, in_book: bool = False,
+               shared_labels: frozenset[str] = frozenset()) -> FileResult:
     """Read one brief and run every selected rule over it. Never raises for bad input.
 
     ``in_book``: the brief is one file of a multi-file document; the whole-document rules
-    are left to ``check_books``, which sees all its files."""
+    are left to ``check_books``, which sees all its files. ``shared_labels``: the numbers
+    of that document's shared references list, which its ``[n]`` cite."""
     settings = settings_for(Path(path), options.overrides)
     result = FileResult(path, fail_on=settings.fail_on, messages=settings.messages)
     root = _root_of(os.path.dirname(os.path.abspath(path)),
@@ -410,7 +412,7 @@ def check_file(path: str, options: RunOptions, in_book: bool = False) -> FileRes
                                                                 problem=problem)))
         return result
     doc = read_document(path, text, language=settings.language, extra_packs=settings.packs,
-                        primary=settings.is_primary(Path(path)))
+                        primary=settings.is_primary(Path(path)), shared_labels=shared_labels)
     result.language = _brief_language(doc, text, settings)
     facts, fact_findings = None, []
     if options.facts or (path != STDIN and fact_file_for(path)):
@@ -444,8 +446,7 @@ def check_file(path: str, options: RunOptions, in_book: bool = False) -> FileRes
         result.not_checked = dict(result.rendering.not_checked)
     result.findings = sorted(_severity(f, settings) for f in findings)
     if facts is not None:
-        verifications = facts.verification(doc, settings.near_ratio, settings.about_ratio)
-        result.figures_verified = sum(1 for v in verifications if v.verdict == "holds")
+        result.figures_verified = sum(1 for v in ctx.verifications if v.verdict == "holds")
         result.url_refs.extend(facts.url_refs())
         result.accessed = {s.url.strip(): s.accessed for s in facts.sources.values()
                            if s.url and s.accessed}
@@ -494,7 +495,8 @@ def check_books(results: list[FileResult], groupings: dict, options: RunOptions)
             root = repository_root(path, settings.origin if settings.origin != "defaults" else None)
             text, _ = read_brief(path, root)  # a file of the document not asked for: context
             if text is not None:
-                docs.append(read_document(path, text, extra_packs=settings.packs))
+                docs.append(read_document(path, text, extra_packs=settings.packs,
+                                          shared_labels=grouping.shared_labels))
         book = Book(docs, grouping.inferred)
         for doc in docs:
             result = by_key.get(_key(doc.path))
@@ -618,12 +620,16 @@ def _next_content_line(doc: Document, line: int) -> int:
 # --- the whole run ----------------------------------------------------------------------------
 
 
-def _check_many(paths: list[str], options: RunOptions, in_books: frozenset[str] = frozenset()
-                ) -> list[FileResult]:
+def _check_many(paths: list[str], options: RunOptions,
+                in_books: Mapping[str, frozenset[str]] | None = None) -> list[FileResult]:
+    """``in_books``: key of each file of a multi-file document -> its shared labels."""
     jobs = options.jobs or os.cpu_count() or 1
+    in_books = in_books or {}
     flags = [_key(path) in in_books for path in paths]
+    shared = [in_books.get(_key(path), frozenset()) for path in paths]
     if jobs <= 1 or len(paths) < 4:
-        return [check_file(path, options, flag) for path, flag in zip(paths, flags, strict=True)]
+        return [check_file(path, options, flag, labels)
+                for path, flag, labels in zip(paths, flags, shared, strict=True)]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -631,13 +637,13 @@ def _check_many(paths: list[str], options: RunOptions, in_books: frozenset[str] 
     chunk = max(1, min(64, len(paths) // (jobs * 4) or 1))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         return list(pool.map(_check_file_safely, paths, [options] * len(paths), flags,
-                             chunksize=chunk))
+                             shared, chunksize=chunk))
 
 
-def _check_file_safely(path: str, options: RunOptions, in_book: bool = False
-                       ) -> FileResult | ConfigError:
+def _check_file_safely(path: str, options: RunOptions, in_book: bool = False,
+                       shared_labels: frozenset[str] = frozenset()) -> FileResult | ConfigError:
     try:
-        return check_file(path, options, in_book)
+        return check_file(path, options, in_book, shared_labels)
     except ConfigError as exc:
         return exc
 
@@ -658,7 +664,7 @@ def run(options: RunOptions) -> RunResult:
 
     groupings = find_documents([p for p in paths if p != stdin_name],
                                lambda p: settings_for(Path(p), options.overrides))
-    results = _check_many(paths, options, frozenset(groupings))
+    results = _check_many(paths, options, {key: g.shared_labels for key, g in groupings.items()})
     for item in results:
         if isinstance(item, ConfigError):
             raise item

@@ -7,8 +7,8 @@ small budget; a "billion laughs" file is refused (FL501) after a bounded amount 
 
 `verify(doc, facts, …)` computes once per brief, for each claim: where its quote is in the
 brief, which figure it covers, the true value and where it came from, the interval the
-wording allows, and the verdict. The FL30x rules and the engine's `figures_verified` count
-read that one result (memoised on the FactFile).
+wording allows, and the verdict. The engine asks once per brief (``Context.verifications``);
+the FL30x rules, the `figures_verified` count and the HTML report read that one result.
 """
 
 from __future__ import annotations
@@ -448,7 +448,6 @@ class FactFile:
     sources: dict[str, Source]
     claims: list[Claim]
     tree: Tree | None = field(default=None, repr=False)
-    _verified: dict = field(default_factory=dict, repr=False)
     root: Path | None = None  # the repository top its data files must stay inside
 
     @property
@@ -479,17 +478,6 @@ class FactFile:
             r for c in self.claims if c.compute is not None for r in c.compute.of
             if isinstance(r, DataRef)]
         return {(self.folder / ref.file).resolve() for ref in refs}
-
-    def verification(self, doc: Document, near_ratio: float = 0.9,
-                     about_ratio: float = 0.05) -> list[Verification]:
-        """verify() for this brief, computed once and kept (rules and the summary share it)."""
-        key = (id(doc), near_ratio, about_ratio)
-        cached = self._verified.get(key)
-        if cached is not None and cached[0] is doc:
-            return cached[1]
-        result = _verify(doc, self, near_ratio, about_ratio)
-        self._verified[key] = (doc, result)
-        return result
 
 
 # --- finding and loading fact files --------------------------------------------------------
@@ -1247,12 +1235,8 @@ def brief_figures(doc: Document) -> list[tuple[Figure, Sentence | None]]:
 
 def verify(doc: Document, facts: FactFile, near_ratio: float = 0.9,
            about_ratio: float = 0.05) -> list[Verification]:
-    """One Verification per claim, in fact-file order (memoised on ``facts`` per brief)."""
-    return facts.verification(doc, near_ratio, about_ratio)
-
-
-def _verify(doc: Document, facts: FactFile, near_ratio: float,
-            about_ratio: float) -> list[Verification]:
+    """One Verification per claim, in fact-file order. It reads the data files and searches
+    the brief: ask once per brief (``rules.Context.verifications`` keeps the result)."""
     lexicon = builtin_lexicon(doc.language)
     search = searchable(doc)
     figures = brief_figures(doc)

@@ -1006,8 +1006,9 @@ def renumber_documents(results: list[BriefResult], groupings: Mapping[str, Any],
                        overrides: Any) -> list[BriefResult]:
     """Renumber each multi-file document whose files are all being fixed as one: its
     chapters' markers and its notes in order of first citation across the files (FL103),
-    every file together or none. The document's changes are gathered in the result of its
-    first file, so that they are written in one transaction."""
+    every file together or none, the fact files of its renumbered files with them. The
+    document's changes are gathered in the result of its first file, so that they are
+    written in one transaction."""
     from factlint.config import settings_for
 
     by_key = {os.path.normcase(os.path.abspath(r.path)): r for r in results}
@@ -1015,13 +1016,11 @@ def renumber_documents(results: list[BriefResult], groupings: Mapping[str, Any],
         members = [by_key.get(os.path.normcase(os.path.abspath(f))) for f in grouping.files]
         if any(m is None or m.problem for m in members):
             continue  # the whole document, or none of it
-        if any(fact_file_for(m.path) for m in members):
-            continue  # fact files tie labels to each brief: renumber those by hand
         settings = settings_for(Path(members[0].path), overrides)
         if not _selected(settings, _rule("FL103")):
             continue
         try:
-            changes = _document_renumbering(members, grouping.inferred, settings.packs)
+            changes = _document_renumbering(members, grouping, settings.packs)
         except FixError as exc:
             members[0].problem = (f"renumbering {', '.join(m.path for m in members)} as one "
                                   f"document: {exc}; nothing written")
@@ -1061,15 +1060,16 @@ def _current_text(member: BriefResult) -> tuple[str, str]:
     return read.text, read.digest
 
 
-def _document_renumbering(members: Sequence[BriefResult], inferred: bool,
+def _document_renumbering(members: Sequence[BriefResult], grouping: Any,
                           packs: tuple[str, ...]) -> list[FileChange]:
     from factlint.documents import Book
     from factlint.rules import Context, citations
 
     texts = [_current_text(m) for m in members]
-    docs = [read_document(m.path, text.removeprefix(BOM), extra_packs=packs)
+    docs = [read_document(m.path, text.removeprefix(BOM), extra_packs=packs,
+                          shared_labels=grouping.shared_labels)
             for m, (text, _) in zip(members, texts, strict=True)]
-    book = Book(docs, inferred)
+    book = Book(docs, grouping.inferred)
     scope = [d for d in docs if book.scopes[d.path] != (d,)]
     if not scope:
         return []
@@ -1097,15 +1097,15 @@ def _document_renumbering(members: Sequence[BriefResult], inferred: bool,
             raise FixError(str(exc)) from None
         after_texts[doc.path] = (BOM if text.startswith(BOM) else "") + apply_edits(
             doc.text, edits)
-    _check_document(book, docs, after_texts, inferred, packs)
+    after = _check_document(book, docs, after_texts, grouping, packs)
+    changes = _renumbered_fact_files(members, edited, mapping, book, after)
     changed = sum(1 for old, new in mapping.items() if old != new)
-    changes = []
     for member, (text, digest) in zip(members, texts, strict=True):
-        after = after_texts.get(member.path, text)
-        if after != text:
+        written = after_texts.get(member.path, text)
+        if written != text:
             before = next((c.before for c in member.changes if c.path == member.path), text)
             issues = changed if member.path == scope[0].path else 0
-            changes.append(FileChange(member.path, before, after, issues, digest))
+            changes.append(FileChange(member.path, before, written, issues, digest))
     return changes
 
 
@@ -1134,14 +1134,68 @@ def _book_mapping(book: Any, scope: Sequence[Document]) -> dict[str, str]:
     return {} if all(old == new for old, new in mapping.items()) else mapping
 
 
+def _renumbered_fact_files(members: Sequence[BriefResult], edited: set[str],
+                           mapping: Mapping[str, str], book: Any, after: Any
+                           ) -> list[FileChange]:
+    """The fact files of the document's renumbered files, their source labels renumbered
+    with the document, each checked before anything is written: its claims name the same
+    sources, and each source's label still resolves to the same note, in whichever file
+    of the document that note is."""
+    from factlint import fixcheck
+
+    before_docs = {d.path: d for d in book.docs}
+    after_docs = {d.path: d for d in after.docs}
+    changes = []
+    for member in members:
+        facts_path = fact_file_for(member.path) if member.path in edited else None
+        if facts_path is None:
+            continue
+        text, digest, original = _current_fact_text(member, facts_path)
+        is_json = facts_path.lower().endswith(".json")
+        try:
+            fixed, issues = renumber_facts(text, mapping, is_json)
+        except FixError as exc:
+            raise FixError(f"fact file {facts_path}: {exc}") from None
+        problem = fixcheck.resolved_facts_problem(  # also when it would stay as it is
+            text, fixed, is_json, _note_texts(book, before_docs[member.path]),
+            _note_texts(after, after_docs[member.path]))
+        if problem:
+            raise FixError(f"fact file {facts_path}: {problem}")
+        if fixed != text:
+            changes.append(FileChange(facts_path, original, fixed, issues, digest))
+    return changes
+
+
+def _note_texts(book: Any, doc: Document):
+    """Label -> the text of the note it names in ``doc``, wherever in the book that is."""
+    def texts(label: str) -> tuple[str, ...]:
+        hit = book.resolve(doc, label)
+        return (" ".join(hit[1].body.split()),) if hit else ()
+    return texts
+
+
+def _current_fact_text(member: BriefResult, facts_path: str) -> tuple[str, str, str]:
+    """(text the document stage starts from, digest of the bytes read, text as read) of a
+    brief's fact file."""
+    change = next((c for c in member.changes if c.path == facts_path), None)
+    if change is not None:
+        return change.after, change.digest, change.before
+    read = read_text(facts_path)
+    if read.text is None:
+        raise FixError(f"cannot read fact file {facts_path}: {read.problem}")
+    return read.text, read.digest, read.text
+
+
 def _check_document(book: Any, docs: Sequence[Document], after_texts: Mapping[str, str],
-                    inferred: bool, packs: tuple[str, ...]) -> None:
-    """Every marker of the document still cites the same text, across its files."""
+                    grouping: Any, packs: tuple[str, ...]) -> Any:
+    """Every marker of the document still cites the same text, across its files; the
+    document as it would be written (a Book)."""
     from factlint.documents import Book
 
-    after_docs = [read_document(d.path, after_texts[d.path].removeprefix(BOM), extra_packs=packs)
+    after_docs = [read_document(d.path, after_texts[d.path].removeprefix(BOM), extra_packs=packs,
+                                shared_labels=grouping.shared_labels)
                   if d.path in after_texts else d for d in docs]
-    after = Book(after_docs, inferred)
+    after = Book(after_docs, grouping.inferred)
 
     def targets(b: Any) -> list[tuple[str, ...]]:
         found = []
@@ -1160,4 +1214,5 @@ def _check_document(book: Any, docs: Sequence[Document], after_texts: Mapping[st
     for old, new in zip(was, now, strict=True):
         if old != new:
             raise FixError(f"a citation in {new[0]} would point at another note")
+    return after
 

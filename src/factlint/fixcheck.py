@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from factlint.document import Document
@@ -144,16 +144,31 @@ def _claim_sources(data: Any) -> list[tuple[str, ...]]:
     return found
 
 
-def _pairs(data: Any, doc: Document) -> Counter[tuple[str, tuple[str, ...]]]:
-    """Each fact-file source with the texts of the brief's definitions of its label."""
+def _pairs(data: Any, texts_of: Callable[[str], tuple[str, ...]]
+           ) -> Counter[tuple[str, tuple[str, ...]]]:
+    """Each fact-file source with the texts of the definitions its label resolves to."""
     sources = data.get("sources") if isinstance(data.get("sources"), dict) else {}
-    texts = source_texts(doc)
-    return Counter((_canonical(value), tuple(texts.get(str(label).strip().lower(), ())))
+    return Counter((_canonical(value), texts_of(str(label).strip().lower()))
                    for label, value in sources.items())
+
+
+def _texts_in(doc: Document) -> Callable[[str], tuple[str, ...]]:
+    texts = source_texts(doc)
+    return lambda label: tuple(texts.get(label, ()))
 
 
 def facts_problem(before: str, after: str, is_json: bool, before_doc: Document,
                   after_doc: Document) -> str | None:
+    return resolved_facts_problem(before, after, is_json, _texts_in(before_doc),
+                                  _texts_in(after_doc))
+
+
+def resolved_facts_problem(before: str, after: str, is_json: bool,
+                           texts_before: Callable[[str], tuple[str, ...]],
+                           texts_after: Callable[[str], tuple[str, ...]]) -> str | None:
+    """As ``facts_problem``, with the definitions a label names found by ``texts_before``
+    and ``texts_after`` (label, lower case -> the texts of its definitions): for a brief
+    whose notes are in another file of its document."""
     old, new = _fact_data(before, is_json), _fact_data(after, is_json)
     for index, (was, now) in enumerate(zip(_claim_sources(old), _claim_sources(new),
                                            strict=False)):
@@ -161,7 +176,7 @@ def facts_problem(before: str, after: str, is_json: bool, before_doc: Document,
             return f"claim {index + 1} of the fact file would name another source"
     if len(_claim_sources(old)) != len(_claim_sources(new)):
         return "the fact file would have a different number of claims"
-    if _pairs(old, before_doc) != _pairs(new, after_doc):
+    if _pairs(old, texts_before) != _pairs(new, texts_after):
         return ("the fact file's sources and the brief's definitions would no longer "
                 "describe the same sources under the same numbers")
     return None

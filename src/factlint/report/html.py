@@ -219,19 +219,8 @@ def _only_space_between(text: str, end: int, start: int) -> bool:
 
 def _verifications(ctx: Context) -> list[dict]:
     """What the fact file says of the brief's figures: [{start, end, verdict, note}]."""
-    if ctx.facts is None:
-        return []
-    try:
-        from factlint import facts as facts_module
-    except ImportError:
-        return []
-    verify = getattr(facts_module, "verify", None)
-    if verify is None:
-        return []
-    settings = ctx.settings
     found = []
-    for item in verify(ctx.doc, ctx.facts, getattr(settings, "near_ratio", 0.9),
-                       getattr(settings, "about_ratio", 0.05)):
+    for item in ctx.verifications:  # computed once per brief, shared with the FL30x rules
         span = _span_of(item)
         if span is None:
             continue

@@ -12,6 +12,7 @@ import inspect
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from factlint.finding import Finding, Fix
@@ -31,6 +32,17 @@ class Context:
     settings: Settings = field(default_factory=Settings)
     book: Any = None  # documents.Book, when the brief is one file of a multi-file document
     evidence: Any = None  # evidence.Evidence, with --evidence (FL410-FL414)
+
+    @cached_property
+    def verifications(self) -> list:
+        """What the fact file says of the brief's figures (facts.verify), computed the first
+        time it is asked for and shared by the FL30x rules, the engine's count and the HTML
+        view; [] without a fact file."""
+        if self.facts is None:
+            return []
+        from factlint.facts import verify  # only briefs with a fact file need it
+
+        return verify(self.doc, self.facts, self.settings.near_ratio, self.settings.about_ratio)
 
 
 @dataclass(frozen=True)

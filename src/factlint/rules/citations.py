@@ -218,7 +218,7 @@ def _series_findings(book: Book, scope: list[Document]) -> dict[str, list[Findin
             if following is not None:
                 found.setdefault(doc.path, []).append(ORDER.at(
                     doc, following.label_start, following.label_end,
-                    Message("FL103.skips", missing=missing, label=following.label),
+                    Message("FL103.skipped", missing=missing, label=following.label),
                 ))
                 break
     return found
@@ -237,40 +237,41 @@ RENUMBERING_SHOWN = 8  # label changes a message lists before "…"
 def _order_findings(order, numbers: list[int], fixable: bool
                     ) -> Iterator[tuple[Document, Finding]]:
     highest = (0 if min(numbers) == 0 else 1) - 1
-    fix, renumbers = None, Message("FL103.renumbers-plain")
+    fix, renumbering = None, ""
     for number, where, marker in order:
         if number < highest:
-            arguments = {"number": number, "highest": highest}
-            message_id = "FL103.cited-after"
+            message_id, arguments = "FL103.first-cited-after", {"before": highest}
         elif number > highest + 1:
             skipped = highest + 1
-            never = "" if skipped in numbers else Message("FL103.never-cited", skipped=skipped)
-            arguments = {"number": number, "skipped": skipped, "never": never}
-            message_id = "FL103.cited-before"
+            message_id = "FL103.cited-before" if skipped in numbers else "FL103.cited-before-unused"
+            arguments = {"before": skipped}
         else:
             highest = number
             continue
         highest = max(highest, number)
         if fix is None and fixable:
-            fix, renumbers = _renumbering_fix(where)
+            fix, renumbering = _renumbering_fix(where)
+        if renumbering:  # the ids ending .renumbered say which label becomes which
+            message_id, arguments = f"{message_id}.renumbered", {**arguments,
+                                                                 "renumbering": renumbering}
         yield where, ORDER.at(where, marker.start, marker.end,
-                              Message(message_id, renumbers=renumbers, **arguments), fix)
+                              Message(message_id, number=number, **arguments), fix)
 
 
-def _renumbering_fix(doc: Document) -> tuple[Fix | None, Message]:
+def _renumbering_fix(doc: Document) -> tuple[Fix | None, str]:
     """The renumbering `factlint fix` makes (the brief's edits; `fix` also does the fact
-    file), and the words that say it: which label becomes which."""
+    file), and which label becomes which (``2 → 1, 1 → 2``; "" without a fix)."""
     from factlint.renumber import renumber_fix, renumbering
 
     mapping = renumbering(doc)
     fix = renumber_fix(doc, mapping)
     if fix is None:
-        return None, Message("FL103.renumbers-plain")
+        return None, ""
     changes = [f"{old} → {new}" for old, new in sorted(mapping.items(), key=lambda p: int(p[1]))
                if old != new]
     shown = ", ".join(changes[:RENUMBERING_SHOWN]) + (" …" if len(changes) > RENUMBERING_SHOWN
                                                        else "")
-    return fix, Message("FL103.renumbers", changes=shown)
+    return fix, shown
 
 
 def check_duplicate_definition(ctx: Context) -> Iterator[Finding]:

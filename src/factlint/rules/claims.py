@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from factlint.finding import Finding
+from factlint.lazyre import lazy
 from factlint.messages import Message, Quoted
 from factlint.rules import Rule
 
@@ -25,8 +25,8 @@ def _quoted(doc, figures) -> tuple[Quoted, Message | str]:
 
 # Units of money. A document that reports its own data set counted what it measured; what
 # others raised, earned or paid (融资 60 亿美元, $3 million in revenue) comes from elsewhere.
-_MONEY = re.compile(r"(?:元|圆|圓|镑|鎊|币|幣)$|^(?:[$£€¥￥]|[A-Z]{1,2}\$|USD|GBP|EUR|CNY|RMB|HKD"
-                    r"|JPY|dollars?|pounds?|euros?|yuan|yen)$", re.IGNORECASE)
+_MONEY = lazy(r"(?i:(?:元|圆|圓|镑|鎊|币|幣)$|^(?:[$£€¥￥]|[A-Z]{1,2}\$|USD|GBP|EUR|CNY|RMB"
+              r"|HKD|JPY|dollars?|pounds?|euros?|yuan|yen)$)")
 
 
 def _needs_source(sentence: Sentence) -> bool:

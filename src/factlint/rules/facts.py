@@ -1,7 +1,8 @@
 """FL301-FL308 (without FL306), FL501, FL502: a brief's figures against its fact file.
 
-Every rule reads the one `verify()` result the fact file keeps for the brief, so quotes
-are looked up and data files read once however many rules run.
+Every rule reads the one `verify()` result the Context keeps for the brief
+(``ctx.verifications``), so quotes are looked up and data files read once however many rules
+run.
 
 Docstring examples of these rules are a brief followed by the files it needs, each after
 a line ``--- NAME ---``: ``--- facts.yaml ---`` is the brief's fact file, any other name
@@ -47,13 +48,6 @@ def split_example(text: str) -> tuple[str, str | None]:
     return files["brief.md"], facts
 
 
-def _verified(ctx: Context) -> list[Verification]:
-    facts = ctx.facts
-    if facts is None:
-        return []
-    return facts.verification(ctx.doc, ctx.settings.near_ratio, ctx.settings.about_ratio)
-
-
 def _in_facts(rule: Rule, facts: FactFile, place, message: Message) -> Finding:
     return rule.at_position(facts.path, place.line, place.column, message,
                             place.end_line, place.end_column)
@@ -93,7 +87,7 @@ def check_figure_mismatch(ctx: Context) -> Iterator[Finding]:
     """
     doc = ctx.doc
     settings = ctx.settings
-    for v in _verified(ctx):
+    for v in ctx.verifications:
         if v.verdict != "mismatch":
             continue
         # only briefs with a fact file need these
@@ -169,7 +163,7 @@ def check_quote_not_found(ctx: Context) -> Iterator[Finding]:
             unit: 家
     """
     facts = ctx.facts
-    for v in _verified(ctx):
+    for v in ctx.verifications:
         claim = v.claim
         place = claim.field_place("quote")
         if v.verdict == "quote-not-found":
@@ -223,7 +217,7 @@ def check_unverified_figure(ctx: Context) -> Iterator[Finding]:
         return
     doc = ctx.doc
     covered = {}
-    for v in _verified(ctx):
+    for v in ctx.verifications:
         if v.figure is not None:
             if v.verdict == "unverified":
                 covered.setdefault((v.figure.start, v.figure.end), v)
@@ -291,7 +285,7 @@ def check_wrong_source(ctx: Context) -> Iterator[Finding]:
     """
     doc = ctx.doc
     facts = ctx.facts
-    for v in _verified(ctx):
+    for v in ctx.verifications:
         label = v.claim.source
         if label is None or not v.spans or len(v.spans) != 1:
             continue
@@ -343,7 +337,7 @@ def check_data_reference(ctx: Context) -> Iterator[Finding]:
         产业规模,10.4
     """
     facts = ctx.facts
-    for v in _verified(ctx):
+    for v in ctx.verifications:
         if v.verdict == "data-error":
             yield _in_facts(DATA_REFERENCE, facts, v.claim.field_place(
                             "compute" if v.claim.compute is not None else "data"),
@@ -381,7 +375,7 @@ def check_unit_mismatch(ctx: Context) -> Iterator[Finding]:
     """
     doc = ctx.doc
     facts = ctx.facts
-    for v in _verified(ctx):
+    for v in ctx.verifications:
         if v.verdict == "unit-mismatch":
             meant = _meant(ctx, v)
             yield UNIT_MISMATCH.at(

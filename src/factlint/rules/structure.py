@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from factlint.finding import Finding
+from factlint.lazyre import lazy
 from factlint.messages import Message
 from factlint.rules import Rule
 
@@ -106,6 +107,7 @@ class _Series:
     last: int
     level: int  # heading level of its first item, 0 for paragraphs and lists
     first: NumberedItem
+    depth: int = 0  # the list nesting level of its first item (1: outermost), 0 outside lists
 
 
 def _numbering_events(doc: Document):
@@ -124,8 +126,9 @@ def _numbering_events(doc: Document):
 def _walk_numbering(doc: Document):
     """Yield (item, series, expected) for each item whose number or level is out of line."""
     stack: list[_Series] = []
-    lists: dict[int, _Series] = {}
+    lists: dict[int, _Series] = {}  # by nesting level
     last_list_end = -1
+    depth_of = _list_depths(doc)
     for event in _numbering_events(doc):
         if not hasattr(event, "style") or event.style in HIERARCHICAL:
             # a heading without (series) numbering closes deeper series
@@ -135,11 +138,24 @@ def _walk_numbering(doc: Document):
             continue
         item = event
         if item.block == "list":
-            column = doc.position(item.start)[1]
-            series = lists.get(column)
-            if series is None or _between_lists(doc, last_list_end, item.start):
-                lists = {c: s for c, s in lists.items() if c < column}
-                lists[column] = _Series("list", item.value, 0, item)
+            depth = depth_of(item)
+            series = lists.get(depth)
+            if series is not None and _between_lists(doc, last_list_end, item.start):
+                lists, series = {}, None
+            # 3. nested under 2. (or back out after a nested 2.) continues the other
+            # level's list: the nesting, not the number, is wrong (FL601)
+            other = next((s for d, s in lists.items() if d != depth and item.value > 1
+                          and item.value == s.last + 1), None)
+            if other is not None and (series is None or item.value != series.last + 1):
+                yield item, other
+                other.last = item.value
+                if series is None:
+                    lists[depth] = _Series("list", item.value, 0, item, depth)
+                else:
+                    series.last = item.value
+            elif series is None:
+                lists = {d: s for d, s in lists.items() if d < depth}
+                lists[depth] = _Series("list", item.value, 0, item, depth)
             else:
                 yield item, series
                 series.last = item.value
@@ -152,7 +168,7 @@ def _walk_numbering(doc: Document):
             del stack[found:]  # a list that starts again at one is a new list
             found = None
         if found is None:
-            series = _Series(item.style, item.value, item.heading_level, item)
+            series = _Series(item.style, item.value, item.heading_level, item, depth_of(item))
             stack.append(series)
             if (item.block == "heading" and item.value > 1 and item.style in STARTS_AT_ONE
                     and not _opens_document(doc, item)):
@@ -162,6 +178,43 @@ def _walk_numbering(doc: Document):
         series = stack[found]
         yield item, series
         series.last = item.value
+
+
+def _list_depths(doc: Document):
+    """A function giving the list nesting level (1: outermost) of the list item an item
+    opens, 0 outside lists. A list item is nested in the one before it when its marker
+    stands at or past that item's text, as Markdown reads it (" 2)" under "1) " is not);
+    inside a blockquote, the marker's column stands for its level."""
+    starts, depths = [], []
+    open_items: list[int] = []  # the text columns of the enclosing list items
+    for paragraph in doc.paragraphs:
+        end = doc.text.find("\n", paragraph.start)
+        line = doc.text[paragraph.start : end if end >= 0 else len(doc.text)]
+        marker = _LIST_MARKER.match(line)
+        if paragraph.kind != "list" or marker is None:
+            if paragraph.kind != "list" and not line.startswith((" ", "\t")):
+                open_items = []
+            continue
+        indent = len(marker.group(1).expandtabs(4))
+        while open_items and indent < open_items[-1]:
+            open_items.pop()
+        starts.append(paragraph.start)
+        depths.append(len(open_items) + 1)
+        gap = len(marker.group(3).expandtabs(4))
+        open_items.append(indent + len(marker.group(2)) + (gap if 0 < gap <= 4 else 1))
+
+    def depth_of(item: NumberedItem) -> int:
+        if item.block not in ("list", "paragraph"):
+            return 0
+        index = bisect_right(starts, item.start) - 1
+        if index >= 0 and doc.text.find("\n", starts[index], item.start) < 0:
+            return depths[index]
+        return doc.position(item.start)[1] if item.block == "list" else 0
+
+    return depth_of
+
+
+_LIST_MARKER = lazy(r"([ \t]*)([-*+]|\d{1,9}[.)])([ \t]*)")
 
 
 def _opens_document(doc: Document, item: NumberedItem) -> bool:
@@ -239,7 +292,9 @@ def check_heading_levels(ctx: Context) -> Iterator[Finding]:
     """Headings of one numbering series at different levels.
 
     "### （一）" then "## （二）" renders the second item as a parent of the first's
-    siblings: the outline is broken, usually by a slip during conversion from Word.
+    siblings: the outline is broken, usually by a slip during conversion from Word. The
+    same holds for list items: a "3." nested under "2.", or "- （二）" indented deeper
+    than "- （一）", continues a series at another level of the list.
 
     Bad:
         ## 一、总体情况
@@ -256,6 +311,7 @@ def check_heading_levels(ctx: Context) -> Iterator[Finding]:
         ### （二）问题
     """
     doc = ctx.doc
+    depth_of = _list_depths(doc)
     for item, series in _walk_numbering(doc):
         if item.block == "heading" and series.level and item.heading_level != series.level:
             yield HEADING_LEVEL.at(
@@ -264,6 +320,15 @@ def check_heading_levels(ctx: Context) -> Iterator[Finding]:
                         level=item.heading_level,
                         first=doc.text[series.first.start:series.first.end],
                         series_level=series.level, marks="#" * series.level),
+            )
+            continue
+        depth = depth_of(item) if series.depth else 0
+        if depth and depth != series.depth:
+            yield HEADING_LEVEL.at(
+                doc, item.start, item.end,
+                Message("FL601.list-level", item=doc.text[item.start:item.end], depth=depth,
+                        first=doc.text[series.first.start:series.first.end],
+                        series_depth=series.depth),
             )
 
 

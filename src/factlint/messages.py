@@ -192,15 +192,17 @@ _LATIN_WORD = re.compile(r"[A-Za-zÀ-ɏ]{2,}")
 def language_of(text: str, default: str = "en") -> str:
     """``zh`` or ``en``: the language a piece of text is written in, judged by its words.
 
-    Chinese when it holds Han characters and they weigh at least a third of its Latin
-    words' letters; English when it holds two or more Latin words; else ``default`` (a
-    line that is only a URL, a marker or a figure says nothing about its language)."""
-    if not text.isascii():
-        han = len(_HAN.findall(text)) if _HAN.search(text) else 0
-    else:
-        han = 0
+    Chinese when it holds Han characters and they (with the other wide characters) weigh
+    at least a third of its Latin words' letters; English when it holds two or more Latin
+    words; else ``default`` (a line that is only a URL, a marker or a figure says nothing
+    about its language)."""
+    ascii_part = text.encode("ascii", "ignore")
+    # characters beyond ASCII: almost all Han and CJK punctuation in a Chinese line
+    han = len(text) - len(ascii_part) if _HAN.search(text) else 0
     if not _LATIN_WORD.search(text):
         return "zh" if han else default
+    if han * 3 >= len(ascii_part):  # more Chinese than anything Latin could outweigh
+        return "zh"
     words = _LATIN_WORD.findall(_NOT_WORDS.sub(" ", text))
     if han and han * 3 >= sum(len(w) for w in words):
         return "zh"

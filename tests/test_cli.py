@@ -47,7 +47,8 @@ def test_text_report_caret_under_the_span(tmp_path):
     assert lines[1] == "   3 | 全省已汇聚数据商 1159 家。"
     # eight CJK characters are 16 columns wide, then the space: the caret sits under "1"
     assert lines[2] == "     | " + " " * 17 + "^~~~~~~"
-    assert lines[-1] == "1 file; 1 claim (0 sourced): 1 error, 0 warnings, 0 infos"
+    # a Chinese brief gets its summary in Chinese
+    assert lines[-1] == "1 个文件；1 处数字说法（0 处注明了来源）：1 个错误，0 个警告，0 条提示"
     assert "\x1b[" not in result.output  # not a terminal: no colour
 
 

@@ -139,7 +139,7 @@ def test_utf32_and_utf16_with_a_mark_are_decoded(tmp_path, encoding):
     result = check(tmp_path)
 
     assert "b.md:1:10: FL201" in result.output, result.output
-    assert "1 claim" in result.output
+    assert "1 处数字说法" in result.output  # a Chinese brief: a Chinese summary
 
 
 def test_utf32_without_a_mark_is_refused_by_name(tmp_path):

@@ -155,4 +155,4 @@ def test_naming_a_data_file_does_not_open_a_fifo_fact_file(repo):
     )
 
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "1 file" in done.stdout
+    assert "1 个文件" in done.stdout  # a Chinese brief: a Chinese summary

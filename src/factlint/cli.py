@@ -170,12 +170,19 @@ def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> l
 @click.option("--evidence", is_flag=True,
               help="Check figures against the text of their cited sources (FL410-FL414): "
                    "snapshots from `factlint sources`, else fetched (not with --offline).")
+@click.option("-q", "--quiet", is_flag=True, help="Text report: errors and the summary only.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Text report: every finding on its own (infos of one kind are not grouped).")
+@click.option("--statistics", is_flag=True, help="Text report: counts per code before the summary.")
+@click.option("--color", "color_choice", type=click.Choice(["auto", "always", "never"]),
+              default="auto", help="Colour in the text report (auto: a terminal, unless NO_COLOR; "
+                                   "FORCE_COLOR forces it).")
 @click.pass_context
 def check(ctx, paths, output_format, output, reports, offline, facts, config, select, ignore,
           fail_on, allow_private, networks, timeout, url_deadline, jobs, no_cache, language,
           messages, changed_since,
           two_point, baseline, write_baseline, across_briefs, stdin_filename,
-          force_exclude, evidence) -> None:
+          force_exclude, evidence, quiet, verbose, statistics, color_choice) -> None:
     """Check briefs (files or folders; default: the current folder; `-`: standard input)."""
     from factlint.config import ConfigError, Overrides
     from factlint.engine import RunOptions, run
@@ -244,10 +251,16 @@ def check(ctx, paths, output_format, output, reports, offline, facts, config, se
             apply_baseline(result, baseline)
     except ConfigError as exc:
         _fail(str(exc))
-    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    from factlint.report.terminal import color_wanted, terminal_width
+
+    color = color_wanted(color_choice, os.environ, sys.stdout)
+    width = terminal_width(os.environ, sys.stdout)
     for name, file in reports:
         _write_report(reporter(name), result, file,
-                      ReportOptions(color=color and file is None))
+                      ReportOptions(color=color and (file is None or color_choice == "always"),
+                                    width=width, wrap=file is None and sys.stdout.isatty(),
+                                    quiet=quiet, verbose=verbose,
+                                    statistics=statistics))
     sys.exit(result.exit_code)
 
 

@@ -28,6 +28,14 @@ FORMATS = {
 class ReportOptions:
     color: bool = False
     root: str = "."  # paths in reports are shown relative to this folder where possible
+    # the text report: columns a source excerpt may use, whether messages wrap to them too
+    # (on a terminal; a pipe keeps one finding's header on one line, for grep), errors
+    # only, every info on its own, counts per code
+    width: int = 100
+    wrap: bool = False
+    quiet: bool = False
+    verbose: bool = False
+    statistics: bool = False
 
 
 def reporter(name: str) -> Callable[[RunResult, TextIO, ReportOptions], None]:

@@ -197,9 +197,9 @@ def test_the_reference_brief_in_chinese_and_english(tmp_path):
     brief = shared_or_skip(SEED)
     chinese = CliRunner().invoke(main, ["check", "--offline", "--messages", "auto", str(brief)])
     english = CliRunner().invoke(main, ["check", "--offline", "--messages", "en", str(brief)])
-    assert "来源 2 没有网址、DOI 或其他编号" in chinese.output
+    assert "没有网址、DOI 或其他编号" in chinese.output
     assert chinese.output.rstrip().splitlines()[-1].startswith("1 个文件；")
-    assert "source 2 has no URL, DOI or other identifier" in english.output
+    assert "has no URL, DOI or other identifier" in english.output
     assert english.output.rstrip().splitlines()[-1].startswith("1 file; ")
 
 

@@ -241,7 +241,7 @@ def test_text_boxes_are_counted_as_not_checked(tmp_path):
     result = run(RunOptions(paths=(str(path),), offline=True))
     assert result.summary["not_checked"] == 2
     assert "1200" not in result.files[0].rendering.text
-    out = CliRunner().invoke(main, ["check", "--offline", str(path)])
+    out = CliRunner().invoke(main, ["check", "--offline", "--messages", "auto", str(path)])
     assert "未检查：1 header or footer, 1 text box" in out.output  # a Chinese brief
 
 

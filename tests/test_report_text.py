@@ -430,7 +430,7 @@ def test_wrapping_keeps_the_head_numbers_with_their_words_and_no_command_at_a_li
     head = "briefs/a-brief-with-a-long-name.md:75:1: FL105 [warning]"
     lines = wrap(f"{head} 来源 12 和 17 是同一份资料（见第 55 行）：请改为再次引用 12，并删去 17",
                  60, keep=len(head))
-    assert lines[0] == head and all(width(line) <= 60 for line in lines[1:])
+    assert lines[0].startswith(head) and all(width(line) <= 60 for line in lines)
     assert "第 55 行" in "".join(lines) and not any(line.endswith("第") for line in lines)
     english = wrap("x" * 50 + " the value ::add-mask::secret and 3 infos here", 60)
     assert not any(line.lstrip().startswith("::") for line in english)

@@ -166,12 +166,20 @@ def corpus(args, folder: Path) -> None:
         write_evidence_file,
     )
 
-    source = default_source()
+    # The reference brief's definitions name no URL, so that nothing would be read: each
+    # gets a made-up one (never fetched: the checks run offline, from the snapshots).
+    seed = default_source()
+    text = seed.read_text(encoding="utf-8")
+    for definition in sorted(read_document(str(seed), text).definitions, key=lambda d: -d.end):
+        if not definition.urls:
+            url = f" https://example.org/evidence/{definition.label}"
+            text = text[:definition.end] + url + text[definition.end:]
+    source = folder / "source.md"
+    source.write_text(text, encoding="utf-8")
     out = folder / "corpus"
     subprocess.run([sys.executable, str(REPO / "bench" / "gen_corpus.py"), str(out), "--copies",
-                    str(args.copies)], check=True, capture_output=True)
+                    str(args.copies), "--source", str(source)], check=True, capture_output=True)
     (out / ".git").mkdir(exist_ok=True)
-    text = source.read_text(encoding="utf-8")
     doc = read_document(str(source), text)
     figures: dict[str, list[str]] = {d.label: [] for d in doc.definitions}
     for sentence in doc.sentences:
@@ -187,7 +195,7 @@ def corpus(args, folder: Path) -> None:
         sha = hashlib.sha256(body).hexdigest()
         snapshots.write(sha, body.decode())
         records[definition.label] = {
-            "url": definition.urls[0].url if definition.urls else f"https://example.org/{sha}",
+            "url": definition.urls[0].url,
             "fetched": "2026-12-01T00:00:00Z", "status": 200, "content_type": "text/plain",
             "sha256": sha, "kind": "text", "snapshot": f".factlint/evidence/{sha[:2]}/{sha}.txt.gz"}
     for brief in sorted(out.glob("brief-*.md")):

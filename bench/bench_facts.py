@@ -61,9 +61,9 @@ def generate(folder: Path, claims: int, rows: int) -> Path:
 def time_functions(brief: Path) -> tuple[float, dict]:
     from factlint.config import Settings
     from factlint.document import read_document
-    from factlint.engine import Context
     from factlint.factfiles import load_facts
     from factlint.facts import find_fact_file
+    from factlint.rules import Context
     from factlint.rules import facts as fact_rules
 
     cpu = time.process_time()

@@ -15,9 +15,9 @@ from conftest import ROOT, SEED, shared_or_skip
 
 from factlint.config import Settings
 from factlint.document import read_document
-from factlint.engine import Context
 from factlint.factfiles import load_facts
 from factlint.facts import find_fact_file
+from factlint.rules import Context
 from factlint.rules import facts as fact_rules
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "facts"

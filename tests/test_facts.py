@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from factlint import facts as facts_module
 from factlint.config import Settings
 from factlint.document import read_document
-from factlint.engine import Context
 from factlint.extract import extract_skeleton, shortest_quote
 from factlint.factfiles import load_facts
 from factlint.facts import (
@@ -29,6 +28,7 @@ from factlint.facts import (
     verify,
 )
 from factlint.numbers import interval_for
+from factlint.rules import Context
 from factlint.rules import facts as fact_rules
 from factlint.schemas import load_schema, validation_errors
 

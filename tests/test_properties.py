@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from factlint.config import Settings
 from factlint.document import read_document
-from factlint.engine import Context, active_rules, apply_directives
+from factlint.engine import active_rules, apply_directives
+from factlint.rules import Context
 
 PIECES = [
     "<sup>1</sup>", "<sup>2,3</sup>", "<sup>4-6</sup>", "[^1]", "[^a]", "[^1]: ", "[2]", "¹²",

@@ -14,9 +14,10 @@ from conftest import ROOT, SEED, shared_or_skip
 
 from factlint.config import Settings
 from factlint.document import read_document
-from factlint.engine import Context, FileResult, RunOptions, RunResult, run
+from factlint.engine import FileResult, RunOptions, RunResult, run
 from factlint.report import FORMATS, ReportOptions, reporter
 from factlint.report.html import document_view
+from factlint.rules import Context
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 BRIEF = FIXTURES / "brief.md"

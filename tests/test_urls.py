@@ -218,6 +218,18 @@ def test_huge_body_is_not_downloaded(server, settings):
     assert server.body_bytes_sent < 1_000_000
 
 
+def test_a_path_in_chinese_is_sent_percent_encoded_with_the_host_header(server, settings):
+    from urllib.parse import quote
+
+    encoded = quote("/报告/2024年.pdf")
+    server.route(encoded, answer(200))
+    url = server.url("/报告/2024年.pdf")
+
+    assert check_urls([ref(url)], settings()).findings == []
+    assert [(r.path, r.host) for r in server.requests] == [
+        (encoded, f"127.0.0.1:{server.port}")]
+
+
 def test_connections_are_reused(server, settings):
     urls = [server.route(f"/page{i}", answer(200)) for i in range(20)]
 

@@ -106,6 +106,7 @@ CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 
 # A list of 、-separated items summed up by a count right after it: 甲、乙、丙三类
 ENUMERATION_BEFORE = lazy(r"((?:[^、，。；：,;！？!?\s\x01]{1,24}、)+)"
                                 r"([^、，。；：,;！？!?\s\x01]{1,24})$")
+_WE = lazy(r"(?i:we\b|我们|我們)")
 # Two items joined by 与/和/及 summed up by 两/二 right after them: 「甲」与「乙」两部分
 PAIR_BEFORE = lazy(r"([^、，。；：,;！？!?\s\x01和与與及]{1,24})(?:以及|和|与|與|及)"
                          r"([^、，。；：,;！？!?\s\x01和与與及]{1,24})$")
@@ -975,9 +976,11 @@ class _Reader:
         for framing in pack.framings if not sentence.markers else ():
             for match in framing.pattern.finditer(text):
                 at = base + match.start()
-                if framing.name == "own" and not self._attributed(text, pack):
-                    # 有 35% 的受访者表示, 40% of respondents: the whole clause is the
-                    # document's own data (unless the sentence names someone else's survey)
+                if (framing.name == "own" and not _WE.match(match.group())
+                        and not self._attributed(text, pack)):
+                    # 有 35% 的受访者表示, 40% of respondents, via our program: the whole
+                    # clause is the document's own (unless the sentence names someone
+                    # else's survey); "we have seen" frames only what follows it
                     clause = [b.end() for b in _CLAUSE_BREAK.finditer(text, 0, match.start())]
                     at = base + (clause[-1] if clause else 0)
                 if framing.name == "aim":

@@ -43,6 +43,7 @@ DEFAULT_FOLDER = ".factlint/evidence"
 DEFAULT_MAX_BYTES = 20_000_000
 SAME_SIZE = 0.5  # a source's figure and the brief's differ by at most this share of the larger
 CONTEXT = 12  # characters before a figure compared with the words before the brief's
+READERS = 2  # pages extracted at once by `factlint sources`
 SNIPPET = 30  # characters each side of a found figure kept as its snippet
 # "1 159" (a space between thousands) reads as one number: the space becomes a thin space,
 # which numbers.py takes as a group separator; positions do not move
@@ -382,14 +383,22 @@ def read_sources(cited: Mapping[str, CitedSource], evidence_file: Path, snapshot
             continue  # FL404 says what is wrong with it
         else:
             to_fetch.setdefault(source.url or "", []).append(key)
+    fetched, requests = {}, 0
+    if to_fetch or recheck:
+        from concurrent.futures import ThreadPoolExecutor
 
-    def read_fetched(url: str, answer: Any) -> None:  # while the other pages are on their way
-        for key in to_fetch.get(url, ()):
-            result[key] = _from_fetch(cited[key], answer, _now(), snapshots, evidence_file)
+        reading = []
+        # Each page is read as it comes, while the others are on their way, two at a
+        # time: lxml parses without holding the interpreter, so two cores share the work.
+        with ThreadPoolExecutor(READERS, "factlint-read") as readers:
+            def read_fetched(url: str, answer: Any) -> None:
+                for key in to_fetch.get(url, ()):
+                    reading.append((key, readers.submit(_from_fetch, cited[key], answer,
+                                                        _now(), snapshots, evidence_file)))
 
-    fetched, requests = urls.fetch_bodies(list(to_fetch) + list(recheck), url_settings,
-                                          settings.max_bytes, progress, read_fetched
-                                          ) if (to_fetch or recheck) else ({}, 0)
+            fetched, requests = urls.fetch_bodies(list(to_fetch) + list(recheck), url_settings,
+                                                  settings.max_bytes, progress, read_fetched)
+        result.update((key, future.result()) for key, future in reading)
     result = {key: result[key] for key in cited if key in result}  # in citing order, as read
     for url, keys in recheck.items():
         answer = fetched[url]

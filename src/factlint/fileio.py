@@ -86,8 +86,14 @@ def atomic_writer(path: str, newline: str | None = None, binary: bool = False
                   ) -> Iterator[TextIO]:
     """Open ``path`` for writing; the file appears whole when the block ends, or not at all.
     A symlink at ``path`` is replaced, not followed: a report written where the checked tree
-    planted a link cannot land outside it."""
+    planted a link cannot land outside it. A device or a pipe at ``path`` (``/dev/null``, a
+    FIFO) is written into: replacing it would put a regular file in its place."""
     target = os.path.abspath(path)
+    if _is_device_or_pipe(target):
+        with (open(target, "wb") if binary
+              else open(target, "w", encoding="utf-8", newline=newline)) as stream:
+            yield stream
+        return
     handle, temporary = _temporary(os.path.dirname(target))
     try:
         with (os.fdopen(handle, "wb") if binary
@@ -99,6 +105,14 @@ def atomic_writer(path: str, newline: str | None = None, binary: bool = False
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _is_device_or_pipe(path: str) -> bool:
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
 def write_atomically(path: str, text: str) -> None:

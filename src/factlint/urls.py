@@ -11,7 +11,9 @@ How a URL is checked:
   through a second DNS lookup that a rebinding attacker could answer differently.
   Redirects are followed here, hop by hop, so that every hop is vetted the same way;
 * HEAD first, GET when the server refuses HEAD; bodies are streamed and at most
-  ``BODY_CAP`` bytes are read before the connection is dropped;
+  ``BODY_CAP`` bytes are read before the connection is dropped. fetch_bodies (the
+  evidence checks) GETs and keeps bodies of at most ``max_bytes`` (gzip and deflate
+  undone, the cap applying to what they expand to), through the same policy and deadlines;
 * 5xx, timeouts and connection resets are retried with exponential backoff, 429 after
   the server's Retry-After; other 4xx are final; informational answers (100 Continue,
   103 Early Hints...) are skipped until the final one;
@@ -22,14 +24,15 @@ How a URL is checked:
   requests time out ``HOST_TIMEOUT_LIMIT`` times in a row is given up on for the run;
 * work runs on a thread pool of ``concurrency`` workers, each request holding one of the
   ``per_host`` slots of its host, and URLs are queued host by host in turn so that every
-  host stays busy; connections are kept alive and reused, at most ``per_host`` per host
-  (http.client: no per-request pool or session machinery, which cost more CPU than the
-  requests themselves);
+  host stays busy; connections are kept alive and reused, at most ``per_host`` per host.
+  A request is written in one piece and its headers split here; http.client's response
+  reads the body (no session, pool or email-parser machinery, which cost more CPU than
+  the requests themselves);
 * successes and permanent redirects are cached in one JSON file for ``cache_ttl`` seconds;
   runs in parallel merge their entries under a lock.
 
-``ssl`` (and the CA bundle) and ``http.cookiejar`` are imported only when an https URL
-or a cookie needs them, so that offline runs, the syntax check and plain http stay cheap.
+The CA bundle and ``http.cookiejar`` are loaded only when an https URL or a cookie needs
+them, RE2 only when ``exclude`` patterns are given.
 """
 
 from __future__ import annotations

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from factlint.engine import RunOptions, check_file
+
+# The CLI (in-process and in subprocesses) speaks English in the tests, which read its
+# wording; tests of the message languages set FACTLINT_MESSAGES or --messages themselves.
+os.environ["FACTLINT_MESSAGES"] = "en"
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

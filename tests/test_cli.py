@@ -41,7 +41,7 @@ def test_json_report_validates_against_its_schema(tmp_path):
 def test_text_report_caret_under_the_span(tmp_path):
     brief = tmp_path / "brief.md"
     brief.write_text(DIRTY, encoding="utf-8")
-    result = CliRunner().invoke(main, ["check", "--offline", str(brief)])
+    result = CliRunner().invoke(main, ["check", "--offline", "--messages", "auto", str(brief)])
     lines = result.output.splitlines()
     assert lines[0].startswith(f"{brief}:3:10: FL201 [error] ")
     assert lines[1] == "   3 | 全省已汇聚数据商 1159 家。"

@@ -130,7 +130,8 @@ def test_message_about_a_million_columns_stays_short(tmp_path):
 
 
 @pytest.mark.parametrize("encoding", ["utf-32", "utf-32-be-bom", "utf-16"])
-def test_utf32_and_utf16_with_a_mark_are_decoded(tmp_path, encoding):
+def test_utf32_and_utf16_with_a_mark_are_decoded(tmp_path, encoding, monkeypatch):
+    monkeypatch.setenv("FACTLINT_MESSAGES", "auto")  # a Chinese brief's summary
     text = "全省已汇聚数据商 1159 家。\n"
     data = (b"\x00\x00\xfe\xff" + text.encode("utf-32-be") if encoding == "utf-32-be-bom"
             else text.encode(encoding))

@@ -192,7 +192,8 @@ def test_every_finding_links_to_its_place(fixture_report):
     items = page.with_class("finding")
     assert len(items) == len(result.findings) == 6
     for item, finding in zip(items, result.findings, strict=True):
-        assert finding.code in item["text"] and finding.message in item["text"]
+        # each message in the language of the line it points at (a Chinese brief's)
+        assert finding.code in item["text"] and result.message(finding) in item["text"]
         assert f"sev-{finding.severity}" in item["attrs"]["class"]
         link = next(e for e in page.elements if e["tag"] == "a" and e["parent"] is item)
         target = page.by_id(link["attrs"]["href"][1:])
@@ -217,7 +218,8 @@ def test_summary_legend_and_language(fixture_report):
     legend = page.with_class("legend")[0]["text"]
     for word in ("verified", "sourced", "unsourced", "mismatch", "已核实", "无来源"):
         assert word in legend
-    assert markup.startswith("<!DOCTYPE html>") and '<html lang="en">' in markup
+    # the page is in the language its findings are told in: the brief's, Chinese
+    assert markup.startswith("<!DOCTYPE html>") and '<html lang="zh-CN">' in markup
     article = next(e for e in page.elements if e["tag"] == "article")
     assert article["attrs"]["lang"] == "zh-CN"
     assert "Noto Sans CJK SC" in markup and "@media print" in markup

@@ -337,7 +337,9 @@ def brief(tmp_path):
 
 
 def cli(brief, *args, env=None):
-    return CliRunner().invoke(main, ["check", "--offline", *args, str(brief)], env=env or {})
+    # the brief's language (the session's FACTLINT_MESSAGES=en is for tests that read English)
+    return CliRunner().invoke(main, ["check", "--offline", *args, str(brief)],
+                              env={"FACTLINT_MESSAGES": "auto", **(env or {})})
 
 
 @pytest.mark.parametrize("args, env, colored", [

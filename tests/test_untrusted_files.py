@@ -150,7 +150,7 @@ def test_naming_a_data_file_does_not_open_a_fifo_fact_file(repo):
     os.mkfifo(repo / "sub" / "trap.facts.yaml")
 
     done = subprocess.run(
-        [sys.executable, "-m", "factlint", "check", "--offline", "d.csv"],
+        [sys.executable, "-m", "factlint", "check", "--offline", "--messages", "auto", "d.csv"],
         capture_output=True, text=True, timeout=60, cwd=repo,
     )
 

@@ -241,7 +241,7 @@ def test_text_boxes_are_counted_as_not_checked(tmp_path):
     result = run(RunOptions(paths=(str(path),), offline=True))
     assert result.summary["not_checked"] == 2
     assert "1200" not in result.files[0].rendering.text
-    out = CliRunner().invoke(main, ["check", "--offline", str(path)])
+    out = CliRunner().invoke(main, ["check", "--offline", "--messages", "auto", str(path)])
     assert "未检查：1 header or footer, 1 text box" in out.output  # a Chinese brief
 
 
@@ -378,7 +378,8 @@ def planted(tmp_path: Path) -> Path:
     return path
 
 
-def test_annotate_puts_each_finding_on_its_words(tmp_path):
+def test_annotate_puts_each_finding_on_its_words(tmp_path, monkeypatch):
+    monkeypatch.setenv("FACTLINT_MESSAGES", "auto")  # comments in the brief's language
     path = planted(tmp_path)
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     out_path = tmp_path / "brief.checked.docx"
@@ -398,7 +399,7 @@ def test_annotate_puts_each_finding_on_its_words(tmp_path):
     # a finding in a note: on the words before the note's mark (note 9 of the package is the
     # 8th shown: one reference was removed), naming the note
     [(_, duplicate, anchored)] = [c for c in comments if "FL105" in c[1]]
-    assert duplicate.startswith("脚注 8：FL105 duplicate-source（警告）：sources 6 and 8")
+    assert duplicate.startswith("脚注 8：FL105 duplicate-source（警告）：来源 6 和 8 是同一份资料")
     assert anchored == "实现航线审批线上办理25"
     assert not [c for c in comments if "[note" in c[2]]  # no comment encloses a note's mark
     assert {author for author, _, _ in comments} == {"factlint"}

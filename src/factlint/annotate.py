@@ -16,7 +16,7 @@ import io
 import os
 from dataclasses import dataclass, replace
 
-from factlint import engine
+from factlint import engine, messages
 from factlint.engine import RunOptions, RunResult, read_word_bytes
 from factlint.fileio import write_bytes_atomically
 from factlint.finding import Finding
@@ -60,9 +60,10 @@ def comment_text(finding: Finding, language: str, brief: str) -> str:
     words = SEVERITY_WORDS.get(language, SEVERITY_WORDS["en"])
     where = "" if finding.path == brief else f"{finding.path}:{finding.line}: "
     severity = words[finding.severity]
+    text = messages.text_of(finding, "zh" if language == "zh" else "en")
     if language == "zh":
-        return f"{finding.code} {finding.name}（{severity}）：{where}{finding.message}"
-    return f"{finding.code} {finding.name} ({severity}): {where}{finding.message}"
+        return f"{finding.code} {finding.name}（{severity}）：{where}{text}"
+    return f"{finding.code} {finding.name} ({severity}): {where}{text}"
 
 
 def annotate(brief: str, output: str, options: RunOptions) -> Annotated:
@@ -87,7 +88,8 @@ def annotate(brief: str, output: str, options: RunOptions) -> Annotated:
                             "run annotate again")
     from factlint.document import detect_language
 
-    language = detect_language(before.text)
+    forced = result.files[0].messages  # --messages or `messages:`, else the document's
+    language = forced if forced in ("zh", "en") else detect_language(before.text)
     findings = [f for f in result.findings if f.path == brief] + [
         f for f in result.findings if f.path != brief]
     written = sum(anchor_comment(document, before, elements, finding, brief, language)

@@ -72,11 +72,11 @@ def _report_spec(ctx, param, values) -> tuple[tuple[str, str | None], ...]:
 
 def _write_report(write, result, output: str | None, options) -> None:
     """One report to a file (its folder made when missing) or to standard output."""
-    from factlint.fileio import atomic_writer
-
     if output is None:
         write(result, sys.stdout, options)
         return
+    from factlint.fileio import atomic_writer
+
     try:
         folder = os.path.dirname(os.path.abspath(output))
         os.makedirs(folder, exist_ok=True)
@@ -96,6 +96,14 @@ def _view_for(reports):
     from factlint.report.html import document_view
 
     return document_view
+
+
+def _messages_from_environment() -> str | None:
+    """FACTLINT_MESSAGES=zh|en|auto: the language of messages when --messages is not given."""
+    from factlint.messages import CHOICES
+
+    value = os.environ.get("FACTLINT_MESSAGES", "").strip().lower()
+    return value if value in CHOICES else None
 
 
 def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> list:
@@ -138,6 +146,9 @@ def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> l
 @click.option("--no-cache", is_flag=True, help="Do not read or write the URL result cache.")
 @click.option("--language", type=click.Choice(["auto", "zh", "en"]),
               help="Rule pack for every sentence (default auto: each sentence's script).")
+@click.option("--messages", type=click.Choice(["auto", "zh", "en"]),
+              help="Language of the messages (default auto: each finding in the language "
+                   "of the text it points at).")
 @click.option("--changed-since", metavar="REF",
               help="Report only lines changed since a git ref "
                    "(fact/data changes count for briefs).")
@@ -169,7 +180,7 @@ def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> l
 @click.pass_context
 def check(ctx, paths, output_format, output, reports, offline, facts, config, select, ignore,
           fail_on, allow_private, networks, timeout, url_deadline, jobs, no_cache, language,
-          changed_since,
+          messages, changed_since,
           two_point, baseline, write_baseline, across_briefs, stdin_filename,
           force_exclude, evidence, quiet, verbose, statistics, color_choice) -> None:
     """Check briefs (files or folders; default: the current folder; `-`: standard input)."""
@@ -205,7 +216,8 @@ def check(ctx, paths, output_format, output, reports, offline, facts, config, se
     options = RunOptions(
         paths=tuple(paths) or (".",),
         overrides=Overrides(config, select_codes, ignore_codes or (), fail_on,
-                            tuple(url_overrides), language),
+                            tuple(url_overrides), language,
+                            messages=messages or _messages_from_environment()),
         facts=facts,
         offline=offline,
         jobs=jobs,
@@ -276,7 +288,9 @@ def extract(brief: str) -> None:
 @click.option("--select", help="Comma-separated codes, prefixes or names to run.")
 @click.option("--ignore", help="Comma-separated codes, prefixes or names to skip.")
 @click.option("--fail-on", type=SEVERITY, help="Lowest severity that fails the run.")
-def annotate(brief, output, offline, facts, config, select, ignore, fail_on) -> None:
+@click.option("--messages", type=click.Choice(["auto", "zh", "en"]),
+              help="Language of the comments (default auto: the brief's).")
+def annotate(brief, output, offline, facts, config, select, ignore, fail_on, messages) -> None:
     """Write a copy of a Word brief (.docx) with one Word comment per finding, on the words
     it concerns. The brief itself is never modified; on a copy annotated before, factlint's
     earlier comments are replaced and everyone else's kept.
@@ -297,7 +311,8 @@ def annotate(brief, output, offline, facts, config, select, ignore, fail_on) -> 
     _check_selectors("--select", select_codes)
     _check_selectors("--ignore", ignore_codes)
     output = output or os.path.splitext(brief)[0] + ".checked.docx"
-    options = RunOptions(overrides=Overrides(config, select_codes, ignore_codes or (), fail_on),
+    options = RunOptions(overrides=Overrides(config, select_codes, ignore_codes or (), fail_on,
+                                             messages=messages or _messages_from_environment()),
                          facts=facts, offline=offline, jobs=1)
     try:
         done = write_annotated(brief, output, options)
@@ -389,23 +404,41 @@ def rule_table() -> str:
 @main.command()
 @click.argument("code", required=False)
 @click.option("--markdown", is_flag=True, help="Print the rule table as Markdown.")
-def rules(code: str | None, markdown: bool) -> None:
+@click.option("--messages", type=click.Choice(["auto", "zh", "en"]),
+              help="Language of the rule docs (default auto: FACTLINT_MESSAGES, else LANG).")
+def rules(code: str | None, markdown: bool, messages: str | None) -> None:
     """List the rules, or show one with its examples."""
+    from factlint.messages import rule_doc
     from factlint.registry import registry
 
     if markdown:
         click.echo(rule_table(), nl=False)
         return
+    language = _docs_language(messages or _messages_from_environment())
     if code is None:
         for rule in registry():
-            click.echo(f"{rule.code}  {rule.name:<26} {rule.severity:<8} {rule.summary}")
+            summary = rule_doc(rule.code, language, rule.doc).splitlines()[0]
+            click.echo(f"{rule.code}  {rule.name:<26} {rule.severity:<8} {summary}")
         return
     found = [r for r in registry() if r.code == code.upper() or r.name == code]
     if not found:
         _fail(f"no rule '{code}' (see `factlint rules`)")
     rule = found[0]
-    click.echo(f"{rule.code} {rule.name} ({rule.severity}{', fixable' if rule.fixable else ''})\n")
-    click.echo(rule.doc)
+    from factlint.messages import render
+
+    fixable = render("rules.fixable", None, language) if rule.fixable else ""
+    opening, closing = ("（", "）") if language != "en" else (" (", ")")
+    severity = render(f"severity.{rule.severity}", None, language)
+    click.echo(f"{rule.code} {rule.name}{opening}{severity}{fixable}{closing}\n")
+    click.echo(rule_doc(rule.code, language, rule.doc))
+
+
+def _docs_language(setting: str | None) -> str:
+    """en or zh for text that belongs to no brief: the setting, else the locale (LANG)."""
+    if setting in ("zh", "en"):
+        return setting
+    locale = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    return "zh" if locale.lower().startswith("zh") else "en"
 
 
 @main.command()

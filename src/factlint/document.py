@@ -338,6 +338,7 @@ class Document:
     # The sentence of its opening by which the document says it reports its own data set
     # ("line 57"), '' when none: it is then its own source but for money figures.
     own_data: str = ""
+    traditional: bool = False  # it holds Traditional-only characters (the zh pack's table)
 
     def position(self, offset: int) -> tuple[int, int]:
         """0-based offset -> 1-based (line, column in code points)."""
@@ -482,7 +483,8 @@ class _Reader:
         self.traditional = traditional  # the brief holds Traditional characters
         self.packs: dict[str, tuple[RulePack, Lexicon]] = {}
         pack, lexicon = self._pack(language)
-        self.doc = Document(path, text, language, _line_starts(text), pack=pack)
+        self.doc = Document(path, text, language, _line_starts(text), pack=pack,
+                            traditional=traditional)
         self.pack = pack
         self.lexicon = lexicon
         self.join = "" if language == "zh" else " "

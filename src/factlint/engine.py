@@ -9,6 +9,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
@@ -117,13 +118,30 @@ class RunResult:
         owner = self._owners.get(finding.path)
         if owner is None:
             return "en"
-        text = owner.lines.get(finding.path, {}).get(finding.line) \
-            if finding.path == owner.path else None
-        return messages.chosen(owner.messages, text, owner.language)
+        if owner.messages in ("zh", "en") or finding.path != owner.path:
+            return messages.chosen(owner.messages, None, owner.language)
+        key = (finding.path, finding.line)
+        if key not in self._line_languages:
+            text = owner.lines.get(finding.path, {}).get(finding.line)
+            self._line_languages[key] = messages.chosen(owner.messages, text, owner.language)
+        return self._line_languages[key]
+
+    @property
+    def summary_language(self) -> str:
+        """The language of what is said of the run as a whole (the summary line): that of
+        most findings, else of the briefs (their ``messages`` setting, else their text)."""
+        told = Counter(self.language(f) for f in self.findings)
+        if not told:
+            told = Counter(messages.chosen(r.messages, None, r.language) for r in self.files)
+        return told.most_common(1)[0][0] if told else "en"
 
     def message(self, finding: Finding) -> str:
         """The text of ``finding`` in its language (see ``language``)."""
         return messages.text_of(finding, self.language(finding))
+
+    @cached_property
+    def _line_languages(self) -> dict[tuple[str, int], str]:
+        return {}
 
     @cached_property
     def _owners(self) -> dict[str, FileResult]:
@@ -362,7 +380,7 @@ def _brief_language(doc: Document, text: str, settings: Settings) -> str:
     ``--language`` forces), Traditional when more of its characters are Traditional-only
     than Simplified-only."""
     language = doc.language if settings.language == "auto" else detect_language(text)
-    if language != "zh":
+    if language != "zh" or not doc.traditional:
         return language
     traditional, simplified = script_characters()
     if traditional is None or simplified is None:
@@ -390,7 +408,8 @@ def check_file(path: str, options: RunOptions, in_book: bool = False,
     if text is None:
         result.unreadable = True
         result.findings.append(
-            UNREADABLE.at_position(path, 1, 1, f"cannot check {path}: {problem}"))
+            UNREADABLE.at_position(path, 1, 1, messages.Message("FL001.cannot-check", path=path,
+                                                                problem=problem)))
         return result
     doc = read_document(path, text, language=settings.language, extra_packs=settings.packs,
                         primary=settings.is_primary(Path(path)), shared_labels=shared_labels)
@@ -526,13 +545,14 @@ def directive_regions(doc: Document) -> tuple[list[tuple[Any, int, int]], list[F
         end_line, _ = doc.position(directive.end - 1)
         if directive.kind == "invalid":
             problems.append(
-                BAD_SUPPRESSION.at(doc, directive.start, directive.end, directive.problem))
+                BAD_SUPPRESSION.at(doc, directive.start, directive.end,
+                                   messages.Message("FL604.malformed", problem=directive.problem)))
             continue
         unknown = [c for c in directive.codes if c.lower() != "all" and not known_selector(c)]
         if unknown:
             problems.append(BAD_SUPPRESSION.at(
                 doc, directive.start, directive.end,
-                f"directive names unknown code {', '.join(unknown)}: it suppresses nothing",
+                messages.Message("FL604.unknown-code", codes=", ".join(unknown)),
             ))
             continue
         if directive.kind == "disable-file":
@@ -584,7 +604,7 @@ def apply_directives(doc: Document, findings: list[Finding], settings: Settings)
             if id(directive) not in used and names_active:
                 problems.append(BAD_SUPPRESSION.at(
                     doc, directive.start, directive.end,
-                    f"directive suppresses nothing ({' '.join(directive.codes)}): remove it",
+                    messages.Message("FL604.unused", codes=" ".join(directive.codes)),
                 ))
         kept.extend(p for p in problems if not matches(BAD_SUPPRESSION, settings.ignore))
     return kept
@@ -675,7 +695,8 @@ def _nothing_to_check(paths: Sequence[str], found: Found) -> str:
 def _unreadable_folder(folder: str, why: str) -> FileResult:
     result = FileResult(folder, unreadable=True)
     result.findings.append(
-        UNREADABLE.at_position(folder, 1, 1, f"cannot read folder {folder}: {why}"))
+        UNREADABLE.at_position(folder, 1, 1, messages.Message("FL001.cannot-read-folder",
+                                                                  folder=folder, why=why)))
     return result
 
 

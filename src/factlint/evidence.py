@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from factlint.lazyre import lazy
+from factlint.messages import Message
 from factlint.numbers import Figure, builtin_lexicon, find_figures, interval_for
 from factlint.sourcetext import SourceText, extract
 from factlint.trust import is_within, repository_root
@@ -700,6 +701,10 @@ def name_archived_copies(findings: list, refs: Sequence[Any], accessed: Mapping[
         if finding.code == "FL401" and copy is not None:
             when = "" if copy.before else ", after the date it was accessed"
             finding = replace(finding, message=f"{finding.message}; {ARCHIVED_NOTE} of "
-                              f"{copy.date}{when}: {copy.url} (`factlint fix --archive` adds it)")
+                              f"{copy.date}{when}: {copy.url} (`factlint fix --archive` adds it)",
+                              message_id="FL401.archived", arguments=(
+                                  ("finding", finding.worded()), ("date", copy.date),
+                                  ("after", Message("FL401.after-accessed") if when else ""),
+                                  ("url", copy.url)))
         named.append(finding)
     return named

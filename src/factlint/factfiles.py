@@ -21,6 +21,7 @@ from factlint.facts import (
     schema_problems,
 )
 from factlint.finding import Finding
+from factlint.messages import Message
 from factlint.rules import facts as fact_rules
 
 
@@ -39,12 +40,13 @@ def load_for_brief(brief_path: str, explicit: str | None = None,
     return load_facts(str(found), root=root)
 
 
-def _syntax(path: str, message: str, line: int = 1, column: int = 1) -> Finding:
+def _syntax(path: str, message: Message, line: int = 1, column: int = 1) -> Finding:
     return fact_rules.SYNTAX.at_position(path, line, column, message)
 
 
 def _schema_finding(path: str, place: Place, message: str) -> Finding:
-    return fact_rules.SCHEMA.at_position(path, place.line, place.column, message,
+    return fact_rules.SCHEMA.at_position(path, place.line, place.column,
+                                         Message("FL502.problem", problem=message),
                                          place.end_line, place.end_column)
 
 
@@ -58,13 +60,15 @@ def load_facts(path: str | os.PathLike, text: str | None = None,
     try:
         tree = read_tree(path, text, root)
     except FileNotFoundError:
-        return None, [_syntax(path, "fact file not found")]
+        return None, [_syntax(path, Message("FL501.not-found"))]
     except IsADirectoryError:
-        return None, [_syntax(path, "fact file is a folder")]
+        return None, [_syntax(path, Message("FL501.folder"))]
     except OSError as exc:
-        return None, [_syntax(path, f"cannot read fact file: {exc.strerror or exc}")]
+        return None, [_syntax(path, Message("FL501.unreadable",
+                                                    why=exc.strerror or str(exc)))]
     except FactFileError as exc:
-        return None, [_syntax(path, exc.message, exc.line, exc.column)]
+        return None, [_syntax(path, Message("FL501.problem", problem=exc.message),
+                                    exc.line, exc.column)]
     problems, bad_claims = schema_problems(tree)
     findings = [_schema_finding(path, tree.clamped(place), message)
                 for _, place, message in problems]

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from factlint.columns import CHUNK_ROWS, CompactRows
 from factlint.finding import UrlRef
 from factlint.lazyre import lazy
+from factlint.messages import Message
 from factlint.numbers import (
     Figure,
     Interval,
@@ -1461,6 +1462,24 @@ def describe(figure: Figure, interval: Interval, near_ratio: float = 0.9) -> str
     word = figure.qualifier_text or "as written"
     suffix = f" {unit}" if unit and unit != "%" else ""
     return f"{word} → {meaning}, i.e. {_tidy_interval(shown)}{suffix}"
+
+
+def meaning(figure: Figure, near_ratio: float = 0.9) -> Message:
+    """What the figure's wording promises, in plain words: 超120家 -> more than 120."""
+    scale = figure.scale or 1.0
+
+    def number(v: float) -> str:
+        return format_number(_tidy(v / scale))
+
+    written = "%" if figure.is_percent else (_unit_words(figure) if figure.scale_text else "")
+    s = number(figure.value) + written
+    h = (number(figure.high) + written) if figure.high is not None else s
+    kind = figure.qualifier if figure.qualifier in _MEANING else "plain"
+    if figure.qualifier == "exact" and figure.step and not (figure.scale != 1 or figure.is_percent
+                                                           or figure.decimals):
+        kind = "exactly"
+    return Message(f"meaning.{kind}", s=s, h=h, s_next=number(figure.value + figure.step) + written,
+                   near=number(figure.value * near_ratio) + written)
 
 
 def _tidy(v: float) -> float:

@@ -68,9 +68,11 @@ class Finding:
         return cls(path, line, column, end_line, end_column, code, name, severity,
                    message.text("en"), fix, message.id, message.arguments)
 
-    def worded(self) -> Message:
-        """What the finding says, as a message id with its arguments."""
-        return Message(self.message_id, **dict(self.arguments))
+    def worded(self) -> Message | str:
+        """What the finding says, as a message id with its arguments (its English text
+        when it has no id)."""
+        return Message(self.message_id, **dict(self.arguments)) if self.message_id \
+            else self.message
 
     @property
     def fixable(self) -> bool:

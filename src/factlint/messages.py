@@ -10,6 +10,10 @@ reporters, ``factlint rules``, the CLI's errors) from ``_messages/<language>.jso
 
 A template is a ``str.format`` text with named placeholders (``{label}``). An id with a
 ``.one`` variant in a language uses it when its ``count`` argument is 1 (English plurals).
+An argument may be a Message (rendered in the same language) or a tuple of wordings
+(shown as quoted alternatives). Languages may show different arguments of a message (the
+English one the interval a figure implies, the Chinese one its meaning in plain words);
+the finding carries them all.
 Catalogs are read once, when first needed (JSON: well under a millisecond).
 
 ``--messages zh|en|auto`` (and ``messages:`` in the configuration) chooses the language;
@@ -60,6 +64,13 @@ class Message:
         return hash((self.id, self.arguments))
 
 
+class Quoted(tuple):
+    """Wordings shown quoted, one after another: “a”, “b” (“a”、“b”). A plain tuple is
+    shown as alternatives instead: “a” or “b”."""
+
+    __slots__ = ()
+
+
 @lru_cache(maxsize=len(LANGUAGES))
 def catalog(language: str) -> Mapping[str, str]:
     """id -> template of one language (``zh-Hant`` and ``zh`` share ids)."""
@@ -87,11 +98,67 @@ def render(message_id: str, arguments: Mapping[str, Any] | None = None,
     arguments = arguments or {}
     text = template(message_id, language, arguments.get("count"))
     try:
-        return shorten(text.format_map(arguments))
+        return shorten(text.format_map({name: _worded(value, language)
+                                        for name, value in arguments.items()}))
     except (KeyError, IndexError, ValueError):
         if language == "en":
             raise
         return render(message_id, arguments, "en")
+
+
+def _worded(value: Any, language: str) -> Any:
+    """An argument as the message shows it: a Message in the same language, a tuple as
+    quoted alternatives (“a”, “b” or “c”; “a”、“b”或“c”)."""
+    if isinstance(value, Message):
+        return value.text(language)
+    if isinstance(value, Quoted):
+        return render("list.separator", None, language).join(f"“{item}”" for item in value)
+    if isinstance(value, tuple):
+        quoted = [f"“{item}”" for item in value]
+        if len(quoted) < 2:
+            return "".join(quoted)
+        return render("list.or", {"items": render("list.separator", None, language)
+                                  .join(quoted[:-1]), "last": quoted[-1]}, language)
+    return value
+
+
+def problems(message: Message) -> list[str]:
+    """What keeps ``message`` (and the messages among its arguments) from being put into
+    words in every language: an id a catalog lacks, a placeholder no argument fills."""
+    found = []
+    arguments = dict(message.arguments)
+    for language in LANGUAGES:
+        texts = catalog(language)
+        if message.id not in texts:
+            found.append(f"{message.id}: not in the {language} catalog")
+            continue
+        variants = [message.id, f"{message.id}.one"]
+        for text in (texts[v] for v in variants if v in texts):
+            missing = [name for name in placeholders(text) if name not in arguments]
+            if missing:
+                found.append(f"{message.id} ({language}): nothing fills {', '.join(missing)}")
+    for value in arguments.values():
+        if isinstance(value, Message):
+            found += problems(value)
+    return found
+
+
+def rule_doc(code: str, language: str, english: str) -> str:
+    """A rule's docs in ``language``: the English docstring (``english``: summary, why,
+    Bad/Good examples), or its Chinese summary and reasons (``rule.CODE``; its first
+    sentence is the summary) with the same examples."""
+    if language == "en" or f"rule.{code}" not in catalog(language):
+        return english
+    text = catalog(language)[f"rule.{code}"]
+    summary, _, rest = text.partition("。")
+    lines = [summary + "。"] + ([rest.strip()] if rest.strip() else [])
+    examples = re.split(r"\n(?=(?:Bad|Good):)", english, maxsplit=1)
+    if len(examples) == 2:
+        words = {"Bad:": render("rules.bad", None, language),
+                 "Good:": render("rules.good", None, language)}
+        lines.append(re.sub(r"^(Bad:|Good:)", lambda m: words[m.group()], examples[1],
+                            flags=re.MULTILINE))
+    return "\n\n".join(lines)
 
 
 def shorten(text: str) -> str:
@@ -125,12 +192,18 @@ _LATIN_WORD = re.compile(r"[A-Za-zÀ-ɏ]{2,}")
 def language_of(text: str, default: str = "en") -> str:
     """``zh`` or ``en``: the language a piece of text is written in, judged by its words.
 
-    Chinese when it holds Han characters and they weigh at least a third of its Latin
-    words' letters; English when it holds two or more Latin words; else ``default`` (a
-    line that is only a URL, a marker or a figure says nothing about its language)."""
-    text = _NOT_WORDS.sub(" ", text)
-    han = len(_HAN.findall(text))
-    words = _LATIN_WORD.findall(text)
+    Chinese when it holds Han characters and they (with the other wide characters) weigh
+    at least a third of its Latin words' letters; English when it holds two or more Latin
+    words; else ``default`` (a line that is only a URL, a marker or a figure says nothing
+    about its language)."""
+    ascii_part = text.encode("ascii", "ignore")
+    # characters beyond ASCII: almost all Han and CJK punctuation in a Chinese line
+    han = len(text) - len(ascii_part) if _HAN.search(text) else 0
+    if not _LATIN_WORD.search(text):
+        return "zh" if han else default
+    if han * 3 >= len(ascii_part):  # more Chinese than anything Latin could outweigh
+        return "zh"
+    words = _LATIN_WORD.findall(_NOT_WORDS.sub(" ", text))
     if han and han * 3 >= sum(len(w) for w in words):
         return "zh"
     if len(words) >= 2:
@@ -162,10 +235,17 @@ def text_of(finding: Any, language: str) -> str:
     return render(finding.message_id, dict(finding.arguments), language)
 
 
+def rendered_arguments(finding: Any, language: str) -> dict[str, Any]:
+    """A finding's arguments as its message in ``language`` shows them."""
+    return {name: _worded(value, language) for name, value in finding.arguments}
+
+
 def sarif_template(message_id: str, language: str = "en") -> tuple[str, list[str]]:
     """A template in SARIF's form (``{0}``, ``{1}``: positions, not names) and the names in
-    that order — the order of the English template, so that every language agrees."""
+    that order — the English template's, then those only the Chinese one shows, so that
+    every language numbers them alike."""
     names = placeholders(template(message_id, "en"))
+    names += [name for name in placeholders(template(message_id, "zh")) if name not in names]
     text = template(message_id, language)
     for index, name in enumerate(names):
         text = re.sub(r"\{" + re.escape(name) + r"(?:[!:][^{}]*)?\}", f"{{{index}}}", text)

@@ -118,7 +118,20 @@ def builtin_pack_data(language: str, traditional: bool = False) -> dict[str, Any
 # same call (``f("zh")``, ``f("zh", False)``).
 @lru_cache(maxsize=8)
 def _builtin_pack(language: str) -> dict[str, Any]:
-    return read_pack_file(packs_dir() / f"{language}.yaml")
+    return read_builtin_pack(packs_dir(), language)
+
+
+def read_builtin_pack(folder: Path, language: str) -> dict[str, Any]:
+    """``folder``/<language>.yaml, from its JSON copy while that is current (packcopy.py)."""
+    from factlint.packcopy import read_copy
+
+    path = folder / f"{language}.yaml"
+    try:
+        source = path.read_bytes()
+    except OSError as exc:
+        raise PackError(f"{path}: cannot read rule pack: {exc}") from exc
+    copy = read_copy(path.with_suffix(".json"), source)
+    return copy if copy is not None else read_pack_file(path)
 
 
 @lru_cache(maxsize=8)

@@ -63,6 +63,7 @@ from urllib.parse import quote, urldefrag, urljoin, urlsplit
 
 from factlint import __version__
 from factlint.finding import Finding, UrlRef
+from factlint.messages import Message
 
 MAX_REDIRECTS = 10
 BODY_CAP = (
@@ -288,7 +289,7 @@ def syntax_findings(ref: UrlRef) -> list[Finding]:
 
 def _finding(ref: UrlRef, result: UrlResult) -> Finding:
     code, name, severity = _RULES_BY_KIND[result.kind]
-    return Finding(
+    return Finding.of(
         ref.path,
         ref.line,
         ref.column,
@@ -297,7 +298,7 @@ def _finding(ref: UrlRef, result: UrlResult) -> Finding:
         code,
         name,
         severity,
-        result.message,
+        Message(f"{code}.{result.kind}", problem=result.message),
     )
 
 

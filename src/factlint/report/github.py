@@ -33,7 +33,8 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def command(finding: Finding, root: str = ".") -> str:
+def command(finding: Finding, root: str = ".", text: str | None = None) -> str:
+    """The workflow command of ``finding``; ``text`` is its message (default: English)."""
     properties = [("file", report_path(finding.path, root)), ("line", finding.line)]
     # GitHub takes columns only for an annotation on a single line.
     if finding.end_line == finding.line:
@@ -43,7 +44,8 @@ def command(finding: Finding, root: str = ".") -> str:
         properties.append(("endLine", finding.end_line))
     properties.append(("title", f"{finding.code} {finding.name}"))
     joined = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties)
-    return f"::{COMMANDS[finding.severity]} {joined}::{escape_data(finding.message)}"
+    text = finding.message if text is None else text
+    return f"::{COMMANDS[finding.severity]} {joined}::{escape_data(text)}"
 
 
 def summary_line(result: RunResult) -> str:
@@ -119,5 +121,5 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     if notice:
         stream.write(notice + "\n")
     for finding in result.findings:
-        stream.write(command(finding, options.root) + "\n")
+        stream.write(command(finding, options.root, result.message(finding)) + "\n")
     stream.write(summary_line(result) + "\n")

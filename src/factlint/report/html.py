@@ -16,7 +16,7 @@ import html
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TextIO
 
 from factlint import __version__
@@ -426,8 +426,9 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     """Write the whole report. Briefs whose view is missing are shown as findings only."""
     files = list(result.files)
     by_path: dict[str, list[Finding]] = {}
-    for finding in result.findings:
-        by_path.setdefault(finding.path, []).append(finding)
+    for finding in result.findings:  # each told in its language (RunResult.message)
+        told = replace(finding, message=result.message(finding))
+        by_path.setdefault(finding.path, []).append(told)
     known = {f.path for f in files}
     others = [path for path in by_path if path not in known]
 
@@ -455,7 +456,8 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     title = "factlint report"
     if len(files) == 1:
         title += f" — {files[0].path}"
-    stream.write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    lang = {"zh": "zh-CN", "zh-Hant": "zh-TW"}.get(result.summary_language, "en")
+    stream.write(f"<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n"
                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                  f"<meta name=\"generator\" content=\"factlint {_attr(__version__)}\">\n"
                  f"<title>{_text(title)}</title>\n<style>{CSS}</style>\n"

@@ -20,7 +20,7 @@ def as_dict(result: RunResult) -> dict:
             "path": f.path, "line": f.line, "column": f.column,
             "end_line": f.end_line, "end_column": f.end_column,
             "code": f.code, "rule": f.name, "severity": f.severity,
-            "message": f.message, "fixable": f.fixable,
+            "message": result.message(f), "fixable": f.fixable,
         }
         if f.path in renderings:  # a Word brief: lines are those `factlint show` prints
             entry["location"] = renderings[f.path].location(f.line, f.column).as_dict()

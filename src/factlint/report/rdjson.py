@@ -46,7 +46,7 @@ class _Lines:
 def diagnostic(finding: Finding, lines: _Lines, root: str = ".") -> dict:
     path = finding.path
     entry = {
-        "message": finding.message,
+        "message": lines.result.message(finding),
         "location": {
             "path": report_path(path, root),
             "range": {

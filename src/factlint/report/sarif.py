@@ -13,11 +13,12 @@ import hashlib
 import json
 import os
 from bisect import bisect_right
+from collections import Counter
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, TextIO
 from urllib.parse import quote
 
-from factlint import __version__
+from factlint import __version__, messages
 
 if TYPE_CHECKING:
     from factlint.engine import RunResult
@@ -110,7 +111,28 @@ def _longest_backtick_run(text: str) -> int:
     return best
 
 
-def rule_descriptor(rule: Rule) -> dict:
+def message_strings(code: str, language: str = "en") -> dict:
+    """A rule's messages in SARIF's form (``{0}``-numbered placeholders), by message id."""
+    strings = {}
+    for message_id in messages.catalog("en"):
+        if message_id.startswith(f"{code}.") and not message_id.endswith(".one"):
+            strings[message_id] = {"text": messages.sarif_template(message_id, language)[0]}
+    return strings
+
+
+def sarif_message(finding: Finding, text: str, language: str) -> dict:
+    """``text`` with the finding's message id and its arguments, when its rule declares
+    that id in ``messageStrings``."""
+    message: dict = {"text": text}
+    if finding.message_id.startswith(f"{finding.code}."):
+        _, names = messages.sarif_template(finding.message_id)
+        arguments = messages.rendered_arguments(finding, language)
+        message["id"] = finding.message_id
+        message["arguments"] = [str(arguments.get(name, "")) for name in names]
+    return message
+
+
+def rule_descriptor(rule: Rule, language: str = "en") -> dict:
     bad, good = rule.example("Bad"), rule.example("Good")
     text = [rule.description]
     markdown = [rule.description]
@@ -129,7 +151,7 @@ def rule_descriptor(rule: Rule) -> dict:
         "help": {"text": "\n\n".join(text), "markdown": "\n\n".join(markdown)},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {"tags": tags},
-    }
+    } | ({"messageStrings": strings} if (strings := message_strings(rule.code, language)) else {})
 
 
 def artifact_location(path: str, root: str) -> dict:
@@ -195,6 +217,9 @@ def as_dict(result: RunResult, root: str = ".") -> dict:
 
     rules = registry()
     index = {rule.code: i for i, rule in enumerate(rules)}
+    # messageStrings in the language most findings are told in (SARIF has one per rule)
+    languages = Counter(result.language(f) for f in result.findings)
+    language = languages.most_common(1)[0][0] if languages else "en"
     texts = SourceTexts()
     renderings = result.renderings()
     seen: dict[tuple[str, str], int] = {}
@@ -210,7 +235,7 @@ def as_dict(result: RunResult, root: str = ".") -> dict:
         entry = {
             "ruleId": finding.code,
             "level": LEVELS[finding.severity],
-            "message": {"text": finding.message},
+            "message": sarif_message(finding, result.message(finding), result.language(finding)),
             "locations": [{
                 "physicalLocation": {
                     "artifactLocation": location,
@@ -237,12 +262,13 @@ def as_dict(result: RunResult, root: str = ".") -> dict:
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
         "runs": [{
+            "language": {"zh": "zh-CN", "zh-Hant": "zh-TW"}.get(language, "en-US"),
             "tool": {"driver": {
                 "name": "factlint",
                 "version": __version__,
                 "semanticVersion": __version__,
                 "informationUri": PROJECT_URL,
-                "rules": [rule_descriptor(rule) for rule in rules],
+                "rules": [rule_descriptor(rule, language) for rule in rules],
             }},
             "invocations": [{"executionSuccessful": exit_code != 2, "exitCode": exit_code}],
             "originalUriBaseIds": {SRCROOT: {"uri": Path(os.path.abspath(root)).as_uri() + "/"}},

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from factlint.finding import Finding
 from factlint.lazyre import lazy
+from factlint.messages import Message, Quoted
 from factlint.rules import Rule
 
 if TYPE_CHECKING:
@@ -14,10 +15,12 @@ if TYPE_CHECKING:
     from factlint.rules import Context
 
 
-def _quoted(doc, figures) -> str:
-    shown = [f"“{' '.join(doc.text[f.start:f.end].split())}”" for f in figures[:3]]
-    more = f" and {len(figures) - 3} more" if len(figures) > 3 else ""
-    return ", ".join(shown) + more
+def _quoted(doc, figures) -> tuple[Quoted, Message | str]:
+    """The first three figures, quoted, and how many more there are."""
+    shown = Quoted(" ".join(doc.text[f.start:f.end].split()) for f in figures[:3])
+    more = (Message("FL201.more", count=len(figures) - 3, total=len(figures))
+            if len(figures) > 3 else "")
+    return shown, more
 
 
 # Units of money. A document that reports its own data set counted what it measured; what
@@ -63,20 +66,18 @@ def check_unsourced_figure(ctx: Context) -> Iterator[Finding]:
         if doc.own_data:
             figures = tuple(f for f in figures if _MONEY.search(f.unit))
         if figures and (notes or (_needs_source(sentence) and not sentence.attribution)):
-            noun = "figure" if len(figures) == 1 else "figures"
-            verb = "is" if len(figures) == 1 else "are"
-            without = (f"cited only with note {', '.join(notes)}, which explains rather than "
-                       "names a source" if notes else "stated without a source")
+            without = (Message("FL201.only-note", notes=", ".join(notes)) if notes
+                       else Message("FL201.no-source"))
             if doc.own_data:
-                without += (f" (the document reports its own data, {doc.own_data}, but money "
-                            "figures come from elsewhere)")
+                without = Message("FL201.own-data", without=without, own=doc.own_data)
             if cited is None:
                 cited = _cited_figures(ctx)
+            figures_shown, more = _quoted(doc, figures)
             yield UNSOURCED_FIGURE.at(
                 doc, figures[0].start, figures[0].end,
-                f"{noun} {_quoted(doc, figures)} {verb} {without}: cite where "
-                f"{'it comes' if len(figures) == 1 else 'they come'} from"
-                + _nearby_sources(ctx, index, figures, cited),
+                Message("FL201.figure" if len(figures) == 1 else "FL201.figures",
+                        figures=figures_shown, more=more, without=without,
+                        nearby=_nearby_sources(ctx, index, figures, cited)),
             )
     if not doc.own_data:
         yield from _unsourced_tables(doc)
@@ -120,7 +121,7 @@ def _cited_figures(ctx: Context) -> dict[tuple, tuple[str, int, tuple[str, ...]]
     return found
 
 
-def _nearby_sources(ctx: Context, index: int, figures, cited) -> str:
+def _nearby_sources(ctx: Context, index: int, figures, cited) -> Message | str:
     """Where a source for an unsourced sentence may be found, when the brief shows it: the
     same figure cited elsewhere, else the sources of the nearest sourced sentences of its
     paragraph. Empty when there is no such evidence."""
@@ -128,7 +129,8 @@ def _nearby_sources(ctx: Context, index: int, figures, cited) -> str:
     for figure in figures:
         hit = cited.get(_figure_key(figure)) if _specific(figure) else None
         if hit is not None:
-            return f"; “{hit[0]}” is also stated at line {hit[1]}, citing {_sources(hit[2])}"
+            return Message("FL201.also-stated", figure=hit[0], line=hit[1],
+                           sources=_sources(hit[2]))
     sentence = doc.sentences[index]
     nearest: list[tuple[int, tuple[str, ...]]] = []
     for step in (-1, 1):
@@ -143,8 +145,11 @@ def _nearby_sources(ctx: Context, index: int, figures, cited) -> str:
         return ""
     if len(nearest) == 2 and nearest[0][1] == nearest[1][1]:
         nearest = nearest[:1]
-    return "; its paragraph cites " + " and ".join(
-        f"{_sources(labels)} at line {line}" for line, labels in nearest)
+    if len(nearest) == 1:
+        return Message("FL201.paragraph-cites", sources=_sources(nearest[0][1]),
+                       line=nearest[0][0])
+    return Message("FL201.paragraph-cites-two", sources=_sources(nearest[0][1]),
+                   line=nearest[0][0], sources2=_sources(nearest[1][1]), line2=nearest[1][0])
 
 
 def _sources(labels: tuple[str, ...]) -> str:
@@ -158,13 +163,13 @@ def _unsourced_tables(doc: Document) -> Iterator[Finding]:
         first = table.figures[0]
         start, end = (first.start, first.end) if hasattr(first, "start") else first
         line, _ = doc.position(table.start)
-        shown = (_quoted(doc, table.figures) if hasattr(first, "start")
-                 else f"{len(table.figures)} numeric cells")
-        yield UNSOURCED_FIGURE.at(
-            doc, start, end,
-            f"table at line {line} states figures ({shown}) without a source: add a "
-            "marker to its caption or title row, or a 资料来源：/Source: line under it",
-        )
+        if hasattr(first, "start"):
+            quoted, more = _quoted(doc, table.figures)
+            shown = Message("FL201.quoted-more", figures=quoted, more=more)
+        else:
+            shown = Message("FL201.table-cells", count=len(table.figures))
+        yield UNSOURCED_FIGURE.at(doc, start, end,
+                                  Message("FL201.table", line=line, figures=shown))
 
 
 def _only_notes(ctx: Context, sentence) -> tuple[str, ...]:
@@ -204,7 +209,7 @@ def check_unsourced_claim(ctx: Context) -> Iterator[Finding]:
             words = doc.text[trigger.start : trigger.end]
             yield UNSOURCED_CLAIM.at(
                 doc, trigger.start, trigger.end,
-                f"{trigger.name} claim “{words}” cites no source: add a citation",
+                Message("FL202.unsourced-claim", trigger=trigger.name, words=words),
             )
 
 
@@ -233,8 +238,9 @@ def check_attribution_without_number(ctx: Context) -> Iterator[Finding]:
         claims = sentence.claim_figures or sentence.claim_triggers
         yield ATTRIBUTION_WITHOUT_NUMBER.at(
             doc, claims[0].start, claims[0].end,
-            f"“{' '.join(doc.text[claims[0].start:claims[0].end].split())}” is attributed "
-            f"to {sentence.attribution} in the text: give it a numbered source",
+            Message("FL203.attributed",
+                    claim=" ".join(doc.text[claims[0].start:claims[0].end].split()),
+                    attribution=sentence.attribution),
         )
 
 

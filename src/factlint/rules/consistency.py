@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from factlint.finding import Finding
 from factlint.lazyre import lazy
+from factlint.messages import Message
 from factlint.numbers import Figure, Interval, format_number, interval_for, normalise_unit
 from factlint.rules import Rule
 
@@ -518,13 +519,13 @@ def across_briefs(briefs: Iterable[list[Statement]]) -> list[Finding]:
     return found
 
 
-def _conflict_message(statement: Statement, other: Statement) -> str:
-    where = f"line {other.span[0]}, column {other.span[1]}"
+def _conflict_message(statement: Statement, other: Statement) -> Message:
+    where = Message("FL309.at", line=other.span[0], column=other.span[1])
     if other.path != statement.path:
-        where = f"{other.path} {where}"
-    return (f"“{statement.text}” ({statement.key[0]}) disagrees with “{other.text}” at "
-            f"{where}: the same quantity cannot be both; correct one, or name the year or "
-            "place each is for")
+        where = Message("FL309.at-file", path=other.path, line=other.span[0],
+                        column=other.span[1])
+    return Message("FL309.disagrees", text=statement.text, quantity=statement.key[0],
+                   other=other.text, where=where)
 
 
 # --- FL310 ---------------------------------------------------------------------------------
@@ -566,33 +567,33 @@ def _growth_problem(ctx, doc, a: Figure, b: Figure, c: Figure, sign: int,
         low, high, dlow, dhigh = -high, -low, -dhigh, -dlow
     claimed = _interval(ctx, c)
     stated = _quoted(doc, c)
-    span = f"from {_quoted(doc, a)} to {_quoted(doc, b)}"
+    span = Message("FL310.span", a=_quoted(doc, a), b=_quoted(doc, b))
     if _is_times(c):
         ra, rb = _bounds(ctx, a), _bounds(ctx, b)
         factors = [y / x for x in ra for y in rb]
         offset = 1 if times_plus_one else 0
         if sign < 0 or _meets(claimed, min(factors) - offset, max(factors) - offset):
             return ""  # a fall by a multiple is FL312's
-        kind = "增长了N倍 means ×(N+1)" if times_plus_one else "增长到N倍 means ×N"
-        return (f"{stated} does not fit {span}, which is ×{_range(min(factors), max(factors))} "
-                f"({kind})")
+        return Message("FL310.times-plus-one" if times_plus_one else "FL310.times",
+                       stated=stated, span=span, factor=_range(min(factors), max(factors)))
     if c.is_percent:
         if _meets(claimed, low, high):
             return ""
         relative = _range(low, high, True)
         if a.is_percent and b.is_percent and _meets(claimed, dlow, dhigh):
-            return (f"{stated} reads as a relative change, but {span} is {relative} in relative "
-                    f"terms and {_range(dlow, dhigh)} percentage points: write 个百分点 / "
-                    "percentage points")
-        return f"{stated} does not fit {span}, a change of {relative}"
+            return Message("FL310.points-not-percent", stated=stated, span=span,
+                           relative=relative, points=_range(dlow, dhigh))
+        return Message("FL310.change", stated=stated, span=span, change=relative)
     if _is_points(c):
         if not (a.is_percent and b.is_percent) or _meets(claimed, dlow, dhigh):
             return ""
-        return f"{stated} does not fit {span}, a change of {_range(dlow, dhigh)} points"
+        return Message("FL310.change-points", stated=stated, span=span,
+                       points=_range(dlow, dhigh))
     if _same_kind(a, c):
         if _meets(claimed, dlow, dhigh):
             return ""
-        return f"{stated} does not fit {span}, a difference of {_range(dlow, dhigh)}"
+        return Message("FL310.difference", stated=stated, span=span,
+                       difference=_range(dlow, dhigh))
     return ""
 
 
@@ -604,8 +605,9 @@ def _doubling_problem(ctx, doc, a: Figure, b: Figure, doubling: re.Match[str]) -
     factors = [y / x for x in ra for y in rb]
     if min(factors) - EPSILON <= factor <= max(factors) + EPSILON:
         return ""
-    return (f"“{doubling.group().strip('，, ')}” means ×{factor}, but from {_quoted(doc, a)} "
-            f"to {_quoted(doc, b)} is ×{_range(min(factors), max(factors))}")
+    return Message("FL310.doubling", stated=doubling.group().strip("，, "), factor=factor,
+                   a=_quoted(doc, a), b=_quoted(doc, b),
+                   actual=_range(min(factors), max(factors)))
 
 
 def _growths(ctx, doc, view: _Figures) -> Iterator[tuple[Figure, str]]:
@@ -651,8 +653,8 @@ def _multiples(ctx, doc, view: _Figures) -> Iterator[tuple[Figure, str]]:
             continue
         factors = [x / y for x in ra for y in rb]
         if not _meets(_interval(ctx, n), min(factors), max(factors)):
-            yield n, (f"{_quoted(doc, a)} is ×{_range(min(factors), max(factors))} of "
-                      f"{_quoted(doc, b)}, not {_quoted(doc, n)}")
+            yield n, Message("FL310.multiple", a=_quoted(doc, a), b=_quoted(doc, b),
+                             stated=_quoted(doc, n), actual=_range(min(factors), max(factors)))
 
 
 def _shares_of_total(ctx, doc, view: _Figures) -> Iterator[tuple[Figure, str]]:
@@ -668,8 +670,9 @@ def _shares_of_total(ctx, doc, view: _Figures) -> Iterator[tuple[Figure, str]]:
             continue
         shares = [y / x * 100 for x in rt for y in rp]
         if not _meets(_interval(ctx, c), min(shares), max(shares)):
-            yield c, (f"{_quoted(doc, p)} of {_quoted(doc, t)} is "
-                      f"{_range(min(shares), max(shares), True)}, not {_quoted(doc, c)}")
+            yield c, Message("FL310.share", part=_quoted(doc, p), whole=_quoted(doc, t),
+                             actual=_range(min(shares), max(shares), True),
+                             stated=_quoted(doc, c))
 
 
 def check_arithmetic_mismatch(ctx: Context) -> Iterator[Finding]:
@@ -728,13 +731,12 @@ def _parts(ctx, doc, view: _Figures) -> Iterator[tuple[Figure, str]]:
         if not parts or total <= limit + EPSILON * max(1.0, abs(limit)):
             continue
         if len(parts) == 1:
-            yield parts[0], (f"the part {_quoted(doc, parts[0])} is more than the whole "
-                             f"{_quoted(doc, whole)} it is part of")
+            yield parts[0], Message("FL311.part", part=_quoted(doc, parts[0]),
+                                    whole=_quoted(doc, whole))
         else:
             shown = " + ".join(_quoted(doc, p) for p in parts)
-            yield parts[-1], (f"the parts {shown} add up to {_number(total)}, more than the "
-                              f"whole {_quoted(doc, whole)}: correct a part or the whole (if "
-                              "the parts overlap, say so)")
+            yield parts[-1], Message("FL311.parts", parts=shown, total=_number(total),
+                                     whole=_quoted(doc, whole))
 
 
 def _share_groups(ctx, doc, view: _Figures) -> Iterator[tuple[Figure, str]]:
@@ -755,8 +757,7 @@ def _share_groups(ctx, doc, view: _Figures) -> Iterator[tuple[Figure, str]]:
         low = sum(_interval(ctx, s, view).low for s in shares)
         if len(shares) >= 2 and low > 100 + EPSILON:
             shown = " + ".join(_quoted(doc, s) for s in shares)
-            yield shares[-1], (f"shares of one whole add up to more than 100% ({shown}: at "
-                               f"least {_number(low, True)} at their written precision)")
+            yield shares[-1], Message("FL311.shares", shares=shown, low=_number(low, True))
 
 
 def check_parts_exceed_whole(ctx: Context) -> Iterator[Finding]:
@@ -816,23 +817,20 @@ def check_impossible_figure_phrase(ctx: Context) -> Iterator[Finding]:
             if _is_times(figure) and (_DECREASE_BY.search(view.gaps[i][-CLAUSE_WINDOW:])
                                       or _TIMES_AFTER.match(view.after(i))):
                 fraction = 100 * (1 - 1 / figure.value) if figure.value > 1 else None
-                usual = (f"“to 1/{format_number(figure.value)}” (a fall of "
-                         f"{_number(fraction, True)})" if fraction is not None else "")
-                yield IMPOSSIBLE.at(
-                    doc, figure.start, figure.end,
-                    f"{stated}: a decrease cannot be a multiple; write the result as a "
-                    f"fraction{', e.g. ' + usual if usual else ''} (降低到原来的几分之一)")
+                usual = (Message("FL312.usual", fraction=format_number(figure.value),
+                                 fall=_number(fraction, True)) if fraction is not None else "")
+                yield IMPOSSIBLE.at(doc, figure.start, figure.end,
+                                    Message("FL312.multiple-decrease", stated=stated,
+                                            usual=usual))
             elif figure.is_percent and decrease and _interval(ctx, figure).low > 100:
                 yield IMPOSSIBLE.at(
                     doc, figure.start, figure.end,
-                    f"{stated}: a decrease of more than 100% leaves less than nothing; a fall "
-                    "is at most 100% (write the new level, or 降至原来的几分之一)")
+                    Message("FL312.over-100", stated=stated))
     for start, end, match in _negative_rises(doc):
         figure_text = re.sub(r"^[-−－]\s*", "", match["figure"])
         yield IMPOSSIBLE.at(
             doc, start, end,
-            f"“{match.group().strip()}”: a rise by a negative amount is a fall; write "
-            f"下降{figure_text} / fell by {figure_text}")
+            Message("FL312.negative-rise", stated=match.group().strip(), figure=figure_text))
 
 
 def _negative_rises(doc: Document) -> Iterator[tuple[int, int, re.Match[str]]]:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from factlint.finding import Finding
+from factlint.messages import Message
 from factlint.rules import Rule
 
 if TYPE_CHECKING:
@@ -53,7 +54,8 @@ def check_figure_not_in_source(ctx: Context) -> Iterator[Finding]:
         instead = f": {item.closest}" if item.closest else ""
         yield FIGURE_NOT_IN_SOURCE.at(
             ctx.doc, item.figure.start, item.figure.end,
-            f"figure {item.figure.text.strip()} is not in the cited source {cited}{instead}")
+            Message("FL410.not-in-source", figure=item.figure.text.strip(), cited=cited,
+                    instead=instead))
 
 
 def check_figure_in_other_source(ctx: Context) -> Iterator[Finding]:
@@ -77,15 +79,15 @@ def check_figure_in_other_source(ctx: Context) -> Iterator[Finding]:
         if item.verdict == "other-source":
             yield FIGURE_IN_OTHER_SOURCE.at(
                 ctx.doc, item.figure.start, item.figure.end,
-                f"figure {item.figure.text.strip()} is not in the cited source "
-                f"{_labels(ctx, item.labels)} but source {item.label} states it "
-                f"({item.snippet}): cite {item.label}?")
+                Message("FL411.in-other-source", figure=item.figure.text.strip(),
+                        cited=_labels(ctx, item.labels), label=item.label,
+                        snippet=item.snippet))
 
 
-def _at_source(rule: Rule, source: SourceEvidence, message: str) -> Finding:
+def _at_source(rule: Rule, source: SourceEvidence, message: Message) -> Finding:
     cited = source.cited
-    return Finding(cited.path, cited.line, cited.column, cited.end_line, cited.end_column,
-                   rule.code, rule.name, rule.severity, message)
+    return Finding.of(cited.path, cited.line, cited.column, cited.end_line, cited.end_column,
+                      rule.code, rule.name, rule.severity, message)
 
 
 def _sources(ctx: Context) -> list[SourceEvidence]:
@@ -118,8 +120,8 @@ def check_source_title_mismatch(ctx: Context) -> Iterator[Finding]:
         if not title_matches(source.cited.title, read.titles):
             shown = read.og_title or read.title or read.h1
             yield _at_source(SOURCE_TITLE_MISMATCH, source,
-                             f"source {source.cited.label} is titled 《{source.cited.title}》 "
-                             f"but its page is titled “{shown}”: is the URL another article's?")
+                             Message("FL412.title", label=source.cited.label,
+                                     title=source.cited.title, page=shown))
 
 
 def check_source_changed(ctx: Context) -> Iterator[Finding]:
@@ -138,9 +140,8 @@ def check_source_changed(ctx: Context) -> Iterator[Finding]:
         if item.verdict == "changed":
             yield SOURCE_CHANGED.at(
                 ctx.doc, item.figure.start, item.figure.end,
-                f"figure {item.figure.text.strip()} was in source {item.label} when its "
-                f"snapshot was taken ({item.snippet}) but the page no longer states it: "
-                "read it again, then `factlint sources --update`")
+                Message("FL413.changed", figure=item.figure.text.strip(), label=item.label,
+                        snippet=item.snippet))
 
 
 def check_source_unreadable(ctx: Context) -> Iterator[Finding]:
@@ -159,8 +160,8 @@ def check_source_unreadable(ctx: Context) -> Iterator[Finding]:
     for source in _sources(ctx):
         if source.text is None and source.problem:
             yield _at_source(SOURCE_UNREADABLE, source,
-                             f"source {source.cited.label} ({source.cited.locator}) cannot be "
-                             f"read as text: {source.problem}")
+                             Message("FL414.unreadable", label=source.cited.label,
+                                     locator=source.cited.locator, problem=source.problem))
 
 
 FIGURE_NOT_IN_SOURCE = Rule("FL410", "figure-not-in-source", "warning", check_figure_not_in_source)

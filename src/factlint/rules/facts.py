@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from factlint.finding import Finding
 from factlint.lazyre import lazy
+from factlint.messages import Message
 from factlint.rules import Rule
 from factlint.rules.citations import NORMALISE, label_key, shown
 
@@ -47,7 +48,7 @@ def split_example(text: str) -> tuple[str, str | None]:
     return files["brief.md"], facts
 
 
-def _in_facts(rule: Rule, facts: FactFile, place, message: str) -> Finding:
+def _in_facts(rule: Rule, facts: FactFile, place, message: Message) -> Finding:
     return rule.at_position(facts.path, place.line, place.column, message,
                             place.end_line, place.end_column)
 
@@ -89,7 +90,8 @@ def check_figure_mismatch(ctx: Context) -> Iterator[Finding]:
     for v in ctx.verifications:
         if v.verdict != "mismatch":
             continue
-        from factlint.facts import describe, shown_value  # only briefs with a fact file need it
+        # only briefs with a fact file need these
+        from factlint.facts import describe, meaning, shown_value
         from factlint.figurefix import exact_fix, figure_wordings
 
         figure = v.figure
@@ -97,12 +99,31 @@ def check_figure_mismatch(ctx: Context) -> Iterator[Finding]:
         exact = next((w for w in holding if w.exact), None)
         yield MISMATCH.at(
             doc, figure.start, figure.end,
-            f"“{figure.text}” ({describe(figure, v.interval, settings.near_ratio)}) does not "
-            f"hold for the true value {shown_value(v)} ({v.truth.origin}): "
-            + (f"write {alternatives([w.text for w in holding])}, or correct the fact"
-               if holding else "correct the figure or its wording, or the fact"),
+            Message("FL301.mismatch" if holding else "FL301.mismatch-no-wording",
+                    figure=figure.text,
+                    described=describe(figure, v.interval, settings.near_ratio),
+                    meaning=meaning(figure, settings.near_ratio), value=shown_value(v),
+                    origin=origin_message(v.truth.origin),
+                    wordings=tuple(w.text for w in holding)),
             exact_fix(ctx.facts, v, exact) if exact is not None else None,
         )
+
+
+_ORIGINS = (
+    (lazy(r"facts: (?P<file>.+) line (?P<line>\d+)"), "origin.facts"),
+    (lazy(r"data: (?P<file>.+) row (?P<row>\d+), column (?P<column>.+)"), "origin.data-row"),
+    (lazy(r"data: (?P<where>.+)"), "origin.data"),
+    (lazy(r"computed: (?P<op>.+)"), "origin.computed"),
+)
+
+
+def origin_message(origin: str) -> Message:
+    """Where a true value came from (TrueValue.origin), as a message in the reader's words."""
+    for pattern, message_id in _ORIGINS:
+        match = pattern.fullmatch(origin)
+        if match:
+            return Message(message_id, **match.groupdict())
+    return Message("origin.other", origin=origin)
 
 
 def alternatives(texts: list[str], joiner: str = "or") -> str:
@@ -148,15 +169,16 @@ def check_quote_not_found(ctx: Context) -> Iterator[Finding]:
         if v.verdict == "quote-not-found":
             hint = f"; {v.detail}" if v.detail else ""
             yield _in_facts(QUOTE_NOT_FOUND, facts, place,
-                            f"{claim.name}: quote “{claim.quote}” is not in the brief{hint}: "
-                            "copy it from the brief again")
+                            Message("FL302.quote-not-found", claim=claim.name,
+                                    quote=claim.quote, hint=hint))
         elif v.verdict == "quote-repeated":
             yield _in_facts(QUOTE_NOT_FOUND, facts, place,
-                            f"{claim.name}: quote “{claim.quote}” is in the brief more than once "
-                            f"({v.detail}): lengthen it so it points at one place")
+                            Message("FL302.quote-repeated", claim=claim.name,
+                                    quote=claim.quote, detail=v.detail))
         elif v.verdict == "figure-not-found":
             yield _in_facts(QUOTE_NOT_FOUND, facts, claim.field_place("figure") if claim.figure
-                            else place, f"{claim.name}: {v.detail}")
+                            else place, Message("FL302.figure-not-found", claim=claim.name,
+                                                detail=v.detail))
 
 
 def check_unverified_figure(ctx: Context) -> Iterator[Finding]:
@@ -206,12 +228,13 @@ def check_unverified_figure(ctx: Context) -> Iterator[Finding]:
             v = covered.get((figure.start, figure.end))
             if v is None:
                 yield UNVERIFIED.at(doc, figure.start, figure.end,
-                                    f"“{figure.text}” is not checked by {facts.name}: add a claim "
-                                    "with its true value (`factlint extract` writes a skeleton)")
+                                    Message("FL303.not-checked", figure=figure.text,
+                                            facts=facts.name))
             elif v.verdict == "unverified":
                 yield UNVERIFIED.at(doc, figure.start, figure.end,
-                                    f"“{figure.text}” has no true value yet: fill in `value` or "
-                                    f"`data` of {v.claim.name} ({facts.name} line {v.claim.line})")
+                                    Message("FL303.no-value", figure=figure.text,
+                                            claim=v.claim.name, facts=facts.name,
+                                            line=v.claim.line))
 
 
 def _governing_marker(v: Verification):
@@ -274,10 +297,10 @@ def check_wrong_source(ctx: Context) -> Iterator[Finding]:
         cited = ", ".join(marker.labels)
         yield WRONG_SOURCE.at(
             doc, marker.start, marker.end,
-            f"this cites source {cited} but {facts.name} line "
-            f"{v.claim.field_place('source').line} says "
-            f"“{v.figure.text if v.figure else v.claim.quote}” comes from source {label}: "
-            f"cite {shown(marker.style, label)} or correct the fact file",
+            Message("FL304.wrong-source", cited=cited, facts=facts.name,
+                    line=v.claim.field_place("source").line,
+                    figure=v.figure.text if v.figure else v.claim.quote, label=label,
+                    citation=shown(marker.style, label)),
         )
 
 
@@ -318,7 +341,8 @@ def check_data_reference(ctx: Context) -> Iterator[Finding]:
         if v.verdict == "data-error":
             yield _in_facts(DATA_REFERENCE, facts, v.claim.field_place(
                             "compute" if v.claim.compute is not None else "data"),
-                            f"{v.claim.name}: {v.truth.problem}")
+                            Message("FL305.data-problem", claim=v.claim.name,
+                                    problem=v.truth.problem))
 
 
 def check_unit_mismatch(ctx: Context) -> Iterator[Finding]:
@@ -356,8 +380,8 @@ def check_unit_mismatch(ctx: Context) -> Iterator[Finding]:
             meant = _meant(ctx, v)
             yield UNIT_MISMATCH.at(
                 doc, v.figure.start, v.figure.end,
-                f"“{v.figure.text}”: {v.detail} ({facts.name} line {v.claim.line})"
-                + (f"; meant “{meant}”?" if meant else ""),
+                Message("FL307.unit-meant" if meant else "FL307.unit", figure=v.figure.text,
+                        detail=v.detail, facts=facts.name, line=v.claim.line, meant=meant),
             )
 
 
@@ -424,8 +448,7 @@ def check_source_mismatch(ctx: Context) -> Iterator[Finding]:
         if definition is None:
             if doc.definitions:
                 yield _in_facts(SOURCE_MISMATCH, facts, source.place,
-                                f"source {label} of {facts.name} is not defined in the brief: "
-                                "correct the label or remove the source")
+                                Message("FL308.not-in-brief", label=label, facts=facts.name))
             continue
         body = normalised(definition.body)
         for field_name in ("publisher", "title"):
@@ -433,9 +456,9 @@ def check_source_mismatch(ctx: Context) -> Iterator[Finding]:
             if value and normalised(value) not in body:
                 yield SOURCE_MISMATCH.at(
                     doc, definition.start, definition.end,
-                    f"source {label}: {facts.name} line {source.field_place(field_name).line} "
-                    f"gives the {field_name} “{value}”, which this definition does not name: "
-                    "correct the brief or the fact file",
+                    Message("FL308.field-differs", label=label, facts=facts.name,
+                            line=source.field_place(field_name).line,
+                            field=Message(f"field.{field_name}"), value=value),
                 )
 
 

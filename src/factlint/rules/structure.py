@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from factlint.finding import Finding
 from factlint.lazyre import lazy
+from factlint.messages import Message
 from factlint.rules import Rule
 
 if TYPE_CHECKING:
@@ -58,17 +59,18 @@ def check_count(ctx: Context) -> Iterator[Finding]:
         if count.items and figure.value != len(count.items):
             yield COUNT.at(
                 doc, figure.start, figure.end,
-                f"“{doc.text[figure.start:figure.end]}” counts {figure.value:g} but the list "
-                f"after it has {len(count.items)} items ({'、'.join(count.items)})",
+                Message("FL306.list-after", figure=doc.text[figure.start:figure.end],
+                        count=f"{figure.value:g}", items=len(count.items),
+                        listed="、".join(count.items)),
             )
     for enumeration in doc.enumerations:
         figure = enumeration.figure
         if figure.value != len(enumeration.items):
             yield COUNT.at(
                 doc, figure.start, figure.end,
-                f"“{doc.text[figure.start:figure.end]}” counts {figure.value:g} "
-                "but the list before "
-                f"it has {len(enumeration.items)} items ({'、'.join(enumeration.items)})",
+                Message("FL306.list-before", figure=doc.text[figure.start:figure.end],
+                        count=f"{figure.value:g}", items=len(enumeration.items),
+                        listed="、".join(enumeration.items)),
             )
     for index, heading in enumerate(doc.headings):
         figures = doc.heading_figures.get(heading.start, ())
@@ -82,8 +84,8 @@ def check_count(ctx: Context) -> Iterator[Finding]:
         if subsections and figure.value != subsections:
             yield COUNT.at(
                 doc, figure.start, figure.end,
-                f"heading says “{doc.text[figure.start:figure.end]}” ({figure.value:g}) but has "
-                f"{subsections} sub-sections",
+                Message("FL306.sub-sections", figure=doc.text[figure.start:figure.end],
+                        count=f"{figure.value:g}", subsections=subsections),
             )
 
 
@@ -314,19 +316,19 @@ def check_heading_levels(ctx: Context) -> Iterator[Finding]:
         if item.block == "heading" and series.level and item.heading_level != series.level:
             yield HEADING_LEVEL.at(
                 doc, item.start, item.end,
-                f"heading “{doc.text[item.start:item.end]}” is at level {item.heading_level} but "
-                f"“{doc.text[series.first.start:series.first.end]}” of the same series is at level "
-                f"{series.level}: use {'#' * series.level}",
+                Message("FL601.heading-level", heading=doc.text[item.start:item.end],
+                        level=item.heading_level,
+                        first=doc.text[series.first.start:series.first.end],
+                        series_level=series.level, marks="#" * series.level),
             )
             continue
         depth = depth_of(item) if series.depth else 0
         if depth and depth != series.depth:
             yield HEADING_LEVEL.at(
                 doc, item.start, item.end,
-                f"list item “{doc.text[item.start:item.end]}” is at list level {depth} but "
-                f"continues the series of “{doc.text[series.first.start:series.first.end]}” "
-                f"at list level {series.depth}: indent it as that list, or number it as a "
-                "list of its own",
+                Message("FL601.list-level", item=doc.text[item.start:item.end], depth=depth,
+                        first=doc.text[series.first.start:series.first.end],
+                        series_depth=series.depth),
             )
 
 
@@ -357,28 +359,23 @@ def check_numbering(ctx: Context) -> Iterator[Finding]:
         if series.last == 0:
             yield NUMBERING.at(
                 doc, item.start, item.end,
-                f"numbering “{written}” opens the {shape} series at {item.value}: the items "
-                "before it are missing or were not converted as headings",
+                Message("FL602.opens-at", written=written, shape=shape, value=item.value),
             )
             continue
-        if item.value == series.last:
-            problem = f"repeats the previous number ({series.last})"
-        elif item.value > series.last:
-            problem = f"skips from {series.last} to {item.value}"
-        else:
-            problem = f"goes back from {series.last} to {item.value}"
+        problem = ("FL602.repeats" if item.value == series.last else
+                   "FL602.skips" if item.value > series.last else "FL602.goes-back")
         yield NUMBERING.at(
             doc, item.start, item.end,
-            f"numbering “{written}” {problem} in the {shape} series; expected {series.last + 1}",
+            Message(problem, written=written, last=series.last, value=item.value, shape=shape,
+                    expected=series.last + 1),
         )
     for item, expected, before in _walk_hierarchy(doc):
         separator = "-" if item.style == "dashed" else "."
-        problem = ("repeats the number of an earlier heading" if item.path == before
-                   else "does not follow the heading before it")
+        problem = "FL602.repeats-heading" if item.path == before else "FL602.does-not-follow"
         yield NUMBERING.at(
             doc, item.start, item.end,
-            f"numbering “{doc.text[item.start:item.end]}” {problem}; expected "
-            f"{separator.join(map(str, expected))}",
+            Message(problem, written=doc.text[item.start:item.end],
+                    expected=separator.join(map(str, expected))),
         )
 
 
@@ -414,8 +411,7 @@ def check_split_paragraph(ctx: Context) -> Iterator[Finding]:
             resume_line, _ = doc.position(resume)
             yield SPLIT_PARAGRAPH.at(
                 doc, max(split - 1, paragraph.pieces[index][0]), split,
-                f"paragraph is interrupted by footnote definitions and continues at line "
-                f"{resume_line}: move the definitions after it (factlint fix does this)",
+                Message("FL603.split", line=resume_line),
                 fix=fixes.get(id(paragraph)),
             )
 

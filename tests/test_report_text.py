@@ -424,3 +424,17 @@ def test_a_real_terminal_gets_wrapped_lines_colour_and_its_width(tmp_path):
     # all but the headers (whose path and place are never cut) fit the terminal's 70 columns
     assert all(width(line) <= 70 for line in lines if not line.startswith(str(brief))), plain
     assert Path(lines[0].split(":")[0]) == brief
+
+
+def test_wrapping_keeps_the_head_numbers_with_their_words_and_no_command_at_a_line_start():
+    from factlint.report.terminal import wrap
+
+    head = "briefs/a-brief-with-a-long-name.md:75:1: FL105 [warning]"
+    lines = wrap(f"{head} 来源 12 和 17 是同一份资料（见第 55 行）：请改为再次引用 12，并删去 17",
+                 60, keep=len(head))
+    assert lines[0].startswith(head) and all(width(line) <= 60 for line in lines)
+    assert "第 55 行" in "".join(lines) and not any(line.endswith("第") for line in lines)
+    english = wrap("x" * 50 + " the value ::add-mask::secret and 3 infos here", 60)
+    assert not any(line.lstrip().startswith("::") for line in english)
+    assert not any(line.endswith(" 3") for line in english)
+    assert all(line.startswith("    ") for line in english[1:])

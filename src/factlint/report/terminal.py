@@ -189,7 +189,8 @@ def _can_break(text: str, i: int) -> bool:
         return False
     if text[i:].lstrip(" ").startswith(COMMAND_STARTS):
         return False
-    if before == " " and i >= 2 and text[i - 2].isdigit():  # "3 infos", "1159 家" hold
+    if before == " " and i >= 2 and (text[i - 2].isdigit()  # "3 infos", "1159 家" hold
+                                     or after.isdigit() and _wide(text[i - 2])):  # "第 55"
         return False
     return before == " " or (after != " " and (_wide(before) or _wide(after)))
 

@@ -377,7 +377,8 @@ def wayback(server):
     return respond
 
 
-def test_dead_link_names_its_archived_copy_closest_before_accessed(project, server):
+def dead_link_project(project, server):
+    """A brief and fact file citing a dead URL, with an archive endpoint configured."""
     server.fallback = wayback(server)
     gone = server.url("/gone")
     (project / "factlint.yaml").write_text(
@@ -390,6 +391,11 @@ def test_dead_link_names_its_archived_copy_closest_before_accessed(project, serv
     (project / "brief.facts.yaml").write_text(
         f'factlint: 1\nsources:\n  "1":\n    url: {gone}\n    accessed: 2026-03-05\n'
         "claims: []\n", encoding="utf-8")
+    return brief, gone
+
+
+def test_dead_link_names_its_archived_copy_closest_before_accessed(project, server):
+    brief, gone = dead_link_project(project, server)
     result = run("check", str(brief), "--select", "FL401", "--format", "json", "--no-cache",
                  "--allow-private")
     messages = [f["message"] for f in json.loads(result.output)["findings"]]
@@ -401,18 +407,7 @@ def test_dead_link_names_its_archived_copy_closest_before_accessed(project, serv
 
 
 def test_fix_archive_adds_the_archived_copy_to_the_definition(project, server):
-    server.fallback = wayback(server)
-    gone = server.url("/gone")
-    (project / "factlint.yaml").write_text(
-        f"evidence: {{enabled: false, archive: '{server.url('/wayback/available')}'}}\n",
-        encoding="utf-8")
-    brief = project / "brief.md"
-    brief.write_text(f"# 简报\n\n平台汇聚数据商 1159 家<sup>1</sup>。\n\n"
-                     f"<sup>1</sup> 来源：某交易所，《数据交易枢纽年度进展》，{gone}\n",
-                     encoding="utf-8")
-    (project / "brief.facts.yaml").write_text(
-        f'factlint: 1\nsources:\n  "1":\n    url: {gone}\n    accessed: 2026-03-05\n'
-        "claims: []\n", encoding="utf-8")
+    brief, gone = dead_link_project(project, server)
     result = run("fix", str(brief), "--archive", "--allow-private")
     assert result.exit_code == 0, result.output
     copy = server.url("/web/20260301083000/" + gone)

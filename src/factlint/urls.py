@@ -53,8 +53,8 @@ import tempfile
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -359,79 +359,113 @@ def check_urls(
     Includes FL404 for malformed URLs. ``progress`` draws a bar on stderr; None means
     "when stderr is a terminal".
     """
-    findings: list[Finding] = []
-    refs_by_target: dict[str, list[UrlRef]] = {}
-    skipped: set[str] = set()
-    excludes = [exclude_pattern(pattern) for pattern in settings.exclude]
-    for ref in refs:
-        problem = url_problem(ref.url)
-        if problem is not None:
-            findings.append(_finding(ref, UrlResult("invalid", f"{problem}: {ref.url}")))
-            continue
-        target = urldefrag(ref.url).url  # the fragment is never sent
-        if settings.offline or any(pattern.search(ref.url) for pattern in excludes):
-            skipped.add(target)
-        else:
-            refs_by_target.setdefault(target, []).append(ref)
-    skipped.difference_update(refs_by_target)
+    return UrlChecks(settings).report(refs, progress)
 
-    cache = ResultCache(settings) if settings.use_cache and refs_by_target else None
-    results = cache.lookup(refs_by_target) if cache else {}
-    to_fetch = [target for target in refs_by_target if target not in results]
-    requests_sent = 0
-    if to_fetch:
-        show = sys.stderr.isatty() if progress is None else progress
-        fetched, requests_sent = _check_all(
-            to_fetch, settings, _Progress(len(to_fetch), sys.stderr, show)
+
+class UrlChecks:
+    """The URL checks of one run, begun as soon as some of its URLs are known and reported
+    once all of them are: ``begin(urls)`` starts checking in the background (the engine
+    calls it as each brief's definitions are read, while the rest of the brief is still
+    being read), ``report(refs)`` checks what was not begun, waits, and gives the findings
+    (the same as ``check_urls(refs)``). The cache is read once and written once, at the end.
+    """
+
+    def __init__(self, settings: UrlSettings = UrlSettings()):
+        self.settings = settings
+        self._excludes = [exclude_pattern(pattern) for pattern in settings.exclude]
+        self._cache = ResultCache(settings) if settings.use_cache else None
+        self._cached: dict[str, UrlResult] = {}  # target -> its result found in the cache
+        self._checker: _Checker | None = None
+        self._pool: _Pool | None = None
+
+    def begin(self, urls: Iterable[str]) -> None:
+        """Start checking those of ``urls`` that are to be checked and not begun yet."""
+        targets = [
+            target for target in dict.fromkeys(map(self._target, urls))
+            if target and target not in self._cached
+            and (self._pool is None or target not in self._pool)
+        ]
+        if self._cache is not None and targets:
+            self._cached.update(self._cache.lookup(targets))
+            targets = [t for t in targets if t not in self._cached]
+        if not targets:
+            return
+        if self._pool is None:
+            self._checker = _Checker(self.settings)
+            self._pool = _Pool(self._checker.check, self.settings, "factlint-url")
+        self._pool.add(targets)
+
+    def report(self, refs: Sequence[UrlRef], progress: bool | None = None) -> UrlReport:
+        """The findings of ``refs``, their URLs checked (those not begun yet now); ends the
+        checks (a UrlChecks reports once)."""
+        findings: list[Finding] = []
+        refs_by_target: dict[str, list[UrlRef]] = {}
+        skipped: set[str] = set()
+        for ref in refs:
+            problem = url_problem(ref.url)
+            if problem is not None:
+                findings.append(_finding(ref, UrlResult("invalid", f"{problem}: {ref.url}")))
+                continue
+            target = self._target(ref.url)
+            if target is None:
+                skipped.add(urldefrag(ref.url).url)
+            else:
+                refs_by_target.setdefault(target, []).append(ref)
+        skipped.difference_update(refs_by_target)
+
+        try:
+            self.begin(refs_by_target)
+            results = {t: self._cached[t] for t in refs_by_target if t in self._cached}
+            to_fetch = [target for target in refs_by_target if target not in results]
+            requests_sent = 0
+            if to_fetch:
+                assert self._pool is not None and self._checker is not None
+                show = sys.stderr.isatty() if progress is None else progress
+                bar = _Progress(len(to_fetch), sys.stderr, show)
+                try:
+                    for target, result in self._pool.completed(to_fetch):
+                        results[target] = result
+                        bar.advance()
+                finally:
+                    bar.finish()
+                fetched = self._pool.results()
+                requests_sent = self._checker.requests_sent
+                if self._cache:
+                    self._cache.store(fetched)
+        finally:
+            self.close()
+
+        redirects = {}
+        unchecked = 0
+        for target, target_refs in refs_by_target.items():
+            result = results[target]
+            unchecked += result.kind == "unchecked"
+            if result.kind != "ok":
+                findings.extend(_finding(ref, result) for ref in target_refs)
+            if result.final_url:
+                redirects.update((ref.url, result.final_url) for ref in target_refs)
+        findings.sort()
+        return UrlReport(
+            findings, checked=len(refs_by_target) - unchecked, skipped=len(skipped) + unchecked,
+            requests=requests_sent,
+            redirects=redirects,
         )
-        results.update(fetched)
-        if cache:
-            cache.store(fetched)
 
-    redirects = {}
-    unchecked = 0
-    for target, target_refs in refs_by_target.items():
-        result = results[target]
-        unchecked += result.kind == "unchecked"
-        if result.kind != "ok":
-            findings.extend(_finding(ref, result) for ref in target_refs)
-        if result.final_url:
-            redirects.update((ref.url, result.final_url) for ref in target_refs)
-    findings.sort()
-    return UrlReport(
-        findings, checked=len(refs_by_target) - unchecked, skipped=len(skipped) + unchecked,
-        requests=requests_sent,
-        redirects=redirects,
-    )
+    def close(self) -> None:
+        """Stop checking (a check under way ends on its own, within its deadline)."""
+        if self._pool is not None:
+            self._pool.close()
+        if self._checker is not None:
+            self._checker.close()
 
-
-def _check_all(
-    targets: list[str], settings: UrlSettings, progress: _Progress
-) -> tuple[dict[str, UrlResult], int]:
-    checker = _Checker(settings)
-    return _run_pool(checker, checker.check, targets, settings, progress, "factlint-url")
-
-
-def _run_pool(checker, task, targets, settings: UrlSettings, progress: _Progress, name: str,
-              each: Callable[[str, Any], None] | None = None):
-    """Run ``task`` on every target, hosts interleaved, at most ``concurrency`` at once,
-    handing each result to ``each`` (in this thread) as it comes; returns each target's
-    result and the requests the checker sent."""
-    results: dict = {}
-    order, hosts = _interleave_hosts(targets)
-    workers = min(settings.concurrency, len(targets), hosts * settings.per_host)  # no idle ones
-    try:
-        with ThreadPoolExecutor(workers, name) as pool:
-            futures = {pool.submit(task, url): url for url in order}
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                progress.advance()
-                if each is not None:
-                    each(futures[future], results[futures[future]])
-    finally:
-        progress.finish()
-        checker.close()
-    return results, checker.requests_sent
+    def _target(self, url: str) -> str | None:
+        """What is requested for ``url`` (the fragment is never sent), or None when it is
+        not checked: malformed (FL404), offline, or excluded."""
+        if self.settings.offline or url_problem(url) is not None:
+            return None
+        if any(pattern.search(url) for pattern in self._excludes):
+            return None
+        return urldefrag(url).url
 
 
 def fetch_bodies(
@@ -450,19 +484,133 @@ def fetch_bodies(
     checker = _Checker(settings, body_cap=max(1, max_bytes))
     show = sys.stderr.isatty() if progress is None else progress
     bar = _Progress(len(targets), sys.stderr, show)
-    return _run_pool(checker, checker.fetch, targets, settings, bar, "factlint-get", each)
+    pool = _Pool(checker.fetch, settings, "factlint-get")
+    results: dict[str, Fetched] = {}
+    try:
+        pool.add(targets)
+        for url, result in pool.completed(targets):
+            results[url] = result
+            bar.advance()
+            if each is not None:
+                each(url, result)
+    finally:
+        bar.finish()
+        pool.close()
+        checker.close()
+    return results, checker.requests_sent
 
 
-def _interleave_hosts(urls: list[str]) -> tuple[list[str], int]:
-    """URLs ordered host by host in turn (a1 b1 c1 a2 b2 ...), so that the first workers do
-    not all queue behind one host's per-host limit while other hosts sit idle; and the
-    number of hosts."""
-    by_host: dict[str, list[str]] = {}
-    for url in urls:
-        by_host.setdefault(urlsplit(url).hostname or "", []).append(url)
-    queues = list(by_host.values())
-    order = [queue[i] for i in range(max(map(len, queues))) for queue in queues if i < len(queue)]
-    return order, len(queues)
+@dataclass(frozen=True)
+class _Crash:
+    error: Exception  # what a task raised (a bug), raised again where the results are taken
+
+
+class _Pool:
+    """Runs ``task(url)`` for URLs added at any time on worker threads started as work
+    comes (at most ``concurrency``), which stay for the run: a worker takes the next URL
+    of a host with fewer than ``per_host`` of its URLs under way, hosts in turn, so that
+    no worker waits behind a busy host while another has work. The requests themselves
+    also hold the per-host slots (_Checker._slot), which bound the redirects' hops too."""
+
+    def __init__(self, task: Callable[[str], Any], settings: UrlSettings, name: str):
+        self.task = task
+        self.concurrency = settings.concurrency
+        self.per_host = settings.per_host
+        self.name = name
+        self._lock = threading.Lock()
+        self._work = threading.Condition(self._lock)  # workers wait here for URLs
+        self._done = threading.Condition(self._lock)  # completed() waits here for results
+        self._pending: dict[str, deque[str]] = {}  # host -> its URLs not started
+        self._ready: deque[str] = deque()  # hosts with a URL to start and a free place
+        self._running: dict[str, int] = {}  # host -> its URLs under way
+        self._results: dict[str, Any] = {}
+        self._finished: list[str] = []  # the URLs done, in the order they were
+        self._added: set[str] = set()
+        self._workers = 0
+        self._idle = 0
+        self._closed = False
+
+    def __contains__(self, url: object) -> bool:
+        return url in self._added
+
+    def add(self, urls: Iterable[str]) -> None:
+        with self._lock:
+            for url in urls:
+                if url in self._added:
+                    continue
+                self._added.add(url)
+                host = _pin_key(urlsplit(url).hostname or "")
+                queue = self._pending.setdefault(host, deque())
+                if not queue and self._running.get(host, 0) < self.per_host:
+                    self._ready.append(host)
+                queue.append(url)
+            startable = sum(
+                min(len(self._pending[host]), self.per_host - self._running.get(host, 0))
+                for host in self._ready
+            )
+            wanted = min(self.concurrency - self._workers, startable - self._idle)
+            self._workers += max(0, wanted)
+            self._work.notify(min(self._idle, startable))
+        for _ in range(wanted):
+            threading.Thread(target=self._work_loop, name=self.name, daemon=True).start()
+
+    def completed(self, urls: Sequence[str]) -> Iterator[tuple[str, Any]]:
+        """Each of ``urls`` (added already) with its result, as the results come; raises
+        what a task raised."""
+        waiting = set(urls)
+        seen = 0
+        while waiting:
+            with self._lock:
+                while seen == len(self._finished):
+                    self._done.wait()
+                new = self._finished[seen:]
+                seen = len(self._finished)
+            for url in new:
+                if url in waiting:
+                    waiting.discard(url)
+                    result = self._results[url]
+                    if isinstance(result, _Crash):
+                        raise result.error
+                    yield url, result
+
+    def results(self) -> dict[str, Any]:
+        """The results so far."""
+        with self._lock:
+            return {url: r for url, r in self._results.items() if not isinstance(r, _Crash)}
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            self._work.notify_all()
+
+    def _work_loop(self) -> None:
+        with self._lock:
+            while True:
+                while not self._ready and not self._closed:
+                    self._idle += 1
+                    self._work.wait()
+                    self._idle -= 1
+                if self._closed:
+                    return
+                host = self._ready.popleft()
+                queue = self._pending[host]
+                url = queue.popleft()
+                self._running[host] = self._running.get(host, 0) + 1
+                if queue and self._running[host] < self.per_host:
+                    self._ready.append(host)  # behind the other hosts: they take turns
+                self._lock.release()
+                try:
+                    result = self.task(url)
+                except Exception as error:  # noqa: BLE001 - raised again by completed()
+                    result = _Crash(error)
+                finally:
+                    self._lock.acquire()
+                self._results[url] = result
+                self._finished.append(url)
+                self._running[host] -= 1
+                if queue and self._running[host] == self.per_host - 1:
+                    self._ready.append(host)  # it had no free place: it has one now
+                self._done.notify_all()
 
 
 # --------------------------------------------------------------------------- checking one URL
@@ -1384,9 +1532,12 @@ class ResultCache:
         self.path = os.path.join(settings.cache_dir or default_cache_dir(), CACHE_FILE)
         self.ttl = settings.cache_ttl
         self.policy = "private" if settings.allow_private or settings.allowed_networks else "public"
+        self._on_disk: dict[str, dict[str, Any]] | None = None
 
-    def lookup(self, urls: Mapping[str, Any]) -> dict[str, UrlResult]:
-        entries = self._read()
+    def lookup(self, urls: Iterable[str]) -> dict[str, UrlResult]:
+        if self._on_disk is None:  # read once per run, however many times it is asked
+            self._on_disk = self._read()
+        entries = self._on_disk
         now = time.time()
         found = {}
         for url in urls:

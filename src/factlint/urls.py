@@ -115,6 +115,7 @@ class UrlSettings:
     use_cache: bool = True
     cache_dir: str | None = None  # default: the user cache folder, see default_cache_dir()
     offline: bool = False
+    cache_only: bool = False  # only what the cache knows; nothing fetched (an editor typing)
     user_agent: str = DEFAULT_USER_AGENT
     backoff: float = 0.5  # first retry delay in seconds; doubles at each retry
     deadline: float = 300.0  # seconds the whole URL phase may take; URLs left are not checked
@@ -378,6 +379,11 @@ def check_urls(
     cache = ResultCache(settings) if settings.use_cache and refs_by_target else None
     results = cache.lookup(refs_by_target) if cache else {}
     to_fetch = [target for target in refs_by_target if target not in results]
+    if settings.cache_only:
+        skipped.update(to_fetch)
+        for target in to_fetch:
+            del refs_by_target[target]
+        to_fetch = []
     requests_sent = 0
     if to_fetch:
         show = sys.stderr.isatty() if progress is None else progress

@@ -475,6 +475,10 @@ def _lexicon(language: str, extra_packs: tuple[str, ...], traditional: bool) -> 
     return load_lexicon(load_rulepack(language, extra_packs, traditional).raw)
 
 
+# Blank text kept before a table read alone: more than the figure reader looks back at
+_TABLE_LEAD = 256
+
+
 class _Reader:
     def __init__(self, path: str, text: str, language: str, extra_packs: tuple[str, ...],
                  traditional: bool):
@@ -492,6 +496,8 @@ class _Reader:
         self.html_tables: list[tuple[int, int]] = []
         self.skipped = _Spans()
         self.shared_labels: frozenset[str] = frozenset()  # see read_document
+        self.lines: list[str] | None = None  # the text's lines, split when first needed
+        self.marker_starts: list[int] = []
 
     # The passes, in order. Each leaves its results on self.doc.
     def read(self) -> Document:
@@ -1171,7 +1177,8 @@ class _Reader:
                 blocks[-1] = (blocks[-1][0], end, "pipe")
             else:
                 blocks.append((start, end, "pipe"))
-        blocks = [b for b in blocks if b[2] != "pipe" or not self._in_html_table(b[0])]
+        html = _Spans(self.html_tables)  # HTML_TABLE's: sorted and disjoint
+        blocks = [b for b in blocks if b[2] != "pipe" or not html.covers(b[0])]
         blocks += [(a, b, "html") for a, b in self.html_tables]
         blocks.sort()
         marker_starts = [m.start for m in doc.markers]
@@ -1184,23 +1191,29 @@ class _Reader:
             cells = list(masked[start:end].replace("|", "\x02"))
             for tag in HTML_TAG.finditer(self.text, start, end):
                 cells[tag.start() - start : tag.end() - start] = "\x02" * len(tag.group())
-            body = _blank_text(masked[:start]) + "".join(cells)
+            # The table alone, after enough blank text to keep what the figure reader looks
+            # back at (a few dozen characters, the line's start) as it is in the document;
+            # blanking all the text before each table would be quadratic in long documents.
+            before = max(0, start - _TABLE_LEAD)
+            body = _blank_text(masked[before:start]) + "".join(cells)
             body = body.replace(MARKER_FILL, " ")
-            _, lexicon = self._pack(self._language_of(body, start, end))
-            figures = tuple(find_figures(body, lexicon))
+            _, lexicon = self._pack(self._language_of(body, start - before, end - before))
+            figures = tuple(replace(f, start=f.start + before, end=f.end + before)
+                            for f in find_figures(body, lexicon)) if before else \
+                tuple(find_figures(body, lexicon))
             numbers = figures or _numeric_cells(self.text[start:end], start)
             markers = _within(doc.markers, marker_starts, start, end)
             doc.table_blocks.append(Table(
                 start, end, kind, tuple(numbers), markers,
                 bool(markers) or self._source_next_to(start, end)))
 
-    def _in_html_table(self, offset: int) -> bool:
-        return any(a <= offset < b for a, b in self.html_tables)
-
     def _source_next_to(self, start: int, end: int) -> bool:
         """A 资料来源：/Source:/Note: line, or a caption with a marker, directly above or
         below the table (blank lines between allowed)."""
-        lines = self.text.split("\n")
+        if self.lines is None:
+            self.lines = self.text.split("\n")
+            self.marker_starts = [m.start for m in self.doc.markers]
+        lines = self.lines
         first, _ = self.doc.position(start)
         last, _ = self.doc.position(max(start, end - 1))
         for number in (*_nearby(lines, first - 2, -1), *_nearby(lines, last, 1)):
@@ -1208,7 +1221,9 @@ class _Reader:
             if TABLE_SOURCE.match(line):
                 return True
             offset = self.doc.line_starts[number]
-            if any(offset <= m.start < offset + len(lines[number]) for m in self.doc.markers):
+            index = bisect_left(self.marker_starts, offset)  # the first marker on the line
+            if (index < len(self.marker_starts)
+                    and self.marker_starts[index] < offset + len(lines[number])):
                 return True
         return False
 

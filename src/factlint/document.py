@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import accumulate
 
 from factlint.lazyre import lazy
 from factlint.numbers import Figure, Lexicon, builtin_lexicon, find_figures, load_lexicon
@@ -32,13 +33,16 @@ FOOTNOTE_MARKER = lazy(r"\[\^([^\]\n]{1,400})\]")
 # [13], pandoc's escaped \[13\] and PDF converters' link-wrapped [\[13\]](#page-3-1); never
 # [text][13] reference links, images, or a \[ that escapes something else
 BRACKET_MARKER = lazy(
-    r"(?<![0-9_\]\\!])(?:\[\\?\[(" + _LABELS + r")\\?\]\]" + _LINK_TARGET
+    r"(?=[\[\\])(?<![0-9_\]\\!])(?:\[\\?\[(" + _LABELS + r")\\?\]\]" + _LINK_TARGET
     + r"|\\\[(" + _LABELS + r")\\\]|\[(" + _LABELS + r"(?:\]\[" + _LABELS + r")*)\](?![\[(:]))"
 )
 # km<sup>2</sup>, 10<sup>26</sup>, x<sup>2</sup>: an exponent, not a citation
 EXPONENT_BASE = lazy(
     r"(?:(?<![A-Za-z])(?:[kcmdμµn]?m|ft|in|mi|yd|s|kg|[xyzna-e])|(?<![0-9.])10)$")
-UNICODE_MARKER = lazy(r"(?<![A-Za-z0-9⁰¹²³⁴⁵⁶⁷⁸⁹])([⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[˒,][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*)")
+# (?=…) before a pattern that opens with a lookbehind or with branches: the positions where
+# no match can start are skipped at C speed (re otherwise tries every branch at each one)
+UNICODE_MARKER = lazy(r"(?=[⁰¹²³⁴⁵⁶⁷⁸⁹])(?<![A-Za-z0-9⁰¹²³⁴⁵⁶⁷⁸⁹])"
+                      r"([⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[˒,][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*)")
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 SUP_DEFINITION = lazy(r"[ \t]*(<sup>\s*\[?\s*(\d{1,4})\s*\]?\s*</sup>)[ \t]*", re.IGNORECASE)
@@ -72,9 +76,9 @@ DIRECTIVE = lazy(r"<!--\s*(factlint\S*)(.*?)-->", re.DOTALL)
 RAW_HTML_BLOCK = lazy(r"<(script|style)\b.*?(?:</\1\s*>|\Z)", re.DOTALL | re.IGNORECASE)
 BACKTICK_RUN = lazy(r"`+")  # read by inline_code_spans(), not by one regex (see there)
 # kramdown attribute lists: "{: .class }" lines and "{target="_blank"}" after a link
-ATTRIBUTE_LIST = lazy(r"\{:[^{}\n]*\}|(?<=\))\{[^{}\n]*=[^{}\n]*\}")
+ATTRIBUTE_LIST = lazy(r"(?=\{)(?:\{:[^{}\n]*\}|(?<=\))\{[^{}\n]*=[^{}\n]*\})")
 HTML_TAG = lazy(r"</?(?!sup\b)[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
-URL = lazy(r"(?:https?|ftp)://[^\s<>\"'（）《》「」【】，。；、]+|www\.[^\s<>\"'（）《》，。；、]+")
+URL = lazy(r"(?=[hfw])(?:(?:https?|ftp)://[^\s<>\"'（）《》「」【】，。；、]+|www\.[^\s<>\"'（）《》，。；、]+)")
 LINK_TARGET = lazy(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)|\]\[[^\]\n]*\]")
 TITLE = lazy(r"《[^《》\n]{0,80}》|〈[^〈〉\n]{0,80}〉")
 
@@ -123,9 +127,9 @@ HTML_TABLE = lazy(r"<table\b.*?(?:</table\s*>|\Z)", re.DOTALL | re.IGNORECASE)
 # LaTeX math is skipped text: $$…$$, \(…\), \[…\] and $…$ that hold TeX (a command, ^, _,
 # { or =), so "$3 and $5" stays money and pandoc's escaped \[1\] stays a marker.
 MATH = lazy(
-    r"\$\$(?P<display>[^$]{1,4000}?)\$\$|\\\((?P<paren>[^\n]{1,400}?)\\\)"
+    r"(?=[$\\])(?:\$\$(?P<display>[^$]{1,4000}?)\$\$|\\\((?P<paren>[^\n]{1,400}?)\\\)"
     r"|\\\[(?P<bracket>[^\n]{1,400}?)\\\]"
-    r"|(?<![\\$A-Za-z0-9_])\$(?=[^\s$])(?P<dollar>[^$\n]{1,300}?)(?<![\s\\])\$(?!\d)"
+    r"|(?<![\\$A-Za-z0-9_])\$(?=[^\s$])(?P<dollar>[^$\n]{1,300}?)(?<![\s\\])\$(?!\d))"
 )
 TEX = lazy(r"\\[A-Za-z%]|[\^_{}=]")
 # A line next to a table that names its source or carries its note.
@@ -155,7 +159,7 @@ SOURCE_NOUN = lazy(
     r"(?i:\b(?:report|study|survey|census|statistics|data|analysis|paper|article|review|"
     r"estimate|research|index|bulletin|white paper|yearbook)s?\b)"
     r"|报告|報告|数据|數據|研究|调查|調查|统计|統計|白皮书|白皮書|公报|公報|年鉴|年鑑|报道|報道")
-MARKDOWN_LINK = lazy(r"(?<![!\\])\[([^\[\]\n]{1,400})\]\((?:https?:|www\.|/|\.)")
+MARKDOWN_LINK = lazy(r"(?=\[)(?<![!\\])\[([^\[\]\n]{1,400})\]\((?:https?:|www\.|/|\.)")
 
 
 # --- the records -----------------------------------------------------------------------
@@ -398,11 +402,13 @@ def inline_code_spans(text: str) -> list[tuple[int, int]]:
     the same but tries every run against the rest of the line: quadratic on a line of many
     unmatched runs. Here each run looks up the next run of its length: O(n log n).
     """
-    runs = [(m.start(), m.end()) for m in BACKTICK_RUN.finditer(text)]
+    runs = [(m.start(), m.end()) for m in BACKTICK_RUN.finditer(text)] if "`" in text else []
+    if not runs:
+        return []
     by_length: dict[int, list[int]] = {}
     for index, (start, end) in enumerate(runs):
         by_length.setdefault(end - start, []).append(index)
-    newlines = [i for i, ch in enumerate(text) if ch == "\n"] if "\n" in text else []
+    newlines = [i - 1 for i in _line_starts(text)[1:]]
     spans = []
     index = 0
     while index < len(runs):
@@ -1311,9 +1317,10 @@ def _sentence_end_pattern(enders: str) -> re.Pattern[str]:
     pattern = _END_PATTERNS.get(enders)
     if pattern is None:
         cjk = "".join(c for c in enders if c not in ".!?") or "。"
-        pattern = re.compile(
+        pattern = re.compile(  # (?=…): where an ending can start, skipped to at C speed
+            "(?=[" + re.escape(cjk) + r".!?])(?:"
             "[" + re.escape(cjk) + r"]+[" + re.escape(CLOSERS) + r"]*"
-            r"|[.!?]+[" + re.escape(CLOSERS) + r"]*(?=[\s\x01]|$)"
+            r"|[.!?]+[" + re.escape(CLOSERS) + r"]*(?=[\s\x01]|$))"
         )
         _END_PATTERNS[enders] = pattern
     return pattern
@@ -1573,8 +1580,8 @@ def _keep(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-_QUOTED = lazy(r"“([^“”\n]{6,200})”|\"([^\"\n]{6,200})\"|(?<![*\w])\*([^*\n]{6,200})\*(?!\*)"
-                     r"|(?<![_\w])_([^_\n]{6,200})_(?![_\w])")
+_QUOTED = lazy(r"(?=[“\"*_])(?:“([^“”\n]{6,200})”|\"([^\"\n]{6,200})\""
+               r"|(?<![*\w])\*([^*\n]{6,200})\*(?!\*)|(?<![_\w])_([^_\n]{6,200})_(?![_\w]))")
 _SMALL_WORDS = frozenset("a an the and or of to in on at by for with from as vs via".split())
 
 
@@ -1617,9 +1624,13 @@ def _covered(sentences: list[Sentence], document_source: str = "",
     claims = [s for s in out if s.is_claim]
     by_passage = 2 * sum(1 for s in claims if s.markers) < len(claims)
     sourced = {_figure_key(f): s for s in claims if s.markers for f in s.figures}
-    marked = [(s.start, s.end) for s in out if s.markers]
-    sourced.update((_figure_key(f), None) for f in counts
-                   if any(a <= f.start < b for a, b in marked))
+    marked = sorted((s.start, s.end) for s in out if s.markers)
+    marked_starts = [a for a, _ in marked]
+    reach = list(accumulate((b for _, b in marked), max))  # the furthest end so far
+    for figure in counts:  # in a marked sentence: some span starts before it, ends after
+        index = bisect_right(marked_starts, figure.start) - 1
+        if index >= 0 and reach[index] > figure.start:
+            sourced[_figure_key(figure)] = None
     for i, sentence in enumerate(out):
         if sentence.markers or not sentence.is_claim:
             continue

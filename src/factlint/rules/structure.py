@@ -74,6 +74,8 @@ def check_count(ctx: Context) -> Iterator[Finding]:
             )
     for index, heading in enumerate(doc.headings):
         figures = doc.heading_figures.get(heading.start, ())
+        if not figures:
+            continue
         title = _title_start(doc, heading)
         counts = [f for f in figures if f.unit in COUNT_UNITS and f.qualifier == "exact"
                   and f.start == title]

@@ -16,6 +16,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from factlint.lazyre import lazy
+from factlint.messages import Phrase
 from factlint.numbers import Figure, Lexicon, builtin_lexicon, find_figures, load_lexicon
 from factlint.rulepack import LANGUAGES, RulePack, load_rulepack, traditional_characters
 
@@ -1462,10 +1463,10 @@ def _read_directive(match: re.Match[str], offset: int) -> Directive:
     kind = kinds.get(keyword)
     codes = tuple(c for c in re.split(r"[\s,]+", match.group(2).strip()) if c)
     if kind is None:
-        return Directive("invalid", codes, start, end, f"unknown directive '{keyword}'")
+        return Directive("invalid", codes, start, end,
+                         Phrase("directive.unknown", keyword=keyword))
     if not codes:
-        return Directive("invalid", (), start, end,
-                         f"'{keyword}' names no codes (give codes or 'all')")
+        return Directive("invalid", (), start, end, Phrase("directive.no-codes", keyword=keyword))
     return Directive(kind, codes, start, end)
 
 

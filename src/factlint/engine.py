@@ -41,6 +41,7 @@ class RunOptions:
     overrides: Overrides = field(default_factory=Overrides)
     facts: str | None = None
     offline: bool = False
+    urls_cached: bool = False  # offline, but URL results in the cache are used (an editor)
     jobs: int = 0
     progress: bool | None = None
     # called with each brief's Context and findings in the process that read it; FileResult.view
@@ -218,21 +219,20 @@ def decode(data: bytes) -> tuple[str | None, str]:
             try:
                 text = data.decode(encoding.lower())
             except UnicodeDecodeError:
-                return None, (f"file starts with a {encoding} byte-order mark but is not "
-                              f"valid {encoding}")
+                return None, messages.Phrase("read.bad-bom", encoding=encoding)
             if "\x00" in text:
-                return None, f"file is {encoding} but holds NUL characters: it is not a text brief"
+                return None, messages.Phrase("read.nul", encoding=encoding)
             return text, ""
     head = data[:8192]
     wide = _wide_encoding(head)
     if wide:
-        return None, f"file looks like {wide} without a byte-order mark: save it as UTF-8"
+        return None, messages.Phrase("read.no-bom", encoding=wide)
     if b"\x00" in head or _looks_binary(head):
-        return None, "file is binary, not a text brief"
+        return None, messages.Phrase("read.binary")
     try:
         return data.decode("utf-8"), ""
     except UnicodeDecodeError as exc:
-        return None, f"file is not valid UTF-8 (byte {exc.start}){_guess_encoding(data)}"
+        return None, messages.Phrase("read.not-utf8", byte=exc.start, guess=_guess_encoding(data))
 
 
 def _wide_encoding(head: bytes) -> str | None:
@@ -263,7 +263,7 @@ def _looks_binary(head: bytes) -> bool:
     return bool(head) and controls / len(head) > 0.05
 
 
-def _guess_encoding(data: bytes) -> str:
+def _guess_encoding(data: bytes) -> messages.Phrase:
     for encoding, name in (("gb18030", "GB18030 (GBK)"), ("big5", "Big5"),
                            ("shift_jis", "Shift_JIS")):
         try:
@@ -272,9 +272,8 @@ def _guess_encoding(data: bytes) -> str:
             continue
         han = sum(1 for c in text[:4000] if "\u4e00" <= c <= "\u9fff")
         if han >= 2:
-            return (f"; it looks like {name}: convert it with "
-                    f"`iconv -f {encoding.upper()} -t UTF-8`")
-    return "; convert it to UTF-8"
+            return messages.Phrase("read.looks-like", name=name, encoding=encoding.upper())
+    return messages.Phrase("read.convert")
 
 
 def read_bytes(path: str, root: str | os.PathLike | None = None) -> tuple[bytes | None, str]:
@@ -283,13 +282,13 @@ def read_bytes(path: str, root: str | os.PathLike | None = None) -> tuple[bytes 
     try:
         return read_bytes_limited(path, MAX_BRIEF_BYTES, "brief", root), ""
     except FileNotFoundError:
-        return None, "file not found"
+        return None, messages.Phrase("read.not-found")
     except IsADirectoryError:
-        return None, "is a folder, not a brief"
+        return None, messages.Phrase("read.folder")
     except RefusedFile as exc:
         return None, exc.why
     except OSError as exc:
-        return None, f"cannot read file: {exc.strerror or exc}"
+        return None, messages.Phrase("read.os-error", why=str(exc.strerror or exc))
 
 
 def read_brief(path: str, root: str | os.PathLike | None = None) -> tuple[str | None, str]:
@@ -464,8 +463,10 @@ def check_file(path: str, options: RunOptions, in_book: bool = False,
     claims = doc.claims
     result.claims = len(claims)
     result.sourced_claims = sum(1 for s in claims if s.is_sourced)
+    editable = result.rendering is None  # a Word brief's URLs are not edited
     result.url_refs[:0] = [
-        UrlRef(u.url, path, *doc.span(u.start, u.end))
+        UrlRef(u.url, path, *doc.span(u.start, u.end),
+               span=(u.start, u.end) if editable else None)
         for d in doc.definitions for u in d.urls
     ]
     wanted: dict[str, set[int]] = {}
@@ -774,7 +775,8 @@ def _url_settings(options: RunOptions, paths: Sequence[str]) -> Any:
 
     settings = settings_for(Path(paths[0]), options.overrides)
     try:
-        return urls.UrlSettings(offline=options.offline, **settings.url_options())
+        return urls.UrlSettings(offline=options.offline and not options.urls_cached,
+                                cache_only=options.urls_cached, **settings.url_options())
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{settings.origin}: urls: {exc}") from exc
 
@@ -807,13 +809,29 @@ def _check_urls(result: RunResult, refs: list[UrlRef], options: RunOptions, path
                                                url_settings)
     by_path = {r.path: r for r in result.files}
     new = [
-        _severity(f, settings_of(f.path)) for f in report.findings
+        _severity(f, settings_of(f.path)) for f in _with_redirect_fixes(report, refs)
         if _selected(f.code, settings_of(f.path))
         and not (f.path in by_path and suppressed(by_path[f.path].regions, f))
     ]
     result.findings = sorted(result.findings + new, key=_position)
     result.urls_checked = report.checked
     result.urls_skipped = report.skipped
+
+
+def _with_redirect_fixes(report: Any, refs: list[UrlRef]) -> list[Finding]:
+    """The report's findings, each FL403 of a brief with its fix: the URL replaced with
+    where it leads, as ``factlint fix --urls`` writes it (factlint.urlfix)."""
+    from factlint.urlfix import final_target, redirect_edit, redirects_replaced
+
+    at = {(r.path, r.line, r.column, r.end_line, r.end_column): r for r in refs if r.span}
+    findings = []
+    for finding in report.findings:
+        ref = at.get((finding.path, finding.line, finding.column, finding.end_line,
+                      finding.end_column)) if finding.code == "FL403" else None
+        target = final_target(ref.url, report.redirects) if ref is not None else None
+        edit = redirect_edit(*ref.span, ref.url, target) if target else None
+        findings.append(replace(finding, fix=redirects_replaced([edit])) if edit else finding)
+    return findings
 
 
 def _check_across_briefs(result: RunResult, options: RunOptions) -> None:

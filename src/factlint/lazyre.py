@@ -7,13 +7,16 @@ written ``lazy(r"...")`` instead of ``re.compile(r"...")`` is compiled by the fi
 method call on it, so a process pays only for the patterns it uses. After that first
 call its methods are the compiled pattern's own (no indirection per match).
 
-Nothing is cached across processes: ``re`` compiles afresh in each.
+A pattern's compiled program is kept across processes by patterncache.py (as Python
+keeps bytecode): a later run builds the pattern from it instead of compiling it again.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+from factlint import patterncache
 
 # What a compiled pattern offers; copied onto the stand-in when it compiles.
 _PATTERN_ATTRIBUTES = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn",
@@ -33,7 +36,7 @@ class LazyPattern:
 
     def compiled(self) -> re.Pattern[str]:
         """The compiled pattern (compiled now if not yet)."""
-        compiled = re.compile(self.pattern, self._flags)
+        compiled = patterncache.compile(self.pattern, self._flags)
         for name in _PATTERN_ATTRIBUTES:
             setattr(self, name, getattr(compiled, name))
         return compiled

@@ -1,0 +1,182 @@
+"""Compiled regular expressions kept from one run to the next, as Python keeps bytecode.
+
+Compiling factlint's patterns takes ~60 ms of a one-brief run: ``re``'s compiler is
+Python code, and large Chinese character classes (and any class of more than two runs
+that holds a character above U+00FF) are its slowest case. Pickling a pattern compiles
+it again. But a compiled pattern is only the program ``re``'s compiler writes (a list of
+integers) with its group names, and building a pattern from a program is what
+``re.compile`` itself ends with (``_sre.compile``): microseconds. So the programs are
+kept in a file, one per interpreter:
+
+``<cache folder>/patterns-<interpreter>.bin`` — the folder of the URL results cache
+(``$XDG_CACHE_HOME/factlint``, else ``~/.cache/factlint``; ``%LOCALAPPDATA%\\factlint`` on
+Windows); ``<interpreter>`` names the exact Python (implementation, version and build, the
+regex engine's MAGIC), so no other Python ever reads the file.
+
+- A program is kept only after the pattern built from it compared equal to the one
+  ``re.compile`` made (patterns compare by source, flags and program).
+- New programs are written once, at exit, to a temporary file renamed over the cache; not
+  at all when Python is told not to write bytecode (``PYTHONDONTWRITEBYTECODE``, ``-B``),
+  and silently not when the folder cannot be written.
+- The file is ``marshal`` data (plain values only: a dict of strings, integers, bytes and
+  tuples), as Python's own bytecode files are: reading the programs of a Chinese brief's
+  patterns takes well under a millisecond (JSON: ~8 ms). A file that cannot be read, does
+  not hold that shape or was made by another interpreter reads as empty; a stored program
+  that does not build falls back to ``re.compile``.
+
+Only CPython's engine is known here; elsewhere every pattern is compiled by ``re``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import marshal
+import os
+import re
+import sys
+import zlib
+from array import array
+from typing import Any
+
+try:  # CPython's regex engine and compiler; the cache is off without them
+    import _sre
+    from re import _compiler, _parser
+except ImportError:  # pragma: no cover - not CPython
+    _sre = None
+
+# Past this many programs the file keeps only those this process used: a folder whose
+# packs changed often must not grow the cache without end.
+LIMIT = 4000
+_ENTRY_LENGTH = 5
+
+
+def interpreter() -> str | None:
+    """The name of this interpreter's programs, or None when they cannot be kept."""
+    if _sre is None or array("I").itemsize != _sre.CODESIZE:
+        return None
+    build = zlib.crc32(sys.version.encode("utf-8"))
+    return f"{sys.implementation.cache_tag}-{_sre.MAGIC}-{build:08x}"
+
+
+def cache_folder() -> str:
+    """Where the cache lives: beside the URL results (urls.default_cache_dir)."""
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return os.path.join(os.environ["LOCALAPPDATA"], "factlint")
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "factlint")
+
+
+def program_of(pattern: str, flags: int) -> list[Any]:
+    """What the cache keeps of ``re.compile(pattern, flags)``: (flags, program as bytes,
+    groups, group index, index group) — the arguments ``re`` passes to ``_sre.compile``."""
+    tree = _parser.parse(pattern, flags)
+    code = _compiler._code(tree, flags)
+    group_index = dict(tree.state.groupdict)
+    index_group: list[str | None] = [None] * tree.state.groups
+    for name, number in group_index.items():
+        index_group[number] = name
+    return (flags | tree.state.flags, array("I", code).tobytes(), tree.state.groups - 1,
+            group_index, tuple(index_group))
+
+
+def built(pattern: str, entry: Any) -> re.Pattern[str] | None:
+    """The pattern a kept entry describes, or None when the entry does not build one."""
+    try:
+        flags, code, groups, group_index, index_group = entry
+        program = array("I")
+        program.frombytes(code)
+        return _sre.compile(pattern, flags, program.tolist(), groups, group_index, index_group)
+    except (TypeError, ValueError, OverflowError, RuntimeError):
+        return None
+
+
+class Cache:
+    """The programs of one cache file: those read from it and those made since."""
+
+    def __init__(self, path: str | None, name: str | None) -> None:
+        self.path = path
+        self.name = name
+        self.kept: dict[str, Any] | None = None  # read when first asked
+        self.used: set[str] = set()
+        self.new: dict[str, Any] = {}
+
+    def read(self) -> dict[str, Any]:
+        """The programs in the file; empty when it is missing, unreadable or foreign."""
+        if self.path is None:
+            return {}
+        try:
+            with open(self.path, "rb") as file:
+                data = marshal.load(file)
+        except (OSError, EOFError, ValueError, TypeError):
+            return {}
+        if not isinstance(data, dict) or data.get("interpreter") != self.name:
+            return {}
+        programs = data.get("patterns")
+        return programs if isinstance(programs, dict) else {}
+
+    def compile(self, pattern: str, flags: int = 0) -> re.Pattern[str]:
+        """``re.compile(pattern, flags)``, from the kept program when there is one."""
+        flags = int(flags)
+        if self.name is None:
+            return re.compile(pattern, flags)
+        if self.kept is None:
+            self.kept = self.read()
+        key = f"{flags}:{pattern}"
+        entry = self.kept.get(key)
+        if isinstance(entry, tuple) and len(entry) == _ENTRY_LENGTH:
+            compiled = built(pattern, entry)
+            if compiled is not None:
+                self.used.add(key)
+                return compiled
+        compiled = re.compile(pattern, flags)
+        if not sys.dont_write_bytecode:
+            self.keep(key, pattern, flags, compiled)
+        return compiled
+
+    def keep(self, key: str, pattern: str, flags: int, compiled: re.Pattern[str]) -> None:
+        """Remember the program of ``compiled`` for the file, if it builds the same pattern."""
+        try:
+            entry = program_of(pattern, flags)
+        except (re.error, RecursionError, OverflowError, ValueError):
+            return
+        if built(pattern, entry) != compiled:
+            return
+        if not self.new:
+            atexit.register(self.write)
+        self.new[key] = entry
+
+    def write(self) -> None:
+        """Add the new programs to the file (re-read now: another run may have added some)."""
+        if not self.new or self.path is None:
+            return
+        programs = {**self.read(), **self.new}
+        if len(programs) > LIMIT:
+            programs = {key: programs[key] for key in self.used | self.new.keys()
+                        if key in programs}
+        data = marshal.dumps({"interpreter": self.name, "patterns": programs})
+        temporary = f"{self.path}.{os.getpid()}.tmp"
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            with open(temporary, "wb") as file:
+                file.write(data)
+            os.replace(temporary, self.path)
+        except OSError:
+            try:
+                os.remove(temporary)
+            except OSError:
+                pass
+        self.new = {}
+
+
+def _default_cache() -> Cache:
+    name = interpreter()
+    path = os.path.join(cache_folder(), f"patterns-{name}.bin") if name else None
+    return Cache(path, name)
+
+
+CACHE = _default_cache()
+
+
+def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(pattern, flags)``, built from the kept program when there is one."""
+    return CACHE.compile(pattern, flags)

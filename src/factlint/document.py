@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from factlint import patterncache
 from factlint.lazyre import lazy
 from factlint.numbers import Figure, Lexicon, builtin_lexicon, find_figures, load_lexicon
 from factlint.rulepack import LANGUAGES, RulePack, load_rulepack, traditional_characters
@@ -1296,7 +1297,7 @@ def _sentence_end_pattern(enders: str) -> re.Pattern[str]:
     pattern = _END_PATTERNS.get(enders)
     if pattern is None:
         cjk = "".join(c for c in enders if c not in ".!?") or "。"
-        pattern = re.compile(
+        pattern = patterncache.compile(
             "[" + re.escape(cjk) + r"]+[" + re.escape(CLOSERS) + r"]*"
             r"|[.!?]+[" + re.escape(CLOSERS) + r"]*(?=[\s\x01]|$)"
         )

@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from factlint import patterncache
 from factlint.lazyre import lazy
 
 LANGUAGES = ("zh", "en")
@@ -144,7 +145,7 @@ def traditional_characters(language: str) -> re.Pattern[str] | None:
     """A pattern that finds a Traditional-only character of the pack's table, or None."""
     table = builtin_pack_data(language).get("traditional") or {}
     forms = {c for value in table.values() for c in str(value)} - set(table)
-    return re.compile("[" + re.escape("".join(sorted(forms))) + "]") if forms else None
+    return patterncache.compile("[" + re.escape("".join(sorted(forms))) + "]") if forms else None
 
 
 @lru_cache(maxsize=1)

@@ -13,9 +13,11 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import accumulate
 
 from factlint import patterncache
 from factlint.lazyre import lazy
+from factlint.messages import Phrase
 from factlint.numbers import Figure, Lexicon, builtin_lexicon, find_figures, load_lexicon
 from factlint.rulepack import LANGUAGES, RulePack, load_rulepack, traditional_characters
 
@@ -33,13 +35,16 @@ FOOTNOTE_MARKER = lazy(r"\[\^([^\]\n]{1,400})\]")
 # [13], pandoc's escaped \[13\] and PDF converters' link-wrapped [\[13\]](#page-3-1); never
 # [text][13] reference links, images, or a \[ that escapes something else
 BRACKET_MARKER = lazy(
-    r"(?<![0-9_\]\\!])(?:\[\\?\[(" + _LABELS + r")\\?\]\]" + _LINK_TARGET
+    r"(?=[\[\\])(?<![0-9_\]\\!])(?:\[\\?\[(" + _LABELS + r")\\?\]\]" + _LINK_TARGET
     + r"|\\\[(" + _LABELS + r")\\\]|\[(" + _LABELS + r"(?:\]\[" + _LABELS + r")*)\](?![\[(:]))"
 )
 # km<sup>2</sup>, 10<sup>26</sup>, x<sup>2</sup>: an exponent, not a citation
 EXPONENT_BASE = lazy(
     r"(?:(?<![A-Za-z])(?:[kcmdμµn]?m|ft|in|mi|yd|s|kg|[xyzna-e])|(?<![0-9.])10)$")
-UNICODE_MARKER = lazy(r"(?<![A-Za-z0-9⁰¹²³⁴⁵⁶⁷⁸⁹])([⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[˒,][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*)")
+# (?=…) before a pattern that opens with a lookbehind or with branches: the positions where
+# no match can start are skipped at C speed (re otherwise tries every branch at each one)
+UNICODE_MARKER = lazy(r"(?=[⁰¹²³⁴⁵⁶⁷⁸⁹])(?<![A-Za-z0-9⁰¹²³⁴⁵⁶⁷⁸⁹])"
+                      r"([⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[˒,][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*)")
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 SUP_DEFINITION = lazy(r"[ \t]*(<sup>\s*\[?\s*(\d{1,4})\s*\]?\s*</sup>)[ \t]*", re.IGNORECASE)
@@ -73,9 +78,9 @@ DIRECTIVE = lazy(r"<!--\s*(factlint\S*)(.*?)-->", re.DOTALL)
 RAW_HTML_BLOCK = lazy(r"<(script|style)\b.*?(?:</\1\s*>|\Z)", re.DOTALL | re.IGNORECASE)
 BACKTICK_RUN = lazy(r"`+")  # read by inline_code_spans(), not by one regex (see there)
 # kramdown attribute lists: "{: .class }" lines and "{target="_blank"}" after a link
-ATTRIBUTE_LIST = lazy(r"\{:[^{}\n]*\}|(?<=\))\{[^{}\n]*=[^{}\n]*\}")
+ATTRIBUTE_LIST = lazy(r"(?=\{)(?:\{:[^{}\n]*\}|(?<=\))\{[^{}\n]*=[^{}\n]*\})")
 HTML_TAG = lazy(r"</?(?!sup\b)[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
-URL = lazy(r"(?:https?|ftp)://[^\s<>\"'（）《》「」【】，。；、]+|www\.[^\s<>\"'（）《》，。；、]+")
+URL = lazy(r"(?=[hfw])(?:(?:https?|ftp)://[^\s<>\"'（）《》「」【】，。；、]+|www\.[^\s<>\"'（）《》，。；、]+)")
 LINK_TARGET = lazy(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)|\]\[[^\]\n]*\]")
 TITLE = lazy(r"《[^《》\n]{0,80}》|〈[^〈〉\n]{0,80}〉")
 
@@ -124,9 +129,9 @@ HTML_TABLE = lazy(r"<table\b.*?(?:</table\s*>|\Z)", re.DOTALL | re.IGNORECASE)
 # LaTeX math is skipped text: $$…$$, \(…\), \[…\] and $…$ that hold TeX (a command, ^, _,
 # { or =), so "$3 and $5" stays money and pandoc's escaped \[1\] stays a marker.
 MATH = lazy(
-    r"\$\$(?P<display>[^$]{1,4000}?)\$\$|\\\((?P<paren>[^\n]{1,400}?)\\\)"
+    r"(?=[$\\])(?:\$\$(?P<display>[^$]{1,4000}?)\$\$|\\\((?P<paren>[^\n]{1,400}?)\\\)"
     r"|\\\[(?P<bracket>[^\n]{1,400}?)\\\]"
-    r"|(?<![\\$A-Za-z0-9_])\$(?=[^\s$])(?P<dollar>[^$\n]{1,300}?)(?<![\s\\])\$(?!\d)"
+    r"|(?<![\\$A-Za-z0-9_])\$(?=[^\s$])(?P<dollar>[^$\n]{1,300}?)(?<![\s\\])\$(?!\d))"
 )
 TEX = lazy(r"\\[A-Za-z%]|[\^_{}=]")
 # A line next to a table that names its source or carries its note.
@@ -156,7 +161,7 @@ SOURCE_NOUN = lazy(
     r"(?i:\b(?:report|study|survey|census|statistics|data|analysis|paper|article|review|"
     r"estimate|research|index|bulletin|white paper|yearbook)s?\b)"
     r"|报告|報告|数据|數據|研究|调查|調查|统计|統計|白皮书|白皮書|公报|公報|年鉴|年鑑|报道|報道")
-MARKDOWN_LINK = lazy(r"(?<![!\\])\[([^\[\]\n]{1,400})\]\((?:https?:|www\.|/|\.)")
+MARKDOWN_LINK = lazy(r"(?=\[)(?<![!\\])\[([^\[\]\n]{1,400})\]\((?:https?:|www\.|/|\.)")
 
 
 # --- the records -----------------------------------------------------------------------
@@ -399,11 +404,13 @@ def inline_code_spans(text: str) -> list[tuple[int, int]]:
     the same but tries every run against the rest of the line: quadratic on a line of many
     unmatched runs. Here each run looks up the next run of its length: O(n log n).
     """
-    runs = [(m.start(), m.end()) for m in BACKTICK_RUN.finditer(text)]
+    runs = [(m.start(), m.end()) for m in BACKTICK_RUN.finditer(text)] if "`" in text else []
+    if not runs:
+        return []
     by_length: dict[int, list[int]] = {}
     for index, (start, end) in enumerate(runs):
         by_length.setdefault(end - start, []).append(index)
-    newlines = [i for i, ch in enumerate(text) if ch == "\n"] if "\n" in text else []
+    newlines = [i - 1 for i in _line_starts(text)[1:]]
     spans = []
     index = 0
     while index < len(runs):
@@ -476,6 +483,10 @@ def _lexicon(language: str, extra_packs: tuple[str, ...], traditional: bool) -> 
     return load_lexicon(load_rulepack(language, extra_packs, traditional).raw)
 
 
+# Blank text kept before a table read alone: more than the figure reader looks back at
+_TABLE_LEAD = 256
+
+
 class _Reader:
     def __init__(self, path: str, text: str, language: str, extra_packs: tuple[str, ...],
                  traditional: bool):
@@ -493,6 +504,8 @@ class _Reader:
         self.html_tables: list[tuple[int, int]] = []
         self.skipped = _Spans()
         self.shared_labels: frozenset[str] = frozenset()  # see read_document
+        self.lines: list[str] | None = None  # the text's lines, split when first needed
+        self.marker_starts: list[int] = []
 
     # The passes, in order. Each leaves its results on self.doc.
     def read(self) -> Document:
@@ -1172,7 +1185,8 @@ class _Reader:
                 blocks[-1] = (blocks[-1][0], end, "pipe")
             else:
                 blocks.append((start, end, "pipe"))
-        blocks = [b for b in blocks if b[2] != "pipe" or not self._in_html_table(b[0])]
+        html = _Spans(self.html_tables)  # HTML_TABLE's: sorted and disjoint
+        blocks = [b for b in blocks if b[2] != "pipe" or not html.covers(b[0])]
         blocks += [(a, b, "html") for a, b in self.html_tables]
         blocks.sort()
         marker_starts = [m.start for m in doc.markers]
@@ -1185,23 +1199,29 @@ class _Reader:
             cells = list(masked[start:end].replace("|", "\x02"))
             for tag in HTML_TAG.finditer(self.text, start, end):
                 cells[tag.start() - start : tag.end() - start] = "\x02" * len(tag.group())
-            body = _blank_text(masked[:start]) + "".join(cells)
+            # The table alone, after enough blank text to keep what the figure reader looks
+            # back at (a few dozen characters, the line's start) as it is in the document;
+            # blanking all the text before each table would be quadratic in long documents.
+            before = max(0, start - _TABLE_LEAD)
+            body = _blank_text(masked[before:start]) + "".join(cells)
             body = body.replace(MARKER_FILL, " ")
-            _, lexicon = self._pack(self._language_of(body, start, end))
-            figures = tuple(find_figures(body, lexicon))
+            _, lexicon = self._pack(self._language_of(body, start - before, end - before))
+            figures = tuple(replace(f, start=f.start + before, end=f.end + before)
+                            for f in find_figures(body, lexicon)) if before else \
+                tuple(find_figures(body, lexicon))
             numbers = figures or _numeric_cells(self.text[start:end], start)
             markers = _within(doc.markers, marker_starts, start, end)
             doc.table_blocks.append(Table(
                 start, end, kind, tuple(numbers), markers,
                 bool(markers) or self._source_next_to(start, end)))
 
-    def _in_html_table(self, offset: int) -> bool:
-        return any(a <= offset < b for a, b in self.html_tables)
-
     def _source_next_to(self, start: int, end: int) -> bool:
         """A 资料来源：/Source:/Note: line, or a caption with a marker, directly above or
         below the table (blank lines between allowed)."""
-        lines = self.text.split("\n")
+        if self.lines is None:
+            self.lines = self.text.split("\n")
+            self.marker_starts = [m.start for m in self.doc.markers]
+        lines = self.lines
         first, _ = self.doc.position(start)
         last, _ = self.doc.position(max(start, end - 1))
         for number in (*_nearby(lines, first - 2, -1), *_nearby(lines, last, 1)):
@@ -1209,7 +1229,9 @@ class _Reader:
             if TABLE_SOURCE.match(line):
                 return True
             offset = self.doc.line_starts[number]
-            if any(offset <= m.start < offset + len(lines[number]) for m in self.doc.markers):
+            index = bisect_left(self.marker_starts, offset)  # the first marker on the line
+            if (index < len(self.marker_starts)
+                    and self.marker_starts[index] < offset + len(lines[number])):
                 return True
         return False
 
@@ -1297,9 +1319,10 @@ def _sentence_end_pattern(enders: str) -> re.Pattern[str]:
     pattern = _END_PATTERNS.get(enders)
     if pattern is None:
         cjk = "".join(c for c in enders if c not in ".!?") or "。"
-        pattern = patterncache.compile(
+        pattern = patterncache.compile(  # (?=…): where an ending can start, skipped to at C speed
+            "(?=[" + re.escape(cjk) + r".!?])(?:"
             "[" + re.escape(cjk) + r"]+[" + re.escape(CLOSERS) + r"]*"
-            r"|[.!?]+[" + re.escape(CLOSERS) + r"]*(?=[\s\x01]|$)"
+            r"|[.!?]+[" + re.escape(CLOSERS) + r"]*(?=[\s\x01]|$))"
         )
         _END_PATTERNS[enders] = pattern
     return pattern
@@ -1441,10 +1464,10 @@ def _read_directive(match: re.Match[str], offset: int) -> Directive:
     kind = kinds.get(keyword)
     codes = tuple(c for c in re.split(r"[\s,]+", match.group(2).strip()) if c)
     if kind is None:
-        return Directive("invalid", codes, start, end, f"unknown directive '{keyword}'")
+        return Directive("invalid", codes, start, end,
+                         Phrase("directive.unknown", keyword=keyword))
     if not codes:
-        return Directive("invalid", (), start, end,
-                         f"'{keyword}' names no codes (give codes or 'all')")
+        return Directive("invalid", (), start, end, Phrase("directive.no-codes", keyword=keyword))
     return Directive(kind, codes, start, end)
 
 
@@ -1559,8 +1582,8 @@ def _keep(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-_QUOTED = lazy(r"“([^“”\n]{6,200})”|\"([^\"\n]{6,200})\"|(?<![*\w])\*([^*\n]{6,200})\*(?!\*)"
-                     r"|(?<![_\w])_([^_\n]{6,200})_(?![_\w])")
+_QUOTED = lazy(r"(?=[“\"*_])(?:“([^“”\n]{6,200})”|\"([^\"\n]{6,200})\""
+               r"|(?<![*\w])\*([^*\n]{6,200})\*(?!\*)|(?<![_\w])_([^_\n]{6,200})_(?![_\w]))")
 _SMALL_WORDS = frozenset("a an the and or of to in on at by for with from as vs via".split())
 
 
@@ -1603,9 +1626,13 @@ def _covered(sentences: list[Sentence], document_source: str = "",
     claims = [s for s in out if s.is_claim]
     by_passage = 2 * sum(1 for s in claims if s.markers) < len(claims)
     sourced = {_figure_key(f): s for s in claims if s.markers for f in s.figures}
-    marked = [(s.start, s.end) for s in out if s.markers]
-    sourced.update((_figure_key(f), None) for f in counts
-                   if any(a <= f.start < b for a, b in marked))
+    marked = sorted((s.start, s.end) for s in out if s.markers)
+    marked_starts = [a for a, _ in marked]
+    reach = list(accumulate((b for _, b in marked), max))  # the furthest end so far
+    for figure in counts:  # in a marked sentence: some span starts before it, ends after
+        index = bisect_right(marked_starts, figure.start) - 1
+        if index >= 0 and reach[index] > figure.start:
+            sourced[_figure_key(figure)] = None
     for i, sentence in enumerate(out):
         if sentence.markers or not sentence.is_claim:
             continue

@@ -47,8 +47,8 @@ NOTE_MARKER = lazy(r"\[\^([^\[\]\n]+)\](?!:)")
 NUMBERED_DEFINITION = lazy(
     r"(?m)^[ \t]*(?:[-*+][ \t]+)?(?:\\?\[(\d{1,4})\\?\]|<sup>\s*(\d{1,4})\s*</sup>)(?![:(\[])")
 # [3] or <sup>3</sup> in running text (not at a line's start, not a link or an index a[3])
-NUMBERED_MARKER = lazy(
-    r"(?<=[^\n])(?:(?<![A-Za-z0-9_\]\\!])\[(\d{1,4})\](?![\[(:])|<sup>\s*(\d{1,4})\s*</sup>)")
+NUMBERED_MARKER = lazy(  # (?=[[<]): the other places are skipped at C speed
+    r"(?=[\[<])(?<=[^\n])(?:(?<![A-Za-z0-9_\]\\!])\[(\d{1,4})\](?![\[(:])|<sup>\s*(\d{1,4})\s*</sup>)")
 NOTES_NAME = lazy(
     r"(?i)(?:^|[-_. ])(?:foot|end)?notes?$|(?:^|[-_. ])(?:references|bibliography|sources|"
     r"citations|注释|註釋|脚注|腳註|参考文献|參考文獻)$")
@@ -373,9 +373,9 @@ def _after_front_matter(lines: list[str]) -> list[str]:
 
 
 def _holds_only_notes(text: str) -> bool:
-    if not _defined(text):
-        return False
-    return all(NOTES_LINE.match(line) for line in _after_front_matter(text.split("\n")))
+    # the lines first: in a brief, the first line of prose settles it
+    return all(NOTES_LINE.match(line) for line in _after_front_matter(text.split("\n"))) \
+        and bool(_defined(text))
 
 
 def _defined(text: str) -> set[str]:

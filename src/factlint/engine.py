@@ -218,21 +218,20 @@ def decode(data: bytes) -> tuple[str | None, str]:
             try:
                 text = data.decode(encoding.lower())
             except UnicodeDecodeError:
-                return None, (f"file starts with a {encoding} byte-order mark but is not "
-                              f"valid {encoding}")
+                return None, messages.Phrase("read.bad-bom", encoding=encoding)
             if "\x00" in text:
-                return None, f"file is {encoding} but holds NUL characters: it is not a text brief"
+                return None, messages.Phrase("read.nul", encoding=encoding)
             return text, ""
     head = data[:8192]
     wide = _wide_encoding(head)
     if wide:
-        return None, f"file looks like {wide} without a byte-order mark: save it as UTF-8"
+        return None, messages.Phrase("read.no-bom", encoding=wide)
     if b"\x00" in head or _looks_binary(head):
-        return None, "file is binary, not a text brief"
+        return None, messages.Phrase("read.binary")
     try:
         return data.decode("utf-8"), ""
     except UnicodeDecodeError as exc:
-        return None, f"file is not valid UTF-8 (byte {exc.start}){_guess_encoding(data)}"
+        return None, messages.Phrase("read.not-utf8", byte=exc.start, guess=_guess_encoding(data))
 
 
 def _wide_encoding(head: bytes) -> str | None:
@@ -263,7 +262,7 @@ def _looks_binary(head: bytes) -> bool:
     return bool(head) and controls / len(head) > 0.05
 
 
-def _guess_encoding(data: bytes) -> str:
+def _guess_encoding(data: bytes) -> messages.Phrase:
     for encoding, name in (("gb18030", "GB18030 (GBK)"), ("big5", "Big5"),
                            ("shift_jis", "Shift_JIS")):
         try:
@@ -272,9 +271,8 @@ def _guess_encoding(data: bytes) -> str:
             continue
         han = sum(1 for c in text[:4000] if "\u4e00" <= c <= "\u9fff")
         if han >= 2:
-            return (f"; it looks like {name}: convert it with "
-                    f"`iconv -f {encoding.upper()} -t UTF-8`")
-    return "; convert it to UTF-8"
+            return messages.Phrase("read.looks-like", name=name, encoding=encoding.upper())
+    return messages.Phrase("read.convert")
 
 
 def read_bytes(path: str, root: str | os.PathLike | None = None) -> tuple[bytes | None, str]:
@@ -283,13 +281,13 @@ def read_bytes(path: str, root: str | os.PathLike | None = None) -> tuple[bytes 
     try:
         return read_bytes_limited(path, MAX_BRIEF_BYTES, "brief", root), ""
     except FileNotFoundError:
-        return None, "file not found"
+        return None, messages.Phrase("read.not-found")
     except IsADirectoryError:
-        return None, "is a folder, not a brief"
+        return None, messages.Phrase("read.folder")
     except RefusedFile as exc:
         return None, exc.why
     except OSError as exc:
-        return None, f"cannot read file: {exc.strerror or exc}"
+        return None, messages.Phrase("read.os-error", why=str(exc.strerror or exc))
 
 
 def read_brief(path: str, root: str | os.PathLike | None = None) -> tuple[str | None, str]:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from factlint.columns import CHUNK_ROWS, CompactRows
 from factlint.finding import UrlRef
 from factlint.lazyre import lazy
-from factlint.messages import Message
+from factlint.messages import Message, Phrase, Quoted
 from factlint.numbers import (
     Figure,
     Interval,
@@ -151,9 +151,8 @@ def _composer_class():
                 self.aliases += 1
                 if self.aliases > MAX_ALIASES:
                     mark = self.peek_event().start_mark
-                    raise FactFileError(
-                        f"more than {MAX_ALIASES} aliases (*name): refused as a possible alias "
-                        "bomb; write the values out", mark.line + 1, mark.column + 1)
+                    raise FactFileError(Phrase("fact.aliases", limit=MAX_ALIASES),
+                                        mark.line + 1, mark.column + 1)
             else:
                 self.nodes += 1
             return super().compose_node(parent, index)
@@ -183,18 +182,19 @@ def compose_tree(text: str) -> Tree:
             mark = exc.problem_mark or exc.context_mark
             problem = exc.problem or exc.context or str(exc)
             if "nesting depth" in problem:  # PyYAML 6.0.4 and later limit depth themselves
-                raise FactFileError("nesting is too deep to be a fact file") from None
+                raise FactFileError(Phrase("fact.nesting")) from None
             if exc.context and exc.problem:
                 where = exc.context_mark
                 opened = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
                 problem = f"{problem} ({exc.context}{opened})"
             line, column = _clamp(text, mark.line + 1 if mark else 1,
                                   mark.column + 1 if mark else 1)
-            raise FactFileError(f"YAML syntax error: {problem}", line, column) from None
+            raise FactFileError(Phrase("fact.yaml-syntax", problem=problem), line,
+                                column) from None
         except yaml.YAMLError as exc:
-            raise FactFileError(f"YAML syntax error: {exc}") from None
+            raise FactFileError(Phrase("fact.yaml-syntax", problem=str(exc))) from None
         except RecursionError:
-            raise FactFileError("nesting is too deep to be a fact file") from None
+            raise FactFileError(Phrase("fact.nesting")) from None
         tree = Tree(None, text=text)
         if node is None:
             return tree
@@ -225,22 +225,20 @@ def _convert(node, path: tuple, tree: Tree, constructor, budget: list[int], acti
     budget[0] -= 1
     if budget[0] < 0:
         place = _place_of(node)
-        raise FactFileError(
-            "aliases expand to far more values than the file holds: refused as an alias bomb",
-            place.line, place.column)
+        raise FactFileError(Phrase("fact.alias-bomb"), place.line, place.column)
     tree.places.setdefault(path, _place_of(node))
     if isinstance(node, yaml.ScalarNode):
         if node.tag == _TIMESTAMP_TAG or node.tag not in _PLAIN_TAGS:
             if node.tag.startswith("tag:yaml.org,2002:") or node.tag == _TIMESTAMP_TAG:
                 return node.value  # dates, binary…: keep the text as written
             place = _place_of(node)
-            raise FactFileError(f"unsupported tag {node.tag}: fact files hold plain values only",
-                                place.line, place.column)
+            raise FactFileError(Phrase("fact.tag", tag=node.tag), place.line, place.column)
         try:
             value = constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             place = _place_of(node)
-            raise FactFileError(f"cannot read value: {exc}", place.line, place.column) from None
+            raise FactFileError(Phrase("fact.value", why=str(exc)), place.line,
+                                place.column) from None
         except ValueError:  # an integer of more digits than Python converts: keep its text
             return node.value
         if isinstance(value, int) and value.bit_length() > MAX_INTEGER_BITS:
@@ -248,14 +246,12 @@ def _convert(node, path: tuple, tree: Tree, constructor, budget: list[int], acti
         return value
     if id(node) in active:
         place = _place_of(node)
-        raise FactFileError("an alias refers to the node that contains it (recursive alias)",
-                            place.line, place.column)
+        raise FactFileError(Phrase("fact.recursive-alias"), place.line, place.column)
     active.add(id(node))
     try:
         if node.tag not in ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
             place = _place_of(node)
-            raise FactFileError(f"unsupported tag {node.tag}: fact files hold plain values only",
-                                place.line, place.column)
+            raise FactFileError(Phrase("fact.tag", tag=node.tag), place.line, place.column)
         if isinstance(node, yaml.SequenceNode):
             return [_convert(item, path + (i,), tree, constructor, budget, active)
                     for i, item in enumerate(node.value)]
@@ -270,8 +266,7 @@ def _convert(node, path: tuple, tree: Tree, constructor, budget: list[int], acti
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     place = _place_of(key_node)
-                    raise FactFileError("a key must be plain text, not a list or mapping",
-                                        place.line, place.column)
+                    raise FactFileError(Phrase("fact.key-not-plain"), place.line, place.column)
                 key = _convert(key_node, path + ("<key>",), tree, constructor, budget, active)
                 key = "" if key is None else (
                     str(key).lower() if isinstance(key, bool) else str(key))
@@ -281,9 +276,8 @@ def _convert(node, path: tuple, tree: Tree, constructor, budget: list[int], acti
                     pass  # an explicit key overrides one merged in with <<
                 elif key in result:
                     first = tree.key_places[path + (key,)]
-                    raise FactFileError(
-                        f"key '{key}' appears twice in this mapping (first at line {first.line})",
-                        key_place.line, key_place.column)
+                    raise FactFileError(Phrase("fact.key-twice", key=key, line=first.line),
+                                        key_place.line, key_place.column)
                 if id(key_node) in explicit:
                     written.add(key)
                 tree.key_places[path + (key,)] = key_place
@@ -292,7 +286,7 @@ def _convert(node, path: tuple, tree: Tree, constructor, budget: list[int], acti
     finally:
         active.discard(id(node))
     place = _place_of(node)
-    raise FactFileError("unexpected YAML node", place.line, place.column)
+    raise FactFileError(Phrase("fact.unexpected-node"), place.line, place.column)
 
 
 _EXPLICIT_KEYS: dict[int, set[int]] = {}
@@ -309,9 +303,10 @@ def parse_json_tree(text: str) -> Tree:
     try:
         value = json.loads(text, parse_int=json_integer)
     except json.JSONDecodeError as exc:
-        raise FactFileError(f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno) from None
+        raise FactFileError(Phrase("fact.json-syntax", problem=exc.msg), exc.lineno,
+                            exc.colno) from None
     except RecursionError:
-        raise FactFileError("nesting is too deep to be a fact file") from None
+        raise FactFileError(Phrase("fact.nesting")) from None
     try:
         tree = compose_tree(text)
     except FactFileError as exc:
@@ -368,13 +363,17 @@ class DataRef:
     sheet: str | None = None  # spreadsheets: which sheet (default: the first)
     cell: str | None = None  # spreadsheets: a cell such as B7, instead of where/column
 
-    def describe(self) -> str:
+    def describe(self) -> Phrase:
         if self.pointer is not None:
-            return f"{self.file} {self.pointer}"
+            return Phrase("place.data-pointer", file=self.file, pointer=self.pointer)
         if self.cell is not None:
-            return f"{clip(self.file)} cell {clip(self.cell)}"
-        where = ", ".join(f"{clip(k)} = {clip(v)}" for k, v in self.where)
-        return f"{clip(self.file)} where {where}, column {clip(self.column)}"
+            return Phrase("place.data-cell", file=clip(self.file), cell=clip(self.cell))
+        return Phrase("place.data-where", file=clip(self.file), where=_condition(self.where),
+                      column=clip(self.column))
+
+
+def _condition(where: tuple[tuple[str, Any], ...]) -> str:
+    return ", ".join(f"{clip(k)} = {clip(v)}" for k, v in where)
 
 
 @dataclass(frozen=True)
@@ -394,8 +393,9 @@ class Claim(_Placed):
     compute: Compute | None = None
 
     @property
-    def name(self) -> str:
-        return f"claim '{self.id}'" if self.id else f"claims[{self.index}]"
+    def name(self) -> Phrase:
+        return (Phrase("claim.id", id=self.id) if self.id
+                else Phrase("claim.index", index=self.index))
 
 
 @dataclass(frozen=True)
@@ -411,8 +411,8 @@ class TrueValue:
     """The true value of a claim, in the brief's base unit, and where it came from."""
 
     value: float | None  # in the fact's unit, as written in the fact or data file
-    origin: str  # facts: x.facts.yaml line 14 | data: x.csv row 3, column value
-    problem: str = ""  # why there is no value (FL305), when there is none
+    origin: str  # facts: x.facts.yaml line 14 | data: x.csv row 3, column value (a Phrase)
+    problem: str = ""  # why there is no value (FL305), when there is none (a Phrase)
 
 
 @dataclass(frozen=True)
@@ -428,7 +428,7 @@ class Verification:
     truth: TrueValue | None = None
     interval: Interval | None = None
     true_value: float | None = None  # scaled to the figure's base unit
-    detail: str = ""  # the explanation for verdicts other than holds/unverified
+    detail: str = ""  # the explanation for verdicts other than holds/unverified (a Phrase)
     tolerance: float | None = None  # the claim's tolerance in the figure's base unit
 
 
@@ -500,13 +500,12 @@ def read_tree(path: str, text: str | None = None, root: str | os.PathLike | None
     if text is None:
         size = os.path.getsize(path)
         if size > MAX_FACT_BYTES:
-            raise FactFileError(
-                f"file is {size / 1e6:.1f} MB, larger than a fact file can be "
-                f"({MAX_FACT_BYTES // (1024 * 1024)} MB): move bulk data to a data file")
+            raise FactFileError(Phrase("fact.too-large", size=f"{size / 1e6:.1f}",
+                                       limit=MAX_FACT_BYTES // (1024 * 1024)))
         try:
             data = read_bytes_limited(path, MAX_FACT_BYTES, "fact file", root)
         except RefusedFile as exc:
-            raise FactFileError(f"cannot read the fact file: {exc.why}") from None
+            raise FactFileError(Phrase("fact.refused", why=exc.why)) from None
         text = _decode(data)
     if path.lower().endswith(".json"):
         return parse_json_tree(text)
@@ -522,8 +521,7 @@ def _decode(data: bytes) -> str:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
-        raise FactFileError(f"not valid UTF-8 (byte {exc.start}): save the file as UTF-8",
-                            line, column) from None
+        raise FactFileError(Phrase("fact.not-utf8", byte=exc.start), line, column) from None
 
 
 # --- schema validation with editor-friendly messages ---------------------------------------
@@ -549,24 +547,35 @@ def listed(items: list[str]) -> str:
     """Items as a message lists them: the first SHOWN_ITEMS, each clipped, and how many more."""
     shown = ", ".join(clip(item) for item in items[:SHOWN_ITEMS])
     more = len(items) - SHOWN_ITEMS
-    return shown + (f" and {more} more" if more > 0 else "")
+    return Phrase("list.and-more", items=shown, more=more) if more > 0 else shown
 
 
-def _show(value: Any) -> str:
+def _show(value: Any) -> Phrase:
     if isinstance(value, str):
-        return repr(value) if len(value) <= 60 else repr(value[:57] + "…")
+        return Phrase("shown.text", text=value if len(value) <= 60 else value[:57] + "…")
     if isinstance(value, (dict, list)):
-        return "a mapping" if isinstance(value, dict) else "a list"
+        return Phrase("shown.mapping" if isinstance(value, dict) else "shown.list")
     text = json.dumps(value)
-    return text if len(text) <= 60 else text[:57] + "…"
+    return Phrase("shown.value", text=text if len(text) <= 60 else text[:57] + "…")
 
 
-def _type_name(types) -> str:
+_TYPES = ("object", "array", "string", "number", "integer", "null", "boolean")
+
+
+def _type_name(types) -> Phrase:
     if isinstance(types, str):
         types = [types]
-    names = {"object": "a mapping", "array": "a list", "string": "text", "number": "a number",
-             "integer": "a whole number", "null": "empty", "boolean": "true or false"}
-    return " or ".join(names.get(t, t) for t in types)
+    names = [Phrase(f"type.{t}") if t in _TYPES else Phrase("shown.value", text=t)
+             for t in types]
+    return _joined(names, "list.or-plain")
+
+
+def _joined(phrases: list, message_id: str) -> Phrase:
+    """Phrases one after another, two at a time under ``message_id`` ("{a} or {b}")."""
+    joined = phrases[0]
+    for phrase in phrases[1:]:
+        joined = Phrase(message_id, a=joined, b=phrase)
+    return joined
 
 
 def schema_problems(tree: Tree) -> tuple[list[tuple[str, Place, str]], set[int]]:
@@ -576,9 +585,9 @@ def schema_problems(tree: Tree) -> tuple[list[tuple[str, Place, str]], set[int]]
 
     value = tree.value
     if not isinstance(value, dict):
-        return [("fatal", tree.place(()),
-                 f"(top level): a fact file is a mapping with `factlint: 1`, `sources` and "
-                 f"`claims`, got {_show(value) if value is not None else 'an empty file'}")], set()
+        return [("fatal", tree.place(()), Phrase(
+            "schema.top", got=_show(value) if value is not None else Phrase("shown.empty-file"))
+        )], set()
     problems = []
     bad_claims: set[int] = set()
     errors = sorted(validator("facts").iter_errors(value),
@@ -595,7 +604,8 @@ def schema_problems(tree: Tree) -> tuple[list[tuple[str, Place, str]], set[int]]
             if extra:
                 place = tree.key_places.get(path + (extra[0],), place)
         severity = "fatal" if not path or path[0] != "claims" and path[0] != "sources" else "claim"
-        problems.append((severity, place, f"{json_path(path)}: {message}"))
+        problems.append((severity, place, Phrase("schema.at", problem=message, path=json_path(
+            path) if path else Phrase("schema.top-level"))))
     problems.extend(_id_problems(tree))
     for index, problem in _number_problems(tree, bad_claims):
         bad_claims.add(index)
@@ -609,53 +619,58 @@ def _extra_keys(error) -> list[str]:
             if isinstance(error.instance, dict) else [])
 
 
-def _message(error, path: tuple) -> str:
+def _message(error, path: tuple) -> Phrase:
+    """A schema violation in an editor's words: the common validator kinds from the
+    catalog, the validator's own text only for rare ones."""
     import difflib
 
     field_name = str(path[-1]) if path and isinstance(path[-1], str) else ""
     instance = error.instance
     kind = error.validator
     if kind == "pattern" and field_name in ("value", "tolerance"):
-        return f"{field_name} must be a number, got {_show(instance)}"
+        return Phrase("schema.number", field=field_name, got=_show(instance))
     if kind == "pattern" and field_name == "accessed":
-        return f"accessed must be a date written YYYY-MM-DD, got {_show(instance)}"
+        return Phrase("schema.date", got=_show(instance))
     if kind == "pattern" and field_name == "doi":
-        return f"doi must look like 10.1000/xyz123, got {_show(instance)}"
+        return Phrase("schema.doi", got=_show(instance))
     if kind == "pattern":
-        return f"{field_name or 'value'} has an unexpected form: {_show(instance)}"
+        return Phrase("schema.form", field=field_name or "value", got=_show(instance))
     if kind == "type":
-        what = field_name or "this"
         if field_name == "value":
-            return f"value must be a number, got {_show(instance)}"
-        return f"{what} must be {_type_name(error.validator_value)}, got {_show(instance)}"
+            return Phrase("schema.number", field="value", got=_show(instance))
+        return Phrase("schema.type" if field_name else "schema.type-here", field=field_name,
+                      types=_type_name(error.validator_value), got=_show(instance))
     if kind == "required":
         missing = re.search(r"'([^']+)'", error.message)
         name = missing.group(1) if missing else error.message
-        what = f" ({_WHAT[name]})" if name in _WHAT else ""
-        return f"`{name}` is required{what}"
+        what = Phrase(f"field-what.{name}") if name in _WHAT else ""
+        return Phrase("schema.required", name=name, what=what)
     if kind == "additionalProperties":
         extra = _extra_keys(error)
         allowed = sorted(error.schema.get("properties", {}))
         parts = []
         for key in extra:
             close = difflib.get_close_matches(key, allowed, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            parts.append(f"unknown field '{key}'{hint}")
-        return "; ".join(parts) + f"; known fields: {', '.join(allowed)}"
+            hint = Phrase("schema.did-you-mean", name=close[0]) if close else ""
+            parts.append(Phrase("schema.unknown-field", key=key, hint=hint))
+        return Phrase("schema.unknown-fields", unknown=_joined(parts, "list.semicolon"),
+                      known=", ".join(allowed))
     if kind == "const" and field_name == "factlint":
-        return f"factlint must be 1 (the format version), got {_show(instance)}"
+        return Phrase("schema.version", got=_show(instance))
     if kind == "not" and path and path[0] == "claims" and isinstance(instance, dict) \
             and "value" in instance and "data" in instance:
-        return "give either `value` or `data`, not both"
+        return Phrase("schema.value-or-data")
     if kind == "not" and isinstance(instance, dict) and "compute" in instance:
-        return "give one of `value`, `data` or `compute`, not several"
+        return Phrase("schema.value-data-or-compute")
     if kind == "oneOf" and (field_name == "data" or isinstance(instance, dict)
                             and "file" in instance):
-        return ("data needs either `pointer` (JSON/YAML file), `where` and `column` "
-                "(CSV file or sheet), or `cell` (spreadsheet)")
-    if kind in ("minLength", "minProperties"):
-        return f"{field_name or 'this'} must not be empty"
-    return error.message
+        return Phrase("schema.data-form")
+    if kind in ("minLength", "minProperties", "minItems"):
+        return Phrase("schema.empty" if field_name else "schema.empty-here", field=field_name)
+    if kind == "enum":
+        return Phrase("schema.enum", field=field_name or "value", got=_show(instance),
+                      allowed=", ".join(map(str, error.validator_value)))
+    return Phrase("schema.other", text=error.message)
 
 
 _NUMERIC_TEXT = lazy(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
@@ -676,9 +691,9 @@ def _number_problems(tree: Tree, bad: set[int]) -> list[tuple[int, tuple[str, Pl
             numeric = isinstance(given, (int, float)) or (
                 isinstance(given, str) and _NUMERIC_TEXT.fullmatch(given.strip()))
             if numeric and parse_number(given) is None:
-                problems.append((index, ("claim", tree.place(("claims", index, name)),
-                                         f"claims[{index}].{name}: {name} must be a finite "
-                                         f"number, got {_show(given)}")))
+                problems.append((index, ("claim", tree.place(("claims", index, name)), Phrase(
+                    "schema.at", path=f"claims[{index}].{name}",
+                    problem=Phrase("schema.finite", field=name, got=_show(given))))))
                 break
     return problems
 
@@ -695,9 +710,9 @@ def _id_problems(tree: Tree) -> list[tuple[str, Place, str]]:
         ident = claim["id"]
         if ident in seen:
             first = tree.place(("claims", seen[ident], "id"))
-            problems.append(("claim", tree.place(("claims", index, "id")),
-                             f"claims[{index}].id: id '{ident}' is already used by "
-                             f"claims[{seen[ident]}] (line {first.line}): ids must be unique"))
+            problems.append(("claim", tree.place(("claims", index, "id")), Phrase(
+                "schema.at", path=f"claims[{index}].id",
+                problem=Phrase("schema.id-used", id=ident, first=seen[ident], line=first.line))))
         else:
             seen[ident] = index
     return problems
@@ -779,7 +794,11 @@ def _compute(raw: Any) -> Compute | None:
 
 
 class DataError(Exception):
-    """A data reference that cannot give a value (FL305)."""
+    """A data reference that cannot give a value (FL305); ``problem`` says why."""
+
+    def __init__(self, problem: str):
+        super().__init__(problem)
+        self.problem = problem
 
 
 @dataclass
@@ -849,10 +868,11 @@ def load_table(path: Path) -> _Table:
         _TABLES.move_to_end(cache_key)
         return table
     if stat.st_size > MAX_DATA_BYTES:
-        raise DataError(f"{path.name} is {stat.st_size // (1024 * 1024)} MB, too large to read")
+        raise DataError(Phrase("data.too-large", file=path.name,
+                               size=stat.st_size // (1024 * 1024)))
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".tsv", ".json", ".yaml", ".yml", *SHEET_SUFFIXES):
-        raise DataError(f"{path.name}: data files are .csv, .json, .yaml, .yml, .xlsx or .ods")
+        raise DataError(Phrase("data.kind", file=path.name))
     # Only a regular file, and never more than the limit, whatever stat() said.
     if suffix == ".csv" or suffix == ".tsv":
         with open_limited(path, MAX_DATA_BYTES, "data file") as stream:
@@ -862,7 +882,7 @@ def load_table(path: Path) -> _Table:
         try:
             table = _Table(value=read_workbook(path, data))
         except SheetError as exc:
-            raise DataError(str(exc)) from None
+            raise DataError(Phrase("data.sheet-problem", problem=str(exc))) from None
     else:
         data = read_bytes_limited(path, MAX_DATA_BYTES, "data file")
         table = _Table(value=_read_tree_data(data, path, suffix))
@@ -877,17 +897,17 @@ def _read_tree_data(data: bytes, path: Path, suffix: str) -> Any:
             return json.loads(data.decode("utf-8-sig"), parse_int=json_integer)
         return compose_tree(_decode(data)).value
     except json.JSONDecodeError as exc:
-        raise DataError(f"{path.name} is not valid JSON "
-                        f"(line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+        raise DataError(Phrase("data.json", file=path.name, line=exc.lineno,
+                               column=exc.colno, problem=exc.msg)) from None
     except FactFileError as exc:
-        raise DataError(f"{path.name} cannot be read (line {exc.line}, column {exc.column}): "
-                        f"{exc.message}") from None
+        raise DataError(Phrase("data.unreadable-at", file=path.name, line=exc.line,
+                               column=exc.column, problem=exc.message)) from None
     except UnicodeDecodeError:
-        raise DataError(f"{path.name} is not valid UTF-8: save it as UTF-8") from None
+        raise DataError(Phrase("data.not-utf8", file=path.name)) from None
     except RecursionError:
-        raise DataError(f"{path.name} is nested too deeply to be a data file") from None
+        raise DataError(Phrase("data.nesting", file=path.name)) from None
     except ValueError:  # an integer of more digits than Python converts (4300)
-        raise DataError(f"{path.name} holds a number too long to read") from None
+        raise DataError(Phrase("data.long-number", file=path.name)) from None
 
 
 def _read_csv(stream: BinaryIO, path: Path, delimiter: str) -> _Table:
@@ -898,7 +918,7 @@ def _read_csv(stream: BinaryIO, path: Path, delimiter: str) -> _Table:
     try:
         header = next(reader, None)
         if header is None:
-            raise DataError(f"{path.name} is empty: a CSV data file needs a header row")
+            raise DataError(Phrase("data.empty-csv", file=path.name))
         rows = CompactRows(len(header))
         row_lines = array("I")
         pending: list[list[str]] = []
@@ -913,10 +933,11 @@ def _read_csv(stream: BinaryIO, path: Path, delimiter: str) -> _Table:
             line = reader.line_num + 1
         rows.extend(pending)
     except csv.Error as exc:
-        raise DataError(f"{path.name} line {reader.line_num}: {clip(str(exc))}") from None
+        raise DataError(Phrase("data.csv", file=path.name, line=reader.line_num,
+                               problem=clip(str(exc)))) from None
     except UnicodeDecodeError:
-        raise DataError(f"{path.name} is not valid UTF-8 (after line {reader.line_num}): "
-                        "save it as UTF-8 (spreadsheet apps: 'CSV UTF-8')") from None
+        raise DataError(Phrase("data.csv-not-utf8", file=path.name,
+                               line=reader.line_num)) from None
     return _Table(header=[cell.strip() for cell in header], rows=rows.finish(),
                   row_lines=row_lines)
 
@@ -982,26 +1003,26 @@ def resolve_pointer(document: Any, pointer: str) -> Any:
     if pointer == "":
         return document
     if not pointer.startswith("/"):
-        raise DataError(f"pointer '{clip(pointer)}' must start with /")
+        raise DataError(Phrase("data.pointer-start", pointer=clip(pointer)))
     current = document
     raws = pointer[1:].split("/")
     for depth, raw in enumerate(raws, 1):
         token = raw.replace("~1", "/").replace("~0", "~")
         if isinstance(current, dict):
             if token not in current:
-                raise DataError(f"pointer {clip(pointer)}: no key '{clip(token)}' at "
-                                f"{clip('/' + '/'.join(raws[:depth]))}")
+                raise DataError(Phrase("data.pointer-key", pointer=clip(pointer),
+                                       key=clip(token), at=clip("/" + "/".join(raws[:depth]))))
             current = current[token]
         elif isinstance(current, list):
             # at most 18 digits: int() of thousands of them would raise
             if not re.fullmatch(r"0|[1-9]\d{0,17}", token) or int(token) >= len(current):
-                raise DataError(f"pointer {clip(pointer)}: no item {clip(token)} at "
-                                f"{clip('/' + '/'.join(raws[:depth]))} "
-                                f"(the list has {len(current)})")
+                raise DataError(Phrase("data.pointer-item", pointer=clip(pointer),
+                                       item=clip(token), at=clip("/" + "/".join(raws[:depth])),
+                                       count=len(current)))
             current = current[int(token)]
         else:
-            raise DataError(f"pointer {clip(pointer)}: {clip('/' + '/'.join(raws[:depth]))} "
-                            "goes inside a plain value")
+            raise DataError(Phrase("data.pointer-plain", pointer=clip(pointer),
+                                   at=clip("/" + "/".join(raws[:depth]))))
     return current
 
 
@@ -1012,49 +1033,58 @@ def read_data_value(facts: FactFile, ref: DataRef) -> TrueValue:
     out or a symlink pointing out is refused before it is opened, and the message names
     only the path the fact file wrote, never anything read from such a file."""
     shown = clip(ref.file)
+    origin = Phrase("origin.data", where=shown)
     if os.path.isabs(ref.file) or ref.file.startswith("~"):
-        return TrueValue(None, f"data: {shown}", f"data file {shown} must be a path relative "
-                                                f"to the fact file, inside the repository")
+        return TrueValue(None, origin, Phrase("data.absolute", file=shown))
     path = (facts.folder / ref.file)
     if outside_reason(path, facts.data_root) is not None:
-        return TrueValue(None, f"data: {shown}", f"data file {shown} resolves outside the "
-                                                f"repository ({facts.data_root}): not read")
+        return TrueValue(None, origin, Phrase("data.outside", file=shown,
+                                              root=str(facts.data_root)))
     try:
         table = load_table(path)
     except FileNotFoundError:
-        return TrueValue(None, f"data: {shown}", f"data file {shown} not found "
-                                                f"(looked in {facts.folder})")
+        return TrueValue(None, origin, Phrase("data.not-found", file=shown,
+                                              folder=str(facts.folder)))
     except IsADirectoryError:
-        return TrueValue(None, f"data: {shown}", f"data file {shown} is a folder")
+        return TrueValue(None, origin, Phrase("data.folder", file=shown))
     except RefusedFile as exc:
-        return TrueValue(None, f"data: {shown}", f"cannot read data file {shown}: {exc.why}")
+        return TrueValue(None, origin, Phrase("data.refused", file=shown, why=exc.why))
     except OSError as exc:
-        return TrueValue(None, f"data: {shown}", f"cannot read data file {shown}: "
-                                                f"{exc.strerror or exc}")
+        return TrueValue(None, origin, Phrase("data.os-error", file=shown,
+                                              why=str(exc.strerror or exc)))
     except DataError as exc:
-        return TrueValue(None, f"data: {shown}", str(exc))
+        return TrueValue(None, origin, exc.problem)
     if isinstance(table.value, Workbook) or ref.sheet is not None or ref.cell is not None:
         try:
             table, shown, cell_origin = _sheet_table(table, ref, shown)
-        except (DataError, SheetError) as exc:
-            return TrueValue(None, f"data: {shown}", str(exc))
+        except DataError as exc:
+            return TrueValue(None, Phrase("origin.data", where=shown), exc.problem)
+        except SheetError as exc:
+            return TrueValue(None, Phrase("origin.data", where=shown),
+                             Phrase("data.sheet-problem", problem=str(exc)))
         if cell_origin:
             return _cell_value(table, cell_origin)
     try:
         if ref.pointer is not None:
             if table.header is not None:
-                raise DataError(f"{shown} is a CSV file: select a row with `where` and `column`, "
-                                "not `pointer`")
+                raise DataError(Phrase("data.csv-pointer", file=shown))
             cell = resolve_pointer(table.value, ref.pointer)
-            origin = f"data: {shown} {clip(ref.pointer)}"
+            origin = Phrase("origin.data", where=Phrase("place.data-pointer", file=shown,
+                                                        pointer=clip(ref.pointer)))
         else:
             cell, origin = _select(table, ref, shown)
     except DataError as exc:
-        return TrueValue(None, f"data: {shown}", str(exc))
+        return TrueValue(None, Phrase("origin.data", where=shown), exc.problem)
     value = parse_number(cell) if not isinstance(cell, (dict, list)) else None
     if value is None:
-        return TrueValue(None, origin, f"{origin[6:]} holds {_show(cell)}, not a number")
+        return TrueValue(None, origin, _not_a_number(origin, cell))
     return TrueValue(value, origin)
+
+
+def _not_a_number(origin: Phrase, cell: Any) -> Phrase:
+    """"x.csv row 3, column value holds '约七成', not a number": the origin's place."""
+    place = Phrase(origin.message.id.replace("origin.", "place."), **dict(origin.message.arguments))
+    return Phrase("data.not-a-number", place=place, got=_show(cell))
 
 
 def _sheet_table(table: _Table, ref: DataRef, shown: str) -> tuple[Any, str, str]:
@@ -1062,15 +1092,14 @@ def _sheet_table(table: _Table, ref: DataRef, shown: str) -> tuple[Any, str, str
     when `cell` picks one)."""
     book = table.value
     if not isinstance(book, Workbook):
-        raise DataError(f"{shown} is not a spreadsheet: `sheet` and `cell` are for .xlsx and "
-                        ".ods files")
+        raise DataError(Phrase("data.not-sheet", file=shown))
     if ref.pointer is not None:
-        raise DataError(f"{shown} is a spreadsheet: pick a value with `cell` or with `where` "
-                        "and `column`, not `pointer`")
+        raise DataError(Phrase("data.sheet-pointer", file=shown))
     sheet = book.sheet(ref.sheet)
-    shown = f"{shown} sheet {sheet.name}"
+    shown = Phrase("place.sheet", file=shown, sheet=sheet.name)
     if ref.cell is not None:
-        return sheet.cell(ref.cell), shown, f"data: {shown} cell {ref.cell.strip().upper()}"
+        return sheet.cell(ref.cell), shown, Phrase("origin.data-cell", file=shown,
+                                                   cell=ref.cell.strip().upper())
     rows = table.indexes.get(("\0sheet", sheet.name))  # the sheet's table, built once
     if rows is None:
         rows = _Table(header=sheet.header, rows=sheet.rows, row_lines=sheet.row_numbers)
@@ -1078,32 +1107,34 @@ def _sheet_table(table: _Table, ref: DataRef, shown: str) -> tuple[Any, str, str
     return rows, shown, ""
 
 
-def _cell_value(text: str, origin: str) -> TrueValue:
+def _cell_value(text: str, origin: Phrase) -> TrueValue:
     value = parse_number(text)
     if value is None:
-        return TrueValue(None, origin, f"{origin[6:]} holds {_show(text)}, not a number")
+        return TrueValue(None, origin, _not_a_number(origin, text))
     return TrueValue(value, origin)
 
 
 def _select(table: _Table, ref: DataRef, shown: str) -> tuple[Any, str]:
     columns = tuple(str(k) for k, _ in ref.where)
     wanted = tuple(_key(v) for _, v in ref.where)
-    condition = ", ".join(f"{clip(k)} = {clip(v)}" for k, v in ref.where)
+    condition = _condition(ref.where)
     if table.header is None:  # a JSON/YAML list of records
         records = table.value if isinstance(table.value, list) else None
         if records is None:
-            raise DataError(f"{shown} holds no list of records: use `pointer` to pick a value")
+            raise DataError(Phrase("data.no-records", file=shown))
         matches = _records_index(records, columns).get(wanted, [])
         if len(matches) != 1:
             raise DataError(_count_problem(shown, condition, len(matches), []))
         record = records[matches[0]]
         if ref.column not in record:
-            raise DataError(f"{shown}: record {matches[0]} has no field '{ref.column}'")
-        return record[ref.column], f"data: {shown} record {matches[0]}, field {clip(ref.column)}"
+            raise DataError(Phrase("data.no-field", file=shown, record=matches[0],
+                                   field=ref.column))
+        return record[ref.column], Phrase("origin.data-record", file=shown, record=matches[0],
+                                          field=clip(ref.column))
     missing = [c for c in columns + (ref.column or "",) if table.column_index(c) is None]
     if missing:
-        raise DataError(f"{shown} has no column '{clip(missing[0])}' (columns: "
-                        f"{listed(table.header)})")
+        raise DataError(Phrase("data.no-column", file=shown, column=clip(missing[0]),
+                               columns=listed(table.header)))
     matches = _index(table, columns).get(wanted, [])
     if len(matches) != 1:
         raise DataError(_count_problem(shown, condition, len(matches),
@@ -1111,15 +1142,15 @@ def _select(table: _Table, ref: DataRef, shown: str) -> tuple[Any, str]:
     row = table.rows[matches[0]]
     column = table.column_index(ref.column)
     cell = row[column] if column < len(row) else ""
-    return cell, f"data: {shown} row {table.row_lines[matches[0]]}, column {clip(ref.column)}"
+    return cell, Phrase("origin.data-row", file=shown, row=table.row_lines[matches[0]],
+                        column=clip(ref.column))
 
 
-def _count_problem(shown: str, condition: str, count: int, lines: list[int]) -> str:
+def _count_problem(shown: str, condition: str, count: int, lines: list[int]) -> Phrase:
     if count == 0:
-        return f"no row of {shown} has {condition}"
-    rows = ", ".join(map(str, lines))
-    return (f"{count} rows of {shown} have {condition} (rows {rows}): add a column to `where` "
-            "so it picks exactly one")
+        return Phrase("data.no-row", file=shown, condition=condition)
+    return Phrase("data.rows", count=count, file=shown, condition=condition,
+                  rows=", ".join(map(str, lines)))
 
 
 # --- finding quotes in the brief -----------------------------------------------------------
@@ -1249,7 +1280,8 @@ def _truth(claim: Claim, facts: FactFile, active: tuple[str, ...] = ()) -> TrueV
     if claim.compute is not None:
         return computed_value(claim, facts, active)
     if claim.value is not None:
-        return TrueValue(claim.value, f"facts: {facts.name} line {claim.field_place('value').line}")
+        return TrueValue(claim.value, Phrase("origin.facts", file=facts.name,
+                                             line=claim.field_place("value").line))
     if claim.data is not None:
         return read_data_value(facts, claim.data)
     return None
@@ -1273,14 +1305,14 @@ def computed_value(claim: Claim, facts: FactFile, active: tuple[str, ...] = ()) 
     unit of the first claim it names; share and growth are percent; ratio and multiple
     (first / second) have no unit."""
     compute = claim.compute
-    origin = f"computed: {compute.op}"
+    origin = Phrase("origin.computed", op=compute.op)
     arity, formula = COMPUTE_OPS.get(compute.op, (None, None))
     if formula is None:
-        return TrueValue(None, origin, f"compute: unknown op '{compute.op}' (one of "
-                                       f"{', '.join(COMPUTE_OPS)})")
+        return TrueValue(None, origin, Phrase("compute.unknown-op", op=compute.op,
+                                              ops=", ".join(COMPUTE_OPS)))
     if arity and len(compute.of) != arity:
-        return TrueValue(None, origin, f"compute: {compute.op} takes {arity} references "
-                                       f"(first, second), got {len(compute.of)}")
+        return TrueValue(None, origin, Phrase("compute.arity", op=compute.op, arity=arity,
+                                              count=len(compute.of)))
     chain = (*active, claim.id or claim.name)
     by_id = {c.id: c for c in facts.claims if c.id}
     values, shown, first_unit = [], [], None
@@ -1290,28 +1322,29 @@ def computed_value(claim: Claim, facts: FactFile, active: tuple[str, ...] = ()) 
         else:
             other = by_id.get(ref)
             if other is None:
-                return TrueValue(None, origin, f"compute: no claim has id '{ref}'")
+                return TrueValue(None, origin, Phrase("compute.no-claim", id=ref))
             if ref in chain:
-                return TrueValue(None, origin, "compute: the claims refer to each other in a "
-                                               f"circle ({' → '.join((*chain, ref))})")
+                return TrueValue(None, origin, Phrase("compute.circle",
+                                                      chain=" → ".join((*chain, ref))))
             truth = _truth(other, facts, chain)
-            scale, name = _unit_scale(other.unit), f"claim '{ref}'"
+            scale, name = _unit_scale(other.unit), Phrase("claim.id", id=ref)
             first_unit = first_unit if first_unit is not None else other.unit
         if truth is None or truth.value is None:
-            why = truth.problem if truth is not None else "it has no value"
+            why = truth.problem if truth is not None else Phrase("compute.no-value")
             if not why.startswith("compute:"):  # a problem further down the chain says it all
-                why = f"compute: {name}: {why}"
+                why = Phrase("compute.of", name=name, why=why)
             return TrueValue(None, origin, why)
         values.append(truth.value * scale)
-        shown.append(f"{name} = {format_number(truth.value)}")
+        shown.append(Phrase("compute.value", name=name, value=format_number(truth.value)))
     try:
         result = formula(values)
     except ZeroDivisionError:
-        return TrueValue(None, origin, f"compute: {compute.op} divides by zero "
-                                       f"({'; '.join(shown)})")
+        return TrueValue(None, origin, Phrase("compute.zero", op=compute.op,
+                                              values=_joined(shown, "list.semicolon")))
     if compute.op in ("sum", "difference"):
         result /= _unit_scale(claim.unit or first_unit)
-    return TrueValue(result, f"{origin} of {'; '.join(shown)}")
+    return TrueValue(result, Phrase("origin.computed-of", op=compute.op,
+                                    values=_joined(shown, "list.semicolon")))
 
 
 def _unit_scale(unit: str | None) -> float:
@@ -1326,7 +1359,7 @@ def _verify_claim(claim, doc, facts, search, figures, starts, lexicon, near_rati
     if len(spans) > 1:
         lines = ", ".join(str(doc.position(s)[0]) for s, _ in spans[:5])
         return Verification(claim, "quote-repeated", spans,
-                            detail=f"found {len(spans)} times (lines {lines})")
+                            detail=Phrase("verify.repeated", count=len(spans), lines=lines))
     start, end = spans[0]
     inside = [pair for pair in figures[bisect_left(starts, start - 40): bisect_right(starts, end)]
               if pair[0].start < end and start < pair[0].end]
@@ -1353,17 +1386,17 @@ def _verify_claim(claim, doc, facts, search, figures, starts, lexicon, near_rati
     if (base and figure.unit and normalise_unit(base) != normalise_unit(figure.unit)
             and not counted_noun):
         return Verification(claim, "unit-mismatch", spans, figure, sentence, truth, interval, value,
-                            detail=f"the brief writes {_unit_words(figure)} but the fact file's "
-                                   f"unit is {claim.unit}")
+                            detail=Phrase("verify.unit", written=_unit_words(figure),
+                                          unit=claim.unit))
     if interval.contains(value):
         return Verification(claim, "holds", spans, figure, sentence, truth, interval, value)
     if (scale != figure.scale and interval.contains(truth.value * figure.scale)
             and _farther(value, truth.value * figure.scale, figure.value)):
         return Verification(
             claim, "unit-mismatch", spans, figure, sentence, truth, interval, value,
-            detail=f"scale slip: the brief writes {figure.scale_text or 'no scale'} "
-                   f"({_unit_words(figure)}) but the fact file's unit is {claim.unit}; the value "
-                   f"{format_number(truth.value)} fits only if read as {_unit_words(figure)}")
+            detail=Phrase("verify.scale-slip" if figure.scale_text else "verify.scale-slip-none",
+                          scale=figure.scale_text, written=_unit_words(figure), unit=claim.unit,
+                          value=format_number(truth.value)))
     return Verification(claim, "mismatch", spans, figure, sentence, truth, interval, value,
                         tolerance=tolerance)
 
@@ -1399,15 +1432,16 @@ def _pick_figure(claim: Claim, inside: list) -> tuple[Figure | None, Any, str]:
             text = fold(pair[0].text)
             if wanted in text or text in wanted:
                 return pair[0], pair[1], ""
-        shown = ", ".join(f"“{f.text}”" for f, _ in inside) or "none"
-        return None, None, (f"the quote holds no figure written “{claim.figure}” "
-                            f"(figures in it: {shown})")
+        if not inside:
+            return None, None, Phrase("verify.no-such-figure-none", figure=claim.figure)
+        return None, None, Phrase("verify.no-such-figure", figure=claim.figure,
+                                  figures=Quoted(f.text for f, _ in inside))
     if len(inside) == 1:
         return inside[0][0], inside[0][1], ""
     if not inside:
-        return None, None, "the quote holds no figure factlint can read"
-    shown = ", ".join(f"“{f.text}”" for f, _ in inside)
-    return None, None, f"the quote holds {len(inside)} figures ({shown}): say which with `figure:`"
+        return None, None, Phrase("verify.no-figure")
+    return None, None, Phrase("verify.figures", count=len(inside),
+                              figures=Quoted(f.text for f, _ in inside))
 
 
 def _near_miss(quote: str, search: Searchable) -> str:
@@ -1421,7 +1455,7 @@ def _near_miss(quote: str, search: Searchable) -> str:
         else:
             high = middle - 1
     if low >= 4 and low < len(folded):
-        return f"the brief has “{folded[:low]}” but not what follows (“{folded[low:low + 12]}”)"
+        return Phrase("verify.near-miss", found=folded[:low], rest=folded[low:low + 12])
     return ""
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from factlint.messages import Message, shorten
+from factlint.messages import Message, Phrase, shorten
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -62,6 +62,8 @@ class Finding:
            code: str, name: str, severity: str, message: Message | str, fix: Fix | None = None
            ) -> Finding:
         """A finding that says ``message`` (an id with its arguments)."""
+        if isinstance(message, Phrase):
+            message = message.message
         if isinstance(message, str):  # not yet in the catalog: English only
             return cls(path, line, column, end_line, end_column, code, name, severity,
                        message, fix)

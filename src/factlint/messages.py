@@ -10,8 +10,8 @@ reporters, ``factlint rules``, the CLI's errors) from ``_messages/<language>.jso
 
 A template is a ``str.format`` text with named placeholders (``{label}``). An id with a
 ``.one`` variant in a language uses it when its ``count`` argument is 1 (English plurals).
-An argument may be a Message (rendered in the same language) or a tuple of wordings
-(shown as quoted alternatives). Languages may show different arguments of a message (the
+An argument may be a Message or a Phrase (rendered in the same language) or a tuple of
+wordings (shown as quoted alternatives). Languages may show different arguments of a message (the
 English one the interval a figure implies, the Chinese one its meaning in plain words);
 the finding carries them all.
 Catalogs are read once, when first needed (JSON: well under a millisecond).
@@ -66,6 +66,42 @@ class Message:
         return hash((self.id, self.arguments))
 
 
+class Phrase(str):
+    """A reason, detail or problem told inside another message ("URL answered 404", "data
+    file x.csv not found"): the English text, as a ``str`` for the code and the files that
+    keep it (an exception's text, an evidence record, a fix's refusal), that also knows its
+    message id, so that a message in another language renders it from the catalog instead
+    of quoting the English. Text built from it (``f"…{phrase}"``) is plain English again."""
+
+    message: Message
+
+    def __new__(cls, message_id: str, /, **arguments: Any) -> Phrase:
+        message = Message(message_id, **arguments)
+        phrase = super().__new__(cls, message.text("en"))
+        phrase.message = message
+        return phrase
+
+    def __reduce__(self) -> tuple:  # findings cross process boundaries (engine's pool)
+        return _phrase, (self.message.id, self.message.arguments)
+
+    def but(self, **changes: Any) -> Phrase:
+        """The same phrase with some arguments changed."""
+        return Phrase(self.message.id, **{**dict(self.message.arguments), **changes})
+
+
+def _phrase(message_id: str, arguments: tuple) -> Phrase:
+    return Phrase(message_id, **dict(arguments))
+
+
+def told(text: Any, language: str) -> str:
+    """``text`` (a Phrase, a Message or plain text) in ``language``."""
+    if isinstance(text, Phrase):
+        return text.message.text(language)
+    if isinstance(text, Message):
+        return text.text(language)
+    return str(text)
+
+
 class Quoted(tuple):
     """Wordings shown quoted, one after another: “a”, “b” (“a”、“b”). A plain tuple is
     shown as alternatives instead: “a” or “b”."""
@@ -113,6 +149,8 @@ def _worded(value: Any, language: str) -> Any:
     quoted alternatives (“a”, “b” or “c”; “a”、“b”或“c”)."""
     if isinstance(value, Message):
         return value.text(language)
+    if isinstance(value, Phrase):
+        return value.message.text(language)
     if isinstance(value, Quoted):
         return render("list.separator", None, language).join(f"“{item}”" for item in value)
     if isinstance(value, tuple):
@@ -142,6 +180,8 @@ def problems(message: Message) -> list[str]:
     for value in arguments.values():
         if isinstance(value, Message):
             found += problems(value)
+        elif isinstance(value, Phrase):
+            found += problems(value.message)
     return found
 
 

@@ -14,6 +14,7 @@ import os
 import stat
 from typing import BinaryIO
 
+from factlint.messages import Phrase
 from factlint.trust import is_within
 
 CHUNK = 1024 * 1024
@@ -32,8 +33,8 @@ def outside_reason(path: str | os.PathLike, root: str | os.PathLike | None) -> s
     if root is None or is_within(path, root):
         return None
     if os.path.islink(path):
-        return "it is a symlink to a file outside the repository, which factlint does not follow"
-    return "it lies outside the repository"
+        return Phrase("read.symlink-outside")
+    return Phrase("read.outside")
 
 
 def open_limited(path: str | os.PathLike, limit: int, what: str = "file",
@@ -58,8 +59,8 @@ class _LimitedFile(io.RawIOBase):
         count = self._file.readinto(buffer) or 0
         self._left -= count
         if self._left < 0:
-            raise RefusedFile(f"it is larger than a {self._what} can be "
-                              f"({_megabytes(self._limit)})")
+            raise RefusedFile(Phrase("read.too-large", what=self._what,
+                                     limit=_megabytes(self._limit)))
         return count
 
     def close(self) -> None:
@@ -107,12 +108,13 @@ def read_bytes_limited(path: str | os.PathLike, limit: int, what: str = "file",
             chunks.append(chunk)
             size += len(chunk)
             if size > limit:
-                raise RefusedFile(f"it is larger than a {what} can be ({_megabytes(limit)})")
+                raise RefusedFile(Phrase("read.too-large", what=what, limit=_megabytes(limit)))
         return b"".join(chunks)
     finally:
         os.close(descriptor)
 
 
-def _megabytes(size: int) -> str:
-    return f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 else f"{size} bytes"
+def _megabytes(size: int) -> Phrase:
+    return (Phrase("size.megabytes", count=size // (1024 * 1024)) if size >= 1024 * 1024
+            else Phrase("size.bytes", count=size))
 

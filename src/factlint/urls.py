@@ -63,7 +63,7 @@ from urllib.parse import quote, urldefrag, urljoin, urlsplit
 
 from factlint import __version__
 from factlint.finding import Finding, UrlRef
-from factlint.messages import Message
+from factlint.messages import Message, Phrase
 
 MAX_REDIRECTS = 10
 BODY_CAP = (
@@ -225,33 +225,33 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # in a request, a line break would in
 def url_problem(url: str) -> str | None:
     """Why ``url`` cannot be checked, as a phrase, or None for a well-formed http(s) URL."""
     if not url:
-        return "URL is empty"
+        return Phrase("url.empty")
     if _SPACE.search(url):
-        return "URL contains a space"
+        return Phrase("url.space")
     if _CONTROL.search(url):
-        return "URL contains a control character"
+        return Phrase("url.control")
     scheme_match = _SCHEME.match(url)
     if scheme_match is None:
-        return "URL has no scheme (it should start with https:// or http://)"
+        return Phrase("url.no-scheme")
     scheme = scheme_match.group(1).lower()
     if scheme not in ("http", "https"):
-        return f"URL uses the {scheme}: scheme; only http and https links can be checked"
+        return Phrase("url.scheme", scheme=scheme)
     if not url[scheme_match.end() :].startswith("//"):
-        return f"URL has no host (it should start with {scheme}://)"
+        return Phrase("url.no-host-for", scheme=scheme)
     forbidden = sorted(_FORBIDDEN_CHARACTERS.intersection(url))
     if forbidden:
-        return f"URL contains {' '.join(forbidden)}, which is not allowed in a URL"
+        return Phrase("url.forbidden", characters=" ".join(forbidden))
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as error:
-        return f"URL is malformed ({error})"
+        return Phrase("url.malformed", error=str(error))
     if not parts.hostname:
-        return "URL has no host"
+        return Phrase("url.no-host")
     if port == 0:
-        return "URL has an invalid port (0)"
+        return Phrase("url.port-zero")
     if ascii_host(parts.hostname) is None:
-        return f"URL host {parts.hostname} is not a valid host name"
+        return Phrase("url.bad-host", host=parts.hostname)
     return None
 
 
@@ -284,7 +284,8 @@ def syntax_findings(ref: UrlRef) -> list[Finding]:
     problem = url_problem(ref.url)
     if problem is None:
         return []
-    return [_finding(ref, UrlResult("invalid", f"{problem}: {ref.url}"))]
+    return [_finding(ref, UrlResult("invalid", Phrase("url.invalid", problem=problem,
+                                                      url=ref.url)))]
 
 
 def _finding(ref: UrlRef, result: UrlResult) -> Finding:
@@ -334,18 +335,18 @@ def blocked_address_reason(
         if embedded is not None:
             return blocked_address_reason(embedded, allowed_networks)
     if ip in _METADATA_ADDRESSES:
-        return "the cloud metadata address"
+        return Phrase("address.metadata")
     checks = (
-        (ip.is_loopback, "a loopback address"),
-        (ip.is_link_local, "a link-local address"),
-        (ip.is_unspecified, "an unspecified address"),
-        (ip.is_multicast, "a multicast address"),
-        (ip in _SHARED_ADDRESS_SPACE, "a shared (carrier-grade NAT) address"),
-        (ip.is_reserved, "a reserved address"),
-        (ip.is_private, "a private address"),
-        (not ip.is_global, "a non-public address"),
+        (ip.is_loopback, "loopback"),
+        (ip.is_link_local, "link-local"),
+        (ip.is_unspecified, "unspecified"),
+        (ip.is_multicast, "multicast"),
+        (ip in _SHARED_ADDRESS_SPACE, "shared"),
+        (ip.is_reserved, "reserved"),
+        (ip.is_private, "private"),
+        (not ip.is_global, "non-public"),
     )
-    return next((reason for refused, reason in checks if refused), None)
+    return next((Phrase(f"address.{kind}") for refused, kind in checks if refused), None)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -366,7 +367,8 @@ def check_urls(
     for ref in refs:
         problem = url_problem(ref.url)
         if problem is not None:
-            findings.append(_finding(ref, UrlResult("invalid", f"{problem}: {ref.url}")))
+            findings.append(_finding(ref, UrlResult("invalid", Phrase(
+                "url.invalid", problem=problem, url=ref.url))))
             continue
         target = urldefrag(ref.url).url  # the fragment is never sent
         if settings.offline or any(pattern.search(ref.url) for pattern in excludes):
@@ -482,7 +484,7 @@ class _Answer:
 class _Failure(Exception):
     """A hop failed for good; ``phrase`` completes "URL ..." (e.g. "answered 404 Not Found")."""
 
-    def __init__(self, kind: str, phrase: str):
+    def __init__(self, kind: str, phrase: Phrase):
         super().__init__(phrase)
         self.kind = kind
         self.phrase = phrase
@@ -527,10 +529,11 @@ class _Checker:
             return Fetched(url, result.kind, result.message, current,
                            answer.status if answer else None)
         if answer.status >= 300:  # a status the configuration accepts, with no page to read
-            return Fetched(url, "broken", f"URL answered {answer.status} {answer.reason}",
+            return Fetched(url, "broken", Phrase("url.answered-page", status=answer.status,
+                                                 reason=answer.reason),
                            current, answer.status, answer.content_type)
         if answer.body is None:
-            return Fetched(url, "too-large", f"the body is larger than {self.body_cap} bytes",
+            return Fetched(url, "too-large", Phrase("url.body-too-large", limit=self.body_cap),
                            current, answer.status, answer.content_type)
         return Fetched(url, "ok", "", current, answer.status, answer.content_type, answer.body)
 
@@ -559,14 +562,15 @@ class _Checker:
                             answer, current)
                 return UrlResult(
                     "broken",
-                    f"URL answered {answer.status} {answer.reason}{_after(url, current)}: {url}",
+                    Phrase("url.answered", status=answer.status, reason=answer.reason,
+                           after=_after(url, current), url=url),
                 ), answer, current
             target = urldefrag(urljoin(current, answer.location)).url
             problem = url_problem(target)
             if problem is not None:
                 return UrlResult(
                     "broken",
-                    f"URL redirects to {target}, which cannot be followed ({problem}): {url}",
+                    Phrase("url.bad-redirect", target=target, problem=problem, url=url),
                 ), None, current
             if answer.status in (301, 308) and cite_url == current:
                 cite_url = target
@@ -574,12 +578,13 @@ class _Checker:
                 loop_guard.clear()  # a cookie set on the way may end what looks like a loop
             if target in loop_guard:
                 loop = chain[chain.index(target) :] + [target]
-                return UrlResult("broken", f"URL redirect loop: {' → '.join(loop)}"), None, current
+                return UrlResult("broken", Phrase("url.loop", chain=" → ".join(loop))), \
+                    None, current
             loop_guard.add(target)
             chain.append(target)
             current = target
         return UrlResult(
-            "broken", f"URL redirects more than {MAX_REDIRECTS} times (last to {current}): {url}"
+            "broken", Phrase("url.too-many-redirects", count=MAX_REDIRECTS, last=current, url=url)
         ), None, current
 
     def _is_ok(self, status: int) -> bool:
@@ -587,9 +592,7 @@ class _Checker:
 
     def _unchecked(self, url: str) -> UrlResult:
         return UrlResult(
-            "unchecked",
-            f"URL not checked: the URL checks ran out of time "
-            f"(deadline {self.settings.deadline:g} s, see --url-deadline): {url}",
+            "unchecked", Phrase("url.unchecked", deadline=f"{self.settings.deadline:g}", url=url)
         )
 
     def _fetch(self, url: str, deadline: float) -> _Answer:
@@ -606,7 +609,7 @@ class _Checker:
             assert failure is not None
             tried = _tries(attempt + 1)
             if wait is None or attempt == attempts - 1 or time.monotonic() + wait >= deadline:
-                raise _Failure(failure.kind, failure.phrase.replace("{tries}", tried))
+                raise _Failure(failure.kind, failure.phrase.but(tries=tried))
             time.sleep(max(0.0, wait))
         raise AssertionError("unreachable: the last attempt returns or raises")
 
@@ -615,7 +618,7 @@ class _Checker:
     ) -> tuple[_Answer | None, _Failure | None, float | None]:
         """One attempt: (answer, None, None), or (None, failure, seconds to wait before
         trying again or None when trying again cannot help). A failure's phrase may hold
-        "{tries}", filled in with the attempts made."""
+        a ``tries`` argument, filled in with the attempts made."""
         given_up = self._given_up(host)
         if given_up is not None:
             return None, given_up, None
@@ -624,25 +627,24 @@ class _Checker:
             answer = self._ask(url, parts, host, deadline)
         except TimeoutError:
             self._count_timeout(host)
-            phrase = f"did not answer within {self.settings.timeout:g} s{{tries}}"
+            phrase = Phrase("url.no-answer", seconds=f"{self.settings.timeout:g}", tries="")
             return None, _Failure("timeout", phrase), backoff
         except (http.client.HTTPException, OSError, ValueError) as error:
             phrase, retryable = _describe_connection_error(error)
             if not retryable:
                 return None, _Failure("broken", phrase), None
-            return None, _Failure("broken", phrase + "{tries}"), backoff
+            return None, _Failure("broken", phrase.but(tries="")), backoff
         with self._lock:
             self._timeouts[host] = 0
         if answer.status == 429:
             wait = _retry_after_seconds(answer.retry_after)
             if wait is not None and wait > RETRY_AFTER_CAP:
-                phrase = (f"is rate-limited (429 Too Many Requests) and asks to wait "
-                          f"{wait:.0f} s, longer than factlint waits")
+                phrase = Phrase("url.rate-limited-wait", seconds=f"{wait:.0f}")
                 return None, _Failure("rate-limited", phrase), None
-            phrase = "is still rate-limited (429 Too Many Requests){tries}"
+            phrase = Phrase("url.rate-limited", tries="")
             return None, _Failure("rate-limited", phrase), backoff if wait is None else wait
         if answer.status >= 500 and not self._is_ok(answer.status):
-            phrase = f"answered {answer.status} {answer.reason}{{tries}}"
+            phrase = Phrase("url.status", status=answer.status, reason=answer.reason, tries="")
             return None, _Failure("broken", phrase), backoff
         return answer, None, None
 
@@ -656,10 +658,7 @@ class _Checker:
             count = self._timeouts.get(host, 0)
         if count < HOST_TIMEOUT_LIMIT:
             return None
-        return _Failure(
-            "timeout",
-            f"was not tried: host {host} timed out {count} times in a row in this run",
-        )
+        return _Failure("timeout", Phrase("url.given-up", host=host, count=count))
 
     def _ask(self, url: str, parts: Any, host: str, deadline: float) -> _Answer:
         """HEAD, or GET when the server refuses HEAD (405, 501, 403, ... on HEAD only);
@@ -812,23 +811,22 @@ class _Checker:
             except TimeoutError:
                 raise _Failure(
                     "timeout",
-                    f"host {host} could not be resolved within {self.settings.timeout:g} s",
+                    Phrase("url.resolve-timeout", host=host, seconds=f"{self.settings.timeout:g}"),
                 ) from None
             except (socket.gaierror, UnicodeError) as error:
                 why = getattr(error, "strerror", None) or str(error)
-                raise _Failure("broken", f"host {host} could not be resolved ({why})") from None
+                raise _Failure("broken", Phrase("url.unresolved", host=host, why=why)) from None
             # IPv4 first: hosts without IPv6 connectivity are the common case.
             addresses = sorted(dict.fromkeys(info[4][0] for info in infos), key=lambda a: ":" in a)
         if not self.settings.allow_private:
             for address in addresses:
                 reason = blocked_address_reason(address, self.allowed_networks)
                 if reason is not None:
-                    where = (
-                        f"host {host} is" if literal is not None else f"host resolves to {address},"
-                    )
-                    raise _Failure("blocked", f"{where} {reason}")
+                    raise _Failure("blocked", Phrase(
+                        "url.host-is" if literal is not None else "url.host-resolves",
+                        host=host, address=address, reason=reason))
         if not addresses:
-            raise _Failure("broken", f"host {host} has no address")
+            raise _Failure("broken", Phrase("url.no-address", host=host))
         return addresses[0]
 
 
@@ -862,25 +860,24 @@ def _ip_literal(host: str) -> str | None:
         return None
 
 
-def _tries(attempts: int) -> str:
-    return f" ({attempts} attempts)" if attempts > 1 else ""
+def _tries(attempts: int) -> Phrase | str:
+    return Phrase("url.tries", count=attempts) if attempts > 1 else ""
 
 
-def _after(url: str, current: str) -> str:
-    return "" if current == url else f" after redirecting to {current}"
+def _after(url: str, current: str) -> Phrase | str:
+    return "" if current == url else Phrase("url.after-redirect", url=current)
 
 
-def _failure_message(failure: _Failure, url: str, current: str) -> str:
+def _failure_message(failure: _Failure, url: str, current: str) -> Phrase:
     if failure.kind == "blocked":
-        allow = "use --allow-private to allow"
         if current == url:
-            return f"URL {failure.phrase}: not fetched ({allow})"
-        return f"URL redirects to {current}, whose {failure.phrase}: not fetched ({allow})"
-    return f"URL {failure.phrase}{_after(url, current)}: {url}"
+            return Phrase("url.blocked", phrase=failure.phrase)
+        return Phrase("url.blocked-after-redirect", current=current, phrase=failure.phrase)
+    return Phrase("url.failed", phrase=failure.phrase, after=_after(url, current), url=url)
 
 
-def _redirect_message(final_url: str) -> str:
-    return f"URL redirects permanently to {final_url} (update the citation)"
+def _redirect_message(final_url: str) -> Phrase:
+    return Phrase("url.redirected", url=final_url)
 
 
 def _reason_phrase(status: int, given: str | None) -> str:
@@ -913,23 +910,23 @@ def _describe_connection_error(error: BaseException) -> tuple[str, bool]:
     causes = list(_causes(error))
     for cause in causes:
         if isinstance(cause, ConnectionRefusedError):
-            return "could not be reached (connection refused)", False
+            return Phrase("url.refused"), False
     import ssl
 
     for cause in causes:
         if isinstance(cause, ssl.SSLCertVerificationError):
-            return f"failed the TLS check ({cause.verify_message or cause.reason})", False
+            return Phrase("url.tls-check", why=str(cause.verify_message or cause.reason)), False
         if isinstance(cause, ssl.SSLError):
-            return f"failed the TLS handshake ({cause.reason or cause})", False
+            return Phrase("url.tls-handshake", why=str(cause.reason or cause)), False
     for cause in causes:
         if isinstance(cause, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)):
-            return "dropped the connection", True
+            return Phrase("url.dropped", tries=""), True
         if isinstance(cause, http.client.HTTPException):  # a garbled or broken-off answer
-            return "dropped the connection", True
+            return Phrase("url.dropped", tries=""), True
     for cause in causes:
         if isinstance(cause, OSError) and cause.strerror:
-            return f"could not be reached ({cause.strerror})", False
-    return f"could not be reached ({error})", False
+            return Phrase("url.unreachable", why=cause.strerror), False
+    return Phrase("url.unreachable", why=str(error)), False
 
 
 def _causes(error: BaseException) -> Iterator[BaseException]:

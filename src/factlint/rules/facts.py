@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from factlint.finding import Finding
 from factlint.lazyre import lazy
-from factlint.messages import Message
+from factlint.messages import Message, Phrase
 from factlint.rules import Rule
 from factlint.rules.citations import NORMALISE, label_key, shown
 
@@ -119,6 +119,8 @@ _ORIGINS = (
 
 def origin_message(origin: str) -> Message:
     """Where a true value came from (TrueValue.origin), as a message in the reader's words."""
+    if isinstance(origin, Phrase):
+        return origin.message
     for pattern, message_id in _ORIGINS:
         match = pattern.fullmatch(origin)
         if match:
@@ -167,7 +169,7 @@ def check_quote_not_found(ctx: Context) -> Iterator[Finding]:
         claim = v.claim
         place = claim.field_place("quote")
         if v.verdict == "quote-not-found":
-            hint = f"; {v.detail}" if v.detail else ""
+            hint = Message("FL302.hint", detail=v.detail) if v.detail else ""
             yield _in_facts(QUOTE_NOT_FOUND, facts, place,
                             Message("FL302.quote-not-found", claim=claim.name,
                                     quote=claim.quote, hint=hint))

@@ -41,6 +41,7 @@ class RunOptions:
     overrides: Overrides = field(default_factory=Overrides)
     facts: str | None = None
     offline: bool = False
+    urls_cached: bool = False  # offline, but URL results in the cache are used (an editor)
     jobs: int = 0
     progress: bool | None = None
     # called with each brief's Context and findings in the process that read it; FileResult.view
@@ -451,8 +452,10 @@ def check_file(path: str, options: RunOptions, in_book: bool = False,
     claims = doc.claims
     result.claims = len(claims)
     result.sourced_claims = sum(1 for s in claims if s.is_sourced)
+    editable = result.rendering is None  # a Word brief's URLs are not edited
     result.url_refs[:0] = [
-        UrlRef(u.url, path, *doc.span(u.start, u.end))
+        UrlRef(u.url, path, *doc.span(u.start, u.end),
+               span=(u.start, u.end) if editable else None)
         for d in doc.definitions for u in d.urls
     ]
     wanted: dict[str, set[int]] = {}
@@ -715,7 +718,9 @@ def _check_urls(result: RunResult, refs: list[UrlRef], options: RunOptions, path
     if not refs:
         return
     try:
-        url_settings = urls.UrlSettings(offline=options.offline, **settings.url_options())
+        url_settings = urls.UrlSettings(offline=options.offline and not options.urls_cached,
+                                        cache_only=options.urls_cached,
+                                        **settings.url_options())
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{settings.origin}: urls: {exc}") from exc
     report = urls.check_urls(refs, url_settings, progress=options.progress)
@@ -728,13 +733,29 @@ def _check_urls(result: RunResult, refs: list[UrlRef], options: RunOptions, path
                                                url_settings)
     by_path = {r.path: r for r in result.files}
     new = [
-        _severity(f, settings_of(f.path)) for f in report.findings
+        _severity(f, settings_of(f.path)) for f in _with_redirect_fixes(report, refs)
         if _selected(f.code, settings_of(f.path))
         and not (f.path in by_path and suppressed(by_path[f.path].regions, f))
     ]
     result.findings = sorted(result.findings + new, key=_position)
     result.urls_checked = report.checked
     result.urls_skipped = report.skipped
+
+
+def _with_redirect_fixes(report: Any, refs: list[UrlRef]) -> list[Finding]:
+    """The report's findings, each FL403 of a brief with its fix: the URL replaced with
+    where it leads, as ``factlint fix --urls`` writes it (factlint.urlfix)."""
+    from factlint.urlfix import final_target, redirect_edit, redirects_replaced
+
+    at = {(r.path, r.line, r.column, r.end_line, r.end_column): r for r in refs if r.span}
+    findings = []
+    for finding in report.findings:
+        ref = at.get((finding.path, finding.line, finding.column, finding.end_line,
+                      finding.end_column)) if finding.code == "FL403" else None
+        target = final_target(ref.url, report.redirects) if ref is not None else None
+        edit = redirect_edit(*ref.span, ref.url, target) if target else None
+        findings.append(replace(finding, fix=redirects_replaced([edit])) if edit else finding)
+    return findings
 
 
 def _check_across_briefs(result: RunResult, options: RunOptions) -> None:

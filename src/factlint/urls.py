@@ -79,6 +79,7 @@ HOST_TIMEOUT_LIMIT = 3  # timed-out requests in a row after which a host is give
 MAX_INTERIM = 100  # informational (1xx) answers skipped before a final answer, at most
 CACHE_FILE = "urls.json"
 CACHE_FORMAT = 1
+_READ: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}  # path -> (version, entries)
 
 DEFAULT_USER_AGENT = (
     f"factlint/{__version__} (+https://github.com/factlint/factlint; citation link checker)"
@@ -115,6 +116,7 @@ class UrlSettings:
     use_cache: bool = True
     cache_dir: str | None = None  # default: the user cache folder, see default_cache_dir()
     offline: bool = False
+    cache_only: bool = False  # only what the cache knows; nothing fetched (an editor typing)
     user_agent: str = DEFAULT_USER_AGENT
     backoff: float = 0.5  # first retry delay in seconds; doubles at each retry
     deadline: float = 300.0  # seconds the whole URL phase may take; URLs left are not checked
@@ -380,6 +382,11 @@ def check_urls(
     cache = ResultCache(settings) if settings.use_cache and refs_by_target else None
     results = cache.lookup(refs_by_target) if cache else {}
     to_fetch = [target for target in refs_by_target if target not in results]
+    if settings.cache_only:
+        skipped.update(to_fetch)
+        for target in to_fetch:
+            del refs_by_target[target]
+        to_fetch = []
     requests_sent = 0
     if to_fetch:
         show = sys.stderr.isatty() if progress is None else progress
@@ -1448,7 +1455,20 @@ class ResultCache:
             pass  # a cache that cannot be written only costs time on the next run
 
     def _read(self) -> dict[str, dict[str, Any]]:
-        """The valid entries on disk; a missing, corrupt or foreign file reads as empty."""
+        """The valid entries on disk; a missing, corrupt or foreign file reads as empty.
+        Read again only when the file changed (another inode, size or time): the language
+        server looks URLs up at every keystroke."""
+        try:
+            status = os.stat(self.path)
+        except OSError:
+            return {}
+        version = (status.st_ino, status.st_size, status.st_mtime_ns)
+        kept = _READ.get(self.path)
+        if kept is None or kept[0] != version:
+            kept = _READ[self.path] = (version, self._parse())
+        return kept[1]
+
+    def _parse(self) -> dict[str, dict[str, Any]]:
         try:
             with open(self.path, encoding="utf-8") as stream:
                 data = json.load(stream)

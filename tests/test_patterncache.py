@@ -149,3 +149,26 @@ def test_the_file_lives_in_the_cache_folder_named_for_this_interpreter(monkeypat
     name = patterncache.interpreter()
     assert name.startswith(sys.implementation.cache_tag + "-")
     assert patterncache.CACHE.path.endswith(f"patterns-{name}.bin")
+
+
+def test_this_interpreter_builds_the_patterns_re_compile_makes():
+    assert patterncache.faithful()
+
+
+def test_nothing_is_kept_where_built_patterns_would_differ(tmp_path, monkeypatch):
+    writing(monkeypatch)
+    monkeypatch.setattr(patterncache, "faithful", lambda: False)
+    cache = fresh(tmp_path)
+    assert cache.compile(*PATTERNS[1]) == re.compile(*PATTERNS[1])
+    assert cache.new == {}
+
+
+def test_a_bad_pattern_raises_what_re_compile_raises(tmp_path, monkeypatch):
+    writing(monkeypatch)
+    cache = fresh(tmp_path)
+    with pytest.raises(re.error) as ours:
+        cache.compile(r"(?P<n>[0-9]+")
+    with pytest.raises(re.error) as theirs:
+        re.compile(r"(?P<n>[0-9]+")
+    assert str(ours.value) == str(theirs.value)
+    assert cache.new == {}

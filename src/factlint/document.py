@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import accumulate
 
+from factlint import patterncache
 from factlint.lazyre import lazy
 from factlint.messages import Phrase
 from factlint.numbers import Figure, Lexicon, builtin_lexicon, find_figures, load_lexicon
@@ -1325,7 +1326,7 @@ def _sentence_end_pattern(enders: str) -> re.Pattern[str]:
     pattern = _END_PATTERNS.get(enders)
     if pattern is None:
         cjk = "".join(c for c in enders if c not in ".!?") or "。"
-        pattern = re.compile(  # (?=…): where an ending can start, skipped to at C speed
+        pattern = patterncache.compile(  # (?=…): where an ending can start, skipped to at C speed
             "(?=[" + re.escape(cjk) + r".!?])(?:"
             "[" + re.escape(cjk) + r"]+[" + re.escape(CLOSERS) + r"]*"
             r"|[.!?]+[" + re.escape(CLOSERS) + r"]*(?=[\s\x01]|$))"

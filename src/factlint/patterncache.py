@@ -13,8 +13,11 @@ kept in a file, one per interpreter:
 Windows); ``<interpreter>`` names the exact Python (implementation, version and build, the
 regex engine's MAGIC), so no other Python ever reads the file.
 
-- A program is kept only after the pattern built from it compared equal to the one
-  ``re.compile`` made (patterns compare by source, flags and program).
+- A program is what ``re``'s own compiler writes (its parser and ``_code``), so a pattern
+  missing from the file is compiled once, as ``re.compile`` would, and built from its
+  program. Before the first is kept, patterns built that way from probe patterns (named and
+  numbered groups, global and inline flags) must compare equal to ``re.compile``'s
+  (patterns compare by source, flags and program): a Python whose steps differ keeps none.
 - New programs are written once, at exit, to a temporary file renamed over the cache; not
   at all when Python is told not to write bytecode (``PYTHONDONTWRITEBYTECODE``, ``-B``),
   and silently not when the folder cannot be written.
@@ -36,6 +39,7 @@ import re
 import sys
 import zlib
 from array import array
+from functools import cache
 from typing import Any
 
 try:  # CPython's regex engine and compiler; the cache is off without them
@@ -48,6 +52,12 @@ except ImportError:  # pragma: no cover - not CPython
 # packs changed often must not grow the cache without end.
 LIMIT = 4000
 _ENTRY_LENGTH = 5
+# Flags whose patterns re.compile treats apart (it prints DEBUG's tree; TEMPLATE warns)
+_NOT_KEPT = re.DEBUG | re.TEMPLATE
+_PROBES = (
+    (r"(?P<year>\d{4})年(?i:q[1-4])?|(?m:^[\u4e00-\u9fff]+$)", 0),
+    (r"(a)(?P<b>[ \t\u3000]+|b)(?:c)\1", re.IGNORECASE | re.MULTILINE),
+)
 
 
 def interpreter() -> str | None:
@@ -90,6 +100,15 @@ def built(pattern: str, entry: Any) -> re.Pattern[str] | None:
         return None
 
 
+@cache
+def faithful() -> bool:
+    """Whether a pattern built from its program here is the one ``re.compile`` makes."""
+    try:
+        return all(built(p, program_of(p, f)) == re.compile(p, f) for p, f in _PROBES)
+    except Exception:  # any difference in the interpreter's internals: keep nothing
+        return False
+
+
 class Cache:
     """The programs of one cache file: those read from it and those made since."""
 
@@ -128,22 +147,19 @@ class Cache:
             if compiled is not None:
                 self.used.add(key)
                 return compiled
-        compiled = re.compile(pattern, flags)
-        if not sys.dont_write_bytecode:
-            self.keep(key, pattern, flags, compiled)
-        return compiled
-
-    def keep(self, key: str, pattern: str, flags: int, compiled: re.Pattern[str]) -> None:
-        """Remember the program of ``compiled`` for the file, if it builds the same pattern."""
+        if sys.dont_write_bytecode or flags & _NOT_KEPT or not faithful():
+            return re.compile(pattern, flags)
         try:
             entry = program_of(pattern, flags)
         except (re.error, RecursionError, OverflowError, ValueError):
-            return
-        if built(pattern, entry) != compiled:
-            return
+            return re.compile(pattern, flags)  # which raises re's own error
+        compiled = built(pattern, entry)
+        if compiled is None:
+            return re.compile(pattern, flags)
         if not self.new:
             atexit.register(self.write)
         self.new[key] = entry
+        return compiled
 
     def write(self) -> None:
         """Add the new programs to the file (re-read now: another run may have added some)."""

@@ -45,6 +45,7 @@ DEFAULT_MAX_BYTES = 20_000_000
 SAME_SIZE = 0.5  # a source's figure and the brief's differ by at most this share of the larger
 CONTEXT = 12  # characters before a figure compared with the words before the brief's
 READERS = 2  # pages extracted at once by `factlint sources`
+PROCESS_PAGES = 8  # pages to fetch from which they are read by READERS processes (_readers)
 SNIPPET = 30  # characters each side of a found figure kept as its snippet
 # "1 159" (a space between thousands) reads as one number: the space becomes a thin space,
 # which numbers.py takes as a group separator; positions do not move
@@ -386,20 +387,18 @@ def read_sources(cited: Mapping[str, CitedSource], evidence_file: Path, snapshot
             to_fetch.setdefault(source.url or "", []).append(key)
     fetched, requests = {}, 0
     if to_fetch or recheck:
-        from concurrent.futures import ThreadPoolExecutor
-
         reading = []
-        # Each page is read as it comes, while the others are on their way, two at a
-        # time: lxml parses without holding the interpreter, so two cores share the work.
-        with ThreadPoolExecutor(READERS, "factlint-read") as readers:
+        # Each page is read as it comes, while the others are on their way, READERS at a time.
+        with _readers(len(to_fetch)) as readers:
             def read_fetched(url: str, answer: Any) -> None:
                 for key in to_fetch.get(url, ()):
-                    reading.append((key, readers.submit(_from_fetch, cited[key], answer,
-                                                        _now(), snapshots, evidence_file)))
+                    job = (cited[key], answer, _now(), snapshots, evidence_file)
+                    reading.append((key, job, readers.submit(_from_fetch, *job)))
 
             fetched, requests = urls.fetch_bodies(list(to_fetch) + list(recheck), url_settings,
                                                   settings.max_bytes, progress, read_fetched)
-        result.update((key, future.result()) for key, future in reading)
+            for key, job, future in reading:
+                result[key] = _outcome(future, job)
     result = {key: result[key] for key in cited if key in result}  # in citing order, as read
     for url, keys in recheck.items():
         answer = fetched[url]
@@ -411,6 +410,38 @@ def read_sources(cited: Mapping[str, CitedSource], evidence_file: Path, snapshot
                 if not today.problem and today.text != (known.text.text if known.text else ""):
                     known.live = today
     return Evidence(result, snapshots.folder, evidence_file, requests)
+
+
+def _readers(pages: int) -> Any:
+    """The executor that reads fetched pages: READERS processes when there are at least
+    PROCESS_PAGES and this process may fork (Linux, no other thread: a fork copies the
+    calling thread alone), forked before the requests' threads start; else READERS
+    threads (lxml parses without holding the interpreter, the rest of the reading holds
+    it, so that threads share two cores badly)."""
+    import sys
+    import threading
+
+    if pages >= PROCESS_PAGES and sys.platform.startswith("linux") \
+            and threading.active_count() == 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        processes = ProcessPoolExecutor(READERS, mp_context=multiprocessing.get_context("fork"))
+        processes.submit(int).result()  # the readers are forked now, before any thread
+        return processes
+    from concurrent.futures import ThreadPoolExecutor
+
+    return ThreadPoolExecutor(READERS, "factlint-read")
+
+
+def _outcome(future: Any, job: tuple) -> SourceEvidence:
+    """A reader's result; a page whose reading process died is read here after all."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return _from_fetch(*job)
 
 
 def _from_fetch(cited: CitedSource, answer: Any, at: str, snapshots: Snapshots,

@@ -1,0 +1,60 @@
+"""`factlint sources` reading many pages: in reader processes when the CLI runs alone
+(evidence._readers), on threads in this test process (which has the server's threads);
+the evidence written is the same either way. Pages written here, served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import yaml
+from click.testing import CliRunner
+from urlserver import LoopbackServer, answer
+
+from factlint.cli import main
+from factlint.evidence import PROCESS_PAGES
+
+PAGES = PROCESS_PAGES + 2
+
+
+def _page(number: int) -> bytes:
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>第{number}号报告</title>"
+            f"</head><body><nav>首页 栏目</nav><article><h1>第{number}号报告</h1>"
+            f"<p>平台累计汇聚数据商 {1000 + number} 家。</p></article></body></html>"
+            ).encode()
+
+
+def _records(project) -> dict:
+    data = yaml.safe_load((project / "brief.evidence.yaml").read_text(encoding="utf-8"))
+    for record in data["sources"].values():
+        record.pop("fetched")
+    return data
+
+
+def test_many_pages_read_in_processes_give_the_evidence_threads_give(tmp_path):
+    alone, here = tmp_path / "alone", tmp_path / "here"
+    with LoopbackServer("127.0.0.1") as server:
+        urls = [server.route(f"/r/{n}", answer(200, ("Content-Type", "text/html; charset=utf-8"),
+                                                body=_page(n))) for n in range(1, PAGES + 1)]
+        lines = [f"第{n}个平台汇聚数据商 {1000 + n} 家<sup>{n}</sup>。"
+                 for n in range(1, PAGES + 1)]
+        lines += [f"<sup>{n}</sup> 来源：《第{n}号报告》，{url}" for n, url in enumerate(urls, 1)]
+        alone.mkdir()
+        (alone / ".git").mkdir()
+        (alone / "brief.md").write_text("# 简报\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+        shutil.copytree(alone, here)
+
+        done = subprocess.run([sys.executable, "-m", "factlint", "sources", "brief.md",
+                               "--allow-private"], cwd=alone, capture_output=True, text=True,
+                              timeout=120)
+        threads = CliRunner().invoke(main, ["sources", str(here / "brief.md"), "--allow-private"],
+                                     catch_exceptions=False)
+
+    assert done.returncode == 0, done.stderr
+    assert threads.exit_code == 0, threads.output
+    evidence = _records(alone)
+    assert evidence == _records(here)
+    assert len(evidence["sources"]) == PAGES
+    assert all(record["title"].endswith("号报告") for record in evidence["sources"].values())
+    assert len(list((alone / ".factlint" / "evidence").rglob("*.txt.gz"))) == PAGES

@@ -528,6 +528,8 @@ class _Child:
     such as buffered output or exit handlers, runs twice)."""
 
     def __init__(self, settings: UrlSettings):
+        import pickle  # noqa: F401 - loaded before the fork: both sides use it
+
         down_read, down_write = os.pipe()
         up_read, up_write = os.pipe()
         self.pid = os.fork()
@@ -575,8 +577,7 @@ class _Child:
                 self.requests = message[1]
                 self._finished = True
                 return
-            _, target, result = message
-            yield target, result
+            yield from message[1]
 
     def close(self) -> None:
         for stream in (self._to, self._from):
@@ -620,8 +621,8 @@ def _serve_checks(settings: UrlSettings, inbound: BinaryIO, outbound: BinaryIO) 
                 return
             pool.add(targets)
             if verb == "report":
-                for target, result in pool.completed(targets):
-                    pickle.dump(("result", target, result), outbound)
+                for batch in pool.batches(targets):
+                    pickle.dump(("results", batch), outbound)
                     outbound.flush()
                 pickle.dump(("done", checker.requests_sent), outbound)
                 outbound.flush()
@@ -734,6 +735,11 @@ class _Pool:
     def completed(self, urls: Sequence[str]) -> Iterator[tuple[str, Any]]:
         """Each of ``urls`` (added already) with its result, as the results come; raises
         what a task raised."""
+        for batch in self.batches(urls):
+            yield from batch
+
+    def batches(self, urls: Sequence[str]) -> Iterator[list[tuple[str, Any]]]:
+        """The same in lists: at each wake-up, those of ``urls`` done since the last."""
         waiting = set(urls)
         seen = 0
         while waiting:
@@ -742,13 +748,16 @@ class _Pool:
                     self._done.wait()
                 new = self._finished[seen:]
                 seen = len(self._finished)
+            batch = []
             for url in new:
                 if url in waiting:
                     waiting.discard(url)
                     result = self._results[url]
                     if isinstance(result, _Crash):
                         raise result.error
-                    yield url, result
+                    batch.append((url, result))
+            if batch:
+                yield batch
 
     def results(self) -> dict[str, Any]:
         """The results so far."""

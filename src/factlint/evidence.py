@@ -25,6 +25,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -157,11 +158,7 @@ class Snapshots:
     def read(self, sha256: str) -> str | None:
         if not re.fullmatch(r"[0-9a-f]{64}", sha256 or ""):
             return None
-        try:
-            with gzip.open(self.path_for(sha256), "rt", encoding="utf-8") as stream:
-                return stream.read()
-        except (OSError, EOFError, UnicodeDecodeError):
-            return None
+        return _snapshot_text(str(self.path_for(sha256)))
 
     def write(self, sha256: str, text: str) -> Path:
         from factlint.fileio import write_bytes_atomically
@@ -171,6 +168,17 @@ class Snapshots:
             path.parent.mkdir(parents=True, exist_ok=True)
             write_bytes_atomically(str(path), gzip.compress(text.encode("utf-8"), mtime=0))
         return path
+
+
+@lru_cache(maxsize=64)
+def _snapshot_text(path: str) -> str | None:
+    """A snapshot's text, read once per process: snapshots are named by what was read and
+    never rewritten, and briefs of one run often cite the same sources."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as stream:
+            return stream.read()
+    except (OSError, EOFError, UnicodeDecodeError):
+        return None
 
 
 def read_evidence_file(path: Path) -> dict[str, Any]:
@@ -219,8 +227,15 @@ class SourceEvidence:
 
     def figures(self, units: frozenset[str] | None = None) -> list[Figure]:
         if units not in self._figures:
-            self._figures[units] = read_figures(self.text.text, units) if self.text else []
+            self._figures[units] = _text_figures(self.text.text, units) if self.text else []
         return self._figures[units]
+
+
+@lru_cache(maxsize=256)
+def _text_figures(text: str, units: frozenset[str] | None) -> list[Figure]:
+    """read_figures, once per text and units in a process (the same snapshot's text is
+    the same string, see _snapshot_text): the list is shared, and is only read."""
+    return read_figures(text, units)
 
 
 _PERCENT_WORDS = ("%", "％", "百分之", "成", "per cent", "percent")
@@ -425,6 +440,8 @@ def _readers(pages: int) -> Any:
             and threading.active_count() == 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
+
+        from lxml import etree  # noqa: F401 - loaded once here, for the readers forked below
 
         processes = ProcessPoolExecutor(READERS, mp_context=multiprocessing.get_context("fork"))
         processes.submit(int).result()  # the readers are forked now, before any thread

@@ -376,7 +376,8 @@ def read_sources(cited: Mapping[str, CitedSource], evidence_file: Path, snapshot
     ``live``: also fetch the URLs that have a snapshot, to see whether they changed."""
     from factlint import urls
 
-    old = read_evidence_file(evidence_file).get("sources") or {}
+    # what was read before (not needed when everything is read again)
+    old = {} if update else read_evidence_file(evidence_file).get("sources") or {}
     result: dict[str, SourceEvidence] = {}
     to_fetch: dict[str, list[str]] = {}
     recheck: dict[str, list[str]] = {}

@@ -60,6 +60,11 @@ BRACKET_ENTRY = lazy(r"[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?\\?\[(\d{1,4})\\?\](?![:\[
 LINK_REFERENCE_DEFINITION = lazy(r" {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S")
 LINK_REFERENCE_LINE = lazy(r"(?m)^" + LINK_REFERENCE_DEFINITION.pattern)
 
+# The characters that can open a fence, a container, a list item (or a digit), after spaces
+_FENCE_LEADS = frozenset("`~")
+_CONTAINER_LEADS = frozenset("=!?")
+_LIST_LEADS = frozenset("-*+")
+_SUPERSCRIPTS = frozenset("⁰¹²³⁴⁵⁶⁷⁸⁹")
 # A line that starts with none of these and continues a paragraph is plain prose.
 MARKUP_STARTS = frozenset("<[#=-*_!?|>+~`{:0123456789⁰¹²³⁴⁵⁶⁷⁸⁹（(一二三四五六七八九十①②③④⑤⑥⑦⑧⑨⑩")
 ATX_HEADING = lazy(r" {0,3}(#{1,6})(?:[ \t]+|$)")
@@ -111,6 +116,7 @@ CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 
 # A list of 、-separated items summed up by a count right after it: 甲、乙、丙三类
 ENUMERATION_BEFORE = lazy(r"((?:[^、，。；：,;！？!?\s\x01]{1,24}、)+)"
                                 r"([^、，。；：,;！？!?\s\x01]{1,24})$")
+_LIST_STOP = lazy(r"[，。；：,;！？!?\s\x01]")  # what no item of either list holds
 _WE = lazy(r"(?i:we\b|我们|我們)")
 # Two items joined by 与/和/及 summed up by 两/二 right after them: 「甲」与「乙」两部分
 PAIR_BEFORE = lazy(r"([^、，。；：,;！？!?\s\x01和与與及]{1,24})(?:以及|和|与|與|及)"
@@ -539,21 +545,23 @@ class _Reader:
                 if stripped.startswith(fence) and set(stripped) == {fence[0]}:
                     fence = None
                 continue
-            opening = FENCE.match(line)
+            lead = line.lstrip(" \t")[:1]  # each block pattern needs its own first character
+            opening = FENCE.match(line) if lead in _FENCE_LEADS else None
             if opening:
                 fence = opening.group(1)
                 out.append(_blank_text(line))
                 continue
             blank = not line.strip()
             if not blank and _indent(line) < 4:
-                in_container = bool(CONTAINER_OPENER.match(line))
-                in_footnote = bool(FOOTNOTE_DEFINITION.match(line))
+                in_container = lead in _CONTAINER_LEADS and bool(CONTAINER_OPENER.match(line))
+                in_footnote = lead == "[" and bool(FOOTNOTE_DEFINITION.match(line))
             if (not blank and previous_blank and not in_list and not in_container
                     and not in_footnote and _indent(line) >= 4):
                 out.append(_blank_text(line))
                 continue  # indented code: stays "after a blank" until real text
             if not blank:
-                in_list = bool(LIST_ITEM.match(line)) or (in_list and _indent(line) >= 2)
+                in_list = ((lead in _LIST_LEADS or lead.isdigit()) and bool(LIST_ITEM.match(line))
+                           ) or (in_list and _indent(line) >= 2)
             previous_blank = blank
             out.append(line)
         masked = "\n".join(out)
@@ -675,8 +683,9 @@ class _Reader:
                 definition_open = definition
                 continue
             definition_open = None
-            heading = ATX_HEADING.match(line)
-            setext = SETEXT_UNDERLINE.match(line)
+            lead = stripped[0]  # each block pattern needs its own first character
+            heading = ATX_HEADING.match(line) if lead == "#" else None
+            setext = SETEXT_UNDERLINE.match(line) if lead in "=-" else None
             if setext and len(current) == 1 and kind == "body" and pending is None:
                 first_start, first_end = current[0]
                 current = []
@@ -684,29 +693,31 @@ class _Reader:
                 self._add_heading(1 if setext.group(1)[0] == "=" else 2, first_start, first_end)
                 in_references = self._is_references_heading(masked[first_start:first_end])
                 continue
-            if heading or THEMATIC_BREAK.match(line) or CONTAINER_OPENER.match(line):
+            if heading or (lead in "-*_" and THEMATIC_BREAK.match(line)) or (
+                    lead in _CONTAINER_LEADS and CONTAINER_OPENER.match(line)):
                 close(flush=True)
                 if heading:
                     text_start = start + heading.end()
                     self._add_heading(len(heading.group(1)), text_start, end, start)
                     in_references = self._is_references_heading(masked[text_start:end])
                 continue
-            if LINK_REFERENCE_DEFINITION.match(line):
+            if lead == "[" and LINK_REFERENCE_DEFINITION.match(line):
                 close()
                 continue
             if self._is_references_heading(stripped.strip("*_:：# ")) and not current:
                 in_references = True
                 continue
-            if TABLE_ROW.match(line):
+            if lead == "|" and TABLE_ROW.match(line):
                 close(flush=True)
                 doc.tables.append((start, end))
                 continue
-            if LIST_ITEM.match(line) and not (current and kind == "body" and _indent(line) >= 4):
+            if ((lead in _LIST_LEADS or lead.isdigit()) and LIST_ITEM.match(line)
+                    and not (current and kind == "body" and _indent(line) >= 4)):
                 close(flush=True)
                 kind = "list"
                 current = [(start, end)]
                 continue
-            if BLOCKQUOTE.match(line):
+            if lead == ">" and BLOCKQUOTE.match(line):
                 if kind != "quote":
                     close()
                     kind = "quote"
@@ -744,11 +755,13 @@ class _Reader:
 
     def _definitions_at(self, line: str, start: int, end: int, in_references: bool):
         """The definitions a line opens: one, or several for an entry ``[3][4] …``."""
-        for pattern, style in ((SUP_DEFINITION, "sup"), (FOOTNOTE_DEFINITION, "footnote")):
-            match = pattern.match(line)
+        lead = line.lstrip(" \t")[:1]  # each pattern needs its own first character
+        for pattern, style, first in ((SUP_DEFINITION, "sup", "<"),
+                                      (FOOTNOTE_DEFINITION, "footnote", "[")):
+            match = pattern.match(line) if lead == first else None
             if match:
                 return [self._definition(match, style, start, end, match.group(2))]
-        match = UNICODE_DEFINITION.match(line)
+        match = UNICODE_DEFINITION.match(line) if lead in _SUPERSCRIPTS else None
         if match:
             return [self._definition(
                 match, "unicode", start, end, match.group(1).translate(SUPERSCRIPT_DIGITS)
@@ -1257,8 +1270,14 @@ class _Reader:
             if figure.numeral != "chinese" or figure.qualifier not in ("exact",):
                 continue
             before = text[max(0, figure.start - 240) : figure.start]
-            match = ENUMERATION_BEFORE.search(before)
-            pair = PAIR_BEFORE.search(before) if not match and figure.value == 2 else None
+            # Neither list holds a stop (，。 a space…): each is found in the text after the
+            # last one, and the list of items needs a 、 there (searched from every start
+            # of the whole window, the patterns cost most of the reading of a brief).
+            body = before[:-1] if before.endswith("\n") else before  # $ matches before it
+            stop = _LIST_STOP.search(body[::-1])
+            tail = before[len(body) - stop.start():] if stop else before
+            match = ENUMERATION_BEFORE.search(tail) if "、" in tail else None
+            pair = PAIR_BEFORE.search(tail) if not match and figure.value == 2 else None
             if pair and "等" not in pair.group(2):
                 self.doc.enumerations.append(Enumeration(pair.groups(), figure))
                 counts.add(id(figure))
@@ -1297,9 +1316,9 @@ class _Reader:
             if match.group().startswith(".") and not _is_sentence_period(text, match.start()):
                 continue
             # A marker directly after the ending punctuation belongs to this sentence (bold too).
-            follow = re.match(r"[ \t*_]*\x01+(?:[ \t*_]*\x01+)*[*_]*", text[end:])
+            follow = _MARKER_AFTER.match(text, end)
             if follow:
-                end += follow.end()
+                end = follow.end()
             if text[start:end].strip(" \t\n\r\u3000" + MARKER_FILL):
                 bounds.append(_trim(text, start, end))
             start = end
@@ -1312,6 +1331,7 @@ class _Reader:
 
 
 _END_PATTERNS: dict[str, re.Pattern[str]] = {}
+_MARKER_AFTER = lazy(r"[ \t*_]*\x01+(?:[ \t*_]*\x01+)*[*_]*")
 
 
 def _sentence_end_pattern(enders: str) -> re.Pattern[str]:

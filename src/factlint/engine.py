@@ -91,11 +91,12 @@ class RunResult:
 
     @property
     def summary(self) -> dict[str, int]:
+        severities = Counter(f.severity for f in self.findings)
         return {
             "files": len(self.files),
-            "errors": self.count("error"),
-            "warnings": self.count("warning"),
-            "infos": self.count("info"),
+            "errors": severities["error"],
+            "warnings": severities["warning"],
+            "infos": severities["info"],
             "claims": sum(f.claims for f in self.files),
             "sourced_claims": sum(f.sourced_claims for f in self.files),
             "figures_verified": sum(f.figures_verified for f in self.files),
@@ -336,12 +337,20 @@ def read_any_brief(path: str, root: str | os.PathLike | None = None
 
 
 def active_rules(settings: Settings) -> list[Rule]:
-    return [
+    try:
+        return list(_active_rules(settings))  # the briefs of a folder share their settings
+    except TypeError:  # settings holding something unhashable
+        return list(_active_rules.__wrapped__(settings))
+
+
+@lru_cache(maxsize=64)
+def _active_rules(settings: Settings) -> tuple[Rule, ...]:
+    return tuple(
         rule for rule in registry()
         if rule.check is not None and matches(rule, settings.select)
         and not matches(rule, settings.ignore)
         and settings.severity_for(rule.code, rule.name) != "off"
-    ]
+    )
 
 
 def _selected(code: str, settings: Settings) -> bool:

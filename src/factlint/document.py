@@ -88,11 +88,11 @@ URL = lazy(r"(?=[hfw])(?:(?:https?|ftp)://[^\s<>\"'（）《》「」【】，�
 LINK_TARGET = lazy(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)|\]\[[^\]\n]*\]")
 TITLE = lazy(r"《[^《》\n]{0,80}》|〈[^〈〉\n]{0,80}〉")
 
-DEFINITION_URL = lazy(
-    r"\]\((?P<link>[^()\s]+(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)"
+DEFINITION_URL = lazy(  # (?=…): what each branch opens with, skipped to fast
+    r"(?=[\]<hfjmd])(?:\]\((?P<link>[^()\s]+(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)"
     r"|<(?P<angle>[a-zA-Z][a-zA-Z0-9+.-]*:[^<>\s]+)>"
     r"|(?P<bare>(?:https?|ftp|javascript|mailto|file|data):"
-    r"(?://\[[0-9A-Fa-f:.]+\][^\s<>\"'\]]*|[^\s<>\"'\]]+))",  # [::1]: a bare IPv6 host
+    r"(?://\[[0-9A-Fa-f:.]+\][^\s<>\"'\]]*|[^\s<>\"'\]]+)))",  # [::1]: a bare IPv6 host
 )
 IPV6_HOST = lazy(r"[a-z]+://\[[0-9A-Fa-f:.]+\]")
 SCHEME = lazy(r"[A-Za-z][A-Za-z0-9+.-]*:")
@@ -600,7 +600,8 @@ class _Reader:
         definition_open: Definition | None = None
         last_closed: Paragraph | None = None  # the body paragraph just ended, if nothing followed
         footnote_waiting: Definition | None = None  # a [^n]: an indented paragraph may continue
-        listed = _headingless_references(lines)  # lines of reference lists without a heading
+        # lines of reference lists without a heading
+        listed = _headingless_references(lines, masked, starts)
 
         def take() -> Paragraph | None:
             """The open paragraph, joined to the one it continues across definitions."""
@@ -743,7 +744,8 @@ class _Reader:
     def _add_heading(self, level: int, start: int, end: int, line_start: int | None = None):
         raw = self.text[start:end]
         trimmed = raw.rstrip()
-        trimmed = re.sub(r"(?<![ \t])[ \t]+#+$", "", trimmed)  # from a run's start: linear
+        if trimmed.endswith("#"):  # a closing run of #'s
+            trimmed = re.sub(r"(?<![ \t])[ \t]+#+$", "", trimmed)  # from a run's start: linear
         self.doc.headings.append(
             Heading(level, trimmed.strip(), start, start + len(trimmed),
                     start if line_start is None else line_start)
@@ -1179,7 +1181,9 @@ class _Reader:
         return spans
 
     def _is_not_claim_heading(self, text: str) -> bool:
-        text = re.sub(r"(?<!\s)\s*\{[^{}]*\}\s*$", "", text.strip())  # {#id .class epub:type=…}
+        text = text.strip()
+        if "}" in text:  # {#id .class epub:type=…}
+            text = re.sub(r"(?<!\s)\s*\{[^{}]*\}\s*$", "", text)
         text = text.strip().strip("*_:：# ").strip()
         if not text or len(text) > 40:
             return False
@@ -1366,13 +1370,11 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _headingless_references(lines: list[str]) -> set[int]:
+def _headingless_references(lines: list[str], text: str, offsets: list[int]) -> set[int]:
     """Line numbers of a references list written without a heading: a run of two or more
     entries [1] …, [2] … numbered one after another (blank lines between entries and
     wrapped lines within them allowed), after text that cites one of them."""
-    found: set[int] = set()
-    text = "\n".join(lines)
-    offsets = _line_starts(text)
+    found: set[int] = set()  # ``text``: the lines joined; ``offsets``: where each starts
     number = 0
     while number < len(lines):
         match = BRACKET_ENTRY.match(lines[number]) if "[" in lines[number] else None
@@ -1455,7 +1457,8 @@ LINK_TEXT = lazy(r"\[[^\[\]\n]*\](?=\()")
 
 def _definition_urls(body: str, body_start: int):
     # A URL written as a link's text ([https://a.org](https://archive/…)) is not what is cited.
-    body = LINK_TEXT.sub(lambda m: "[" + " " * (len(m.group()) - 2) + "]", body)
+    if "[" in body:
+        body = LINK_TEXT.sub(lambda m: "[" + " " * (len(m.group()) - 2) + "]", body)
     for match in DEFINITION_URL.finditer(body):
         kind = match.lastgroup
         url = match.group(kind)
@@ -1561,6 +1564,8 @@ def _join(text: str, pieces, separator: str):
 
 
 def _orig(offsets, local: int) -> int:
+    if len(offsets) == 1:  # a paragraph in one piece (most)
+        return offsets[0][1] + local - offsets[0][0]
     index = bisect_right(offsets, (local, float("inf"))) - 1
     joined_start, original_start = offsets[max(index, 0)]
     return original_start + local - joined_start

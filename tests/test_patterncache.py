@@ -121,11 +121,11 @@ def test_programs_kept_by_another_run_meanwhile_are_kept_too(tmp_path, monkeypat
 
 def test_a_full_file_keeps_only_what_this_run_used(tmp_path, monkeypatch):
     writing(monkeypatch)
-    monkeypatch.setattr(patterncache, "LIMIT", 3)
     filler = fresh(tmp_path)
     for number in range(3):
         filler.compile(f"old{number}")
     filler.write()
+    monkeypatch.setattr(patterncache, "LIMIT", (tmp_path / "patterns.bin").stat().st_size)
     cache = fresh(tmp_path)
     cache.compile("old1")
     cache.compile(*PATTERNS[0])

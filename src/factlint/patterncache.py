@@ -48,9 +48,10 @@ try:  # CPython's regex engine and compiler; the cache is off without them
 except ImportError:  # pragma: no cover - not CPython
     _sre = None
 
-# Past this many programs the file keeps only those this process used: a folder whose
-# packs changed often must not grow the cache without end.
-LIMIT = 4000
+# Past this size (bytes) the file keeps only the programs this process used: a tree whose
+# packs change often must not grow the cache without end, nor make every run read more.
+# The built-in packs' programs, both languages, take ~0.7 MB.
+LIMIT = 4_000_000
 _ENTRY_LENGTH = 5
 # Flags whose patterns re.compile treats apart (it prints DEBUG's tree; TEMPLATE warns)
 _NOT_KEPT = re.DEBUG | re.TEMPLATE
@@ -166,10 +167,11 @@ class Cache:
         if not self.new or self.path is None:
             return
         programs = {**self.read(), **self.new}
-        if len(programs) > LIMIT:
+        data = marshal.dumps({"interpreter": self.name, "patterns": programs})
+        if len(data) > LIMIT:
             programs = {key: programs[key] for key in self.used | self.new.keys()
                         if key in programs}
-        data = marshal.dumps({"interpreter": self.name, "patterns": programs})
+            data = marshal.dumps({"interpreter": self.name, "patterns": programs})
         temporary = f"{self.path}.{os.getpid()}.tmp"
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)

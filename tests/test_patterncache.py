@@ -172,3 +172,15 @@ def test_a_bad_pattern_raises_what_re_compile_raises(tmp_path, monkeypatch):
         re.compile(r"(?P<n>[0-9]+")
     assert str(ours.value) == str(theirs.value)
     assert cache.new == {}
+
+
+def test_without_a_home_folder_there_is_no_cache(monkeypatch, tmp_path):
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr("os.path.expanduser", lambda path: path)  # "~" stays "~"
+    writing(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    cache = patterncache.default_cache()
+    assert cache.path is None
+    assert cache.compile(*PATTERNS[0]) == re.compile(*PATTERNS[0])
+    cache.write()
+    assert list(tmp_path.iterdir()) == []

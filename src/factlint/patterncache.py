@@ -10,8 +10,8 @@ kept in a file, one per interpreter:
 
 ``<cache folder>/patterns-<interpreter>.bin`` — the folder of the URL results cache
 (``$XDG_CACHE_HOME/factlint``, else ``~/.cache/factlint``; ``%LOCALAPPDATA%\\factlint`` on
-Windows); ``<interpreter>`` names the exact Python (implementation, version and build, the
-regex engine's MAGIC), so no other Python ever reads the file.
+Windows); ``<interpreter>`` names the exact Python (implementation, version and build, word
+size, the regex engine's MAGIC and limits), so no other Python ever reads the file.
 
 - A program is what ``re``'s own compiler writes (its parser and ``_code``), so a pattern
   missing from the file is compiled once, as ``re.compile`` would, and built from its
@@ -22,8 +22,8 @@ regex engine's MAGIC), so no other Python ever reads the file.
   at all when Python is told not to write bytecode (``PYTHONDONTWRITEBYTECODE``, ``-B``),
   and silently not when the folder cannot be written.
 - The file is ``marshal`` data (plain values only: a dict of strings, integers, bytes and
-  tuples), as Python's own bytecode files are: reading the programs of a Chinese brief's
-  patterns takes well under a millisecond (JSON: ~8 ms). A file that cannot be read, does
+  tuples), as Python's own bytecode files are: reading the file (~0.7 MB with both
+  languages' patterns) takes under a millisecond (as JSON: ~8 ms). A file that cannot be read, does
   not hold that shape or was made by another interpreter reads as empty; a stored program
   that does not build falls back to ``re.compile``.
 
@@ -65,8 +65,9 @@ def interpreter() -> str | None:
     """The name of this interpreter's programs, or None when they cannot be kept."""
     if _sre is None or array("I").itemsize != _sre.CODESIZE:
         return None
-    build = zlib.crc32(sys.version.encode("utf-8"))
-    return f"{sys.implementation.cache_tag}-{_sre.MAGIC}-{build:08x}"
+    # the build and the engine's limits: a program holds MAXREPEAT, code words are CODESIZE
+    build = f"{sys.version}|{sys.maxsize}|{_sre.CODESIZE}|{_sre.MAXREPEAT}|{_sre.MAXGROUPS}"
+    return f"{sys.implementation.cache_tag}-{_sre.MAGIC}-{zlib.crc32(build.encode()):08x}"
 
 
 def cache_folder() -> str:
@@ -186,13 +187,15 @@ class Cache:
         self.new = {}
 
 
-def _default_cache() -> Cache:
-    name = interpreter()
-    path = os.path.join(cache_folder(), f"patterns-{name}.bin") if name else None
-    return Cache(path, name)
+def default_cache() -> Cache:
+    """The cache of this interpreter in the user's cache folder (none without either)."""
+    name, folder = interpreter(), cache_folder()
+    if name is None or not os.path.isabs(folder):  # no home folder: no cache, no "~" here
+        return Cache(None, None)
+    return Cache(os.path.join(folder, f"patterns-{name}.bin"), name)
 
 
-CACHE = _default_cache()
+CACHE = default_cache()
 
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:

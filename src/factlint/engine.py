@@ -390,12 +390,15 @@ def _brief_language(doc: Document, text: str, settings: Settings) -> str:
 
 
 def check_file(path: str, options: RunOptions, in_book: bool = False,
-               shared_labels: frozenset[str] = frozenset()) -> FileResult:
+               shared_labels: frozenset[str] = frozenset(),
+               begin_urls: Callable[[str, list[str]], None] | None = None) -> FileResult:
     """Read one brief and run every selected rule over it. Never raises for bad input.
 
     ``in_book``: the brief is one file of a multi-file document; the whole-document rules
     are left to ``check_books``, which sees all its files. ``shared_labels``: the numbers
-    of that document's shared references list, which its ``[n]`` cite."""
+    of that document's shared references list, which its ``[n]`` cite. ``begin_urls`` is
+    called with a file's path and the URLs it cites as soon as they are known (the run
+    begins checking them while the brief is still being read)."""
     settings = settings_for(Path(path), options.overrides)
     result = FileResult(path, fail_on=settings.fail_on, messages=settings.messages)
     root = _root_of(os.path.dirname(os.path.abspath(path)),
@@ -410,8 +413,13 @@ def check_file(path: str, options: RunOptions, in_book: bool = False,
             UNREADABLE.at_position(path, 1, 1, messages.Message("FL001.cannot-check", path=path,
                                                                 problem=problem)))
         return result
+    def definitions_read(definitions) -> None:
+        assert begin_urls is not None
+        begin_urls(path, [u.url for d in definitions for u in d.urls])
+
     doc = read_document(path, text, language=settings.language, extra_packs=settings.packs,
-                        primary=settings.is_primary(Path(path)), shared_labels=shared_labels)
+                        primary=settings.is_primary(Path(path)), shared_labels=shared_labels,
+                        on_definitions=definitions_read if begin_urls is not None else None)
     result.language = _brief_language(doc, text, settings)
     facts, fact_findings = None, []
     if options.facts or (path != STDIN and fact_file_for(path)):
@@ -419,6 +427,9 @@ def check_file(path: str, options: RunOptions, in_book: bool = False,
 
         facts, fact_findings = load_for_brief(path, explicit=options.facts, root=root,
                                               found=fact_file_for(path))
+        if facts is not None and begin_urls is not None:
+            for ref in facts.url_refs():
+                begin_urls(ref.path, [ref.url])
     evidence = None
     if (options.evidence or dict(settings.evidence).get("enabled")) and path != STDIN:
         from factlint.evidence import gather
@@ -622,23 +633,35 @@ def _next_content_line(doc: Document, line: int) -> int:
 
 
 def _check_many(paths: list[str], options: RunOptions,
-                in_books: Mapping[str, frozenset[str]] | None = None) -> list[FileResult]:
-    """``in_books``: key of each file of a multi-file document -> its shared labels."""
+                in_books: Mapping[str, frozenset[str]] | None = None,
+                begin_urls: Callable[[str, list[str]], None] | None = None) -> list[FileResult]:
+    """``in_books``: key of each file of a multi-file document -> its shared labels.
+    ``begin_urls``: see check_file; with several processes, called with each brief's URLs
+    as its result comes back."""
     jobs = options.jobs or os.cpu_count() or 1
     in_books = in_books or {}
     flags = [_key(path) in in_books for path in paths]
     shared = [in_books.get(_key(path), frozenset()) for path in paths]
     if jobs <= 1 or len(paths) < 4:
-        return [check_file(path, options, flag, labels)
+        return [check_file(path, options, flag, labels, begin_urls)
                 for path, flag, labels in zip(paths, flags, shared, strict=True)]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     chunk = max(1, min(64, len(paths) // (jobs * 4) or 1))
+    results = []
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        return list(pool.map(_check_file_safely, paths, [options] * len(paths), flags,
-                             shared, chunksize=chunk))
+        for item in pool.map(_check_file_safely, paths, [options] * len(paths), flags,
+                             shared, chunksize=chunk):
+            if begin_urls is not None and isinstance(item, FileResult):  # as each comes
+                cited: dict[str, list[str]] = {}
+                for ref in item.url_refs:
+                    cited.setdefault(ref.path, []).append(ref.url)
+                for path, found in cited.items():
+                    begin_urls(path, found)
+            results.append(item)
+    return results
 
 
 def _check_file_safely(path: str, options: RunOptions, in_book: bool = False,
@@ -666,7 +689,13 @@ def run(options: RunOptions) -> RunResult:
     # a brief read from stdin under a name (an editor's buffer) is checked in its document
     groupings = find_documents([p for p in paths if p != STDIN],
                                lambda p: settings_for(Path(p), options.overrides))
-    results = _check_many(paths, options, {key: g.shared_labels for key, g in groupings.items()})
+    early = _EarlyUrlChecks(options, paths)
+    try:
+        results = _check_many(paths, options,
+                              {key: g.shared_labels for key, g in groupings.items()}, early.begin)
+    except BaseException:
+        early.close()
+        raise
     for item in results:
         if isinstance(item, ConfigError):
             raise item
@@ -683,7 +712,8 @@ def run(options: RunOptions) -> RunResult:
         _check_across_briefs(result, options)
     refs = [ref for r in results for ref in r.url_refs]
     if refs:
-        _check_urls(result, refs, options, paths)
+        _check_urls(result, refs, options, paths, early.checks)
+    early.close()
     return result
 
 
@@ -702,28 +732,74 @@ def _unreadable_folder(folder: str, why: str) -> FileResult:
     return result
 
 
-def _check_urls(result: RunResult, refs: list[UrlRef], options: RunOptions, paths) -> None:
+class _EarlyUrlChecks:
+    """The run's URL checks, begun as the briefs read in this process name their URLs
+    (``begin``, see check_file), so that they run while the rest is read; ``checks`` is
+    None until then. Only URLs whose file's configuration runs a URL rule are begun, with
+    the URL settings _check_urls uses; nothing is begun offline."""
+
+    def __init__(self, options: RunOptions, paths: Sequence[str]):
+        self.options = options
+        self.paths = paths
+        self.checks: Any = None  # a factlint.urls.UrlChecks
+        self._usable = not options.offline and bool(paths)
+
+    def begin(self, path: str, found: list[str]) -> None:
+        if not found or not self._usable:
+            return
+        if not _runs_url_rules(settings_for(Path(path), self.options.overrides)):
+            return
+        if self.checks is None:
+            from factlint import urls
+
+            try:
+                url_settings = _url_settings(self.options, self.paths)
+            except ConfigError:  # raised again by _check_urls, after the briefs are read
+                self._usable = False
+                return
+            self.checks = urls.UrlChecks(url_settings)
+        self.checks.begin(found)
+
+    def close(self) -> None:
+        if self.checks is not None:
+            self.checks.close()
+
+
+def _runs_url_rules(settings: Settings) -> bool:
+    return any(_selected(r.code, settings) for r in registry() if r.code.startswith("FL40"))
+
+
+def _url_settings(options: RunOptions, paths: Sequence[str]) -> Any:
+    """The run's urls.UrlSettings: the first brief's configuration's; raises ConfigError."""
     from factlint import urls
 
     settings = settings_for(Path(paths[0]), options.overrides)
-    url_rules = [r for r in registry() if r.code.startswith("FL40")]
+    try:
+        return urls.UrlSettings(offline=options.offline and not options.urls_cached,
+                                cache_only=options.urls_cached, **settings.url_options())
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{settings.origin}: urls: {exc}") from exc
+
+
+def _check_urls(result: RunResult, refs: list[UrlRef], options: RunOptions, paths,
+                begun: Any = None) -> None:
+    """``begun``: the urls.UrlChecks begun while the briefs were read, if any."""
+    from factlint import urls
+
+    settings = settings_for(Path(paths[0]), options.overrides)
 
     def settings_of(path: str) -> Settings:  # each brief's (or fact file's) own configuration
         return settings_for(Path(path), options.overrides)
 
     wants: dict[str, bool] = {}  # path -> whether its configuration runs a URL rule
     for path in {ref.path for ref in refs}:
-        wants[path] = any(_selected(r.code, settings_of(path)) for r in url_rules)
+        wants[path] = _runs_url_rules(settings_of(path))
     refs = [ref for ref in refs if wants[ref.path]]
     if not refs:
         return
-    try:
-        url_settings = urls.UrlSettings(offline=options.offline and not options.urls_cached,
-                                        cache_only=options.urls_cached,
-                                        **settings.url_options())
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"{settings.origin}: urls: {exc}") from exc
-    report = urls.check_urls(refs, url_settings, progress=options.progress)
+    url_settings = _url_settings(options, paths)
+    checks = begun if begun is not None else urls.UrlChecks(url_settings)
+    report = checks.report(refs, progress=options.progress)
     archive = dict(settings.evidence).get("archive")
     if archive and not options.offline:  # a dead link's message names its archived copy
         from factlint.evidence import name_archived_copies

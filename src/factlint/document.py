@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import accumulate
 
+from factlint import patterncache
 from factlint.lazyre import lazy
 from factlint.messages import Phrase
 from factlint.numbers import Figure, Lexicon, builtin_lexicon, find_figures, load_lexicon
@@ -463,6 +464,7 @@ def read_document(
     extra_packs: tuple[str, ...] = (),
     primary: bool = False,
     shared_labels: frozenset[str] = frozenset(),
+    on_definitions: Callable[[list[Definition]], None] | None = None,
 ) -> Document:
     """Build the Document for ``text`` (already decoded) in one pass over its blocks.
 
@@ -470,6 +472,8 @@ def read_document(
     each sentence's script choose (the document's own language is then the majority's).
     ``shared_labels``: the numbers of a references list in another file of its document
     (documents.Grouping): ``[n]`` citing one of them is a marker here too.
+    ``on_definitions`` is called with the source definitions as soon as they are read,
+    before the sentences (the engine begins checking their URLs then).
     """
     forced = language if language in LANGUAGES else None
     doc_language = forced or detect_language(text)
@@ -479,6 +483,7 @@ def read_document(
     reader.forced = forced
     reader.doc.primary = primary
     reader.shared_labels = shared_labels
+    reader.on_definitions = on_definitions
     return reader.read()
 
 
@@ -509,6 +514,7 @@ class _Reader:
         self.html_tables: list[tuple[int, int]] = []
         self.skipped = _Spans()
         self.shared_labels: frozenset[str] = frozenset()  # see read_document
+        self.on_definitions: Callable[[list[Definition]], None] | None = None  # see read_document
         self.lines: list[str] | None = None  # the text's lines, split when first needed
         self.marker_starts: list[int] = []
 
@@ -517,6 +523,8 @@ class _Reader:
         masked = self._mask_inline(self._mask_blocks(self.text))
         self.masked = masked
         self._scan_blocks(masked)
+        if self.on_definitions is not None:
+            self.on_definitions(self.doc.definitions)
         self._find_markers(masked)
         self._find_numbering()
         self._read_sentences(masked)
@@ -1342,7 +1350,7 @@ def _sentence_end_pattern(enders: str) -> re.Pattern[str]:
     pattern = _END_PATTERNS.get(enders)
     if pattern is None:
         cjk = "".join(c for c in enders if c not in ".!?") or "。"
-        pattern = re.compile(  # (?=…): where an ending can start, skipped to at C speed
+        pattern = patterncache.compile(  # (?=…): where an ending can start, skipped to at C speed
             "(?=[" + re.escape(cjk) + r".!?])(?:"
             "[" + re.escape(cjk) + r"]+[" + re.escape(CLOSERS) + r"]*"
             r"|[.!?]+[" + re.escape(CLOSERS) + r"]*(?=[\s\x01]|$))"

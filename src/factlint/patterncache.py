@@ -10,8 +10,8 @@ kept in a file, one per interpreter:
 
 ``<cache folder>/patterns-<interpreter>.bin`` — the folder of the URL results cache
 (``$XDG_CACHE_HOME/factlint``, else ``~/.cache/factlint``; ``%LOCALAPPDATA%\\factlint`` on
-Windows); ``<interpreter>`` names the exact Python (implementation, version and build, the
-regex engine's MAGIC), so no other Python ever reads the file.
+Windows); ``<interpreter>`` names the exact Python (implementation, version and build, word
+size, the regex engine's MAGIC and limits), so no other Python ever reads the file.
 
 - A program is what ``re``'s own compiler writes (its parser and ``_code``), so a pattern
   missing from the file is compiled once, as ``re.compile`` would, and built from its
@@ -22,8 +22,8 @@ regex engine's MAGIC), so no other Python ever reads the file.
   at all when Python is told not to write bytecode (``PYTHONDONTWRITEBYTECODE``, ``-B``),
   and silently not when the folder cannot be written.
 - The file is ``marshal`` data (plain values only: a dict of strings, integers, bytes and
-  tuples), as Python's own bytecode files are: reading the programs of a Chinese brief's
-  patterns takes well under a millisecond (JSON: ~8 ms). A file that cannot be read, does
+  tuples), as Python's own bytecode files are: reading the file (~0.7 MB with both
+  languages' patterns) takes under a millisecond (as JSON: ~8 ms). A file that cannot be read, does
   not hold that shape or was made by another interpreter reads as empty; a stored program
   that does not build falls back to ``re.compile``.
 
@@ -48,9 +48,10 @@ try:  # CPython's regex engine and compiler; the cache is off without them
 except ImportError:  # pragma: no cover - not CPython
     _sre = None
 
-# Past this many programs the file keeps only those this process used: a folder whose
-# packs changed often must not grow the cache without end.
-LIMIT = 4000
+# Past this size (bytes) the file keeps only the programs this process used: a tree whose
+# packs change often must not grow the cache without end, nor make every run read more.
+# The built-in packs' programs, both languages, take ~0.7 MB.
+LIMIT = 4_000_000
 _ENTRY_LENGTH = 5
 # Flags whose patterns re.compile treats apart (it prints DEBUG's tree; TEMPLATE warns)
 _NOT_KEPT = re.DEBUG | re.TEMPLATE
@@ -64,8 +65,9 @@ def interpreter() -> str | None:
     """The name of this interpreter's programs, or None when they cannot be kept."""
     if _sre is None or array("I").itemsize != _sre.CODESIZE:
         return None
-    build = zlib.crc32(sys.version.encode("utf-8"))
-    return f"{sys.implementation.cache_tag}-{_sre.MAGIC}-{build:08x}"
+    # the build and the engine's limits: a program holds MAXREPEAT, code words are CODESIZE
+    build = f"{sys.version}|{sys.maxsize}|{_sre.CODESIZE}|{_sre.MAXREPEAT}|{_sre.MAXGROUPS}"
+    return f"{sys.implementation.cache_tag}-{_sre.MAGIC}-{zlib.crc32(build.encode()):08x}"
 
 
 def cache_folder() -> str:
@@ -166,10 +168,11 @@ class Cache:
         if not self.new or self.path is None:
             return
         programs = {**self.read(), **self.new}
-        if len(programs) > LIMIT:
+        data = marshal.dumps({"interpreter": self.name, "patterns": programs})
+        if len(data) > LIMIT:
             programs = {key: programs[key] for key in self.used | self.new.keys()
                         if key in programs}
-        data = marshal.dumps({"interpreter": self.name, "patterns": programs})
+            data = marshal.dumps({"interpreter": self.name, "patterns": programs})
         temporary = f"{self.path}.{os.getpid()}.tmp"
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
@@ -184,13 +187,15 @@ class Cache:
         self.new = {}
 
 
-def _default_cache() -> Cache:
-    name = interpreter()
-    path = os.path.join(cache_folder(), f"patterns-{name}.bin") if name else None
-    return Cache(path, name)
+def default_cache() -> Cache:
+    """The cache of this interpreter in the user's cache folder (none without either)."""
+    name, folder = interpreter(), cache_folder()
+    if name is None or not os.path.isabs(folder):  # no home folder: no cache, no "~" here
+        return Cache(None, None)
+    return Cache(os.path.join(folder, f"patterns-{name}.bin"), name)
 
 
-CACHE = _default_cache()
+CACHE = default_cache()
 
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:

@@ -6,6 +6,8 @@ need them, so `factlint check` on one brief starts fast.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import os
 import sys
 
@@ -190,6 +192,11 @@ def check(ctx, paths, output_format, output, reports, offline, facts, config, se
     from factlint.config import ConfigError, Overrides
     from factlint.engine import RunOptions, run
     from factlint.report import ReportOptions, reporter
+
+    # At exit, everything is freed with the process: the interpreter's last full garbage
+    # collection (~4% of a one-brief run) walks nothing that was made before it.
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)
 
     explicit = ctx.get_parameter_source("output_format").name != "DEFAULT" or output
     if not reports or explicit:

@@ -53,12 +53,12 @@ _CHANGE = lazy(
 # pattern would make every position of the text a place to try.)
 _MAY_CHANGE = lazy(r"[增减降升提扩攀缩滑落萎从由到至较比A-Za-z]")
 _LATIN_LETTER = lazy(r"[A-Za-z]")
-_MAY_GROW = (re.compile(r"[从由是]"), re.compile(r"[Ff]rom|FROM"))
-_MAY_HOLD_PARTS = (re.compile(r"[占]|其中|比重|比例|份额"),
-                   re.compile(r"[Ii]nclud|of wh|[Ss]hare|[Aa]ccount|[Mm]ake|[Mm]ade"))
-_MAY_FALL = (re.compile(r"[降减缩滑落萎]"),
-             re.compile(r"fell|[Ff]all|[Dd]rop|[Dd]eclin|[Dd]ecreas|[Dd]own|[Rr]educ|[Cc]ut"
-                        r"|[Ll]ower|shr|time"))
+_MAY_GROW = (lazy(r"[从由是]"), lazy(r"[Ff]rom|FROM"))
+_MAY_HOLD_PARTS = (lazy(r"[占]|其中|比重|比例|份额"),
+                   lazy(r"[Ii]nclud|of wh|[Ss]hare|[Aa]ccount|[Mm]ake|[Mm]ade"))
+_MAY_FALL = (lazy(r"[降减缩滑落萎]"),
+             lazy(r"fell|[Ff]all|[Dd]rop|[Dd]eclin|[Dd]ecreas|[Dd]own|[Rr]educ|[Cc]ut"
+                  r"|[Ll]ower|shr|time"))
 
 
 # --- the words between figures -----------------------------------------------------------

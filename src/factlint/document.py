@@ -167,7 +167,7 @@ MARKDOWN_LINK = lazy(r"(?=\[)(?<![!\\])\[([^\[\]\n]{1,400})\]\((?:https?:|www\.|
 # --- the records -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Marker:
     """A citation in the text: ``<sup>3,4</sup>`` has labels ('3', '4')."""
 
@@ -177,14 +177,14 @@ class Marker:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class UrlSpan:
     url: str
     start: int
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Definition:
     """A source definition: ``<sup>13</sup> 来源：…``, ``[^13]: …`` or a references entry."""
 
@@ -199,7 +199,7 @@ class Definition:
     urls: tuple[UrlSpan, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Heading:
     level: int
     text: str
@@ -208,7 +208,7 @@ class Heading:
     line_start: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class NumberedItem:
     """An enumerator at the start of a heading or paragraph: 一、 （二） 三是 4."""
 
@@ -221,14 +221,14 @@ class NumberedItem:
     path: tuple[int, ...] = ()  # 13.1.2 -> (13, 1, 2) for decimal and dashed numbering
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Trigger:
     name: str
     start: int
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Enumeration:
     """甲、乙、丙三类: a count that sums up the list written just before it."""
 
@@ -236,7 +236,7 @@ class Enumeration:
     figure: Figure  # the count, in original offsets
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ListCount:
     """以下五个关键特性 / 分为两种：: a count of what the document lists next."""
 
@@ -244,7 +244,7 @@ class ListCount:
     items: tuple[str, ...]  # the items found after it; () when they cannot be told
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Sentence:
     paragraph: int
     start: int  # original offsets of the first and just past the last character
@@ -284,7 +284,7 @@ class Sentence:
         return bool(self.markers)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Table:
     """A pipe or HTML table: one claim, sourced by a marker inside it or a source line
     (资料来源：, Source:, a note, a caption with a marker) directly above or below."""
@@ -297,7 +297,7 @@ class Table:
     sourced: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Paragraph:
     kind: str  # body | list | quote
     pieces: tuple[tuple[int, int], ...]  # original spans, joined in order
@@ -312,7 +312,7 @@ class Paragraph:
         return self.pieces[-1][1]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Directive:
     kind: str  # disable | enable | disable-next-line | disable-file | invalid
     codes: tuple[str, ...]
@@ -321,7 +321,7 @@ class Directive:
     problem: str = ""
 
 
-@dataclass
+@dataclass(repr=False)
 class Document:
     path: str
     text: str

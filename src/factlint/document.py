@@ -61,6 +61,11 @@ BRACKET_ENTRY = lazy(r"[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?\\?\[(\d{1,4})\\?\](?![:\[
 LINK_REFERENCE_DEFINITION = lazy(r" {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S")
 LINK_REFERENCE_LINE = lazy(r"(?m)^" + LINK_REFERENCE_DEFINITION.pattern)
 
+# The characters that can open a fence, a container, a list item (or a digit), after spaces
+_FENCE_LEADS = frozenset("`~")
+_CONTAINER_LEADS = frozenset("=!?")
+_LIST_LEADS = frozenset("-*+")
+_SUPERSCRIPTS = frozenset("⁰¹²³⁴⁵⁶⁷⁸⁹")
 # A line that starts with none of these and continues a paragraph is plain prose.
 MARKUP_STARTS = frozenset("<[#=-*_!?|>+~`{:0123456789⁰¹²³⁴⁵⁶⁷⁸⁹（(一二三四五六七八九十①②③④⑤⑥⑦⑧⑨⑩")
 ATX_HEADING = lazy(r" {0,3}(#{1,6})(?:[ \t]+|$)")
@@ -84,11 +89,11 @@ URL = lazy(r"(?=[hfw])(?:(?:https?|ftp)://[^\s<>\"'（）《》「」【】，�
 LINK_TARGET = lazy(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)|\]\[[^\]\n]*\]")
 TITLE = lazy(r"《[^《》\n]{0,80}》|〈[^〈〉\n]{0,80}〉")
 
-DEFINITION_URL = lazy(
-    r"\]\((?P<link>[^()\s]+(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)"
+DEFINITION_URL = lazy(  # (?=…): what each branch opens with, skipped to fast
+    r"(?=[\]<hfjmd])(?:\]\((?P<link>[^()\s]+(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)"
     r"|<(?P<angle>[a-zA-Z][a-zA-Z0-9+.-]*:[^<>\s]+)>"
     r"|(?P<bare>(?:https?|ftp|javascript|mailto|file|data):"
-    r"(?://\[[0-9A-Fa-f:.]+\][^\s<>\"'\]]*|[^\s<>\"'\]]+))",  # [::1]: a bare IPv6 host
+    r"(?://\[[0-9A-Fa-f:.]+\][^\s<>\"'\]]*|[^\s<>\"'\]]+)))",  # [::1]: a bare IPv6 host
 )
 IPV6_HOST = lazy(r"[a-z]+://\[[0-9A-Fa-f:.]+\]")
 SCHEME = lazy(r"[A-Za-z][A-Za-z0-9+.-]*:")
@@ -112,6 +117,7 @@ CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 
 # A list of 、-separated items summed up by a count right after it: 甲、乙、丙三类
 ENUMERATION_BEFORE = lazy(r"((?:[^、，。；：,;！？!?\s\x01]{1,24}、)+)"
                                 r"([^、，。；：,;！？!?\s\x01]{1,24})$")
+_LIST_STOP = lazy(r"[，。；：,;！？!?\s\x01]")  # what no item of either list holds
 _WE = lazy(r"(?i:we\b|我们|我們)")
 # Two items joined by 与/和/及 summed up by 两/二 right after them: 「甲」与「乙」两部分
 PAIR_BEFORE = lazy(r"([^、，。；：,;！？!?\s\x01和与與及]{1,24})(?:以及|和|与|與|及)"
@@ -547,21 +553,23 @@ class _Reader:
                 if stripped.startswith(fence) and set(stripped) == {fence[0]}:
                     fence = None
                 continue
-            opening = FENCE.match(line)
+            lead = line.lstrip(" \t")[:1]  # each block pattern needs its own first character
+            opening = FENCE.match(line) if lead in _FENCE_LEADS else None
             if opening:
                 fence = opening.group(1)
                 out.append(_blank_text(line))
                 continue
             blank = not line.strip()
             if not blank and _indent(line) < 4:
-                in_container = bool(CONTAINER_OPENER.match(line))
-                in_footnote = bool(FOOTNOTE_DEFINITION.match(line))
+                in_container = lead in _CONTAINER_LEADS and bool(CONTAINER_OPENER.match(line))
+                in_footnote = lead == "[" and bool(FOOTNOTE_DEFINITION.match(line))
             if (not blank and previous_blank and not in_list and not in_container
                     and not in_footnote and _indent(line) >= 4):
                 out.append(_blank_text(line))
                 continue  # indented code: stays "after a blank" until real text
             if not blank:
-                in_list = bool(LIST_ITEM.match(line)) or (in_list and _indent(line) >= 2)
+                in_list = ((lead in _LIST_LEADS or lead.isdigit()) and bool(LIST_ITEM.match(line))
+                           ) or (in_list and _indent(line) >= 2)
             previous_blank = blank
             out.append(line)
         masked = "\n".join(out)
@@ -600,7 +608,8 @@ class _Reader:
         definition_open: Definition | None = None
         last_closed: Paragraph | None = None  # the body paragraph just ended, if nothing followed
         footnote_waiting: Definition | None = None  # a [^n]: an indented paragraph may continue
-        listed = _headingless_references(lines)  # lines of reference lists without a heading
+        # lines of reference lists without a heading
+        listed = _headingless_references(lines, masked, starts)
 
         def take() -> Paragraph | None:
             """The open paragraph, joined to the one it continues across definitions."""
@@ -683,8 +692,9 @@ class _Reader:
                 definition_open = definition
                 continue
             definition_open = None
-            heading = ATX_HEADING.match(line)
-            setext = SETEXT_UNDERLINE.match(line)
+            lead = stripped[0]  # each block pattern needs its own first character
+            heading = ATX_HEADING.match(line) if lead == "#" else None
+            setext = SETEXT_UNDERLINE.match(line) if lead in "=-" else None
             if setext and len(current) == 1 and kind == "body" and pending is None:
                 first_start, first_end = current[0]
                 current = []
@@ -692,29 +702,31 @@ class _Reader:
                 self._add_heading(1 if setext.group(1)[0] == "=" else 2, first_start, first_end)
                 in_references = self._is_references_heading(masked[first_start:first_end])
                 continue
-            if heading or THEMATIC_BREAK.match(line) or CONTAINER_OPENER.match(line):
+            if heading or (lead in "-*_" and THEMATIC_BREAK.match(line)) or (
+                    lead in _CONTAINER_LEADS and CONTAINER_OPENER.match(line)):
                 close(flush=True)
                 if heading:
                     text_start = start + heading.end()
                     self._add_heading(len(heading.group(1)), text_start, end, start)
                     in_references = self._is_references_heading(masked[text_start:end])
                 continue
-            if LINK_REFERENCE_DEFINITION.match(line):
+            if lead == "[" and LINK_REFERENCE_DEFINITION.match(line):
                 close()
                 continue
             if self._is_references_heading(stripped.strip("*_:：# ")) and not current:
                 in_references = True
                 continue
-            if TABLE_ROW.match(line):
+            if lead == "|" and TABLE_ROW.match(line):
                 close(flush=True)
                 doc.tables.append((start, end))
                 continue
-            if LIST_ITEM.match(line) and not (current and kind == "body" and _indent(line) >= 4):
+            if ((lead in _LIST_LEADS or lead.isdigit()) and LIST_ITEM.match(line)
+                    and not (current and kind == "body" and _indent(line) >= 4)):
                 close(flush=True)
                 kind = "list"
                 current = [(start, end)]
                 continue
-            if BLOCKQUOTE.match(line):
+            if lead == ">" and BLOCKQUOTE.match(line):
                 if kind != "quote":
                     close()
                     kind = "quote"
@@ -740,7 +752,8 @@ class _Reader:
     def _add_heading(self, level: int, start: int, end: int, line_start: int | None = None):
         raw = self.text[start:end]
         trimmed = raw.rstrip()
-        trimmed = re.sub(r"(?<![ \t])[ \t]+#+$", "", trimmed)  # from a run's start: linear
+        if trimmed.endswith("#"):  # a closing run of #'s
+            trimmed = re.sub(r"(?<![ \t])[ \t]+#+$", "", trimmed)  # from a run's start: linear
         self.doc.headings.append(
             Heading(level, trimmed.strip(), start, start + len(trimmed),
                     start if line_start is None else line_start)
@@ -752,11 +765,13 @@ class _Reader:
 
     def _definitions_at(self, line: str, start: int, end: int, in_references: bool):
         """The definitions a line opens: one, or several for an entry ``[3][4] …``."""
-        for pattern, style in ((SUP_DEFINITION, "sup"), (FOOTNOTE_DEFINITION, "footnote")):
-            match = pattern.match(line)
+        lead = line.lstrip(" \t")[:1]  # each pattern needs its own first character
+        for pattern, style, first in ((SUP_DEFINITION, "sup", "<"),
+                                      (FOOTNOTE_DEFINITION, "footnote", "[")):
+            match = pattern.match(line) if lead == first else None
             if match:
                 return [self._definition(match, style, start, end, match.group(2))]
-        match = UNICODE_DEFINITION.match(line)
+        match = UNICODE_DEFINITION.match(line) if lead in _SUPERSCRIPTS else None
         if match:
             return [self._definition(
                 match, "unicode", start, end, match.group(1).translate(SUPERSCRIPT_DIGITS)
@@ -1174,7 +1189,9 @@ class _Reader:
         return spans
 
     def _is_not_claim_heading(self, text: str) -> bool:
-        text = re.sub(r"(?<!\s)\s*\{[^{}]*\}\s*$", "", text.strip())  # {#id .class epub:type=…}
+        text = text.strip()
+        if "}" in text:  # {#id .class epub:type=…}
+            text = re.sub(r"(?<!\s)\s*\{[^{}]*\}\s*$", "", text)
         text = text.strip().strip("*_:：# ").strip()
         if not text or len(text) > 40:
             return False
@@ -1265,8 +1282,14 @@ class _Reader:
             if figure.numeral != "chinese" or figure.qualifier not in ("exact",):
                 continue
             before = text[max(0, figure.start - 240) : figure.start]
-            match = ENUMERATION_BEFORE.search(before)
-            pair = PAIR_BEFORE.search(before) if not match and figure.value == 2 else None
+            # Neither list holds a stop (，。 a space…): each is found in the text after the
+            # last one, and the list of items needs a 、 there (searched from every start
+            # of the whole window, the patterns cost most of the reading of a brief).
+            body = before[:-1] if before.endswith("\n") else before  # $ matches before it
+            stop = _LIST_STOP.search(body[::-1])
+            tail = before[len(body) - stop.start():] if stop else before
+            match = ENUMERATION_BEFORE.search(tail) if "、" in tail else None
+            pair = PAIR_BEFORE.search(tail) if not match and figure.value == 2 else None
             if pair and "等" not in pair.group(2):
                 self.doc.enumerations.append(Enumeration(pair.groups(), figure))
                 counts.add(id(figure))
@@ -1305,9 +1328,9 @@ class _Reader:
             if match.group().startswith(".") and not _is_sentence_period(text, match.start()):
                 continue
             # A marker directly after the ending punctuation belongs to this sentence (bold too).
-            follow = re.match(r"[ \t*_]*\x01+(?:[ \t*_]*\x01+)*[*_]*", text[end:])
+            follow = _MARKER_AFTER.match(text, end)
             if follow:
-                end += follow.end()
+                end = follow.end()
             if text[start:end].strip(" \t\n\r\u3000" + MARKER_FILL):
                 bounds.append(_trim(text, start, end))
             start = end
@@ -1320,6 +1343,7 @@ class _Reader:
 
 
 _END_PATTERNS: dict[str, re.Pattern[str]] = {}
+_MARKER_AFTER = lazy(r"[ \t*_]*\x01+(?:[ \t*_]*\x01+)*[*_]*")
 
 
 def _sentence_end_pattern(enders: str) -> re.Pattern[str]:
@@ -1354,13 +1378,11 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _headingless_references(lines: list[str]) -> set[int]:
+def _headingless_references(lines: list[str], text: str, offsets: list[int]) -> set[int]:
     """Line numbers of a references list written without a heading: a run of two or more
     entries [1] …, [2] … numbered one after another (blank lines between entries and
     wrapped lines within them allowed), after text that cites one of them."""
-    found: set[int] = set()
-    text = "\n".join(lines)
-    offsets = _line_starts(text)
+    found: set[int] = set()  # ``text``: the lines joined; ``offsets``: where each starts
     number = 0
     while number < len(lines):
         match = BRACKET_ENTRY.match(lines[number]) if "[" in lines[number] else None
@@ -1443,7 +1465,8 @@ LINK_TEXT = lazy(r"\[[^\[\]\n]*\](?=\()")
 
 def _definition_urls(body: str, body_start: int):
     # A URL written as a link's text ([https://a.org](https://archive/…)) is not what is cited.
-    body = LINK_TEXT.sub(lambda m: "[" + " " * (len(m.group()) - 2) + "]", body)
+    if "[" in body:
+        body = LINK_TEXT.sub(lambda m: "[" + " " * (len(m.group()) - 2) + "]", body)
     for match in DEFINITION_URL.finditer(body):
         kind = match.lastgroup
         url = match.group(kind)
@@ -1549,6 +1572,8 @@ def _join(text: str, pieces, separator: str):
 
 
 def _orig(offsets, local: int) -> int:
+    if len(offsets) == 1:  # a paragraph in one piece (most)
+        return offsets[0][1] + local - offsets[0][0]
     index = bisect_right(offsets, (local, float("inf"))) - 1
     joined_start, original_start = offsets[max(index, 0)]
     return original_start + local - joined_start

@@ -77,9 +77,12 @@ def _key(path: str) -> str:
 # --- which files belong together ---------------------------------------------------------
 
 
-def find_documents(paths: Sequence[str], settings_for: Callable[[str], Settings]
-                   ) -> dict[str, Grouping]:
-    """For each of ``paths`` that is part of a multi-file document, that document."""
+def find_documents(paths: Sequence[str], settings_for: Callable[[str], Settings],
+                   map_each: Callable = map) -> dict[str, Grouping]:
+    """For each of ``paths`` that is part of a multi-file document, that document.
+
+    ``map_each``: how the first look at each brief (``may_share_notes``) is spread over
+    the briefs: ``map``, or a process pool's map (the engine's, which checks them next)."""
     found: dict[str, Grouping] = {}
     pending = []
     for path in paths:
@@ -91,8 +94,8 @@ def find_documents(paths: Sequence[str], settings_for: Callable[[str], Settings]
     # a folder is looked through for notes files only when one of its briefs cites a note
     # it does not define, or holds notes only: most briefs are documents by themselves
     by_folder: dict[str, list[str]] = {}
-    for path in pending:
-        if _may_share_notes(path):
+    for path, may in zip(pending, map_each(may_share_notes, pending), strict=True):
+        if may:
             by_folder.setdefault(os.path.dirname(os.path.abspath(path)), []).append(path)
     for folder in by_folder:
         for grouping in _notes_groupings(folder):
@@ -317,7 +320,9 @@ def _notes_groupings(folder: str) -> tuple[Grouping, ...]:
     return tuple(groupings)
 
 
-def _may_share_notes(path: str) -> bool:
+def may_share_notes(path: str) -> bool:
+    """Might the brief at ``path`` share a notes file with others (it cites a note it does
+    not define, or holds notes only)? A first look at its text, for find_documents."""
     if not path.lower().endswith(MARKDOWN):
         return False
     text = _peek(path, 5_000_000)

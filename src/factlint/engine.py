@@ -11,6 +11,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -76,6 +77,23 @@ class FileResult:
     accessed: dict[str, str] = field(default_factory=dict)  # URL -> when the fact file read it
     language: str = "en"  # the brief's, for its messages: en, zh or zh-Hant (see messages.py)
     messages: str = "auto"  # the `messages` setting: auto, zh or en
+    # (path, line) -> the language of the messages about that line (see told_in)
+    languages: dict[tuple[str, int], str] = field(default_factory=dict)
+    # (finding, language, text) for each of `findings`: put into words where the brief was
+    # checked (in a worker process, alongside the others) rather than when reported
+    told: list[tuple[Finding, str, str]] = field(default_factory=list)
+
+    def told_in(self, finding: Finding) -> str:
+        """The language ``finding`` is told in when this brief owns the file it points at:
+        the ``messages`` setting, and under ``auto`` the language of the line it points at
+        (a brief's line) or of the brief (a fact file's line)."""
+        if self.messages in ("zh", "en") or finding.path != self.path:
+            return messages.chosen(self.messages, None, self.language)
+        key = (finding.path, finding.line)
+        if key not in self.languages:
+            text = self.lines.get(finding.path, {}).get(finding.line)
+            self.languages[key] = messages.chosen(self.messages, text, self.language)
+        return self.languages[key]
 
 
 @dataclass(repr=False)
@@ -92,11 +110,12 @@ class RunResult:
 
     @property
     def summary(self) -> dict[str, int]:
+        severities = Counter(f.severity for f in self.findings)
         return {
             "files": len(self.files),
-            "errors": self.count("error"),
-            "warnings": self.count("warning"),
-            "infos": self.count("info"),
+            "errors": severities["error"],
+            "warnings": severities["warning"],
+            "infos": severities["info"],
             "claims": sum(f.claims for f in self.files),
             "sourced_claims": sum(f.sourced_claims for f in self.files),
             "figures_verified": sum(f.figures_verified for f in self.files),
@@ -117,15 +136,7 @@ class RunResult:
         under ``auto`` the language of the line it points at (a brief's line) or of its
         brief (a fact file's line)."""
         owner = self._owners.get(finding.path)
-        if owner is None:
-            return "en"
-        if owner.messages in ("zh", "en") or finding.path != owner.path:
-            return messages.chosen(owner.messages, None, owner.language)
-        key = (finding.path, finding.line)
-        if key not in self._line_languages:
-            text = owner.lines.get(finding.path, {}).get(finding.line)
-            self._line_languages[key] = messages.chosen(owner.messages, text, owner.language)
-        return self._line_languages[key]
+        return "en" if owner is None else owner.told_in(finding)
 
     @property
     def summary_language(self) -> str:
@@ -138,11 +149,16 @@ class RunResult:
 
     def message(self, finding: Finding) -> str:
         """The text of ``finding`` in its language (see ``language``)."""
-        return messages.text_of(finding, self.language(finding))
+        language = self.language(finding)
+        told = self._told.get(id(finding))
+        if told is not None and told[0] is finding and told[1] == language:
+            return told[2]
+        return messages.text_of(finding, language)
 
     @cached_property
-    def _line_languages(self) -> dict[tuple[str, int], str]:
-        return {}
+    def _told(self) -> dict[int, tuple[Finding, str, str]]:
+        """What the check of each brief put into words, by finding (and kept with it)."""
+        return {id(told[0]): told for r in self.files for told in r.told}
 
     @cached_property
     def _owners(self) -> dict[str, FileResult]:
@@ -337,12 +353,20 @@ def read_any_brief(path: str, root: str | os.PathLike | None = None
 
 
 def active_rules(settings: Settings) -> list[Rule]:
-    return [
+    try:
+        return list(_active_rules(settings))  # the briefs of a folder share their settings
+    except TypeError:  # settings holding something unhashable
+        return list(_active_rules.__wrapped__(settings))
+
+
+@lru_cache(maxsize=64)
+def _active_rules(settings: Settings) -> tuple[Rule, ...]:
+    return tuple(
         rule for rule in registry()
         if rule.check is not None and matches(rule, settings.select)
         and not matches(rule, settings.ignore)
         and settings.severity_for(rule.code, rule.name) != "off"
-    ]
+    )
 
 
 def _selected(code: str, settings: Settings) -> bool:
@@ -485,6 +509,8 @@ def check_file(path: str, options: RunOptions, in_book: bool = False,
         result.view = options.view_of(ctx, result.findings)
     if in_book:
         result.document = replace(doc, sentences=[], enumerations=[], heading_figures={})
+    result.told = [(f, language, messages.text_of(f, language))
+                   for f in result.findings for language in (result.told_in(f),)]
     return result
 
 
@@ -634,34 +660,49 @@ def _next_content_line(doc: Document, line: int) -> int:
 
 def _check_many(paths: list[str], options: RunOptions,
                 in_books: Mapping[str, frozenset[str]] | None = None,
-                begin_urls: Callable[[str, list[str]], None] | None = None) -> list[FileResult]:
+                begin_urls: Callable[[str, list[str]], None] | None = None,
+                map_each: Callable | None = None) -> list[FileResult]:
     """``in_books``: key of each file of a multi-file document -> its shared labels.
     ``begin_urls``: see check_file; with several processes, called with each brief's URLs
-    as its result comes back."""
-    jobs = options.jobs or os.cpu_count() or 1
+    as its result comes back. ``map_each``: a map over the briefs (see ``_mapper``); one
+    made here when None."""
     in_books = in_books or {}
     flags = [_key(path) in in_books for path in paths]
     shared = [in_books.get(_key(path), frozenset()) for path in paths]
-    if jobs <= 1 or len(paths) < 4:
+    if map_each is None:
+        with _mapper(options, len(paths)) as map_each:
+            return _check_many(paths, options, in_books, begin_urls, map_each)
+    if map_each is map:  # in this process
         return [check_file(path, options, flag, labels, begin_urls)
                 for path, flag, labels in zip(paths, flags, shared, strict=True)]
+    results = []
+    for item in map_each(_check_file_safely, paths, [options] * len(paths), flags, shared):
+        if begin_urls is not None and isinstance(item, FileResult):  # as each comes
+            cited: dict[str, list[str]] = {}
+            for ref in item.url_refs:
+                cited.setdefault(ref.path, []).append(ref.url)
+            for path, found in cited.items():
+                begin_urls(path, found)
+        results.append(item)
+    return results
+
+
+@contextmanager
+def _mapper(options: RunOptions, count: int):
+    """A map that spreads work on ``count`` briefs over ``options.jobs`` processes (all
+    cores when 0): the builtin map for one job or fewer than four briefs. One pool serves
+    both looks at the briefs (documents.find_documents, then the checks)."""
+    jobs = options.jobs or os.cpu_count() or 1
+    if jobs <= 1 or count < 4:
+        yield map
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    chunk = max(1, min(64, len(paths) // (jobs * 4) or 1))
-    results = []
+    chunk = max(1, min(64, count // (jobs * 4) or 1))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        for item in pool.map(_check_file_safely, paths, [options] * len(paths), flags,
-                             shared, chunksize=chunk):
-            if begin_urls is not None and isinstance(item, FileResult):  # as each comes
-                cited: dict[str, list[str]] = {}
-                for ref in item.url_refs:
-                    cited.setdefault(ref.path, []).append(ref.url)
-                for path, found in cited.items():
-                    begin_urls(path, found)
-            results.append(item)
-    return results
+        yield lambda function, *items: pool.map(function, *items, chunksize=chunk)
 
 
 def _check_file_safely(path: str, options: RunOptions, in_book: bool = False,
@@ -686,16 +727,18 @@ def run(options: RunOptions) -> RunResult:
     warnings = [w for p in paths for w in settings_for(Path(p), options.overrides).warnings]
     from factlint.documents import find_documents
 
-    # a brief read from stdin under a name (an editor's buffer) is checked in its document
-    groupings = find_documents([p for p in paths if p != STDIN],
-                               lambda p: settings_for(Path(p), options.overrides))
-    early = _EarlyUrlChecks(options, paths)
-    try:
-        results = _check_many(paths, options,
-                              {key: g.shared_labels for key, g in groupings.items()}, early.begin)
-    except BaseException:
-        early.close()
-        raise
+    with _mapper(options, len(paths)) as map_each:
+        # a brief read from stdin under a name (an editor's buffer) is checked in its document
+        groupings = find_documents([p for p in paths if p != STDIN],
+                                   lambda p: settings_for(Path(p), options.overrides), map_each)
+        early = _EarlyUrlChecks(options, paths)
+        try:
+            results = _check_many(paths, options,
+                                  {key: g.shared_labels for key, g in groupings.items()},
+                                  early.begin, map_each)
+        except BaseException:
+            early.close()
+            raise
     for item in results:
         if isinstance(item, ConfigError):
             raise item

@@ -999,6 +999,8 @@ def _clean(x: float) -> float:
     compare equal to the same number read from a data file."""
     if not math.isfinite(x) or x == 0:
         return x
+    if type(x) is float and x.is_integer() and abs(x) < 1e12:
+        return x  # twelve digits or fewer: %.12g gives it back as it is
     return float(f"{x:.12g}")
 
 

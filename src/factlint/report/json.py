@@ -50,21 +50,23 @@ def _lines(result: RunResult):
     its fields: a general encoder per finding took most of the time of a large report."""
     renderings = result.renderings()
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per finding
-    quoted: dict[str, str] = {}  # paths, codes, names and severities recur: quoted once
-
-    def quote(text: str) -> str:
-        if text not in quoted:
-            quoted[text] = encode_basestring(text)
-        return quoted[text]
-
+    # the parts before the line and before the message recur: each is quoted once
+    opening: dict[str, str] = {}  # path -> '{"path": …, "line": '
+    kinds: dict[tuple[str, str, str], str] = {}  # (code, rule, severity) -> their entries
     for f in result.findings:
         message = result.message(f)
-        if f.path in renderings or not all(
-                type(n) is int for n in (f.line, f.column, f.end_line, f.end_column)):
+        if f.path in renderings or not (type(f.line) is type(f.column) is type(f.end_line)
+                                        is type(f.end_column) is int):
             yield encode(_entry(f, message, renderings))
             continue
-        yield (f'{{"path": {quote(f.path)}, "line": {f.line}, "column": {f.column}, '
-               f'"end_line": {f.end_line}, "end_column": {f.end_column}, '
-               f'"code": {quote(f.code)}, "rule": {quote(f.name)}, '
-               f'"severity": {quote(f.severity)}, "message": {encode_basestring(message)}, '
-               f'"fixable": {"true" if f.fixable else "false"}}}')
+        start = opening.get(f.path)
+        if start is None:
+            start = opening[f.path] = f'{{"path": {encode_basestring(f.path)}, "line": '
+        kind = kinds.get((f.code, f.name, f.severity))
+        if kind is None:
+            kind = kinds[(f.code, f.name, f.severity)] = (
+                f'"code": {encode_basestring(f.code)}, "rule": {encode_basestring(f.name)}, '
+                f'"severity": {encode_basestring(f.severity)}, "message": ')
+        yield (f'{start}{f.line}, "column": {f.column}, "end_line": {f.end_line}, '
+               f'"end_column": {f.end_column}, {kind}{encode_basestring(message)}, '
+               f'"fixable": {"true" if f.fix is not None else "false"}}}')

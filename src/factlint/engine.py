@@ -684,11 +684,10 @@ def run(options: RunOptions) -> RunResult:
     return result
 
 
-def _nothing_to_check(paths: Sequence[str], found: Found) -> str:
-    aside = f"; not briefs: {', '.join(found.set_aside)}" if found.set_aside else ""
-    return (f"no briefs to check in {', '.join(paths)}: folders are searched for *.md and "
-            "*.markdown (a .txt file only when named or matched by `include:` in the "
-            f"configuration), leaving out what .gitignore and .factlintignore list{aside}")
+def _nothing_to_check(paths: Sequence[str], found: Found) -> messages.Phrase:
+    aside = (messages.Phrase("config.set-aside", files=", ".join(found.set_aside))
+             if found.set_aside else "")
+    return messages.Phrase("config.no-briefs", paths=", ".join(paths), aside=aside)
 
 
 def _unreadable_folder(folder: str, why: str) -> FileResult:
@@ -717,7 +716,8 @@ def _check_urls(result: RunResult, refs: list[UrlRef], options: RunOptions, path
     try:
         url_settings = urls.UrlSettings(offline=options.offline, **settings.url_options())
     except (TypeError, ValueError) as exc:
-        raise ConfigError(f"{settings.origin}: urls: {exc}") from exc
+        raise ConfigError(messages.Phrase("config.urls", origin=settings.origin,
+                                          problem=str(exc))) from exc
     report = urls.check_urls(refs, url_settings, progress=options.progress)
     archive = dict(settings.evidence).get("archive")
     if archive and not options.offline:  # a dead link's message names its archived copy

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from factlint.columns import CHUNK_ROWS, CompactRows
 from factlint.finding import UrlRef
 from factlint.lazyre import lazy
-from factlint.messages import Message, Phrase, Quoted
+from factlint.messages import Message, Phrase, Quoted, joined
 from factlint.numbers import (
     Figure,
     Interval,
@@ -567,15 +567,8 @@ def _type_name(types) -> Phrase:
         types = [types]
     names = [Phrase(f"type.{t}") if t in _TYPES else Phrase("shown.value", text=t)
              for t in types]
-    return _joined(names, "list.or-plain")
+    return joined(names, "list.or-plain")
 
-
-def _joined(phrases: list, message_id: str) -> Phrase:
-    """Phrases one after another, two at a time under ``message_id`` ("{a} or {b}")."""
-    joined = phrases[0]
-    for phrase in phrases[1:]:
-        joined = Phrase(message_id, a=joined, b=phrase)
-    return joined
 
 
 def schema_problems(tree: Tree) -> tuple[list[tuple[str, Place, str]], set[int]]:
@@ -653,7 +646,7 @@ def _message(error, path: tuple) -> Phrase:
             close = difflib.get_close_matches(key, allowed, n=1)
             hint = Phrase("schema.did-you-mean", name=close[0]) if close else ""
             parts.append(Phrase("schema.unknown-field", key=key, hint=hint))
-        return Phrase("schema.unknown-fields", unknown=_joined(parts, "list.semicolon"),
+        return Phrase("schema.unknown-fields", unknown=joined(parts, "list.semicolon"),
                       known=", ".join(allowed))
     if kind == "const" and field_name == "factlint":
         return Phrase("schema.version", got=_show(instance))
@@ -1340,11 +1333,11 @@ def computed_value(claim: Claim, facts: FactFile, active: tuple[str, ...] = ()) 
         result = formula(values)
     except ZeroDivisionError:
         return TrueValue(None, origin, Phrase("compute.zero", op=compute.op,
-                                              values=_joined(shown, "list.semicolon")))
+                                              values=joined(shown, "list.semicolon")))
     if compute.op in ("sum", "difference"):
         result /= _unit_scale(claim.unit or first_unit)
     return TrueValue(result, Phrase("origin.computed-of", op=compute.op,
-                                    values=_joined(shown, "list.semicolon")))
+                                    values=joined(shown, "list.semicolon")))
 
 
 def _unit_scale(unit: str | None) -> float:

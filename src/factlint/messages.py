@@ -91,6 +91,14 @@ def _phrase(message_id: str, arguments: tuple) -> Phrase:
     return Phrase(message_id, **dict(arguments))
 
 
+def joined(phrases: list, message_id: str = "list.comma") -> Any:
+    """Phrases one after another, two at a time under ``message_id`` ("{a}, {b}")."""
+    result = phrases[0] if phrases else ""
+    for phrase in phrases[1:]:
+        result = Phrase(message_id, a=result, b=phrase)
+    return result
+
+
 def told(text: Any, language: str) -> str:
     """``text`` (a Phrase, a Message or plain text) in ``language``."""
     if isinstance(text, Phrase):

@@ -26,6 +26,8 @@ class Choice(click.Choice):
 
 SEVERITY = Choice(["error", "warning", "info"])
 MESSAGES = Choice(["auto", "zh", "en"])
+_SAID_IN = ("Language of what the command says (default auto: `messages:` in the "
+            "configuration, FACTLINT_MESSAGES, else the locale).")
 
 
 def _codes(value: str | None) -> tuple[str, ...] | None:
@@ -517,7 +519,8 @@ def annotate(brief, output, offline, facts, config, select, ignore, fail_on, mes
 
 @main.command()
 @click.argument("brief", type=click.Path(dir_okay=False))
-def show(brief: str) -> None:
+@click.option("--messages", type=MESSAGES, help=_SAID_IN)
+def show(brief: str, messages: str | None) -> None:
     """Print the text factlint reads in BRIEF, with line numbers. For a Word brief (.docx)
     this is its rendering, where findings' lines and columns count, with the paragraph each
     line starts in."""
@@ -552,7 +555,8 @@ def schema(name: str) -> None:
 @click.option("--config", "extra", type=click.Path(),
               help="Configuration file (over the project's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON.")
-def config_command(path: str, extra: str | None, as_json: bool) -> None:
+@click.option("--messages", type=MESSAGES, help=_SAID_IN)
+def config_command(path: str, extra: str | None, as_json: bool, messages: str | None) -> None:
     """Print the effective settings for a brief (default: one in the current folder) and
     the file each came from."""
     from pathlib import Path
@@ -646,7 +650,8 @@ def rules(code: str | None, markdown: bool, messages: str | None) -> None:
               help="A network fetches may reach although it is private (repeatable).")
 @click.option("--timeout", type=click.FloatRange(min=0.1, max=600), callback=_finite,
               help="Seconds a request may take in all (connect, headers, body).")
-def sources(paths, update, config, allow_private, networks, timeout) -> None:
+@click.option("--messages", type=MESSAGES, help=_SAID_IN)
+def sources(paths, update, config, allow_private, networks, timeout, messages) -> None:
     """Fetch every source the briefs cite (URLs, fact-file `file:` copies), keep the text as
     snapshots and write `<stem>.evidence.yaml` beside each brief, for `check --evidence`.
 
@@ -704,8 +709,9 @@ def sources(paths, update, config, allow_private, networks, timeout) -> None:
               help="A network URL checks may reach although it is private (repeatable).")
 @click.option("--timeout", type=click.FloatRange(min=0.1, max=600), callback=_finite,
               help="Seconds a URL request may take in all (connect, headers, body).")
+@click.option("--messages", type=MESSAGES, help=_SAID_IN)
 def fix_command(paths, show_diff, fix_urls, drop_unused, fix_figures, add_archived, facts,
-                config, allow_private, networks, timeout) -> None:
+                config, allow_private, networks, timeout, messages) -> None:
     """Apply safe fixes in place: rejoin page-split paragraphs, renumber citations in order
     of first appearance (with the fact file), and on request drop unused sources,
     replace redirected URLs and write the true value over figures that do not hold for it.

@@ -1454,45 +1454,12 @@ def _near_miss(quote: str, search: Searchable) -> str:
 
 # --- describing an interval for people -------------------------------------------------------
 
-_MEANING = {
-    "exact": "{s} to the written precision",
-    "over": "more than {s}",
-    "at_least": "at least {s}",
-    "plus": "more than {s} and less than {s_next}",
-    "near": "nearly {s}: from {near} up to {s}",
-    "about": "about {s}",
-    "under": "less than {s}",
-    "at_most": "at most {s}",
-    "range": "between {s} and {h}",
-}
-
-
-def describe(figure: Figure, interval: Interval, near_ratio: float = 0.9) -> str:
-    """'超 → more than 120, i.e. (120, ∞)' in the figure's own written scale."""
-    scale = figure.scale or 1.0
-    unit = _unit_words(figure) if figure.scale_text else (figure.unit if figure.is_percent else "")
-
-    def number(v: float) -> str:
-        return format_number(_tidy(v / scale))
-
-    written = "%" if figure.is_percent else (_unit_words(figure) if figure.scale_text else "")
-    s = number(figure.value) + written
-    h = (number(figure.high) + written) if figure.high is not None else s
-    meaning = _MEANING.get(figure.qualifier, "{s}").format(
-        s=s, h=h, s_next=number(figure.value + figure.step) + written,
-        near=number(figure.value * near_ratio) + written)
-    if figure.qualifier == "exact" and figure.step and not (figure.scale != 1 or figure.is_percent
-                                                           or figure.decimals):
-        meaning = f"exactly {s}"
-    shown = Interval(interval.low / scale, interval.high / scale, interval.low_closed,
-                     interval.high_closed)
-    word = figure.qualifier_text or "as written"
-    suffix = f" {unit}" if unit and unit != "%" else ""
-    return f"{word} → {meaning}, i.e. {_tidy_interval(shown)}{suffix}"
+_MEANING = ("exact", "over", "at_least", "plus", "near", "about", "under", "at_most", "range")
 
 
 def meaning(figure: Figure, near_ratio: float = 0.9) -> Message:
-    """What the figure's wording promises, in plain words: 超120家 -> more than 120."""
+    """What the figure's wording promises, in plain words: 超120家 -> more than 120, 20余家
+    -> between 20 and 30, 突破150亿元 -> at least 150亿元 (meaning.KIND in the catalog)."""
     scale = figure.scale or 1.0
 
     def number(v: float) -> str:
@@ -1511,11 +1478,6 @@ def meaning(figure: Figure, near_ratio: float = 0.9) -> Message:
 
 def _tidy(v: float) -> float:
     return v if not math.isfinite(v) else round(v, 10)
-
-
-def _tidy_interval(interval: Interval) -> str:
-    return str(Interval(_tidy(interval.low), _tidy(interval.high), interval.low_closed,
-                        interval.high_closed))
 
 
 def shown_value(verification: Verification) -> str:

@@ -439,8 +439,8 @@ def check_file(path: str, options: RunOptions, in_book: bool = False,
         # `factlint fix` edits text briefs only, and advice is in Word's terms
         from factlint.word import in_word_terms
 
-        findings = [replace(f, fix=None, message=in_word_terms(f.message) if f.path == path
-                            else f.message) for f in findings if f.code != "FL603"]
+        findings = [in_word_terms(f) if f.path == path else replace(f, fix=None)
+                    for f in findings if f.code != "FL603"]
         result.not_checked = dict(result.rendering.not_checked)
     result.findings = sorted(_severity(f, settings) for f in findings)
     if facts is not None:

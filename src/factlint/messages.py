@@ -150,9 +150,14 @@ def render(message_id: str, arguments: Mapping[str, Any] | None = None,
         return render(message_id, arguments, "en")
 
 
+_PLAIN = frozenset((str, int, float))
+
+
 def _worded(value: Any, language: str) -> Any:
     """An argument as the message shows it: a Message in the same language, a tuple as
     quoted alternatives (“a”, “b” or “c”; “a”、“b”或“c”)."""
+    if type(value) in _PLAIN:  # most arguments: shown as they are
+        return value
     if isinstance(value, Message):
         return value.text(language)
     if isinstance(value, Phrase):

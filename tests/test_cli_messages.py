@@ -112,3 +112,20 @@ def test_a_real_process_in_a_chinese_locale(tmp_path):
                           env=env, cwd=tmp_path, encoding="utf-8")
     assert done.returncode == 2
     assert done.stderr.startswith("factlint：错误：") and "没有可检查的简报" in done.stderr
+
+
+def test_json_messages_follow_the_chosen_language(tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.delenv("FACTLINT_MESSAGES", raising=False)
+    brief = tmp_path / "brief.md"
+    brief.write_text("数据商已有 1159 家<sup>1</sup>。\n\n<sup>1</sup> 来源：某局，《年报》\n",
+                     encoding="utf-8")
+    told = {}
+    for choice in ("auto", "en", "zh"):
+        done = CliRunner().invoke(main, ["check", "--offline", "--format", "json",
+                                         "--messages", choice, str(brief)])
+        [finding] = json.loads(done.stdout)["findings"]
+        told[choice] = finding["message"]
+    assert told["auto"] == told["zh"] and told["zh"].startswith("来源 1 没有网址")
+    assert told["en"].startswith("source 1 has no URL")

@@ -121,11 +121,11 @@ def test_programs_kept_by_another_run_meanwhile_are_kept_too(tmp_path, monkeypat
 
 def test_a_full_file_keeps_only_what_this_run_used(tmp_path, monkeypatch):
     writing(monkeypatch)
-    monkeypatch.setattr(patterncache, "LIMIT", 3)
     filler = fresh(tmp_path)
     for number in range(3):
         filler.compile(f"old{number}")
     filler.write()
+    monkeypatch.setattr(patterncache, "LIMIT", (tmp_path / "patterns.bin").stat().st_size)
     cache = fresh(tmp_path)
     cache.compile("old1")
     cache.compile(*PATTERNS[0])
@@ -149,3 +149,38 @@ def test_the_file_lives_in_the_cache_folder_named_for_this_interpreter(monkeypat
     name = patterncache.interpreter()
     assert name.startswith(sys.implementation.cache_tag + "-")
     assert patterncache.CACHE.path.endswith(f"patterns-{name}.bin")
+
+
+def test_this_interpreter_builds_the_patterns_re_compile_makes():
+    assert patterncache.faithful()
+
+
+def test_nothing_is_kept_where_built_patterns_would_differ(tmp_path, monkeypatch):
+    writing(monkeypatch)
+    monkeypatch.setattr(patterncache, "faithful", lambda: False)
+    cache = fresh(tmp_path)
+    assert cache.compile(*PATTERNS[1]) == re.compile(*PATTERNS[1])
+    assert cache.new == {}
+
+
+def test_a_bad_pattern_raises_what_re_compile_raises(tmp_path, monkeypatch):
+    writing(monkeypatch)
+    cache = fresh(tmp_path)
+    with pytest.raises(re.error) as ours:
+        cache.compile(r"(?P<n>[0-9]+")
+    with pytest.raises(re.error) as theirs:
+        re.compile(r"(?P<n>[0-9]+")
+    assert str(ours.value) == str(theirs.value)
+    assert cache.new == {}
+
+
+def test_without_a_home_folder_there_is_no_cache(monkeypatch, tmp_path):
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr("os.path.expanduser", lambda path: path)  # "~" stays "~"
+    writing(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    cache = patterncache.default_cache()
+    assert cache.path is None
+    assert cache.compile(*PATTERNS[0]) == re.compile(*PATTERNS[0])
+    cache.write()
+    assert list(tmp_path.iterdir()) == []

@@ -31,6 +31,7 @@ NOT_ON_THE_PLAIN_PATH = (
     "docx", "lxml", "openpyxl", "pypdf", "re2", "pygls", "lsprotocol", "watchfiles",
     "pathspec", "http.client", "ssl", "socket", "subprocess", "tempfile", "hashlib",
     "concurrent.futures", "multiprocessing", "asyncio", "xml", "email", "csv", "zipfile",
+    "shutil", "bz2", "lzma", "factlint.linear",
     "factlint.urls", "factlint.facts", "factlint.factfiles", "factlint.evidence",
     "factlint.word", "factlint.sheets", "factlint.lsp", "factlint.watch", "factlint.fix",
     "factlint.api", "factlint.annotate", "factlint.report.html", "factlint.report.sarif",

@@ -67,12 +67,15 @@ class CheckedText:
 
 
 def inspect_text(text: str, path: str, *, facts: str | None = None,
-                 overrides: Overrides | None = None) -> CheckedText:
+                 overrides: Overrides | None = None, cached_urls: bool = False) -> CheckedText:
     """``check_text`` (offline), keeping the Document, the fact file and its verifications.
-    Never raises for a configuration that cannot be used: ``problem`` says why."""
+    With ``cached_urls``, the URL findings the URL cache knows (FL403 with its fix: what
+    ``factlint check`` learned), though nothing is fetched. Never raises for a
+    configuration that cannot be used: ``problem`` says why."""
     try:
         result = run(RunOptions(paths=("-",), overrides=overrides or Overrides(), facts=facts,
-                                offline=True, progress=False, stdin=text.encode("utf-8"),
+                                offline=True, urls_cached=cached_urls, progress=False,
+                                stdin=text.encode("utf-8"),
                                 stdin_filename=path, view_of=_context))
     except ConfigError as exc:
         return CheckedText(RunResult([], []), problem=str(exc))

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import accumulate
 
+from factlint import patterncache
 from factlint.lazyre import lazy
 from factlint.messages import Phrase
 from factlint.numbers import Figure, Lexicon, builtin_lexicon, find_figures, load_lexicon
@@ -33,13 +35,16 @@ FOOTNOTE_MARKER = lazy(r"\[\^([^\]\n]{1,400})\]")
 # [13], pandoc's escaped \[13\] and PDF converters' link-wrapped [\[13\]](#page-3-1); never
 # [text][13] reference links, images, or a \[ that escapes something else
 BRACKET_MARKER = lazy(
-    r"(?<![0-9_\]\\!])(?:\[\\?\[(" + _LABELS + r")\\?\]\]" + _LINK_TARGET
+    r"(?=[\[\\])(?<![0-9_\]\\!])(?:\[\\?\[(" + _LABELS + r")\\?\]\]" + _LINK_TARGET
     + r"|\\\[(" + _LABELS + r")\\\]|\[(" + _LABELS + r"(?:\]\[" + _LABELS + r")*)\](?![\[(:]))"
 )
 # km<sup>2</sup>, 10<sup>26</sup>, x<sup>2</sup>: an exponent, not a citation
 EXPONENT_BASE = lazy(
     r"(?:(?<![A-Za-z])(?:[kcmdμµn]?m|ft|in|mi|yd|s|kg|[xyzna-e])|(?<![0-9.])10)$")
-UNICODE_MARKER = lazy(r"(?<![A-Za-z0-9⁰¹²³⁴⁵⁶⁷⁸⁹])([⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[˒,][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*)")
+# (?=…) before a pattern that opens with a lookbehind or with branches: the positions where
+# no match can start are skipped at C speed (re otherwise tries every branch at each one)
+UNICODE_MARKER = lazy(r"(?=[⁰¹²³⁴⁵⁶⁷⁸⁹])(?<![A-Za-z0-9⁰¹²³⁴⁵⁶⁷⁸⁹])"
+                      r"([⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[˒,][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*)")
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 SUP_DEFINITION = lazy(r"[ \t]*(<sup>\s*\[?\s*(\d{1,4})\s*\]?\s*</sup>)[ \t]*", re.IGNORECASE)
@@ -56,6 +61,11 @@ BRACKET_ENTRY = lazy(r"[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?\\?\[(\d{1,4})\\?\](?![:\[
 LINK_REFERENCE_DEFINITION = lazy(r" {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S")
 LINK_REFERENCE_LINE = lazy(r"(?m)^" + LINK_REFERENCE_DEFINITION.pattern)
 
+# The characters that can open a fence, a container, a list item (or a digit), after spaces
+_FENCE_LEADS = frozenset("`~")
+_CONTAINER_LEADS = frozenset("=!?")
+_LIST_LEADS = frozenset("-*+")
+_SUPERSCRIPTS = frozenset("⁰¹²³⁴⁵⁶⁷⁸⁹")
 # A line that starts with none of these and continues a paragraph is plain prose.
 MARKUP_STARTS = frozenset("<[#=-*_!?|>+~`{:0123456789⁰¹²³⁴⁵⁶⁷⁸⁹（(一二三四五六七八九十①②③④⑤⑥⑦⑧⑨⑩")
 ATX_HEADING = lazy(r" {0,3}(#{1,6})(?:[ \t]+|$)")
@@ -73,17 +83,17 @@ DIRECTIVE = lazy(r"<!--\s*(factlint\S*)(.*?)-->", re.DOTALL)
 RAW_HTML_BLOCK = lazy(r"<(script|style)\b.*?(?:</\1\s*>|\Z)", re.DOTALL | re.IGNORECASE)
 BACKTICK_RUN = lazy(r"`+")  # read by inline_code_spans(), not by one regex (see there)
 # kramdown attribute lists: "{: .class }" lines and "{target="_blank"}" after a link
-ATTRIBUTE_LIST = lazy(r"\{:[^{}\n]*\}|(?<=\))\{[^{}\n]*=[^{}\n]*\}")
+ATTRIBUTE_LIST = lazy(r"(?=\{)(?:\{:[^{}\n]*\}|(?<=\))\{[^{}\n]*=[^{}\n]*\})")
 HTML_TAG = lazy(r"</?(?!sup\b)[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
-URL = lazy(r"(?:https?|ftp)://[^\s<>\"'（）《》「」【】，。；、]+|www\.[^\s<>\"'（）《》，。；、]+")
+URL = lazy(r"(?=[hfw])(?:(?:https?|ftp)://[^\s<>\"'（）《》「」【】，。；、]+|www\.[^\s<>\"'（）《》，。；、]+)")
 LINK_TARGET = lazy(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)|\]\[[^\]\n]*\]")
 TITLE = lazy(r"《[^《》\n]{0,80}》|〈[^〈〉\n]{0,80}〉")
 
-DEFINITION_URL = lazy(
-    r"\]\((?P<link>[^()\s]+(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)"
+DEFINITION_URL = lazy(  # (?=…): what each branch opens with, skipped to fast
+    r"(?=[\]<hfjmd])(?:\]\((?P<link>[^()\s]+(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)"
     r"|<(?P<angle>[a-zA-Z][a-zA-Z0-9+.-]*:[^<>\s]+)>"
     r"|(?P<bare>(?:https?|ftp|javascript|mailto|file|data):"
-    r"(?://\[[0-9A-Fa-f:.]+\][^\s<>\"'\]]*|[^\s<>\"'\]]+))",  # [::1]: a bare IPv6 host
+    r"(?://\[[0-9A-Fa-f:.]+\][^\s<>\"'\]]*|[^\s<>\"'\]]+)))",  # [::1]: a bare IPv6 host
 )
 IPV6_HOST = lazy(r"[a-z]+://\[[0-9A-Fa-f:.]+\]")
 SCHEME = lazy(r"[A-Za-z][A-Za-z0-9+.-]*:")
@@ -107,6 +117,7 @@ CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 
 # A list of 、-separated items summed up by a count right after it: 甲、乙、丙三类
 ENUMERATION_BEFORE = lazy(r"((?:[^、，。；：,;！？!?\s\x01]{1,24}、)+)"
                                 r"([^、，。；：,;！？!?\s\x01]{1,24})$")
+_LIST_STOP = lazy(r"[，。；：,;！？!?\s\x01]")  # what no item of either list holds
 _WE = lazy(r"(?i:we\b|我们|我們)")
 # Two items joined by 与/和/及 summed up by 两/二 right after them: 「甲」与「乙」两部分
 PAIR_BEFORE = lazy(r"([^、，。；：,;！？!?\s\x01和与與及]{1,24})(?:以及|和|与|與|及)"
@@ -124,9 +135,9 @@ HTML_TABLE = lazy(r"<table\b.*?(?:</table\s*>|\Z)", re.DOTALL | re.IGNORECASE)
 # LaTeX math is skipped text: $$…$$, \(…\), \[…\] and $…$ that hold TeX (a command, ^, _,
 # { or =), so "$3 and $5" stays money and pandoc's escaped \[1\] stays a marker.
 MATH = lazy(
-    r"\$\$(?P<display>[^$]{1,4000}?)\$\$|\\\((?P<paren>[^\n]{1,400}?)\\\)"
+    r"(?=[$\\])(?:\$\$(?P<display>[^$]{1,4000}?)\$\$|\\\((?P<paren>[^\n]{1,400}?)\\\)"
     r"|\\\[(?P<bracket>[^\n]{1,400}?)\\\]"
-    r"|(?<![\\$A-Za-z0-9_])\$(?=[^\s$])(?P<dollar>[^$\n]{1,300}?)(?<![\s\\])\$(?!\d)"
+    r"|(?<![\\$A-Za-z0-9_])\$(?=[^\s$])(?P<dollar>[^$\n]{1,300}?)(?<![\s\\])\$(?!\d))"
 )
 TEX = lazy(r"\\[A-Za-z%]|[\^_{}=]")
 # A line next to a table that names its source or carries its note.
@@ -156,7 +167,7 @@ SOURCE_NOUN = lazy(
     r"(?i:\b(?:report|study|survey|census|statistics|data|analysis|paper|article|review|"
     r"estimate|research|index|bulletin|white paper|yearbook)s?\b)"
     r"|报告|報告|数据|數據|研究|调查|調查|统计|統計|白皮书|白皮書|公报|公報|年鉴|年鑑|报道|報道")
-MARKDOWN_LINK = lazy(r"(?<![!\\])\[([^\[\]\n]{1,400})\]\((?:https?:|www\.|/|\.)")
+MARKDOWN_LINK = lazy(r"(?=\[)(?<![!\\])\[([^\[\]\n]{1,400})\]\((?:https?:|www\.|/|\.)")
 
 
 # --- the records -----------------------------------------------------------------------
@@ -399,11 +410,13 @@ def inline_code_spans(text: str) -> list[tuple[int, int]]:
     the same but tries every run against the rest of the line: quadratic on a line of many
     unmatched runs. Here each run looks up the next run of its length: O(n log n).
     """
-    runs = [(m.start(), m.end()) for m in BACKTICK_RUN.finditer(text)]
+    runs = [(m.start(), m.end()) for m in BACKTICK_RUN.finditer(text)] if "`" in text else []
+    if not runs:
+        return []
     by_length: dict[int, list[int]] = {}
     for index, (start, end) in enumerate(runs):
         by_length.setdefault(end - start, []).append(index)
-    newlines = [i for i, ch in enumerate(text) if ch == "\n"] if "\n" in text else []
+    newlines = [i - 1 for i in _line_starts(text)[1:]]
     spans = []
     index = 0
     while index < len(runs):
@@ -451,6 +464,7 @@ def read_document(
     extra_packs: tuple[str, ...] = (),
     primary: bool = False,
     shared_labels: frozenset[str] = frozenset(),
+    on_definitions: Callable[[list[Definition]], None] | None = None,
 ) -> Document:
     """Build the Document for ``text`` (already decoded) in one pass over its blocks.
 
@@ -458,6 +472,8 @@ def read_document(
     each sentence's script choose (the document's own language is then the majority's).
     ``shared_labels``: the numbers of a references list in another file of its document
     (documents.Grouping): ``[n]`` citing one of them is a marker here too.
+    ``on_definitions`` is called with the source definitions as soon as they are read,
+    before the sentences (the engine begins checking their URLs then).
     """
     forced = language if language in LANGUAGES else None
     doc_language = forced or detect_language(text)
@@ -467,6 +483,7 @@ def read_document(
     reader.forced = forced
     reader.doc.primary = primary
     reader.shared_labels = shared_labels
+    reader.on_definitions = on_definitions
     return reader.read()
 
 
@@ -474,6 +491,10 @@ def read_document(
 def _lexicon(language: str, extra_packs: tuple[str, ...], traditional: bool) -> Lexicon:
     """The built-in figure words merged with those of the configured packs."""
     return load_lexicon(load_rulepack(language, extra_packs, traditional).raw)
+
+
+# Blank text kept before a table read alone: more than the figure reader looks back at
+_TABLE_LEAD = 256
 
 
 class _Reader:
@@ -493,12 +514,17 @@ class _Reader:
         self.html_tables: list[tuple[int, int]] = []
         self.skipped = _Spans()
         self.shared_labels: frozenset[str] = frozenset()  # see read_document
+        self.on_definitions: Callable[[list[Definition]], None] | None = None  # see read_document
+        self.lines: list[str] | None = None  # the text's lines, split when first needed
+        self.marker_starts: list[int] = []
 
     # The passes, in order. Each leaves its results on self.doc.
     def read(self) -> Document:
         masked = self._mask_inline(self._mask_blocks(self.text))
         self.masked = masked
         self._scan_blocks(masked)
+        if self.on_definitions is not None:
+            self.on_definitions(self.doc.definitions)
         self._find_markers(masked)
         self._find_numbering()
         self._read_sentences(masked)
@@ -527,21 +553,23 @@ class _Reader:
                 if stripped.startswith(fence) and set(stripped) == {fence[0]}:
                     fence = None
                 continue
-            opening = FENCE.match(line)
+            lead = line.lstrip(" \t")[:1]  # each block pattern needs its own first character
+            opening = FENCE.match(line) if lead in _FENCE_LEADS else None
             if opening:
                 fence = opening.group(1)
                 out.append(_blank_text(line))
                 continue
             blank = not line.strip()
             if not blank and _indent(line) < 4:
-                in_container = bool(CONTAINER_OPENER.match(line))
-                in_footnote = bool(FOOTNOTE_DEFINITION.match(line))
+                in_container = lead in _CONTAINER_LEADS and bool(CONTAINER_OPENER.match(line))
+                in_footnote = lead == "[" and bool(FOOTNOTE_DEFINITION.match(line))
             if (not blank and previous_blank and not in_list and not in_container
                     and not in_footnote and _indent(line) >= 4):
                 out.append(_blank_text(line))
                 continue  # indented code: stays "after a blank" until real text
             if not blank:
-                in_list = bool(LIST_ITEM.match(line)) or (in_list and _indent(line) >= 2)
+                in_list = ((lead in _LIST_LEADS or lead.isdigit()) and bool(LIST_ITEM.match(line))
+                           ) or (in_list and _indent(line) >= 2)
             previous_blank = blank
             out.append(line)
         masked = "\n".join(out)
@@ -580,7 +608,8 @@ class _Reader:
         definition_open: Definition | None = None
         last_closed: Paragraph | None = None  # the body paragraph just ended, if nothing followed
         footnote_waiting: Definition | None = None  # a [^n]: an indented paragraph may continue
-        listed = _headingless_references(lines)  # lines of reference lists without a heading
+        # lines of reference lists without a heading
+        listed = _headingless_references(lines, masked, starts)
 
         def take() -> Paragraph | None:
             """The open paragraph, joined to the one it continues across definitions."""
@@ -663,8 +692,9 @@ class _Reader:
                 definition_open = definition
                 continue
             definition_open = None
-            heading = ATX_HEADING.match(line)
-            setext = SETEXT_UNDERLINE.match(line)
+            lead = stripped[0]  # each block pattern needs its own first character
+            heading = ATX_HEADING.match(line) if lead == "#" else None
+            setext = SETEXT_UNDERLINE.match(line) if lead in "=-" else None
             if setext and len(current) == 1 and kind == "body" and pending is None:
                 first_start, first_end = current[0]
                 current = []
@@ -672,29 +702,31 @@ class _Reader:
                 self._add_heading(1 if setext.group(1)[0] == "=" else 2, first_start, first_end)
                 in_references = self._is_references_heading(masked[first_start:first_end])
                 continue
-            if heading or THEMATIC_BREAK.match(line) or CONTAINER_OPENER.match(line):
+            if heading or (lead in "-*_" and THEMATIC_BREAK.match(line)) or (
+                    lead in _CONTAINER_LEADS and CONTAINER_OPENER.match(line)):
                 close(flush=True)
                 if heading:
                     text_start = start + heading.end()
                     self._add_heading(len(heading.group(1)), text_start, end, start)
                     in_references = self._is_references_heading(masked[text_start:end])
                 continue
-            if LINK_REFERENCE_DEFINITION.match(line):
+            if lead == "[" and LINK_REFERENCE_DEFINITION.match(line):
                 close()
                 continue
             if self._is_references_heading(stripped.strip("*_:：# ")) and not current:
                 in_references = True
                 continue
-            if TABLE_ROW.match(line):
+            if lead == "|" and TABLE_ROW.match(line):
                 close(flush=True)
                 doc.tables.append((start, end))
                 continue
-            if LIST_ITEM.match(line) and not (current and kind == "body" and _indent(line) >= 4):
+            if ((lead in _LIST_LEADS or lead.isdigit()) and LIST_ITEM.match(line)
+                    and not (current and kind == "body" and _indent(line) >= 4)):
                 close(flush=True)
                 kind = "list"
                 current = [(start, end)]
                 continue
-            if BLOCKQUOTE.match(line):
+            if lead == ">" and BLOCKQUOTE.match(line):
                 if kind != "quote":
                     close()
                     kind = "quote"
@@ -720,7 +752,8 @@ class _Reader:
     def _add_heading(self, level: int, start: int, end: int, line_start: int | None = None):
         raw = self.text[start:end]
         trimmed = raw.rstrip()
-        trimmed = re.sub(r"(?<![ \t])[ \t]+#+$", "", trimmed)  # from a run's start: linear
+        if trimmed.endswith("#"):  # a closing run of #'s
+            trimmed = re.sub(r"(?<![ \t])[ \t]+#+$", "", trimmed)  # from a run's start: linear
         self.doc.headings.append(
             Heading(level, trimmed.strip(), start, start + len(trimmed),
                     start if line_start is None else line_start)
@@ -732,11 +765,13 @@ class _Reader:
 
     def _definitions_at(self, line: str, start: int, end: int, in_references: bool):
         """The definitions a line opens: one, or several for an entry ``[3][4] …``."""
-        for pattern, style in ((SUP_DEFINITION, "sup"), (FOOTNOTE_DEFINITION, "footnote")):
-            match = pattern.match(line)
+        lead = line.lstrip(" \t")[:1]  # each pattern needs its own first character
+        for pattern, style, first in ((SUP_DEFINITION, "sup", "<"),
+                                      (FOOTNOTE_DEFINITION, "footnote", "[")):
+            match = pattern.match(line) if lead == first else None
             if match:
                 return [self._definition(match, style, start, end, match.group(2))]
-        match = UNICODE_DEFINITION.match(line)
+        match = UNICODE_DEFINITION.match(line) if lead in _SUPERSCRIPTS else None
         if match:
             return [self._definition(
                 match, "unicode", start, end, match.group(1).translate(SUPERSCRIPT_DIGITS)
@@ -1154,7 +1189,9 @@ class _Reader:
         return spans
 
     def _is_not_claim_heading(self, text: str) -> bool:
-        text = re.sub(r"(?<!\s)\s*\{[^{}]*\}\s*$", "", text.strip())  # {#id .class epub:type=…}
+        text = text.strip()
+        if "}" in text:  # {#id .class epub:type=…}
+            text = re.sub(r"(?<!\s)\s*\{[^{}]*\}\s*$", "", text)
         text = text.strip().strip("*_:：# ").strip()
         if not text or len(text) > 40:
             return False
@@ -1172,7 +1209,8 @@ class _Reader:
                 blocks[-1] = (blocks[-1][0], end, "pipe")
             else:
                 blocks.append((start, end, "pipe"))
-        blocks = [b for b in blocks if b[2] != "pipe" or not self._in_html_table(b[0])]
+        html = _Spans(self.html_tables)  # HTML_TABLE's: sorted and disjoint
+        blocks = [b for b in blocks if b[2] != "pipe" or not html.covers(b[0])]
         blocks += [(a, b, "html") for a, b in self.html_tables]
         blocks.sort()
         marker_starts = [m.start for m in doc.markers]
@@ -1185,23 +1223,29 @@ class _Reader:
             cells = list(masked[start:end].replace("|", "\x02"))
             for tag in HTML_TAG.finditer(self.text, start, end):
                 cells[tag.start() - start : tag.end() - start] = "\x02" * len(tag.group())
-            body = _blank_text(masked[:start]) + "".join(cells)
+            # The table alone, after enough blank text to keep what the figure reader looks
+            # back at (a few dozen characters, the line's start) as it is in the document;
+            # blanking all the text before each table would be quadratic in long documents.
+            before = max(0, start - _TABLE_LEAD)
+            body = _blank_text(masked[before:start]) + "".join(cells)
             body = body.replace(MARKER_FILL, " ")
-            _, lexicon = self._pack(self._language_of(body, start, end))
-            figures = tuple(find_figures(body, lexicon))
+            _, lexicon = self._pack(self._language_of(body, start - before, end - before))
+            figures = tuple(replace(f, start=f.start + before, end=f.end + before)
+                            for f in find_figures(body, lexicon)) if before else \
+                tuple(find_figures(body, lexicon))
             numbers = figures or _numeric_cells(self.text[start:end], start)
             markers = _within(doc.markers, marker_starts, start, end)
             doc.table_blocks.append(Table(
                 start, end, kind, tuple(numbers), markers,
                 bool(markers) or self._source_next_to(start, end)))
 
-    def _in_html_table(self, offset: int) -> bool:
-        return any(a <= offset < b for a, b in self.html_tables)
-
     def _source_next_to(self, start: int, end: int) -> bool:
         """A 资料来源：/Source:/Note: line, or a caption with a marker, directly above or
         below the table (blank lines between allowed)."""
-        lines = self.text.split("\n")
+        if self.lines is None:
+            self.lines = self.text.split("\n")
+            self.marker_starts = [m.start for m in self.doc.markers]
+        lines = self.lines
         first, _ = self.doc.position(start)
         last, _ = self.doc.position(max(start, end - 1))
         for number in (*_nearby(lines, first - 2, -1), *_nearby(lines, last, 1)):
@@ -1209,7 +1253,9 @@ class _Reader:
             if TABLE_SOURCE.match(line):
                 return True
             offset = self.doc.line_starts[number]
-            if any(offset <= m.start < offset + len(lines[number]) for m in self.doc.markers):
+            index = bisect_left(self.marker_starts, offset)  # the first marker on the line
+            if (index < len(self.marker_starts)
+                    and self.marker_starts[index] < offset + len(lines[number])):
                 return True
         return False
 
@@ -1236,8 +1282,14 @@ class _Reader:
             if figure.numeral != "chinese" or figure.qualifier not in ("exact",):
                 continue
             before = text[max(0, figure.start - 240) : figure.start]
-            match = ENUMERATION_BEFORE.search(before)
-            pair = PAIR_BEFORE.search(before) if not match and figure.value == 2 else None
+            # Neither list holds a stop (，。 a space…): each is found in the text after the
+            # last one, and the list of items needs a 、 there (searched from every start
+            # of the whole window, the patterns cost most of the reading of a brief).
+            body = before[:-1] if before.endswith("\n") else before  # $ matches before it
+            stop = _LIST_STOP.search(body[::-1])
+            tail = before[len(body) - stop.start():] if stop else before
+            match = ENUMERATION_BEFORE.search(tail) if "、" in tail else None
+            pair = PAIR_BEFORE.search(tail) if not match and figure.value == 2 else None
             if pair and "等" not in pair.group(2):
                 self.doc.enumerations.append(Enumeration(pair.groups(), figure))
                 counts.add(id(figure))
@@ -1276,9 +1328,9 @@ class _Reader:
             if match.group().startswith(".") and not _is_sentence_period(text, match.start()):
                 continue
             # A marker directly after the ending punctuation belongs to this sentence (bold too).
-            follow = re.match(r"[ \t*_]*\x01+(?:[ \t*_]*\x01+)*[*_]*", text[end:])
+            follow = _MARKER_AFTER.match(text, end)
             if follow:
-                end += follow.end()
+                end = follow.end()
             if text[start:end].strip(" \t\n\r\u3000" + MARKER_FILL):
                 bounds.append(_trim(text, start, end))
             start = end
@@ -1291,15 +1343,17 @@ class _Reader:
 
 
 _END_PATTERNS: dict[str, re.Pattern[str]] = {}
+_MARKER_AFTER = lazy(r"[ \t*_]*\x01+(?:[ \t*_]*\x01+)*[*_]*")
 
 
 def _sentence_end_pattern(enders: str) -> re.Pattern[str]:
     pattern = _END_PATTERNS.get(enders)
     if pattern is None:
         cjk = "".join(c for c in enders if c not in ".!?") or "。"
-        pattern = re.compile(
+        pattern = patterncache.compile(  # (?=…): where an ending can start, skipped to at C speed
+            "(?=[" + re.escape(cjk) + r".!?])(?:"
             "[" + re.escape(cjk) + r"]+[" + re.escape(CLOSERS) + r"]*"
-            r"|[.!?]+[" + re.escape(CLOSERS) + r"]*(?=[\s\x01]|$)"
+            r"|[.!?]+[" + re.escape(CLOSERS) + r"]*(?=[\s\x01]|$))"
         )
         _END_PATTERNS[enders] = pattern
     return pattern
@@ -1324,13 +1378,11 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _headingless_references(lines: list[str]) -> set[int]:
+def _headingless_references(lines: list[str], text: str, offsets: list[int]) -> set[int]:
     """Line numbers of a references list written without a heading: a run of two or more
     entries [1] …, [2] … numbered one after another (blank lines between entries and
     wrapped lines within them allowed), after text that cites one of them."""
-    found: set[int] = set()
-    text = "\n".join(lines)
-    offsets = _line_starts(text)
+    found: set[int] = set()  # ``text``: the lines joined; ``offsets``: where each starts
     number = 0
     while number < len(lines):
         match = BRACKET_ENTRY.match(lines[number]) if "[" in lines[number] else None
@@ -1413,7 +1465,8 @@ LINK_TEXT = lazy(r"\[[^\[\]\n]*\](?=\()")
 
 def _definition_urls(body: str, body_start: int):
     # A URL written as a link's text ([https://a.org](https://archive/…)) is not what is cited.
-    body = LINK_TEXT.sub(lambda m: "[" + " " * (len(m.group()) - 2) + "]", body)
+    if "[" in body:
+        body = LINK_TEXT.sub(lambda m: "[" + " " * (len(m.group()) - 2) + "]", body)
     for match in DEFINITION_URL.finditer(body):
         kind = match.lastgroup
         url = match.group(kind)
@@ -1519,6 +1572,8 @@ def _join(text: str, pieces, separator: str):
 
 
 def _orig(offsets, local: int) -> int:
+    if len(offsets) == 1:  # a paragraph in one piece (most)
+        return offsets[0][1] + local - offsets[0][0]
     index = bisect_right(offsets, (local, float("inf"))) - 1
     joined_start, original_start = offsets[max(index, 0)]
     return original_start + local - joined_start
@@ -1559,8 +1614,8 @@ def _keep(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-_QUOTED = lazy(r"“([^“”\n]{6,200})”|\"([^\"\n]{6,200})\"|(?<![*\w])\*([^*\n]{6,200})\*(?!\*)"
-                     r"|(?<![_\w])_([^_\n]{6,200})_(?![_\w])")
+_QUOTED = lazy(r"(?=[“\"*_])(?:“([^“”\n]{6,200})”|\"([^\"\n]{6,200})\""
+               r"|(?<![*\w])\*([^*\n]{6,200})\*(?!\*)|(?<![_\w])_([^_\n]{6,200})_(?![_\w]))")
 _SMALL_WORDS = frozenset("a an the and or of to in on at by for with from as vs via".split())
 
 
@@ -1603,9 +1658,13 @@ def _covered(sentences: list[Sentence], document_source: str = "",
     claims = [s for s in out if s.is_claim]
     by_passage = 2 * sum(1 for s in claims if s.markers) < len(claims)
     sourced = {_figure_key(f): s for s in claims if s.markers for f in s.figures}
-    marked = [(s.start, s.end) for s in out if s.markers]
-    sourced.update((_figure_key(f), None) for f in counts
-                   if any(a <= f.start < b for a, b in marked))
+    marked = sorted((s.start, s.end) for s in out if s.markers)
+    marked_starts = [a for a, _ in marked]
+    reach = list(accumulate((b for _, b in marked), max))  # the furthest end so far
+    for figure in counts:  # in a marked sentence: some span starts before it, ends after
+        index = bisect_right(marked_starts, figure.start) - 1
+        if index >= 0 and reach[index] > figure.start:
+            sourced[_figure_key(figure)] = None
     for i, sentence in enumerate(out):
         if sentence.markers or not sentence.is_claim:
             continue

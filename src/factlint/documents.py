@@ -47,8 +47,8 @@ NOTE_MARKER = lazy(r"\[\^([^\[\]\n]+)\](?!:)")
 NUMBERED_DEFINITION = lazy(
     r"(?m)^[ \t]*(?:[-*+][ \t]+)?(?:\\?\[(\d{1,4})\\?\]|<sup>\s*(\d{1,4})\s*</sup>)(?![:(\[])")
 # [3] or <sup>3</sup> in running text (not at a line's start, not a link or an index a[3])
-NUMBERED_MARKER = lazy(
-    r"(?<=[^\n])(?:(?<![A-Za-z0-9_\]\\!])\[(\d{1,4})\](?![\[(:])|<sup>\s*(\d{1,4})\s*</sup>)")
+NUMBERED_MARKER = lazy(  # (?=[[<]): the other places are skipped at C speed
+    r"(?=[\[<])(?<=[^\n])(?:(?<![A-Za-z0-9_\]\\!])\[(\d{1,4})\](?![\[(:])|<sup>\s*(\d{1,4})\s*</sup>)")
 NOTES_NAME = lazy(
     r"(?i)(?:^|[-_. ])(?:foot|end)?notes?$|(?:^|[-_. ])(?:references|bibliography|sources|"
     r"citations|注释|註釋|脚注|腳註|参考文献|參考文獻)$")
@@ -77,9 +77,12 @@ def _key(path: str) -> str:
 # --- which files belong together ---------------------------------------------------------
 
 
-def find_documents(paths: Sequence[str], settings_for: Callable[[str], Settings]
-                   ) -> dict[str, Grouping]:
-    """For each of ``paths`` that is part of a multi-file document, that document."""
+def find_documents(paths: Sequence[str], settings_for: Callable[[str], Settings],
+                   map_each: Callable = map) -> dict[str, Grouping]:
+    """For each of ``paths`` that is part of a multi-file document, that document.
+
+    ``map_each``: how the first look at each brief (``may_share_notes``) is spread over
+    the briefs: ``map``, or a process pool's map (the engine's, which checks them next)."""
     found: dict[str, Grouping] = {}
     pending = []
     for path in paths:
@@ -91,8 +94,8 @@ def find_documents(paths: Sequence[str], settings_for: Callable[[str], Settings]
     # a folder is looked through for notes files only when one of its briefs cites a note
     # it does not define, or holds notes only: most briefs are documents by themselves
     by_folder: dict[str, list[str]] = {}
-    for path in pending:
-        if _may_share_notes(path):
+    for path, may in zip(pending, map_each(may_share_notes, pending), strict=True):
+        if may:
             by_folder.setdefault(os.path.dirname(os.path.abspath(path)), []).append(path)
     for folder in by_folder:
         for grouping in _notes_groupings(folder):
@@ -317,7 +320,9 @@ def _notes_groupings(folder: str) -> tuple[Grouping, ...]:
     return tuple(groupings)
 
 
-def _may_share_notes(path: str) -> bool:
+def may_share_notes(path: str) -> bool:
+    """Might the brief at ``path`` share a notes file with others (it cites a note it does
+    not define, or holds notes only)? A first look at its text, for find_documents."""
     if not path.lower().endswith(MARKDOWN):
         return False
     text = _peek(path, 5_000_000)
@@ -373,9 +378,9 @@ def _after_front_matter(lines: list[str]) -> list[str]:
 
 
 def _holds_only_notes(text: str) -> bool:
-    if not _defined(text):
-        return False
-    return all(NOTES_LINE.match(line) for line in _after_front_matter(text.split("\n")))
+    # the lines first: in a brief, the first line of prose settles it
+    return all(NOTES_LINE.match(line) for line in _after_front_matter(text.split("\n"))) \
+        and bool(_defined(text))
 
 
 def _defined(text: str) -> set[str]:

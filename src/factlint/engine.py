@@ -11,6 +11,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -41,6 +42,7 @@ class RunOptions:
     overrides: Overrides = field(default_factory=Overrides)
     facts: str | None = None
     offline: bool = False
+    urls_cached: bool = False  # offline, but URL results in the cache are used (an editor)
     jobs: int = 0
     progress: bool | None = None
     # called with each brief's Context and findings in the process that read it; FileResult.view
@@ -75,6 +77,23 @@ class FileResult:
     accessed: dict[str, str] = field(default_factory=dict)  # URL -> when the fact file read it
     language: str = "en"  # the brief's, for its messages: en, zh or zh-Hant (see messages.py)
     messages: str = "auto"  # the `messages` setting: auto, zh or en
+    # (path, line) -> the language of the messages about that line (see told_in)
+    languages: dict[tuple[str, int], str] = field(default_factory=dict)
+    # (finding, language, text) for each of `findings`: put into words where the brief was
+    # checked (in a worker process, alongside the others) rather than when reported
+    told: list[tuple[Finding, str, str]] = field(default_factory=list)
+
+    def told_in(self, finding: Finding) -> str:
+        """The language ``finding`` is told in when this brief owns the file it points at:
+        the ``messages`` setting, and under ``auto`` the language of the line it points at
+        (a brief's line) or of the brief (a fact file's line)."""
+        if self.messages in ("zh", "en") or finding.path != self.path:
+            return messages.chosen(self.messages, None, self.language)
+        key = (finding.path, finding.line)
+        if key not in self.languages:
+            text = self.lines.get(finding.path, {}).get(finding.line)
+            self.languages[key] = messages.chosen(self.messages, text, self.language)
+        return self.languages[key]
 
 
 @dataclass
@@ -91,11 +110,12 @@ class RunResult:
 
     @property
     def summary(self) -> dict[str, int]:
+        severities = Counter(f.severity for f in self.findings)
         return {
             "files": len(self.files),
-            "errors": self.count("error"),
-            "warnings": self.count("warning"),
-            "infos": self.count("info"),
+            "errors": severities["error"],
+            "warnings": severities["warning"],
+            "infos": severities["info"],
             "claims": sum(f.claims for f in self.files),
             "sourced_claims": sum(f.sourced_claims for f in self.files),
             "figures_verified": sum(f.figures_verified for f in self.files),
@@ -116,15 +136,7 @@ class RunResult:
         under ``auto`` the language of the line it points at (a brief's line) or of its
         brief (a fact file's line)."""
         owner = self._owners.get(finding.path)
-        if owner is None:
-            return "en"
-        if owner.messages in ("zh", "en") or finding.path != owner.path:
-            return messages.chosen(owner.messages, None, owner.language)
-        key = (finding.path, finding.line)
-        if key not in self._line_languages:
-            text = owner.lines.get(finding.path, {}).get(finding.line)
-            self._line_languages[key] = messages.chosen(owner.messages, text, owner.language)
-        return self._line_languages[key]
+        return "en" if owner is None else owner.told_in(finding)
 
     @property
     def summary_language(self) -> str:
@@ -137,11 +149,16 @@ class RunResult:
 
     def message(self, finding: Finding) -> str:
         """The text of ``finding`` in its language (see ``language``)."""
-        return messages.text_of(finding, self.language(finding))
+        language = self.language(finding)
+        told = self._told.get(id(finding))
+        if told is not None and told[0] is finding and told[1] == language:
+            return told[2]
+        return messages.text_of(finding, language)
 
     @cached_property
-    def _line_languages(self) -> dict[tuple[str, int], str]:
-        return {}
+    def _told(self) -> dict[int, tuple[Finding, str, str]]:
+        """What the check of each brief put into words, by finding (and kept with it)."""
+        return {id(told[0]): told for r in self.files for told in r.told}
 
     @cached_property
     def _owners(self) -> dict[str, FileResult]:
@@ -336,12 +353,20 @@ def read_any_brief(path: str, root: str | os.PathLike | None = None
 
 
 def active_rules(settings: Settings) -> list[Rule]:
-    return [
+    try:
+        return list(_active_rules(settings))  # the briefs of a folder share their settings
+    except TypeError:  # settings holding something unhashable
+        return list(_active_rules.__wrapped__(settings))
+
+
+@lru_cache(maxsize=64)
+def _active_rules(settings: Settings) -> tuple[Rule, ...]:
+    return tuple(
         rule for rule in registry()
         if rule.check is not None and matches(rule, settings.select)
         and not matches(rule, settings.ignore)
         and settings.severity_for(rule.code, rule.name) != "off"
-    ]
+    )
 
 
 def _selected(code: str, settings: Settings) -> bool:
@@ -389,12 +414,15 @@ def _brief_language(doc: Document, text: str, settings: Settings) -> str:
 
 
 def check_file(path: str, options: RunOptions, in_book: bool = False,
-               shared_labels: frozenset[str] = frozenset()) -> FileResult:
+               shared_labels: frozenset[str] = frozenset(),
+               begin_urls: Callable[[str, list[str]], None] | None = None) -> FileResult:
     """Read one brief and run every selected rule over it. Never raises for bad input.
 
     ``in_book``: the brief is one file of a multi-file document; the whole-document rules
     are left to ``check_books``, which sees all its files. ``shared_labels``: the numbers
-    of that document's shared references list, which its ``[n]`` cite."""
+    of that document's shared references list, which its ``[n]`` cite. ``begin_urls`` is
+    called with a file's path and the URLs it cites as soon as they are known (the run
+    begins checking them while the brief is still being read)."""
     settings = settings_for(Path(path), options.overrides)
     result = FileResult(path, fail_on=settings.fail_on, messages=settings.messages)
     root = _root_of(os.path.dirname(os.path.abspath(path)),
@@ -409,8 +437,13 @@ def check_file(path: str, options: RunOptions, in_book: bool = False,
             UNREADABLE.at_position(path, 1, 1, messages.Message("FL001.cannot-check", path=path,
                                                                 problem=problem)))
         return result
+    def definitions_read(definitions) -> None:
+        assert begin_urls is not None
+        begin_urls(path, [u.url for d in definitions for u in d.urls])
+
     doc = read_document(path, text, language=settings.language, extra_packs=settings.packs,
-                        primary=settings.is_primary(Path(path)), shared_labels=shared_labels)
+                        primary=settings.is_primary(Path(path)), shared_labels=shared_labels,
+                        on_definitions=definitions_read if begin_urls is not None else None)
     result.language = _brief_language(doc, text, settings)
     facts, fact_findings = None, []
     if options.facts or (path != STDIN and fact_file_for(path)):
@@ -418,6 +451,9 @@ def check_file(path: str, options: RunOptions, in_book: bool = False,
 
         facts, fact_findings = load_for_brief(path, explicit=options.facts, root=root,
                                               found=fact_file_for(path))
+        if facts is not None and begin_urls is not None:
+            for ref in facts.url_refs():
+                begin_urls(ref.path, [ref.url])
     evidence = None
     if (options.evidence or dict(settings.evidence).get("enabled")) and path != STDIN:
         from factlint.evidence import gather
@@ -451,8 +487,10 @@ def check_file(path: str, options: RunOptions, in_book: bool = False,
     claims = doc.claims
     result.claims = len(claims)
     result.sourced_claims = sum(1 for s in claims if s.is_sourced)
+    editable = result.rendering is None  # a Word brief's URLs are not edited
     result.url_refs[:0] = [
-        UrlRef(u.url, path, *doc.span(u.start, u.end))
+        UrlRef(u.url, path, *doc.span(u.start, u.end),
+               span=(u.start, u.end) if editable else None)
         for d in doc.definitions for u in d.urls
     ]
     wanted: dict[str, set[int]] = {}
@@ -471,6 +509,8 @@ def check_file(path: str, options: RunOptions, in_book: bool = False,
         result.view = options.view_of(ctx, result.findings)
     if in_book:
         result.document = replace(doc, sentences=[], enumerations=[], heading_figures={})
+    result.told = [(f, language, messages.text_of(f, language))
+                   for f in result.findings for language in (result.told_in(f),)]
     return result
 
 
@@ -619,23 +659,50 @@ def _next_content_line(doc: Document, line: int) -> int:
 
 
 def _check_many(paths: list[str], options: RunOptions,
-                in_books: Mapping[str, frozenset[str]] | None = None) -> list[FileResult]:
-    """``in_books``: key of each file of a multi-file document -> its shared labels."""
-    jobs = options.jobs or os.cpu_count() or 1
+                in_books: Mapping[str, frozenset[str]] | None = None,
+                begin_urls: Callable[[str, list[str]], None] | None = None,
+                map_each: Callable | None = None) -> list[FileResult]:
+    """``in_books``: key of each file of a multi-file document -> its shared labels.
+    ``begin_urls``: see check_file; with several processes, called with each brief's URLs
+    as its result comes back. ``map_each``: a map over the briefs (see ``_mapper``); one
+    made here when None."""
     in_books = in_books or {}
     flags = [_key(path) in in_books for path in paths]
     shared = [in_books.get(_key(path), frozenset()) for path in paths]
-    if jobs <= 1 or len(paths) < 4:
-        return [check_file(path, options, flag, labels)
+    if map_each is None:
+        with _mapper(options, len(paths)) as map_each:
+            return _check_many(paths, options, in_books, begin_urls, map_each)
+    if map_each is map:  # in this process
+        return [check_file(path, options, flag, labels, begin_urls)
                 for path, flag, labels in zip(paths, flags, shared, strict=True)]
+    results = []
+    for item in map_each(_check_file_safely, paths, [options] * len(paths), flags, shared):
+        if begin_urls is not None and isinstance(item, FileResult):  # as each comes
+            cited: dict[str, list[str]] = {}
+            for ref in item.url_refs:
+                cited.setdefault(ref.path, []).append(ref.url)
+            for path, found in cited.items():
+                begin_urls(path, found)
+        results.append(item)
+    return results
+
+
+@contextmanager
+def _mapper(options: RunOptions, count: int):
+    """A map that spreads work on ``count`` briefs over ``options.jobs`` processes (all
+    cores when 0): the builtin map for one job or fewer than four briefs. One pool serves
+    both looks at the briefs (documents.find_documents, then the checks)."""
+    jobs = options.jobs or os.cpu_count() or 1
+    if jobs <= 1 or count < 4:
+        yield map
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    chunk = max(1, min(64, len(paths) // (jobs * 4) or 1))
+    chunk = max(1, min(64, count // (jobs * 4) or 1))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        return list(pool.map(_check_file_safely, paths, [options] * len(paths), flags,
-                             shared, chunksize=chunk))
+        yield lambda function, *items: pool.map(function, *items, chunksize=chunk)
 
 
 def _check_file_safely(path: str, options: RunOptions, in_book: bool = False,
@@ -660,10 +727,18 @@ def run(options: RunOptions) -> RunResult:
     warnings = [w for p in paths for w in settings_for(Path(p), options.overrides).warnings]
     from factlint.documents import find_documents
 
-    # a brief read from stdin under a name (an editor's buffer) is checked in its document
-    groupings = find_documents([p for p in paths if p != STDIN],
-                               lambda p: settings_for(Path(p), options.overrides))
-    results = _check_many(paths, options, {key: g.shared_labels for key, g in groupings.items()})
+    with _mapper(options, len(paths)) as map_each:
+        # a brief read from stdin under a name (an editor's buffer) is checked in its document
+        groupings = find_documents([p for p in paths if p != STDIN],
+                                   lambda p: settings_for(Path(p), options.overrides), map_each)
+        early = _EarlyUrlChecks(options, paths)
+        try:
+            results = _check_many(paths, options,
+                                  {key: g.shared_labels for key, g in groupings.items()},
+                                  early.begin, map_each)
+        except BaseException:
+            early.close()
+            raise
     for item in results:
         if isinstance(item, ConfigError):
             raise item
@@ -680,7 +755,8 @@ def run(options: RunOptions) -> RunResult:
         _check_across_briefs(result, options)
     refs = [ref for r in results for ref in r.url_refs]
     if refs:
-        _check_urls(result, refs, options, paths)
+        _check_urls(result, refs, options, paths, early.checks)
+    early.close()
     return result
 
 
@@ -698,27 +774,75 @@ def _unreadable_folder(folder: str, why: str) -> FileResult:
     return result
 
 
-def _check_urls(result: RunResult, refs: list[UrlRef], options: RunOptions, paths) -> None:
+class _EarlyUrlChecks:
+    """The run's URL checks, begun as the briefs read in this process name their URLs
+    (``begin``, see check_file), so that they run while the rest is read; ``checks`` is
+    None until then. Only URLs whose file's configuration runs a URL rule are begun, with
+    the URL settings _check_urls uses; nothing is begun offline."""
+
+    def __init__(self, options: RunOptions, paths: Sequence[str]):
+        self.options = options
+        self.paths = paths
+        self.checks: Any = None  # a factlint.urls.UrlChecks
+        self._usable = not options.offline and bool(paths)
+
+    def begin(self, path: str, found: list[str]) -> None:
+        if not found or not self._usable:
+            return
+        if not _runs_url_rules(settings_for(Path(path), self.options.overrides)):
+            return
+        if self.checks is None:
+            from factlint import urls
+
+            try:
+                url_settings = _url_settings(self.options, self.paths)
+            except ConfigError:  # raised again by _check_urls, after the briefs are read
+                self._usable = False
+                return
+            self.checks = urls.UrlChecks(url_settings)
+        self.checks.begin(found)
+
+    def close(self) -> None:
+        if self.checks is not None:
+            self.checks.close()
+
+
+def _runs_url_rules(settings: Settings) -> bool:
+    return any(_selected(r.code, settings) for r in registry() if r.code.startswith("FL40"))
+
+
+def _url_settings(options: RunOptions, paths: Sequence[str]) -> Any:
+    """The run's urls.UrlSettings: the first brief's configuration's; raises ConfigError."""
     from factlint import urls
 
     settings = settings_for(Path(paths[0]), options.overrides)
-    url_rules = [r for r in registry() if r.code.startswith("FL40")]
+    try:
+        return urls.UrlSettings(offline=options.offline and not options.urls_cached,
+                                cache_only=options.urls_cached, **settings.url_options())
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(messages.Phrase("config.urls", origin=settings.origin,
+                                          problem=str(exc))) from exc
+
+
+def _check_urls(result: RunResult, refs: list[UrlRef], options: RunOptions, paths,
+                begun: Any = None) -> None:
+    """``begun``: the urls.UrlChecks begun while the briefs were read, if any."""
+    from factlint import urls
+
+    settings = settings_for(Path(paths[0]), options.overrides)
 
     def settings_of(path: str) -> Settings:  # each brief's (or fact file's) own configuration
         return settings_for(Path(path), options.overrides)
 
     wants: dict[str, bool] = {}  # path -> whether its configuration runs a URL rule
     for path in {ref.path for ref in refs}:
-        wants[path] = any(_selected(r.code, settings_of(path)) for r in url_rules)
+        wants[path] = _runs_url_rules(settings_of(path))
     refs = [ref for ref in refs if wants[ref.path]]
     if not refs:
         return
-    try:
-        url_settings = urls.UrlSettings(offline=options.offline, **settings.url_options())
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(messages.Phrase("config.urls", origin=settings.origin,
-                                          problem=str(exc))) from exc
-    report = urls.check_urls(refs, url_settings, progress=options.progress)
+    url_settings = _url_settings(options, paths)
+    checks = begun if begun is not None else urls.UrlChecks(url_settings)
+    report = checks.report(refs, progress=options.progress)
     archive = dict(settings.evidence).get("archive")
     if archive and not options.offline:  # a dead link's message names its archived copy
         from factlint.evidence import name_archived_copies
@@ -728,13 +852,29 @@ def _check_urls(result: RunResult, refs: list[UrlRef], options: RunOptions, path
                                                url_settings)
     by_path = {r.path: r for r in result.files}
     new = [
-        _severity(f, settings_of(f.path)) for f in report.findings
+        _severity(f, settings_of(f.path)) for f in _with_redirect_fixes(report, refs)
         if _selected(f.code, settings_of(f.path))
         and not (f.path in by_path and suppressed(by_path[f.path].regions, f))
     ]
     result.findings = sorted(result.findings + new, key=_position)
     result.urls_checked = report.checked
     result.urls_skipped = report.skipped
+
+
+def _with_redirect_fixes(report: Any, refs: list[UrlRef]) -> list[Finding]:
+    """The report's findings, each FL403 of a brief with its fix: the URL replaced with
+    where it leads, as ``factlint fix --urls`` writes it (factlint.urlfix)."""
+    from factlint.urlfix import final_target, redirect_edit, redirects_replaced
+
+    at = {(r.path, r.line, r.column, r.end_line, r.end_column): r for r in refs if r.span}
+    findings = []
+    for finding in report.findings:
+        ref = at.get((finding.path, finding.line, finding.column, finding.end_line,
+                      finding.end_column)) if finding.code == "FL403" else None
+        target = final_target(ref.url, report.redirects) if ref is not None else None
+        edit = redirect_edit(*ref.span, ref.url, target) if target else None
+        findings.append(replace(finding, fix=redirects_replaced([edit])) if edit else finding)
+    return findings
 
 
 def _check_across_briefs(result: RunResult, options: RunOptions) -> None:

@@ -91,3 +91,6 @@ class UrlRef:
     column: int
     end_line: int
     end_column: int
+    # where a brief writes it: [start, end) code-point offsets of its text, for FL403's fix
+    # (None in a fact file or a Word brief, which are not edited)
+    span: tuple[int, int] | None = field(default=None, compare=False)

@@ -70,6 +70,7 @@ from factlint.renumber import (
     renumbering,
     unread_citations,
 )
+from factlint.urlfix import citable_url, final_target, redirect_edit, redirects_replaced
 
 BOM = "\ufeff"
 
@@ -343,38 +344,6 @@ def drop_unused_fix(doc: Document, definitions: Sequence[Definition] | None = No
 # --- redirected URLs (FL403) -----------------------------------------------------------------
 
 
-# What Markdown (or a table, or kramdown) would read in a URL written into a brief, so that
-# a server's Location header cannot add a link, an image or markup: percent-encoded.
-MARKDOWN_SIGNIFICANT = "()[]<>\"'`\\*{}|"
-URL_ENDS_NOT_READ = tuple(".,;:!?")
-HOST = lazy(r"[\w.-]+(?::\d{1,5})?|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?")
-
-
-def citable_url(url: str) -> str | None:
-    """``url`` as it may be written into a brief, or None when it may not: an http(s) URL
-    with a plain host, no credentials, no whitespace or control characters, not ending in
-    punctuation, and the characters Markdown gives a meaning percent-encoded."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if (parts.scheme.lower() not in ("http", "https") or not parts.hostname
-            or "@" in parts.netloc or not HOST.fullmatch(parts.netloc)):
-        return None
-
-    def escaped(text: str) -> str:
-        return "".join(f"%{ord(c):02X}" if c in MARKDOWN_SIGNIFICANT else c for c in text)
-
-    written = urlunsplit((parts.scheme, parts.netloc, escaped(parts.path),
-                          escaped(parts.query), escaped(parts.fragment)))
-    # a bare URL ending in punctuation is read (by factlint and by GitHub) without it
-    return None if written.endswith(URL_ENDS_NOT_READ) else written
-
-
 def redirected_urls(doc: Document, url_settings: Any) -> dict[tuple[int, int], str]:
     """(start, end) of each cited URL that redirects permanently -> its final URL, as the
     URL checker vetted it (every hop checked against the network policy).
@@ -391,11 +360,8 @@ def redirected_urls(doc: Document, url_settings: Any) -> dict[tuple[int, int], s
     report = urls.check_urls(refs, url_settings, progress=False)
     finals = {}
     for span in spans:
-        target = report.redirects.get(span.url)
+        target = final_target(span.url, report.redirects)
         if target:
-            fragment = span.url.partition("#")[2]
-            if fragment and "#" not in target:
-                target = f"{target}#{fragment}"
             finals[(span.start, span.end)] = target
     return finals
 
@@ -403,14 +369,9 @@ def redirected_urls(doc: Document, url_settings: Any) -> dict[tuple[int, int], s
 def redirect_fix(doc: Document, finals: Mapping[tuple[int, int], str]) -> Fix | None:
     """Replace each redirected URL (by its span) with its final address, when that can be
     written safely (``citable_url``)."""
-    edits = []
-    for (start, end), target in sorted(finals.items()):
-        written = citable_url(target)
-        if written is not None and written != doc.text[start:end]:
-            edits.append(Edit(start, end, written))
-    if not edits:
-        return None
-    return Fix(f"replace {len(edits)} permanently redirected URL(s)", tuple(edits))
+    edits = [redirect_edit(start, end, doc.text[start:end], target)
+             for (start, end), target in sorted(finals.items())]
+    return redirects_replaced([edit for edit in edits if edit is not None])
 
 
 # --- archived copies of dead URLs (FL401, ``--archive`` only) --------------------------------

@@ -7,6 +7,13 @@ change (changes that come while a check runs are folded into one more check of t
 text), on save, and when a file it depends on changes on disk (its configuration, fact
 file, data files, evidence file, the other files of its document).
 
+URLs: typing never reaches the network. Each check reads the URL cache (``urls.json``,
+the one ``factlint check`` writes), so a URL it found redirected is FL403 with its quick
+fix; with the ``urls`` setting ``check`` the server also checks the brief's URLs in the
+background when it opens or is saved, which fills that cache, and publishes again. The
+address policy is the CLI's: only ``factlint lsp --allow-private`` / ``--allow-network``
+or the environment widen it, never a setting of the editor or the workspace.
+
 Positions: factlint counts code points; LSP counts UTF-16 code units unless the client
 and server agree on another encoding. The server takes ``utf-32`` (code points) when the
 client offers it, else UTF-16, and converts every position it sends or receives.
@@ -20,6 +27,7 @@ import re
 from bisect import bisect_right
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from lsprotocol import types
@@ -29,6 +37,7 @@ from pygls.protocol.language_server import lsp_method
 from pygls.uris import from_fs_path, to_fs_path
 
 from factlint import __version__, api, editing
+from factlint.api import Overrides
 
 BRIEF_SUFFIXES = (".md", ".markdown", ".txt", ".qmd", ".rmd")
 CONFIG_NAMES = ("factlint.yaml", "factlint.yml", ".factlint.yaml", ".factlint.yml",
@@ -43,6 +52,9 @@ WATCHED = ("**/*.facts.{yaml,yml,json}", "**/*.evidence.yaml",
            "**/{factlint.yaml,factlint.yml,.factlint.yaml,.factlint.yml,pyproject.toml}",
            "**/*.{csv,tsv,json,yaml,yml,xlsx}", "**/*.{md,markdown,txt,qmd,rmd}")
 FIX_ALL = "source.fixAll.factlint"
+# the `urls` setting: "off" (no URL findings), "cache" (those the URL cache knows: the
+# default, no network), "check" (also check them over the network on open and save)
+URL_MODES = ("off", "cache", "check")
 
 
 class Text:
@@ -107,6 +119,8 @@ class Buffer:
     checked_version: int | None = None
     task: asyncio.Task | None = None
     others: set[str] = field(default_factory=set)  # other files it published findings for
+    url_task: asyncio.Task | None = None  # its URLs being checked in the background
+    urls_again: bool = False  # saved while they were: check them once more
     # finding -> its Diagnostic, from the last publish: most findings survive an edit, and
     # without UTF-16 arithmetic a finding's range depends on the finding alone
     shown: dict = field(default_factory=dict)
@@ -133,7 +147,10 @@ class FactlintServer(LanguageServer):
                          text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.buffers: dict[str, Buffer] = {}
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="factlint-check")
+        self.url_pool = ThreadPoolExecutor(1, thread_name_prefix="factlint-urls")
         self.debounce = DEBOUNCE
+        self.overrides = Overrides()  # the command line's: the URL address policy
+        self.urls = "cache"
 
     @property
     def utf16(self) -> bool:
@@ -160,7 +177,51 @@ class FactlintServer(LanguageServer):
 
     async def inspect(self, path: str, text: str) -> api.CheckedText:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.pool, api.inspect_text, text, path)
+        return await loop.run_in_executor(self.pool, partial(
+            api.inspect_text, text, path, overrides=self.overrides,
+            cached_urls=self.urls != "off"))
+
+    def check_urls(self, buffer: Buffer) -> None:
+        """With ``urls: check``: check the brief's URLs over the network in the background,
+        as ``factlint check`` does (which stores what it learns in the URL cache), then
+        check the buffer again, so that its diagnostics say what the cache now knows."""
+        if self.urls != "check":
+            return
+        if buffer.url_task is not None and not buffer.url_task.done():
+            buffer.urls_again = True
+            return
+        buffer.url_task = asyncio.ensure_future(self._url_loop(buffer))
+
+    async def _url_loop(self, buffer: Buffer) -> None:
+        loop = asyncio.get_running_loop()
+        checked, _ = await self.current(buffer)
+        while any(f.url_refs for f in checked.result.files):
+            buffer.urls_again = False
+            try:
+                await loop.run_in_executor(self.url_pool, partial(
+                    api.check_text, buffer.text.text, buffer.path, offline=False,
+                    overrides=self.overrides))
+            except api.ConfigError:
+                return  # the diagnostics already say what is wrong with the configuration
+            if self.buffers.get(buffer.uri) is not buffer:
+                return
+            buffer.checked_version = None
+            self.schedule(buffer, 0)
+            if not buffer.urls_again:
+                return
+            checked, _ = await self.current(buffer)
+
+    def configure(self, options: Any) -> None:
+        """Settings from initializationOptions or workspace/didChangeConfiguration (either
+        ``{"urls": ...}`` or ``{"factlint": {"urls": ...}}``)."""
+        if isinstance(options, dict) and isinstance(options.get("factlint"), dict):
+            options = options["factlint"]
+        if not isinstance(options, dict):
+            return
+        if isinstance(options.get("debounce"), int | float):
+            self.debounce = max(0.0, min(float(options["debounce"]) / 1000, 5.0))
+        if options.get("urls") in URL_MODES:
+            self.urls = options["urls"]
 
     async def current(self, buffer: Buffer) -> tuple[api.CheckedText, Text]:
         """The check of the buffer's newest text (checked now if it is not yet)."""
@@ -272,9 +333,20 @@ server = FactlintServer()
 
 @server.feature(types.INITIALIZE)
 def initialize(ls: FactlintServer, params: types.InitializeParams) -> None:
-    options = params.initialization_options
-    if isinstance(options, dict) and isinstance(options.get("debounce"), int | float):
-        ls.debounce = max(0.0, min(float(options["debounce"]) / 1000, 5.0))
+    ls.configure(params.initialization_options)
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+def did_change_configuration(ls: FactlintServer, params: types.DidChangeConfigurationParams
+                             ) -> None:
+    before = ls.urls
+    ls.configure(params.settings)
+    if ls.urls == before:
+        return
+    for buffer in list(ls.buffers.values()):
+        buffer.checked_version = None
+        ls.schedule(buffer, 0)
+        ls.check_urls(buffer)
 
 
 @server.feature(types.INITIALIZED)
@@ -302,6 +374,7 @@ def did_open(ls: FactlintServer, params: types.DidOpenTextDocumentParams) -> Non
                     Text(_normalised(document.text), ls.utf16), document.version)
     ls.buffers[document.uri] = buffer
     ls.schedule(buffer, 0)
+    ls.check_urls(buffer)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -327,6 +400,7 @@ def did_save(ls: FactlintServer, params: types.DidSaveTextDocumentParams) -> Non
     if buffer is not None:
         buffer.checked_version = None  # what it depends on may have been saved with it
         ls.schedule(buffer, 0)
+        ls.check_urls(buffer)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -334,8 +408,9 @@ def did_close(ls: FactlintServer, params: types.DidCloseTextDocumentParams) -> N
     buffer = ls.buffers.pop(params.text_document.uri, None)
     if buffer is None:
         return
-    if buffer.task is not None:
-        buffer.task.cancel()
+    for task in (buffer.task, buffer.url_task):
+        if task is not None:
+            task.cancel()
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
         uri=buffer.uri, diagnostics=[]))
     ls._publish_others(buffer, {})
@@ -445,7 +520,8 @@ def _add_fact_action(ls: FactlintServer, buffer: Buffer, checked: api.CheckedTex
 async def _fix_all_action(ls: FactlintServer, buffer: Buffer, text: Text
                           ) -> types.CodeAction | None:
     loop = asyncio.get_running_loop()
-    fixed = await loop.run_in_executor(ls.pool, api.fix_text, text.text, buffer.path)
+    fixed = await loop.run_in_executor(ls.pool, partial(api.fix_text, text.text, buffer.path,
+                                                        overrides=ls.overrides))
     if not fixed.changed or fixed.problem:
         return None
     changes = {buffer.uri: [types.TextEdit(range=text.range(0, len(text.text)),
@@ -593,6 +669,9 @@ async def document_symbol(ls: FactlintServer, params: types.DocumentSymbolParams
     return [symbol(item) for item in editing.outline(checked.document)]
 
 
-def serve() -> None:
-    """Run the server on stdin/stdout until the client says exit."""
+def serve(overrides: Overrides | None = None) -> None:
+    """Run the server on stdin/stdout until the client says exit; ``overrides``: the
+    command line's (the URL address policy)."""
+    if overrides is not None:
+        server.overrides = overrides
     server.start_io()

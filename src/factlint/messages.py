@@ -30,6 +30,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from factlint.lazyre import lazy
+
 LANGUAGES = ("en", "zh", "zh-Hant")
 CHOICES = ("auto", "zh", "en")  # what --messages and `messages:` accept
 MAX_MESSAGE = 600  # characters of a rendered message; see shorten()
@@ -235,11 +237,11 @@ _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)[^{}]*\}")
 
 # --- which language ----------------------------------------------------------------------
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+_HAN = lazy(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 # URLs, tags, markers and code: no words of a language (bounded, so linear on any line)
-_NOT_WORDS = re.compile(r"\b[A-Za-z][\w+.-]{0,15}://\S*|\bwww\.\S+|<[^<>\n]{0,200}>"
-                        r"|\[\^?[^\[\]\n]{0,200}\]|`[^`\n]{0,200}`")
-_LATIN_WORD = re.compile(r"[A-Za-zÀ-ɏ]{2,}")
+_NOT_WORDS = lazy(r"\b[A-Za-z][\w+.-]{0,15}://\S*|\bwww\.\S+|<[^<>\n]{0,200}>"
+                  r"|\[\^?[^\[\]\n]{0,200}\]|`[^`\n]{0,200}`")
+_LATIN_WORD = lazy(r"[A-Za-zÀ-ɏ]{2,}")
 
 
 def language_of(text: str, default: str = "en") -> str:

@@ -57,8 +57,12 @@ PINPOINT = lazy(
 YEAR = lazy(r"(?:1[89]|20)\d\d")
 # GB/T 7714, ISO and industry standard numbers identify the document they name
 STANDARD_NUMBER = lazy(r"\b(?:GB|GB/T|GB/Z|T/[A-Z]{2,}|ISO|IEC|IEEE|ANSI|DIN|JIS)\s*[\d.]+")
+# one group per branch: m.lastindex is the one that matched; (?=…) skips other starts fast
 TITLE = lazy(
-    r"《([^《》]+)》|“([^“”]{4,})”|(?<![=\w])\"([^\"]{4,})\"|\*([^*\s][^*]{3,})\*|\[([^\[\]\n]{4,})\]\(")
+    r"(?=[《“\"*\[])(?:《([^《》]+)》|“([^“”]{4,})”|(?<![=\w])\"([^\"]{4,})\""
+    r"|\*([^*\s][^*]{3,})\*|\[([^\[\]\n]{4,})\]\()")
+TITLE_NOISE = lazy(r"[\s,，.。:：\"“”]+")  # left out when titles are compared
+DIGIT = lazy(r"\d")
 # Bounded where a run of starts could each scan the rest of a line (quadratic).
 ARITHMETIC = lazy(r"\d\s*[-–=+×*/÷]\s*[$¥€£]?\d[^=\n]{0,200}=|=\s*[$¥€£]?\d")
 CJK_CLAUSE = lazy(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{4,}[，。；！？]"
@@ -74,13 +78,13 @@ class Kind:
 
 def titles_of(body: str) -> frozenset[str]:
     """The titles a definition names: 《…》, quoted, italic, or a link's text."""
-    return frozenset(
-        re.sub(r"[\s,，.。:：\"“”]+", "", next(g for g in m.groups() if g)).lower()
-        for m in TITLE.finditer(body)
-    )
+    return frozenset(TITLE_NOISE.sub("", m.group(m.lastindex)).lower()
+                     for m in TITLE.finditer(body))
 
 
 def pinpoints(body: str) -> frozenset[str]:
+    if "附表" not in body and DIGIT.search(body) is None:
+        return frozenset()  # every other pinpoint has a number
     return frozenset(re.sub(r"\s+", "", m.group()).lower() for m in PINPOINT.finditer(body))
 
 

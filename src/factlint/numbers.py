@@ -205,6 +205,18 @@ def _alternation(words: Iterable[str], *, latin_bounds: bool = True) -> str:
     return "|".join(parts) if parts else r"(?!x)x"
 
 
+def _first_of(classes: Sequence[str], words: Iterable[str]) -> str:
+    """A lookahead for the characters a match can start with (``classes``: the insides of
+    character classes, and the first characters of ``words``), put before an alternation
+    to skip the other positions of a text at C speed: Python's re tries every branch at
+    every position otherwise. '' when a word has a Latin letter (matched ignoring case,
+    where Unicode folds more than two letters together) or starts with a space."""
+    words = [w for w in words if w]
+    if any(_is_latin_word(w) or w[0].isspace() for w in words):
+        return ""
+    return "(?=[" + "".join(classes) + re.escape("".join(sorted({w[0] for w in words}))) + "])"
+
+
 def _reversed(words: Iterable[str], not_words: Sequence[str] = ()) -> str:
     """Alternation of `words` spelt backwards, for reading leftwards from a number.
 
@@ -386,9 +398,10 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
     # from its first character only (`chinese` cannot start inside one either): tried from
     # each, a long run of numerals would cost quadratic time.
     candidates = lazy(
-        rf"{_D}+|(?:{_alternation(percent_before)})"
+        _first_of([_D[1:-1], cn_chars], percent_before)
+        + rf"(?:{_D}+|(?:{_alternation(percent_before)})"
         rf"|(?<![{cn_chars}])[{cn_chars}]+(?=(?:{cn_sep})[{cn_chars}]|(?:{after_number_re})?"
-        rf"(?:{_alternation(tenths)}|{_alternation(zh_units)}|{noun_re}))"
+        rf"(?:{_alternation(tenths)}|{_alternation(zh_units)}|{noun_re})))"
     )
 
     # Words written before the number are read backwards from it, on the reversed
@@ -411,9 +424,10 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
         rf"{_SP}*+(?:{_reversed(blocked_words, fig['not_ordinals'])})")
     vague_before = lazy(_reversed(vague)) if vague else None
     excluded = lazy(
-        r"《[^《》\n]{0,200}》|〈[^〈〉\n]{0,200}〉"
+        _first_of([re.escape("《〈〔[［【(（")], fig["exclude"])
+        + r"(?:《[^《》\n]{0,200}》|〈[^〈〉\n]{0,200}〉"
         r"|[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*(?:第\s*)?\d+\s*号"  # one \s* before a digit
-        + (f"|{_alternation(fig['exclude'])}" if fig["exclude"] else "")
+        + (f"|{_alternation(fig['exclude'])}" if fig["exclude"] else "") + ")"
     )
     return Lexicon(
         qualifier_kinds=qualifier_kinds,
@@ -985,6 +999,8 @@ def _clean(x: float) -> float:
     compare equal to the same number read from a data file."""
     if not math.isfinite(x) or x == 0:
         return x
+    if type(x) is float and x.is_integer() and abs(x) < 1e12:
+        return x  # twelve digits or fewer: %.12g gives it back as it is
     return float(f"{x:.12g}")
 
 

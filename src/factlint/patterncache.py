@@ -10,17 +10,20 @@ kept in a file, one per interpreter:
 
 ``<cache folder>/patterns-<interpreter>.bin`` — the folder of the URL results cache
 (``$XDG_CACHE_HOME/factlint``, else ``~/.cache/factlint``; ``%LOCALAPPDATA%\\factlint`` on
-Windows); ``<interpreter>`` names the exact Python (implementation, version and build, the
-regex engine's MAGIC), so no other Python ever reads the file.
+Windows); ``<interpreter>`` names the exact Python (implementation, version and build, word
+size, the regex engine's MAGIC and limits), so no other Python ever reads the file.
 
-- A program is kept only after the pattern built from it compared equal to the one
-  ``re.compile`` made (patterns compare by source, flags and program).
+- A program is what ``re``'s own compiler writes (its parser and ``_code``), so a pattern
+  missing from the file is compiled once, as ``re.compile`` would, and built from its
+  program. Before the first is kept, patterns built that way from probe patterns (named and
+  numbered groups, global and inline flags) must compare equal to ``re.compile``'s
+  (patterns compare by source, flags and program): a Python whose steps differ keeps none.
 - New programs are written once, at exit, to a temporary file renamed over the cache; not
   at all when Python is told not to write bytecode (``PYTHONDONTWRITEBYTECODE``, ``-B``),
   and silently not when the folder cannot be written.
 - The file is ``marshal`` data (plain values only: a dict of strings, integers, bytes and
-  tuples), as Python's own bytecode files are: reading the programs of a Chinese brief's
-  patterns takes well under a millisecond (JSON: ~8 ms). A file that cannot be read, does
+  tuples), as Python's own bytecode files are: reading the file (~0.7 MB with both
+  languages' patterns) takes under a millisecond (as JSON: ~8 ms). A file that cannot be read, does
   not hold that shape or was made by another interpreter reads as empty; a stored program
   that does not build falls back to ``re.compile``.
 
@@ -36,6 +39,7 @@ import re
 import sys
 import zlib
 from array import array
+from functools import cache
 from typing import Any
 
 try:  # CPython's regex engine and compiler; the cache is off without them
@@ -44,18 +48,26 @@ try:  # CPython's regex engine and compiler; the cache is off without them
 except ImportError:  # pragma: no cover - not CPython
     _sre = None
 
-# Past this many programs the file keeps only those this process used: a folder whose
-# packs changed often must not grow the cache without end.
-LIMIT = 4000
+# Past this size (bytes) the file keeps only the programs this process used: a tree whose
+# packs change often must not grow the cache without end, nor make every run read more.
+# The built-in packs' programs, both languages, take ~0.7 MB.
+LIMIT = 4_000_000
 _ENTRY_LENGTH = 5
+# Flags whose patterns re.compile treats apart (it prints DEBUG's tree; TEMPLATE warns)
+_NOT_KEPT = re.DEBUG | re.TEMPLATE
+_PROBES = (
+    (r"(?P<year>\d{4})年(?i:q[1-4])?|(?m:^[\u4e00-\u9fff]+$)", 0),
+    (r"(a)(?P<b>[ \t\u3000]+|b)(?:c)\1", re.IGNORECASE | re.MULTILINE),
+)
 
 
 def interpreter() -> str | None:
     """The name of this interpreter's programs, or None when they cannot be kept."""
     if _sre is None or array("I").itemsize != _sre.CODESIZE:
         return None
-    build = zlib.crc32(sys.version.encode("utf-8"))
-    return f"{sys.implementation.cache_tag}-{_sre.MAGIC}-{build:08x}"
+    # the build and the engine's limits: a program holds MAXREPEAT, code words are CODESIZE
+    build = f"{sys.version}|{sys.maxsize}|{_sre.CODESIZE}|{_sre.MAXREPEAT}|{_sre.MAXGROUPS}"
+    return f"{sys.implementation.cache_tag}-{_sre.MAGIC}-{zlib.crc32(build.encode()):08x}"
 
 
 def cache_folder() -> str:
@@ -88,6 +100,15 @@ def built(pattern: str, entry: Any) -> re.Pattern[str] | None:
         return _sre.compile(pattern, flags, program.tolist(), groups, group_index, index_group)
     except (TypeError, ValueError, OverflowError, RuntimeError):
         return None
+
+
+@cache
+def faithful() -> bool:
+    """Whether a pattern built from its program here is the one ``re.compile`` makes."""
+    try:
+        return all(built(p, program_of(p, f)) == re.compile(p, f) for p, f in _PROBES)
+    except Exception:  # any difference in the interpreter's internals: keep nothing
+        return False
 
 
 class Cache:
@@ -128,32 +149,30 @@ class Cache:
             if compiled is not None:
                 self.used.add(key)
                 return compiled
-        compiled = re.compile(pattern, flags)
-        if not sys.dont_write_bytecode:
-            self.keep(key, pattern, flags, compiled)
-        return compiled
-
-    def keep(self, key: str, pattern: str, flags: int, compiled: re.Pattern[str]) -> None:
-        """Remember the program of ``compiled`` for the file, if it builds the same pattern."""
+        if sys.dont_write_bytecode or flags & _NOT_KEPT or not faithful():
+            return re.compile(pattern, flags)
         try:
             entry = program_of(pattern, flags)
         except (re.error, RecursionError, OverflowError, ValueError):
-            return
-        if built(pattern, entry) != compiled:
-            return
+            return re.compile(pattern, flags)  # which raises re's own error
+        compiled = built(pattern, entry)
+        if compiled is None:
+            return re.compile(pattern, flags)
         if not self.new:
             atexit.register(self.write)
         self.new[key] = entry
+        return compiled
 
     def write(self) -> None:
         """Add the new programs to the file (re-read now: another run may have added some)."""
         if not self.new or self.path is None:
             return
         programs = {**self.read(), **self.new}
-        if len(programs) > LIMIT:
+        data = marshal.dumps({"interpreter": self.name, "patterns": programs})
+        if len(data) > LIMIT:
             programs = {key: programs[key] for key in self.used | self.new.keys()
                         if key in programs}
-        data = marshal.dumps({"interpreter": self.name, "patterns": programs})
+            data = marshal.dumps({"interpreter": self.name, "patterns": programs})
         temporary = f"{self.path}.{os.getpid()}.tmp"
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
@@ -168,13 +187,15 @@ class Cache:
         self.new = {}
 
 
-def _default_cache() -> Cache:
-    name = interpreter()
-    path = os.path.join(cache_folder(), f"patterns-{name}.bin") if name else None
-    return Cache(path, name)
+def default_cache() -> Cache:
+    """The cache of this interpreter in the user's cache folder (none without either)."""
+    name, folder = interpreter(), cache_folder()
+    if name is None or not os.path.isabs(folder):  # no home folder: no cache, no "~" here
+        return Cache(None, None)
+    return Cache(os.path.join(folder, f"patterns-{name}.bin"), name)
 
 
-CACHE = _default_cache()
+CACHE = default_cache()
 
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:

@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from factlint import patterncache
 from factlint.lazyre import lazy
 
 LANGUAGES = ("zh", "en")
@@ -144,7 +145,7 @@ def traditional_characters(language: str) -> re.Pattern[str] | None:
     """A pattern that finds a Traditional-only character of the pack's table, or None."""
     table = builtin_pack_data(language).get("traditional") or {}
     forms = {c for value in table.values() for c in str(value)} - set(table)
-    return re.compile("[" + re.escape("".join(sorted(forms))) + "]") if forms else None
+    return patterncache.compile("[" + re.escape("".join(sorted(forms))) + "]") if forms else None
 
 
 @lru_cache(maxsize=1)
@@ -232,8 +233,6 @@ def compile_packs(language: str, packs: Sequence[Mapping[str, Any]]) -> RulePack
     other pack's by RE2, in linear time whatever the pattern (linear.py): a user pack may
     come from the checked tree.
     """
-    from factlint.linear import compile_linear
-
     enders: list[str] = []
     headings: list[list[str]] = [[], []]  # built-in, others
     triggers: list[Trigger] = []
@@ -246,7 +245,10 @@ def compile_packs(language: str, packs: Sequence[Mapping[str, Any]]) -> RulePack
     document_sources: list[Trigger] = []
     own_data: list[Trigger] = []
     for index, data in enumerate(packs):
-        compile_ = lazy if index == 0 else compile_linear
+        if index == 0:
+            compile_ = lazy
+        else:  # RE2 is loaded only for a pack that is not built in
+            from factlint.linear import compile_linear as compile_
         enders += [e for e in data.get("sentence_enders", ()) if e not in enders]
         headings[index > 0] += [h["pattern"] for h in data.get("references_headings", ())]
         triggers += [
@@ -285,11 +287,11 @@ def compile_packs(language: str, packs: Sequence[Mapping[str, Any]]) -> RulePack
 def _first_of(patterns: list[list[str]]):
     """One alternation of the built-in patterns (``re``), tried before one of the others
     (RE2, linear time: they may come from the checked tree)."""
-    from factlint.linear import FirstOf, compile_linear
-
     builtin = lazy("|".join(f"(?:{p})" for p in patterns[0]) or r"(?!)")
     if not patterns[1]:
         return builtin
+    from factlint.linear import FirstOf, compile_linear
+
     return FirstOf((builtin, compile_linear("|".join(f"(?:{p})" for p in patterns[1]))))
 
 

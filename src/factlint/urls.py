@@ -32,12 +32,12 @@ How a URL is checked:
   runs in parallel merge their entries under a lock.
 
 The CA bundle and ``http.cookiejar`` are loaded only when an https URL or a cookie needs
-them, RE2 only when ``exclude`` patterns are given.
+them, RE2 only when ``exclude`` patterns are given, ``email.utils`` only for a Retry-After
+date and ``tempfile`` only to write the cache.
 """
 
 from __future__ import annotations
 
-import email.utils
 import heapq
 import http
 import http.client
@@ -49,16 +49,15 @@ import re
 import select
 import socket
 import sys
-import tempfile
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 from urllib.parse import quote, urldefrag, urljoin, urlsplit
 
 from factlint import __version__
@@ -79,6 +78,7 @@ HOST_TIMEOUT_LIMIT = 3  # timed-out requests in a row after which a host is give
 MAX_INTERIM = 100  # informational (1xx) answers skipped before a final answer, at most
 CACHE_FILE = "urls.json"
 CACHE_FORMAT = 1
+_READ: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}  # path -> (version, entries)
 
 DEFAULT_USER_AGENT = (
     f"factlint/{__version__} (+https://github.com/factlint/factlint; citation link checker)"
@@ -115,6 +115,7 @@ class UrlSettings:
     use_cache: bool = True
     cache_dir: str | None = None  # default: the user cache folder, see default_cache_dir()
     offline: bool = False
+    cache_only: bool = False  # only what the cache knows; nothing fetched (an editor typing)
     user_agent: str = DEFAULT_USER_AGENT
     backoff: float = 0.5  # first retry delay in seconds; doubles at each retry
     deadline: float = 300.0  # seconds the whole URL phase may take; URLs left are not checked
@@ -222,6 +223,7 @@ _SPACE = re.compile(r"\s")  # every character str.isspace() is true of
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # in a request, a line break would inject a header
 
 
+@lru_cache(maxsize=8192)  # a run asks about each URL twice: to begin it and to report it
 def url_problem(url: str) -> str | None:
     """Why ``url`` cannot be checked, as a phrase, or None for a well-formed http(s) URL."""
     if not url:
@@ -273,6 +275,7 @@ def ascii_host(host: str) -> str | None:
     return host if _HOST_LABELS.fullmatch(host) else None
 
 
+@lru_cache(maxsize=4096)
 def _pin_key(host: str) -> str:
     """One spelling per host, shared by the vetting and the connection that uses it."""
     return (ascii_host(host) or host).rstrip(".")
@@ -360,80 +363,272 @@ def check_urls(
     Includes FL404 for malformed URLs. ``progress`` draws a bar on stderr; None means
     "when stderr is a terminal".
     """
-    findings: list[Finding] = []
-    refs_by_target: dict[str, list[UrlRef]] = {}
-    skipped: set[str] = set()
-    excludes = [exclude_pattern(pattern) for pattern in settings.exclude]
-    for ref in refs:
-        problem = url_problem(ref.url)
-        if problem is not None:
-            findings.append(_finding(ref, UrlResult("invalid", Phrase(
-                "url.invalid", problem=problem, url=ref.url))))
-            continue
-        target = urldefrag(ref.url).url  # the fragment is never sent
-        if settings.offline or any(pattern.search(ref.url) for pattern in excludes):
-            skipped.add(target)
-        else:
-            refs_by_target.setdefault(target, []).append(ref)
-    skipped.difference_update(refs_by_target)
+    return UrlChecks(settings).report(refs, progress)
 
-    cache = ResultCache(settings) if settings.use_cache and refs_by_target else None
-    results = cache.lookup(refs_by_target) if cache else {}
-    to_fetch = [target for target in refs_by_target if target not in results]
-    requests_sent = 0
-    if to_fetch:
-        show = sys.stderr.isatty() if progress is None else progress
-        fetched, requests_sent = _check_all(
-            to_fetch, settings, _Progress(len(to_fetch), sys.stderr, show)
+
+class UrlChecks:
+    """The URL checks of one run, begun as soon as some of its URLs are known and reported
+    once all of them are: ``begin(urls)`` starts checking in the background (the engine
+    calls it as each brief's definitions are read, while the rest of the brief is still
+    being read), ``report(refs)`` checks what was not begun, waits, and gives the findings
+    (the same as ``check_urls(refs)``). The cache is read once and written once, at the end.
+
+    Checks begun by ``begin`` run in a forked child process where that is safe (_Child),
+    else on this process's threads: the requests then never wait for the interpreter lock
+    while this process reads briefs, nor slow that reading down.
+    """
+
+    def __init__(self, settings: UrlSettings = UrlSettings()):
+        self.settings = settings
+        self._excludes = [exclude_pattern(pattern) for pattern in settings.exclude]
+        self._cache = ResultCache(settings) if settings.use_cache else None
+        self._cached: dict[str, UrlResult] = {}  # target -> its result found in the cache
+        self._begun: set[str] = set()  # targets handed to the child or the pool
+        self._child: _Child | None = None
+        self._checker: _Checker | None = None
+        self._pool: _Pool | None = None
+
+    def begin(self, urls: Iterable[str]) -> None:
+        """Start checking those of ``urls`` that are to be checked and not begun yet."""
+        self._begin(urls, may_fork=True)
+
+    def report(self, refs: Sequence[UrlRef], progress: bool | None = None) -> UrlReport:
+        """The findings of ``refs``, their URLs checked (those not begun yet now); ends the
+        checks (a UrlChecks reports once)."""
+        findings: list[Finding] = []
+        refs_by_target: dict[str, list[UrlRef]] = {}
+        skipped: set[str] = set()
+        for ref in refs:
+            problem = url_problem(ref.url)
+            if problem is not None:
+                findings.append(_finding(ref, UrlResult("invalid", Phrase(
+                    "url.invalid", problem=problem, url=ref.url))))
+                continue
+            target = self._target(ref.url)
+            if target is None:
+                skipped.add(urldefrag(ref.url).url)
+            else:
+                refs_by_target.setdefault(target, []).append(ref)
+        skipped.difference_update(refs_by_target)
+
+        try:
+            self._begin(refs_by_target, may_fork=False)
+            results = {t: self._cached[t] for t in refs_by_target if t in self._cached}
+            to_fetch = [target for target in refs_by_target if target not in results]
+            if self.settings.cache_only:  # what the cache does not know is not checked
+                skipped.update(to_fetch)
+                for target in to_fetch:
+                    del refs_by_target[target]
+                to_fetch = []
+            requests_sent = 0
+            if to_fetch:
+                show = sys.stderr.isatty() if progress is None else progress
+                bar = _Progress(len(to_fetch), sys.stderr, show)
+                fetched: dict[str, UrlResult] = {}
+                try:
+                    for target, result in self._results(to_fetch):
+                        fetched[target] = result
+                        bar.advance()
+                finally:
+                    bar.finish()
+                results.update(fetched)
+                requests_sent = (self._child.requests if self._child else 0) + (
+                    self._checker.requests_sent if self._checker else 0)
+                if self._cache:
+                    self._cache.store(fetched)
+        finally:
+            self.close()
+
+        redirects = {}
+        unchecked = 0
+        for target, target_refs in refs_by_target.items():
+            result = results[target]
+            unchecked += result.kind == "unchecked"
+            if result.kind != "ok":
+                findings.extend(_finding(ref, result) for ref in target_refs)
+            if result.final_url:
+                redirects.update((ref.url, result.final_url) for ref in target_refs)
+        findings.sort()
+        return UrlReport(
+            findings, checked=len(refs_by_target) - unchecked, skipped=len(skipped) + unchecked,
+            requests=requests_sent,
+            redirects=redirects,
         )
-        results.update(fetched)
-        if cache:
-            cache.store(fetched)
 
-    redirects = {}
-    unchecked = 0
-    for target, target_refs in refs_by_target.items():
-        result = results[target]
-        unchecked += result.kind == "unchecked"
-        if result.kind != "ok":
-            findings.extend(_finding(ref, result) for ref in target_refs)
-        if result.final_url:
-            redirects.update((ref.url, result.final_url) for ref in target_refs)
-    findings.sort()
-    return UrlReport(
-        findings, checked=len(refs_by_target) - unchecked, skipped=len(skipped) + unchecked,
-        requests=requests_sent,
-        redirects=redirects,
-    )
+    def close(self) -> None:
+        """Stop checking (a check under way ends on its own, within its deadline)."""
+        if self._child is not None:
+            self._child.close()
+        if self._pool is not None:
+            self._pool.close()
+        if self._checker is not None:
+            self._checker.close()
+
+    def _begin(self, urls: Iterable[str], may_fork: bool) -> None:
+        targets = [
+            target for target in dict.fromkeys(map(self._target, urls))
+            if target and target not in self._cached and target not in self._begun
+        ]
+        if self._cache is not None and targets:
+            self._cached.update(self._cache.lookup(targets))
+            targets = [t for t in targets if t not in self._cached]
+        if not targets or self.settings.cache_only:
+            return
+        self._begun.update(targets)
+        if self._child is None and self._pool is None and may_fork and _may_fork():
+            self._child = _Child(self.settings)
+        if self._child is None or not self._child.add(targets):
+            self._in_process(targets)
+
+    def _in_process(self, targets: list[str]) -> None:
+        if self._pool is None:
+            self._checker = _Checker(self.settings)
+            self._pool = _Pool(self._checker.check, self.settings, "factlint-url")
+        self._pool.add(targets)
+
+    def _results(self, targets: list[str]) -> Iterator[tuple[str, UrlResult]]:
+        """Each target's result as it comes, from the child (what it could not give is
+        checked here after all) and this process's pool."""
+        left = dict.fromkeys(targets)
+        if self._child is not None:
+            for target, result in self._child.results([t for t in targets if t in self._child]):
+                del left[target]
+                yield target, result
+            missing = [t for t in left if t in self._child]
+            if missing:  # the child is gone (killed...): what it did not give is checked here
+                self._in_process(missing)
+        if left:
+            assert self._pool is not None
+            yield from self._pool.completed(list(left))
+
+    def _target(self, url: str) -> str | None:
+        """What is requested for ``url`` (the fragment is never sent), or None when it is
+        not checked: malformed (FL404), offline, or excluded."""
+        if self.settings.offline or url_problem(url) is not None:
+            return None
+        if any(pattern.search(url) for pattern in self._excludes):
+            return None
+        return urldefrag(url).url
 
 
-def _check_all(
-    targets: list[str], settings: UrlSettings, progress: _Progress
-) -> tuple[dict[str, UrlResult], int]:
+def _may_fork() -> bool:
+    """Whether URL checks may run in a forked child: on Linux, and only from a process
+    with no other thread (a fork copies the calling thread alone: a lock another thread
+    held would stay locked in the child for ever)."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+class _Child:
+    """A forked copy of this process that checks the URLs handed to it (``add``) on its
+    own threads and pool, and gives their results when asked (``results``), pickled over
+    two pipes (a message may be a Phrase, which pickles as its message id). It sends
+    nothing before it is asked, and then this process sends nothing more, so neither side
+    ever waits on a pipe the other is not reading.
+    The child writes nowhere else, and ends with os._exit (nothing of this process's,
+    such as buffered output or exit handlers, runs twice)."""
+
+    def __init__(self, settings: UrlSettings):
+        down_read, down_write = os.pipe()
+        up_read, up_write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child
+            code = 1
+            try:
+                os.close(down_write)
+                os.close(up_read)
+                with open(down_read, "rb") as inbound, open(up_write, "wb") as outbound:
+                    _serve_checks(settings, inbound, outbound)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(down_read)
+        os.close(up_write)
+        self._to: BinaryIO | None = open(down_write, "wb")
+        self._from: BinaryIO | None = open(up_read, "rb")
+        self._given: set[str] = set()
+        self._finished = False
+        self.requests = 0
+
+    def __contains__(self, target: object) -> bool:
+        return target in self._given
+
+    def add(self, targets: list[str]) -> bool:
+        """Hand ``targets`` to the child; False when it is gone (they are not its then)."""
+        if self._to is None or not self._say("add", targets):
+            return False
+        self._given.update(targets)
+        return True
+
+    def results(self, targets: list[str]) -> Iterator[tuple[str, UrlResult]]:
+        """Each of ``targets`` (added) with its result as the child finds it; fewer when
+        the child ends first."""
+        if self._from is None or not self._say("report", targets):
+            return
+        import pickle
+
+        while True:
+            try:
+                message = pickle.load(self._from)
+            except (EOFError, OSError, pickle.UnpicklingError):  # the child is gone
+                return
+            if message[0] == "done":
+                self.requests = message[1]
+                self._finished = True
+                return
+            _, target, result = message
+            yield target, result
+
+    def close(self) -> None:
+        for stream in (self._to, self._from):
+            if stream is not None:
+                with suppress(OSError):
+                    stream.close()
+        self._to = self._from = None
+        if self.pid:
+            if not self._finished:
+                import signal
+
+                with suppress(OSError):
+                    os.kill(self.pid, signal.SIGKILL)  # its requests are of no use any more
+            with suppress(OSError):
+                os.waitpid(self.pid, 0)
+            self.pid = 0
+
+    def _say(self, *message: Any) -> bool:
+        import pickle
+
+        assert self._to is not None
+        try:
+            pickle.dump(message, self._to)
+            self._to.flush()
+            return True
+        except OSError:  # the child is gone
+            return False
+
+
+def _serve_checks(settings: UrlSettings, inbound: BinaryIO, outbound: BinaryIO) -> None:
+    """The child's side of _Child: check what comes in, report when asked."""
+    import pickle
+
     checker = _Checker(settings)
-    return _run_pool(checker, checker.check, targets, settings, progress, "factlint-url")
-
-
-def _run_pool(checker, task, targets, settings: UrlSettings, progress: _Progress, name: str,
-              each: Callable[[str, Any], None] | None = None):
-    """Run ``task`` on every target, hosts interleaved, at most ``concurrency`` at once,
-    handing each result to ``each`` (in this thread) as it comes; returns each target's
-    result and the requests the checker sent."""
-    results: dict = {}
-    order, hosts = _interleave_hosts(targets)
-    workers = min(settings.concurrency, len(targets), hosts * settings.per_host)  # no idle ones
+    pool = _Pool(checker.check, settings, "factlint-url")
     try:
-        with ThreadPoolExecutor(workers, name) as pool:
-            futures = {pool.submit(task, url): url for url in order}
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                progress.advance()
-                if each is not None:
-                    each(futures[future], results[futures[future]])
+        while True:
+            try:
+                verb, targets = pickle.load(inbound)
+            except EOFError:  # the parent is done with us
+                return
+            pool.add(targets)
+            if verb == "report":
+                for target, result in pool.completed(targets):
+                    pickle.dump(("result", target, result), outbound)
+                    outbound.flush()
+                pickle.dump(("done", checker.requests_sent), outbound)
+                outbound.flush()
+                return
     finally:
-        progress.finish()
+        pool.close()
         checker.close()
-    return results, checker.requests_sent
 
 
 def fetch_bodies(
@@ -452,25 +647,154 @@ def fetch_bodies(
     checker = _Checker(settings, body_cap=max(1, max_bytes))
     show = sys.stderr.isatty() if progress is None else progress
     bar = _Progress(len(targets), sys.stderr, show)
-    return _run_pool(checker, checker.fetch, targets, settings, bar, "factlint-get", each)
+    pool = _Pool(checker.fetch, settings, "factlint-get")
+    results: dict[str, Fetched] = {}
+    try:
+        pool.add(targets)
+        for url, result in pool.completed(targets):
+            results[url] = result
+            bar.advance()
+            if each is not None:
+                each(url, result)
+    finally:
+        bar.finish()
+        pool.close()
+        checker.close()
+    return results, checker.requests_sent
 
 
-def _interleave_hosts(urls: list[str]) -> tuple[list[str], int]:
-    """URLs ordered host by host in turn (a1 b1 c1 a2 b2 ...), so that the first workers do
-    not all queue behind one host's per-host limit while other hosts sit idle; and the
-    number of hosts."""
-    by_host: dict[str, list[str]] = {}
-    for url in urls:
-        by_host.setdefault(urlsplit(url).hostname or "", []).append(url)
-    queues = list(by_host.values())
-    order = [queue[i] for i in range(max(map(len, queues))) for queue in queues if i < len(queue)]
-    return order, len(queues)
+@dataclass(frozen=True)
+class _Crash:
+    error: Exception  # what a task raised (a bug), raised again where the results are taken
+
+
+class _Pool:
+    """Runs ``task(url)`` for URLs added at any time on worker threads started as work
+    comes (at most ``concurrency``), which stay for the run: a worker takes the next URL
+    of a host with fewer than ``per_host`` of its URLs under way, hosts in turn, so that
+    no worker waits behind a busy host while another has work. The requests themselves
+    also hold the per-host slots (_Checker._slot), which bound the redirects' hops too."""
+
+    def __init__(self, task: Callable[[str], Any], settings: UrlSettings, name: str):
+        self.task = task
+        self.concurrency = settings.concurrency
+        self.per_host = settings.per_host
+        self.name = name
+        self._lock = threading.Lock()
+        self._work = threading.Condition(self._lock)  # workers wait here for URLs
+        self._done = threading.Condition(self._lock)  # completed() waits here for results
+        self._pending: dict[str, deque[str]] = {}  # host -> its URLs not started
+        self._ready: deque[str] = deque()  # hosts with a URL to start and a free place
+        self._running: dict[str, int] = {}  # host -> its URLs under way
+        self._results: dict[str, Any] = {}
+        self._finished: list[str] = []  # the URLs done, in the order they were
+        self._added: set[str] = set()
+        self._workers = 0
+        self._unstarted = 0  # workers counted in _workers whose thread is not started yet
+        self._idle = 0
+        self._closed = False
+
+    def __contains__(self, url: object) -> bool:
+        return url in self._added
+
+    def add(self, urls: Iterable[str]) -> None:
+        with self._lock:
+            for url in urls:
+                if url in self._added:
+                    continue
+                self._added.add(url)
+                host = _pin_key(urlsplit(url).hostname or "")
+                queue = self._pending.setdefault(host, deque())
+                if not queue and self._running.get(host, 0) < self.per_host:
+                    self._ready.append(host)
+                queue.append(url)
+            startable = sum(
+                min(len(self._pending[host]), self.per_host - self._running.get(host, 0))
+                for host in self._ready
+            )
+            wanted = min(self.concurrency - self._workers, startable - self._idle)
+            if wanted > 0:
+                self._workers += wanted
+                self._unstarted += wanted
+            self._work.notify(min(self._idle, startable))
+        self._start_workers()
+
+    def _start_workers(self) -> None:
+        """Start two of the workers still to start (each of them starts two more, and so
+        on): a thread's start waits for the thread to run, which takes long while the
+        others already send requests, so starting 80 one by one would hold the first
+        requests for tens of milliseconds."""
+        for _ in range(2):
+            with self._lock:
+                if not self._unstarted:
+                    return
+                self._unstarted -= 1
+            threading.Thread(target=self._work_loop, name=self.name, daemon=True).start()
+
+    def completed(self, urls: Sequence[str]) -> Iterator[tuple[str, Any]]:
+        """Each of ``urls`` (added already) with its result, as the results come; raises
+        what a task raised."""
+        waiting = set(urls)
+        seen = 0
+        while waiting:
+            with self._lock:
+                while seen == len(self._finished):
+                    self._done.wait()
+                new = self._finished[seen:]
+                seen = len(self._finished)
+            for url in new:
+                if url in waiting:
+                    waiting.discard(url)
+                    result = self._results[url]
+                    if isinstance(result, _Crash):
+                        raise result.error
+                    yield url, result
+
+    def results(self) -> dict[str, Any]:
+        """The results so far."""
+        with self._lock:
+            return {url: r for url, r in self._results.items() if not isinstance(r, _Crash)}
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            self._work.notify_all()
+
+    def _work_loop(self) -> None:
+        self._start_workers()
+        with self._lock:
+            while True:
+                while not self._ready and not self._closed:
+                    self._idle += 1
+                    self._work.wait()
+                    self._idle -= 1
+                if self._closed:
+                    return
+                host = self._ready.popleft()
+                queue = self._pending[host]
+                url = queue.popleft()
+                self._running[host] = self._running.get(host, 0) + 1
+                if queue and self._running[host] < self.per_host:
+                    self._ready.append(host)  # behind the other hosts: they take turns
+                self._lock.release()
+                try:
+                    result = self.task(url)
+                except Exception as error:  # noqa: BLE001 - raised again by completed()
+                    result = _Crash(error)
+                finally:
+                    self._lock.acquire()
+                self._results[url] = result
+                self._finished.append(url)
+                self._running[host] -= 1
+                if queue and self._running[host] == self.per_host - 1:
+                    self._ready.append(host)  # it had no free place: it has one now
+                self._done.notify_all()
 
 
 # --------------------------------------------------------------------------- checking one URL
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Answer:
     status: int
     reason: str
@@ -502,6 +826,11 @@ class _Checker:
         )
         self.requests_sent = 0
         self.run_deadline = time.monotonic() + settings.deadline
+        self._budget = settings.url_budget()
+        # the headers every request sends (a cookie comes on top), checked once
+        self._headers = {"User-Agent": settings.user_agent, "Accept": "*/*"}
+        if body_cap:
+            self._headers["Accept-Encoding"] = "gzip, deflate"  # undone by _read_body, capped
         self._watchdog = _Watchdog()
         self._pins: dict[str, str] = {}  # host -> vetted address; the only addresses connected to
         self._refusals: dict[str, _Failure] = {}  # host -> why it is not connected to
@@ -541,7 +870,7 @@ class _Checker:
         """(what ``url`` came to, the last answer, the last URL asked)."""
         if time.monotonic() >= self.run_deadline:
             return self._unchecked(url), None, url
-        deadline = min(time.monotonic() + self.settings.url_budget(), self.run_deadline)
+        deadline = min(time.monotonic() + self._budget, self.run_deadline)
         chain = [url]
         loop_guard = {url}
         cite_url = url  # the end of the leading run of permanent redirects
@@ -634,8 +963,9 @@ class _Checker:
             if not retryable:
                 return None, _Failure("broken", phrase), None
             return None, _Failure("broken", phrase.but(tries="")), backoff
-        with self._lock:
-            self._timeouts[host] = 0
+        if self._timeouts.get(host):
+            with self._lock:
+                self._timeouts[host] = 0
         if answer.status == 429:
             wait = _retry_after_seconds(answer.retry_after)
             if wait is not None and wait > RETRY_AFTER_CAP:
@@ -654,8 +984,7 @@ class _Checker:
 
     def _given_up(self, host: str) -> _Failure | None:
         """Why ``host`` is not tried again: its requests kept timing out in this run."""
-        with self._lock:
-            count = self._timeouts.get(host, 0)
+        count = self._timeouts.get(host, 0)  # one read of a dict: no lock needed
         if count < HOST_TIMEOUT_LIMIT:
             return None
         return _Failure("timeout", Phrase("url.given-up", host=host, count=count))
@@ -679,12 +1008,10 @@ class _Checker:
         ``deadline``: the watchdog cuts the connection when that time comes, however slowly
         the server keeps sending. Raises TimeoutError when it does. ``parts``: urlsplit(url)."""
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        headers = {"User-Agent": self.settings.user_agent, "Accept": "*/*"}
+        headers = self._headers
         cookie = self._cookie_header(url)
         if cookie:
-            headers["Cookie"] = cookie
-        if self.body_cap:
-            headers["Accept-Encoding"] = "gzip, deflate"  # undone by _read_body, capped
+            headers = {**headers, "Cookie": cookie}
         with self._slot(host):
             ends = min(time.monotonic() + self.settings.timeout, deadline)
             left = ends - time.monotonic()
@@ -788,6 +1115,8 @@ class _Checker:
 
     def _vet(self, host: str, port: int) -> None:
         """Resolve ``host`` once per run and pin the address, or raise _Failure."""
+        if host in self._pins:  # vetted already (a pin is never taken back)
+            return
         with self._lock:
             host_lock = self._host_locks.setdefault(host, threading.Lock())
         with host_lock:
@@ -881,10 +1210,11 @@ def _redirect_message(final_url: str) -> Phrase:
 
 
 def _reason_phrase(status: int, given: str | None) -> str:
-    try:
-        return http.HTTPStatus(status).phrase
-    except ValueError:
-        return given or "(unknown status)"
+    phrase = _PHRASES.get(status)
+    return phrase if phrase is not None else given or "(unknown status)"
+
+
+_PHRASES = {status.value: status.phrase for status in http.HTTPStatus}
 
 
 def _retry_after_seconds(value: str | None) -> float | None:
@@ -894,6 +1224,8 @@ def _retry_after_seconds(value: str | None) -> float | None:
     value = value.strip()
     if _DELAY_SECONDS.fullmatch(value):
         return float(value)
+    import email.utils  # only for a Retry-After given as a date
+
     try:
         when = email.utils.parsedate_to_datetime(value)
         seconds = when.timestamp() - time.time()
@@ -1173,6 +1505,11 @@ class _FinalResponse(http.client.HTTPResponse):
     def _skip_header_block(self) -> None:
         _header_lines(self.fp)
 
+    def _close_conn(self) -> None:
+        """The answer is read: let go of the reader, which is the connection's (it stays
+        open for the next answer; the connection closes it)."""
+        self.fp = None
+
 
 def _header_lines(fp: Any) -> list[bytes]:
     """The header lines up to the blank line that ends them; raises http.client's errors
@@ -1200,8 +1537,9 @@ class _PinnedConnection:
     using it, so that no server can stretch a request, however slowly it sends.
 
     A request goes out in one write; http.client's response (_FinalResponse) reads the
-    answer. http.client's own connection is not used: its request and header machinery
-    cost more CPU than the rest of a request."""
+    answer through the connection's one buffered reader (a new one per answer costs more
+    CPU than the rest of the answer). http.client's own connection is not used: its
+    request and header machinery cost more CPU than the rest of a request."""
 
     def __init__(self, host: str, port: int, address: str, timeout: float, watchdog: _Watchdog,
                  context: Any = None):
@@ -1212,6 +1550,7 @@ class _PinnedConnection:
         self.watchdog = watchdog
         self.context = context  # an ssl.SSLContext for https
         self.sock: socket.socket | None = None
+        self.reader: Any = None  # the socket's buffered reader, made once per connection
         default = 443 if context is not None else 80
         name = f"[{host}]" if ":" in host else host
         self.host_header = name if port == default else f"{name}:{port}"
@@ -1229,6 +1568,24 @@ class _PinnedConnection:
             )
             self.watchdog.watch(self.sock)
             self.sock.do_handshake()
+        self.reader = self.sock.makefile("rb")
+
+    def makefile(self, mode: str) -> Any:
+        """The connection's reader, which http.client's response asks for (``mode`` "rb")."""
+        return self.reader
+
+    def answered_whole(self) -> bool:
+        """Whether the server sent nothing past the answer just read (a body to a HEAD,
+        a second answer...), which would be taken for the next answer: the reader holds
+        nothing more, nor does the socket. Leaves the socket non-blocking (take() sets
+        the next request's timeout)."""
+        if self.sock is None:
+            return False
+        try:
+            self.sock.settimeout(0)
+            return not self.reader.peek(1)
+        except OSError as error:  # over TLS: no full record waiting, only a part or none
+            return self.context is not None and isinstance(error, _want_read())
 
     def exchange(self, method: str, target: str, headers: Mapping[str, str]) -> _FinalResponse:
         """Send the request; the answer with its status line and headers read."""
@@ -1241,7 +1598,7 @@ class _PinnedConnection:
             self.connect()
         assert self.sock is not None
         self.sock.sendall(request)
-        response = _FinalResponse(self.sock, method=method)
+        response = _FinalResponse(self, method=method)
         try:
             response.begin()
         except BaseException:
@@ -1251,6 +1608,10 @@ class _PinnedConnection:
 
     def close(self) -> None:
         sock, self.sock = self.sock, None
+        reader, self.reader = self.reader, None
+        if reader is not None:
+            with suppress(OSError):
+                reader.close()
         if sock is not None:
             sock.close()
 
@@ -1306,6 +1667,7 @@ class _Connections:
                 response.status >= 200  # never after 101 Switching Protocols
                 and _discard_body(response)
                 and not response.will_close
+                and connection.answered_whole()
             )
         except Exception:  # noqa: BLE001 - the status is known; a failing body changes nothing
             reusable = False
@@ -1338,6 +1700,12 @@ class _Connections:
                 except ImportError:
                     self._tls = ssl.create_default_context()
             return self._tls
+
+
+def _want_read() -> type:
+    import ssl  # loaded already: only TLS connections ask
+
+    return ssl.SSLWantReadError
 
 
 def _dropped(connection: _PinnedConnection) -> bool:
@@ -1382,7 +1750,7 @@ class ResultCache:
         self.ttl = settings.cache_ttl
         self.policy = "private" if settings.allow_private or settings.allowed_networks else "public"
 
-    def lookup(self, urls: Mapping[str, Any]) -> dict[str, UrlResult]:
+    def lookup(self, urls: Iterable[str]) -> dict[str, UrlResult]:
         entries = self._read()
         now = time.time()
         found = {}
@@ -1430,6 +1798,8 @@ class ResultCache:
                     url: entry for url, entry in self._read().items() if self._fresh(entry, now)
                 }
                 entries.update(new)
+                import tempfile  # only when there is something to cache
+
                 handle, temporary = tempfile.mkstemp(
                     prefix=".urls-", suffix=".json", dir=directory
                 )
@@ -1448,7 +1818,20 @@ class ResultCache:
             pass  # a cache that cannot be written only costs time on the next run
 
     def _read(self) -> dict[str, dict[str, Any]]:
-        """The valid entries on disk; a missing, corrupt or foreign file reads as empty."""
+        """The valid entries on disk; a missing, corrupt or foreign file reads as empty.
+        Read again only when the file changed (another inode, size or time): the language
+        server looks URLs up at every keystroke."""
+        try:
+            status = os.stat(self.path)
+        except OSError:
+            return {}
+        version = (status.st_ino, status.st_size, status.st_mtime_ns)
+        kept = _READ.get(self.path)
+        if kept is None or kept[0] != version:
+            kept = _READ[self.path] = (version, self._parse())
+        return kept[1]
+
+    def _parse(self) -> dict[str, dict[str, Any]]:
         try:
             with open(self.path, encoding="utf-8") as stream:
                 data = json.load(stream)

@@ -11,7 +11,6 @@ printable ASCII is measured by its length and never loads wcwidth.
 
 from __future__ import annotations
 
-import shutil
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -206,6 +205,8 @@ def terminal_width(environ: Mapping[str, str], stream: TextIO) -> int:
     if columns.isdigit() and int(columns) > 0:
         width = int(columns)
     elif _is_terminal(stream):
+        import shutil  # only for a terminal: it imports bz2 and lzma
+
         width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
     else:
         width = DEFAULT_WIDTH

@@ -53,12 +53,12 @@ _CHANGE = lazy(
 # pattern would make every position of the text a place to try.)
 _MAY_CHANGE = lazy(r"[增减降升提扩攀缩滑落萎从由到至较比A-Za-z]")
 _LATIN_LETTER = lazy(r"[A-Za-z]")
-_MAY_GROW = (re.compile(r"[从由是]"), re.compile(r"[Ff]rom|FROM"))
-_MAY_HOLD_PARTS = (re.compile(r"[占]|其中|比重|比例|份额"),
-                   re.compile(r"[Ii]nclud|of wh|[Ss]hare|[Aa]ccount|[Mm]ake|[Mm]ade"))
-_MAY_FALL = (re.compile(r"[降减缩滑落萎]"),
-             re.compile(r"fell|[Ff]all|[Dd]rop|[Dd]eclin|[Dd]ecreas|[Dd]own|[Rr]educ|[Cc]ut"
-                        r"|[Ll]ower|shr|time"))
+_MAY_GROW = (lazy(r"[从由是]"), lazy(r"[Ff]rom|FROM"))
+_MAY_HOLD_PARTS = (lazy(r"[占]|其中|比重|比例|份额"),
+                   lazy(r"[Ii]nclud|of wh|[Ss]hare|[Aa]ccount|[Mm]ake|[Mm]ade"))
+_MAY_FALL = (lazy(r"[降减缩滑落萎]"),
+             lazy(r"fell|[Ff]all|[Dd]rop|[Dd]eclin|[Dd]ecreas|[Dd]own|[Rr]educ|[Cc]ut"
+                  r"|[Ll]ower|shr|time"))
 
 
 # --- the words between figures -----------------------------------------------------------
@@ -98,6 +98,7 @@ _TIMES_AFTER = lazy(r"^\s*(?:lower|less|smaller|fewer|cheaper)(?![A-Za-z])")
 _MINUS_RISE = lazy(
     rf"(?P<word>(?:{_UP_ZH}|增幅|涨幅)了?(?:为|达)?|(?<![A-Za-z])(?:{_UP_EN})(?:\s+by)?)"
     r"\s*(?P<figure>[-−－]\s*[0-9０-９][0-9０-９.．]*\s*(?:%|％|个百分点|per\s?cent)?)")
+_SIGNED_NUMBER = lazy(r"[-−－](?=\s*[0-9０-９])")
 _TIMES_UNITS = frozenset({"倍", "times", "time", "fold", "x"})
 _POINT_UNITS = frozenset({"个百分点", "百分点", "percentage point", "percentage points",
                           "point", "points", "pp"})
@@ -838,18 +839,19 @@ def _negative_rises(doc: Document) -> Iterator[tuple[int, int, re.Match[str]]]:
     does not read the sign), so a brief pays only for the minus signs it has."""
     text = doc.text
     starts = [s.start for s in doc.sentences]
-    for sign in "-−－":
-        at = text.find(sign)
-        while at >= 0:
-            index = bisect_right(starts, at) - 1
-            sentence = doc.sentences[index] if index >= 0 else None
-            if sentence is not None and at < sentence.end:
-                low = max(sentence.start, at - CLAUSE_WINDOW)
-                window = text[low:min(sentence.end, at + CLAUSE_WINDOW)]
-                for match in _MINUS_RISE.finditer(window):
-                    if low + match.start("figure") == at:
-                        yield low + match.start("figure"), low + match.end("figure"), match
-            at = text.find(sign, at + 1)
+    found = []
+    for sign in _SIGNED_NUMBER.finditer(text):  # what _MINUS_RISE's figure starts with
+        at = sign.start()
+        index = bisect_right(starts, at) - 1
+        sentence = doc.sentences[index] if index >= 0 else None
+        if sentence is not None and at < sentence.end:
+            low = max(sentence.start, at - CLAUSE_WINDOW)
+            window = text[low:min(sentence.end, at + CLAUSE_WINDOW)]
+            for match in _MINUS_RISE.finditer(window):
+                if low + match.start("figure") == at:
+                    found.append((sign.group(), at, low + match.end("figure"), match))
+    for sign in "-−－":  # in the order of the signs, then of the text, as they always were
+        yield from ((at, end, match) for written, at, end, match in found if written == sign)
 
 
 INCONSISTENT = Rule("FL309", "inconsistent-figure", "warning", check_inconsistent_figure)

@@ -74,6 +74,8 @@ def check_count(ctx: Context) -> Iterator[Finding]:
             )
     for index, heading in enumerate(doc.headings):
         figures = doc.heading_figures.get(heading.start, ())
+        if not figures:
+            continue
         title = _title_start(doc, heading)
         counts = [f for f in figures if f.unit in COUNT_UNITS and f.qualifier == "exact"
                   and f.start == title]
@@ -112,12 +114,11 @@ class _Series:
 
 def _numbering_events(doc: Document):
     """Numbered items and unnumbered headings, in document order."""
-    numbered = {item.start for item in doc.numbered_items if item.block == "heading"}
+    numbered = sorted({item.start for item in doc.numbered_items if item.block == "heading"})
     events = [(item.start, item) for item in doc.numbered_items]
     for heading in doc.headings:
-        if heading.start not in numbered and not any(
-            heading.start <= s < heading.end for s in numbered
-        ):
+        index = bisect_left(numbered, heading.start)  # the first item at or after it
+        if index == len(numbered) or numbered[index] >= max(heading.end, heading.start + 1):
             events.append((heading.start, heading))
     events.sort(key=lambda pair: pair[0])
     return [event for _, event in events]
@@ -129,6 +130,9 @@ def _walk_numbering(doc: Document):
     lists: dict[int, _Series] = {}  # by nesting level
     last_list_end = -1
     depth_of = _list_depths(doc)
+    between = _Between(doc)
+    first_heading = min((i.start for i in doc.numbered_items if i.block == "heading"),
+                        default=None)
     for event in _numbering_events(doc):
         if not hasattr(event, "style") or event.style in HIERARCHICAL:
             # a heading without (series) numbering closes deeper series
@@ -140,7 +144,7 @@ def _walk_numbering(doc: Document):
         if item.block == "list":
             depth = depth_of(item)
             series = lists.get(depth)
-            if series is not None and _between_lists(doc, last_list_end, item.start):
+            if series is not None and between.any(last_list_end, item.start):
                 lists, series = {}, None
             # 3. nested under 2. (or back out after a nested 2.) continues the other
             # level's list: the nesting, not the number, is wrong (FL601)
@@ -170,8 +174,9 @@ def _walk_numbering(doc: Document):
         if found is None:
             series = _Series(item.style, item.value, item.heading_level, item, depth_of(item))
             stack.append(series)
+            # not the first numbered heading of the file (a chapter that continues another)
             if (item.block == "heading" and item.value > 1 and item.style in STARTS_AT_ONE
-                    and not _opens_document(doc, item)):
+                    and first_heading < item.start):
                 yield item, _Series(item.style, 0, item.heading_level, item)
             continue
         del stack[found + 1 :]
@@ -215,11 +220,6 @@ def _list_depths(doc: Document):
 
 
 _LIST_MARKER = lazy(r"([ \t]*)([-*+]|\d{1,9}[.)])([ \t]*)")
-
-
-def _opens_document(doc: Document, item: NumberedItem) -> bool:
-    """Is this the first numbered heading of the file (a chapter that continues another)?"""
-    return not any(i.block == "heading" and i.start < item.start for i in doc.numbered_items)
 
 
 def _walk_hierarchy(doc: Document):
@@ -281,11 +281,16 @@ def _follows(before: tuple[int, ...], path: tuple[int, ...]) -> bool:
     return False
 
 
-def _between_lists(doc: Document, previous_end: int, start: int) -> bool:
-    """Is there a non-list paragraph between two list items?"""
-    return any(
-        p.kind != "list" and previous_end < p.start < start for p in doc.paragraphs
-    )
+class _Between:
+    """Is there a non-list paragraph between two list items? (by bisection: a list item
+    per paragraph of a long document would make a scan quadratic)"""
+
+    def __init__(self, doc: Document):
+        self.starts = sorted(p.start for p in doc.paragraphs if p.kind != "list")
+
+    def any(self, previous_end: int, start: int) -> bool:
+        index = bisect_right(self.starts, previous_end)
+        return index < len(self.starts) and self.starts[index] < start
 
 
 def check_heading_levels(ctx: Context) -> Iterator[Finding]:

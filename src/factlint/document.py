@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import accumulate
+from typing import NamedTuple
 
 from factlint import patterncache
 from factlint.lazyre import lazy
@@ -173,8 +174,7 @@ MARKDOWN_LINK = lazy(r"(?=\[)(?<![!\\])\[([^\[\]\n]{1,400})\]\((?:https?:|www\.|
 # --- the records -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Marker:
+class Marker(NamedTuple):
     """A citation in the text: ``<sup>3,4</sup>`` has labels ('3', '4')."""
 
     labels: tuple[str, ...]
@@ -183,14 +183,13 @@ class Marker:
     end: int
 
 
-@dataclass(frozen=True)
-class UrlSpan:
+class UrlSpan(NamedTuple):
     url: str
     start: int
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Definition:
     """A source definition: ``<sup>13</sup> 来源：…``, ``[^13]: …`` or a references entry."""
 
@@ -205,8 +204,7 @@ class Definition:
     urls: tuple[UrlSpan, ...] = ()
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
     level: int
     text: str
     start: int  # of the text, after the #'s
@@ -214,8 +212,7 @@ class Heading:
     line_start: int
 
 
-@dataclass(frozen=True)
-class NumberedItem:
+class NumberedItem(NamedTuple):
     """An enumerator at the start of a heading or paragraph: 一、 （二） 三是 4."""
 
     style: str
@@ -227,30 +224,27 @@ class NumberedItem:
     path: tuple[int, ...] = ()  # 13.1.2 -> (13, 1, 2) for decimal and dashed numbering
 
 
-@dataclass(frozen=True)
-class Trigger:
+class Trigger(NamedTuple):
     name: str
     start: int
     end: int
 
 
-@dataclass(frozen=True)
-class Enumeration:
+class Enumeration(NamedTuple):
     """甲、乙、丙三类: a count that sums up the list written just before it."""
 
     items: tuple[str, ...]
     figure: Figure  # the count, in original offsets
 
 
-@dataclass(frozen=True)
-class ListCount:
+class ListCount(NamedTuple):
     """以下五个关键特性 / 分为两种：: a count of what the document lists next."""
 
     figure: Figure
     items: tuple[str, ...]  # the items found after it; () when they cannot be told
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Sentence:
     paragraph: int
     start: int  # original offsets of the first and just past the last character
@@ -290,8 +284,7 @@ class Sentence:
         return bool(self.markers)
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     """A pipe or HTML table: one claim, sourced by a marker inside it or a source line
     (资料来源：, Source:, a note, a caption with a marker) directly above or below."""
 
@@ -303,8 +296,7 @@ class Table:
     sourced: bool
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     kind: str  # body | list | quote
     pieces: tuple[tuple[int, int], ...]  # original spans, joined in order
     splits: tuple[int, ...] = ()  # original offsets where footnote definitions interrupt it
@@ -318,8 +310,7 @@ class Paragraph:
         return self.pieces[-1][1]
 
 
-@dataclass(frozen=True)
-class Directive:
+class Directive(NamedTuple):
     kind: str  # disable | enable | disable-next-line | disable-file | invalid
     codes: tuple[str, ...]
     start: int
@@ -327,7 +318,7 @@ class Directive:
     problem: str = ""
 
 
-@dataclass
+@dataclass(repr=False)
 class Document:
     path: str
     text: str

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -417,3 +418,43 @@ async def test_a_figure_fix_edits_the_brief_and_the_fact_file(client: LanguageCl
     fixed = apply(BRIEF, changes[uri])
     assert "580家" in fixed and "超600家" not in fixed
     assert "580家" in apply(facts.read_text(encoding="utf-8"), changes[uri_of(facts)])
+
+
+# --- a burst of changes -----------------------------------------------------------------------
+
+
+def test_a_burst_of_changes_is_checked_for_the_newest_text(tmp_path):
+    """Changes that come while a check waits or runs are folded into one more check of the
+    newest text: a version the editor has already replaced is never published, the newest
+    is. (bench_lsp's minimal client over stdio, which keeps every message in order.)"""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import bench_lsp
+
+    brief = write(tmp_path / "burst.md", BRIEF)
+    uri = uri_of(brief)
+    client = bench_lsp.Client([sys.executable, "-m", "factlint", "lsp"], dict(os.environ))
+    try:
+        client.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}})
+        client.notify("initialized", {})
+        client.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "markdown", "version": 1, "text": BRIEF}})
+        client.diagnostics(uri, 1)
+        at = BRIEF.split("\n")[2].index("[^2]")
+        for version in range(2, 22):  # type "1", delete it, type it again...
+            typed = version % 2 == 0
+            client.notify("textDocument/didChange", {
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{"range": {
+                    "start": {"line": 2, "character": at},
+                    "end": {"line": 2, "character": at + (0 if typed else 1)}},
+                    "text": "1" if typed else ""}]})
+        versions = []
+        while 21 not in versions:
+            message = client.messages.get(timeout=WAIT)
+            if (message.get("method") == "textDocument/publishDiagnostics"
+                    and message["params"]["uri"] == uri):
+                versions.append(message["params"]["version"])
+        assert len(versions) < 20  # folded
+        assert versions == sorted(set(versions))  # never an older version after a newer one
+    finally:
+        client.close()

@@ -173,7 +173,7 @@ MARKDOWN_LINK = lazy(r"(?=\[)(?<![!\\])\[([^\[\]\n]{1,400})\]\((?:https?:|www\.|
 # --- the records -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Marker:
     """A citation in the text: ``<sup>3,4</sup>`` has labels ('3', '4')."""
 
@@ -183,14 +183,14 @@ class Marker:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class UrlSpan:
     url: str
     start: int
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Definition:
     """A source definition: ``<sup>13</sup> 来源：…``, ``[^13]: …`` or a references entry."""
 
@@ -205,7 +205,7 @@ class Definition:
     urls: tuple[UrlSpan, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Heading:
     level: int
     text: str
@@ -214,7 +214,7 @@ class Heading:
     line_start: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class NumberedItem:
     """An enumerator at the start of a heading or paragraph: 一、 （二） 三是 4."""
 
@@ -227,14 +227,14 @@ class NumberedItem:
     path: tuple[int, ...] = ()  # 13.1.2 -> (13, 1, 2) for decimal and dashed numbering
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Trigger:
     name: str
     start: int
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Enumeration:
     """甲、乙、丙三类: a count that sums up the list written just before it."""
 
@@ -242,7 +242,7 @@ class Enumeration:
     figure: Figure  # the count, in original offsets
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ListCount:
     """以下五个关键特性 / 分为两种：: a count of what the document lists next."""
 
@@ -250,7 +250,7 @@ class ListCount:
     items: tuple[str, ...]  # the items found after it; () when they cannot be told
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Sentence:
     paragraph: int
     start: int  # original offsets of the first and just past the last character
@@ -290,7 +290,7 @@ class Sentence:
         return bool(self.markers)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Table:
     """A pipe or HTML table: one claim, sourced by a marker inside it or a source line
     (资料来源：, Source:, a note, a caption with a marker) directly above or below."""
@@ -303,7 +303,7 @@ class Table:
     sourced: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Paragraph:
     kind: str  # body | list | quote
     pieces: tuple[tuple[int, int], ...]  # original spans, joined in order
@@ -318,7 +318,7 @@ class Paragraph:
         return self.pieces[-1][1]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Directive:
     kind: str  # disable | enable | disable-next-line | disable-file | invalid
     codes: tuple[str, ...]
@@ -327,7 +327,7 @@ class Directive:
     problem: str = ""
 
 
-@dataclass
+@dataclass(repr=False)
 class Document:
     path: str
     text: str

@@ -55,7 +55,7 @@ NOTES_NAME = lazy(
 MAX_SCANNED = 2000  # files read per folder when looking for chapters of a notes file
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Grouping:
     """The files of one document, in reading order."""
 

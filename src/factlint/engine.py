@@ -36,7 +36,7 @@ from factlint.trust import repository_root
 MAX_BRIEF_BYTES = 50 * 1024 * 1024
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class RunOptions:
     paths: tuple[str, ...] = (".",)
     overrides: Overrides = field(default_factory=Overrides)
@@ -55,7 +55,7 @@ class RunOptions:
     evidence: bool = False  # check figures against the cited sources (FL410-FL414)
 
 
-@dataclass
+@dataclass(repr=False)
 class FileResult:
     path: str
     findings: list[Finding] = field(default_factory=list)
@@ -96,7 +96,7 @@ class FileResult:
         return self.languages[key]
 
 
-@dataclass
+@dataclass(repr=False)
 class RunResult:
     files: list[FileResult]
     findings: list[Finding]

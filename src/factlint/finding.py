@@ -19,7 +19,7 @@ class Edit:
     replacement: str
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Fix:
     """Edits of the finding's file; ``other_files``: (path, edits) of files the fix changes
     with it (an FL301 figure edit also edits the fact file's quote)."""
@@ -81,7 +81,7 @@ class Finding:
         return self.fix is not None
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class UrlRef:
     """A URL cited at a place: in a brief's source definition or a fact file's source."""
 

@@ -70,7 +70,7 @@ CJK_CLAUSE = lazy(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{4,}[，。；！？]"
 WORD = lazy(r"[A-Za-z][A-Za-z'’-]*")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Kind:
     kind: str  # source | note | repeat | calculation
     target: str | None = None  # the label a repeat note points back to, when known

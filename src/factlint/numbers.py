@@ -76,7 +76,7 @@ _GROUPED = lazy(r"[0-9\uff10-\uff19]{1,3}(?:[,\uff0c][0-9\uff10-\uff19]{3})+")
 # --------------------------------------------------------------------------- results
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Figure:
     """A quantity stated in the text, with what it means.
 
@@ -106,7 +106,7 @@ class Figure:
         return normalise_unit(self.unit)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Interval:
     low: float
     high: float
@@ -148,7 +148,7 @@ def format_number(v: float) -> str:
 # --------------------------------------------------------------------------- lexicon
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Lexicon:
     """The compiled ``figures`` sections of one or more rule packs."""
 
@@ -764,7 +764,7 @@ def _is_quantity(text: str, figure: Figure) -> bool:
     return True
 
 
-@dataclass
+@dataclass(repr=False)
 class _Before:
     """What is written just before a number: qualifier, range opener, currency."""
 

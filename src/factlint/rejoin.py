@@ -33,7 +33,7 @@ def newline_of(text: str) -> str:
     return "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class _Rejoin:
     paragraph: Paragraph
     joins: tuple[Edit, ...]  # each gap between two pieces -> the joiner

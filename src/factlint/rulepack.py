@@ -37,13 +37,13 @@ class PackError(ValueError):
     """A rule pack that cannot be read or does not match schemas/rulepack.schema.json."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Trigger:
     name: str
     pattern: re.Pattern[str]  # or, from a pack that is not built in, an RE2 pattern
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class RulePack:
     """The compiled view of one or more packs for a language."""
 

@@ -17,7 +17,7 @@ class ConfigError(Exception):
     """A configuration file that cannot be used; the run stops with exit status 2."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Settings:
     """What governs the checking of one brief."""
 
@@ -76,7 +76,7 @@ class Settings:
         return list(dict.fromkeys(origin for name, origin in self.sources if name == key))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Overrides:
     """What the command line (and the environment) says; it wins over every file."""
 

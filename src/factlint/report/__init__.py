@@ -24,7 +24,7 @@ FORMATS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ReportOptions:
     color: bool = False
     root: str = "."  # paths in reports are shown relative to this folder where possible

@@ -111,7 +111,7 @@ class Cells:
         return text, self.start[low], self.end[high - 1]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Excerpt:
     """A source line as shown: its text (cut ends marked …) and, for each span asked for,
     the column where its caret starts and how many columns it covers."""

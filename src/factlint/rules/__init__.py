@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from factlint.document import Document
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Context:
     """What a rule sees: the brief, its fact file (or None) and the settings."""
 
@@ -45,7 +45,7 @@ class Context:
         return verify(self.doc, self.facts, self.settings.near_ratio, self.settings.about_ratio)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Rule:
     code: str
     name: str

@@ -157,7 +157,7 @@ def _may(test: tuple[re.Pattern[str], re.Pattern[str]], text: str) -> bool:
     return bool(test[0].search(text) or _LATIN_LETTER.search(text) and test[1].search(text))
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class _Figures:
     """A sentence's figures and the plain text before, between and after them."""
 
@@ -300,7 +300,7 @@ _LAST_VIEWS: list = []
 # --- FL309 ---------------------------------------------------------------------------------
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Statement:
     """A figure stated for a subject (FL309), in plain values so that statements of the
     briefs of one run can be compared after each was checked on its own (--across-briefs).

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import accumulate
+from typing import NamedTuple
 
 from factlint import patterncache
 from factlint.lazyre import lazy
@@ -173,8 +174,7 @@ MARKDOWN_LINK = lazy(r"(?=\[)(?<![!\\])\[([^\[\]\n]{1,400})\]\((?:https?:|www\.|
 # --- the records -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, repr=False)
-class Marker:
+class Marker(NamedTuple):
     """A citation in the text: ``<sup>3,4</sup>`` has labels ('3', '4')."""
 
     labels: tuple[str, ...]
@@ -183,8 +183,7 @@ class Marker:
     end: int
 
 
-@dataclass(frozen=True, repr=False)
-class UrlSpan:
+class UrlSpan(NamedTuple):
     url: str
     start: int
     end: int
@@ -205,8 +204,7 @@ class Definition:
     urls: tuple[UrlSpan, ...] = ()
 
 
-@dataclass(frozen=True, repr=False)
-class Heading:
+class Heading(NamedTuple):
     level: int
     text: str
     start: int  # of the text, after the #'s
@@ -214,8 +212,7 @@ class Heading:
     line_start: int
 
 
-@dataclass(frozen=True, repr=False)
-class NumberedItem:
+class NumberedItem(NamedTuple):
     """An enumerator at the start of a heading or paragraph: 一、 （二） 三是 4."""
 
     style: str
@@ -227,23 +224,20 @@ class NumberedItem:
     path: tuple[int, ...] = ()  # 13.1.2 -> (13, 1, 2) for decimal and dashed numbering
 
 
-@dataclass(frozen=True, repr=False)
-class Trigger:
+class Trigger(NamedTuple):
     name: str
     start: int
     end: int
 
 
-@dataclass(frozen=True, repr=False)
-class Enumeration:
+class Enumeration(NamedTuple):
     """甲、乙、丙三类: a count that sums up the list written just before it."""
 
     items: tuple[str, ...]
     figure: Figure  # the count, in original offsets
 
 
-@dataclass(frozen=True, repr=False)
-class ListCount:
+class ListCount(NamedTuple):
     """以下五个关键特性 / 分为两种：: a count of what the document lists next."""
 
     figure: Figure
@@ -290,8 +284,7 @@ class Sentence:
         return bool(self.markers)
 
 
-@dataclass(frozen=True, repr=False)
-class Table:
+class Table(NamedTuple):
     """A pipe or HTML table: one claim, sourced by a marker inside it or a source line
     (资料来源：, Source:, a note, a caption with a marker) directly above or below."""
 
@@ -303,8 +296,7 @@ class Table:
     sourced: bool
 
 
-@dataclass(frozen=True, repr=False)
-class Paragraph:
+class Paragraph(NamedTuple):
     kind: str  # body | list | quote
     pieces: tuple[tuple[int, int], ...]  # original spans, joined in order
     splits: tuple[int, ...] = ()  # original offsets where footnote definitions interrupt it
@@ -318,8 +310,7 @@ class Paragraph:
         return self.pieces[-1][1]
 
 
-@dataclass(frozen=True, repr=False)
-class Directive:
+class Directive(NamedTuple):
     kind: str  # disable | enable | disable-next-line | disable-file | invalid
     codes: tuple[str, ...]
     start: int

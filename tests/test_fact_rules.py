@@ -99,22 +99,22 @@ def test_over_120_with_118_is_a_mismatch_at_the_brief(seed_case):
     assert finding.path.endswith("guangxi-data-industry-brief.md")
     assert (finding.line, finding.column) == (61, 143)
     assert finding.message.startswith(
-        "“超120家” (超 → more than 120, i.e. (120, ∞)) does not hold for the true value 118 "
+        "“超120家” means more than 120, but the true value is 118 "
         f"(facts: guangxi.facts.yaml line {fact_line('value: 126')})")
 
 
 def test_20_odd_with_35_is_a_mismatch(seed_case):
     [finding] = only(seed_case({"value: 23": "value: 35"}), "FL301")
     assert (finding.line, finding.column) == (65, 205)
-    assert "余 → more than 20 and less than 30, i.e. (20, 30)" in finding.message
-    assert "true value 35" in finding.message
+    assert "“20余家” means between 20 and 30" in finding.message
+    assert "true value is 35" in finding.message
 
 
 def test_passing_1_billion_with_980_million_is_a_mismatch(seed_case):
     [finding] = only(seed_case({"value: 10.6": "value: 9.8"}), "FL301")
     assert (finding.line, finding.column) == (65, 229)
-    assert "突破 → at least 10亿元, i.e. [10, ∞) 亿元" in finding.message
-    assert "true value 9.8亿元" in finding.message
+    assert "“突破10亿元” means at least 10亿元" in finding.message
+    assert "true value is 9.8亿元" in finding.message
 
 
 @pytest.mark.parametrize("cell, fires", [("67.6%", False), ("68.49", False), ("66.4%", True),
@@ -128,7 +128,7 @@ def test_csv_cell_that_disagrees_names_file_row_and_column(seed_case):
     [finding] = only(seed_case(data={"hangzhou.csv": {"68.3%": "66.4%"}}), "FL301")
     assert (finding.line, finding.column) == (65, 114)
     assert "(data: guangxi-data/hangzhou.csv row 3, column value)" in finding.message
-    assert "true value 66.4%" in finding.message
+    assert "true value is 66.4%" in finding.message
 
 
 def test_json_pointer_value_that_disagrees(seed_case):
@@ -312,5 +312,5 @@ def test_wrong_example_shows_one_mismatch():
     findings = lint_with_facts(ROOT / "data" / "mismatch" / "zh-brief.md")
     [finding] = findings
     assert finding.code == "FL301" and finding.line == 9
-    assert "true value 148.6亿元 (data: data/lanzhou-industry.csv row 3, column value)" \
+    assert "true value is 148.6亿元 (data: data/lanzhou-industry.csv row 3, column value)" \
         in finding.message

@@ -41,7 +41,7 @@ def test_every_rule_has_chinese_docs():
     zh = _catalog("zh")
     assert {f"rule.{rule.code}" for rule in registry()} == {k for k in zh if k.startswith("rule.")}
     listing = CliRunner().invoke(main, ["rules", "--messages", "zh"]).output
-    assert "FL101  undefined-citation         error    引用标号在文末找不到对应的来源。" in listing
+    assert "FL101  undefined-citation         错误     引用标号在文末找不到对应的来源。" in listing
     one = CliRunner().invoke(main, ["rules", "FL201", "--messages", "zh"]).output
     assert one.startswith("FL201 unsourced-figure（错误）") and "错误示例：" in one
     english = CliRunner().invoke(main, ["rules", "FL201", "--messages", "en"]).output

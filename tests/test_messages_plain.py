@@ -201,8 +201,8 @@ def _check_chinese(findings, needed: set[str]) -> None:
 
 def test_seed_examples_and_fixtures_in_chinese():
     seed = shared_or_skip(SEED)
-    findings = _engine_findings(seed, ROOT / "data" / "examples", ROOT / "tests" / "fixtures")
-    _check_chinese(findings, {"FL107", "FL603"})
+    findings = _engine_findings(seed, ROOT / "data", ROOT / "tests" / "fixtures")
+    _check_chinese(findings, {"FL107", "FL603", "FL301"})
 
 
 def test_rule_examples_in_chinese(tmp_path):

@@ -216,13 +216,31 @@ def test_summary_legend_and_language(fixture_report):
     assert summary["stat-claims"].endswith("4") and summary["stat-unsourced"].endswith("2")
     assert summary["stat-error"].endswith(str(result.summary["errors"]))
     legend = page.with_class("legend")[0]["text"]
-    for word in ("verified", "sourced", "unsourced", "mismatch", "已核实", "无来源"):
+    # the page is in the language its findings are told in: the brief's, Chinese, and so
+    # are its labels, legend and summary
+    for word in ("图例", "已核实", "有来源", "无来源", "不符", "引用标号"):
         assert word in legend
-    # the page is in the language its findings are told in: the brief's, Chinese
+    assert "verified" not in legend
+    assert [e["text"] for e in page.with_class("stat")][0].startswith("文件")
     assert markup.startswith("<!DOCTYPE html>") and '<html lang="zh-CN">' in markup
     article = next(e for e in page.elements if e["tag"] == "article")
     assert article["attrs"]["lang"] == "zh-CN"
     assert "Noto Sans CJK SC" in markup and "@media print" in markup
+
+
+def test_labels_follow_the_messages_setting():
+    from factlint.config import Overrides
+
+    result = run(RunOptions(paths=(str(BRIEF),), offline=True, view_of=document_view, jobs=1,
+                            overrides=Overrides(messages="en")))
+    stream = io.StringIO()
+    reporter("html")(result, stream, ReportOptions())
+    page = Page(stream.getvalue())
+    legend = page.with_class("legend")[0]["text"]
+    for word in ("Legend", "verified", "sourced", "unsourced", "mismatch", "a citation"):
+        assert word in legend
+    assert "已核实" not in legend and '<html lang="en">' in stream.getvalue()
+    assert "Findings (" in stream.getvalue()
 
 
 def test_view_is_plain_picklable_data(fixture_report):
@@ -296,7 +314,7 @@ def test_without_views_only_the_findings_are_shown(tmp_path):
     page = Page(markup)
     assert claim_statuses(page) == {}
     assert len(page.with_class("finding")) == len(result.findings)
-    assert "Only the findings are shown" in markup and "FL001" in markup
+    assert "这里只列出检查结果" in markup and "FL001" in markup
     items = [id(e) for e in page.with_class("finding")]
     assert not [e for e in page.elements if e["tag"] == "a" and id(e["parent"]) in items]
     assert_self_contained(markup)

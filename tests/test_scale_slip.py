@@ -26,7 +26,7 @@ def check(lint, tmp_path):
 def test_base_units_below_the_figure_are_a_mismatch_not_a_slip(check):
     [finding] = check("突破10亿元", 980000000, "元")
     assert (finding.code, finding.line, finding.column) == ("FL301", 3, 9)
-    assert "突破 → at least 10亿元" in finding.message
+    assert "“突破10亿元” means at least 10亿元" in finding.message
 
 
 def test_base_units_above_the_figure_hold(check):

@@ -103,8 +103,7 @@ def test_fact_file_over_a_workbook_and_a_derived_share(tmp_path):
     mismatches = [f for f in result.findings if f.code == "FL301"]
     assert [(f.line, f.column) for f in mismatches] == [(1, 38)]
     assert mismatches[0].message.startswith(
-        "“达72%” (达 → 72% to the written precision, i.e. [71.5, 72.5)) does not hold for the "
-        "true value 68.85")
+        "“达72%” means 72% at its written precision, but the true value is 68.85")
     assert ("(computed: share of stats.xlsx cell B5 = 798; claim 'all' = 1,159)"
             in mismatches[0].message)
     assert result.figures_verified == 2                        # 1,159 家 and 突破10亿元
@@ -124,7 +123,7 @@ claims:
 """
     assert check(tmp_path, BRIEF.format(share="68%"), facts).figures_verified == 1
     wrong = check(tmp_path, BRIEF.format(share="58%"), facts)
-    assert "true value 68% (data: stats.xlsx sheet 2024 row 4, column 全省 占比)" in next(
+    assert "true value is 68% (data: stats.xlsx sheet 2024 row 4, column 全省 占比)" in next(
         f.message for f in wrong.findings if f.code == "FL301")
 
 

@@ -62,9 +62,9 @@ def findings_of(path: Path, code: str):
 def test_figure_mismatch_says_which_wordings_hold(brief):
     first, second = findings_of(brief, "FL301")
     assert (first.line, first.column) == (3, 5)
-    assert first.message.endswith("write “近120家”, “118家” or “超110家”, or correct the fact")
+    assert first.message.endswith("write “近120家”, “118家” or “超110家”, or correct the fact file")
     assert (second.line, second.column) == (3, 32)
-    assert "write “近10亿元” or “9.6亿元”, or correct the fact" in second.message
+    assert "write “近10亿元” or “9.6亿元”, or correct the fact file" in second.message
 
 
 def test_the_exact_wording_is_a_fix_of_the_brief_and_the_fact_file(brief):

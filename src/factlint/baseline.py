@@ -15,6 +15,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from factlint.config import ConfigError
+from factlint.messages import Phrase
 
 if TYPE_CHECKING:
     from factlint.engine import RunResult
@@ -61,9 +62,9 @@ def apply_baseline(result: RunResult, path: str) -> int:
             (e["code"], e["path"], e["fingerprint"]) for e in data["findings"]
         )
     except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: baseline not found (write one with --write-baseline)") from exc
+        raise ConfigError(Phrase("config.no-baseline", path=path)) from exc
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ConfigError(f"{path}: not a factlint baseline: {exc}") from exc
+        raise ConfigError(Phrase("config.not-baseline", path=path, problem=str(exc))) from exc
     base = os.path.dirname(os.path.abspath(path))
     kept = []
     for key, finding in zip(_keys(result, base), result.findings, strict=True):

@@ -18,6 +18,7 @@ import subprocess
 from typing import TYPE_CHECKING
 
 from factlint.config import ConfigError
+from factlint.messages import Phrase
 from factlint.related import briefs_for, is_brief_name
 
 if TYPE_CHECKING:
@@ -50,10 +51,11 @@ def _git(args: list[str], cwd: str) -> str:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=120,
                               env=env)
     except FileNotFoundError as exc:
-        raise ConfigError("--changed-since needs git, which is not installed") from exc
+        raise ConfigError(Phrase("config.no-git")) from exc
     if done.returncode != 0:
         problem = done.stderr.decode("utf-8", "replace").strip()
-        raise ConfigError(f"git {' '.join(args[:2])} failed: {problem}")
+        raise ConfigError(Phrase("config.git-failed", command=" ".join(args[:2]),
+                                 problem=problem))
     return done.stdout.decode("utf-8", "surrogateescape")
 
 
@@ -112,15 +114,13 @@ def base_commit(ref: str, root: str, two_point: bool = False) -> str:
     try:
         commit = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root).strip()
     except ConfigError as exc:
-        raise ConfigError(f"--changed-since: '{ref}' is not a commit in {root}") from exc
+        raise ConfigError(Phrase("config.not-a-commit", ref=ref, root=str(root))) from exc
     if two_point:
         return commit
     try:
         return _git(["merge-base", commit, "HEAD"], root).strip()
     except ConfigError as exc:
-        raise ConfigError(
-            f"--changed-since: '{ref}' and HEAD have no common ancestor in {root} "
-            "(a shallow clone? fetch more history, or use --two-point)") from exc
+        raise ConfigError(Phrase("config.no-ancestor", ref=ref, root=str(root))) from exc
 
 
 def changed_lines(ref: str, cwd: str = ".", two_point: bool = False

@@ -16,7 +16,20 @@ import click
 from factlint import __version__
 from factlint.report import FORMATS
 
-SEVERITY = click.Choice(["error", "warning", "info"])
+
+class Choice(click.Choice):
+    """click.Choice whose refusal names the value and the choices in the reader's language."""
+
+    def get_invalid_choice_message(self, value, ctx) -> str:
+        from factlint.messages import Phrase
+
+        return Phrase("cli.one-of", value=value, choices=", ".join(map(str, self.choices)))
+
+
+SEVERITY = Choice(["error", "warning", "info"])
+MESSAGES = Choice(["auto", "zh", "en"])
+_SAID_IN = ("Language of what the command says (default auto: `messages:` in the "
+            "configuration, FACTLINT_MESSAGES, else the locale).")
 
 
 def _codes(value: str | None) -> tuple[str, ...] | None:
@@ -26,8 +39,63 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
 
 
 def _fail(message: str) -> None:
-    click.echo(f"factlint: error: {message}", err=True)
+    """Say ``message`` (a Phrase, or plain text) as an error, and exit with status 2."""
+    _say("cli.error", message)
     sys.exit(2)
+
+
+def _reason(error: Exception) -> str:
+    """What an error says: the Phrase it was raised with (rendered in the reader's
+    language), else its text."""
+    given = error.args[0] if error.args else None
+    return given if isinstance(given, str) else str(error)
+
+
+def _say(message_id: str, message: str = "", err: bool = True, **arguments) -> None:
+    """One line of what the command line says: an error, a warning or a note
+    (``message_id`` with ``message`` inside), or a message of its own (``arguments``)."""
+    from factlint.messages import render, told
+
+    language = _language()
+    if message:
+        arguments["message"] = told(message, language)
+    click.echo(render(message_id, arguments, language), err=err)
+
+
+def _language(option: str | None = None, config: str | None = None) -> str:
+    """en or zh: the language of what the command line says that belongs to no brief
+    (errors, warnings, notes, rule docs). ``--messages``, then ``messages:`` in the
+    configuration (of a brief in the current folder), then FACTLINT_MESSAGES; ``auto`` (or
+    nothing set) follows the user's locale: LC_ALL, LC_MESSAGES or LANG (the first one
+    set) starting with zh gives Chinese. The command's own --messages and --config are
+    read from the running command when not given."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        option = option or ctx.params.get("messages")
+        config = config or ctx.params.get("config")
+    for setting in (option, _configured_messages(config), _messages_from_environment()):
+        if setting in ("zh", "en"):
+            return setting
+        if setting == "auto":
+            break
+    locale = next((os.environ[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG")
+                   if os.environ.get(name)), "")
+    return "zh" if locale.lower().startswith("zh") else "en"
+
+
+def _configured_messages(config: str | None) -> str | None:
+    """The `messages` setting of the configuration a brief in the current folder gets
+    (None when it sets none or cannot be read: it may be what the error is about)."""
+    from pathlib import Path
+
+    from factlint.config import ConfigError, Overrides, forget, settings_for
+
+    forget()  # files read earlier in this process may have changed (a long-lived caller)
+    try:
+        settings = settings_for(Path("brief.md"), Overrides(config=config))
+    except (ConfigError, OSError, ValueError):
+        return None
+    return settings.messages if "messages" in dict(settings.sources) else None
 
 
 def _check_selectors(option: str, selectors) -> None:
@@ -35,40 +103,120 @@ def _check_selectors(option: str, selectors) -> None:
 
     for selector in selectors or ():
         if not known_selector(selector):
-            raise click.BadParameter(
-                f"'{selector}' is not a rule code, prefix or name (see `factlint rules`)",
-                param_hint=option,
-            )
+            from factlint.messages import Phrase
+
+            raise click.BadParameter(Phrase("cli.unknown-selector", selector=selector),
+                                     param_hint=option)
 
 
 def _finite(ctx, param, value):
     """A FloatRange lets NaN through (it compares false with both bounds)."""
     if value is not None and value != value:
-        raise click.BadParameter("nan is not a number of seconds")
+        from factlint.messages import Phrase
+
+        raise click.BadParameter(Phrase("cli.nan"))
     return value
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _usage_error(error: click.ClickException, args: list[str]) -> None:
+    """A usage error (a bad option, a missing argument) in the reader's language (``args``:
+    the command line, which may name --messages and --config): ours are Phrases; click's
+    own are framed and quoted."""
+    from factlint.messages import Phrase, render, told
+
+    language = _language(_option_value(args, "--messages"), _option_value(args, "--config"))
+    if language == "en":
+        error.show()
+        return
+    message = error.message
+    if isinstance(error, click.NoSuchOption):
+        message = Phrase("cli.no-such-option", option=error.option_name)
+        if error.possibilities:
+            message = Phrase("cli.with-hint", message=message, hint=Phrase(
+                "cli.did-you-mean", options=", ".join(sorted(error.possibilities))))
+    elif isinstance(error, click.MissingParameter):
+        hint = error.param.get_error_hint(error.ctx) if error.param and error.ctx else ""
+        message = Phrase("cli.missing", hint=hint)
+    elif isinstance(error, click.BadParameter) and isinstance(
+            getattr(error.param, "type", None), (click.FloatRange, click.IntRange)):
+        kind = error.param.type
+        message = Phrase("cli.bad-value", hint=error.param.get_error_hint(error.ctx),
+                         message=Phrase("cli.range" if kind.min is not None and kind.max
+                                        is not None else "cli.range-min" if kind.max is None
+                                        else "cli.range-max", low=kind.min, high=kind.max))
+    elif isinstance(error, click.BadParameter):
+        hint = error.param_hint or (error.param.get_error_hint(error.ctx)
+                                    if error.param and error.ctx else "")
+        if not isinstance(message, Phrase):
+            message = Phrase("cli.click-said", message=message)
+        message = Phrase("cli.bad-value", hint=hint, message=message) if hint else message
+    elif not isinstance(message, Phrase):
+        message = Phrase("cli.click-said", message=message)
+    ctx = getattr(error, "ctx", None)
+    if ctx is not None:
+        click.echo(ctx.get_usage(), err=True)
+        click.echo(render("cli.try-help", {"command": ctx.command_path}, language), err=True)
+        click.echo(err=True)
+    click.echo(render("cli.usage-error", {"message": told(message, language)}, language),
+               err=True)
+
+
+def _option_value(args: list[str], name: str) -> str | None:
+    """The value ``args`` give option ``name`` (``--name value`` or ``--name=value``)."""
+    for index, arg in enumerate(args):
+        if arg == name and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith(name + "="):
+            return arg.partition("=")[2]
+    return None
+
+
+class _Group(click.Group):
+    """The command group, whose usage errors speak the reader's language."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True,
+             **extra):
+        try:
+            done = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as error:
+            if not standalone_mode:
+                raise
+            _usage_error(error, list(sys.argv[1:] if args is None else args))
+            sys.exit(error.exit_code)
+        except click.exceptions.Abort:
+            if not standalone_mode:
+                raise
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        if standalone_mode:  # as click's own main: a command that returns exits with 0
+            sys.exit(done if isinstance(done, int) else 0)
+        return done
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="factlint")
 def main() -> None:
     """factlint: check that a brief's claims are sourced, its figures match their data,
     and its cited URLs resolve."""
 
 
+
 def _report_spec(ctx, param, values) -> tuple[tuple[str, str | None], ...]:
     """``--report FORMAT[=FILE]`` -> (format, file or None for stdout)."""
+    from factlint.messages import Phrase
+
     specs = []
     for value in values:
         name, _, file = value.partition("=")
         if name not in FORMATS:
-            raise click.BadParameter(
-                f"'{name}' is not a format (one of {', '.join(FORMATS)})", param_hint="--report")
+            raise click.BadParameter(Phrase("cli.not-a-format", name=name,
+                                            formats=", ".join(FORMATS)), param_hint="--report")
         if _ and not file:
-            raise click.BadParameter(f"'{value}' names no file after '='", param_hint="--report")
+            raise click.BadParameter(Phrase("cli.no-file-after", value=value),
+                                     param_hint="--report")
         specs.append((name, file or None))
     if sum(1 for _, file in specs if file is None) > 1:
-        raise click.BadParameter("at most one report can go to standard output; give the "
-                                 "others a file (FORMAT=FILE)", param_hint="--report")
+        raise click.BadParameter(Phrase("cli.one-stdout-report"), param_hint="--report")
     return tuple(specs)
 
 
@@ -78,16 +226,17 @@ def _write_report(write, result, output: str | None, options) -> None:
         write(result, sys.stdout, options)
         return
     from factlint.fileio import atomic_writer
+    from factlint.messages import Phrase
 
     try:
         folder = os.path.dirname(os.path.abspath(output))
         os.makedirs(folder, exist_ok=True)
         if os.path.isdir(output):
-            _fail(f"--output {output}: is a folder; name a file")
+            _fail(Phrase("cli.output-folder", output=output))
         with atomic_writer(output) as stream:
             write(result, stream, options)
     except OSError as exc:
-        _fail(f"cannot write the report to {output}: {exc.strerror or exc}")
+        _fail(Phrase("cli.cannot-write-report", output=output, why=str(exc.strerror or exc)))
 
 
 def _view_for(reports):
@@ -122,7 +271,7 @@ def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> l
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "output_format", default="text",
-              type=click.Choice(list(FORMATS)), help="Report format.")
+              type=Choice(list(FORMATS)), help="Report format.")
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the report here.")
 @click.option("--report", "reports", multiple=True, metavar="FORMAT[=FILE]",
               callback=_report_spec,
@@ -146,9 +295,9 @@ def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> l
                    "URLs left are reported as not checked.")
 @click.option("--jobs", type=click.IntRange(min=0), default=0, help="Files in parallel.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the URL result cache.")
-@click.option("--language", type=click.Choice(["auto", "zh", "en"]),
+@click.option("--language", type=Choice(["auto", "zh", "en"]),
               help="Rule pack for every sentence (default auto: each sentence's script).")
-@click.option("--messages", type=click.Choice(["auto", "zh", "en"]),
+@click.option("--messages", type=MESSAGES,
               help="Language of the messages (default auto: each finding in the language "
                    "of the text it points at).")
 @click.option("--changed-since", metavar="REF",
@@ -179,7 +328,7 @@ def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> l
 @click.option("-v", "--verbose", is_flag=True,
               help="Text report: every finding on its own (infos of one kind are not grouped).")
 @click.option("--statistics", is_flag=True, help="Text report: counts per code before the summary.")
-@click.option("--color", "color_choice", type=click.Choice(["auto", "always", "never"]),
+@click.option("--color", "color_choice", type=Choice(["auto", "always", "never"]),
               default="auto", help="Colour in the text report (auto: a terminal, unless NO_COLOR; "
                                    "FORCE_COLOR forces it).")
 @click.pass_context
@@ -191,6 +340,7 @@ def check(ctx, paths, output_format, output, reports, offline, facts, config, se
     """Check briefs (files or folders; default: the current folder; `-`: standard input)."""
     from factlint.config import ConfigError, Overrides
     from factlint.engine import RunOptions, run
+    from factlint.messages import Phrase
     from factlint.report import ReportOptions, reporter
 
     # At exit, everything is freed with the process: the interpreter's last full garbage
@@ -214,15 +364,15 @@ def check(ctx, paths, output_format, output, reports, offline, facts, config, se
         url_overrides.append(("deadline", url_deadline))
     stdin = None
     if paths.count("-") > 1:
-        _fail("`-` (standard input) can be named once")
+        _fail(Phrase("cli.stdin-twice"))
     if "-" in paths:
         stdin = sys.stdin.buffer.read()
     elif stdin_filename:
-        _fail("--stdin-filename names the brief read from `-`: give `-` as a path")
+        _fail(Phrase("cli.stdin-filename"))
     if no_cache:
         url_overrides.append(("use_cache", False))
     if facts and len(paths) != 1:
-        _fail("--facts names the fact file of a single brief: give exactly one brief")
+        _fail(Phrase("cli.facts-one-brief"))
     options = RunOptions(
         paths=tuple(paths) or (".",),
         overrides=Overrides(config, select_codes, ignore_codes or (), fail_on,
@@ -240,16 +390,15 @@ def check(ctx, paths, output_format, output, reports, offline, facts, config, se
     )
     if watch:
         if stdin is not None or write_baseline:
-            _fail("--watch re-reads the files it watches: not with `-` or --write-baseline")
+            _fail(Phrase("cli.watch-stdin"))
         _watch(options, reports, changed_since, two_point, baseline)
     try:
         result = run(options)
         for warning in result.warnings:
-            click.echo(f"factlint: warning: {warning}", err=True)
+            _say("cli.warning", warning)
         skipped = result.summary.get("evidence_skipped")
         if skipped:
-            click.echo(f"factlint: {skipped} cited source(s) not read for the evidence checks "
-                       "(offline, no snapshot): run `factlint sources` first", err=True)
+            _say("cli.evidence-skipped", count=skipped)
         if changed_since:
             from factlint.changes import changed_lines, keep_changed
 
@@ -258,13 +407,13 @@ def check(ctx, paths, output_format, output, reports, offline, facts, config, se
             from factlint.baseline import write_baseline as record
 
             count = record(result, write_baseline)
-            click.echo(f"factlint: recorded {count} finding(s) in {write_baseline}", err=True)
+            _say("cli.note", Phrase("cli.baseline-recorded", count=count, file=write_baseline))
         if baseline:
             from factlint.baseline import apply_baseline
 
             apply_baseline(result, baseline)
     except ConfigError as exc:
-        _fail(str(exc))
+        _fail(_reason(exc))
     from factlint.report.terminal import color_wanted, terminal_width
 
     color = color_wanted(color_choice, os.environ, sys.stdout)
@@ -346,7 +495,7 @@ def extract(brief: str) -> None:
 @click.option("--select", help="Comma-separated codes, prefixes or names to run.")
 @click.option("--ignore", help="Comma-separated codes, prefixes or names to skip.")
 @click.option("--fail-on", type=SEVERITY, help="Lowest severity that fails the run.")
-@click.option("--messages", type=click.Choice(["auto", "zh", "en"]),
+@click.option("--messages", type=MESSAGES,
               help="Language of the comments (default auto: the brief's).")
 def annotate(brief, output, offline, facts, config, select, ignore, fail_on, messages) -> None:
     """Write a copy of a Word brief (.docx) with one Word comment per finding, on the words
@@ -360,11 +509,11 @@ def annotate(brief, output, offline, facts, config, select, ignore, fail_on, mes
     from factlint.annotate import annotate as write_annotated
     from factlint.config import ConfigError, Overrides
     from factlint.engine import RunOptions
+    from factlint.messages import Phrase
     from factlint.related import WORD_SUFFIXES
 
     if not brief.lower().endswith(WORD_SUFFIXES):
-        _fail(f"{brief}: annotate writes Word comments, so it takes a .docx brief "
-              "(use `factlint check` for text briefs)")
+        _fail(Phrase("cli.annotate-docx", brief=brief))
     select_codes, ignore_codes = _codes(select), _codes(ignore)
     _check_selectors("--select", select_codes)
     _check_selectors("--ignore", ignore_codes)
@@ -375,15 +524,16 @@ def annotate(brief, output, offline, facts, config, select, ignore, fail_on, mes
     try:
         done = write_annotated(brief, output, options)
     except (AnnotateError, ConfigError) as exc:
-        _fail(str(exc))
-    replaced = f", replacing {done.replaced} of an earlier run" if done.replaced else ""
-    click.echo(f"wrote {output}: {done.comments} comment(s){replaced}")
+        _fail(_reason(exc))
+    replaced = Phrase("cli.annotated-replaced", count=done.replaced) if done.replaced else ""
+    _say("cli.annotated", err=False, output=output, count=done.comments, replaced=replaced)
     sys.exit(done.result.exit_code)
 
 
 @main.command()
 @click.argument("brief", type=click.Path(dir_okay=False))
-def show(brief: str) -> None:
+@click.option("--messages", type=MESSAGES, help=_SAID_IN)
+def show(brief: str, messages: str | None) -> None:
     """Print the text factlint reads in BRIEF, with line numbers. For a Word brief (.docx)
     this is its rendering, where findings' lines and columns count, with the paragraph each
     line starts in."""
@@ -391,7 +541,9 @@ def show(brief: str) -> None:
 
     text, rendering, problem = read_any_brief(brief)
     if text is None:
-        _fail(f"cannot read {brief}: {problem}")
+        from factlint.messages import Phrase
+
+        _fail(Phrase("cli.cannot-read", path=brief, problem=problem))
     lines = text.split("\n")
     width = len(str(len(lines)))
     for number, line in enumerate(lines, start=1):
@@ -403,7 +555,7 @@ def show(brief: str) -> None:
 
 
 @main.command()
-@click.argument("name", type=click.Choice(["facts", "report", "config", "rulepack", "evidence"]))
+@click.argument("name", type=Choice(["facts", "report", "config", "rulepack", "evidence"]))
 def schema(name: str) -> None:
     """Print one of factlint's JSON Schemas (facts, report, config, rulepack, evidence)."""
     from factlint.schemas import schemas_dir
@@ -416,7 +568,8 @@ def schema(name: str) -> None:
 @click.option("--config", "extra", type=click.Path(),
               help="Configuration file (over the project's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON.")
-def config_command(path: str, extra: str | None, as_json: bool) -> None:
+@click.option("--messages", type=MESSAGES, help=_SAID_IN)
+def config_command(path: str, extra: str | None, as_json: bool, messages: str | None) -> None:
     """Print the effective settings for a brief (default: one in the current folder) and
     the file each came from."""
     from pathlib import Path
@@ -429,7 +582,7 @@ def config_command(path: str, extra: str | None, as_json: bool) -> None:
     try:
         settings = settings_for(target, Overrides(config=extra))
     except ConfigError as exc:
-        _fail(str(exc))
+        _fail(_reason(exc))
     rows = describe(settings)
     if as_json:
         import json
@@ -439,13 +592,16 @@ def config_command(path: str, extra: str | None, as_json: bool) -> None:
             "settings": {key: {"value": value, "from": origin} for key, value, origin in rows},
         }, ensure_ascii=False, indent=2))
         return
-    click.echo(f"settings for {target}")
-    click.echo("files read (outermost first): " + (", ".join(settings.files) or "none"))
+    from factlint.messages import Phrase
+
+    _say("cli.settings-for", err=False, path=str(target))
+    _say("cli.files-read", err=False,
+         files=", ".join(settings.files) or Phrase("cli.files-none"))
     width = max(len(key) for key, _, _ in rows)
     for key, value, origin in rows:
         click.echo(f"  {key:<{width}}  {value}  [{origin}]")
     for warning in settings.warnings:
-        click.echo(f"factlint: warning: {warning}", err=True)
+        _say("cli.warning", warning)
 
 
 def rule_table() -> str:
@@ -462,7 +618,7 @@ def rule_table() -> str:
 @main.command()
 @click.argument("code", required=False)
 @click.option("--markdown", is_flag=True, help="Print the rule table as Markdown.")
-@click.option("--messages", type=click.Choice(["auto", "zh", "en"]),
+@click.option("--messages", type=MESSAGES,
               help="Language of the rule docs (default auto: FACTLINT_MESSAGES, else LANG).")
 def rules(code: str | None, markdown: bool, messages: str | None) -> None:
     """List the rules, or show one with its examples."""
@@ -472,31 +628,28 @@ def rules(code: str | None, markdown: bool, messages: str | None) -> None:
     if markdown:
         click.echo(rule_table(), nl=False)
         return
-    language = _docs_language(messages or _messages_from_environment())
+    from factlint.messages import render
+    from factlint.report.terminal import display_width
+
+    language = _language(messages)
     if code is None:
         for rule in registry():
             summary = rule_doc(rule.code, language, rule.doc).splitlines()[0]
-            click.echo(f"{rule.code}  {rule.name:<26} {rule.severity:<8} {summary}")
+            severity = render(f"severity.{rule.severity}", None, language)
+            padding = " " * max(1, 9 - display_width(severity))
+            click.echo(f"{rule.code}  {rule.name:<26} {severity}{padding}{summary}")
         return
     found = [r for r in registry() if r.code == code.upper() or r.name == code]
     if not found:
-        _fail(f"no rule '{code}' (see `factlint rules`)")
-    rule = found[0]
-    from factlint.messages import render
+        from factlint.messages import Phrase
 
+        _fail(Phrase("cli.no-rule", code=code))
+    rule = found[0]
     fixable = render("rules.fixable", None, language) if rule.fixable else ""
     opening, closing = ("（", "）") if language != "en" else (" (", ")")
     severity = render(f"severity.{rule.severity}", None, language)
     click.echo(f"{rule.code} {rule.name}{opening}{severity}{fixable}{closing}\n")
     click.echo(rule_doc(rule.code, language, rule.doc))
-
-
-def _docs_language(setting: str | None) -> str:
-    """en or zh for text that belongs to no brief: the setting, else the locale (LANG)."""
-    if setting in ("zh", "en"):
-        return setting
-    locale = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
-    return "zh" if locale.lower().startswith("zh") else "en"
 
 
 @main.command()
@@ -510,7 +663,8 @@ def _docs_language(setting: str | None) -> str:
               help="A network fetches may reach although it is private (repeatable).")
 @click.option("--timeout", type=click.FloatRange(min=0.1, max=600), callback=_finite,
               help="Seconds a request may take in all (connect, headers, body).")
-def sources(paths, update, config, allow_private, networks, timeout) -> None:
+@click.option("--messages", type=MESSAGES, help=_SAID_IN)
+def sources(paths, update, config, allow_private, networks, timeout, messages) -> None:
     """Fetch every source the briefs cite (URLs, fact-file `file:` copies), keep the text as
     snapshots and write `<stem>.evidence.yaml` beside each brief, for `check --evidence`.
 
@@ -519,6 +673,7 @@ def sources(paths, update, config, allow_private, networks, timeout) -> None:
     """
     from factlint.config import ConfigError, Overrides
     from factlint.evidence import outcome
+    from factlint.messages import Phrase, joined
     from factlint.sources import fetch_sources
 
     overrides = Overrides(config=config, urls=tuple(_url_overrides(allow_private, networks,
@@ -526,21 +681,22 @@ def sources(paths, update, config, allow_private, networks, timeout) -> None:
     try:
         done = fetch_sources(tuple(paths) or (".",), overrides, update=update)
     except ConfigError as exc:
-        _fail(str(exc))
+        _fail(_reason(exc))
     failed = False
     for brief in done:
         if brief.evidence is None:
-            click.echo(f"factlint: error: cannot read {brief.path}: {brief.problem}", err=True)
+            _say("cli.error", Phrase("cli.cannot-read", path=brief.path, problem=brief.problem))
             failed = True
             continue
         states = [state for _, state in outcome(brief.evidence)]
         if not states:
-            click.echo(f"{brief.path}: no sources with a URL or file")
+            _say("cli.no-sources", err=False, path=brief.path)
             continue
-        counts = ", ".join(f"{states.count(s)} {s}" for s in ("read", "unreadable")
-                           if states.count(s))
-        click.echo(f"{brief.path}: {len(states)} source(s): {counts}; "
-                   f"{brief.evidence.requests} request(s) → {brief.evidence.evidence_file}")
+        counts = joined([Phrase(f"cli.sources-state.{s}", count=states.count(s))
+                         for s in ("read", "unreadable") if states.count(s)])
+        _say("cli.sources-read", err=False, path=brief.path, count=len(states),
+             counts=counts, requests=brief.evidence.requests,
+             file=str(brief.evidence.evidence_file))
     sys.exit(2 if failed else 0)
 
 
@@ -566,8 +722,9 @@ def sources(paths, update, config, allow_private, networks, timeout) -> None:
               help="A network URL checks may reach although it is private (repeatable).")
 @click.option("--timeout", type=click.FloatRange(min=0.1, max=600), callback=_finite,
               help="Seconds a URL request may take in all (connect, headers, body).")
+@click.option("--messages", type=MESSAGES, help=_SAID_IN)
 def fix_command(paths, show_diff, fix_urls, drop_unused, fix_figures, add_archived, facts,
-                config, allow_private, networks, timeout) -> None:
+                config, allow_private, networks, timeout, messages) -> None:
     """Apply safe fixes in place: rejoin page-split paragraphs, renumber citations in order
     of first appearance (with the fact file), and on request drop unused sources,
     replace redirected URLs and write the true value over figures that do not hold for it.
@@ -578,10 +735,11 @@ def fix_command(paths, show_diff, fix_urls, drop_unused, fix_figures, add_archiv
     """
     from factlint.config import ConfigError, Overrides
     from factlint.fix import FixOptions, fix_paths, unified_diff, write_changes
+    from factlint.messages import Phrase
 
     url_overrides = _url_overrides(allow_private, networks, timeout)
     if facts and len(paths) != 1:
-        _fail("--facts names the fact file of a single brief: give exactly one brief")
+        _fail(Phrase("cli.facts-one-brief"))
     options = FixOptions(drop_unused=drop_unused, urls=fix_urls,
                          archive="" if add_archived else None, figures=fix_figures)
     notes: list[str] = []
@@ -590,13 +748,13 @@ def fix_command(paths, show_diff, fix_urls, drop_unused, fix_figures, add_archiv
                             Overrides(config=config, urls=tuple(url_overrides)), facts, notes,
                             complete=not show_diff)  # --diff writes nothing, not even that
     except ConfigError as exc:
-        _fail(str(exc))
+        _fail(_reason(exc))
     for note in notes:
-        click.echo(f"factlint: {note}", err=True)
+        _say("cli.note", note)
     failed = changed = False
     for result in results:
         if result.problem:
-            click.echo(f"factlint: error: cannot fix {result.path}: {result.problem}", err=True)
+            _say("cli.error", Phrase("cli.cannot-fix", path=result.path, problem=result.problem))
             failed = True
             continue
         changed = changed or bool(result.changes)
@@ -606,11 +764,11 @@ def fix_command(paths, show_diff, fix_urls, drop_unused, fix_figures, add_archiv
             continue
         problem = write_changes(result)
         if problem:
-            click.echo(f"factlint: error: cannot fix {result.path}: {problem}", err=True)
+            _say("cli.error", Phrase("cli.cannot-fix", path=result.path, problem=problem))
             failed = True
             continue
         for change in result.changes:
-            click.echo(f"fixed {change.issues} issue(s) in {change.path}")
+            _say("cli.fixed", err=False, count=change.issues, path=change.path)
     if not changed and not failed and not show_diff:
-        click.echo("nothing to fix")
+        _say("cli.nothing-to-fix", err=False)
     sys.exit(2 if failed else 1 if show_diff and changed else 0)

@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from factlint.messages import Phrase, joined
 from factlint.settings import DEFAULTS, ConfigError, Overrides, Settings
 from factlint.trust import is_within, repository_root
 
@@ -51,11 +52,11 @@ def _read_text(path: Path, limit: int = MAX_CONFIG_BYTES, what: str = "configura
         raw = read_bytes_limited(path, limit, what, root=repository_root(path))
     except OSError as exc:
         why = getattr(exc, "why", None) or exc.strerror or str(exc)
-        raise ConfigError(f"{where}: cannot read {what}: {why}") from exc
+        raise ConfigError(Phrase("config.cannot-read", where=where, what=what, why=why)) from exc
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{where}: not UTF-8 (byte {exc.start})") from exc
+        raise ConfigError(Phrase("config.not-utf8", where=where, byte=exc.start)) from exc
 
 
 def safe_yaml(text: str, path: Path, what: str) -> Any:
@@ -65,11 +66,15 @@ def safe_yaml(text: str, path: Path, what: str) -> Any:
     try:
         return compose_tree(text).value
     except FactFileError as exc:
-        message = exc.message.replace("a fact file", f"a {what}").replace(
-            "fact files hold", f"a {what} holds")
-        if message.startswith("YAML syntax error: "):
-            message = "invalid YAML: " + message[len("YAML syntax error: "):]
-        raise ConfigError(f"{path}:{exc.line}:{exc.column}: {message}") from None
+        message = exc.message
+        said = getattr(message, "message", None)
+        if said is not None and said.id == "fact.yaml-syntax":
+            message = Phrase("config.invalid-yaml", problem=dict(said.arguments)["problem"])
+        elif "fact file" in message:  # the fact-file reader's words, for another file
+            message = message.replace("a fact file", f"a {what}").replace(
+                "fact files hold", f"a {what} holds")
+        raise ConfigError(Phrase("config.at", path=str(path), line=exc.line, column=exc.column,
+                                 problem=message)) from None
 
 
 @lru_cache(maxsize=64)
@@ -84,7 +89,7 @@ def _data(path: Path) -> Mapping[str, Any] | None:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+            raise ConfigError(Phrase("config.toml", path=str(path), problem=str(exc))) from exc
         tool = data.get("tool")
         data = tool.get("factlint") if isinstance(tool, dict) else None
         if data is None:
@@ -94,7 +99,7 @@ def _data(path: Path) -> Mapping[str, Any] | None:
         if data is None:
             return {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: configuration must be a mapping of options")
+        raise ConfigError(Phrase("config.not-mapping", path=str(path)))
     if isinstance(data.get("severity"), dict):  # YAML 1.1 reads a bare `off` as false
         data["severity"] = {k: "off" if v is False else v for k, v in data["severity"].items()}
     _validate(data, path)
@@ -120,25 +125,28 @@ def _validate(data: Mapping[str, Any], path: Path) -> None:
             allowed = sorted(error.schema.get("properties", {}))
             for key in sorted(map(str, error.instance)):
                 if key not in allowed:
-                    problems.append(f"{prefix}{_short(key)[1:-1]}: unknown key "
-                                    f"(allowed: {', '.join(allowed)})")
+                    problems.append(Phrase("config.unknown-key", key=prefix + _short(key)[1:-1],
+                                           allowed=", ".join(allowed)))
         elif error.validator == "enum":
-            problems.append(f"{where}: {_short(error.instance)} is not allowed "
-                            f"(allowed: {', '.join(map(str, error.validator_value))})")
+            problems.append(Phrase("config.not-allowed", where=where,
+                                   value=_short(error.instance),
+                                   allowed=", ".join(map(str, error.validator_value))))
         elif error.validator == "type":
-            problems.append(f"{where}: must be {error.validator_value}, "
-                            f"not {type(error.instance).__name__} {_short(error.instance)}")
+            problems.append(Phrase("config.type", where=where, type=str(error.validator_value),
+                                   actual=type(error.instance).__name__,
+                                   value=_short(error.instance)))
         else:
-            problems.append(f"{where}: {_short(error.instance)} breaks the schema's "
-                            f"'{error.validator}: {_short(error.validator_value)}'")
+            problems.append(Phrase("config.schema", where=where, value=_short(error.instance),
+                                   rule=f"{error.validator}: {_short(error.validator_value)}"))
     if not problems:
         selectors = [("select", s) for s in data.get("select", ())]
         selectors += [("ignore", s) for s in data.get("ignore", ())]
         selectors += [("severity", s) for s in data.get("severity", {})]
-        problems += [f"{key}: {_short(s)} is not a rule code, prefix or name "
-                     "(see `factlint rules`)" for key, s in selectors if not known_selector(s)]
+        problems += [Phrase("config.unknown-selector", key=key, selector=_short(s))
+                     for key, s in selectors if not known_selector(s)]
     if problems:
-        raise ConfigError(f"{path}: invalid configuration: " + "; ".join(problems))
+        raise ConfigError(Phrase("config.invalid", path=str(path),
+                                 problems=joined(problems, "list.semicolon")))
 
 
 def _check_pack(path: Path, origin: Path) -> None:
@@ -147,13 +155,13 @@ def _check_pack(path: Path, origin: Path) -> None:
 
     data = safe_yaml(_read_text(path, MAX_PACK_BYTES, "rule pack", origin), path, "rule pack")
     if not isinstance(data, dict):
-        raise ConfigError(f"invalid rule pack {path}: a rule pack must be a mapping")
+        raise ConfigError(Phrase("config.pack-not-mapping", path=str(path)))
     try:
         validate_pack(data, str(path))
     except PackError as exc:
         message = str(exc)
-        raise ConfigError("invalid rule pack " + (
-            message if len(message) <= 2000 else message[:2000] + "…")) from exc
+        raise ConfigError(Phrase("config.invalid-pack", problem=(
+            message if len(message) <= 2000 else message[:2000] + "…"))) from exc
 
 
 def _inside(path: Path, value: str, key: str) -> Path:
@@ -161,8 +169,8 @@ def _inside(path: Path, value: str, key: str) -> Path:
     root = repository_root(path)
     resolved = (path.parent / value).resolve()
     if not is_within(resolved, root):
-        raise ConfigError(f"{path}: {key}: '{value}' lies outside the repository ({root}): "
-                          "a configuration names only files inside it")
+        raise ConfigError(Phrase("config.outside", path=str(path), key=key, value=value,
+                                 root=str(root)))
     return resolved
 
 
@@ -186,7 +194,7 @@ def _apply(settings: Settings, data: Mapping[str, Any], path: Path) -> Settings:
         for pack in data["packs"]:
             resolved = _inside(path, pack, "packs")
             if not resolved.is_file():
-                raise ConfigError(f"{path}: packs: rule pack '{pack}' not found")
+                raise ConfigError(Phrase("config.pack-not-found", path=str(path), pack=pack))
             _check_pack(resolved, path)
             packs.append(str(resolved))
         changes["packs"] = settings.packs + tuple(packs)
@@ -217,10 +225,7 @@ def _apply(settings: Settings, data: Mapping[str, Any], path: Path) -> Settings:
         urls = dict(data["urls"])
         for key in NETWORK_KEYS:
             if urls.pop(key, None) is not None:
-                warnings.append(
-                    f"{path}: urls.{key} is ignored: a configuration file cannot widen what "
-                    "the URL checker may reach; use --allow-private or --allow-network on the "
-                    "command line, or FACTLINT_ALLOW_PRIVATE / FACTLINT_ALLOWED_NETWORKS")
+                warnings.append(Phrase("config.network-ignored", path=str(path), key=key))
         if "cache_dir" in urls:
             urls["cache_dir"] = str(_inside(path, urls["cache_dir"], "urls.cache_dir"))
         changes["urls"] = settings.urls + tuple(urls.items())
@@ -271,8 +276,8 @@ def _config_in(folder: Path) -> Path | None:
         if present and (name != "pyproject.toml" or _data(candidate) is not None):
             found.append(candidate)
     if len(found) > 1:
-        raise ConfigError(f"{folder}: more than one configuration file "
-                          f"({', '.join(p.name for p in found)}): keep one")
+        raise ConfigError(Phrase("config.several", folder=str(folder),
+                                 names=", ".join(p.name for p in found)))
     return found[0] if found else None
 
 
@@ -313,7 +318,7 @@ def _settings_for_folder(folder: str, overrides: Overrides) -> Settings:
     if overrides.config:
         path = Path(overrides.config)
         if not path.is_file():
-            raise ConfigError(f"{overrides.config}: configuration file not found")
+            raise ConfigError(Phrase("config.not-found", path=str(overrides.config)))
         settings = load_file(path.resolve(), settings)
     changes: dict[str, Any] = {}
     sources = list(settings.sources)

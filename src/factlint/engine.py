@@ -475,8 +475,8 @@ def check_file(path: str, options: RunOptions, in_book: bool = False,
         # `factlint fix` edits text briefs only, and advice is in Word's terms
         from factlint.word import in_word_terms
 
-        findings = [replace(f, fix=None, message=in_word_terms(f.message) if f.path == path
-                            else f.message) for f in findings if f.code != "FL603"]
+        findings = [in_word_terms(f) if f.path == path else replace(f, fix=None)
+                    for f in findings if f.code != "FL603"]
         result.not_checked = dict(result.rendering.not_checked)
     result.findings = sorted(_severity(f, settings) for f in findings)
     if facts is not None:
@@ -760,11 +760,10 @@ def run(options: RunOptions) -> RunResult:
     return result
 
 
-def _nothing_to_check(paths: Sequence[str], found: Found) -> str:
-    aside = f"; not briefs: {', '.join(found.set_aside)}" if found.set_aside else ""
-    return (f"no briefs to check in {', '.join(paths)}: folders are searched for *.md and "
-            "*.markdown (a .txt file only when named or matched by `include:` in the "
-            f"configuration), leaving out what .gitignore and .factlintignore list{aside}")
+def _nothing_to_check(paths: Sequence[str], found: Found) -> messages.Phrase:
+    aside = (messages.Phrase("config.set-aside", files=", ".join(found.set_aside))
+             if found.set_aside else "")
+    return messages.Phrase("config.no-briefs", paths=", ".join(paths), aside=aside)
 
 
 def _unreadable_folder(folder: str, why: str) -> FileResult:
@@ -821,7 +820,8 @@ def _url_settings(options: RunOptions, paths: Sequence[str]) -> Any:
         return urls.UrlSettings(offline=options.offline and not options.urls_cached,
                                 cache_only=options.urls_cached, **settings.url_options())
     except (TypeError, ValueError) as exc:
-        raise ConfigError(f"{settings.origin}: urls: {exc}") from exc
+        raise ConfigError(messages.Phrase("config.urls", origin=settings.origin,
+                                          problem=str(exc))) from exc
 
 
 def _check_urls(result: RunResult, refs: list[UrlRef], options: RunOptions, paths,

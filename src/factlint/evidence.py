@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from factlint.lazyre import lazy
-from factlint.messages import Message
+from factlint.messages import Message, Phrase
 from factlint.numbers import Figure, builtin_lexicon, find_figures, interval_for
 from factlint.sourcetext import SourceText, extract
 from factlint.trust import is_within, repository_root
@@ -304,7 +304,7 @@ def _body_record(cited: CitedSource, fetched_at: str, body: bytes, content_type:
         if getattr(read, name):
             record[name] = getattr(read, name)
     if read.problem:
-        record["problem"] = read.problem
+        record["problem"] = str(read.problem)  # the file keeps plain text
     else:
         path = snapshots.write(sha, read.text)
         record["snapshot"] = os.path.relpath(path, evidence_file.parent).replace(os.sep, "/")
@@ -321,7 +321,7 @@ def _failed_record(cited: CitedSource, fetched_at: str, problem: str, status: in
     record["fetched"] = fetched_at
     if status is not None:
         record["status"] = status
-    record["problem"] = problem
+    record["problem"] = str(problem)  # the file keeps plain text
     return record
 
 
@@ -416,12 +416,13 @@ def read_sources(cited: Mapping[str, CitedSource], evidence_file: Path, snapshot
 def _from_fetch(cited: CitedSource, answer: Any, at: str, snapshots: Snapshots,
                 evidence_file: Path) -> SourceEvidence:
     if answer.kind == "too-large":
-        record = _failed_record(cited, at, f"over the size cap: {answer.message}", answer.status)
-        return SourceEvidence(cited, record, None, problem=record["problem"])
+        problem = Phrase("evidence.too-large", problem=answer.message)
+        record = _failed_record(cited, at, problem, answer.status)
+        return SourceEvidence(cited, record, None, problem=problem)
     if answer.kind != "ok":
-        problem = answer.message or f"could not be fetched ({answer.kind})"
+        problem = answer.message or Phrase("evidence.not-fetched", kind=answer.kind)
         if answer.status in (401, 403, 407):
-            problem = f"answered {answer.status}: a login wall or a refusal ({problem})"
+            problem = Phrase("evidence.login-wall", status=answer.status, problem=problem)
         record = _failed_record(cited, at, problem, answer.status)
         return SourceEvidence(cited, record, None, problem=problem)
     read = extract(answer.body, answer.content_type)
@@ -439,7 +440,8 @@ def _read_file(cited: CitedSource, evidence_file: Path, snapshots: Snapshots,
     try:
         body = read_bytes_limited(cited.file, settings.max_bytes, "source file", root=root)
     except OSError as error:
-        problem = f"cannot read {cited.file}: {getattr(error, 'why', None) or error.strerror}"
+        problem = Phrase("evidence.cannot-read", file=cited.file,
+                         why=getattr(error, "why", None) or str(error.strerror))
         return SourceEvidence(cited, _failed_record(cited, at, problem), None, problem=problem)
     read = extract(body, "", name=cited.file)
     record = _body_record(cited, at, body, read.kind, None, "", read, snapshots, evidence_file)
@@ -538,8 +540,8 @@ def _closest(source: SourceEvidence, figure: Figure, before: str) -> str:
     stated = best[2]
     said = re.sub(r"\s+", " ", stated.text).strip()
     if best[0] >= 2:
-        return f"the source says {said} next to {words.strip()}"
-    return f"the nearest figure in its unit the source states is {said}"
+        return Phrase("evidence.says", said=said, words=words.strip())
+    return Phrase("evidence.nearest", said=said)
 
 
 def _words_before(doc: Document, sentence: Sentence, figure: Figure) -> str:

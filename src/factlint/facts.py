@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from factlint.columns import CHUNK_ROWS, CompactRows
 from factlint.finding import UrlRef
 from factlint.lazyre import lazy
-from factlint.messages import Message, Phrase, Quoted
+from factlint.messages import Message, Phrase, Quoted, joined
 from factlint.numbers import (
     Figure,
     Interval,
@@ -567,15 +567,8 @@ def _type_name(types) -> Phrase:
         types = [types]
     names = [Phrase(f"type.{t}") if t in _TYPES else Phrase("shown.value", text=t)
              for t in types]
-    return _joined(names, "list.or-plain")
+    return joined(names, "list.or-plain")
 
-
-def _joined(phrases: list, message_id: str) -> Phrase:
-    """Phrases one after another, two at a time under ``message_id`` ("{a} or {b}")."""
-    joined = phrases[0]
-    for phrase in phrases[1:]:
-        joined = Phrase(message_id, a=joined, b=phrase)
-    return joined
 
 
 def schema_problems(tree: Tree) -> tuple[list[tuple[str, Place, str]], set[int]]:
@@ -653,7 +646,7 @@ def _message(error, path: tuple) -> Phrase:
             close = difflib.get_close_matches(key, allowed, n=1)
             hint = Phrase("schema.did-you-mean", name=close[0]) if close else ""
             parts.append(Phrase("schema.unknown-field", key=key, hint=hint))
-        return Phrase("schema.unknown-fields", unknown=_joined(parts, "list.semicolon"),
+        return Phrase("schema.unknown-fields", unknown=joined(parts, "list.semicolon"),
                       known=", ".join(allowed))
     if kind == "const" and field_name == "factlint":
         return Phrase("schema.version", got=_show(instance))
@@ -1340,11 +1333,11 @@ def computed_value(claim: Claim, facts: FactFile, active: tuple[str, ...] = ()) 
         result = formula(values)
     except ZeroDivisionError:
         return TrueValue(None, origin, Phrase("compute.zero", op=compute.op,
-                                              values=_joined(shown, "list.semicolon")))
+                                              values=joined(shown, "list.semicolon")))
     if compute.op in ("sum", "difference"):
         result /= _unit_scale(claim.unit or first_unit)
     return TrueValue(result, Phrase("origin.computed-of", op=compute.op,
-                                    values=_joined(shown, "list.semicolon")))
+                                    values=joined(shown, "list.semicolon")))
 
 
 def _unit_scale(unit: str | None) -> float:
@@ -1461,45 +1454,12 @@ def _near_miss(quote: str, search: Searchable) -> str:
 
 # --- describing an interval for people -------------------------------------------------------
 
-_MEANING = {
-    "exact": "{s} to the written precision",
-    "over": "more than {s}",
-    "at_least": "at least {s}",
-    "plus": "more than {s} and less than {s_next}",
-    "near": "nearly {s}: from {near} up to {s}",
-    "about": "about {s}",
-    "under": "less than {s}",
-    "at_most": "at most {s}",
-    "range": "between {s} and {h}",
-}
-
-
-def describe(figure: Figure, interval: Interval, near_ratio: float = 0.9) -> str:
-    """'超 → more than 120, i.e. (120, ∞)' in the figure's own written scale."""
-    scale = figure.scale or 1.0
-    unit = _unit_words(figure) if figure.scale_text else (figure.unit if figure.is_percent else "")
-
-    def number(v: float) -> str:
-        return format_number(_tidy(v / scale))
-
-    written = "%" if figure.is_percent else (_unit_words(figure) if figure.scale_text else "")
-    s = number(figure.value) + written
-    h = (number(figure.high) + written) if figure.high is not None else s
-    meaning = _MEANING.get(figure.qualifier, "{s}").format(
-        s=s, h=h, s_next=number(figure.value + figure.step) + written,
-        near=number(figure.value * near_ratio) + written)
-    if figure.qualifier == "exact" and figure.step and not (figure.scale != 1 or figure.is_percent
-                                                           or figure.decimals):
-        meaning = f"exactly {s}"
-    shown = Interval(interval.low / scale, interval.high / scale, interval.low_closed,
-                     interval.high_closed)
-    word = figure.qualifier_text or "as written"
-    suffix = f" {unit}" if unit and unit != "%" else ""
-    return f"{word} → {meaning}, i.e. {_tidy_interval(shown)}{suffix}"
+_MEANING = ("exact", "over", "at_least", "plus", "near", "about", "under", "at_most", "range")
 
 
 def meaning(figure: Figure, near_ratio: float = 0.9) -> Message:
-    """What the figure's wording promises, in plain words: 超120家 -> more than 120."""
+    """What the figure's wording promises, in plain words: 超120家 -> more than 120, 20余家
+    -> between 20 and 30, 突破150亿元 -> at least 150亿元 (meaning.KIND in the catalog)."""
     scale = figure.scale or 1.0
 
     def number(v: float) -> str:
@@ -1518,11 +1478,6 @@ def meaning(figure: Figure, near_ratio: float = 0.9) -> Message:
 
 def _tidy(v: float) -> float:
     return v if not math.isfinite(v) else round(v, 10)
-
-
-def _tidy_interval(interval: Interval) -> str:
-    return str(Interval(_tidy(interval.low), _tidy(interval.high), interval.low_closed,
-                        interval.high_closed))
 
 
 def shown_value(verification: Verification) -> str:

@@ -55,6 +55,7 @@ from factlint.document import (
 )
 from factlint.finding import Edit, Fix
 from factlint.lazyre import lazy
+from factlint.messages import Phrase
 from factlint.rejoin import rejoin_edits, rejoin_fixes, rejoins
 from factlint.renumber import (
     NOWHERE,
@@ -937,8 +938,7 @@ def fix_paths(paths: Sequence[str], options: FixOptions, overrides: Any = None,
             if not endpoint:
                 from factlint.config import ConfigError
 
-                raise ConfigError("--archive needs an archive endpoint: `evidence: {archive: "
-                                  "https://archive.org/wayback/available}` in the configuration")
+                raise ConfigError(Phrase("config.archive-endpoint"))
             brief_options = replace(options, archive=endpoint)
         if options.urls or brief_options.archive:
             from factlint.config import ConfigError
@@ -947,7 +947,8 @@ def fix_paths(paths: Sequence[str], options: FixOptions, overrides: Any = None,
             try:
                 url_settings = UrlSettings(**settings.url_options())
             except (TypeError, ValueError) as exc:  # e.g. a timeout out of range
-                raise ConfigError(f"{settings.origin}: urls: {exc}") from exc
+                raise ConfigError(Phrase("config.urls", origin=settings.origin,
+                                         problem=str(exc))) from exc
             brief_options = replace(brief_options, url_settings=url_settings)
         results.append(fix_brief(path, brief_options, facts, settings,
                                  elsewhere_for(path, known)))

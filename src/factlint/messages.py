@@ -93,6 +93,14 @@ def _phrase(message_id: str, arguments: tuple) -> Phrase:
     return Phrase(message_id, **dict(arguments))
 
 
+def joined(phrases: list, message_id: str = "list.comma") -> Any:
+    """Phrases one after another, two at a time under ``message_id`` ("{a}, {b}")."""
+    result = phrases[0] if phrases else ""
+    for phrase in phrases[1:]:
+        result = Phrase(message_id, a=result, b=phrase)
+    return result
+
+
 def told(text: Any, language: str) -> str:
     """``text`` (a Phrase, a Message or plain text) in ``language``."""
     if isinstance(text, Phrase):
@@ -144,9 +152,14 @@ def render(message_id: str, arguments: Mapping[str, Any] | None = None,
         return render(message_id, arguments, "en")
 
 
+_PLAIN = frozenset((str, int, float))
+
+
 def _worded(value: Any, language: str) -> Any:
     """An argument as the message shows it: a Message in the same language, a tuple as
     quoted alternatives (“a”, “b” or “c”; “a”、“b”或“c”)."""
+    if type(value) in _PLAIN:  # most arguments: shown as they are
+        return value
     if isinstance(value, Message):
         return value.text(language)
     if isinstance(value, Phrase):

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 from factlint.lazyre import lazy
+from factlint.messages import Phrase
 
 MIN_PDF_TEXT = 20  # characters a PDF's text layer must hold to count as text (else: a scan)
 
@@ -95,7 +96,7 @@ def extract(body: bytes, content_type: str = "", name: str = "") -> SourceText:
         text, encoding = decode(body, content_type)
         return SourceText(_tidy(text), "text", encoding=encoding)
     media = content_type.split(";", 1)[0].strip() or "unknown type"
-    return SourceText("", "other", problem=f"not text ({media})")
+    return SourceText("", "other", problem=Phrase("source.not-text", media=media))
 
 
 # --- encodings ---------------------------------------------------------------------------------
@@ -153,7 +154,7 @@ def _html(body: bytes, content_type: str) -> SourceText:
 
     text, encoding = decode(body, content_type, html=True)
     if not text.strip():
-        return SourceText("", "html", encoding=encoding, problem="the page is empty")
+        return SourceText("", "html", encoding=encoding, problem=Phrase("source.empty-page"))
     # lxml.etree's parser (libxml2's HTML parser, as lxml.html uses) without lxml.html's
     # element classes, whose Python look-up per element cost more than the parsing
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True)
@@ -161,9 +162,10 @@ def _html(body: bytes, content_type: str) -> SourceText:
     try:
         root = etree.fromstring(utf8, parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
-        return SourceText("", "html", encoding=encoding, problem=f"unreadable HTML ({error})")
+        return SourceText("", "html", encoding=encoding,
+                          problem=Phrase("source.bad-html", error=str(error)))
     if root is None:
-        return SourceText("", "html", encoding=encoding, problem="unreadable HTML (no element)")
+        return SourceText("", "html", encoding=encoding, problem=Phrase("source.no-element"))
     title = _clean(" ".join(root.xpath("//title//text()")))
     og_title = _clean(" ".join(root.xpath("//meta[@property='og:title']/@content")))
     h1s = root.xpath("//h1")
@@ -182,7 +184,7 @@ def _html(body: bytes, content_type: str) -> SourceText:
         found = _DATE_IN_TEXT.search(content)
         if found:
             published = f"{found[1]}-{int(found[2]):02d}-{int(found[3]):02d}"
-    problem = "" if content.strip() else "the page has no text (a script-only page?)"
+    problem = "" if content.strip() else Phrase("source.no-text")
     return SourceText(content, "html", title, og_title, h1, published, encoding, problem)
 
 
@@ -245,15 +247,15 @@ def _pdf(body: bytes) -> SourceText:
     try:
         reader = PdfReader(io.BytesIO(body))
         if reader.is_encrypted:
-            return SourceText("", "pdf", problem="the PDF is encrypted")
+            return SourceText("", "pdf", problem=Phrase("source.encrypted"))
         title = ""
         if reader.metadata is not None and reader.metadata.title:
             title = _clean(str(reader.metadata.title))
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as error:
-        return SourceText("", "pdf", problem=f"the PDF cannot be read ({error})")
+        return SourceText("", "pdf", problem=Phrase("source.bad-pdf", error=str(error)))
     text = _tidy("\n".join(pages))
     if len(re.sub(r"\s", "", text)) < MIN_PDF_TEXT:
-        return SourceText("", "pdf", title, problem=(
-            f"the PDF has no text layer ({len(pages)} page(s) of images: a scan?)"))
+        return SourceText("", "pdf", title, problem=Phrase("source.no-text-layer",
+                                                           count=len(pages)))
     return SourceText(text, "pdf", title)

@@ -25,7 +25,10 @@ import re
 import zipfile
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from factlint.finding import Finding
+from factlint.messages import Message, Phrase, catalog
 
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024  # a zip bomb is refused before it is inflated
 EXCERPT_CHARS = 24
@@ -88,21 +91,33 @@ ROMAN = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 9
          ("l", 50), ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
 
 
-# Advice the rules give in Markdown terms, said as an editor does it in Word.
-WORD_TERMS = (
-    (re.compile(r"use (#{1,6})$"), lambda m: f"use the style Heading {len(m.group(1))} "
-                                             f"(标题 {len(m.group(1))})"),
-    (re.compile(r"\[\^N\]"), lambda m: "Word footnotes"),
-    (re.compile(r"citation style ¹²³|with ¹²³ used"), lambda m: m.group().replace(
-        "¹²³", "superscript digits typed by hand")),
-    (re.compile(r" \(factlint fix [^)]*\)"), lambda m: ""),  # fix edits text briefs only
-)
+# Advice the rules give in Markdown terms, said as an editor does it in Word: a heading
+# level is a style, a hand-typed citation style is named as typed, and `factlint fix`
+# (which edits text briefs only) is not offered.
+WORD_STYLES = {"[^N]": "word.style.footnote", "¹²³": "word.style.unicode"}
 
 
-def in_word_terms(message: str) -> str:
-    for pattern, words in WORD_TERMS:
-        message = pattern.sub(words, message)
-    return message
+def in_word_terms(finding: Finding) -> Finding:
+    """``finding`` (of a Word brief) with its advice in Word's terms, in every language: the
+    message id's ``.word`` variant where the catalog has one (no `factlint fix` hint), a
+    heading's ``#`` marks as the style Heading N, citation styles as Word shows them."""
+    if not finding.message_id:
+        return replace(finding, fix=None)
+    base = finding.message_id.removesuffix(".renumbered")
+    message_id = f"{base}.word" if f"{base}.word" in catalog("en") else finding.message_id
+    arguments = {}
+    for name, value in finding.arguments:
+        if name == "marks" and isinstance(value, str) and HEADING_MARKS.fullmatch(value):
+            value = Phrase("word.heading-style", level=len(value))
+        elif name in ("style", "first_style") and value in WORD_STYLES:
+            value = Phrase(WORD_STYLES[value])
+        arguments[name] = value
+    message = Message(message_id, **arguments)
+    return replace(finding, fix=None, message=message.text("en"), message_id=message.id,
+                   arguments=message.arguments)
+
+
+HEADING_MARKS = re.compile(r"#{1,6}")
 
 
 class WordError(Exception):

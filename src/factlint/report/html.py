@@ -443,17 +443,18 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
                 counts["claims"] += 1
                 counts[claim["status"]] += 1
                 counts["cited"] += bool(claim["labels"])
-        sections.append(_file_section(f"d{index}", file_result.path, view,
-                                      by_path.get(file_result.path, []), file_result))
+        sections.append((f"d{index}", file_result.path, view,
+                         by_path.get(file_result.path, []), file_result))
     for offset, path in enumerate(others, start=len(files)):
-        sections.append(_file_section(f"d{offset}", path, None, by_path[path], None))
+        sections.append((f"d{offset}", path, None, by_path[path], None))
 
     summary = result.summary
+    say = _sayer(result.summary_language)
     if not any_view:
         counts["claims"] = summary["claims"]
         counts["cited"] = summary["sourced_claims"]
         counts["verified"] = summary["figures_verified"]
-    title = "factlint report"
+    title = say("title")
     if len(files) == 1:
         title += f" — {files[0].path}"
     lang = {"zh": "zh-CN", "zh-Hant": "zh-TW"}.get(result.summary_language, "en")
@@ -462,125 +463,136 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
                  f"<meta name=\"generator\" content=\"factlint {_attr(__version__)}\">\n"
                  f"<title>{_text(title)}</title>\n<style>{CSS}</style>\n"
                  f"<script>{ERROR_HOOK}</script>\n</head>\n<body>\n")
-    stream.write(_header(result, summary, counts, files, others, any_view))
+    stream.write(_header(result, summary, counts, files, others, any_view, say))
     stream.write("<main>\n")
     for section in sections:
-        stream.write(section)
+        stream.write(_file_section(*section, say))
     if not sections:
-        stream.write("<p class=\"empty\">No briefs were checked.</p>\n")
+        stream.write(f"<p class=\"empty\">{_text(say('nothing-checked'))}</p>\n")
     stream.write("</main>\n")
-    stream.write(f"<footer>Made by factlint {_text(__version__)}. This page loads nothing "
-                 f"from the network.</footer>\n<script>{SCRIPT}</script>\n</body>\n</html>\n")
+    stream.write(f"<footer>{_text(say('footer', version=__version__))}</footer>\n"
+                 f"<script>{SCRIPT}</script>\n</body>\n</html>\n")
 
 
-def _header(result, summary, counts, files, others, any_view) -> str:
+def _sayer(language: str):
+    """The page's words in ``language`` (the run's summary language): html.* messages."""
+    from factlint.messages import render
+
+    return lambda key, **arguments: render(f"html.{key}", arguments, language)
+
+
+def _header(result, summary, counts, files, others, any_view, say) -> str:
     items = [
-        ("files", "files", "文件", summary["files"]),
-        ("claims", "claims", "论断", counts["claims"]),
-        ("sourced", "sourced", "有来源", counts["cited"]),
-        ("verified", "verified", "已核实", counts["verified"]),
-        ("unsourced", "unsourced", "无来源", counts["unsourced"]),
-        ("mismatched", "mismatched", "不符", counts["mismatched"]),
-        ("error", "errors", "错误", summary["errors"]),
-        ("warning", "warnings", "警告", summary["warnings"]),
-        ("info", "infos", "提示", summary["infos"]),
+        ("files", summary["files"]),
+        ("claims", counts["claims"]),
+        ("sourced", counts["cited"]),
+        ("verified", counts["verified"]),
+        ("unsourced", counts["unsourced"]),
+        ("mismatched", counts["mismatched"]),
+        ("error", summary["errors"]),
+        ("warning", summary["warnings"]),
+        ("info", summary["infos"]),
     ]
     if not any_view:
         items = [item for item in items if item[0] not in ("unsourced", "mismatched")]
     cells = "".join(
-        f"<div class=\"stat stat-{key}\"><dt>{_text(en)} <span lang=\"zh-CN\">{zh}</span></dt>"
+        f"<div class=\"stat stat-{key}\"><dt>{_text(say(f'stat.{key}'))}</dt>"
         f"<dd>{value}</dd></div>"
-        for key, en, zh, value in items
+        for key, value in items
     )
     legend = "".join(
-        f"<li><span class=\"claim st-{key}\" title=\"{_attr(desc)}\">{_text(en)} "
-        f"<span lang=\"zh-CN\">{zh}</span>{_badge(key)}</span> {_text(desc)}</li>"
-        for key, (en, zh, _, desc) in STATUSES.items()
+        f"<li><span class=\"claim st-{key}\" title=\"{_attr(say(f'status.{key}.says'))}\">"
+        f"{_text(say(f'status.{key}'))}{_badge(key)}</span> {_text(say(f'status.{key}.says'))}</li>"
+        for key in STATUSES
     )
-    legend += ("<li><span class=\"fig\">123 家</span> a figure · <sup class=\"cite\">[1]</sup> "
-               "a citation, linked to its source</li>"
-               "<li><mark class=\"hit sev-error\">error</mark> <mark class=\"hit sev-warning\">"
-               "warning</mark> <mark class=\"hit sev-info\">info</mark> "
-               "where a finding points</li>")
+    legend += (f"<li><span class=\"fig\">123 家</span> {_text(say('legend.figure'))} · "
+               f"<sup class=\"cite\">[1]</sup> {_text(say('legend.citation'))}</li>"
+               + "<li>" + " ".join(f"<mark class=\"hit sev-{sev}\">{_text(say(f'severity.{sev}'))}"
+                                   "</mark>" for sev in SEVERITY_ORDER)
+               + f" {_text(say('legend.finding'))}</li>")
     urls = ""
     if summary.get("urls_checked") or summary.get("urls_skipped"):
-        urls = (f"<p class=\"urls\">URLs: {summary['urls_checked']} checked, "
-                f"{summary['urls_skipped']} skipped (offline).</p>")
+        said = say("urls", checked=summary["urls_checked"], skipped=summary["urls_skipped"])
+        urls = f"<p class=\"urls\">{_text(said)}</p>"
     nav = ""
     if len(files) + len(others) > 1:
         links = "".join(
-            f"<li><a href=\"#d{i}\">{_text(path)}</a> {_severity_counts(findings)}</li>"
+            f"<li><a href=\"#d{i}\">{_text(path)}</a> {_severity_counts(findings, say)}</li>"
             for i, (path, findings) in enumerate(
                 [(f.path, [x for x in result.findings if x.path == f.path]) for f in files]
                 + [(p, [x for x in result.findings if x.path == p]) for p in others])
         )
-        nav = f"<nav aria-label=\"Files\"><h2>Files</h2><ol>{links}</ol></nav>"
+        nav = (f"<nav aria-label=\"{_attr(say('files'))}\"><h2>{_text(say('files'))}</h2>"
+               f"<ol>{links}</ol></nav>")
     filters = "".join(
         f"<label><input type=\"checkbox\" data-severity=\"{sev}\" checked> "
-        f"<span class=\"sev-label sev-{sev}\">{sev}s</span></label>"
+        f"<span class=\"sev-label sev-{sev}\">{_text(say(f'severities.{sev}'))}</span></label>"
         for sev in SEVERITY_ORDER
     )
     return (
-        "<header>\n<h1>factlint report</h1>\n"
+        f"<header>\n<h1>{_text(say('title'))}</h1>\n"
         f"<dl class=\"summary\">{cells}</dl>\n{urls}"
-        "<details class=\"legend\" open><summary>Legend · 图例</summary>"
+        f"<details class=\"legend\" open><summary>{_text(say('legend'))}</summary>"
         f"<ul>{legend}</ul></details>\n"
-        f"<div class=\"controls\" hidden>Show findings: {filters}</div>\n{nav}\n</header>\n"
+        f"<div class=\"controls\" hidden>{_text(say('show'))} {filters}</div>\n{nav}\n"
+        "</header>\n"
     )
 
 
-def _severity_counts(findings: list[Finding]) -> str:
+def _severity_counts(findings: list[Finding], say) -> str:
     parts = []
     for sev in SEVERITY_ORDER:
         n = sum(1 for f in findings if f.severity == sev)
         if n:
-            parts.append(
-                f"<span class=\"sev-label sev-{sev}\">{n} {sev}{'s' if n != 1 else ''}</span>")
-    return " ".join(parts) or "<span class=\"clean\">no findings</span>"
+            parts.append(f"<span class=\"sev-label sev-{sev}\">"
+                         f"{_text(say(f'count.{sev}', count=n))}</span>")
+    return " ".join(parts) or f"<span class=\"clean\">{_text(say('no-findings'))}</span>"
 
 
 def _file_section(prefix: str, path: str, view: dict | None, findings: list[Finding],
-                  file_result: FileResult | None) -> str:
+                  file_result: FileResult | None, say) -> str:
     placed = [_Placed(f, i) for i, f in enumerate(findings)]
     if view is not None:
         body = _brief(prefix, view, placed)
         lang = LANG_TAGS.get(view.get("language", ""), view.get("language", ""))
         article = f"<article class=\"brief\" lang=\"{_attr(lang)}\">{body}</article>"
     else:
-        reason = ("this file could not be read"
-                  if file_result is not None and file_result.unreadable
-                  else "the text of this file is not part of the report")
-        article = ("<article class=\"brief missing\"><p>Only the findings are shown: "
-                   f"{reason}.</p></article>")
-    items = "".join(_finding_item(prefix, p) for p in placed)
+        reason = say("unreadable" if file_result is not None and file_result.unreadable
+                     else "not-shown")
+        article = (f"<article class=\"brief missing\"><p>{_text(say('only-findings'))} "
+                   f"{_text(reason)}</p></article>")
+    items = "".join(_finding_item(prefix, p, say) for p in placed)
     findings_html = (f"<ol class=\"finding-list\">{items}</ol>" if placed
-                     else "<p class=\"clean\">No findings.</p>")
+                     else f"<p class=\"clean\">{_text(say('none-here'))}</p>")
     return (
         f"<section class=\"file\" id=\"{prefix}\" aria-labelledby=\"{prefix}-title\">\n"
         f"<h2 id=\"{prefix}-title\" class=\"file-title\">{_text(path)}</h2>\n"
-        f"<p class=\"file-counts\">{_file_counts(view)}{_severity_counts(findings)}</p>\n"
-        f"<div class=\"columns\">{article}\n"
-        f"<aside class=\"findings\" aria-label=\"Findings in {_attr(path)}\">"
-        f"<h3>Findings ({len(findings)})</h3>{findings_html}</aside></div>\n</section>\n"
+        f"<p class=\"file-counts\">{_file_counts(view, say)}{_severity_counts(findings, say)}"
+        f"</p>\n<div class=\"columns\">{article}\n"
+        f"<aside class=\"findings\" aria-label=\"{_attr(say('findings-in', path=path))}\">"
+        f"<h3>{_text(say('findings', count=len(findings)))}</h3>{findings_html}</aside></div>\n"
+        "</section>\n"
     )
 
 
-def _file_counts(view: dict | None) -> str:
+def _file_counts(view: dict | None, say) -> str:
     if view is None:
         return ""
     claims = view["claims"]
-    parts = [f"{len(claims)} claims"]
+    parts = [_text(say("claims", count=len(claims)))]
     for key in ("verified", "sourced", "unsourced", "mismatched"):
         n = sum(1 for c in claims if c["status"] == key)
         if n:
-            parts.append(f"<span class=\"claim st-{key}\">{n} {STATUSES[key][0]}</span>")
+            parts.append(f"<span class=\"claim st-{key}\">"
+                         f"{_text(say(f'claims.{key}', count=n))}</span>")
     return " · ".join(parts) + " — "
 
 
-def _finding_item(prefix: str, placed: _Placed) -> str:
+def _finding_item(prefix: str, placed: _Placed, say) -> str:
     f = placed.finding
     content = (f"<span class=\"code\">{_text(f.code)}</span> "
-               f"<span class=\"sev-label sev-{_attr(f.severity)}\">{_text(f.severity)}</span> "
+               f"<span class=\"sev-label sev-{_attr(f.severity)}\">"
+               f"{_text(say(f'severity.{f.severity}'))}</span> "
                f"<span class=\"loc\">{f.line}:{f.column}</span> "
                f"<span class=\"msg\">{_text(f.message)}</span>")
     item_id = f"{prefix}-i{placed.number}"

@@ -51,7 +51,7 @@ def check_figure_not_in_source(ctx: Context) -> Iterator[Finding]:
         if item.verdict != "not-found":
             continue
         cited = _labels(ctx, item.labels)
-        instead = f": {item.closest}" if item.closest else ""
+        instead = Message("FL410.instead", closest=item.closest) if item.closest else ""
         yield FIGURE_NOT_IN_SOURCE.at(
             ctx.doc, item.figure.start, item.figure.end,
             Message("FL410.not-in-source", figure=item.figure.text.strip(), cited=cited,

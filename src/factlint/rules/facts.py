@@ -91,7 +91,7 @@ def check_figure_mismatch(ctx: Context) -> Iterator[Finding]:
         if v.verdict != "mismatch":
             continue
         # only briefs with a fact file need these
-        from factlint.facts import describe, meaning, shown_value
+        from factlint.facts import meaning, shown_value
         from factlint.figurefix import exact_fix, figure_wordings
 
         figure = v.figure
@@ -101,7 +101,6 @@ def check_figure_mismatch(ctx: Context) -> Iterator[Finding]:
             doc, figure.start, figure.end,
             Message("FL301.mismatch" if holding else "FL301.mismatch-no-wording",
                     figure=figure.text,
-                    described=describe(figure, v.interval, settings.near_ratio),
                     meaning=meaning(figure, settings.near_ratio), value=shown_value(v),
                     origin=origin_message(v.truth.origin),
                     wordings=tuple(w.text for w in holding)),

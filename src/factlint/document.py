@@ -56,7 +56,7 @@ UNICODE_DEFINITION = lazy(r"[ \t]*([⁰¹²³⁴⁵⁶⁷⁸⁹]+)[ \t]*(?=\S)")
 REFERENCE_ENTRY = lazy(
     r"[ \t]*(?:[-*+][ \t]+)?((?:\*\*)?(?:\\?\[(\d{1,4})\\?\](?:\\?\[\d{1,4}\\?\])*(?!:)"
     r"|(\d{1,4})(?:[.、．](?=\s)|\)))(?:\*\*)?)[^\S\n]*[:：]?[^\S\n]*(?=\S)")
-CITED_LIST = lazy(r"(?<!\])\\?\[(" + _LABELS + r")\\?\](?![:(])")
+CITED_LIST = lazy(r"(?=[\\[])(?<!\])\\?\[(" + _LABELS + r")\\?\](?![:(])")
 # The bracketed entries of a list that has no heading: found by their run, not their place
 BRACKET_ENTRY = lazy(r"[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?\\?\[(\d{1,4})\\?\](?![:\[(])")
 LINK_REFERENCE_DEFINITION = lazy(r" {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S")

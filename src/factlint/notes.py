@@ -165,14 +165,14 @@ def _short_note_target(body: str, by_author: dict[str, list]) -> str | None:
     earlier = by_author.get(author)
     if not earlier or len(author) < 3:
         return None
-    longer = [i for i, (_, other, _) in enumerate(earlier) if len(other) > len(body)]
-    if not longer:
-        return None
     titles = titles_of(body)
     if not titles:
         return None
-    for index in reversed(longer):
+    size = len(body)
+    for index in range(len(earlier) - 1, -1, -1):  # the latest longer note first
         label, other, other_titles = earlier[index]
+        if len(other) <= size:
+            continue
         if other_titles is None:  # read once, when a short note first asks
             other_titles = titles_of(other)
             earlier[index] = (label, other, other_titles)

@@ -923,7 +923,7 @@ class _Reader:
                 continue
             text = _keep(plain, spans)
             pack, lexicon = self._pack(language)
-            found = find_figures(text, lexicon)
+            found = _within_sentences(find_figures(text, lexicon), text, spans, lexicon)
             if language == "en":
                 titles = _Spans(_title_spans(text))
                 found = [f for f in found if not titles.covers(f.start)]
@@ -1589,6 +1589,23 @@ class _Spans:
     def covers(self, offset: int) -> bool:
         index = bisect_right(self.starts, offset) - 1
         return index >= 0 and self.spans[index][0] <= offset < self.spans[index][1]
+
+
+def _within_sentences(found: list[Figure], text: str, spans: list[tuple[int, int]],
+                      lexicon: Lexicon) -> list[Figure]:
+    """``found`` with each figure that runs past the end of its sentence (``0`` and a ``B``
+    that opens the next paragraph) read again inside that sentence alone."""
+    starts = [start for start, _ in spans]
+    kept: list[Figure] = []
+    for figure in found:
+        index = bisect_right(starts, figure.start) - 1
+        start, end = spans[index] if index >= 0 else (0, len(text))
+        if figure.end <= end:
+            kept.append(figure)
+            continue
+        kept += [replace(f, start=f.start + start, end=f.end + start)
+                 for f in find_figures(text[start:end], lexicon) if f.start + start >= figure.start]
+    return kept
 
 
 def _keep(text: str, spans: list[tuple[int, int]]) -> str:

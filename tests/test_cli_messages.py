@@ -1,6 +1,6 @@
 """What the command line says outside findings — usage errors, configuration errors, notes,
-refusals — in the reader's language: --messages, then `messages:` in the configuration,
-then FACTLINT_MESSAGES, then (auto) the locale."""
+refusals — in the reader's language: --messages, then FACTLINT_MESSAGES, then `messages:`
+in the configuration, then (auto) the locale."""
 
 from __future__ import annotations
 
@@ -83,12 +83,14 @@ def test_the_order_of_the_settings(monkeypatch, tmp_path):
     with contextlib.chdir(tmp_path):
         with open("factlint.yaml", "w", encoding="utf-8") as handle:
             handle.write("messages: zh\n")
+        environment = runner.invoke(main, ["rules", "FL999"])
+        monkeypatch.delenv("FACTLINT_MESSAGES")
         configured = runner.invoke(main, ["rules", "FL999"])
         forced = runner.invoke(main, ["rules", "FL999", "--messages", "en"])
-    assert "没有“FL999”" in configured.stderr  # the configuration over the environment
+    assert "no rule 'FL999'" in environment.stderr  # the environment over the configuration
+    assert "没有“FL999”" in configured.stderr  # the configuration over the locale
     assert "no rule 'FL999'" in forced.stderr  # --messages over the configuration
     (tmp_path / "factlint.yaml").unlink()
-    monkeypatch.delenv("FACTLINT_MESSAGES")
     monkeypatch.setenv("LC_ALL", "en_US.UTF-8")  # LC_ALL over LANG
     assert "no rule 'FL999'" in _said(["rules", "FL999"], tmp_path)
     monkeypatch.delenv("LC_ALL")

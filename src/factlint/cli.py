@@ -28,8 +28,8 @@ class Choice(click.Choice):
 
 SEVERITY = Choice(["error", "warning", "info"])
 MESSAGES = Choice(["auto", "zh", "en"])
-_SAID_IN = ("Language of what the command says (default auto: `messages:` in the "
-            "configuration, FACTLINT_MESSAGES, else the locale).")
+_SAID_IN = ("Language of what the command says (default auto: FACTLINT_MESSAGES, "
+            "`messages:` in the configuration, else the locale).")
 
 
 def _codes(value: str | None) -> tuple[str, ...] | None:
@@ -64,8 +64,9 @@ def _say(message_id: str, message: str = "", err: bool = True, **arguments) -> N
 
 def _language(option: str | None = None, config: str | None = None) -> str:
     """en or zh: the language of what the command line says that belongs to no brief
-    (errors, warnings, notes, rule docs). ``--messages``, then ``messages:`` in the
-    configuration (of a brief in the current folder), then FACTLINT_MESSAGES; ``auto`` (or
+    (errors, warnings, notes, rule docs). ``--messages``, then FACTLINT_MESSAGES, then
+    ``messages:`` in the configuration (of a brief in the current folder) — the order
+    findings follow too; ``auto`` (or
     nothing set) follows the user's locale: LC_ALL, LC_MESSAGES or LANG (the first one
     set) starting with zh gives Chinese. The command's own --messages and --config are
     read from the running command when not given."""
@@ -73,7 +74,7 @@ def _language(option: str | None = None, config: str | None = None) -> str:
     if ctx is not None:
         option = option or ctx.params.get("messages")
         config = config or ctx.params.get("config")
-    for setting in (option, _configured_messages(config), _messages_from_environment()):
+    for setting in (option, _messages_from_environment(), _configured_messages(config)):
         if setting in ("zh", "en"):
             return setting
         if setting == "auto":

@@ -234,6 +234,16 @@ class FactlintServer(LanguageServer):
             return checked, text
         return buffer.checked, buffer.checked_text
 
+    async def current_document(self, uri: str) -> tuple[Any, Text] | None:
+        """The newest check's Document of an open buffer (None for a text that was not
+        read) and its text: what the outline and link handlers show; None when the buffer
+        is not open."""
+        buffer = self.buffers.get(uri)
+        if buffer is None:
+            return None
+        checked, text = await self.current(buffer)
+        return checked.document, text
+
     def publish(self, buffer: Buffer) -> None:
         checked, text = buffer.checked, buffer.checked_text
         own, others = [], {}
@@ -637,25 +647,25 @@ async def hover(ls: FactlintServer, params: types.HoverParams) -> types.Hover | 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK)
 async def document_link(ls: FactlintServer, params: types.DocumentLinkParams
                         ) -> list[types.DocumentLink] | None:
-    buffer = ls.buffers.get(params.text_document.uri)
-    if buffer is None:
+    current = await ls.current_document(params.text_document.uri)
+    if current is None:
         return None
-    checked, text = await ls.current(buffer)
-    if checked.document is None:
+    document, text = current
+    if document is None:
         return []
     return [types.DocumentLink(range=text.range(start, end), target=url)
-            for start, end, url in editing.cited_links(checked.document)
+            for start, end, url in editing.cited_links(document)
             if url.lower().startswith(("http://", "https://"))]
 
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
 async def document_symbol(ls: FactlintServer, params: types.DocumentSymbolParams
                           ) -> list[types.DocumentSymbol] | None:
-    buffer = ls.buffers.get(params.text_document.uri)
-    if buffer is None:
+    current = await ls.current_document(params.text_document.uri)
+    if current is None:
         return None
-    checked, text = await ls.current(buffer)
-    if checked.document is None:
+    document, text = current
+    if document is None:
         return []
 
     def symbol(item: editing.Symbol) -> types.DocumentSymbol:
@@ -666,7 +676,7 @@ async def document_symbol(ls: FactlintServer, params: types.DocumentSymbolParams
             selection_range=text.range(item.start, item.end),
             children=[symbol(child) for child in item.children])
 
-    return [symbol(item) for item in editing.outline(checked.document)]
+    return [symbol(item) for item in editing.outline(document)]
 
 
 def serve(overrides: Overrides | None = None) -> None:

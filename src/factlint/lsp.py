@@ -234,15 +234,15 @@ class FactlintServer(LanguageServer):
             return checked, text
         return buffer.checked, buffer.checked_text
 
-    async def current_document(self, uri: str) -> tuple[Any, Text] | None:
-        """The newest check's Document of an open buffer (None for a text that was not
-        read) and its text: what the outline and link handlers show; None when the buffer
-        is not open."""
+    async def from_document(self, uri: str, build) -> list | None:
+        """``build(document, text)`` on the newest check of an open buffer: what the
+        outline and link handlers show. None when the buffer is not open, [] when its
+        text was not read as a Document."""
         buffer = self.buffers.get(uri)
         if buffer is None:
             return None
         checked, text = await self.current(buffer)
-        return checked.document, text
+        return [] if checked.document is None else build(checked.document, text)
 
     def publish(self, buffer: Buffer) -> None:
         checked, text = buffer.checked, buffer.checked_text
@@ -647,36 +647,29 @@ async def hover(ls: FactlintServer, params: types.HoverParams) -> types.Hover | 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK)
 async def document_link(ls: FactlintServer, params: types.DocumentLinkParams
                         ) -> list[types.DocumentLink] | None:
-    current = await ls.current_document(params.text_document.uri)
-    if current is None:
-        return None
-    document, text = current
-    if document is None:
-        return []
-    return [types.DocumentLink(range=text.range(start, end), target=url)
-            for start, end, url in editing.cited_links(document)
-            if url.lower().startswith(("http://", "https://"))]
+    def links(document, text: Text) -> list[types.DocumentLink]:
+        return [types.DocumentLink(range=text.range(start, end), target=url)
+                for start, end, url in editing.cited_links(document)
+                if url.lower().startswith(("http://", "https://"))]
+
+    return await ls.from_document(params.text_document.uri, links)
 
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
 async def document_symbol(ls: FactlintServer, params: types.DocumentSymbolParams
                           ) -> list[types.DocumentSymbol] | None:
-    current = await ls.current_document(params.text_document.uri)
-    if current is None:
-        return None
-    document, text = current
-    if document is None:
-        return []
+    def outline(document, text: Text) -> list[types.DocumentSymbol]:
+        def symbol(item: editing.Symbol) -> types.DocumentSymbol:
+            return types.DocumentSymbol(
+                name=item.name, kind=types.SymbolKind.String if item.level > 2
+                else types.SymbolKind.Namespace,
+                range=text.range(item.start, item.section_end),
+                selection_range=text.range(item.start, item.end),
+                children=[symbol(child) for child in item.children])
 
-    def symbol(item: editing.Symbol) -> types.DocumentSymbol:
-        return types.DocumentSymbol(
-            name=item.name, kind=types.SymbolKind.String if item.level > 2
-            else types.SymbolKind.Namespace,
-            range=text.range(item.start, item.section_end),
-            selection_range=text.range(item.start, item.end),
-            children=[symbol(child) for child in item.children])
+        return [symbol(item) for item in editing.outline(document)]
 
-    return [symbol(item) for item in editing.outline(document)]
+    return await ls.from_document(params.text_document.uri, outline)
 
 
 def serve(overrides: Overrides | None = None) -> None:

@@ -205,3 +205,57 @@ def test_no_reason_is_bare_english_text(module):
             if isinstance(node.args[0], (ast.JoinedStr, ast.Constant)):
                 bare.append(ast.unparse(node)[:80])
     assert bare == []
+
+
+# --- a path with no text to tell its language by -------------------------------------------
+
+
+@pytest.fixture
+def auto(monkeypatch):
+    """No setting: --messages auto's default, with an English locale."""
+    monkeypatch.delenv("FACTLINT_MESSAGES", raising=False)
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    return monkeypatch
+
+
+def _fl001(output: str) -> str:
+    return next(line for line in _lines(output) if "FL001" in line)
+
+
+def test_a_missing_brief_is_told_in_the_language_of_the_run(auto, tmp_path):
+    (tmp_path / "brief.md").write_text(BRIEF, encoding="utf-8")
+    (tmp_path / "english.md").write_text("Some 1159 firms<sup>1</sup>.\n\n<sup>1</sup> "
+                                         "Source: Registry office, Yearbook\n",
+                                         encoding="utf-8")
+    said = _said("check", "--offline", "missing.md", "brief.md", folder=tmp_path)
+    assert "无法检查 missing.md：找不到文件" in _fl001(said)
+    said = _said("check", "--offline", "missing.md", "english.md", folder=tmp_path)
+    assert "cannot check missing.md: file not found" in _fl001(said)
+    # alone: the locale
+    assert "cannot check missing.md" in _fl001(_said("check", "--offline", "missing.md",
+                                                     folder=tmp_path))
+    auto.setenv("LANG", "zh_CN.UTF-8")
+    said = _said("check", "--offline", "missing.md", folder=tmp_path)
+    assert "无法检查 missing.md" in _fl001(said) and "1 个错误" in said
+    # a setting wins over both
+    said = _said("check", "--offline", "--messages", "en", "missing.md", "brief.md",
+                 folder=tmp_path)
+    assert "cannot check missing.md" in _fl001(said)
+    (tmp_path / "factlint.yaml").write_text("messages: en\n", encoding="utf-8")
+    said = _said("check", "--offline", "missing.md", folder=tmp_path)
+    assert "cannot check missing.md" in _fl001(said)
+
+
+def test_a_missing_brief_in_json_and_in_a_real_process(auto, tmp_path):
+    import json
+
+    (tmp_path / "brief.md").write_text(BRIEF, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "FACTLINT_MESSAGES"}
+    done = subprocess.run([sys.executable, "-m", "factlint", "check", "--offline", "--format",
+                           "json", "gone.md", "brief.md"], cwd=tmp_path, capture_output=True,
+                          text=True, env=env)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    (finding,) = [f for f in json.loads(done.stdout)["findings"] if f["code"] == "FL001"]
+    assert finding["message"] == "无法检查 gone.md：找不到文件"

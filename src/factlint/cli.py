@@ -81,9 +81,9 @@ def _language(option: str | None = None, config: str | None = None) -> str:
             return setting
         if setting == "auto":
             break
-    locale = next((os.environ[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG")
-                   if os.environ.get(name)), "")
-    return "zh" if locale.lower().startswith("zh") else "en"
+    from factlint.messages import locale_language
+
+    return locale_language()
 
 
 def _run_language(languages) -> str:

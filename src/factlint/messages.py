@@ -327,6 +327,17 @@ def chosen(setting: str, text: str | None, brief_language: str) -> str:
     return chinese if language == "zh" else "en"
 
 
+def locale_language(environ: Mapping[str, str] | None = None) -> str:
+    """zh or en: the reader's, from the locale (LC_ALL, LC_MESSAGES or LANG, the first one
+    set; one starting with zh gives Chinese)."""
+    import os
+
+    environ = os.environ if environ is None else environ
+    locale = next((environ[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG")
+                   if environ.get(name)), "")
+    return "zh" if locale.lower().startswith("zh") else "en"
+
+
 def text_of(finding: Any, language: str) -> str:
     """A finding's message in ``language``; a finding without an id keeps its own text."""
     if not finding.message_id:

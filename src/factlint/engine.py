@@ -345,7 +345,7 @@ def read_any_brief(path: str, root: str | os.PathLike | None = None
     try:
         rendering = read_word(data, path)
     except WordError as exc:
-        return None, None, str(exc)
+        return None, None, exc.args[0] if exc.args else str(exc)
     return rendering.text, rendering, ""
 
 

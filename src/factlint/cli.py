@@ -51,12 +51,14 @@ def _reason(error: Exception) -> str:
     return given if isinstance(given, str) else str(error)
 
 
-def _say(message_id: str, message: str = "", err: bool = True, **arguments) -> None:
+def _say(message_id: str, message: str = "", err: bool = True, *, told_in: str = "",
+         **arguments) -> None:
     """One line of what the command line says: an error, a warning or a note
-    (``message_id`` with ``message`` inside), or a message of its own (``arguments``)."""
+    (``message_id`` with ``message`` inside), or a message of its own (``arguments``);
+    in ``told_in`` (a catalog language), else in the reader's (``_language``)."""
     from factlint.messages import render, told
 
-    language = _language()
+    language = told_in or _language()
     if message:
         arguments["message"] = told(message, language)
     click.echo(render(message_id, arguments, language), err=err)
@@ -82,6 +84,16 @@ def _language(option: str | None = None, config: str | None = None) -> str:
     locale = next((os.environ[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG")
                    if os.environ.get(name)), "")
     return "zh" if locale.lower().startswith("zh") else "en"
+
+
+def _run_language(languages) -> str:
+    """The language of what is said under ``auto`` of a brief whose text could not be read
+    (a missing file has no words): that of most briefs of the run that were read, else the
+    reader's (``_language``: --messages, FACTLINT_MESSAGES, configuration, locale)."""
+    from collections import Counter
+
+    read = Counter(language for language in languages if language)
+    return read.most_common(1)[0][0] if read else _language()
 
 
 def _configured_messages(config: str | None) -> str | None:
@@ -741,7 +753,7 @@ def fix_command(paths, show_diff, fix_urls, drop_unused, fix_figures, add_archiv
     """
     from factlint.config import ConfigError, Overrides
     from factlint.fix import FixOptions, fix_paths, unified_diff, write_changes
-    from factlint.messages import Phrase
+    from factlint.messages import Phrase, chosen
 
     url_overrides = _url_overrides(allow_private, networks, timeout)
     if facts and len(paths) != 1:
@@ -751,16 +763,24 @@ def fix_command(paths, show_diff, fix_urls, drop_unused, fix_figures, add_archiv
     notes: list[str] = []
     try:
         results = fix_paths(tuple(paths) or (".",), options,
-                            Overrides(config=config, urls=tuple(url_overrides)), facts, notes,
+                            Overrides(config=config, urls=tuple(url_overrides),
+                                      messages=messages or _messages_from_environment()),
+                            facts, notes,
                             complete=not show_diff)  # --diff writes nothing, not even that
     except ConfigError as exc:
         _fail(_reason(exc))
+    # what is said of a brief: in its language (see _run_language for one that was not read);
+    # of the run (its notes, "nothing to fix"): in the language of its briefs
+    run_language = _run_language([r.language for r in results])
+    run_told = chosen(results[0].messages, None, run_language) if results else ""
     for note in notes:
-        _say("cli.note", note)
+        _say("cli.note", note, told_in=run_told)
     failed = changed = False
     for result in results:
+        told_in = chosen(result.messages, None, result.language or run_language)
         if result.problem:
-            _say("cli.error", Phrase("cli.cannot-fix", path=result.path, problem=result.problem))
+            _say("cli.error", Phrase("cli.cannot-fix", path=result.path, problem=result.problem),
+                 told_in=told_in)
             failed = True
             continue
         changed = changed or bool(result.changes)
@@ -770,11 +790,12 @@ def fix_command(paths, show_diff, fix_urls, drop_unused, fix_figures, add_archiv
             continue
         problem = write_changes(result)
         if problem:
-            _say("cli.error", Phrase("cli.cannot-fix", path=result.path, problem=problem))
+            _say("cli.error", Phrase("cli.cannot-fix", path=result.path, problem=problem),
+                 told_in=told_in)
             failed = True
             continue
         for change in result.changes:
-            _say("cli.fixed", err=False, count=change.issues, path=change.path)
+            _say("cli.fixed", err=False, told_in=told_in, count=change.issues, path=change.path)
     if not changed and not failed and not show_diff:
-        _say("cli.nothing-to-fix", err=False)
+        _say("cli.nothing-to-fix", err=False, told_in=run_told)
     sys.exit(2 if failed else 1 if show_diff and changed else 0)

@@ -351,6 +351,11 @@ def check(ctx, paths, output_format, output, reports, offline, facts, config, se
           two_point, baseline, write_baseline, across_briefs, stdin_filename,
           force_exclude, evidence, quiet, verbose, statistics, color_choice, watch) -> None:
     """Check briefs (files or folders; default: the current folder; `-`: standard input)."""
+    url_standby = None
+    if not (offline or watch):  # forked first: it loads the network stack meanwhile
+        from factlint.urls import standby
+
+        url_standby = standby()
     from factlint.config import ConfigError, Overrides
     from factlint.engine import RunOptions, run
     from factlint.messages import Phrase
@@ -406,7 +411,7 @@ def check(ctx, paths, output_format, output, reports, offline, facts, config, se
             _fail(Phrase("cli.watch-stdin"))
         _watch(options, reports, changed_since, two_point, baseline)
     try:
-        result = run(options)
+        result = run(options, url_standby)
         for warning in result.warnings:
             _say("cli.warning", warning)
         skipped = result.summary.get("evidence_skipped")

@@ -713,9 +713,18 @@ def _check_file_safely(path: str, options: RunOptions, in_book: bool = False,
         return exc
 
 
-def run(options: RunOptions) -> RunResult:
+def run(options: RunOptions, url_standby: Any = None) -> RunResult:
     """Check every brief the options name; raise ConfigError for a configuration that
-    can't be used."""
+    can't be used. ``url_standby``: a child process forked ahead to check the URLs in
+    (factlint.urls.standby()); closed here."""
+    try:
+        return _run(options, url_standby)
+    finally:
+        if url_standby is not None:
+            url_standby.close()
+
+
+def _run(options: RunOptions, url_standby: Any) -> RunResult:
     forget_configuration()
     found = find_briefs(options.paths, options.overrides, options.force_exclude)
     stdin_name = options.stdin_filename or STDIN
@@ -731,7 +740,7 @@ def run(options: RunOptions) -> RunResult:
         # a brief read from stdin under a name (an editor's buffer) is checked in its document
         groupings = find_documents([p for p in paths if p != STDIN],
                                    lambda p: settings_for(Path(p), options.overrides), map_each)
-        early = _EarlyUrlChecks(options, paths)
+        early = _EarlyUrlChecks(options, paths, url_standby)
         try:
             results = _check_many(paths, options,
                                   {key: g.shared_labels for key, g in groupings.items()},
@@ -801,9 +810,10 @@ class _EarlyUrlChecks:
     None until then. Only URLs whose file's configuration runs a URL rule are begun, with
     the URL settings _check_urls uses; nothing is begun offline."""
 
-    def __init__(self, options: RunOptions, paths: Sequence[str]):
+    def __init__(self, options: RunOptions, paths: Sequence[str], standby: Any = None):
         self.options = options
         self.paths = paths
+        self.standby = standby  # see run()
         self.checks: Any = None  # a factlint.urls.UrlChecks
         self._usable = not options.offline and bool(paths)
 
@@ -820,7 +830,7 @@ class _EarlyUrlChecks:
             except ConfigError:  # raised again by _check_urls, after the briefs are read
                 self._usable = False
                 return
-            self.checks = urls.UrlChecks(url_settings)
+            self.checks = urls.UrlChecks(url_settings, standby=self.standby)
         self.checks.begin(found)
 
     def close(self) -> None:

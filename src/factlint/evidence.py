@@ -166,7 +166,9 @@ class Snapshots:
         path = self.path_for(sha256)
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_bytes_atomically(str(path), gzip.compress(text.encode("utf-8"), mtime=0))
+            # level 6 (gzip's own default): 9 takes half as long again for 0.3 % less
+            data = gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
+            write_bytes_atomically(str(path), data)
         return path
 
 
@@ -455,7 +457,9 @@ def _readers(pages: int) -> Any:
         from lxml import etree  # noqa: F401 - loaded once here, for the readers forked below
 
         processes = ProcessPoolExecutor(READERS, mp_context=multiprocessing.get_context("fork"))
-        processes.submit(int).result()  # the readers are forked now, before any thread
+        # The first submit forks every reader at once, before the pool's own thread starts
+        # (as a "fork" pool does from Python 3.11 on); the fetch need not wait for them.
+        processes.submit(int)
         return processes
     from concurrent.futures import ThreadPoolExecutor
 

@@ -954,7 +954,7 @@ class _Reader:
             text = masked[heading.start : heading.end].replace(MARKER_FILL, " ")
             _, lexicon = self._pack(self._language_of(text, 0, len(text)))
             found = [
-                replace(f, start=f.start + heading.start, end=f.end + heading.start)
+                f._replace(start=f.start + heading.start, end=f.end + heading.start)
                 for f in find_figures(text, lexicon)
             ]
             if found:
@@ -1221,7 +1221,7 @@ class _Reader:
             body = _blank_text(masked[before:start]) + "".join(cells)
             body = body.replace(MARKER_FILL, " ")
             _, lexicon = self._pack(self._language_of(body, start - before, end - before))
-            figures = tuple(replace(f, start=f.start + before, end=f.end + before)
+            figures = tuple(f._replace(start=f.start + before, end=f.end + before)
                             for f in find_figures(body, lexicon)) if before else \
                 tuple(find_figures(body, lexicon))
             numbers = figures or _numeric_cells(self.text[start:end], start)
@@ -1603,7 +1603,7 @@ def _within_sentences(found: list[Figure], text: str, spans: list[tuple[int, int
         if figure.end <= end:
             kept.append(figure)
             continue
-        kept += [replace(f, start=f.start + start, end=f.end + start)
+        kept += [f._replace(start=f.start + start, end=f.end + start)
                  for f in find_figures(text[start:end], lexicon) if f.start + start >= figure.start]
     return kept
 

@@ -762,7 +762,7 @@ def _is_quantity(text: str, figure: Figure) -> bool:
     return True
 
 
-@dataclass(repr=False)
+@dataclass(eq=False, repr=False)
 class _Before:
     """What is written just before a number: qualifier, range opener, currency."""
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from factlint.document import Document
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Context:
     """What a rule sees: the brief, its fact file (or None) and the settings."""
 

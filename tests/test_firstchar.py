@@ -44,8 +44,19 @@ def test_a_pattern_re_tries_everywhere_gets_a_gate_with_the_same_matches():
     assert pattern.search("The \u212aargest? no: THE LARGEST").group() == "THE LARGEST"
 
 
+def test_an_alternation_opening_with_groups_is_written_out_with_the_same_matches():
+    source = r"(?:全国|世界|全省)(?:最大|最高|第一)|规模最大|最(?:大|高)的[^，。]{1,16}之一"
+    pattern = gated(source)
+    assert pattern != re.compile(source)
+    text = "全国最大，世界第一；全省最高的园区之一。规模最大、最大的企业之一"
+    for sample in [*AWKWARD, text]:
+        assert matches(pattern, sample) == matches(re.compile(source), sample)
+    assert [m.group() for m in pattern.finditer(text)] == [
+        "全国最大", "世界第一", "全省最高", "规模最大", "最大的企业之一"]
+
+
 @pytest.mark.parametrize("source", [
-    r"(?:全国|全省)(?:最大|最高)|规模最大",  # re tries a plain alternation fast itself
+    r"(?:全国|全省)(最大|最高)|规模最大",  # a group: left as written (and re has no start)
     r"abc|abd",  # a literal prefix
     r"[《“]",  # a character set
     r"\bfoo|\w+",  # \w: nearly any character may begin it

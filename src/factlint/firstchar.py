@@ -10,10 +10,14 @@ matches are the same.
 
 ``gated(tree, flags)`` adds that look-ahead to a parsed pattern (``re._parser``'s tree)
 when it helps: the pattern has no literal prefix or character set ``re`` uses already,
-its first step passes a zero-width assertion or matches without regard to case (a plain
-alternation of Chinese words is tried fast enough by ``re`` itself), and every match
-begins with a character from a set that can be written down (not ``\\w``, ``.`` or a
-negated class, and not an empty match).
+its first step passes a zero-width assertion or matches without regard to case, and
+every match begins with a character from a set that can be written down (not ``\\w``,
+``.`` or a negated class, and not an empty match).
+
+An alternation whose branches begin with groups of words, ``(?:全国|全球)(?:最大|最高)|
+规模最大``, is written out first as ``全国(?:…)|全球(?:…)|规模最大``: the same matches in
+the same order, and now every branch begins with a character, which ``re`` skips to by
+itself (five times faster on a Chinese brief than trying the groups at every position).
 """
 
 from __future__ import annotations
@@ -105,15 +109,63 @@ def _class(items) -> str:
                    for op, av in items)
 
 
-def gated(tree: Any, flags: int) -> bool:
-    """Put a first-character look-ahead at the start of the parsed pattern ``tree`` when it
-    helps (see the module's docstring); whether it did."""
-    if _parser is None:
-        return False
+def _starts_found(tree: Any, flags: int) -> bool:
+    """Does ``re`` find where a match of ``tree`` can begin by itself (a literal prefix or
+    a set of first characters)?"""
     info: list[int] = []
     _compiler._compile_info(info, tree, flags | tree.state.flags)
-    if info[2] & (SRE_INFO_PREFIX | SRE_INFO_CHARSET):
+    return bool(info[2] & (SRE_INFO_PREFIX | SRE_INFO_CHARSET))
+
+
+def _written_out(alternatives, state) -> list | None:
+    """The branches of an alternation with each leading group of branches written out
+    (``(?:a|b)c`` -> ``ac``, ``bc``), so that each begins with a character; None when one
+    cannot be."""
+    out = []
+    for alternative in alternatives:
+        items = list(alternative)
+        if items and items[0][0] is LITERAL:
+            out.append(alternative)
+            continue
+        if items and items[0][0] is BRANCH:  # re's parser leaves (?:a|b) as the alternation
+            heads = [list(branch) for branch in items[0][1][1]]
+        elif items and items[0][0] is SUBPATTERN and items[0][1][:3] == (None, 0, 0):
+            heads = [list(items[0][1][3])]  # a group that neither captures nor sets flags
+        else:
+            return None
+        written = _written_out([_parser.SubPattern(state, head + items[1:]) for head in heads],
+                               state)
+        if written is None:
+            return None
+        out += written
+    return out
+
+
+def _write_out(tree: Any, flags: int) -> bool:
+    """Write out a top-level alternation (see _written_out) when ``re`` then finds where
+    matches begin; whether it did. Only in patterns without groups, which stay numbered as
+    written."""
+    if tree.state.groups != 1 or len(tree.data) != 1 or tree.data[0][0] is not BRANCH:
+        return False
+    written = _written_out(tree.data[0][1][1], tree.state)
+    if written is None:
+        return False
+    original = tree.data[0]
+    tree.data[0] = (BRANCH, (None, written))
+    if _starts_found(tree, flags):
+        return True
+    tree.data[0] = original
+    return False
+
+
+def gated(tree: Any, flags: int) -> bool:
+    """Put a first-character look-ahead at the start of the parsed pattern ``tree``, or
+    write out its leading groups, when that helps (see the module's docstring); whether
+    it did."""
+    if _parser is None or _starts_found(tree, flags):
         return False  # re finds where matches can begin by itself
+    if _write_out(tree, flags):
+        return True
     first = _First()
     try:
         if first.starts(tree.data, flags | tree.state.flags):

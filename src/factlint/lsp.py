@@ -48,6 +48,7 @@ LONE_CR = re.compile(r"\r(?!\n)")
 SEVERITY = {"error": types.DiagnosticSeverity.Error,
             "warning": types.DiagnosticSeverity.Warning,
             "info": types.DiagnosticSeverity.Information}
+SEVERITY_NUMBER = {name: kind.value for name, kind in SEVERITY.items()}  # as sent in JSON
 WATCHED = ("**/*.facts.{yaml,yml,json}", "**/*.evidence.yaml",
            "**/{factlint.yaml,factlint.yml,.factlint.yaml,.factlint.yml,pyproject.toml}",
            "**/*.{csv,tsv,json,yaml,yml,xlsx}", "**/*.{md,markdown,txt,qmd,rmd}")
@@ -99,8 +100,18 @@ class Text:
 
     def at(self, line: int, column: int) -> types.Position:
         """A finding's 1-based line and code-point column as a client position."""
+        line, character = self.place(line, column)
+        return types.Position(line=line, character=character)
+
+    def place(self, line: int, column: int) -> tuple[int, int]:
+        """``at`` as (line, character), clamped to the text and to the line's end."""
         line = max(0, min(line - 1, len(self.starts) - 1))
-        return self.position(min(self.starts[line] + max(column - 1, 0), self._line_end(line)))
+        start = self.starts[line]
+        offset = min(start + max(column - 1, 0), self._line_end(line))
+        character = offset - start  # the clamped offset is still on this line
+        if self.utf16:
+            character += len(ASTRAL.findall(self.text, start, offset))
+        return line, character
 
     def range(self, start: int, end: int) -> types.Range:
         return types.Range(start=self.position(start), end=self.position(end))
@@ -121,9 +132,6 @@ class Buffer:
     others: set[str] = field(default_factory=set)  # other files it published findings for
     url_task: asyncio.Task | None = None  # its URLs being checked in the background
     urls_again: bool = False  # saved while they were: check them once more
-    # finding -> its Diagnostic, from the last publish: most findings survive an edit, and
-    # without UTF-16 arithmetic a finding's range depends on the finding alone
-    shown: dict = field(default_factory=dict)
 
 
 class Protocol(LanguageServerProtocol):
@@ -139,6 +147,11 @@ class Protocol(LanguageServerProtocol):
                                           if types.PositionEncodingKind.Utf32 in offered
                                           else [types.PositionEncodingKind.Utf16])
         return (yield from super().lsp_initialize(params))
+
+    def notify_json(self, method: str, params: dict) -> None:
+        """What ``notify`` sends, for params that are JSON already (plain dicts and lists):
+        pygls would first convert lsprotocol objects to them, one by one, through cattrs."""
+        self._send_data({"params": params, "method": method, "jsonrpc": self.VERSION})
 
 
 class FactlintServer(LanguageServer):
@@ -246,24 +259,24 @@ class FactlintServer(LanguageServer):
 
     def publish(self, buffer: Buffer) -> None:
         checked, text = buffer.checked, buffer.checked_text
+        result = checked.result
         own, others = [], {}
         if checked.problem:  # the configuration: nothing was checked
-            own.append(types.Diagnostic(
-                range=text.range(0, 0), message=checked.problem, source="factlint",
-                severity=types.DiagnosticSeverity.Error, code="config"))
+            own.append(problem_payload(checked.problem))
         key = _key(buffer.path)
-        shown = buffer.shown if not text.utf16 else {}
-        buffer.shown = {}
-        for finding in checked.result.findings:
-            if _key(finding.path) == key:
-                made = shown.get(finding) or diagnostic(finding, text, checked.result)
-                own.append(made)
-                if not text.utf16:
-                    buffer.shown[finding] = made
+        keys: dict[str, str] = {}  # finding.path -> its _key: thousands of findings, few paths
+        for finding in result.findings:
+            found = keys.get(finding.path)
+            if found is None:
+                found = keys[finding.path] = _key(finding.path)
+            if found == key:
+                own.append(diagnostic_payload(finding, text, result.message(finding)))
             else:
-                others.setdefault(_key(finding.path), []).append(finding)
-        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-            uri=buffer.uri, diagnostics=own, version=buffer.checked_version))
+                others.setdefault(found, []).append(finding)
+        params: dict[str, Any] = {"uri": buffer.uri, "diagnostics": own}
+        if buffer.checked_version is not None:
+            params["version"] = buffer.checked_version
+        self.protocol.notify_json(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
         self._publish_others(buffer, others)
 
     def _publish_others(self, buffer: Buffer, others: dict[str, list]) -> None:
@@ -275,9 +288,10 @@ class FactlintServer(LanguageServer):
                         if b.checked is not None
                         for f in b.checked.result.findings if _key(f.path) == path}
             text = self._disk_text(path)
-            diagnostics = [diagnostic(f, text, findings[f]) for f in sorted(findings)]
-            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-                uri=from_fs_path(path), diagnostics=diagnostics))
+            diagnostics = [diagnostic_payload(f, text, findings[f].message(f))
+                           for f in sorted(findings)]
+            self.protocol.notify_json(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
+                                      {"uri": from_fs_path(path), "diagnostics": diagnostics})
 
     def _disk_text(self, path: str) -> Text:
         """A file's text: the open buffer's, else as it is on disk."""
@@ -316,6 +330,27 @@ def diagnostic(finding: Any, text: Text, result: Any = None) -> types.Diagnostic
         range=types.Range(start=start, end=end), message=message,
         severity=SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
         code=finding.code, source="factlint", data={"rule": finding.name})
+
+
+def diagnostic_payload(finding: Any, text: Text, message: str) -> dict[str, Any]:
+    """``diagnostic(finding, text, result)`` as JSON, field for field what pygls makes of
+    it (``message``: ``result.message(finding)``), built directly: what the server sends
+    for each finding it publishes, thousands for a large brief."""
+    line, character = text.place(finding.line, finding.column)
+    end_line, end_character = text.place(finding.end_line, finding.end_column)
+    return {"range": {"start": {"line": line, "character": character},
+                      "end": {"line": end_line, "character": end_character}},
+            "message": message,
+            "severity": SEVERITY_NUMBER.get(finding.severity, 2),
+            "code": finding.code, "source": "factlint", "data": {"rule": finding.name}}
+
+
+def problem_payload(problem: str) -> dict[str, Any]:
+    """The diagnostic that says why a brief was not checked (its configuration), as JSON."""
+    return {"range": {"start": {"line": 0, "character": 0},
+                      "end": {"line": 0, "character": 0}},
+            "message": problem, "severity": SEVERITY_NUMBER["error"],
+            "code": "config", "source": "factlint"}
 
 
 def _normalised(text: str) -> str:

@@ -62,16 +62,27 @@ class Text:
     """A file's text and its line starts; converts code-point offsets to and from the
     client's positions (UTF-16 code units, or code points with utf-32)."""
 
-    def __init__(self, text: str, utf16: bool):
+    def __init__(self, text: str, utf16: bool, starts: list[int] | None = None,
+                 astral: bool | None = None):
         self.text = text
-        self.utf16 = utf16 and ASTRAL.search(text) is not None  # else both counts agree
-        starts = [0]
-        find = text.find
-        i = find("\n")
-        while i >= 0:
-            starts.append(i + 1)
-            i = find("\n", i + 1)
-        self.starts = starts
+        self.astral = ASTRAL.search(text) is not None if astral is None else astral
+        self.utf16 = utf16 and self.astral  # else both counts agree
+        self.starts = _line_starts(text, 0, [0]) if starts is None else starts
+
+    def edited(self, start: int, end: int, new: str, utf16: bool) -> Text:
+        """The text with the code points [start, end) replaced by ``new``, its line starts
+        and astral characters found again only in ``new``: one keystroke in a 1 MB brief
+        should not cost a look at every line."""
+        text = self.text[:start] + new + self.text[end:]
+        first = bisect_right(self.starts, start)  # the line starts up to ``start`` stay
+        last = bisect_right(self.starts, end)  # those in (start, end] go, later ones shift
+        shift = len(new) - (end - start)
+        starts = _line_starts(new, start, self.starts[:first])
+        starts += [s + shift for s in self.starts[last:]]
+        astral = (ASTRAL.search(new) is not None
+                  or self.astral and (ASTRAL.search(self.text, start, end) is None
+                                      or ASTRAL.search(text) is not None))
+        return Text(text, utf16, starts, astral)
 
     def _line_end(self, line: int) -> int:
         return self.starts[line + 1] - 1 if line + 1 < len(self.starts) else len(self.text)
@@ -320,6 +331,16 @@ def _key(path: str) -> str:
     return os.path.normcase(os.path.abspath(path))
 
 
+def _line_starts(text: str, base: int, starts: list[int]) -> list[int]:
+    """``starts`` followed by the offset (plus ``base``) after each line end of ``text``."""
+    find = text.find
+    i = find("\n")
+    while i >= 0:
+        starts.append(base + i + 1)
+        i = find("\n", i + 1)
+    return starts
+
+
 def diagnostic(finding: Any, text: Text, result: Any = None) -> types.Diagnostic:
     """``finding`` for the client; its message in the language of the run ``result``
     (the brief's ``messages`` setting and language) when it is given."""
@@ -431,10 +452,9 @@ def did_change(ls: FactlintServer, params: types.DidChangeTextDocumentParams) ->
     for change in params.content_changes:
         if isinstance(change, types.TextDocumentContentChangePartial):
             start, end = text.offset(change.range.start), text.offset(change.range.end)
-            new = text.text[:start] + _normalised(change.text) + text.text[end:]
+            text = text.edited(start, end, _normalised(change.text), ls.utf16)
         else:
-            new = _normalised(change.text)
-        text = Text(new, ls.utf16)
+            text = Text(_normalised(change.text), ls.utf16)
     buffer.text, buffer.version = text, params.text_document.version
     ls.schedule(buffer)
 

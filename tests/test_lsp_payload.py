@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
+from random import Random
 
 import pytest
 from conftest import SEED, shared_or_skip
@@ -18,13 +20,19 @@ from factlint.finding import Finding
 
 
 class Wire:
-    """A writer that keeps the bodies of the messages the server writes."""
+    """A writer that keeps the messages the server writes, headers and body."""
 
     def __init__(self) -> None:
         self.bodies: list[bytes] = []
 
     def write(self, data: bytes) -> None:
-        self.bodies.append(data.partition(b"\r\n\r\n")[2])
+        self.bodies.append(data)
+
+
+def body(message: bytes) -> dict:
+    header, _, text = message.partition(b"\r\n\r\n")
+    assert header.startswith(b"Content-Length: %d\r\n" % len(text))
+    return json.loads(text)
 
     def close(self) -> None:
         pass
@@ -120,7 +128,7 @@ def test_seed_payload_is_what_pygls_sent(tmp_path, encoding):
     wire = Wire()
     server = server_on(wire, encoding)
     sent, before = publish_both_ways(server, wire, tmp_path / "seed.md", text)
-    assert len(json.loads(sent[0])["params"]["diagnostics"]) == 29 + 3
+    assert len(body(sent[0])["params"]["diagnostics"]) == 29 + 3
     assert sent == before
 
 
@@ -131,13 +139,13 @@ def test_astral_payload_is_what_pygls_sent(tmp_path, encoding):
     server = server_on(wire, encoding)
     sent, before = publish_both_ways(server, wire, tmp_path / "astral.md", ASTRAL_BRIEF)
     assert len(sent) == 2  # the brief's diagnostics, and the fact file's
-    facts = json.loads(sent[1])["params"]
+    facts = body(sent[1])["params"]
     assert facts["uri"].endswith("astral.facts.json")
     [schema] = [d for d in facts["diagnostics"] if d["code"] == "FL502"]
     column = ASTRAL_FACTS.split("\n")[2].index('"many"')
     shift = 2 if encoding == "utf-16" else 0  # 😀 and 𠀀 before it: one more unit each
     assert schema["range"]["start"] == {"line": 2, "character": column + shift}
-    own = json.loads(sent[0])["params"]["diagnostics"]
+    own = body(sent[0])["params"]["diagnostics"]
     assert {d["code"] for d in own} >= {"FL201"}
     assert sent == before
 
@@ -171,3 +179,46 @@ def test_code_actions_name_the_diagnostics_as_published(tmp_path):
         for finding in [*result.findings, *strays(str(tmp_path / "astral.md"), ASTRAL_BRIEF)]:
             assert converter.unstructure(lsp.diagnostic(finding, text, result)) == (
                 lsp.diagnostic_payload(finding, text, result.message(finding)))
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
+TYPED = ["", "", "数", "😀", "𠀀", "\n", "\n\n", "[^1]", "[^9]", "42%", "，约1.5亿元",
+         "全市企业超600家。", "\n# 标题 😀\n", "\n[^1]: 澜州市数据局，《名录》\n", "1. "]
+
+
+def test_random_edits_of_a_large_brief_publish_what_a_fresh_buffer_would(tmp_path):
+    """A buffer kept over 30 random edits (its Text edited, its sent diagnostics reused)
+    publishes the bytes a buffer made afresh for the same text publishes."""
+    pieces = [(EXAMPLES / name).read_text(encoding="utf-8") for name in ("zh-brief.md",
+                                                                          "en-brief.md")]
+    text = "\n\n".join(pieces * 15) + "\n😀 𠀀 全市数据企业超600家。\n"  # ~70 KB
+    path = tmp_path / "large.md"
+    uri = from_fs_path(str(path))
+    wire = Wire()
+    server = server_on(wire, "utf-16")
+    kept = lsp.Buffer(uri, str(path), lsp.Text(text, True), 1)
+    kept.checked = api.inspect_text(text, str(path))
+    random = Random(15)
+    reused = 0
+    for version in range(2, 32):
+        start = random.randrange(len(text) + 1)
+        end = min(len(text), start + random.choice([0, 0, 1, 3, 40, 400]))
+        new = random.choice(TYPED)
+        if version % 3 == 0:  # a character before a finding, on its line, made astral:
+            # the finding keeps its line and column, its UTF-16 position moves
+            finding = random.choice([f for f in kept.checked.result.findings
+                                     if f.column > 1 and f.path == str(path)])
+            start = kept.text.starts[finding.line - 1] + random.randrange(finding.column - 1)
+            end, new = start + 1, "😀"
+        text = text[:start] + new + text[end:]
+        kept.text = kept.text.edited(start, end, new, True)
+        before = kept.sent
+        fresh = lsp.Buffer(uri, str(path), lsp.Text(text, True), version)
+        for buffer in (kept, fresh):
+            buffer.checked = api.inspect_text(buffer.text.text, str(path))
+            buffer.checked_text, buffer.checked_version = buffer.text, version
+            server.buffers[uri] = buffer
+            server.publish(buffer)
+        assert wire.bodies[-1] == wire.bodies[-2], (start, end, new)
+        reused += sum(1 for said, made in kept.sent.items() if before.get(said) is made)
+    assert reused > 30 * 250  # most of the ~320 diagnostics of each edit were kept

@@ -22,6 +22,8 @@ client offers it, else UTF-16, and converts every position it sends or receives.
 from __future__ import annotations
 
 import asyncio
+import inspect
+import json
 import os
 import re
 from bisect import bisect_right
@@ -143,6 +145,8 @@ class Buffer:
     others: set[str] = field(default_factory=set)  # other files it published findings for
     url_task: asyncio.Task | None = None  # its URLs being checked in the background
     urls_again: bool = False  # saved while they were: check them once more
+    # what each diagnostic it published last said, as JSON text (see diagnostic_json)
+    sent: dict[tuple, str] = field(default_factory=dict)
 
 
 class Protocol(LanguageServerProtocol):
@@ -159,10 +163,17 @@ class Protocol(LanguageServerProtocol):
                                           else [types.PositionEncodingKind.Utf16])
         return (yield from super().lsp_initialize(params))
 
-    def notify_json(self, method: str, params: dict) -> None:
-        """What ``notify`` sends, for params that are JSON already (plain dicts and lists):
-        pygls would first convert lsprotocol objects to them, one by one, through cattrs."""
-        self._send_data({"params": params, "method": method, "jsonrpc": self.VERSION})
+    def notify_json(self, method: str, params: str) -> None:
+        """The bytes ``notify`` sends (pygls's framing), for params that are JSON text
+        already: pygls would first convert lsprotocol objects, one by one, through cattrs."""
+        body = f'{{"params": {params}, "method": {json.dumps(method)}, "jsonrpc": "2.0"}}'
+        if self._include_headers:  # the body is ASCII (json.dumps escapes the rest)
+            body = (f"Content-Length: {len(body)}\r\n"
+                    f"Content-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
+                    + body)
+        written = self.writer.write(body.encode(self.CHARSET))
+        if inspect.isawaitable(written):
+            asyncio.ensure_future(written)
 
 
 class FactlintServer(LanguageServer):
@@ -271,23 +282,24 @@ class FactlintServer(LanguageServer):
     def publish(self, buffer: Buffer) -> None:
         checked, text = buffer.checked, buffer.checked_text
         result = checked.result
-        own, others = [], {}
+        own: list[str] = []
+        others: dict[str, list] = {}
         if checked.problem:  # the configuration: nothing was checked
-            own.append(problem_payload(checked.problem))
+            own.append(json.dumps(problem_payload(checked.problem)))
         key = _key(buffer.path)
         keys: dict[str, str] = {}  # finding.path -> its _key: thousands of findings, few paths
+        sent, buffer.sent = buffer.sent, {}
         for finding in result.findings:
             found = keys.get(finding.path)
             if found is None:
                 found = keys[finding.path] = _key(finding.path)
             if found == key:
-                own.append(diagnostic_payload(finding, text, result.message(finding)))
+                own.append(diagnostic_json(finding, text, result.message(finding), sent,
+                                           buffer.sent))
             else:
                 others.setdefault(found, []).append(finding)
-        params: dict[str, Any] = {"uri": buffer.uri, "diagnostics": own}
-        if buffer.checked_version is not None:
-            params["version"] = buffer.checked_version
-        self.protocol.notify_json(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
+        self.protocol.notify_json(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
+                                  _publish_params(buffer.uri, own, buffer.checked_version))
         self._publish_others(buffer, others)
 
     def _publish_others(self, buffer: Buffer, others: dict[str, list]) -> None:
@@ -299,10 +311,10 @@ class FactlintServer(LanguageServer):
                         if b.checked is not None
                         for f in b.checked.result.findings if _key(f.path) == path}
             text = self._disk_text(path)
-            diagnostics = [diagnostic_payload(f, text, findings[f].message(f))
+            diagnostics = [diagnostic_json(f, text, findings[f].message(f), {}, {})
                            for f in sorted(findings)]
             self.protocol.notify_json(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
-                                      {"uri": from_fs_path(path), "diagnostics": diagnostics})
+                                      _publish_params(from_fs_path(path), diagnostics, None))
 
     def _disk_text(self, path: str) -> Text:
         """A file's text: the open buffer's, else as it is on disk."""
@@ -357,13 +369,41 @@ def diagnostic_payload(finding: Any, text: Text, message: str) -> dict[str, Any]
     """``diagnostic(finding, text, result)`` as JSON, field for field what pygls makes of
     it (``message``: ``result.message(finding)``), built directly: what the server sends
     for each finding it publishes, thousands for a large brief."""
-    line, character = text.place(finding.line, finding.column)
-    end_line, end_character = text.place(finding.end_line, finding.end_column)
+    return _payload(_said(finding, text, message))
+
+
+def _said(finding: Any, text: Text, message: str) -> tuple:
+    """All that a finding's diagnostic says, in the client's positions."""
+    return (*text.place(finding.line, finding.column),
+            *text.place(finding.end_line, finding.end_column),
+            message, finding.severity, finding.code, finding.name)
+
+
+def _payload(said: tuple) -> dict[str, Any]:
+    line, character, end_line, end_character, message, severity, code, name = said
     return {"range": {"start": {"line": line, "character": character},
                       "end": {"line": end_line, "character": end_character}},
-            "message": message,
-            "severity": SEVERITY_NUMBER.get(finding.severity, 2),
-            "code": finding.code, "source": "factlint", "data": {"rule": finding.name}}
+            "message": message, "severity": SEVERITY_NUMBER.get(severity, 2),
+            "code": code, "source": "factlint", "data": {"rule": name}}
+
+
+def diagnostic_json(finding: Any, text: Text, message: str, known: dict[tuple, str],
+                    kept: dict[tuple, str]) -> str:
+    """``diagnostic_payload`` as JSON text, taken from ``known`` (what was sent last time)
+    when a diagnostic said all the same then, and stored in ``kept`` for the next time:
+    after a keystroke most of a large brief's thousands of diagnostics are unchanged."""
+    said = _said(finding, text, message)
+    made = known.get(said)
+    if made is None:
+        made = json.dumps(_payload(said))
+    kept[said] = made
+    return made
+
+
+def _publish_params(uri: str, diagnostics: list[str], version: int | None) -> str:
+    """PublishDiagnosticsParams as JSON text, from its diagnostics' JSON texts."""
+    tail = "" if version is None else f', "version": {version}'
+    return f'{{"uri": {json.dumps(uri)}, "diagnostics": [{", ".join(diagnostics)}]{tail}}}'
 
 
 def problem_payload(problem: str) -> dict[str, Any]:

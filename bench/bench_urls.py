@@ -157,14 +157,18 @@ def timed(
     return time.perf_counter() - started, done
 
 
-def factlint_env() -> dict:
+def factlint_env(src: Path = SRC) -> dict:
     """The environment for factlint's processes: its src/ first, and bytecode written and
     read, as in users' installs (this environment may set PYTHONDONTWRITEBYTECODE, which
     would recompile every module at each start)."""
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), env.get("PYTHONPATH")]))
     return env
+
+
+def load_average() -> str:
+    return " ".join(f"{figure:.2f}" for figure in os.getloadavg())
 
 
 def factlint_cli_command(paths: dict[str, Path], n: int) -> list[str] | None:
@@ -291,6 +295,10 @@ def main() -> None:
     parser.add_argument(
         "--no-install", action="store_true", help="skip comparators that are not installed"
     )
+    parser.add_argument(
+        "--baseline", type=Path, metavar="SRC",
+        help="another checkout's src/ (e.g. main's): its CLI is timed too, alternating",
+    )
     parser.add_argument("--serve", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--run-check-urls", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -302,14 +310,15 @@ def main() -> None:
     sys.path.insert(0, str(SRC))
     from factlint.urls import UrlSettings
 
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(SRC)], env=factlint_env(),
-                   check=True)
+    for src in (SRC, *([args.baseline] if args.baseline else [])):
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(src)], env=factlint_env(),
+                       check=True)
 
     per_host = UrlSettings().per_host
     print(
         f"{args.urls} URLs over {args.hosts} loopback hosts, "
         f"each answering after {args.delay * 1000:.0f} ms; "
-        f"median of {args.repeat} runs"
+        f"median of {args.repeat} runs; load average {load_average()}"
     )
     lychee = ensure_lychee(not args.no_install)
     linkchecker = ensure_linkchecker(not args.no_install)
@@ -345,6 +354,11 @@ def main() -> None:
                 {"name": "factlint", "command": cli + [str(paths["brief"])],
                  "env": factlint_env()}
             )
+            if args.baseline:
+                contenders.append(
+                    {"name": "factlint (baseline)", "command": cli + [str(paths["brief"])],
+                     "env": factlint_env(args.baseline.resolve())}
+                )
         else:
             how = "factlint.urls.check_urls in a fresh process (the CLI cannot do it yet)"
             startup_command = driver + [str(folder / "none.txt")]
@@ -430,6 +444,7 @@ def main() -> None:
         servers.close()
         shutil.rmtree(folder, ignore_errors=True)
 
+    print(f"load average at the end: {load_average()} (2 cores: compare ratios, not seconds)")
     per_host_urls = math.ceil(args.urls / args.hosts)
     bound = math.ceil(per_host_urls / per_host) * args.delay
     print()
@@ -462,6 +477,14 @@ def main() -> None:
             f"lychee {lychee_result['seconds']:.3f} s; factlint = {ratio:.2f}x lychee's time "
             f"[target <= 1.2x: {'met' if ratio <= 1.2 else 'MISSED'}]"
         )
+        baseline_result = results.get("factlint (baseline)")
+        if baseline_result:
+            print(
+                f"baseline {args.baseline}: {baseline_result['seconds']:.3f} s = "
+                f"{baseline_result['seconds'] / lychee_result['seconds']:.2f}x lychee's time; "
+                f"this checkout / baseline = "
+                f"{factlint['seconds'] / baseline_result['seconds']:.2f}"
+            )
     else:
         print("lychee: skipped")
     for name in ("linkchecker", "markdown-link-check"):

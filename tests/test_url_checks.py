@@ -8,6 +8,8 @@ import json
 import subprocess
 import sys
 import textwrap
+import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -109,3 +111,72 @@ def test_urls_of_a_child_that_was_killed_are_checked_here(server, tmp_path):
     assert outcome["children"] == 1
     assert outcome["findings"] == [[1, "FL401"]]
     assert outcome["requests"] >= 2
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the child is forked on Linux")
+def test_a_standby_forked_before_the_settings_checks_with_the_settings_given_later(server):
+    gone = server.route("/gone", answer(404))
+    moved = server.route("/moved", redirect(301, server.route("/ok", answer(200))))
+    driver = textwrap.dedent(f"""
+        import os, json
+        from factlint.finding import UrlRef
+        from factlint.urls import UrlChecks, UrlSettings, standby
+
+        child = standby()  # forked before any setting is known
+        me = os.getpid()
+        with open(f"/proc/{{me}}/task/{{me}}/children") as listing:
+            forked = [int(pid) for pid in listing.read().split()]
+        urls = [{gone!r}, {moved!r}]
+        settings = UrlSettings(allow_private=True, use_cache=False, retries=0,
+                               accept_status=(404,))
+        checks = UrlChecks(settings, standby=child)
+        checks.begin(urls)
+        with open(f"/proc/{{me}}/task/{{me}}/children") as listing:
+            after = [int(pid) for pid in listing.read().split()]
+        report = checks.report([UrlRef(u, "b.md", i, 1, i, 9) for i, u in enumerate(urls, 1)])
+        print(json.dumps({{"forked": forked, "after": after, "pid": child.pid,
+                           "requests": report.requests,
+                           "findings": [(f.line, f.code) for f in report.findings]}}))
+    """)
+
+    done = subprocess.run([sys.executable, "-c", driver], capture_output=True, text=True,
+                          timeout=120)
+
+    assert done.returncode == 0, done.stderr
+    outcome = json.loads(done.stdout)
+    assert len(outcome["forked"]) == 1
+    assert outcome["after"] == outcome["forked"]  # begin used the standby: no second fork
+    assert outcome["pid"] == 0  # closed and waited for by the report
+    assert outcome["findings"] == [[2, "FL403"]]  # 404 accepted: the settings given later
+    assert outcome["requests"] == 3  # HEAD /gone, HEAD /moved, HEAD /ok
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the child is forked on Linux")
+def test_a_standby_never_used_ends_when_closed_and_when_its_parent_ends(tmp_path):
+    driver = textwrap.dedent("""
+        import os, sys
+        from factlint.urls import standby
+
+        closed, left = standby(), standby()
+        pid = closed.pid
+        closed.close()
+        try:
+            os.kill(pid, 0)
+            print("alive")
+        except ProcessLookupError:
+            print("gone")
+        print(left.pid)  # this one is left to end with this process
+    """)
+
+    done = subprocess.run([sys.executable, "-c", driver], capture_output=True, text=True,
+                          timeout=120)
+
+    assert done.returncode == 0, done.stderr
+    said, left = done.stdout.split()
+    assert said == "gone"
+    status = Path(f"/proc/{left}/status")
+    deadline = time.monotonic() + 30
+    while status.exists() and "State:\tZ" not in status.read_text() \
+            and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not status.exists() or "State:\tZ" in status.read_text()

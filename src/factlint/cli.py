@@ -51,12 +51,14 @@ def _reason(error: Exception) -> str:
     return given if isinstance(given, str) else str(error)
 
 
-def _say(message_id: str, message: str = "", err: bool = True, **arguments) -> None:
+def _say(message_id: str, message: str = "", err: bool = True, *, told_in: str = "",
+         **arguments) -> None:
     """One line of what the command line says: an error, a warning or a note
-    (``message_id`` with ``message`` inside), or a message of its own (``arguments``)."""
+    (``message_id`` with ``message`` inside), or a message of its own (``arguments``);
+    in ``told_in`` (a catalog language), else in the reader's (``_language``)."""
     from factlint.messages import render, told
 
-    language = _language()
+    language = told_in or _language()
     if message:
         arguments["message"] = told(message, language)
     click.echo(render(message_id, arguments, language), err=err)
@@ -79,9 +81,19 @@ def _language(option: str | None = None, config: str | None = None) -> str:
             return setting
         if setting == "auto":
             break
-    locale = next((os.environ[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG")
-                   if os.environ.get(name)), "")
-    return "zh" if locale.lower().startswith("zh") else "en"
+    from factlint.messages import locale_language
+
+    return locale_language()
+
+
+def _run_language(languages) -> str:
+    """The language of what is said under ``auto`` of a brief whose text could not be read
+    (a missing file has no words): that of most briefs of the run that were read, else the
+    reader's (``_language``: --messages, FACTLINT_MESSAGES, configuration, locale)."""
+    from collections import Counter
+
+    read = Counter(language for language in languages if language)
+    return read.most_common(1)[0][0] if read else _language()
 
 
 def _configured_messages(config: str | None) -> str | None:
@@ -339,6 +351,11 @@ def check(ctx, paths, output_format, output, reports, offline, facts, config, se
           two_point, baseline, write_baseline, across_briefs, stdin_filename,
           force_exclude, evidence, quiet, verbose, statistics, color_choice, watch) -> None:
     """Check briefs (files or folders; default: the current folder; `-`: standard input)."""
+    url_standby = None
+    if not (offline or watch):  # forked first: it loads the network stack meanwhile
+        from factlint.urls import standby
+
+        url_standby = standby()
     from factlint.config import ConfigError, Overrides
     from factlint.engine import RunOptions, run
     from factlint.messages import Phrase
@@ -394,7 +411,7 @@ def check(ctx, paths, output_format, output, reports, offline, facts, config, se
             _fail(Phrase("cli.watch-stdin"))
         _watch(options, reports, changed_since, two_point, baseline)
     try:
-        result = run(options)
+        result = run(options, url_standby)
         for warning in result.warnings:
             _say("cli.warning", warning)
         skipped = result.summary.get("evidence_skipped")
@@ -454,7 +471,7 @@ def _watch(options, reports, changed_since, two_point, baseline) -> None:
 
     outputs = [file for _, file in reports if file]
     sys.exit(watch(options.paths, checked, report, lambda line: click.echo(line),
-                   ignored=outputs, problem=ConfigError))
+                   ignored=outputs, problem=ConfigError, language=_language()))
 
 
 @main.command()
@@ -474,7 +491,8 @@ def lsp(allow_private, networks) -> None:
 
 @main.command()
 @click.argument("brief", type=click.Path(dir_okay=False))
-def extract(brief: str) -> None:
+@click.option("--messages", type=MESSAGES, help=_SAID_IN)
+def extract(brief: str, messages: str | None) -> None:
     """Print a fact-file skeleton (YAML) with one claim per figure of BRIEF."""
     from factlint.document import read_document
     from factlint.engine import read_any_brief
@@ -482,7 +500,9 @@ def extract(brief: str) -> None:
 
     text, _, problem = read_any_brief(brief)
     if text is None:
-        _fail(f"cannot read {brief}: {problem}")
+        from factlint.messages import Phrase
+
+        _fail(Phrase("cli.cannot-read", path=brief, problem=problem))
     click.echo(extract_skeleton(read_document(brief, text)), nl=False)
 
 
@@ -599,8 +619,11 @@ def config_command(path: str, extra: str | None, as_json: bool, messages: str | 
     _say("cli.files-read", err=False,
          files=", ".join(settings.files) or Phrase("cli.files-none"))
     width = max(len(key) for key, _, _ in rows)
+    from factlint.messages import told
+
+    language = _language()
     for key, value, origin in rows:
-        click.echo(f"  {key:<{width}}  {value}  [{origin}]")
+        click.echo(f"  {key:<{width}}  {told(value, language)}  [{told(origin, language)}]")
     for warning in settings.warnings:
         _say("cli.warning", warning)
 
@@ -736,7 +759,7 @@ def fix_command(paths, show_diff, fix_urls, drop_unused, fix_figures, add_archiv
     """
     from factlint.config import ConfigError, Overrides
     from factlint.fix import FixOptions, fix_paths, unified_diff, write_changes
-    from factlint.messages import Phrase
+    from factlint.messages import Phrase, chosen
 
     url_overrides = _url_overrides(allow_private, networks, timeout)
     if facts and len(paths) != 1:
@@ -746,16 +769,24 @@ def fix_command(paths, show_diff, fix_urls, drop_unused, fix_figures, add_archiv
     notes: list[str] = []
     try:
         results = fix_paths(tuple(paths) or (".",), options,
-                            Overrides(config=config, urls=tuple(url_overrides)), facts, notes,
+                            Overrides(config=config, urls=tuple(url_overrides),
+                                      messages=messages or _messages_from_environment()),
+                            facts, notes,
                             complete=not show_diff)  # --diff writes nothing, not even that
     except ConfigError as exc:
         _fail(_reason(exc))
+    # what is said of a brief: in its language (see _run_language for one that was not read);
+    # of the run (its notes, "nothing to fix"): in the language of its briefs
+    run_language = _run_language([r.language for r in results])
+    run_told = chosen(results[0].messages, None, run_language) if results else ""
     for note in notes:
-        _say("cli.note", note)
+        _say("cli.note", note, told_in=run_told)
     failed = changed = False
     for result in results:
+        told_in = chosen(result.messages, None, result.language or run_language)
         if result.problem:
-            _say("cli.error", Phrase("cli.cannot-fix", path=result.path, problem=result.problem))
+            _say("cli.error", Phrase("cli.cannot-fix", path=result.path, problem=result.problem),
+                 told_in=told_in)
             failed = True
             continue
         changed = changed or bool(result.changes)
@@ -765,11 +796,12 @@ def fix_command(paths, show_diff, fix_urls, drop_unused, fix_figures, add_archiv
             continue
         problem = write_changes(result)
         if problem:
-            _say("cli.error", Phrase("cli.cannot-fix", path=result.path, problem=problem))
+            _say("cli.error", Phrase("cli.cannot-fix", path=result.path, problem=problem),
+                 told_in=told_in)
             failed = True
             continue
         for change in result.changes:
-            _say("cli.fixed", err=False, count=change.issues, path=change.path)
+            _say("cli.fixed", err=False, told_in=told_in, count=change.issues, path=change.path)
     if not changed and not failed and not show_diff:
-        _say("cli.nothing-to-fix", err=False)
+        _say("cli.nothing-to-fix", err=False, told_in=run_told)
     sys.exit(2 if failed else 1 if show_diff and changed else 0)

@@ -345,7 +345,7 @@ def read_any_brief(path: str, root: str | os.PathLike | None = None
     try:
         rendering = read_word(data, path)
     except WordError as exc:
-        return None, None, str(exc)
+        return None, None, exc.args[0] if exc.args else str(exc)
     return rendering.text, rendering, ""
 
 
@@ -713,9 +713,18 @@ def _check_file_safely(path: str, options: RunOptions, in_book: bool = False,
         return exc
 
 
-def run(options: RunOptions) -> RunResult:
+def run(options: RunOptions, url_standby: Any = None) -> RunResult:
     """Check every brief the options name; raise ConfigError for a configuration that
-    can't be used."""
+    can't be used. ``url_standby``: a child process forked ahead to check the URLs in
+    (factlint.urls.standby()); closed here."""
+    try:
+        return _run(options, url_standby)
+    finally:
+        if url_standby is not None:
+            url_standby.close()
+
+
+def _run(options: RunOptions, url_standby: Any) -> RunResult:
     forget_configuration()
     found = find_briefs(options.paths, options.overrides, options.force_exclude)
     stdin_name = options.stdin_filename or STDIN
@@ -731,7 +740,7 @@ def run(options: RunOptions) -> RunResult:
         # a brief read from stdin under a name (an editor's buffer) is checked in its document
         groupings = find_documents([p for p in paths if p != STDIN],
                                    lambda p: settings_for(Path(p), options.overrides), map_each)
-        early = _EarlyUrlChecks(options, paths)
+        early = _EarlyUrlChecks(options, paths, url_standby)
         try:
             results = _check_many(paths, options,
                                   {key: g.shared_labels for key, g in groupings.items()},
@@ -746,7 +755,8 @@ def run(options: RunOptions) -> RunResult:
         check_books(results, groupings, options)
         for item in results:
             item.document = None  # not needed past this point
-    results += [_unreadable_folder(folder, why) for folder, why in found.unreadable]
+    results += [_unreadable_folder(folder, why, options) for folder, why in found.unreadable]
+    _tell_unread(results)
     findings = [f for r in results for f in r.findings]  # each file's are sorted already
     fail_on = options.overrides.fail_on or (results[0].fail_on if results else "error")
     result = RunResult(results, findings, fail_on=fail_on,
@@ -766,8 +776,28 @@ def _nothing_to_check(paths: Sequence[str], found: Found) -> messages.Phrase:
     return messages.Phrase("config.no-briefs", paths=", ".join(paths), aside=aside)
 
 
-def _unreadable_folder(folder: str, why: str) -> FileResult:
-    result = FileResult(folder, unreadable=True)
+def _tell_unread(results: list[FileResult]) -> None:
+    """A file that could not be read has no words to tell its language by: under ``auto``,
+    what is said of it (FL001) is in the language of most briefs of the run that were
+    read, else in the reader's locale's."""
+    unread = [r for r in results if r.unreadable]
+    if not unread:
+        return
+    read = Counter(r.language for r in results if not r.unreadable)
+    language = read.most_common(1)[0][0] if read else messages.locale_language()
+    for result in unread:
+        result.language = language
+        result.languages.clear()
+        result.told = [(f, told, messages.text_of(f, told))
+                       for f in result.findings for told in (result.told_in(f),)]
+
+
+def _unreadable_folder(folder: str, why: str, options: RunOptions) -> FileResult:
+    try:
+        setting = settings_for(Path(folder) / "brief.md", options.overrides).messages
+    except (ConfigError, OSError):
+        setting = options.overrides.messages or "auto"
+    result = FileResult(folder, unreadable=True, messages=setting)
     result.findings.append(
         UNREADABLE.at_position(folder, 1, 1, messages.Message("FL001.cannot-read-folder",
                                                                   folder=folder, why=why)))
@@ -780,9 +810,10 @@ class _EarlyUrlChecks:
     None until then. Only URLs whose file's configuration runs a URL rule are begun, with
     the URL settings _check_urls uses; nothing is begun offline."""
 
-    def __init__(self, options: RunOptions, paths: Sequence[str]):
+    def __init__(self, options: RunOptions, paths: Sequence[str], standby: Any = None):
         self.options = options
         self.paths = paths
+        self.standby = standby  # see run()
         self.checks: Any = None  # a factlint.urls.UrlChecks
         self._usable = not options.offline and bool(paths)
 
@@ -799,7 +830,7 @@ class _EarlyUrlChecks:
             except ConfigError:  # raised again by _check_urls, after the briefs are read
                 self._usable = False
                 return
-            self.checks = urls.UrlChecks(url_settings)
+            self.checks = urls.UrlChecks(url_settings, standby=self.standby)
         self.checks.begin(found)
 
     def close(self) -> None:

@@ -27,12 +27,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
+from factlint.messages import Phrase
+
 JOURNAL = ".factlint-fix-journal.json"
 TEMPORARY = re.compile(r"\.factlint-(\d+)-[^/\\]*\.tmp")
 
 
 class WriteError(Exception):
-    """A file that cannot be written as asked; nothing of the transaction is written."""
+    """A file that cannot be written as asked; nothing of the transaction is written.
+    Raised with a Phrase, which ``reason`` keeps (``str()`` is its English text)."""
+
+    @property
+    def reason(self) -> str:
+        return self.args[0] if self.args and isinstance(self.args[0], str) else str(self)
 
 
 # hashlib and tempfile are imported where used: `check` imports this module (through
@@ -77,8 +84,8 @@ def _keep_mode_and_owner(temporary: str, target: str, strict: bool = True) -> No
         except OSError:
             if not strict:
                 return
-            raise WriteError(f"cannot keep the owner of {target} (user {info.st_uid}, "
-                             f"group {info.st_gid}): fix it as its owner") from None
+            raise WriteError(Phrase("write.owner", target=target, user=info.st_uid,
+                                    group=info.st_gid)) from None
 
 
 @contextlib.contextmanager
@@ -131,11 +138,11 @@ def read_only_problem(path: str) -> str | None:
     try:
         info = os.stat(target)
     except OSError as exc:
-        return f"cannot be read ({exc.strerror or exc})"
+        return Phrase("write.unreadable", path=path, why=str(exc.strerror or exc))
     if not stat.S_ISREG(info.st_mode):
-        return "is not a regular file"
+        return Phrase("write.not-regular", path=path)
     if not info.st_mode & 0o222 or not os.access(target, os.W_OK):
-        return "is read-only: make it writable to fix it"
+        return Phrase("write.read-only", path=path)
     return None
 
 
@@ -172,16 +179,15 @@ class Transaction:
 
         problem = read_only_problem(path)
         if problem is not None:
-            raise WriteError(f"{path} {problem}")
+            raise WriteError(problem)
         target = os.path.realpath(path)
         if not is_within(target, repository_root(os.path.abspath(path))):
-            raise WriteError(f"{path} is a symlink to {target}, outside the repository: "
-                             "factlint fix does not write there")
+            raise WriteError(Phrase("write.symlink-out", path=path, target=target))
         try:
             handle, temporary = _temporary(os.path.dirname(target))
         except OSError as exc:
-            raise WriteError(f"cannot write beside {path} ({exc.strerror or exc}): its folder "
-                             "must be writable for a safe fix") from None
+            raise WriteError(Phrase("write.folder", path=path,
+                                    why=str(exc.strerror or exc))) from None
         self.staged.append(Staged(path, target, temporary, before, digest(data)))
         try:
             with os.fdopen(handle, "wb") as stream:
@@ -189,7 +195,8 @@ class Transaction:
                 stream.flush()
                 os.fsync(stream.fileno())
         except OSError as exc:
-            raise WriteError(f"cannot write beside {path} ({exc.strerror or exc})") from None
+            raise WriteError(Phrase("write.beside", path=path,
+                                    why=str(exc.strerror or exc))) from None
         _keep_mode_and_owner(temporary, target)
 
     def read_back(self, path: str) -> bytes:
@@ -204,11 +211,10 @@ class Transaction:
                 with open(staged.target, "rb") as stream:
                     now = digest(stream.read())
             except OSError as exc:
-                raise WriteError(f"cannot read {staged.path} again ({exc.strerror or exc})"
-                                 ) from None
+                raise WriteError(Phrase("write.read-again", path=staged.path,
+                                        why=str(exc.strerror or exc))) from None
             if now != staged.before:
-                raise WriteError(f"{staged.path} was changed while factlint fix ran: nothing "
-                                 "written; run it again")
+                raise WriteError(Phrase("write.changed", path=staged.path))
         journal = os.path.join(self.journal_folder, JOURNAL)
         entries = [{"target": s.target, "temporary": s.temporary, "before": s.before,
                     "after": s.after} for s in self.staged]
@@ -230,9 +236,8 @@ class Transaction:
             try:
                 os.replace(each.temporary, each.target)
             except OSError as exc:
-                raise WriteError(f"writing stopped after {done} of {len(staged)} file(s) "
-                                 f"({exc.strerror or exc}): run factlint fix again to "
-                                 "complete it") from None
+                raise WriteError(Phrase("write.stopped", done=done, count=len(staged),
+                                        why=str(exc.strerror or exc))) from None
         for folder in {os.path.dirname(s.target) for s in staged}:
             _sync_folder(folder)
         os.unlink(journal)
@@ -276,17 +281,17 @@ def _complete(entries: list, folder: str) -> list[str]:
         if (os.path.dirname(temporary) != os.path.dirname(target)
                 or not TEMPORARY.fullmatch(os.path.basename(temporary))
                 or not is_within(target, root)):
-            notes.append(f"ignored a journal entry for {target}: not a file factlint fix wrote")
+            notes.append(Phrase("write.ignored-entry", target=target))
             continue
         now = _file_digest(target)
         if os.path.exists(temporary):
             if now == entry["before"]:
                 os.replace(temporary, target)
-                notes.append(f"completed the interrupted fix of {target}")
+                notes.append(Phrase("write.completed", target=target))
                 continue
             os.unlink(temporary)
         if now != entry["after"]:
-            notes.append(f"left {target} as it is: it was changed after an interrupted fix")
+            notes.append(Phrase("write.left", target=target))
     return notes
 
 
@@ -316,5 +321,5 @@ def recover(folder: str) -> list[str]:
         if match and not _alive(int(match.group(1))):
             with contextlib.suppress(OSError):
                 os.unlink(os.path.join(folder, name))
-                notes.append(f"removed {name}, left by a factlint fix that did not finish")
+                notes.append(Phrase("write.removed", name=name))
     return notes

@@ -76,7 +76,12 @@ BOM = "\ufeff"
 
 
 class FixError(Exception):
-    """A brief (or its fact file) that cannot be fixed safely; nothing of it is written."""
+    """A brief (or its fact file) that cannot be fixed safely; nothing of it is written.
+    Raised with a Phrase, which ``reason`` keeps (``str()`` is its English text)."""
+
+    @property
+    def reason(self) -> str:
+        return self.args[0] if self.args and isinstance(self.args[0], str) else str(self)
 
 
 # --- applying edits --------------------------------------------------------------------------
@@ -127,7 +132,7 @@ def _yaml_sites(text: str) -> list[_LabelSite]:
     try:
         root = yaml.compose(text)
     except yaml.YAMLError as exc:
-        raise FixError(f"fact file is not valid YAML: {exc}") from None
+        raise FixError(Phrase("fix.facts-yaml", error=str(exc), **_parser_said(exc))) from None
     sites: list[_LabelSite] = []
     if not isinstance(root, yaml.MappingNode):
         return sites
@@ -202,7 +207,7 @@ def _json_sites(text: str) -> list[_LabelSite]:
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise FixError(f"fact file is not valid JSON: {exc}") from None
+        raise FixError(Phrase("fix.facts-json", error=str(exc), **_parser_said(exc))) from None
     if not isinstance(data, dict):
         return []
     spans = _JsonSpans(text)
@@ -274,9 +279,18 @@ def _check_still_parses(text: str, is_json: bool) -> None:
     try:
         json.loads(text) if is_json else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as exc:
-        raise FixError(
-            f"renumbering would break the fact file ({exc}); renumber it by hand"
-        ) from None
+        raise FixError(Phrase("fix.facts-broken", error=str(exc), **_parser_said(exc))
+                       ) from None
+
+
+def _parser_said(error: Exception) -> dict[str, Any]:
+    """What a YAML or JSON parser's error says, on one line, and where (line, column)."""
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    problem = (getattr(error, "problem", None) or getattr(error, "msg", None)
+               or str(error).strip().split("\n")[0])
+    line = mark.line + 1 if mark is not None else getattr(error, "lineno", 1)
+    column = mark.column + 1 if mark is not None else getattr(error, "colno", 1)
+    return {"problem": problem, "line": line, "column": column}
 
 
 # --- dropping unused definitions (FL102) -----------------------------------------------------
@@ -337,7 +351,7 @@ def drop_unused_fix(doc: Document, definitions: Sequence[Definition] | None = No
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
-    return Fix(f"remove {len(spans)} unused source definition(s)",
+    return Fix(Phrase("fixdesc.drop-unused", count=len(spans)),
                tuple(Edit(start, end, "") for start, end in merged))
 
 
@@ -421,8 +435,7 @@ def archive_fix(doc: Document, copies: Mapping[tuple[int, int], str]) -> Fix | N
             edits.append(Edit(end, end, f"{label}{written}"))
     if not edits:
         return None
-    return Fix(f"add {len(edits)} archived cop{'y' if len(edits) == 1 else 'ies'} of dead URLs",
-               tuple(edits))
+    return Fix(Phrase("fixdesc.archive", count=len(edits)), tuple(edits))
 
 
 # --- every fix of a brief --------------------------------------------------------------------
@@ -534,8 +547,7 @@ def fix_text(
             left = sum(bool(p.splits) for p in doc.paragraphs) - len(plans)
             doc = stage("FL603", rejoin_edits(doc, plans), f"rejoined {splits} page split(s)")
             if sum(bool(p.splits) for p in doc.paragraphs) != left:
-                raise FixError("rejoining the split paragraphs would split another one; "
-                               "move the footnote definitions by hand")
+                raise FixError(Phrase("fix.rejoin-splits"))
             result.issues += splits
     if options.drop_unused:
         unused = unused_definitions(doc, elsewhere)
@@ -579,17 +591,14 @@ def _renumber(doc: Document, elsewhere: Elsewhere, result: FixedText, stage: Any
     unread = unread_citations(doc, changed_labels(mapping))
     if unread:
         line, column = doc.position(unread[0].offset)
-        raise FixError(f"'{unread[0].written}' at line {line}, column {column} looks like a "
-                       "citation but is not read as one, so renumbering would leave it naming "
-                       "other sources: write it as the other citations are written, or "
-                       "renumber by hand")
+        raise FixError(Phrase("fix.unread-citation", written=unread[0].written, line=line,
+                              column=column))
     try:
         edits = renumber_edits(doc, mapping)
     except RenumberError as exc:
-        raise FixError(f"{exc}: renumber by hand") from None
+        raise FixError(Phrase("fix.by-hand", problem=exc.reason)) from None
     if overlapping(edits):
-        raise FixError("renumbering would edit one place twice (a citation inside a run of "
-                       "definitions?): renumber by hand")
+        raise FixError(Phrase("fix.edit-twice"))
     if result.facts is not None:
         is_json = bool(facts_path) and facts_path.lower().endswith(".json")
         result.facts, result.facts_issues = renumber_facts(
@@ -624,8 +633,7 @@ def _write_true_values(doc: Document, facts_path: str, result: FixedText, stage:
         body = apply_edits(body, [e for fix in fixes for path, edits in fix.other_files
                                   if path == facts.path for e in edits])
     except ValueError:
-        raise FixError("two figure fixes would edit one place of the fact file; "
-                       "correct the figures by hand") from None
+        raise FixError(Phrase("fix.figures-overlap")) from None
     result.facts = (BOM if result.facts.startswith(BOM) else "") + body
     result.facts_issues += len(fixes)
     result.issues += len(fixes)
@@ -708,7 +716,7 @@ def verify(path: str, fixed: FixedText, facts_path: str | None, facts_text: str 
             if problem:
                 break
     if problem is not None:
-        raise FixError(f"{problem}; nothing written")
+        raise FixError(Phrase("fix.nothing-written", problem=problem))
 
 
 def _gone_with(stage: Stage, path: str, findings: Sequence[Any]) -> list[Any]:
@@ -745,8 +753,10 @@ class FileChange:
 class BriefResult:
     path: str
     changes: list[FileChange] = field(default_factory=list)
-    problem: str = ""
+    problem: str = ""  # a Phrase: told in the brief's language (``messages.chosen``)
     done: list[str] = field(default_factory=list)
+    language: str = ""  # the brief's: en, zh or zh-Hant; "" when it could not be read
+    messages: str = "auto"  # its `messages` setting: auto, zh or en
 
 
 @dataclass(frozen=True)
@@ -765,11 +775,27 @@ def read_text(path: str) -> ReadText:
     if data is None:
         return ReadText(None, problem)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return ReadText(None, "file is UTF-16; factlint fix writes UTF-8 only: convert it first")
+        return ReadText(None, Phrase("fix.utf16"))
     text, problem = decode(data)
     if text is None:
         return ReadText(None, problem)
     return ReadText(BOM + text if data.startswith(b"\xef\xbb\xbf") else text, "", digest(data))
+
+
+def brief_language(text: str) -> str:
+    """en, zh or zh-Hant: the language of a brief's words, as the check tells its findings
+    (Traditional when more of its characters are Traditional-only than Simplified-only)."""
+    from factlint.document import detect_language
+    from factlint.rulepack import script_characters
+
+    if detect_language(text) != "zh":
+        return "en"
+    traditional, simplified = script_characters()
+    if traditional is None or simplified is None:
+        return "zh"
+    sample = text[:20000]
+    return ("zh-Hant" if len(traditional.findall(sample)) > len(simplified.findall(sample))
+            else "zh")
 
 
 def unresolved_labels(path: str) -> frozenset[str]:
@@ -819,21 +845,22 @@ def fix_brief(path: str, options: FixOptions, facts: str | None = None,
     """Work out the fixed brief and fact file, and check them; write nothing."""
     from factlint.related import WORD_SUFFIXES
 
-    result = BriefResult(path)
+    result = BriefResult(path, messages=settings.messages if settings is not None else "auto")
     if path.lower().endswith(WORD_SUFFIXES):
-        result.problem = ("factlint fix edits Markdown and text briefs only; a Word brief is "
-                          "left as it is (`factlint annotate` comments on a copy)")
+        result.problem = Phrase("fix.word-brief")
         return result
     brief = read_text(path)
     if brief.text is None:
         result.problem = brief.problem
         return result
+    result.language = brief_language(brief.text)
     facts_path = facts or fact_file_for(path)
     fact_file = ReadText(None)
     if facts_path is not None:
         fact_file = read_text(facts_path)
         if fact_file.text is None:
-            result.problem = f"fact file {facts_path}: {fact_file.problem}"
+            result.problem = Phrase("fix.in-fact-file", path=facts_path,
+                                    problem=fact_file.problem)
             return result
     if elsewhere is None:
         elsewhere = elsewhere_for(path)
@@ -841,8 +868,8 @@ def fix_brief(path: str, options: FixOptions, facts: str | None = None,
         fixed = fix_text(path, brief.text, options, facts_path, fact_file.text, settings,
                          elsewhere)
     except FixError as exc:
-        where = f"fact file {facts_path}: " if "fact file" in str(exc) and facts_path else ""
-        result.problem = where + str(exc)
+        result.problem = (Phrase("fix.in-fact-file", path=facts_path, problem=exc.reason)
+                          if "fact file" in str(exc) and facts_path else exc.reason)
         return result
     if fixed.brief != brief.text:
         result.changes.append(FileChange(path, brief.text, fixed.brief, fixed.issues,
@@ -866,13 +893,13 @@ def write_changes(result: BriefResult) -> str:
                 data = change.after.encode("utf-8")
                 transaction.stage(change.path, data, change.digest)
                 if transaction.read_back(change.path) != data:
-                    return f"{change.path} did not read back as written; nothing written"
+                    return Phrase("fix.read-back", path=change.path)
             transaction.commit()
     except fileio.WriteError as exc:
-        return f"{exc}"
+        return exc.reason
     except OSError as exc:
-        where = exc.filename or result.path
-        return f"cannot write {where} ({exc.strerror or exc}); nothing written"
+        return Phrase("fix.cannot-write", path=str(exc.filename or result.path),
+                      why=str(exc.strerror or exc))
     return ""
 
 
@@ -902,7 +929,7 @@ def interrupted(paths: Sequence[str], complete: bool = True) -> list[str]:
     if complete:
         return [note for folder in folders for note in fileio.recover(folder)]
     journals = [os.path.join(folder, fileio.JOURNAL) for folder in folders]
-    return [f"an interrupted factlint fix left {journal}: run factlint fix to complete it"
+    return [Phrase("fix.journal-left", journal=journal)
             for journal in journals if os.path.exists(journal)]
 
 
@@ -984,8 +1011,8 @@ def renumber_documents(results: list[BriefResult], groupings: Mapping[str, Any],
         try:
             changes = _document_renumbering(members, grouping, settings.packs)
         except FixError as exc:
-            members[0].problem = (f"renumbering {', '.join(m.path for m in members)} as one "
-                                  f"document: {exc}; nothing written")
+            members[0].problem = Phrase("fix.document", paths=", ".join(m.path for m in members),
+                                        problem=exc.reason)
             for member in members[1:]:
                 member.changes = []
             continue
@@ -1018,7 +1045,7 @@ def _current_text(member: BriefResult) -> tuple[str, str]:
         return change.after, change.digest
     read = read_text(member.path)
     if read.text is None:
-        raise FixError(f"cannot read {member.path}: {read.problem}")
+        raise FixError(Phrase("fix.cannot-read", path=member.path, problem=read.problem))
     return read.text, read.digest
 
 
@@ -1051,12 +1078,12 @@ def _document_renumbering(members: Sequence[BriefResult], grouping: Any,
         unread = unread_citations(doc, changed_labels(mapping))
         if unread:
             line, column = doc.position(unread[0].offset)
-            raise FixError(f"'{unread[0].written}' in {doc.path} at line {line}, column "
-                           f"{column} looks like a citation but is not read as one")
+            raise FixError(Phrase("fix.unread-citation-in", written=unread[0].written,
+                                  path=doc.path, line=line, column=column))
         try:
             edits = renumber_edits(doc, mapping)
         except RenumberError as exc:
-            raise FixError(str(exc)) from None
+            raise FixError(exc.reason) from None
         after_texts[doc.path] = (BOM if text.startswith(BOM) else "") + apply_edits(
             doc.text, edits)
     after = _check_document(book, docs, after_texts, grouping, packs)
@@ -1117,12 +1144,13 @@ def _renumbered_fact_files(members: Sequence[BriefResult], edited: set[str],
         try:
             fixed, issues = renumber_facts(text, mapping, is_json)
         except FixError as exc:
-            raise FixError(f"fact file {facts_path}: {exc}") from None
+            raise FixError(Phrase("fix.in-fact-file", path=facts_path,
+                                  problem=exc.reason)) from None
         problem = fixcheck.resolved_facts_problem(  # also when it would stay as it is
             text, fixed, is_json, _note_texts(book, before_docs[member.path]),
             _note_texts(after, after_docs[member.path]))
         if problem:
-            raise FixError(f"fact file {facts_path}: {problem}")
+            raise FixError(Phrase("fix.in-fact-file", path=facts_path, problem=problem))
         if fixed != text:
             changes.append(FileChange(facts_path, original, fixed, issues, digest))
     return changes
@@ -1144,7 +1172,7 @@ def _current_fact_text(member: BriefResult, facts_path: str) -> tuple[str, str, 
         return change.after, change.digest, change.before
     read = read_text(facts_path)
     if read.text is None:
-        raise FixError(f"cannot read fact file {facts_path}: {read.problem}")
+        raise FixError(Phrase("fix.cannot-read-facts", path=facts_path, problem=read.problem))
     return read.text, read.digest, read.text
 
 
@@ -1172,9 +1200,9 @@ def _check_document(book: Any, docs: Sequence[Document], after_texts: Mapping[st
 
     was, now = targets(book), targets(after)
     if len(was) != len(now):
-        raise FixError("a marker would be lost or made")
+        raise FixError(Phrase("fix.marker-lost"))
     for old, new in zip(was, now, strict=True):
         if old != new:
-            raise FixError(f"a citation in {new[0]} would point at another note")
+            raise FixError(Phrase("fix.points-elsewhere", path=new[0]))
     return after
 

@@ -20,17 +20,22 @@ from typing import Any
 
 from factlint.document import Document
 from factlint.finding import Edit, Finding
+from factlint.messages import Message, Phrase, Quoted
 
 WHITESPACE = re.compile(r"\s+")
 
 
-def _where(doc: Document, offset: int) -> str:
-    line, column = doc.position(offset)
-    return f"line {line}, column {column}"
+def _cut(text: str) -> str:
+    return f"{text[:60]}{'…' if len(text) > 60 else ''}"
 
 
 def _shown(texts: Sequence[str]) -> str:
-    return " + ".join(f"'{t[:60]}{'…' if len(t) > 60 else ''}'" for t in texts) or "nothing"
+    return " + ".join(f"'{_cut(t)}'" for t in texts) or "nothing"
+
+
+def _quoted(texts: Sequence[str]) -> Any:
+    """The texts as a Chinese message shows them (“a”、“b”), or that there are none."""
+    return Quoted(_cut(t) for t in texts) if texts else Phrase("fixcheck.nothing")
 
 
 def source_texts(doc: Document) -> dict[str, list[str]]:
@@ -66,14 +71,15 @@ def citation_targets(doc: Document) -> list[tuple[str, ...]]:
 def citations_problem(before: Document, after: Document) -> str | None:
     old, new = citation_targets(before), citation_targets(after)
     if len(old) != len(new):
-        return (f"the brief would have {len(new)} citation(s) instead of {len(old)}: "
-                "a marker would be lost or made")
+        return Phrase("fixcheck.count", new=len(new), old=len(old))
     for index, (was, now) in enumerate(zip(old, new, strict=True)):
         if was != now:
             marker = after.markers[index]
             written = after.text[marker.start : marker.end]
-            return (f"the citation {written} at {_where(after, marker.start)} would point at "
-                    f"{_shown(now)} instead of {_shown(was)}")
+            line, column = after.position(marker.start)
+            return Phrase("fixcheck.points", written=written, line=line, column=column,
+                          now=_shown(now), was=_shown(was), now_quoted=_quoted(now),
+                          was_quoted=_quoted(was))
     return None
 
 
@@ -95,8 +101,7 @@ def characters_problem(before: str, stages: Iterable[tuple[str, Sequence[Edit]]]
         return None
     added = "".join(sorted((written - expected).elements()))[:40]
     lost = "".join(sorted((expected - written).elements()))[:40]
-    return ("the fixed text would differ outside the planned edits "
-            f"(added {added!r}, lost {lost!r})")
+    return Phrase("fixcheck.characters", added=added, lost=lost)
 
 
 def _comparable(finding: Finding) -> tuple[str, str]:
@@ -104,19 +109,30 @@ def _comparable(finding: Finding) -> tuple[str, str]:
     return finding.code, re.sub(r"\d+", "#", finding.message)
 
 
+def _said(finding: Finding) -> Any:
+    """What a finding says, in the language of the message that tells of it."""
+    if finding.message_id:
+        return Message(finding.message_id, **dict(finding.arguments))
+    return finding.message
+
+
 def findings_problem(before: Iterable[Finding], after: Iterable[Finding],
                      fixed: set[str]) -> str | None:
     """The findings whose codes are not in ``fixed`` must be the same before and after."""
-    old = Counter(_comparable(f) for f in before if f.code not in fixed)
-    new = Counter(_comparable(f) for f in after if f.code not in fixed)
+    before = [f for f in before if f.code not in fixed]
+    after = [f for f in after if f.code not in fixed]
+    old = Counter(_comparable(f) for f in before)
+    new = Counter(_comparable(f) for f in after)
     if old == new:
         return None
     appeared = sorted((new - old).elements())
     if appeared:
         code, message = appeared[0]
-        return f"the fix would cause a new {code} finding ({message})"
+        finding = next(f for f in after if _comparable(f) == appeared[0])
+        return Phrase("fixcheck.new-finding", code=code, message=message, said=_said(finding))
     code, message = sorted((old - new).elements())[0]
-    return f"the fix would make an unrelated {code} finding go away ({message})"
+    finding = next(f for f in before if _comparable(f) == (code, message))
+    return Phrase("fixcheck.lost-finding", code=code, message=message, said=_said(finding))
 
 
 def _fact_data(text: str, is_json: bool) -> Any:
@@ -173,10 +189,9 @@ def resolved_facts_problem(before: str, after: str, is_json: bool,
     for index, (was, now) in enumerate(zip(_claim_sources(old), _claim_sources(new),
                                            strict=False)):
         if was != now:
-            return f"claim {index + 1} of the fact file would name another source"
+            return Phrase("fixcheck.claim-source", number=index + 1)
     if len(_claim_sources(old)) != len(_claim_sources(new)):
-        return "the fact file would have a different number of claims"
+        return Phrase("fixcheck.claim-count")
     if _pairs(old, texts_before) != _pairs(new, texts_after):
-        return ("the fact file's sources and the brief's definitions would no longer "
-                "describe the same sources under the same numbers")
+        return Phrase("fixcheck.sources-differ")
     return None

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from factlint.document import Definition, Document, Marker, inline_code_spans
 from factlint.finding import Edit, Fix
 from factlint.lazyre import lazy
+from factlint.messages import Phrase
 
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 FROM_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
@@ -39,7 +40,12 @@ LONGEST_RANGE = 50  # as the reader: 1-400 is an interval, not 400 citations
 
 
 class RenumberError(ValueError):
-    """A marker or definition whose label cannot be found where the reader says it is."""
+    """A marker or definition whose label cannot be found where the reader says it is.
+    Raised with a Phrase, which ``reason`` keeps."""
+
+    @property
+    def reason(self) -> str:
+        return self.args[0] if self.args and isinstance(self.args[0], str) else str(self)
 
 
 @dataclass(frozen=True)
@@ -152,11 +158,6 @@ def format_labels(written: str, new: Sequence[str], superscript: bool) -> str:
     return sep.join(parts)
 
 
-def _where(doc: Document, offset: int) -> str:
-    line, column = doc.position(offset)
-    return f"line {line}, column {column}"
-
-
 def marker_edit(doc: Document, marker: Marker, mapping: Mapping[str, str]) -> Edit | None:
     """The edit that renumbers one marker, or None when none of its labels changes."""
     old = [label.strip() for label in marker.labels]
@@ -169,8 +170,9 @@ def marker_edit(doc: Document, marker: Marker, mapping: Mapping[str, str]) -> Ed
             superscript = match.group()[0] in "⁰¹²³⁴⁵⁶⁷⁸⁹"
             return Edit(marker.start + match.start(), marker.start + match.end(),
                         format_labels(match.group(), new, superscript))
-    raise RenumberError(f"cannot find the numbers {', '.join(old)} in the citation "
-                        f"{written!r} at {_where(doc, marker.start)}")
+    line, column = doc.position(marker.start)
+    raise RenumberError(Phrase("renumber.citation-numbers", numbers=", ".join(old),
+                               written=written, line=line, column=column))
 
 
 def relabelled(doc: Document, definition: Definition, new: str) -> str:
@@ -181,8 +183,9 @@ def relabelled(doc: Document, definition: Definition, new: str) -> str:
             shown = new.translate(SUPERSCRIPTS) if match.group()[0] in "⁰¹²³⁴⁵⁶⁷⁸⁹" else new
             return (text[definition.start : match.start()] + shown
                     + text[match.end() : definition.end])
-    raise RenumberError(f"cannot find the number {definition.label} in the definition "
-                        f"at {_where(doc, definition.start)}")
+    line, column = doc.position(definition.start)
+    raise RenumberError(Phrase("renumber.definition-number", label=definition.label,
+                               line=line, column=column))
 
 
 # Between two definitions of one references list: blank lines, or a list bullet.
@@ -288,7 +291,7 @@ def renumber_fix(doc: Document, mapping: Mapping[str, str] | None = None,
     if overlapping(edits):
         return None
     changed = sum(1 for old, new in mapping.items() if old != new)
-    return Fix(f"renumber {changed} source(s) in order of first citation", tuple(edits))
+    return Fix(Phrase("fixdesc.renumber", count=changed), tuple(edits))
 
 
 def overlapping(edits: Sequence[Edit]) -> bool:

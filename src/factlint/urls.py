@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import heapq
 import http
-import http.client
 import ipaddress
 import json
 import math
@@ -378,8 +377,9 @@ class UrlChecks:
     while this process reads briefs, nor slow that reading down.
     """
 
-    def __init__(self, settings: UrlSettings = UrlSettings()):
+    def __init__(self, settings: UrlSettings = UrlSettings(), standby: _Child | None = None):
         self.settings = settings
+        self._standby = standby  # a child forked ahead (see standby()), used at the first begin
         self._excludes = [exclude_pattern(pattern) for pattern in settings.exclude]
         self._cache = ResultCache(settings) if settings.use_cache else None
         self._cached: dict[str, UrlResult] = {}  # target -> its result found in the cache
@@ -457,6 +457,8 @@ class UrlChecks:
 
     def close(self) -> None:
         """Stop checking (a check under way ends on its own, within its deadline)."""
+        if self._standby is not None:
+            self._standby.close()
         if self._child is not None:
             self._child.close()
         if self._pool is not None:
@@ -475,9 +477,12 @@ class UrlChecks:
         if not targets or self.settings.cache_only:
             return
         self._begun.update(targets)
-        if self._child is None and self._pool is None and may_fork and _may_fork():
-            self._child = _Child(self.settings)
-        if self._child is None or not self._child.add(targets):
+        if self._child is None and self._pool is None and may_fork:
+            if self._standby is not None:
+                self._child, self._standby = self._standby, None
+            elif _may_fork():
+                self._child = _Child()
+        if self._child is None or not self._child.add(self.settings, targets):
             self._in_process(targets)
 
     def _in_process(self, targets: list[str]) -> None:
@@ -508,7 +513,16 @@ class UrlChecks:
             return None
         if any(pattern.search(url) for pattern in self._excludes):
             return None
-        return urldefrag(url).url
+        return urldefrag(url).url if "#" in url else url
+
+
+def standby() -> _Child | None:
+    """A child process forked now, before the run's settings and URLs are known, to check
+    them in: it loads the network stack while this process reads its configuration and
+    briefs, and UrlChecks(settings, standby=...) hands it the first URLs at once instead of
+    forking then. None where a fork is not safe (_may_fork). It ends when it is closed
+    (``close()``, also by the UrlChecks it was given to) or this process ends."""
+    return _Child() if _may_fork() else None
 
 
 def _may_fork() -> bool:
@@ -521,13 +535,15 @@ def _may_fork() -> bool:
 class _Child:
     """A forked copy of this process that checks the URLs handed to it (``add``) on its
     own threads and pool, and gives their results when asked (``results``), pickled over
-    two pipes (a message may be a Phrase, which pickles as its message id). It sends
-    nothing before it is asked, and then this process sends nothing more, so neither side
-    ever waits on a pipe the other is not reading.
+    two pipes (a message may be a Phrase, which pickles as its message id). It is forked
+    before it knows its settings (``start`` gives them): forked early (see standby), it
+    loads the network stack while this process is still reading its configuration and
+    briefs. It sends nothing before it is asked, and then this process sends nothing
+    more, so neither side ever waits on a pipe the other is not reading.
     The child writes nowhere else, and ends with os._exit (nothing of this process's,
     such as buffered output or exit handlers, runs twice)."""
 
-    def __init__(self, settings: UrlSettings):
+    def __init__(self) -> None:
         import pickle  # noqa: F401 - loaded before the fork: both sides use it
 
         down_read, down_write = os.pipe()
@@ -539,7 +555,7 @@ class _Child:
                 os.close(down_write)
                 os.close(up_read)
                 with open(down_read, "rb") as inbound, open(up_write, "wb") as outbound:
-                    _serve_checks(settings, inbound, outbound)
+                    _serve_checks(inbound, outbound)
                 code = 0
             finally:
                 os._exit(code)
@@ -548,15 +564,24 @@ class _Child:
         self._to: BinaryIO | None = open(down_write, "wb")
         self._from: BinaryIO | None = open(up_read, "rb")
         self._given: set[str] = set()
+        self._started = False
         self._finished = False
         self.requests = 0
 
     def __contains__(self, target: object) -> bool:
         return target in self._given
 
-    def add(self, targets: list[str]) -> bool:
-        """Hand ``targets`` to the child; False when it is gone (they are not its then)."""
-        if self._to is None or not self._say("add", targets):
+    def add(self, settings: UrlSettings, targets: list[str]) -> bool:
+        """Hand ``targets`` to the child, to check with ``settings`` (those of the first
+        call: a child checks with one set of settings); False when it is gone (they are
+        not its then)."""
+        if self._to is None:
+            return False
+        if not self._started:
+            if not self._say("settings", settings):
+                return False
+            self._started = True
+        if not self._say("add", targets):
             return False
         self._given.update(targets)
         return True
@@ -607,10 +632,17 @@ class _Child:
             return False
 
 
-def _serve_checks(settings: UrlSettings, inbound: BinaryIO, outbound: BinaryIO) -> None:
-    """The child's side of _Child: check what comes in, report when asked."""
+def _serve_checks(inbound: BinaryIO, outbound: BinaryIO) -> None:
+    """The child's side of _Child: load the network stack, then wait for the settings,
+    check what comes in, report when asked."""
     import pickle
 
+    _load_network()
+    try:
+        verb, settings = pickle.load(inbound)
+    except EOFError:  # never used (the run had no URL to check)
+        return
+    assert verb == "settings"
     checker = _Checker(settings)
     pool = _Pool(checker.check, settings, "factlint-url")
     try:
@@ -828,6 +860,7 @@ class _Checker:
     the per-host slots of one run."""
 
     def __init__(self, settings: UrlSettings, body_cap: int = 0):
+        _load_network()
         self.settings = settings
         self.body_cap = body_cap  # > 0: GET only, and keep bodies of at most this many bytes
         self.allowed_networks = tuple(
@@ -1168,6 +1201,15 @@ class _Checker:
         return addresses[0]
 
 
+def _load_network() -> None:
+    """Import what sending requests needs beyond this module's own imports: http.client
+    (the email parser with it), which the http.client.* names here refer to, and the IDNA
+    codec. A process that only reads settings or the cache never loads them; a standby
+    child loads them before its first URL comes."""
+    import encodings.idna  # noqa: F401 - socket encodes the host of a connection with it
+    import http.client  # noqa: F401 - binds http.client for this module's references
+
+
 def _resolve(host: str, port: int, timeout: float) -> list[Any]:
     """socket.getaddrinfo within ``timeout`` seconds: it has no deadline of its own, and a
     slow name server would otherwise hold every URL of the host. It runs in a daemon
@@ -1470,54 +1512,63 @@ class _Headers:
         return [(name, value) for name, values in self._values.items() for value in values]
 
 
-class _FinalResponse(http.client.HTTPResponse):
-    """An http.client response (it reads the body: length, chunked, until close) whose
-    status and headers are read here: every informational answer (100 Continue, 102
-    Processing, 103 Early Hints...) is skipped before the final one (http.client skips
-    only 100), and the headers are split without the email parser. 101 Switching
-    Protocols is final. The deadline bounds an endless stream of answers or headers."""
+@lru_cache(maxsize=1)
+def _final_response() -> type:
+    """The _FinalResponse class, made when the first answer is read: it extends
+    http.client's response, and http.client (with the email parser it loads) is imported
+    only by a process that checks URLs (see load_network)."""
+    import http.client
 
-    def begin(self) -> None:
-        """http.client.HTTPResponse.begin, with _Headers."""
-        if self.headers is not None:
-            return
-        version, status, reason = self._read_status()
-        self.code = self.status = status
-        self.reason = reason.strip()
-        if version in ("HTTP/1.0", "HTTP/0.9"):
-            self.version = 10
-        elif version.startswith("HTTP/1."):
-            self.version = 11
-        else:
-            raise http.client.UnknownProtocol(version)
-        self.headers = self.msg = _Headers(_header_lines(self.fp))  # type: ignore[assignment]
-        self.chunked = (self.headers.get("transfer-encoding") or "").lower() == "chunked"
-        self.chunk_left = None
-        self.will_close = self._check_close()
-        self.length = None
-        length = self.headers.get("content-length")
-        if length and not self.chunked and length.isdigit():
-            self.length = int(length)
-        if status in (204, 304) or 100 <= status < 200 or self._method == "HEAD":
-            self.length = 0
-        if not self.will_close and not self.chunked and self.length is None:
-            self.will_close = True
+    class _FinalResponse(http.client.HTTPResponse):
+        """An http.client response (it reads the body: length, chunked, until close) whose
+        status and headers are read here: every informational answer (100 Continue, 102
+        Processing, 103 Early Hints...) is skipped before the final one (http.client skips
+        only 100), and the headers are split without the email parser. 101 Switching
+        Protocols is final. The deadline bounds an endless stream of answers or headers."""
 
-    def _read_status(self) -> tuple[str, int, str]:
-        for _ in range(MAX_INTERIM):
-            version, status, reason = super()._read_status()
-            if not 100 <= status < 200 or status == 101:
-                return version, status, reason
-            self._skip_header_block()
-        raise http.client.HTTPException(f"more than {MAX_INTERIM} informational answers")
+        def begin(self) -> None:
+            """http.client.HTTPResponse.begin, with _Headers."""
+            if self.headers is not None:
+                return
+            version, status, reason = self._read_status()
+            self.code = self.status = status
+            self.reason = reason.strip()
+            if version in ("HTTP/1.0", "HTTP/0.9"):
+                self.version = 10
+            elif version.startswith("HTTP/1."):
+                self.version = 11
+            else:
+                raise http.client.UnknownProtocol(version)
+            self.headers = self.msg = _Headers(_header_lines(self.fp))  # type: ignore[assignment]
+            self.chunked = (self.headers.get("transfer-encoding") or "").lower() == "chunked"
+            self.chunk_left = None
+            self.will_close = self._check_close()
+            self.length = None
+            length = self.headers.get("content-length")
+            if length and not self.chunked and length.isdigit():
+                self.length = int(length)
+            if status in (204, 304) or 100 <= status < 200 or self._method == "HEAD":
+                self.length = 0
+            if not self.will_close and not self.chunked and self.length is None:
+                self.will_close = True
 
-    def _skip_header_block(self) -> None:
-        _header_lines(self.fp)
+        def _read_status(self) -> tuple[str, int, str]:
+            for _ in range(MAX_INTERIM):
+                version, status, reason = super()._read_status()
+                if not 100 <= status < 200 or status == 101:
+                    return version, status, reason
+                self._skip_header_block()
+            raise http.client.HTTPException(f"more than {MAX_INTERIM} informational answers")
 
-    def _close_conn(self) -> None:
-        """The answer is read: let go of the reader, which is the connection's (it stays
-        open for the next answer; the connection closes it)."""
-        self.fp = None
+        def _skip_header_block(self) -> None:
+            _header_lines(self.fp)
+
+        def _close_conn(self) -> None:
+            """The answer is read: let go of the reader, which is the connection's (it stays
+            open for the next answer; the connection closes it)."""
+            self.fp = None
+
+    return _FinalResponse
 
 
 def _header_lines(fp: Any) -> list[bytes]:
@@ -1596,7 +1647,7 @@ class _PinnedConnection:
         except OSError as error:  # over TLS: no full record waiting, only a part or none
             return self.context is not None and isinstance(error, _want_read())
 
-    def exchange(self, method: str, target: str, headers: Mapping[str, str]) -> _FinalResponse:
+    def exchange(self, method: str, target: str, headers: Mapping[str, str]) -> Any:
         """Send the request; the answer with its status line and headers read."""
         if any(_CONTROL.search(part) for part in (target, *headers.values())):
             raise ValueError("a request line or header holds a control character")
@@ -1607,7 +1658,7 @@ class _PinnedConnection:
             self.connect()
         assert self.sock is not None
         self.sock.sendall(request)
-        response = _FinalResponse(self, method=method)
+        response = _final_response()(self, method=method)
         try:
             response.begin()
         except BaseException:

@@ -444,8 +444,9 @@ def _readers(pages: int) -> Any:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        processes = ProcessPoolExecutor(READERS, mp_context=multiprocessing.get_context("fork"),
-                                        initializer=_load_html_parser)
+        from lxml import etree  # noqa: F401 - loaded once here, for the readers forked below
+
+        processes = ProcessPoolExecutor(READERS, mp_context=multiprocessing.get_context("fork"))
         # The first submit forks every reader at once, before the pool's own thread starts
         # (as a "fork" pool does from Python 3.11 on); the fetch need not wait for them.
         processes.submit(int)
@@ -453,12 +454,6 @@ def _readers(pages: int) -> Any:
     from concurrent.futures import ThreadPoolExecutor
 
     return ThreadPoolExecutor(READERS, "factlint-read")
-
-
-def _load_html_parser() -> None:
-    """A reader's first act: lxml loaded while the first pages are still on their way
-    (this process, which fetches them, need not load it)."""
-    from lxml import etree  # noqa: F401
 
 
 def _outcome(future: Any, job: tuple) -> SourceEvidence:

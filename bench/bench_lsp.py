@@ -1,6 +1,7 @@
 """Time `factlint lsp` as an editor uses it: from a didChange to its publishDiagnostics.
 
-    python bench/bench_lsp.py [--edits 500] [--soak 5000] [--big-bytes 1000000] [BRIEF]
+    python bench/bench_lsp.py [--edits 500] [--soak 5000] [--big-bytes 1000000]
+                              [--big-edits 9] [--baseline SRC] [BRIEF]
 
 Starts the server as a client would (JSON-RPC over stdio, UTF-16 positions), opens the
 brief (default: the reference brief, else data/examples/zh-brief.md) and then:
@@ -9,8 +10,16 @@ brief (default: the reference brief, else data/examples/zh-brief.md) and then:
       p95 ≤ 150 ms over 500 edits). The server's own debounce (15 ms) is included;
   (b) memory: the server's RSS after a warm-up of 100 edits and after S more edits
       (target: growth under 20 MB over 5,000 edits);
-  (c) a large brief: the reference brief repeated to ~1 MB, opened, then one edit: time to
-      its diagnostics (target: at most 1 s).
+  (c) a large brief: the reference brief repeated to ~1 MB, opened, then K edits: the
+      median time from each to its diagnostics (target: at most 1 s), split into the check
+      and the server's own share: after each edit, this process runs on the same text
+      ``api.check_text`` (the plain check) and ``api.inspect_text`` (the check the server
+      runs, which keeps the Document). Wall seconds, and CPU seconds (the server's from
+      /proc, all its threads; this process's for the checks here), which other work on
+      the machine disturbs less. With --baseline SRC (another checkout's src/, e.g. main's)
+      a second server runs that code, its edits alternating with this one's: the ratio of
+      the two is the comparison to read on a loaded machine.
+--edits 0 or --soak 0 leaves out (a) or (b).
 
 Bytecode is compiled first and the server runs without PYTHONDONTWRITEBYTECODE, as a
 user's install would. The machine is shared and noisy: compare figures within one run.
@@ -93,6 +102,11 @@ class Client:
                     and (version is None or params.get("version") == version)):
                 return params["diagnostics"]
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU time of the server so far, all its threads."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def rss_mb(self) -> float:
         for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
@@ -108,10 +122,13 @@ class Client:
             self.process.kill()
 
 
-def start() -> Client:
+def start(src: Path | None = None) -> Client:
+    """A server of this checkout, or of the checkout whose src/ folder is ``src``."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], env=env,
-                   check=False)
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(src or ROOT / "src")],
+                   env=env, check=False)
     client = Client([sys.executable, "-m", "factlint", "lsp"], env)
     client.request("initialize", {"processId": os.getpid(), "rootUri": None,
                                   "capabilities": {}})
@@ -150,19 +167,75 @@ class Typist:
         return time.perf_counter() - began
 
 
-def check_alone(text: str, path: str) -> float:
-    """Seconds ``api.inspect_text`` takes on ``text`` here (the median of 3), to tell the
-    check's share of a publish from the server's."""
+def timed(function, *args) -> tuple[float, float]:
+    """Wall and CPU seconds (of this thread) of one call."""
+    wall, cpu = time.perf_counter(), time.thread_time()
+    function(*args)
+    return time.perf_counter() - wall, time.thread_time() - cpu
+
+
+class Large:
+    """(c): the 1 MB brief in a server; each edit timed, and the checks here after it."""
+
+    def __init__(self, client: Client, path: Path, text: str):
+        self.client, self.path = client, path
+        path.write_text(text, encoding="utf-8")
+        self.opened = open_text(client, path.as_uri(), text)
+        self.typist = Typist(client, path.as_uri(), text)
+        self.walls: list[float] = []
+        self.cpus: list[float] = []
+
+    def edit(self) -> None:
+        cpu = self.client.cpu_seconds()
+        self.walls.append(self.typist.edit())
+        self.cpus.append(self.client.cpu_seconds() - cpu)
+
+
+def large_brief(args, text: str, folder: str, client: Client) -> None:
+    """(c), against plain checks in this process and, with --baseline, another server."""
     sys.path.insert(0, str(ROOT / "src"))
     from factlint import api
 
-    api.inspect_text(text, path)  # warm: imports, packs, compiled patterns
-    times = []
-    for _ in range(3):
-        began = time.perf_counter()
-        api.inspect_text(text, path)
-        times.append(time.perf_counter() - began)
-    return statistics.median(times)
+    copies = max(1, args.big_bytes // len(text.encode("utf-8")) + 1)
+    big = (text + "\n\n") * copies
+    this = Large(client, Path(folder) / "big.md", big)
+    base = None
+    if args.baseline is not None:
+        os.mkdir(Path(folder) / "baseline")
+        base = Large(start(args.baseline), Path(folder) / "baseline" / "big.md", big)
+    api.check_text(big, str(this.path))  # warm: imports, packs, compiled patterns
+    checks: dict[str, list[tuple[float, float]]] = {"check_text": [], "inspect_text": []}
+    try:
+        for _ in range(args.big_edits):
+            for server in (this, base) if base is not None else (this,):
+                server.edit()
+            # the text as opened: the edited one differs by a character, every other edit
+            checks["check_text"].append(timed(api.check_text, big, str(this.path)))
+            checks["inspect_text"].append(timed(api.inspect_text, big, str(this.path)))
+    finally:
+        if base is not None:
+            base.client.close()
+    median = statistics.median
+    edit, edit_cpu = median(this.walls), median(this.cpus)
+    plain, plain_cpu = (median(x) for x in zip(*checks["check_text"], strict=True))
+    inspect, inspect_cpu = (median(x) for x in zip(*checks["inspect_text"], strict=True))
+    print(f"(c) {len(big.encode('utf-8')) / 1e6:.2f} MB brief: didOpen -> diagnostics "
+          f"{this.opened:.2f} s; didChange -> diagnostics, median of {args.big_edits}: "
+          f"{edit:.3f} s (target <= 1 s), server CPU {edit_cpu:.3f} s")
+    print(f"    the same text checked here after each edit: api.check_text {plain:.3f} s "
+          f"(CPU {plain_cpu:.3f}), api.inspect_text {inspect:.3f} s (CPU {inspect_cpu:.3f})")
+    print(f"    ratio edit / check_text: wall {edit / plain:.2f}, CPU {edit_cpu / plain_cpu:.2f};"
+          f" the server's own share beyond inspect_text: wall {edit - inspect:+.3f} s, "
+          f"CPU {edit_cpu - inspect_cpu:+.3f} s")
+    if base is not None:
+        print(f"    --baseline {args.baseline}: didOpen {base.opened:.2f} s, didChange median "
+              f"{median(base.walls):.3f} s, server CPU {median(base.cpus):.3f} s; ratio "
+              f"this / baseline: wall {edit / median(base.walls):.2f}, "
+              f"CPU {edit_cpu / median(base.cpus):.2f}")
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -176,6 +249,8 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=500)
     parser.add_argument("--soak", type=int, default=5000)
     parser.add_argument("--big-bytes", type=int, default=1_000_000)
+    parser.add_argument("--big-edits", type=int, default=9)
+    parser.add_argument("--baseline", type=Path, help="another checkout's src/ folder")
     args = parser.parse_args()
     brief = (args.brief or (SEED if SEED.exists() else EXAMPLE)).resolve()
     text = brief.read_text(encoding="utf-8")
@@ -183,41 +258,33 @@ def main() -> int:
         work = Path(folder) / brief.name
         work.write_text(text, encoding="utf-8")
         client = start()
+        print(f"load average at the start: {load()} ({os.cpu_count()} cores)")
         try:
             uri = work.as_uri()
             opened = open_text(client, uri, text)
             typist = Typist(client, uri, text)
-            latencies = [typist.edit() for _ in range(args.edits)]
-            ms = [x * 1000 for x in latencies]
             print(f"brief: {brief.name} ({len(text.encode('utf-8'))} bytes); "
                   f"first diagnostics after didOpen: {opened * 1000:.0f} ms")
-            print(f"(a) didChange -> publishDiagnostics over {args.edits} edits: "
-                  f"median {statistics.median(ms):.1f} ms, p95 {percentile(ms, 0.95):.1f} ms, "
-                  f"max {max(ms):.1f} ms (targets: median <= 60, p95 <= 150)")
-            for _ in range(100):
-                typist.edit()
-            before = client.rss_mb()
-            soak = [typist.edit() for _ in range(args.soak)]
-            after = client.rss_mb()
-            print(f"(b) RSS after 100 warm-up edits {before:.1f} MB, after {args.soak} more "
-                  f"{after:.1f} MB: growth {after - before:+.1f} MB (target < 20); "
-                  f"median latency {statistics.median(soak) * 1000:.1f} ms")
-            copies = max(1, args.big_bytes // len(text.encode("utf-8")) + 1)
-            big = (text + "\n\n") * copies
-            big_work = Path(folder) / "big.md"
-            big_work.write_text(big, encoding="utf-8")
-            big_uri = big_work.as_uri()
-            big_opened = open_text(client, big_uri, big)
-            big_typist = Typist(client, big_uri, big)
-            big_edits = [big_typist.edit() for _ in range(5)]
-            alone = check_alone(big, str(big_work))
-            print(f"(c) {len(big.encode('utf-8')) / 1e6:.2f} MB brief: didOpen -> diagnostics "
-                  f"{big_opened:.2f} s; didChange -> diagnostics median of 5 "
-                  f"{statistics.median(big_edits):.2f} s (target <= 1 s); the check alone "
-                  f"(api.inspect_text in this process) {alone:.2f} s, so the server adds "
-                  f"{statistics.median(big_edits) - alone:+.2f} s")
+            if args.edits:
+                ms = [typist.edit() * 1000 for _ in range(args.edits)]
+                print(f"(a) didChange -> publishDiagnostics over {args.edits} edits: "
+                      f"median {statistics.median(ms):.1f} ms, p95 "
+                      f"{percentile(ms, 0.95):.1f} ms, max {max(ms):.1f} ms "
+                      f"(targets: median <= 60, p95 <= 150)")
+            if args.soak:
+                for _ in range(100):
+                    typist.edit()
+                before = client.rss_mb()
+                soak = [typist.edit() for _ in range(args.soak)]
+                after = client.rss_mb()
+                print(f"(b) RSS after 100 warm-up edits {before:.1f} MB, after {args.soak} "
+                      f"more {after:.1f} MB: growth {after - before:+.1f} MB (target < 20); "
+                      f"median latency {statistics.median(soak) * 1000:.1f} ms")
+            if args.big_edits:
+                large_brief(args, text, folder, client)
         finally:
             client.close()
+        print(f"load average at the end: {load()}")
     return 0
 
 

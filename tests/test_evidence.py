@@ -17,6 +17,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from pdfmaker import scanned_pdf, text_pdf
+from test_messages_plain import english_left
 from urlserver import LoopbackServer, answer
 
 from factlint.cli import main
@@ -217,6 +218,55 @@ def test_scanned_pdf_is_fl414_and_its_figures_are_not_fl410(project, server):
     assert finding["severity"] == "info" and finding["line"] == 13
     assert "no text layer" in finding["message"]
     assert not found(findings, "FL410") and not found(findings, "FL411")
+
+
+def test_fl414_reason_is_kept_as_a_message_and_told_in_the_brief_language(project, server):
+    """The evidence file keeps why a source is unreadable as English text and as its
+    message id and arguments; read back, FL414 tells it in the brief's language. A file
+    written before (no `problem_message`) or holding one this catalog cannot word is
+    read as it was: the English text."""
+    brief = write_brief(project, server, with_scanned_source(BRIEF), scan="/scan.pdf")
+    sources(brief)
+    evidence = project / "brief.evidence.yaml"
+    data = yaml.safe_load(evidence.read_text(encoding="utf-8"))
+    assert validation_errors("evidence", data) == []
+    record = data["sources"]["4"]
+    assert "no text layer" in record["problem"]
+    assert record["problem_message"]["id"] == "source.no-text-layer"
+
+    def fl414(*extra: str) -> str:
+        (finding,) = found(evidence_check(brief, "--offline", *extra), "FL414")
+        return finding["message"]
+
+    chinese = fl414("--messages", "zh")
+    assert "无法读取文字" in chinese and "no text layer" not in chinese
+    assert not english_left(chinese), chinese
+    assert "no text layer" in fl414("--messages", "en")
+    for kept in (None, {"id": "no.such-id"}, {"id": "source.no-text-layer", "arguments": []},
+                 {"id": "source.no-text-layer", "arguments": {"wrong": 1}}):
+        old = yaml.safe_load(evidence.read_text(encoding="utf-8"))
+        if kept is None:
+            del old["sources"]["4"]["problem_message"]
+            assert validation_errors("evidence", old) == []
+        else:
+            old["sources"]["4"]["problem_message"] = kept
+        evidence.write_text(yaml.safe_dump(old, allow_unicode=True), encoding="utf-8")
+        assert "no text layer" in fl414("--messages", "zh"), kept
+
+
+def test_the_schema_takes_nested_messages_and_refuses_malformed_ones():
+    base = {"factlint-evidence": 1, "claims": [], "sources": {"1": {
+        "url": "https://example.org/a", "fetched": "2026-12-01T08:00:00Z",
+        "problem": "answered 403: a login wall or a refusal (URL answered 403 Forbidden)"}}}
+    record = base["sources"]["1"]
+    record["problem_message"] = {"id": "evidence.login-wall", "arguments": {
+        "status": 403, "problem": {"id": "url.answered", "arguments": {"status": 403}},
+        "wordings": ["a", "b"]}}
+    assert validation_errors("evidence", base) == []
+    for bad in ({"arguments": {}}, {"id": ""}, {"id": "x", "arguments": {"a": {"b": 1}}},
+                {"id": "x", "extra": 1}):
+        record["problem_message"] = bad
+        assert validation_errors("evidence", base), bad
 
 
 def test_text_pdf_source_is_read(project, server):

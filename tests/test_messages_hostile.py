@@ -31,7 +31,11 @@ def _lines(output: str) -> list[str]:
 
 
 # Names of programs and formats a Chinese editor writes as they are
-_NAMES = re.compile(r"\b(?:Markdown|Word|Excel)\b")
+_NAMES = re.compile(r"\b(?:Markdown|Word|Excel|GitHub)\b"
+                    # a GitHub workflow command's own syntax, before its message
+                    r"|^::\w+ [^:]*::"
+                    # `factlint config`: a setting's name, and values as the file writes them
+                    r"|^  [\w.]+ +|\b(?:true|false|True|False|auto|error|warning|info)\b")
 
 
 def _english(output: str) -> list[str]:
@@ -205,3 +209,190 @@ def test_no_reason_is_bare_english_text(module):
             if isinstance(node.args[0], (ast.JoinedStr, ast.Constant)):
                 bare.append(ast.unparse(node)[:80])
     assert bare == []
+
+
+# --- a path with no text to tell its language by -------------------------------------------
+
+
+@pytest.fixture
+def auto(monkeypatch):
+    """No setting: --messages auto's default, with an English locale."""
+    monkeypatch.delenv("FACTLINT_MESSAGES", raising=False)
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    return monkeypatch
+
+
+def _fl001(output: str) -> str:
+    return next(line for line in _lines(output) if "FL001" in line)
+
+
+def test_a_missing_brief_is_told_in_the_language_of_the_run(auto, tmp_path):
+    (tmp_path / "brief.md").write_text(BRIEF, encoding="utf-8")
+    (tmp_path / "english.md").write_text("Some 1159 firms<sup>1</sup>.\n\n<sup>1</sup> "
+                                         "Source: Registry office, Yearbook\n",
+                                         encoding="utf-8")
+    said = _said("check", "--offline", "missing.md", "brief.md", folder=tmp_path)
+    assert "无法检查 missing.md：找不到文件" in _fl001(said)
+    said = _said("check", "--offline", "missing.md", "english.md", folder=tmp_path)
+    assert "cannot check missing.md: file not found" in _fl001(said)
+    # alone: the locale
+    assert "cannot check missing.md" in _fl001(_said("check", "--offline", "missing.md",
+                                                     folder=tmp_path))
+    auto.setenv("LANG", "zh_CN.UTF-8")
+    said = _said("check", "--offline", "missing.md", folder=tmp_path)
+    assert "无法检查 missing.md" in _fl001(said) and "1 个错误" in said
+    # a setting wins over both
+    said = _said("check", "--offline", "--messages", "en", "missing.md", "brief.md",
+                 folder=tmp_path)
+    assert "cannot check missing.md" in _fl001(said)
+    (tmp_path / "factlint.yaml").write_text("messages: en\n", encoding="utf-8")
+    said = _said("check", "--offline", "missing.md", folder=tmp_path)
+    assert "cannot check missing.md" in _fl001(said)
+
+
+def test_a_missing_brief_in_json_and_in_a_real_process(auto, tmp_path):
+    import json
+
+    (tmp_path / "brief.md").write_text(BRIEF, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "FACTLINT_MESSAGES"}
+    done = subprocess.run([sys.executable, "-m", "factlint", "check", "--offline", "--format",
+                           "json", "gone.md", "brief.md"], cwd=tmp_path, capture_output=True,
+                          text=True, env=env)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    (finding,) = [f for f in json.loads(done.stdout)["findings"] if f["code"] == "FL001"]
+    assert finding["message"] == "无法检查 gone.md：找不到文件"
+
+
+# --- every command on hostile input ---------------------------------------------------------
+
+
+def _hostile(tmp_path: Path) -> Path:
+    import zipfile
+
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    (folder / ".git").mkdir()
+    (folder / "a.md").write_text(BRIEF, encoding="utf-8")
+    (folder / "bad.md").write_text(BRIEF, encoding="utf-8")
+    (folder / "bad.facts.yaml").write_text("factlint: 1\nclaims: [\n", encoding="utf-8")
+    (folder / "j.md").write_text(BRIEF, encoding="utf-8")
+    (folder / "j.facts.json").write_text('{"factlint": 1,', encoding="utf-8")
+    (folder / "badconf.yaml").write_text("select: [FL1\n", encoding="utf-8")
+    (folder / "wrongkey.yaml").write_text("colour: red\n", encoding="utf-8")
+    (folder / "damaged.docx").write_bytes(b"PK\x03\x04junk")
+    (folder / "notzip.docx").write_bytes(b"just text")
+    with zipfile.ZipFile(folder / "nodoc.docx", "w") as package:
+        package.writestr("a.txt", "x")
+    (tmp_path / "outside.md").write_text(BRIEF, encoding="utf-8")
+    (folder / "link.md").symlink_to(tmp_path / "outside.md")
+    (folder / "many.md").write_text("# 标题\n\n" + "".join(
+        f"第{n}项数字 {n + 100} 家。\n\n" for n in range(14)), encoding="utf-8")
+    (folder / "空").mkdir()
+    return folder
+
+
+# (arguments, words the output must hold); each run with --messages zh
+COMMANDS = [
+    (["check", "--offline", "missing.md"], "无法检查 missing.md：找不到文件"),
+    (["check", "--offline", "damaged.docx"], "已损坏"),
+    (["check", "--offline", "notzip.docx"], "不是 zip 压缩包"),
+    (["check", "--offline", "nodoc.docx"], "缺少 `word/document.xml`"),
+    (["check", "--offline", "bad.md"], "YAML 语法错误"),
+    (["check", "--offline", "j.md"], "JSON 语法错误"),
+    (["check", "--offline", "link.md"], "仓库之外"),
+    (["check", "--offline", "--config", "badconf.yaml", "a.md"], "YAML 写法有误"),
+    (["check", "--offline", "--config", "wrongkey.yaml", "a.md"], "没有 `colour` 这个选项"),
+    (["check", "--offline", "--select", "FL999", "a.md"], "不是规则代码"),
+    (["check", "--offline", "--baseline", "nope.json", "a.md"], "找不到基线文件"),
+    (["check", "--offline", "空"], "没有可检查的简报"),
+    (["check", "--offline", "--watch", "-"], "--watch"),
+    (["check", "--offline", "--format", "github", "many.md"], "没有显示为注释"),
+    (["show", "missing.md"], "找不到文件"),
+    (["config", "a.md"], "（按各规则的默认值）  [默认值]"),
+    (["config", "--config", "badconf.yaml"], "YAML 写法有误"),
+    (["rules", "FL999"], "没有“FL999”这条规则"),
+    (["sources", "missing.md"], "找不到文件"),
+    (["sources", "--config", "badconf.yaml", "a.md"], "YAML 写法有误"),
+    (["extract", "missing.md"], "找不到文件"),
+    (["annotate", "nodoc.docx"], "缺少 `word/document.xml`"),
+    (["annotate", "missing.docx"], "找不到文件"),
+    (["annotate", "a.md"], "只接受 .docx 简报"),
+]
+
+
+def _without_usage(output: str) -> str:
+    """Less click's usage line (its own words) and the brief's lines the report quotes."""
+    return "\n".join(line for line in _lines(output)
+                     if not line.startswith("Usage:") and not re.match(r"\s*\d* \|", line))
+
+
+@pytest.mark.parametrize(("args", "words"), COMMANDS, ids=[" ".join(a) for a, _ in COMMANDS])
+def test_every_command_on_hostile_input_in_chinese(tmp_path, args, words):
+    folder = _hostile(tmp_path)
+    said = _without_usage(_said(*args[:1], "--messages", "zh", *args[1:], folder=folder))
+    assert words in said, said
+    assert not _english(said), "\n".join(_english(said))
+
+
+def test_config_in_json_keeps_its_english_values(tmp_path):
+    import json
+
+    said = _said("config", "--messages", "zh", "--json", "a.md", folder=_hostile(tmp_path))
+    settings = json.loads(said)["settings"]
+    assert settings["ignore"] == {"value": "(none)", "from": "defaults"}
+
+
+def test_hostile_input_in_a_real_process(tmp_path):
+    folder = _hostile(tmp_path)
+    env = {**os.environ, "FACTLINT_MESSAGES": "zh"}
+    for args, words in (
+            (["check", "--offline", "damaged.docx", "missing.md", "link.md"], "已损坏"),
+            (["check", "--offline", "--format", "github", "many.md"], "factlint：1 个文件"),
+            (["extract", "missing.md"], "找不到文件")):
+        done = subprocess.run([sys.executable, "-m", "factlint", *args], cwd=folder,
+                              capture_output=True, text=True, env=env)
+        said = _without_usage(done.stdout + done.stderr)
+        assert done.returncode in (1, 2) and "Traceback" not in said
+        assert words in said and not _english(said), said
+
+
+def test_sarif_fixes_and_rules_in_the_run_language(tmp_path):
+    import json
+
+    folder = _hostile(tmp_path)
+    said = _said("check", "--offline", "--messages", "zh", "--format", "sarif", "a.md",
+                 folder=folder)
+    run = json.loads(said)["runs"][0]
+    fixes = [fix["description"]["text"] for result in run["results"]
+             for fix in result.get("fixes", ())]
+    assert fixes and all("重新编号" in text and not english_left(text) for text in fixes)
+    rule = next(r for r in run["tool"]["driver"]["rules"] if r["id"] == "FL103")
+    assert not english_left(rule["shortDescription"]["text"])
+    english = json.loads(_said("check", "--offline", "--messages", "en", "--format", "sarif",
+                               "a.md", folder=folder))["runs"][0]
+    assert any("renumber 2 source(s) in order of first citation" == fix["description"]["text"]
+               for result in english["results"] for fix in result.get("fixes", ()))
+
+
+def test_watch_speaks_the_brief_language(tmp_path):
+    from test_watch import SOURCED, UNSOURCED, Lines, _edit_until
+
+    brief = tmp_path / "brief.md"
+    brief.write_text(SOURCED, encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "factlint", "check", "--watch", "--offline", "--messages", "zh",
+         "."], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        lines = Lines(process.stdout)
+        assert lines.until(lambda line: line.startswith("factlint：正在监视")), lines.seen
+        new = _edit_until(brief, UNSOURCED, lines, lambda line: line.startswith("+ "))
+        assert new is not None, lines.seen
+        changed = next(line for line in lines.seen if "有改动" in line)
+        assert "新增" in changed and not english_left(changed), changed
+        assert not english_left(new.partition("[error]")[2]), new
+    finally:
+        process.send_signal(__import__("signal").SIGINT)
+        process.wait(timeout=30)

@@ -69,23 +69,24 @@ def comment_text(finding: Finding, language: str, brief: str) -> str:
 def annotate(brief: str, output: str, options: RunOptions) -> Annotated:
     """Check ``brief`` and write ``output``, a copy with the findings as comments."""
     if os.path.exists(output) and os.path.samefile(brief, output):
-        raise AnnotateError("the output would overwrite the brief: name another file with -o "
-                            "(annotate never modifies the original)")
+        raise AnnotateError(messages.Phrase("annotate.overwrite"))
     result = engine.run(replace(options, paths=(brief,)))
     if any(f.unreadable for f in result.files):
-        raise AnnotateError(next(f.message for f in result.findings if f.code == "FL001"))
+        unread = next(f for f in result.findings if f.code == "FL001")
+        raise AnnotateError(messages.Phrase(unread.message_id, **dict(unread.arguments)))
     data, problem = read_word_bytes(brief)
     if data is None:
-        raise AnnotateError(f"cannot read {brief}: {problem}")
+        raise AnnotateError(messages.Phrase("cli.cannot-read", path=brief, problem=problem))
     try:
         document = open_word(data, brief)
     except WordError as exc:
-        raise AnnotateError(f"cannot read {brief}: {exc}") from exc
+        raise AnnotateError(messages.Phrase("cli.cannot-read", path=brief,
+                                            problem=exc.args[0] if exc.args else str(exc))
+                            ) from exc
     replaced = remove_own_comments(document)
     before, elements = render_with_elements(document)
     if before.text != result.files[0].rendering.text:
-        raise AnnotateError(f"{brief} changed while it was checked: nothing was written; "
-                            "run annotate again")
+        raise AnnotateError(messages.Phrase("annotate.changed", brief=brief))
     from factlint.document import detect_language
 
     forced = result.files[0].messages  # --messages or `messages:`, else the document's
@@ -110,8 +111,7 @@ def check_unchanged(before, written: bytes, brief: str) -> None:
     after = read_word(written, brief)
     if after.text != before.text or [p.text for p in after.places] != [
             p.text for p in before.places]:
-        raise AnnotateError("adding the comments would change the document's text; "
-                            "nothing was written (please report this)")
+        raise AnnotateError(messages.Phrase("annotate.text-changed"))
 
 
 # --- comments in and out --------------------------------------------------------------------

@@ -81,9 +81,9 @@ def _language(option: str | None = None, config: str | None = None) -> str:
             return setting
         if setting == "auto":
             break
-    locale = next((os.environ[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG")
-                   if os.environ.get(name)), "")
-    return "zh" if locale.lower().startswith("zh") else "en"
+    from factlint.messages import locale_language
+
+    return locale_language()
 
 
 def _run_language(languages) -> str:
@@ -471,7 +471,7 @@ def _watch(options, reports, changed_since, two_point, baseline) -> None:
 
     outputs = [file for _, file in reports if file]
     sys.exit(watch(options.paths, checked, report, lambda line: click.echo(line),
-                   ignored=outputs, problem=ConfigError))
+                   ignored=outputs, problem=ConfigError, language=_language()))
 
 
 @main.command()
@@ -491,7 +491,8 @@ def lsp(allow_private, networks) -> None:
 
 @main.command()
 @click.argument("brief", type=click.Path(dir_okay=False))
-def extract(brief: str) -> None:
+@click.option("--messages", type=MESSAGES, help=_SAID_IN)
+def extract(brief: str, messages: str | None) -> None:
     """Print a fact-file skeleton (YAML) with one claim per figure of BRIEF."""
     from factlint.document import read_document
     from factlint.engine import read_any_brief
@@ -499,7 +500,9 @@ def extract(brief: str) -> None:
 
     text, _, problem = read_any_brief(brief)
     if text is None:
-        _fail(f"cannot read {brief}: {problem}")
+        from factlint.messages import Phrase
+
+        _fail(Phrase("cli.cannot-read", path=brief, problem=problem))
     click.echo(extract_skeleton(read_document(brief, text)), nl=False)
 
 
@@ -616,8 +619,11 @@ def config_command(path: str, extra: str | None, as_json: bool, messages: str | 
     _say("cli.files-read", err=False,
          files=", ".join(settings.files) or Phrase("cli.files-none"))
     width = max(len(key) for key, _, _ in rows)
+    from factlint.messages import told
+
+    language = _language()
     for key, value, origin in rows:
-        click.echo(f"  {key:<{width}}  {value}  [{origin}]")
+        click.echo(f"  {key:<{width}}  {told(value, language)}  [{told(origin, language)}]")
     for warning in settings.warnings:
         _say("cli.warning", warning)
 

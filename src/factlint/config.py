@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from factlint.messages import Phrase, joined
-from factlint.settings import DEFAULTS, ConfigError, Overrides, Settings
+from factlint.settings import ConfigError, Overrides, Settings
 from factlint.trust import is_within, repository_root
 
 CONFIG_NAMES = ("factlint.yaml", "factlint.yml", ".factlint.yaml", ".factlint.yml",
@@ -361,23 +361,26 @@ def network_overrides(environ: Mapping[str, str], allow_private: bool,
 
 
 def describe(settings: Settings) -> list[tuple[str, str, str]]:
-    """(setting, value, where it came from) for every setting, as `factlint config` prints."""
+    """(setting, value, where it came from) for every setting, as `factlint config` prints;
+    what is no file's value (none, the defaults) is a Phrase, told in the reader's language."""
+    none = Phrase("config.value-none")
+
     def origin(key: str) -> str:
-        return ", ".join(settings.origins(key)) or DEFAULTS
+        return ", ".join(settings.origins(key)) or Phrase("config.origin-defaults")
 
     rows = [
         ("select", ", ".join(settings.select), origin("select")),
-        ("ignore", ", ".join(settings.ignore) or "(none)", origin("ignore")),
-        ("severity", ", ".join(f"{s}: {v}" for s, v in settings.severity) or "(rule defaults)",
-         origin("severity")),
+        ("ignore", ", ".join(settings.ignore) or none, origin("ignore")),
+        ("severity", ", ".join(f"{s}: {v}" for s, v in settings.severity)
+         or Phrase("config.value-rule-defaults"), origin("severity")),
         ("fail_on", settings.fail_on, origin("fail_on")),
-        ("packs", ", ".join(settings.packs) or "(built-in only)", origin("packs")),
-        ("include", ", ".join(p for _, p in settings.include) or "(none)", origin("include")),
-        ("exclude", ", ".join(p for _, p in settings.exclude) or "(none)", origin("exclude")),
+        ("packs", ", ".join(settings.packs) or Phrase("config.value-built-in"), origin("packs")),
+        ("include", ", ".join(p for _, p in settings.include) or none, origin("include")),
+        ("exclude", ", ".join(p for _, p in settings.exclude) or none, origin("exclude")),
         ("docx", str(settings.docx).lower(), origin("docx")),
         ("language", settings.language, origin("language")),
         ("messages", settings.messages, origin("messages")),
-        ("primary", ", ".join(settings.primary) or "(none)", origin("primary")),
+        ("primary", ", ".join(settings.primary) or none, origin("primary")),
         ("figures.near_ratio", str(settings.near_ratio), origin("figures.near_ratio")),
         ("figures.about_ratio", str(settings.about_ratio), origin("figures.about_ratio")),
     ]
@@ -393,15 +396,17 @@ def describe(settings: Settings) -> list[tuple[str, str, str]]:
 
             value = default_cache_dir()
         if isinstance(value, tuple):
-            value = ", ".join(map(str, value)) or "(none)"
-        rows.append((f"urls.{name}", str(value), origin(f"urls.{name}")))
+            value = ", ".join(map(str, value)) or none
+        rows.append((f"urls.{name}", value if isinstance(value, Phrase) else str(value),
+                     origin(f"urls.{name}")))
     from factlint.evidence import DEFAULT_FOLDER, EvidenceSettings
 
     evidence = dict(settings.evidence)
     for name in EvidenceSettings.__dataclass_fields__:
         value = evidence.get(name, getattr(EvidenceSettings, name))
         if name == "folder" and value is None:
-            value = f"{DEFAULT_FOLDER} (at the repository's top)"
-        shown = str(value).lower() if isinstance(value, bool) else str(value or "(none)")
+            value = Phrase("config.value-evidence-folder", folder=DEFAULT_FOLDER)
+        shown = (str(value).lower() if isinstance(value, bool)
+                 else value if isinstance(value, Phrase) else str(value) if value else none)
         rows.append((f"evidence.{name}", shown, origin(f"evidence.{name}")))
     return rows

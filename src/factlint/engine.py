@@ -345,7 +345,7 @@ def read_any_brief(path: str, root: str | os.PathLike | None = None
     try:
         rendering = read_word(data, path)
     except WordError as exc:
-        return None, None, str(exc)
+        return None, None, exc.args[0] if exc.args else str(exc)
     return rendering.text, rendering, ""
 
 
@@ -755,7 +755,8 @@ def _run(options: RunOptions, url_standby: Any) -> RunResult:
         check_books(results, groupings, options)
         for item in results:
             item.document = None  # not needed past this point
-    results += [_unreadable_folder(folder, why) for folder, why in found.unreadable]
+    results += [_unreadable_folder(folder, why, options) for folder, why in found.unreadable]
+    _tell_unread(results)
     findings = [f for r in results for f in r.findings]  # each file's are sorted already
     fail_on = options.overrides.fail_on or (results[0].fail_on if results else "error")
     result = RunResult(results, findings, fail_on=fail_on,
@@ -775,8 +776,28 @@ def _nothing_to_check(paths: Sequence[str], found: Found) -> messages.Phrase:
     return messages.Phrase("config.no-briefs", paths=", ".join(paths), aside=aside)
 
 
-def _unreadable_folder(folder: str, why: str) -> FileResult:
-    result = FileResult(folder, unreadable=True)
+def _tell_unread(results: list[FileResult]) -> None:
+    """A file that could not be read has no words to tell its language by: under ``auto``,
+    what is said of it (FL001) is in the language of most briefs of the run that were
+    read, else in the reader's locale's."""
+    unread = [r for r in results if r.unreadable]
+    if not unread:
+        return
+    read = Counter(r.language for r in results if not r.unreadable)
+    language = read.most_common(1)[0][0] if read else messages.locale_language()
+    for result in unread:
+        result.language = language
+        result.languages.clear()
+        result.told = [(f, told, messages.text_of(f, told))
+                       for f in result.findings for told in (result.told_in(f),)]
+
+
+def _unreadable_folder(folder: str, why: str, options: RunOptions) -> FileResult:
+    try:
+        setting = settings_for(Path(folder) / "brief.md", options.overrides).messages
+    except (ConfigError, OSError):
+        setting = options.overrides.messages or "auto"
+    result = FileResult(folder, unreadable=True, messages=setting)
     result.findings.append(
         UNREADABLE.at_position(folder, 1, 1, messages.Message("FL001.cannot-read-folder",
                                                                   folder=folder, why=why)))

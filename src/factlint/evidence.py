@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from factlint.lazyre import lazy
-from factlint.messages import Message, Phrase
+from factlint.messages import Message, Phrase, restored, stored
 from factlint.numbers import Figure, builtin_lexicon, find_figures, interval_for
 from factlint.sourcetext import SourceText, extract
 from factlint.trust import is_within, repository_root
@@ -322,7 +322,7 @@ def _body_record(cited: CitedSource, fetched_at: str, body: bytes, content_type:
         if getattr(read, name):
             record[name] = getattr(read, name)
     if read.problem:
-        record["problem"] = str(read.problem)  # the file keeps plain text
+        _record_problem(record, read.problem)
     else:
         path = snapshots.write(sha, read.text)
         record["snapshot"] = os.path.relpath(path, evidence_file.parent).replace(os.sep, "/")
@@ -339,8 +339,17 @@ def _failed_record(cited: CitedSource, fetched_at: str, problem: str, status: in
     record["fetched"] = fetched_at
     if status is not None:
         record["status"] = status
-    record["problem"] = str(problem)  # the file keeps plain text
+    _record_problem(record, problem)
     return record
+
+
+def _record_problem(record: dict[str, Any], problem: str) -> None:
+    """The file keeps the problem as English text, and (a Phrase's) as its message id and
+    arguments, which a check reading the file back tells in the brief's language."""
+    record["problem"] = str(problem)
+    message = stored(problem)
+    if message is not None:
+        record["problem_message"] = message
 
 
 def _now() -> str:
@@ -362,7 +371,8 @@ def _from_record(cited: CitedSource, record: dict[str, Any], snapshots: Snapshot
     """The source as its evidence record and snapshot say, or None when the snapshot is
     missing (it must be read again)."""
     if record.get("problem"):
-        return SourceEvidence(cited, record, None, problem=str(record["problem"]))
+        problem = restored(record.get("problem_message"), str(record["problem"]))
+        return SourceEvidence(cited, record, None, problem=problem)
     text = snapshots.read(str(record.get("sha256", "")))
     if text is None:
         return None

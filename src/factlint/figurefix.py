@@ -16,6 +16,7 @@ import json
 from typing import TYPE_CHECKING
 
 from factlint.finding import Edit, Fix
+from factlint.messages import Phrase
 from factlint.numbers import builtin_lexicon
 from factlint.wording import Wording, in_unit, wordings
 
@@ -83,7 +84,7 @@ def exact_fix(facts: FactFile, verification: Verification, wording: Wording) -> 
         edits.append(Edit(at, at + len(figure.text), wording.replacement))
     if not _reads_back(facts, text, edits, claim, figure.text, wording.replacement):
         return None
-    return Fix(f"write the true value “{wording.replacement}”",
+    return Fix(Phrase("fixdesc.true-value", wording=wording.replacement),
                (Edit(figure.start, figure.end, wording.replacement),),
                ((facts.path, tuple(edits)),))
 

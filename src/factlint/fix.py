@@ -351,7 +351,7 @@ def drop_unused_fix(doc: Document, definitions: Sequence[Definition] | None = No
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
-    return Fix(f"remove {len(spans)} unused source definition(s)",
+    return Fix(Phrase("fixdesc.drop-unused", count=len(spans)),
                tuple(Edit(start, end, "") for start, end in merged))
 
 
@@ -435,8 +435,7 @@ def archive_fix(doc: Document, copies: Mapping[tuple[int, int], str]) -> Fix | N
             edits.append(Edit(end, end, f"{label}{written}"))
     if not edits:
         return None
-    return Fix(f"add {len(edits)} archived cop{'y' if len(edits) == 1 else 'ies'} of dead URLs",
-               tuple(edits))
+    return Fix(Phrase("fixdesc.archive", count=len(edits)), tuple(edits))
 
 
 # --- every fix of a brief --------------------------------------------------------------------

@@ -22,6 +22,8 @@ client offers it, else UTF-16, and converts every position it sends or receives.
 from __future__ import annotations
 
 import asyncio
+import inspect
+import json
 import os
 import re
 from bisect import bisect_right
@@ -48,6 +50,7 @@ LONE_CR = re.compile(r"\r(?!\n)")
 SEVERITY = {"error": types.DiagnosticSeverity.Error,
             "warning": types.DiagnosticSeverity.Warning,
             "info": types.DiagnosticSeverity.Information}
+SEVERITY_NUMBER = {name: kind.value for name, kind in SEVERITY.items()}  # as sent in JSON
 WATCHED = ("**/*.facts.{yaml,yml,json}", "**/*.evidence.yaml",
            "**/{factlint.yaml,factlint.yml,.factlint.yaml,.factlint.yml,pyproject.toml}",
            "**/*.{csv,tsv,json,yaml,yml,xlsx}", "**/*.{md,markdown,txt,qmd,rmd}")
@@ -61,16 +64,27 @@ class Text:
     """A file's text and its line starts; converts code-point offsets to and from the
     client's positions (UTF-16 code units, or code points with utf-32)."""
 
-    def __init__(self, text: str, utf16: bool):
+    def __init__(self, text: str, utf16: bool, starts: list[int] | None = None,
+                 astral: bool | None = None):
         self.text = text
-        self.utf16 = utf16 and ASTRAL.search(text) is not None  # else both counts agree
-        starts = [0]
-        find = text.find
-        i = find("\n")
-        while i >= 0:
-            starts.append(i + 1)
-            i = find("\n", i + 1)
-        self.starts = starts
+        self.astral = ASTRAL.search(text) is not None if astral is None else astral
+        self.utf16 = utf16 and self.astral  # else both counts agree
+        self.starts = _line_starts(text, 0, [0]) if starts is None else starts
+
+    def edited(self, start: int, end: int, new: str, utf16: bool) -> Text:
+        """The text with the code points [start, end) replaced by ``new``, its line starts
+        and astral characters found again only in ``new``: one keystroke in a 1 MB brief
+        should not cost a look at every line."""
+        text = self.text[:start] + new + self.text[end:]
+        first = bisect_right(self.starts, start)  # the line starts up to ``start`` stay
+        last = bisect_right(self.starts, end)  # those in (start, end] go, later ones shift
+        shift = len(new) - (end - start)
+        starts = _line_starts(new, start, self.starts[:first])
+        starts += [s + shift for s in self.starts[last:]]
+        astral = (ASTRAL.search(new) is not None
+                  or self.astral and (ASTRAL.search(self.text, start, end) is None
+                                      or ASTRAL.search(text) is not None))
+        return Text(text, utf16, starts, astral)
 
     def _line_end(self, line: int) -> int:
         return self.starts[line + 1] - 1 if line + 1 < len(self.starts) else len(self.text)
@@ -99,8 +113,18 @@ class Text:
 
     def at(self, line: int, column: int) -> types.Position:
         """A finding's 1-based line and code-point column as a client position."""
+        line, character = self.place(line, column)
+        return types.Position(line=line, character=character)
+
+    def place(self, line: int, column: int) -> tuple[int, int]:
+        """``at`` as (line, character), clamped to the text and to the line's end."""
         line = max(0, min(line - 1, len(self.starts) - 1))
-        return self.position(min(self.starts[line] + max(column - 1, 0), self._line_end(line)))
+        start = self.starts[line]
+        offset = min(start + max(column - 1, 0), self._line_end(line))
+        character = offset - start  # the clamped offset is still on this line
+        if self.utf16:
+            character += len(ASTRAL.findall(self.text, start, offset))
+        return line, character
 
     def range(self, start: int, end: int) -> types.Range:
         return types.Range(start=self.position(start), end=self.position(end))
@@ -121,9 +145,8 @@ class Buffer:
     others: set[str] = field(default_factory=set)  # other files it published findings for
     url_task: asyncio.Task | None = None  # its URLs being checked in the background
     urls_again: bool = False  # saved while they were: check them once more
-    # finding -> its Diagnostic, from the last publish: most findings survive an edit, and
-    # without UTF-16 arithmetic a finding's range depends on the finding alone
-    shown: dict = field(default_factory=dict)
+    # what each diagnostic it published last said, as JSON text (see diagnostic_json)
+    sent: dict[tuple, str] = field(default_factory=dict)
 
 
 class Protocol(LanguageServerProtocol):
@@ -139,6 +162,18 @@ class Protocol(LanguageServerProtocol):
                                           if types.PositionEncodingKind.Utf32 in offered
                                           else [types.PositionEncodingKind.Utf16])
         return (yield from super().lsp_initialize(params))
+
+    def notify_json(self, method: str, params: str) -> None:
+        """The bytes ``notify`` sends (pygls's framing), for params that are JSON text
+        already: pygls would first convert lsprotocol objects, one by one, through cattrs."""
+        body = f'{{"params": {params}, "method": {json.dumps(method)}, "jsonrpc": "2.0"}}'
+        if self._include_headers:  # the body is ASCII (json.dumps escapes the rest)
+            body = (f"Content-Length: {len(body)}\r\n"
+                    f"Content-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
+                    + body)
+        written = self.writer.write(body.encode(self.CHARSET))
+        if inspect.isawaitable(written):
+            asyncio.ensure_future(written)
 
 
 class FactlintServer(LanguageServer):
@@ -246,24 +281,25 @@ class FactlintServer(LanguageServer):
 
     def publish(self, buffer: Buffer) -> None:
         checked, text = buffer.checked, buffer.checked_text
-        own, others = [], {}
+        result = checked.result
+        own: list[str] = []
+        others: dict[str, list] = {}
         if checked.problem:  # the configuration: nothing was checked
-            own.append(types.Diagnostic(
-                range=text.range(0, 0), message=checked.problem, source="factlint",
-                severity=types.DiagnosticSeverity.Error, code="config"))
+            own.append(json.dumps(problem_payload(checked.problem)))
         key = _key(buffer.path)
-        shown = buffer.shown if not text.utf16 else {}
-        buffer.shown = {}
-        for finding in checked.result.findings:
-            if _key(finding.path) == key:
-                made = shown.get(finding) or diagnostic(finding, text, checked.result)
-                own.append(made)
-                if not text.utf16:
-                    buffer.shown[finding] = made
+        keys: dict[str, str] = {}  # finding.path -> its _key: thousands of findings, few paths
+        sent, buffer.sent = buffer.sent, {}
+        for finding in result.findings:
+            found = keys.get(finding.path)
+            if found is None:
+                found = keys[finding.path] = _key(finding.path)
+            if found == key:
+                own.append(diagnostic_json(finding, text, result.message(finding), sent,
+                                           buffer.sent))
             else:
-                others.setdefault(_key(finding.path), []).append(finding)
-        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-            uri=buffer.uri, diagnostics=own, version=buffer.checked_version))
+                others.setdefault(found, []).append(finding)
+        self.protocol.notify_json(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
+                                  _publish_params(buffer.uri, own, buffer.checked_version))
         self._publish_others(buffer, others)
 
     def _publish_others(self, buffer: Buffer, others: dict[str, list]) -> None:
@@ -275,9 +311,10 @@ class FactlintServer(LanguageServer):
                         if b.checked is not None
                         for f in b.checked.result.findings if _key(f.path) == path}
             text = self._disk_text(path)
-            diagnostics = [diagnostic(f, text, findings[f]) for f in sorted(findings)]
-            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-                uri=from_fs_path(path), diagnostics=diagnostics))
+            diagnostics = [diagnostic_json(f, text, findings[f].message(f), {}, {})
+                           for f in sorted(findings)]
+            self.protocol.notify_json(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
+                                      _publish_params(from_fs_path(path), diagnostics, None))
 
     def _disk_text(self, path: str) -> Text:
         """A file's text: the open buffer's, else as it is on disk."""
@@ -306,6 +343,16 @@ def _key(path: str) -> str:
     return os.path.normcase(os.path.abspath(path))
 
 
+def _line_starts(text: str, base: int, starts: list[int]) -> list[int]:
+    """``starts`` followed by the offset (plus ``base``) after each line end of ``text``."""
+    find = text.find
+    i = find("\n")
+    while i >= 0:
+        starts.append(base + i + 1)
+        i = find("\n", i + 1)
+    return starts
+
+
 def diagnostic(finding: Any, text: Text, result: Any = None) -> types.Diagnostic:
     """``finding`` for the client; its message in the language of the run ``result``
     (the brief's ``messages`` setting and language) when it is given."""
@@ -316,6 +363,55 @@ def diagnostic(finding: Any, text: Text, result: Any = None) -> types.Diagnostic
         range=types.Range(start=start, end=end), message=message,
         severity=SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
         code=finding.code, source="factlint", data={"rule": finding.name})
+
+
+def diagnostic_payload(finding: Any, text: Text, message: str) -> dict[str, Any]:
+    """``diagnostic(finding, text, result)`` as JSON, field for field what pygls makes of
+    it (``message``: ``result.message(finding)``), built directly: what the server sends
+    for each finding it publishes, thousands for a large brief."""
+    return _payload(_said(finding, text, message))
+
+
+def _said(finding: Any, text: Text, message: str) -> tuple:
+    """All that a finding's diagnostic says, in the client's positions."""
+    return (*text.place(finding.line, finding.column),
+            *text.place(finding.end_line, finding.end_column),
+            message, finding.severity, finding.code, finding.name)
+
+
+def _payload(said: tuple) -> dict[str, Any]:
+    line, character, end_line, end_character, message, severity, code, name = said
+    return {"range": {"start": {"line": line, "character": character},
+                      "end": {"line": end_line, "character": end_character}},
+            "message": message, "severity": SEVERITY_NUMBER.get(severity, 2),
+            "code": code, "source": "factlint", "data": {"rule": name}}
+
+
+def diagnostic_json(finding: Any, text: Text, message: str, known: dict[tuple, str],
+                    kept: dict[tuple, str]) -> str:
+    """``diagnostic_payload`` as JSON text, taken from ``known`` (what was sent last time)
+    when a diagnostic said all the same then, and stored in ``kept`` for the next time:
+    after a keystroke most of a large brief's thousands of diagnostics are unchanged."""
+    said = _said(finding, text, message)
+    made = known.get(said)
+    if made is None:
+        made = json.dumps(_payload(said))
+    kept[said] = made
+    return made
+
+
+def _publish_params(uri: str, diagnostics: list[str], version: int | None) -> str:
+    """PublishDiagnosticsParams as JSON text, from its diagnostics' JSON texts."""
+    tail = "" if version is None else f', "version": {version}'
+    return f'{{"uri": {json.dumps(uri)}, "diagnostics": [{", ".join(diagnostics)}]{tail}}}'
+
+
+def problem_payload(problem: str) -> dict[str, Any]:
+    """The diagnostic that says why a brief was not checked (its configuration), as JSON."""
+    return {"range": {"start": {"line": 0, "character": 0},
+                      "end": {"line": 0, "character": 0}},
+            "message": problem, "severity": SEVERITY_NUMBER["error"],
+            "code": "config", "source": "factlint"}
 
 
 def _normalised(text: str) -> str:
@@ -396,10 +492,9 @@ def did_change(ls: FactlintServer, params: types.DidChangeTextDocumentParams) ->
     for change in params.content_changes:
         if isinstance(change, types.TextDocumentContentChangePartial):
             start, end = text.offset(change.range.start), text.offset(change.range.end)
-            new = text.text[:start] + _normalised(change.text) + text.text[end:]
+            text = text.edited(start, end, _normalised(change.text), ls.utf16)
         else:
-            new = _normalised(change.text)
-        text = Text(new, ls.utf16)
+            text = Text(_normalised(change.text), ls.utf16)
     buffer.text, buffer.version = text, params.text_document.version
     ls.schedule(buffer)
 

@@ -101,6 +101,52 @@ def joined(phrases: list, message_id: str = "list.comma") -> Any:
     return result
 
 
+def stored(text: Any) -> dict[str, Any] | None:
+    """A Phrase or Message as plain data for a file (``{id, arguments}``, nested for the
+    messages among its arguments, a list for a tuple of wordings); None for plain text."""
+    message = text.message if isinstance(text, Phrase) else text
+    if not isinstance(message, Message):
+        return None
+
+    def value(argument: Any) -> Any:
+        inner = stored(argument)
+        if inner is not None:
+            return inner
+        if isinstance(argument, tuple):
+            return [str(item) for item in argument]
+        return argument if type(argument) in (int, float, bool) else str(argument)
+
+    return {"id": message.id, "arguments": {name: value(argument)
+                                            for name, argument in message.arguments}}
+
+
+def restored(data: Any, text: str) -> str:
+    """The Phrase ``stored`` made ``data`` from, or ``text`` (what the file keeps in
+    English) when ``data`` is absent or is not a message this catalog can put into words
+    in every language (written by another version, or by hand)."""
+    def phrase(value: Any) -> Any:
+        if isinstance(value, dict):
+            arguments = value.get("arguments", {})
+            if not isinstance(value.get("id"), str) or not isinstance(arguments, dict):
+                raise ValueError(value)
+            return Phrase(value["id"], **{str(k): phrase(v) for k, v in arguments.items()})
+        if isinstance(value, list):
+            return tuple(str(item) for item in value)
+        return value
+
+    if not isinstance(data, dict):
+        return text
+    try:
+        made = phrase(data)
+        if problems(made.message):
+            return text
+        for language in LANGUAGES:
+            made.message.text(language)
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError):
+        return text
+    return made
+
+
 def told(text: Any, language: str) -> str:
     """``text`` (a Phrase, a Message or plain text) in ``language``."""
     if isinstance(text, Phrase):
@@ -279,6 +325,17 @@ def chosen(setting: str, text: str | None, brief_language: str) -> str:
     base = "zh" if brief_language.startswith("zh") else "en"
     language = language_of(text, base) if text else base
     return chinese if language == "zh" else "en"
+
+
+def locale_language(environ: Mapping[str, str] | None = None) -> str:
+    """zh or en: the reader's, from the locale (LC_ALL, LC_MESSAGES or LANG, the first one
+    set; one starting with zh gives Chinese)."""
+    import os
+
+    environ = os.environ if environ is None else environ
+    locale = next((environ[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG")
+                   if environ.get(name)), "")
+    return "zh" if locale.lower().startswith("zh") else "en"
 
 
 def text_of(finding: Any, language: str) -> str:

@@ -23,6 +23,7 @@ from factlint.document import (
     without_inline_code,
 )
 from factlint.finding import Edit, Fix
+from factlint.messages import Phrase
 
 JOIN_WHITESPACE = " \t\u3000"
 
@@ -149,8 +150,7 @@ def rejoin_fixes(doc: Document) -> list[tuple[Paragraph, Fix]]:
     fixes = []
     nl = newline_of(doc.text)  # once: a scan of the whole text
     for plan in rejoins(doc):
-        description = (f"rejoin the paragraph split by {len(plan.joins)} footnote block(s) "
-                       "and move the definitions after it")
+        description = Phrase("fixdesc.rejoin-paragraph", count=len(plan.joins))
         fixes.append((plan.paragraph, Fix(description, tuple(rejoin_edits(doc, [plan], nl)))))
     return fixes
 
@@ -161,4 +161,4 @@ def rejoin_fix(doc: Document) -> Fix | None:
     if not plans:
         return None
     count = sum(len(p.joins) for p in plans)
-    return Fix(f"rejoin {count} page split(s)", tuple(rejoin_edits(doc, plans)))
+    return Fix(Phrase("fixdesc.rejoin", count=count), tuple(rejoin_edits(doc, plans)))

@@ -291,7 +291,7 @@ def renumber_fix(doc: Document, mapping: Mapping[str, str] | None = None,
     if overlapping(edits):
         return None
     changed = sum(1 for old, new in mapping.items() if old != new)
-    return Fix(f"renumber {changed} source(s) in order of first citation", tuple(edits))
+    return Fix(Phrase("fixdesc.renumber", count=changed), tuple(edits))
 
 
 def overlapping(edits: Sequence[Edit]) -> bool:

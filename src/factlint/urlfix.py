@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from factlint.finding import Edit, Fix
 from factlint.lazyre import lazy
+from factlint.messages import Phrase
 
 # What Markdown (or a table, or kramdown) would read in a URL written into a brief, so that
 # a server's Location header cannot add a link, an image or markup: percent-encoded.
@@ -69,4 +70,4 @@ def redirects_replaced(edits: list[Edit]) -> Fix | None:
     """The fix made of ``edits`` (None without any)."""
     if not edits:
         return None
-    return Fix(f"replace {len(edits)} permanently redirected URL(s)", tuple(edits))
+    return Fix(Phrase("fixdesc.redirects", count=len(edits)), tuple(edits))

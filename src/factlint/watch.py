@@ -15,6 +15,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from factlint.messages import Phrase, told
+
 WATCHED_SUFFIXES = (".md", ".markdown", ".txt", ".qmd", ".rmd", ".docx",  # briefs
                     ".yaml", ".yml", ".json",  # fact, evidence, data and configuration files
                     ".csv", ".tsv", ".xlsx", ".toml")
@@ -65,31 +67,42 @@ def _take(result: Any, wanted: Counter) -> list[Any]:
     return taken
 
 
-def describe(finding: Any) -> str:
+def describe(finding: Any, result: Any) -> str:
+    """A finding as the text report begins it, its message in its language."""
     return (f"{finding.path}:{finding.line}:{finding.column}: {finding.code} "
-            f"[{finding.severity}] {finding.message}")
+            f"[{finding.severity}] {result.message(finding)}")
 
 
-def counts(result: Any) -> str:
+def counts(result: Any) -> Phrase:
     summary = result.summary
-    return (f"{summary['errors']} error(s), {summary['warnings']} warning(s), "
-            f"{summary['infos']} info(s)")
+    return Phrase("watch.counts", errors=summary["errors"], warnings=summary["warnings"],
+                  infos=summary["infos"])
+
+
+def _reason(error: Exception) -> str:
+    given = error.args[0] if error.args else None
+    return given if isinstance(given, str) else str(error)
 
 
 def watch(paths: Sequence[str], check: Callable[[], Any], report: Callable[[Any], None],
           echo: Callable[[str], None], ignored: Iterable[str] = (),
-          problem: type[Exception] = Exception, stop_event: Any = None) -> int:
+          problem: type[Exception] = Exception, stop_event: Any = None,
+          language: str = "en") -> int:
     """Run ``check`` and ``report`` its result, then re-run on every relevant change under
     ``paths`` and ``echo`` what changed, until interrupted (exit status 0). A ``problem``
-    raised by ``check`` (a configuration that can't be used) is printed and waited out."""
+    raised by ``check`` (a configuration that can't be used) is printed and waited out.
+    What is said is in the language of the last run's summary, else in ``language``."""
     try:
-        return _watch(paths, check, report, echo, ignored, problem, stop_event)
+        return _watch(paths, check, report, echo, ignored, problem, stop_event, language)
     except KeyboardInterrupt:  # Ctrl-C during a check rather than while waiting
         return 0
 
 
-def _watch(paths, check, report, echo, ignored, problem, stop_event) -> int:
+def _watch(paths, check, report, echo, ignored, problem, stop_event, language) -> int:
     import watchfiles
+
+    def say(phrase: Phrase, result: Any) -> None:
+        echo(told(phrase, result.summary_language if result is not None else language))
 
     ignored_paths = frozenset(os.path.abspath(p) for p in ignored)
     previous = None
@@ -97,9 +110,9 @@ def _watch(paths, check, report, echo, ignored, problem, stop_event) -> int:
         previous = check()
         report(previous)
     except problem as exc:
-        echo(f"factlint: error: {exc}")
+        say(Phrase("cli.error", message=_reason(exc)), None)
     folders = roots(paths)
-    echo(f"factlint: watching {', '.join(folders)} for changes (Ctrl-C to stop)")
+    say(Phrase("watch.watching", folders=", ".join(folders)), previous)
     for changes in watchfiles.watch(
             *folders, watch_filter=lambda _, path: relevant(path, ignored_paths),
             debounce=DEBOUNCE_MS, raise_interrupt=False, stop_event=stop_event):
@@ -108,18 +121,19 @@ def _watch(paths, check, report, echo, ignored, problem, stop_event) -> int:
         try:
             result = check()
         except problem as exc:
-            echo(f"factlint: {stamp} {', '.join(changed)} changed: error: {exc}")
+            say(Phrase("watch.changed-error", stamp=stamp, changed=", ".join(changed),
+                       error=_reason(exc)), previous)
             continue
         if previous is None:
             report(result)
             previous = result
             continue
         new, gone = difference(previous, result)
-        echo(f"factlint: {stamp} {', '.join(changed)} changed: {len(new)} new, {len(gone)} "
-             f"gone; now {counts(result)}")
+        say(Phrase("watch.changed", stamp=stamp, changed=", ".join(changed), new=len(new),
+                   gone=len(gone), now=counts(result)), result)
         for finding in gone:
-            echo(f"- {describe(finding)}")
+            echo(f"- {describe(finding, previous)}")
         for finding in new:
-            echo(f"+ {describe(finding)}")
+            echo(f"+ {describe(finding, result)}")
         previous = result
     return 0

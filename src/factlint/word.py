@@ -216,21 +216,18 @@ def excerpt(text: str, offset: int) -> str:
 def problem_with(data: bytes, path: str) -> str:
     """Why ``data`` can't be read as a .docx, in words that say what to do; '' when it can."""
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        return ("is an old binary Word document (.doc) or an encrypted one: open it in Word, "
-                "WPS or LibreOffice and save it as a Word document (.docx), without a password")
+        return Phrase("word.old-doc")
     if not data.startswith(b"PK"):
-        return ("is not a Word .docx document (not a zip package): save it from Word as .docx, "
-                "or rename it if it is a text brief")
+        return Phrase("word.not-zip")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             names = package.namelist()
             if sum(info.file_size for info in package.infolist()) > MAX_UNPACKED_BYTES:
-                return "unpacks to more than 256 MB, larger than a brief can be"
+                return Phrase("word.too-large")
     except zipfile.BadZipFile as exc:
-        return f"is a damaged .docx ({exc}): open it in Word and save it again"
+        return Phrase("word.damaged", error=str(exc))
     if "word/document.xml" not in names:
-        return ("is a zip package without word/document.xml, not a Word document: "
-                "save it from Word as .docx")
+        return Phrase("word.no-document")
     return ""
 
 
@@ -249,8 +246,7 @@ def open_word(data: bytes, path: str):
     try:
         return docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx and lxml raise many kinds for a damaged package
-        raise WordError(f"is a damaged .docx ({type(exc).__name__}: {exc}): "
-                        "open it in Word and save it again") from exc
+        raise WordError(Phrase("word.damaged", error=f"{type(exc).__name__}: {exc}")) from exc
 
 
 def notes_part(document, kind: str):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, TextIO
 
+from factlint import messages
 from factlint.report.sarif import report_path
 from factlint.report.text import COMMAND_STARTS
 
@@ -48,22 +49,26 @@ def command(finding: Finding, root: str = ".", text: str | None = None) -> str:
     return f"::{COMMANDS[finding.severity]} {joined}::{escape_data(text)}"
 
 
-def summary_line(result: RunResult) -> str:
+def summary_line(result: RunResult, language: str = "en") -> str:
     s = result.summary
-    files = f"{s['files']} file{'s' if s['files'] != 1 else ''}"
-    counts = ", ".join(
-        f"{s[key]} {label}{'s' if s[key] != 1 else ''}"
-        for key, label in (("errors", "error"), ("warnings", "warning"), ("infos", "info"))
-    )
-    parts = [files, f"{s['claims']} claims ({s['sourced_claims']} sourced)"]
+
+    def said(message_id: str, **arguments) -> str:
+        return messages.render(message_id, arguments, language)
+
+    counts = messages.template("summary.counts-separator", language).join(
+        said(f"summary.{key}", count=s[key]) for key in ("errors", "warnings", "infos"))
+    parts = [said("summary.files", count=s["files"]),
+             said("summary.claims", count=s["claims"], sourced=s["sourced_claims"])]
     if s["figures_verified"]:
-        parts.append(f"{s['figures_verified']} figures verified")
+        parts.append(said("summary.figures-verified", count=s["figures_verified"]))
     if s["urls_checked"] or s["urls_skipped"]:
-        parts.append(f"{s['urls_checked']} URLs checked, {s['urls_skipped']} skipped")
-    return f"factlint: {'; '.join(parts)}: {counts}"
+        parts.append(said("summary.urls", checked=s["urls_checked"], skipped=s["urls_skipped"]))
+    line = said("summary.line", counts=counts,
+                parts=messages.template("summary.parts-separator", language).join(parts))
+    return said("github.summary", summary=line)
 
 
-def hidden_notice(findings: list[Finding]) -> str | None:
+def hidden_notice(findings: list[Finding], language: str = "en") -> str | None:
     """The annotation saying how many findings GitHub will not show, or None if none."""
     kinds = {kind: 0 for kind in COMMANDS.values()}
     for finding in findings:
@@ -74,12 +79,12 @@ def hidden_notice(findings: list[Finding]) -> str | None:
     over = {kind: count - ANNOTATION_LIMIT for kind, count in kinds.items()
             if count > ANNOTATION_LIMIT}
     hidden = sum(over.values())
-    detail = ", ".join(f"{count} {kind}{'s' if count != 1 else ''}"
-                       for kind, count in over.items())
-    return ("::notice title=factlint::"
-            + escape_data(f"{hidden} of {len(findings)} findings are not shown as annotations "
-                          f"({detail}): GitHub shows at most {ANNOTATION_LIMIT} of each kind "
-                          "per step. Every finding is in this log and in the SARIF report."))
+    detail = messages.template("summary.counts-separator", language).join(
+        messages.render(f"github.kind.{kind}", {"count": count}, language)
+        for kind, count in over.items())
+    return "::notice title=factlint::" + escape_data(messages.render("github.hidden", {
+        "hidden": hidden, "total": len(findings), "detail": detail,
+        "limit": ANNOTATION_LIMIT}, language))
 
 
 class EscapedStream:
@@ -117,9 +122,10 @@ _LINE_ENDS = re.compile(r"(?<=[\r\n])")
 
 
 def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
-    notice = hidden_notice(result.findings)
+    language = result.summary_language
+    notice = hidden_notice(result.findings, language)
     if notice:
         stream.write(notice + "\n")
     for finding in result.findings:
         stream.write(command(finding, options.root, result.message(finding)) + "\n")
-    stream.write(summary_line(result) + "\n")
+    stream.write(summary_line(result, language) + "\n")

@@ -133,21 +133,28 @@ def sarif_message(finding: Finding, text: str, language: str) -> dict:
 
 
 def rule_descriptor(rule: Rule, language: str = "en") -> dict:
+    """A rule's reportingDescriptor, its descriptions in ``language`` (the run's)."""
     bad, good = rule.example("Bad"), rule.example("Good")
-    text = [rule.description]
-    markdown = [rule.description]
-    for label, example in (("Bad", bad), ("Good", good)):
+    summary, description = rule.summary, rule.description
+    if language != "en" and f"rule.{rule.code}" in messages.catalog(language):
+        description = messages.render(f"rule.{rule.code}", None, language)
+        summary = description.partition("。")[0] + "。"
+    text = [description]
+    markdown = [description]
+    for label, example in (("bad", bad), ("good", good)):
         if example:
-            text.append(f"{label}:\n{example.rstrip()}")
-            markdown.append(f"**{label}**\n\n{_fence(example)}")
+            said = messages.render(f"rules.{label}", None, language).rstrip(":：")
+            text.append(f"{messages.render(f'rules.{label}', None, language)}\n"
+                        f"{example.rstrip()}")
+            markdown.append(f"**{said}**\n\n{_fence(example)}")
     tags = [FAMILIES.get(rule.code[:3], "other")]
     if rule.fixable:
         tags.append("fixable")
     return {
         "id": rule.code,
         "name": rule.name,
-        "shortDescription": {"text": rule.summary or rule.name},
-        "fullDescription": {"text": rule.description or rule.summary or rule.name},
+        "shortDescription": {"text": summary or rule.name},
+        "fullDescription": {"text": description or summary or rule.name},
         "help": {"text": "\n\n".join(text), "markdown": "\n\n".join(markdown)},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {"tags": tags},
@@ -168,7 +175,7 @@ def line_fingerprint(code: str, path: str, line_text: str) -> str:
 
 
 def _fix(finding: Finding, fix: Fix, location: dict, texts: SourceTexts,
-         root: str = ".") -> dict | None:
+         root: str = ".", language: str = "en") -> dict | None:
     """The fix as SARIF artifact changes: the finding's file, then the other files it edits
     (an FL301 figure fix also edits the fact file's quote)."""
     replacements = _replacements(finding.path, fix.edits, texts)
@@ -180,7 +187,8 @@ def _fix(finding: Finding, fix: Fix, location: dict, texts: SourceTexts,
         if others:
             changes.append({"artifactLocation": artifact_location(path, root),
                             "replacements": others})
-    return {"description": {"text": fix.description}, "artifactChanges": changes}
+    return {"description": {"text": messages.told(fix.description, language)},
+            "artifactChanges": changes}
 
 
 def _replacements(path: str, edits, texts: SourceTexts) -> list[dict]:
@@ -253,7 +261,7 @@ def as_dict(result: RunResult, root: str = ".") -> dict:
         if finding.code in index:
             entry["ruleIndex"] = index[finding.code]
         if finding.fix is not None:
-            fix = _fix(finding, finding.fix, location, texts, root)
+            fix = _fix(finding, finding.fix, location, texts, root, result.language(finding))
             if fix is not None:
                 entry["fixes"] = [fix]
         results.append(entry)

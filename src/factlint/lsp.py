@@ -365,13 +365,6 @@ def diagnostic(finding: Any, text: Text, result: Any = None) -> types.Diagnostic
         code=finding.code, source="factlint", data={"rule": finding.name})
 
 
-def diagnostic_payload(finding: Any, text: Text, message: str) -> dict[str, Any]:
-    """``diagnostic(finding, text, result)`` as JSON, field for field what pygls makes of
-    it (``message``: ``result.message(finding)``), built directly: what the server sends
-    for each finding it publishes, thousands for a large brief."""
-    return _payload(_said(finding, text, message))
-
-
 def _said(finding: Any, text: Text, message: str) -> tuple:
     """All that a finding's diagnostic says, in the client's positions."""
     return (*text.place(finding.line, finding.column),
@@ -380,6 +373,8 @@ def _said(finding: Any, text: Text, message: str) -> tuple:
 
 
 def _payload(said: tuple) -> dict[str, Any]:
+    """``diagnostic(finding, text, result)`` as JSON, field for field what pygls makes of
+    it, built directly from what it says: a large brief has thousands of findings."""
     line, character, end_line, end_character, message, severity, code, name = said
     return {"range": {"start": {"line": line, "character": character},
                       "end": {"line": end_line, "character": end_character}},
@@ -389,7 +384,8 @@ def _payload(said: tuple) -> dict[str, Any]:
 
 def diagnostic_json(finding: Any, text: Text, message: str, known: dict[tuple, str],
                     kept: dict[tuple, str]) -> str:
-    """``diagnostic_payload`` as JSON text, taken from ``known`` (what was sent last time)
+    """``diagnostic(finding, text, result)`` as JSON text (``message``:
+    ``result.message(finding)``), taken from ``known`` (what was sent last time)
     when a diagnostic said all the same then, and stored in ``kept`` for the next time:
     after a keystroke most of a large brief's thousands of diagnostics are unchanged."""
     said = _said(finding, text, message)

@@ -17,6 +17,10 @@ or the environment widen it, never a setting of the editor or the workspace.
 Positions: factlint counts code points; LSP counts UTF-16 code units unless the client
 and server agree on another encoding. The server takes ``utf-32`` (code points) when the
 client offers it, else UTF-16, and converts every position it sends or receives.
+
+Large briefs: publishDiagnostics is written as JSON by the server itself, the bytes pygls
+would write for lsprotocol objects (tests/test_lsp_payload.py), and each diagnostic's
+JSON is kept for the next publish; an edit updates the buffer's line starts in place.
 """
 
 from __future__ import annotations

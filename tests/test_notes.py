@@ -31,6 +31,20 @@ def test_notes_repeats_and_sources_are_told_apart():
                             (REPEAT, None)]
 
 
+def test_a_short_note_points_at_the_latest_longer_note_of_its_author_and_titles():
+    # one author cited many times: the short note is matched through the titles it names
+    sources = [f'[^{n}]: Civil Aviation Office, "Rule book {n}," 2021, https://example.org/{n}'
+               for n in range(1, 301)]
+    later = '[^301]: Civil Aviation Office, "Rule book 7," http://e.io'  # shorter than 302
+    short = '[^302]: Civil Aviation Office, "Rule book 7," pages 14 to 15.'
+    again = '[^303]: Civil Aviation Office, "Rule book 7," 3.'
+    both = '[^304]: Civil Aviation Office, "Rule book 7," "Rule book 9," 3.'  # no one note
+    text = "Text[^1].\n\n" + "\n".join([*sources, later, short, again, both]) + "\n"
+    found = kinds(text)
+    assert found[:301] == [(SOURCE, None)] * 301
+    assert found[301:] == [(REPEAT, "7"), (REPEAT, "301"), (SOURCE, None)]
+
+
 def test_chinese_repeat_notes():
     text = ("甲<sup>1</sup>乙<sup>2</sup>丙<sup>3</sup>丁<sup>4</sup>。\n\n"
             "<sup>1</sup> 来源：某局，《年报》，https://example.org/a\n"

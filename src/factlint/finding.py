@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from factlint.messages import Message, Phrase, shorten
 
@@ -10,8 +11,7 @@ SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
-@dataclass(frozen=True, order=True)
-class Edit:
+class Edit(NamedTuple):
     """Replace the text between two 0-based code-point offsets of a file."""
 
     start: int
@@ -19,8 +19,7 @@ class Edit:
     replacement: str
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(NamedTuple):
     """Edits of the finding's file; ``other_files``: (path, edits) of files the fix changes
     with it (an FL301 figure edit also edits the fact file's quote)."""
 

@@ -9,6 +9,8 @@ call its methods are the compiled pattern's own (no indirection per match).
 
 A pattern's compiled program is kept across processes by patterncache.py (as Python
 keeps bytecode): a later run builds the pattern from it instead of compiling it again.
+Its program may begin with a first-character gate (firstchar.py): the same matches, found
+without trying the whole pattern at every position.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ class LazyPattern:
 
     def compiled(self) -> re.Pattern[str]:
         """The compiled pattern (compiled now if not yet)."""
-        compiled = patterncache.compile(self.pattern, self._flags)
+        compiled = patterncache.compile(self.pattern, self._flags, gate=True)
         for name in _PATTERN_ATTRIBUTES:
             setattr(self, name, getattr(compiled, name))
         return compiled

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from factlint.lazyre import lazy
 
@@ -70,8 +69,7 @@ CJK_CLAUSE = lazy(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{4,}[，。；！？]"
 WORD = lazy(r"[A-Za-z][A-Za-z'’-]*")
 
 
-@dataclass(frozen=True, repr=False)
-class Kind:
+class Kind(NamedTuple):
     kind: str  # source | note | repeat | calculation
     target: str | None = None  # the label a repeat note points back to, when known
 
@@ -98,14 +96,14 @@ def _body(definition: Definition, pack: RulePack | None) -> str:
 def classify(definitions: Sequence[Definition], pack: RulePack | None) -> list[Kind]:
     """The kind of each definition, in order (a repeat note may point at an earlier one)."""
     kinds: list[Kind] = []
-    by_author: dict[str, list[tuple[str, str, frozenset[str]]]] = {}  # earlier sources by author
+    by_author: dict[str, _Sources] = {}  # earlier sources by author
     previous: str | None = None  # the source the last source or repeat note cited
     for definition in definitions:
         body = _body(definition, pack)
         kind = _kind(body, definition, previous, by_author)
         kinds.append(kind)
         if kind.kind == SOURCE and len(body) > 20:
-            by_author.setdefault(_author(body), []).append((definition.label, body, None))
+            by_author.setdefault(_author(body), _Sources()).add(definition.label, body)
             previous = definition.label
         elif kind.kind == REPEAT:
             previous = kind.target
@@ -120,8 +118,45 @@ def _author(body: str) -> str:
     return (body[: end.start()] if end else body).strip().lower()
 
 
+class _Sources:
+    """The sources of one author so far, in order, with the notes that name each title:
+    titles are read (and indexed) when a short note first asks, so a note is matched
+    against the sources that share one of its titles, not against all of them (an author
+    cited a thousand times)."""
+
+    def __init__(self) -> None:
+        self.notes: list[tuple[str, str]] = []  # (label, body)
+        self.titles: list[frozenset[str]] = []  # of each note, once indexed
+        self.by_title: dict[str, list[int]] | None = None  # title -> notes naming it
+
+    def add(self, label: str, body: str) -> None:
+        self.notes.append((label, body))
+        if self.by_title is not None:
+            self._index(len(self.notes) - 1)
+
+    def _index(self, index: int) -> None:
+        titles = titles_of(self.notes[index][1])
+        self.titles.append(titles)
+        for title in titles:
+            self.by_title.setdefault(title, []).append(index)
+
+    def latest_naming(self, titles: frozenset[str], longer_than: int) -> str | None:
+        """The label of the latest note longer than ``longer_than`` that names every one
+        of ``titles`` (not empty), or None."""
+        if self.by_title is None:
+            self.by_title = {}
+            for index in range(len(self.notes)):
+                self._index(index)
+        naming = [self.by_title.get(title, ()) for title in titles]
+        for index in reversed(min(naming, key=len)):
+            label, other = self.notes[index]
+            if len(other) > longer_than and titles <= self.titles[index]:
+                return label
+        return None
+
+
 def _kind(body: str, definition: Definition, previous: str | None,
-          by_author: dict[str, list]) -> Kind:
+          by_author: dict[str, _Sources]) -> Kind:
     if not body:
         return Kind(SOURCE)  # empty: malformed, judged as a source
     if REPEAT_NOTE.match(body) or (len(body) <= 40 and not definition.urls
@@ -157,7 +192,7 @@ def _reads_as_prose(body: str) -> bool:
     return len(words) >= 4 and sum(w[0].islower() for w in words) * 2 >= len(words)
 
 
-def _short_note_target(body: str, by_author: dict[str, list]) -> str | None:
+def _short_note_target(body: str, by_author: dict[str, _Sources]) -> str | None:
     """A Chicago short note: an earlier, longer note names the same author and title."""
     if len(body) > 160:
         return None
@@ -168,17 +203,7 @@ def _short_note_target(body: str, by_author: dict[str, list]) -> str | None:
     titles = titles_of(body)
     if not titles:
         return None
-    size = len(body)
-    for index in range(len(earlier) - 1, -1, -1):  # the latest longer note first
-        label, other, other_titles = earlier[index]
-        if len(other) <= size:
-            continue
-        if other_titles is None:  # read once, when a short note first asks
-            other_titles = titles_of(other)
-            earlier[index] = (label, other, other_titles)
-        if titles <= other_titles:
-            return label
-    return None
+    return earlier.latest_naming(titles, len(body))
 
 
 def is_complete_reference(body: str) -> bool:

@@ -21,7 +21,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from factlint.lazyre import lazy
 
@@ -76,8 +76,7 @@ _GROUPED = lazy(r"[0-9\uff10-\uff19]{1,3}(?:[,\uff0c][0-9\uff10-\uff19]{3})+")
 # --------------------------------------------------------------------------- results
 
 
-@dataclass(frozen=True, repr=False)
-class Figure:
+class Figure(NamedTuple):
     """A quantity stated in the text, with what it means.
 
     ``start``/``end`` cover qualifier + number + scale + unit as written.
@@ -106,8 +105,7 @@ class Figure:
         return normalise_unit(self.unit)
 
 
-@dataclass(frozen=True, repr=False)
-class Interval:
+class Interval(NamedTuple):
     low: float
     high: float
     low_closed: bool
@@ -764,7 +762,7 @@ def _is_quantity(text: str, figure: Figure) -> bool:
     return True
 
 
-@dataclass(repr=False)
+@dataclass(eq=False, repr=False)
 class _Before:
     """What is written just before a number: qualifier, range opener, currency."""
 

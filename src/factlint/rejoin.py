@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from factlint.document import (
     CLOSERS,
@@ -34,8 +34,7 @@ def newline_of(text: str) -> str:
     return "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
 
 
-@dataclass(frozen=True, repr=False)
-class _Rejoin:
+class _Rejoin(NamedTuple):
     paragraph: Paragraph
     joins: tuple[Edit, ...]  # each gap between two pieces -> the joiner
     blocks: tuple[str, ...]  # the text of each gap, without its surrounding blank lines

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 if TYPE_CHECKING:
     from factlint.engine import RunResult
@@ -24,8 +23,7 @@ FORMATS = {
 }
 
 
-@dataclass(frozen=True, repr=False)
-class ReportOptions:
+class ReportOptions(NamedTuple):
     color: bool = False
     root: str = "."  # paths in reports are shown relative to this folder where possible
     # the text report: columns a source excerpt may use, whether messages wrap to them too

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from itertools import accumulate
 from operator import add
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 TAB_SIZE = 4  # columns between tab stops in a shown line (a terminal's 8 wastes the width)
 DEFAULT_WIDTH = 100  # columns when the output is no terminal and COLUMNS is not set
@@ -111,8 +110,7 @@ class Cells:
         return text, self.start[low], self.end[high - 1]
 
 
-@dataclass(frozen=True, repr=False)
-class Excerpt:
+class Excerpt(NamedTuple):
     """A source line as shown: its text (cut ends marked …) and, for each span asked for,
     the column where its caret starts and how many columns it covers."""
 

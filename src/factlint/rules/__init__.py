@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from factlint.finding import Finding, Fix
 from factlint.messages import Message
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from factlint.document import Document
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Context:
     """What a rule sees: the brief, its fact file (or None) and the settings."""
 
@@ -45,8 +45,7 @@ class Context:
         return verify(self.doc, self.facts, self.settings.near_ratio, self.settings.about_ratio)
 
 
-@dataclass(frozen=True, repr=False)
-class Rule:
+class Rule(NamedTuple):
     code: str
     name: str
     severity: str

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from factlint.documents import book_of
 from factlint.finding import Finding
 from factlint.lazyre import lazy
 from factlint.messages import Message
@@ -103,7 +104,7 @@ def _title_start(doc: Document, heading) -> int:
     return start
 
 
-@dataclass(repr=False)
+@dataclass(eq=False, repr=False)
 class _Series:
     style: str
     last: int
@@ -124,12 +125,25 @@ def _numbering_events(doc: Document):
     return [event for _, event in events]
 
 
-def _walk_numbering(doc: Document):
-    """Yield (item, series, expected) for each item whose number or level is out of line."""
+def _numbering(ctx: Context):
+    """(item, series, the series' last number before the item) for each item
+    ``_walk_numbering`` yields, and the list depths: walked once for FL601 and FL602."""
+    doc = ctx.doc
+
+    def walk():
+        depth_of = _list_depths(doc)
+        return [(item, series, series.last)  # the walk moves `last` on after each item
+                for item, series in _walk_numbering(doc, depth_of)], depth_of
+
+    return book_of(doc, ctx.book).memo(("numbering", doc.path), walk)
+
+
+def _walk_numbering(doc: Document, depth_of):
+    """Yield (item, series) for each item whose number or level is out of line; ``depth_of``
+    is ``_list_depths(doc)``."""
     stack: list[_Series] = []
     lists: dict[int, _Series] = {}  # by nesting level
     last_list_end = -1
-    depth_of = _list_depths(doc)
     between = _Between(doc)
     first_heading = min((i.start for i in doc.numbered_items if i.block == "heading"),
                         default=None)
@@ -316,8 +330,8 @@ def check_heading_levels(ctx: Context) -> Iterator[Finding]:
         ### （二）问题
     """
     doc = ctx.doc
-    depth_of = _list_depths(doc)
-    for item, series in _walk_numbering(doc):
+    walked, depth_of = _numbering(ctx)
+    for item, series, _ in walked:
         if item.block == "heading" and series.level and item.heading_level != series.level:
             yield HEADING_LEVEL.at(
                 doc, item.start, item.end,
@@ -354,25 +368,25 @@ def check_numbering(ctx: Context) -> Iterator[Finding]:
         ### （二）对策
     """
     doc = ctx.doc
-    for item, series in _walk_numbering(doc):
-        if item.value == series.last + 1:
+    for item, series, last in _numbering(ctx)[0]:
+        if item.value == last + 1:
             continue
-        if item.block == "list" and item.value == series.last == series.first.value == 1:
+        if item.block == "list" and item.value == last == series.first.value == 1:
             continue
         shape = STYLE_SHAPES[item.style]
         written = doc.text[item.start : item.end]
-        if series.last == 0:
+        if last == 0:
             yield NUMBERING.at(
                 doc, item.start, item.end,
                 Message("FL602.opens-at", written=written, shape=shape, value=item.value),
             )
             continue
-        problem = ("FL602.repeats" if item.value == series.last else
-                   "FL602.skips" if item.value > series.last else "FL602.goes-back")
+        problem = ("FL602.repeats" if item.value == last else
+                   "FL602.skips" if item.value > last else "FL602.goes-back")
         yield NUMBERING.at(
             doc, item.start, item.end,
-            Message(problem, written=written, last=series.last, value=item.value, shape=shape,
-                    expected=series.last + 1),
+            Message(problem, written=written, last=last, value=item.value, shape=shape,
+                    expected=last + 1),
         )
     for item, expected, before in _walk_hierarchy(doc):
         separator = "-" if item.style == "dashed" else "."

@@ -6,7 +6,9 @@ Skipped text (code, comments, front matter, tags, URLs) is blanked to spaces of
 the same length, so offsets found in the masked text stay true to the original.
 """
 
-from __future__ import annotations
+# Annotations are evaluated here (no `from __future__ import annotations`): typing.NamedTuple
+# compiles each field's annotation given as a string (typing.ForwardRef), ~0.14 M
+# instructions a field at every start.
 
 import re
 from bisect import bisect_left, bisect_right

@@ -5,7 +5,9 @@ FL603 attaches ``rejoin_fixes`` to its findings; ``factlint fix`` (fix.py) appli
 docstring.
 """
 
-from __future__ import annotations
+# Annotations are evaluated here (no `from __future__ import annotations`): typing.NamedTuple
+# compiles each field's annotation given as a string (typing.ForwardRef), ~0.14 M
+# instructions a field at every start.
 
 import re
 from collections.abc import Sequence

@@ -11,7 +11,9 @@ forms, written by tools/traditional_table.py from OpenCC): every pattern and fig
 word of that pack then matches Traditional Chinese too, without a second copy.
 """
 
-from __future__ import annotations
+# Annotations are evaluated here (no `from __future__ import annotations`): typing.NamedTuple
+# compiles each field's annotation given as a string (typing.ForwardRef), ~0.14 M
+# instructions a field at every start.
 
 import re
 from collections.abc import Mapping, Sequence

@@ -4,8 +4,9 @@ that cannot be used raises. Plain values, below every other layer: rules read ``
 from their Context.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated here (no `from __future__ import annotations`): typing.NamedTuple
+# compiles each field's annotation given as a string (typing.ForwardRef), ~0.14 M
+# instructions a field at every start.
 from pathlib import Path
 from typing import Any, NamedTuple
 

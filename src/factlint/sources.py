@@ -16,7 +16,6 @@ from factlint.config import settings_for
 from factlint.document import read_document
 from factlint.engine import find_briefs, read_any_brief
 from factlint.evidence import Evidence, evidence_data, gather, write_evidence_file
-from factlint.factfiles import load_for_brief
 from factlint.messages import Phrase
 from factlint.related import fact_file_for
 from factlint.trust import repository_root
@@ -44,6 +43,8 @@ def fetch_sources(paths: Sequence[str], overrides: Any, *, update: bool = False,
         doc = read_document(path, text, extra_packs=settings.packs)
         facts = None
         if fact_file_for(path):
+            from factlint.factfiles import load_for_brief  # only briefs with a fact file pay
+
             facts, _ = load_for_brief(path, root=root, found=fact_file_for(path))
         try:
             evidence = gather(path, doc, facts, settings, offline=False, update=update,

@@ -48,6 +48,17 @@ def test_checking_one_chapter_reads_the_notes_without_reporting_on_them(tmp_path
     assert findings(tmp_path / "ch1.md") == []
 
 
+def test_a_later_run_in_the_same_process_sees_a_notes_file_come_and_go(tmp_path):
+    """The language server and ``check --watch`` run many checks in one process."""
+    write(tmp_path, {"ch1.md": CHAPTER_ONE, "ch2.md": CHAPTER_TWO})
+    unresolved = [("ch1.md", 3, 29, "FL101"), ("ch1.md", 3, 47, "FL101")]
+    assert findings(tmp_path / "ch1.md") == unresolved
+    write(tmp_path, {"notes.md": NOTES})
+    assert findings(tmp_path / "ch1.md") == []
+    (tmp_path / "notes.md").unlink()
+    assert findings(tmp_path / "ch1.md") == unresolved
+
+
 def test_notes_file_serves_only_the_chapters_of_its_name(tmp_path):
     post = "# Post\n\nAn unrelated post cites a note it lost[^4].\n"
     write(tmp_path, {"guide-ch1.md": CHAPTER_ONE, "guide-ch2.md": CHAPTER_TWO,

@@ -329,6 +329,19 @@ async def test_a_changed_fact_file_republishes(client: LanguageClient, tmp_path)
     assert mismatch.range.start.line == 2 and "580" in mismatch.message
 
 
+@pytest.mark.asyncio
+async def test_a_notes_file_that_comes_later_serves_the_open_chapter(client: LanguageClient,
+                                                                     tmp_path):
+    chapter = write(tmp_path / "ch1.md", "# 一\n\n本市登记企业1200家[^1]。\n")
+    await _start(client)
+    uri = open_brief(client, chapter)
+    assert "FL101" in {d.code for d in await published(client, uri)}
+    notes = write(tmp_path / "notes.md", "# 注释\n\n[^1]: 某市统计局，《企业名录》，2024年。\n")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=uri_of(notes), type=types.FileChangeType.Created)]))
+    assert "FL101" not in {d.code for d in await published(client, uri)}
+
+
 # --- navigation and hover ---------------------------------------------------------------------
 
 

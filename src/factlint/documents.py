@@ -102,6 +102,13 @@ def find_documents(paths: Sequence[str], settings_for: Callable[[str], Settings]
     return {_key(p): found[_key(p)] for p in paths if _key(p) in found}
 
 
+def forget() -> None:
+    """Drop the groupings earlier runs found: a run sees the notes and build files as they
+    are now (a long-lived caller — the language server, ``check --watch`` — runs many)."""
+    for cached in (_root, _numbered_notes, _builds_above, _build_chapters, _notes_groupings):
+        cached.cache_clear()
+
+
 @lru_cache(maxsize=1024)
 def _root(folder: str, config: str | None = None) -> Path:
     """The repository top above ``folder``, found once per folder."""

@@ -24,6 +24,7 @@ from factlint.discovery import STDIN, Found
 from factlint.discovery import discover as find
 from factlint.document import Document, detect_language, read_document
 from factlint.documents import Book
+from factlint.documents import forget as forget_groupings
 from factlint.finding import SEVERITY_RANK, Finding, UrlRef
 from factlint.reading import RefusedFile, read_bytes_limited
 from factlint.registry import registry
@@ -729,6 +730,7 @@ def run(options: RunOptions, url_standby: Any = None) -> RunResult:
 
 def _run(options: RunOptions, url_standby: Any) -> RunResult:
     forget_configuration()
+    forget_groupings()
     found = find_briefs(options.paths, options.overrides, options.force_exclude)
     stdin_name = options.stdin_filename or STDIN
     paths = [stdin_name if p == STDIN else p for p in found.briefs]

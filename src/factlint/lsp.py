@@ -59,6 +59,8 @@ WATCHED = ("**/*.facts.{yaml,yml,json}", "**/*.evidence.yaml",
            "**/{factlint.yaml,factlint.yml,.factlint.yaml,.factlint.yml,pyproject.toml}",
            "**/*.{csv,tsv,json,yaml,yml,xlsx}", "**/*.{md,markdown,txt,qmd,rmd}")
 FIX_ALL = "source.fixAll.factlint"
+# files that can make briefs one document: notes files and chapters, build files' lists
+GROUPING_FILES = (".md", ".markdown", ".txt", ".qmd", ".rmd", ".yml", ".yaml", ".toml")
 # the `urls` setting: "off" (no URL findings), "cache" (those the URL cache knows: the
 # default, no network), "check" (also check them over the network on open and save)
 URL_MODES = ("off", "cache", "check")
@@ -333,12 +335,15 @@ class FactlintServer(LanguageServer):
 
     def files_changed(self, paths: list[str]) -> None:
         """Re-check the open briefs that depend on any of ``paths``; all of them when a
-        configuration file changed."""
+        configuration file changed; those in or below the folder of a text or build file
+        that changed, came or went (it may be their notes file or list their chapters)."""
         keys = {_key(p) for p in paths}
         config = any(os.path.basename(p) in CONFIG_NAMES for p in paths)
+        folders = {os.path.dirname(k) + os.sep for k in keys if k.lower().endswith(GROUPING_FILES)}
         for buffer in list(self.buffers.values()):
             depends = buffer.checked.depends_on if buffer.checked is not None else frozenset()
-            if config or keys & {_key(p) for p in depends}:
+            near = any(_key(buffer.path).startswith(folder) for folder in folders)
+            if config or near or keys & {_key(p) for p in depends}:
                 buffer.checked_version = None
                 self.schedule(buffer, 0)
 

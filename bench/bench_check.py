@@ -53,8 +53,9 @@ MARKDOWNLINT_PACKAGE = "markdownlint-cli2@0.22.1"
 MARKDOWNLINT_BIN = NODE_PREFIX / "node_modules" / ".bin" / "markdownlint-cli2"
 RATIO_TARGET = 0.5
 STARTUP_TARGET = 0.15
-# `python -c LAUNCH` does what the `factlint` console script does
-LAUNCH = "import sys; from factlint.cli import main; sys.exit(main())"
+# `python -c LAUNCH` does what the `factlint` console script does (on code from before
+# __main__.main existed, importing factlint.__main__ runs the command line all the same)
+LAUNCH = "import sys; from factlint.__main__ import main; sys.exit(main())"
 
 
 @dataclass(frozen=True)

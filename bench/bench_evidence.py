@@ -2,6 +2,7 @@
 
     python bench/bench_evidence.py [--pages 100] [--hosts 10] [--delay 0.05] [--kb 200]
                                    [--copies 2000] [--repeat 5] [--skip-corpus]
+                                   [--baseline OTHER/src]
 
 1. ``factlint sources`` on one brief citing PAGES pages of KB kilobytes of HTML, spread over
    HOSTS loopback hosts (127.0.0.1 ... 127.0.0.H) that answer after DELAY seconds; compared
@@ -60,10 +61,13 @@ def brief_text(urls: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def factlint(*args: str, cwd: Path) -> float:
-    """Wall seconds of one factlint process (bytecode written and read, as installed)."""
+def factlint(*args: str, cwd: Path, src: Path | None = None) -> float:
+    """Wall seconds of one factlint process (bytecode written and read, as installed);
+    ``src``: another checkout's src/ to run instead of this one's."""
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "factlint", *args], cwd=cwd, env=env,
                           capture_output=True, text=True)
@@ -73,15 +77,20 @@ def factlint(*args: str, cwd: Path) -> float:
     return elapsed
 
 
-def alternating(commands: dict[str, tuple[str, ...]], cwd: Path, repeat: int
-                ) -> dict[str, list[float]]:
+def alternating(commands: dict[str, tuple[str, ...]], cwd: Path, repeat: int,
+                sources: dict[str, Path] | None = None) -> dict[str, list[float]]:
     """Each command ``repeat`` times, in turn (a b a b ...), so that the machine's noisy
-    moments fall on all of them alike."""
+    moments fall on all of them alike; ``sources``: the src/ a command runs, when not
+    this checkout's."""
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(repeat):
         for name, command in commands.items():
-            times[name].append(factlint(*command, cwd=cwd))
+            times[name].append(factlint(*command, cwd=cwd, src=(sources or {}).get(name)))
     return times
+
+
+def load_average() -> str:
+    return " ".join(f"{figure:.2f}" for figure in os.getloadavg())
 
 
 def runs(times: list[float]) -> str:
@@ -103,11 +112,19 @@ def fetching(args, folder: Path) -> list[bytes]:
     (folder / ".git").mkdir(exist_ok=True)
     (folder / "brief.md").write_text(brief_text(urls), encoding="utf-8")
     (folder / "empty.md").write_text("# 空\n", encoding="utf-8")
-    times = alternating({
+    commands = {
         "start-up": ("sources", "empty.md"),
         "sources": ("sources", "brief.md", "--allow-private", "--update"),
         "again": ("sources", "brief.md", "--allow-private"),
-    }, folder, args.repeat)
+    }
+    baseline = {}
+    if args.baseline:
+        commands["baseline start-up"] = commands["start-up"]
+        commands["baseline sources"] = commands["sources"]
+        baseline = {name: args.baseline.resolve() for name in commands if "baseline" in name}
+    print(f"  load average before: {load_average()}")
+    times = alternating(commands, folder, args.repeat, baseline)
+    print(f"  load average after: {load_average()} (2 cores: compare ratios, not seconds)")
     startup, best = statistics.median(times["start-up"]), statistics.median(times["sources"])
     rounds = math.ceil(math.ceil(args.pages / args.hosts) / 8)
     bound = rounds * args.delay
@@ -120,6 +137,13 @@ def fetching(args, folder: Path) -> list[bytes]:
     ratio = best / (bound + startup)
     print(f"  sources / (bound + start-up) = {best:.3f} / {bound + startup:.3f} = {ratio:.2f} "
           f"[goal <= 2: {'met' if ratio <= 2 else 'MISSED'}]")
+    if args.baseline:
+        old_startup = statistics.median(times["baseline start-up"])
+        old = statistics.median(times["baseline sources"])
+        print(f"  baseline {args.baseline}: start-up {runs(times['baseline start-up'])}")
+        print(f"  baseline sources --update            {runs(times['baseline sources'])}")
+        print(f"  baseline / (bound + its start-up) = {old / (bound + old_startup):.2f}; "
+              f"this checkout / baseline = {best / old:.2f}")
     for server in servers:
         server.stop()
     return bodies
@@ -222,10 +246,15 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-corpus", action="store_true")
+    parser.add_argument("--baseline", type=Path, metavar="SRC",
+                        help="another checkout's src/ (e.g. main's): `sources` timed with it "
+                             "too, alternating")
     args = parser.parse_args()
     os.environ.setdefault("PYTHONPATH", str(REPO / "src"))
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "src")], check=True,
-                   env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"})
+    for src in (REPO / "src", *([args.baseline] if args.baseline else [])):
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(src)], check=True,
+                       env={k: v for k, v in os.environ.items()
+                            if k != "PYTHONDONTWRITEBYTECODE"})
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         bodies = fetching(args, folder)

@@ -79,6 +79,9 @@ def _patterns_in(value, name: str, depth: int = 0) -> Iterator[tuple[str, re.Pat
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _patterns_in(item, f"{name}[{key!r}]", depth + 1)
+    elif isinstance(value, tuple) and hasattr(value, "_fields"):  # a NamedTuple record
+        for field in value._fields:
+            yield from _patterns_in(getattr(value, field), f"{name}.{field}", depth + 1)
     elif isinstance(value, (tuple, list, frozenset, set)):
         for index, item in enumerate(value):
             yield from _patterns_in(item, f"{name}[{index}]", depth + 1)

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from urlserver import LoopbackServer, answer
@@ -58,3 +59,26 @@ def test_many_pages_read_in_processes_give_the_evidence_threads_give(tmp_path):
     assert len(evidence["sources"]) == PAGES
     assert all(record["title"].endswith("号报告") for record in evidence["sources"].values())
     assert len(list((alone / ".factlint" / "evidence").rglob("*.txt.gz"))) == PAGES
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="readers are forked on Linux")
+def test_the_readers_are_forked_before_the_fetch_begins(tmp_path):
+    """The fetch's threads start as soon as the reader pool is made, without waiting for
+    a reader to answer: the readers must be forked by then (a fork after the threads
+    start could copy a lock one of them holds)."""
+    driver = (
+        "import os\n"
+        "from factlint import evidence\n"
+        "readers = evidence._readers(evidence.PROCESS_PAGES)\n"
+        "me = os.getpid()\n"
+        "with open(f'/proc/{me}/task/{me}/children') as listing:\n"
+        "    print(len(listing.read().split()), evidence.READERS)\n"
+        "readers.shutdown()\n"
+    )
+
+    done = subprocess.run([sys.executable, "-c", driver], capture_output=True, text=True,
+                          timeout=120)
+
+    assert done.returncode == 0, done.stderr
+    forked, wanted = done.stdout.split()
+    assert forked == wanted

@@ -7,9 +7,11 @@ from the cache reports exactly what a run that compiled them reports.
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
+import typing
 from pathlib import Path
 
 import pytest
@@ -36,6 +38,11 @@ NOT_ON_THE_PLAIN_PATH = (
     "factlint.word", "factlint.sheets", "factlint.lsp", "factlint.watch", "factlint.fix",
     "factlint.api", "factlint.annotate", "factlint.report.html", "factlint.report.sarif",
 )
+
+# NamedTuples whose fields' annotations are strings (their module has `from __future__ import
+# annotations`): typing.NamedTuple compiles each one at every start (typing.ForwardRef).
+# Two and three fields, in modules that name many types only for type checkers: left so.
+ANNOTATIONS_COMPILED = {"factlint.notes.Kind", "factlint.documents.Grouping"}
 
 MODULES_AFTER_CHECK = (
     "import sys\n"
@@ -72,6 +79,21 @@ def test_a_plain_check_imports_no_heavy_module(brief, tmp_path, output):
     loaded = set(done.stderr.rsplit("MODULES ", 1)[1].split())
     assert "factlint.engine" in loaded and "factlint.rules.claims" in loaded
     assert sorted(loaded.intersection(NOT_ON_THE_PLAIN_PATH)) == []
+
+
+def test_the_records_a_plain_check_loads_do_not_compile_their_annotations(brief, tmp_path):
+    done = run([sys.executable, "-c", MODULES_AFTER_CHECK, "check", "--offline", brief.name],
+               brief.parent, tmp_path / "cache", write_bytecode=False)
+    loaded = [name for name in done.stderr.rsplit("MODULES ", 1)[1].split()
+              if name.startswith("factlint.")]
+    records = {f"{name}.{cls.__name__}": cls for name in loaded
+               for cls in vars(importlib.import_module(name)).values()
+               if isinstance(cls, type) and issubclass(cls, tuple) and hasattr(cls, "_fields")
+               and cls.__module__ == name}
+    assert "factlint.numbers.Figure" in records and "factlint.settings.Settings" in records
+    compiled = {name for name, cls in records.items()
+                if any(isinstance(a, typing.ForwardRef) for a in cls.__annotations__.values())}
+    assert compiled == ANNOTATIONS_COMPILED
 
 
 @pytest.mark.skipif(patterncache.interpreter() is None, reason="programs are kept on CPython")

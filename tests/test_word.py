@@ -20,7 +20,7 @@ import docx
 import pytest
 import wordbuild
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -678,6 +678,7 @@ def test_typed_text_that_looks_like_markdown_stays_a_paragraph(tmp_path):
                                            "。", "产值", "3亿元", " ", "m", "2"])),
                 min_size=1, max_size=10))
 @settings(max_examples=25, deadline=None)
+@example([("text", "共有"), ("text", " "), ("text", " "), ("text", "350家")])
 def test_annotating_any_runs_keeps_the_text_and_marks_the_figures(pieces):
     """However the text is cut into runs, comments sit on exactly the words their findings
     name, and no paragraph's text changes."""
@@ -692,8 +693,8 @@ def test_annotating_any_runs_keeps_the_text_and_marks_the_figures(pieces):
         assert wordbuild.paragraph_texts(out_path) == wordbuild.paragraph_texts(path)
         for _, text, anchored in comments_of(out_path):
             figure = re.search(r"figure “([^”]+)” is stated without", text)
-            if figure:
-                assert anchored == figure.group(1)
+            if figure:  # the message quotes the figure with its spaces run together
+                assert " ".join(anchored.split()) == figure.group(1)
 
 
 def test_hand_typed_notes_between_the_halves_of_a_paragraph_are_no_fl603(tmp_path):

@@ -424,7 +424,11 @@ def check(ctx, paths, output_format, output, reports, offline, facts, config, se
         if write_baseline:
             from factlint.baseline import write_baseline as record
 
-            count = record(result, write_baseline)
+            try:
+                count = record(result, write_baseline)
+            except OSError as exc:
+                _fail(Phrase("cli.cannot-write-baseline", output=write_baseline,
+                             why=str(exc.strerror or exc)))
             _say("cli.note", Phrase("cli.baseline-recorded", count=count, file=write_baseline))
         if baseline:
             from factlint.baseline import apply_baseline
@@ -709,7 +713,8 @@ def sources(paths, update, config, allow_private, networks, timeout, messages) -
     failed = False
     for brief in done:
         if brief.evidence is None:
-            _say("cli.error", Phrase("cli.cannot-read", path=brief.path, problem=brief.problem))
+            _say("cli.error", brief.unwritten or Phrase("cli.cannot-read", path=brief.path,
+                                                        problem=brief.problem))
             failed = True
             continue
         states = [state for _, state in outcome(brief.evidence)]

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -245,7 +244,7 @@ def _apply(settings: Settings, data: Mapping[str, Any], path: Path) -> Settings:
         sources.append(("documents", origin))
     changes["sources"] = tuple(sources)
     changes["warnings"] = tuple(dict.fromkeys(warnings))
-    return replace(settings, **changes)
+    return settings._replace(**changes)
 
 
 @lru_cache(maxsize=256)
@@ -342,7 +341,7 @@ def _settings_for_folder(folder: str, overrides: Overrides) -> Settings:
         sources.append(("messages", COMMAND_LINE))
     if changes:
         changes["sources"] = tuple(sources)
-    return replace(settings, **changes) if changes else settings
+    return settings._replace(**changes) if changes else settings
 
 
 def network_overrides(environ: Mapping[str, str], allow_private: bool,

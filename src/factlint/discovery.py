@@ -42,7 +42,7 @@ STDIN = "-"
 MAX_IGNORE_BYTES = 1024 * 1024
 
 
-@dataclass(repr=False)
+@dataclass(eq=False, repr=False)
 class Found:
     briefs: list[str] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (folder, why)

@@ -6,12 +6,14 @@ Skipped text (code, comments, front matter, tags, URLs) is blanked to spaces of
 the same length, so offsets found in the masked text stay true to the original.
 """
 
-from __future__ import annotations
+# Annotations are evaluated here (no `from __future__ import annotations`): typing.NamedTuple
+# compiles each field's annotation given as a string (typing.ForwardRef), ~0.14 M
+# instructions a field at every start.
 
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
@@ -189,8 +191,7 @@ class UrlSpan(NamedTuple):
     end: int
 
 
-@dataclass(frozen=True, repr=False)
-class Definition:
+class Definition(NamedTuple):
     """A source definition: ``<sup>13</sup> 来源：…``, ``[^13]: …`` or a references entry."""
 
     label: str
@@ -244,8 +245,7 @@ class ListCount(NamedTuple):
     items: tuple[str, ...]  # the items found after it; () when they cannot be told
 
 
-@dataclass(frozen=True, repr=False)
-class Sentence:
+class Sentence(NamedTuple):
     paragraph: int
     start: int  # original offsets of the first and just past the last character
     end: int
@@ -773,14 +773,14 @@ class _Reader:
                 first = self._definition(match, "bracket", start, end,
                                          match.group(2) or match.group(3))
                 more = [  # the span of "[4]" in "[3][4]"
-                    replace(first, label=number.group(1), label_start=start + number.start(),
-                            label_end=start + number.end())
+                    first._replace(label=number.group(1), label_start=start + number.start(),
+                                   label_end=start + number.end())
                     for number in re.finditer(r"\\?\[(\d+)\\?\]", match.group(1))
                 ][1:]
                 if more:  # [3][4] …: each label points at the whole entry
                     offset = match.start(1)
-                    more = [replace(d, label_start=d.label_start + offset,
-                                    label_end=d.label_end + offset) for d in more]
+                    more = [d._replace(label_start=d.label_start + offset,
+                                       label_end=d.label_end + offset) for d in more]
                 return [first, *more]
         return []
 
@@ -806,9 +806,9 @@ class _Reader:
         for index in range(len(self.doc.definitions) - 1, -1, -1):
             if self.doc.definitions[index].start != definition.start:
                 break
-            self.doc.definitions[index] = replace(
-                self.doc.definitions[index], end=end, body=body, urls=urls)
-        return replace(definition, end=end, body=body, urls=urls)
+            self.doc.definitions[index] = self.doc.definitions[index]._replace(
+                end=end, body=body, urls=urls)
+        return definition._replace(end=end, body=body, urls=urls)
 
     # 4. markers in the text (not the labels of definitions)
     def _find_markers(self, masked: str) -> None:
@@ -954,7 +954,7 @@ class _Reader:
             text = masked[heading.start : heading.end].replace(MARKER_FILL, " ")
             _, lexicon = self._pack(self._language_of(text, 0, len(text)))
             found = [
-                replace(f, start=f.start + heading.start, end=f.end + heading.start)
+                f._replace(start=f.start + heading.start, end=f.end + heading.start)
                 for f in find_figures(text, lexicon)
             ]
             if found:
@@ -998,7 +998,7 @@ class _Reader:
         text = plain[sentence.start : sentence.end]
         base = sentence.start
         if BOLD_LINE.fullmatch(text.strip()):  # **1、前四名工作时间分布**: a heading in bold
-            return replace(sentence, not_claims=sentence.figures + sentence.triggers)
+            return sentence._replace(not_claims=sentence.figures + sentence.triggers)
         framed: list = [x for x in (*sentence.figures, *sentence.triggers)
                         if _on_caption_line(plain, x.start)]
         # Framings and attributions decide only what an unmarked sentence is asked for.
@@ -1042,7 +1042,7 @@ class _Reader:
                         break
         if not framed and not attribution:
             return sentence
-        return replace(sentence, not_claims=tuple(framed), attribution=attribution)
+        return sentence._replace(not_claims=tuple(framed), attribution=attribution)
 
     @staticmethod
     def _attributed(text: str, pack: RulePack) -> bool:
@@ -1074,7 +1074,7 @@ class _Reader:
         for i, sentence in enumerate(out):
             if sentence.paragraph == in_scenario:
                 if sentence.is_claim and not sentence.markers:
-                    out[i] = replace(sentence, not_claims=sentence.figures + sentence.triggers)
+                    out[i] = sentence._replace(not_claims=sentence.figures + sentence.triggers)
                 continue
             later = out[i + 1] if i + 1 < len(out) else None
             if later is None or later.paragraph != sentence.paragraph:
@@ -1221,7 +1221,7 @@ class _Reader:
             body = _blank_text(masked[before:start]) + "".join(cells)
             body = body.replace(MARKER_FILL, " ")
             _, lexicon = self._pack(self._language_of(body, start - before, end - before))
-            figures = tuple(replace(f, start=f.start + before, end=f.end + before)
+            figures = tuple(f._replace(start=f.start + before, end=f.end + before)
                             for f in find_figures(body, lexicon)) if before else \
                 tuple(find_figures(body, lexicon))
             numbers = figures or _numeric_cells(self.text[start:end], start)
@@ -1603,7 +1603,7 @@ def _within_sentences(found: list[Figure], text: str, spans: list[tuple[int, int
         if figure.end <= end:
             kept.append(figure)
             continue
-        kept += [replace(f, start=f.start + start, end=f.end + start)
+        kept += [f._replace(start=f.start + start, end=f.end + start)
                  for f in find_figures(text[start:end], lexicon) if f.start + start >= figure.start]
     return kept
 
@@ -1661,7 +1661,7 @@ def _covered(sentences: list[Sentence], document_source: str = "",
     source line at its top (原文链接：) covers all its claims."""
     out = list(sentences)
     if document_source:
-        return [replace(s, covered_by=document_source) if s.is_claim and not s.markers else s
+        return [s._replace(covered_by=document_source) if s.is_claim and not s.markers else s
                 for s in out]
     claims = [s for s in out if s.is_claim]
     by_passage = 2 * sum(1 for s in claims if s.markers) < len(claims)
@@ -1678,16 +1678,16 @@ def _covered(sentences: list[Sentence], document_source: str = "",
             continue
         later = [s for s in out[i + 1 : i + 3] if s.paragraph == sentence.paragraph]
         if (by_passage or sentence.attribution) and any(s.markers for s in later[:1 + by_passage]):
-            out[i] = replace(sentence, covered_by="a marker later in the paragraph")
+            out[i] = sentence._replace(covered_by="a marker later in the paragraph")
             continue
         earlier = [s for s in out[max(0, i - 12) : i] if s.paragraph == sentence.paragraph]
         if any(s.attribution and not s.markers for s in earlier):
-            out[i] = replace(sentence, covered_by="the paragraph's attribution")
+            out[i] = sentence._replace(covered_by="the paragraph's attribution")
             continue
         figures = sentence.claim_figures
         if figures and not sentence.claim_triggers and all(
                 _figure_key(f) in sourced for f in figures):
-            out[i] = replace(sentence, covered_by="a sourced sentence stating the same figure")
+            out[i] = sentence._replace(covered_by="a sourced sentence stating the same figure")
     return out
 
 

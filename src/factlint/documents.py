@@ -23,10 +23,9 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from factlint.lazyre import lazy
 from factlint.trust import is_within, repository_root
@@ -55,8 +54,7 @@ NOTES_NAME = lazy(
 MAX_SCANNED = 2000  # files read per folder when looking for chapters of a notes file
 
 
-@dataclass(frozen=True, repr=False)
-class Grouping:
+class Grouping(NamedTuple):
     """The files of one document, in reading order."""
 
     files: tuple[str, ...]

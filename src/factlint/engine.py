@@ -36,7 +36,7 @@ from factlint.trust import repository_root
 MAX_BRIEF_BYTES = 50 * 1024 * 1024
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class RunOptions:
     paths: tuple[str, ...] = (".",)
     overrides: Overrides = field(default_factory=Overrides)

@@ -265,7 +265,7 @@ def read_figures(text: str, units: frozenset[str] | None = None) -> list[Figure]
         start = text.rfind("\n", 0, hit.start()) + 1
         end = text.find("\n", hit.end())
         end = len(text) if end < 0 else end
-        found += [replace(f, start=f.start + start, end=f.end + start)
+        found += [f._replace(start=f.start + start, end=f.end + start)
                   for f in find_figures(_spaced(text[start:end]), lexicon)]
     return found
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from factlint.lazyre import lazy
 
@@ -70,8 +69,7 @@ CJK_CLAUSE = lazy(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{4,}[，。；！？]"
 WORD = lazy(r"[A-Za-z][A-Za-z'’-]*")
 
 
-@dataclass(frozen=True, repr=False)
-class Kind:
+class Kind(NamedTuple):
     kind: str  # source | note | repeat | calculation
     target: str | None = None  # the label a repeat note points back to, when known
 

@@ -12,7 +12,9 @@ step of 二十 is 10) that 余/多 and rounding need; 十/二十三/一百零五
 groups take sixty lines.
 """
 
-from __future__ import annotations
+# Annotations are evaluated here (no `from __future__ import annotations`): typing.NamedTuple
+# compiles each field's annotation given as a string (typing.ForwardRef), ~0.14 M
+# instructions a field at every start.
 
 import math
 import re
@@ -21,7 +23,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from factlint.lazyre import lazy
 
@@ -76,8 +78,7 @@ _GROUPED = lazy(r"[0-9\uff10-\uff19]{1,3}(?:[,\uff0c][0-9\uff10-\uff19]{3})+")
 # --------------------------------------------------------------------------- results
 
 
-@dataclass(frozen=True, repr=False)
-class Figure:
+class Figure(NamedTuple):
     """A quantity stated in the text, with what it means.
 
     ``start``/``end`` cover qualifier + number + scale + unit as written.
@@ -106,8 +107,7 @@ class Figure:
         return normalise_unit(self.unit)
 
 
-@dataclass(frozen=True, repr=False)
-class Interval:
+class Interval(NamedTuple):
     low: float
     high: float
     low_closed: bool
@@ -122,7 +122,7 @@ class Interval:
             return False
         return True
 
-    def widened(self, by: float) -> Interval:
+    def widened(self, by: float) -> "Interval":
         return Interval(self.low - by, self.high + by, self.low_closed, self.high_closed)
 
     def __str__(self) -> str:
@@ -764,7 +764,7 @@ def _is_quantity(text: str, figure: Figure) -> bool:
     return True
 
 
-@dataclass(repr=False)
+@dataclass(eq=False, repr=False)
 class _Before:
     """What is written just before a number: qualifier, range opener, currency."""
 
@@ -776,7 +776,7 @@ class _Before:
     cur_start: int = -1
 
     @classmethod
-    def read(cls, text: str, pos: int, lexicon: Lexicon, *, openers: bool = True) -> _Before:
+    def read(cls, text: str, pos: int, lexicon: Lexicon, *, openers: bool = True) -> "_Before":
         window = text[max(0, pos - _BACK_WINDOW):pos][::-1]
         m = lexicon.before.match(window)
         if m is None or not m.end():
@@ -799,12 +799,12 @@ class _Before:
         return back
 
     @classmethod
-    def _plain(cls, pos: int, m: re.Match[str]) -> _Before:
+    def _plain(cls, pos: int, m: re.Match[str]) -> "_Before":
         if not m["cur"]:
             return cls(pos)
         return cls(pos - m.end("cur"), currency=m["cur"][::-1], cur_start=pos - m.end("cur"))
 
-    def without_opener(self, text: str, pos: int, lexicon: Lexicon) -> _Before:
+    def without_opener(self, text: str, pos: int, lexicon: Lexicon) -> "_Before":
         return _Before.read(text, pos, lexicon, openers=False)
 
 

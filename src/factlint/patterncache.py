@@ -133,7 +133,8 @@ class Cache:
             return {}
         try:
             with open(self.path, "rb") as file:
-                data = marshal.load(file)
+                # from bytes: marshal.load(file) asks the file for each value in turn (5x)
+                data = marshal.loads(file.read())
         except (OSError, EOFError, ValueError, TypeError):
             return {}
         if not isinstance(data, dict) or data.get("interpreter") != self.name:

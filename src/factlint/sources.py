@@ -16,7 +16,7 @@ from factlint.config import settings_for
 from factlint.document import read_document
 from factlint.engine import find_briefs, read_any_brief
 from factlint.evidence import Evidence, evidence_data, gather, write_evidence_file
-from factlint.factfiles import load_for_brief
+from factlint.messages import Phrase
 from factlint.related import fact_file_for
 from factlint.trust import repository_root
 
@@ -26,6 +26,7 @@ class BriefSources:
     path: str
     evidence: Evidence | None
     problem: str = ""  # why the brief could not be read
+    unwritten: str = ""  # why its evidence file or snapshots could not be written
 
 
 def fetch_sources(paths: Sequence[str], overrides: Any, *, update: bool = False,
@@ -42,10 +43,20 @@ def fetch_sources(paths: Sequence[str], overrides: Any, *, update: bool = False,
         doc = read_document(path, text, extra_packs=settings.packs)
         facts = None
         if fact_file_for(path):
+            from factlint.factfiles import load_for_brief  # only briefs with a fact file pay
+
             facts, _ = load_for_brief(path, root=root, found=fact_file_for(path))
-        evidence = gather(path, doc, facts, settings, offline=False, update=update, root=root,
-                          progress=progress)
-        if evidence.sources:
-            write_evidence_file(evidence.evidence_file, evidence_data(doc, evidence, settings))
+        try:
+            evidence = gather(path, doc, facts, settings, offline=False, update=update,
+                              root=root, progress=progress)
+            if evidence.sources:
+                write_evidence_file(evidence.evidence_file,
+                                    evidence_data(doc, evidence, settings))
+        except OSError as exc:  # a snapshot folder or evidence file that can't be written
+            where = exc.filename2 or exc.filename or path
+            done.append(BriefSources(path, None, unwritten=Phrase(
+                "sources.cannot-write", path=path,
+                why=f"{where}: {exc.strerror or exc}")))
+            continue
         done.append(BriefSources(path, evidence))
     return done

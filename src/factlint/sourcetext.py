@@ -241,9 +241,14 @@ def _tidy(text: str) -> str:
 
 
 def _pdf(body: bytes) -> SourceText:
+    import logging
+
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
+    pypdf_log = logging.getLogger("pypdf")
+    if not pypdf_log.handlers:  # its warnings ("EOF marker not found") are for developers:
+        pypdf_log.addHandler(logging.NullHandler())  # the problem says what the user needs
     try:
         reader = PdfReader(io.BytesIO(body))
         if reader.is_encrypted:

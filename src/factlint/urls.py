@@ -31,22 +31,20 @@ How a URL is checked:
 * successes and permanent redirects are cached in one JSON file for ``cache_ttl`` seconds;
   runs in parallel merge their entries under a lock.
 
-The CA bundle and ``http.cookiejar`` are loaded only when an https URL or a cookie needs
-them, RE2 only when ``exclude`` patterns are given, ``email.utils`` only for a Retry-After
-date and ``tempfile`` only to write the cache.
+http.client, socket and the other network modules are loaded only by a process that sends
+requests (a standby child loads them while the briefs are read, see standby()); the CA
+bundle and ``http.cookiejar`` only when an https URL or a cookie needs them, RE2 only when
+``exclude`` patterns are given, ``email.utils`` only for a Retry-After date and
+``tempfile`` only to write the cache.
 """
 
 from __future__ import annotations
 
-import heapq
-import http
 import ipaddress
 import json
 import math
 import os
 import re
-import select
-import socket
 import sys
 import threading
 import time
@@ -56,12 +54,16 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 from urllib.parse import quote, urldefrag, urljoin, urlsplit
 
 from factlint import __version__
 from factlint.finding import Finding, UrlRef
 from factlint.messages import Message, Phrase
+
+if TYPE_CHECKING:  # the network modules are loaded by the functions that use them
+    import http.client
+    import socket
 
 MAX_REDIRECTS = 10
 BODY_CAP = (
@@ -990,6 +992,7 @@ class _Checker:
         """One attempt: (answer, None, None), or (None, failure, seconds to wait before
         trying again or None when trying again cannot help). A failure's phrase may hold
         a ``tries`` argument, filled in with the attempts made."""
+        import http.client
         given_up = self._given_up(host)
         if given_up is not None:
             return None, given_up, None
@@ -1049,6 +1052,7 @@ class _Checker:
         (connection, status line, headers, body) within ``timeout`` and before
         ``deadline``: the watchdog cuts the connection when that time comes, however slowly
         the server keeps sending. Raises TimeoutError when it does. ``parts``: urlsplit(url)."""
+        import http.client
         port = parts.port or (443 if parts.scheme == "https" else 80)
         headers = self._headers
         cookie = self._cookie_header(url)
@@ -1110,6 +1114,7 @@ class _Checker:
         """Send the request and read the status line and headers, on a kept-alive
         connection when there is one; a kept-alive connection the server closed meanwhile
         is replaced by a new one, once."""
+        import http.client
         target = _request_target(parts)
         for fresh in (False, True):
             connection, reused = self._connections.take(
@@ -1173,6 +1178,7 @@ class _Checker:
                 raise
 
     def _vetted_address(self, host: str, port: int) -> str:
+        import socket
         literal = _ip_literal(host)
         if literal is not None:
             addresses = [literal]
@@ -1202,18 +1208,23 @@ class _Checker:
 
 
 def _load_network() -> None:
-    """Import what sending requests needs beyond this module's own imports: http.client
-    (the email parser with it), which the http.client.* names here refer to, and the IDNA
-    codec. A process that only reads settings or the cache never loads them; a standby
+    """Load what sending requests needs: http.client (the email parser with it), socket,
+    select, heapq and the IDNA codec, which the functions here import where they use
+    them. A process that only reads settings or the cache never loads them; a standby
     child loads them before its first URL comes."""
     import encodings.idna  # noqa: F401 - socket encodes the host of a connection with it
-    import http.client  # noqa: F401 - binds http.client for this module's references
+    import heapq  # noqa: F401
+    import select  # noqa: F401
+    import socket  # noqa: F401
+
+    _final_response()  # http.client, and the response class made from it
 
 
 def _resolve(host: str, port: int, timeout: float) -> list[Any]:
     """socket.getaddrinfo within ``timeout`` seconds: it has no deadline of its own, and a
     slow name server would otherwise hold every URL of the host. It runs in a daemon
     thread, left behind (to end on its own) when the time is up; raises TimeoutError."""
+    import socket
     outcome: dict[str, Any] = {}
     done = threading.Event()
 
@@ -1261,11 +1272,15 @@ def _redirect_message(final_url: str) -> Phrase:
 
 
 def _reason_phrase(status: int, given: str | None) -> str:
-    phrase = _PHRASES.get(status)
+    phrase = _phrases().get(status)
     return phrase if phrase is not None else given or "(unknown status)"
 
 
-_PHRASES = {status.value: status.phrase for status in http.HTTPStatus}
+@lru_cache(maxsize=1)
+def _phrases() -> dict[int, str]:
+    import http
+
+    return {status.value: status.phrase for status in http.HTTPStatus}
 
 
 def _retry_after_seconds(value: str | None) -> float | None:
@@ -1290,6 +1305,7 @@ _DELAY_SECONDS = re.compile(r"[0-9]{1,9}")  # ASCII digits only: "²".isdigit() 
 
 def _describe_connection_error(error: BaseException) -> tuple[str, bool]:
     """A phrase for a failed connection, and whether trying again may help."""
+    import http.client
     causes = list(_causes(error))
     for cause in causes:
         if isinstance(cause, ConnectionRefusedError):
@@ -1419,6 +1435,7 @@ class _Watchdog:
 
     @contextmanager
     def guard(self, deadline: float) -> Iterator[_Guard]:
+        import heapq
         guard = _Guard(deadline)
         with self._condition:
             if self._thread is None:
@@ -1455,6 +1472,7 @@ class _Watchdog:
             self._condition.notify()
 
     def _run(self) -> None:
+        import heapq
         with self._condition:
             while not self._stopped:
                 now = time.monotonic()
@@ -1472,6 +1490,7 @@ def _cut(sock: socket.socket) -> None:
     """Shut a connection down from another thread: a read blocked on it returns at once.
     socket.socket's own shutdown, because ssl.SSLSocket's would drop its TLS state
     under the reading thread."""
+    import socket
     with suppress(OSError):
         socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
@@ -1574,6 +1593,7 @@ def _final_response() -> type:
 def _header_lines(fp: Any) -> list[bytes]:
     """The header lines up to the blank line that ends them; raises http.client's errors
     for a line over MAX_LINE bytes or more than MAX_HEADERS lines."""
+    import http.client
     lines = []
     while True:
         line = fp.readline(MAX_LINE + 1)
@@ -1616,6 +1636,7 @@ class _PinnedConnection:
         self.host_header = name if port == default else f"{name}:{port}"
 
     def connect(self) -> None:
+        import socket
         sock = socket.create_connection((self.address, self.port), self.timeout)
         self.sock = sock
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -1771,6 +1792,7 @@ def _want_read() -> type:
 def _dropped(connection: _PinnedConnection) -> bool:
     """Whether an idle kept-alive connection was closed by the server (or sent something
     unasked): its socket reads as ready."""
+    import select
     if connection.sock is None:
         return True
     try:

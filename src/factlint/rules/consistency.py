@@ -157,7 +157,7 @@ def _may(test: tuple[re.Pattern[str], re.Pattern[str]], text: str) -> bool:
     return bool(test[0].search(text) or _LATIN_LETTER.search(text) and test[1].search(text))
 
 
-@dataclass(slots=True, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class _Figures:
     """A sentence's figures and the plain text before, between and after them."""
 
@@ -167,7 +167,7 @@ class _Figures:
     gaps: tuple[str, ...]  # gaps[i]: the text just before figures[i] (gaps[0]: its end)
     tail: str  # after the last figure
     words: str  # the gaps and the tail joined, for quick tests of the whole sentence
-    intervals: dict = field(default_factory=dict, compare=False)  # figure start -> Interval
+    intervals: dict = field(default_factory=dict)  # figure start -> Interval
 
     @classmethod
     def of(cls, doc: Document, sentence: Sentence) -> _Figures:

@@ -104,7 +104,7 @@ def _title_start(doc: Document, heading) -> int:
     return start
 
 
-@dataclass(repr=False)
+@dataclass(eq=False, repr=False)
 class _Series:
     style: str
     last: int

@@ -407,3 +407,29 @@ def test_watch_speaks_the_brief_language(tmp_path):
     finally:
         process.send_signal(__import__("signal").SIGINT)
         process.wait(timeout=30)
+
+
+def test_the_html_report_speaks_the_page_language(tmp_path):
+    """The page's own words — the tooltips of claims, figures, citations and findings, the
+    screen-reader labels, the moved-definitions note, the sources list, the evidence
+    table — are the page's language, not only its header and legend."""
+    from conftest import SEED
+    from lxml import html
+
+    briefs = [ROOT / "tests" / "fixtures" / "html" / "brief.md"]
+    briefs += [SEED] if SEED.exists() else []
+    for brief in briefs:
+        markup = _said("check", "--offline", "--messages", "zh", "--format", "html", str(brief),
+                       folder=tmp_path)
+        page = html.fromstring(markup)
+        for code in page.xpath("//style | //script"):
+            code.drop_tree()
+        words = page.xpath(
+            "//@title | //@aria-label | //*[not(ancestor::article)]/text()"
+            " | //span[@class='sr-only']/text() | //p[@class='moved']/text()"
+            " | //section[@class='sources']/h3/text() | //span[@class='uncited']/text()"
+            " | //table[@class='evidence']//th/text() | //caption/text()")
+        left = {text.strip(): english_left(text) for text in words
+                if text.strip() and english_left(text)}
+        assert not left, left
+        assert "[有来源的说法] " in page.text_content() or brief != SEED

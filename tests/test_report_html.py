@@ -15,6 +15,7 @@ from conftest import ROOT, SEED, shared_or_skip
 from factlint.config import Settings
 from factlint.document import read_document
 from factlint.engine import FileResult, RunOptions, RunResult, run
+from factlint.messages import render
 from factlint.report import FORMATS, ReportOptions, reporter
 from factlint.report.html import document_view
 from factlint.rules import Context
@@ -86,7 +87,7 @@ def claim_statuses(page: Page) -> dict[str, str]:
                              for p in _ancestors(element)):
             texts[claim] = texts.get(claim, "") + element["text"]
             statuses[claim] = element["attrs"]["data-status"]
-    return {re.sub(r"^\[\w+ claim\] ", "", text).rstrip("✓!✗"): statuses[claim]
+    return {re.sub(r"^\[[^\]]+\] ", "", text).rstrip("✓!✗"): statuses[claim]
             for claim, text in texts.items()}
 
 
@@ -153,8 +154,9 @@ def test_claims_carry_their_status(fixture_report):
     for element in page.with_class("claim"):
         if "data-status" in element["attrs"]:
             assert f"st-{element['attrs']['data-status']}" in element["attrs"]["class"]
-            # the status is in words too, not only in colour
-            assert element["attrs"]["data-status"].rstrip("ed") in element["attrs"]["title"]
+            # the status is in words too (the page's, Chinese), not only in colour
+            said = render(f"html.status.{element['attrs']['data-status']}", None, "zh")
+            assert said in element["attrs"]["title"]
 
 
 def test_split_paragraph_is_shown_whole_and_its_claim_skips_the_definitions(fixture_report):
@@ -164,7 +166,7 @@ def test_split_paragraph_is_shown_whole_and_its_claim_skips_the_definitions(fixt
     assert "来源" not in split and split.endswith("其中高价值数据集占比达 35%[2]。")
     assert statuses[split] == "sourced"
     paragraph = next(e for e in page.elements
-                     if e["tag"] == "p" and e["text"].startswith("[sourced claim] 全市"))
+                     if e["tag"] == "p" and e["text"].startswith("[有来源的说法] 全市"))
     assert "其中¶高价值" in paragraph["text"]
 
 
@@ -184,7 +186,7 @@ def test_markers_link_to_their_definitions_and_back(fixture_report):
                 and e["parent"]["parent"] is source]
         assert cite["attrs"]["id"] in back
     undefined = page.with_class("undefined")
-    assert undefined and "not defined" in undefined[0]["attrs"]["title"]
+    assert undefined and "没有定义" in undefined[0]["attrs"]["title"]  # the page's language
 
 
 def test_every_finding_links_to_its_place(fixture_report):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TextIO
 
 from factlint import __version__
+from factlint.messages import Phrase, Quoted, joined, render, told
 
 if TYPE_CHECKING:
     from factlint.engine import FileResult, RunResult
@@ -100,7 +101,7 @@ def document_view(ctx: Context, findings: Iterable[Finding]) -> dict:
             "start": sentence.start, "end": sentence.end, "status": status,
             "spans": spans,
             "figures": figures,
-            "triggers": [t.name for t in sentence.triggers],
+            "triggers": [doc.text[t.start:t.end] for t in sentence.triggers],  # as written
             "labels": [label for m in sentence.markers for label in m.labels],
         })
     return {
@@ -129,11 +130,6 @@ def document_view(ctx: Context, findings: Iterable[Finding]) -> dict:
     }
 
 
-_EVIDENCE_STATES = {"found": "found", "changed": "found (page changed since)",
-                    "not-found": "not found", "other-source": "not found (in another source)",
-                    "unread": "unreadable"}
-
-
 def _evidence_rows(ctx: Context) -> list[dict]:
     """One row per figure of a sourced sentence checked against its sources (--evidence)."""
     evidence = getattr(ctx, "evidence", None)
@@ -143,15 +139,15 @@ def _evidence_rows(ctx: Context) -> list[dict]:
     rows = []
     for item in evidence.assessments(ctx.doc, settings.near_ratio, settings.about_ratio):
         cited = [evidence.sources[lb] for lb in item.labels if lb in evidence.sources]
-        state = _EVIDENCE_STATES[item.verdict]
+        state = item.verdict  # html.evidence.<state>: found, changed, not-found, ...
         if item.verdict == "unread" and all(s.skipped for s in cited):
-            state = "not read (offline, no snapshot)"
+            state = "skipped"
         holder = next((s for s in evidence.sources.values() if s.cited.label == item.label), None)
         snapshot = ""
         if holder is not None and holder.record.get("snapshot"):
             kept = evidence.evidence_file.parent / holder.record["snapshot"]
             snapshot = kept.resolve().as_uri()
-        why = "; ".join(s.problem for s in cited if s.problem)
+        why = joined([s.problem for s in cited if s.problem], "list.semicolon")
         rows.append({"start": item.figure.start, "figure": item.figure.text.strip(),
                      "cites": ", ".join(s.cited.label for s in cited), "state": state,
                      "source": item.label, "snippet": item.snippet or item.closest or why,
@@ -159,16 +155,20 @@ def _evidence_rows(ctx: Context) -> list[dict]:
     return rows
 
 
-def _evidence_table(rows: list[dict]) -> str:
-    lines = ["<table class=\"evidence\"><caption>Evidence: does the cited source say so?"
-             "</caption><tr><th>figure</th><th>cites</th><th>in the source</th>"
-             "<th>snippet</th><th>snapshot</th></tr>"]
+def _evidence_table(rows: list[dict], say) -> str:
+    heads = "".join(f"<th>{_text(say(f'evidence.{key}'))}</th>"
+                    for key in ("figure", "cites", "in-source", "snippet", "snapshot"))
+    lines = [f"<table class=\"evidence\"><caption>{_text(say('evidence.caption'))}"
+             f"</caption><tr>{heads}</tr>"]
     for row in rows:
-        link = (f"<a href=\"{_attr(row['snapshot'])}\">source {_text(row['source'])}</a>"
+        link = (f"<a href=\"{_attr(row['snapshot'])}\">"
+                f"{_text(say('evidence.source', label=row['source']))}</a>"
                 if row["snapshot"] else "")
-        lines.append(f"<tr class=\"ev-{_attr(row['state'].split(' ')[0])}\">"
+        kind = render(f"html.evidence.{row['state']}", None, "en").split(" ")[0]
+        lines.append(f"<tr class=\"ev-{_attr(kind)}\">"
                      f"<td>{_text(row['figure'])}</td><td>{_text(row['cites'])}</td>"
-                     f"<td>{_text(row['state'])}</td><td>{_text(row['snippet'])}</td>"
+                     f"<td>{_text(say('evidence.' + row['state']))}</td>"
+                     f"<td>{_text(told(row['snippet'], say.language))}</td>"
                      f"<td>{link}</td></tr>")
     lines.append("</table>")
     return "\n".join(lines)
@@ -244,15 +244,17 @@ def _span_of(item: Any) -> tuple[int, int] | None:
 
 def _note_of(item: Any) -> str:
     """The fact's explanation: its detail, else the true value and where it came from."""
-    detail = str(getattr(item, "detail", "") or getattr(item, "message", "") or "")
-    if detail:
-        return detail
+    detail = getattr(item, "detail", "") or getattr(item, "message", "") or ""
+    if detail:  # a Phrase, told in the page's language
+        return detail if isinstance(detail, str) else str(detail)
     truth = getattr(item, "truth", None)
     value, origin = getattr(truth, "value", None), getattr(truth, "origin", "")
     if value is None:
         return ""
     shown = f"{value:g}" if isinstance(value, float) else str(value)
-    return f"true value {shown}" + (f" ({origin})" if origin else "")
+    if origin:
+        return Phrase("html.true-value-from", value=shown, origin=origin)
+    return Phrase("html.true-value", value=shown)
 
 
 def _verdict_of(item: Any) -> str | None:
@@ -404,8 +406,8 @@ class _Inline:
         return limit
 
 
-SPLIT_MARK = ("<span class=\"split\" title=\"page-split paragraph rejoined here: footnote "
-              "definitions interrupted it\">¶</span>")
+def _split_mark(say) -> str:
+    return f"<span class=\"split\" title=\"{_attr(say('split'))}\">¶</span>"
 
 
 # --- the page ----------------------------------------------------------------------------
@@ -476,9 +478,11 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
 
 def _sayer(language: str):
     """The page's words in ``language`` (the run's summary language): html.* messages."""
-    from factlint.messages import render
+    def say(key: str, **arguments) -> str:
+        return render(f"html.{key}", arguments, language)
 
-    return lambda key, **arguments: render(f"html.{key}", arguments, language)
+    say.language = language  # for the texts the view keeps as Phrases
+    return say
 
 
 def _header(result, summary, counts, files, others, any_view, say) -> str:
@@ -553,7 +557,7 @@ def _file_section(prefix: str, path: str, view: dict | None, findings: list[Find
                   file_result: FileResult | None, say) -> str:
     placed = [_Placed(f, i) for i, f in enumerate(findings)]
     if view is not None:
-        body = _brief(prefix, view, placed)
+        body = _brief(prefix, view, placed, say)
         lang = LANG_TAGS.get(view.get("language", ""), view.get("language", ""))
         article = f"<article class=\"brief\" lang=\"{_attr(lang)}\">{body}</article>"
     else:
@@ -596,15 +600,15 @@ def _finding_item(prefix: str, placed: _Placed, say) -> str:
                f"<span class=\"loc\">{f.line}:{f.column}</span> "
                f"<span class=\"msg\">{_text(f.message)}</span>")
     item_id = f"{prefix}-i{placed.number}"
-    title = f"{f.code} {f.name} ({f.severity}) at line {f.line}, column {f.column}"
+    title = say("finding-title", code=f.code, name=f.name,
+                severity=say(f"severity.{f.severity}"), line=f.line, column=f.column)
     if placed.anchored:
-        content = (f"<a href=\"#{prefix}-f{placed.number}\" title=\"{_attr(title)}: "
-                   f"show in the text\">{content}</a>")
+        content = f"<a href=\"#{prefix}-f{placed.number}\" title=\"{_attr(title)}\">{content}</a>"
     return (f"<li id=\"{item_id}\" class=\"finding sev-{_attr(f.severity)}\" "
             f"data-severity=\"{_attr(f.severity)}\">{content}</li>")
 
 
-def _brief(prefix: str, view: dict, placed: list[_Placed]) -> str:
+def _brief(prefix: str, view: dict, placed: list[_Placed], say) -> str:
     text = view["text"]
     definitions = view["definitions"]
     joiner = "" if view.get("language") == "zh" else " "
@@ -623,13 +627,14 @@ def _brief(prefix: str, view: dict, placed: list[_Placed]) -> str:
         for label in marker["labels"]:
             defined = first_by_label.get(label)
             if defined is None:
-                links.append(f"<span class=\"undefined\" title=\"source {_attr(label)} is not "
-                             f"defined\">{_text(label)}?</span>")
+                said = _attr(say("undefined", label=label))
+                links.append(f"<span class=\"undefined\" title=\"{said}\">{_text(label)}?</span>")
                 continue
             cited_by.setdefault(defined, []).append(marker_id)
             body = definitions[defined]["body"].strip()
-            links.append(f"<a href=\"#{definition_ids[defined]}\" title=\"source {_attr(label)}: "
-                         f"{_attr(_shorten(body, 160))}\">{_text(label)}</a>")
+            shown = say("source-title", label=label, body=_shorten(body, 160))
+            links.append(f"<a href=\"#{definition_ids[defined]}\" title=\"{_attr(shown)}\">"
+                         f"{_text(label)}</a>")
         inline.tokens[marker["start"]] = (
             marker["end"],
             f"<sup class=\"cite\" id=\"{marker_id}\">[{','.join(links)}]</sup>",
@@ -643,12 +648,12 @@ def _brief(prefix: str, view: dict, placed: list[_Placed]) -> str:
     )
     for index, claim in enumerate(view["claims"]):
         status = claim["status"]
-        en, zh, _, _ = STATUSES[status]
-        title = _claim_title(claim, notes)
+        title = _claim_title(claim, notes, say)
         claim_id = f"{prefix}-c{index}"
         attributes = f"data-claim=\"{claim_id}\" data-status=\"{status}\" title=\"{_attr(title)}\""
         opening = (f"<span class=\"claim st-{status}\" id=\"{claim_id}\" {attributes}>"
-                   f"<span class=\"sr-only\">[{en} claim] </span>")
+                   f"<span class=\"sr-only\">"
+                   f"{_text(say('claim-tag', status=say(f'status.{status}')))}</span>")
         again = f"<span class=\"claim st-{status}\" {attributes}>"
         spans = claim["spans"]
         for number, (start, end) in enumerate(spans):
@@ -658,8 +663,8 @@ def _brief(prefix: str, view: dict, placed: list[_Placed]) -> str:
             ))
         for figure in claim["figures"]:
             state = figure["verdict"] or "unverified"
-            note = f"figure {figure['text']}: {state}" + (
-                f" — {figure['note']}" if figure["note"] else "")
+            note = say("figure-note", figure=figure["text"], state=say(f"figure.{state}")) + (
+                f" — {told(figure['note'], say.language)}" if figure["note"] else "")
             tag = f"<span class=\"fig fig-{state}\" title=\"{_attr(note)}\">"
             inline.ranges.append(
                 _Range(figure["start"], figure["end"], tag, "</span>", tag, order=2))
@@ -684,7 +689,8 @@ def _brief(prefix: str, view: dict, placed: list[_Placed]) -> str:
         end = _token_edge(inline.tokens, token_starts, max(end, start + 1), outward="end")
         home = _rendered_at(rendered, start)
         severity = _attr(f.severity)
-        title = _attr(f"{f.code} ({f.severity}): {f.message}")
+        title = _attr(say("hit-title", code=f.code, severity=say(f"severity.{f.severity}"),
+                          message=f.message))
         link = f"data-item=\"{prefix}-i{p.number}\""
         if home is not None:
             end = min(end, home[1]) if end > home[1] else end
@@ -709,7 +715,7 @@ def _brief(prefix: str, view: dict, placed: list[_Placed]) -> str:
             parts.append(f"<h{level} class=\"h{block['level']}\">{body}</h{level}>")
         elif kind in ("body", "list", "quote"):
             segments = [tuple(p) for p in block["pieces"]]
-            body, _, _ = inline.render(segments, joiner + SPLIT_MARK)
+            body, _, _ = inline.render(segments, joiner + _split_mark(say))
             element = {"body": "p", "list": "p", "quote": "blockquote"}[kind]
             parts.append(f"<{element} class=\"block-{kind}\">{body}</{element}>")
         elif kind == "definitions":
@@ -717,40 +723,42 @@ def _brief(prefix: str, view: dict, placed: list[_Placed]) -> str:
             links = ", ".join(
                 f"<a href=\"#{definition_ids[i]}\">{_text(definitions[i]['label'])}</a>"
                 for i in shown)
-            parts.append(f"<p class=\"moved\">Source{'s' if len(shown) > 1 else ''} {links} "
-                         f"stood here in the brief; see Sources below.</p>")
+            said = _text(say("moved", count=len(shown), links="\x00")).replace("\x00", links)
+            parts.append(f"<p class=\"moved\">{said}</p>")
         elif kind == "table":
             parts.append(_table(inline, block["rows"], text))
     if view.get("evidence"):
-        parts.append(_evidence_table(view["evidence"]))
-    parts.append(_sources(prefix, inline, definitions, definition_ids, cited_by))
+        parts.append(_evidence_table(view["evidence"], say))
+    parts.append(_sources(prefix, inline, definitions, definition_ids, cited_by, say))
     tail = inline.leftover_points()
     if tail:
-        parts.append(f"<p class=\"moved\">Elsewhere in the file: {tail}</p>")
+        said = _text(say("elsewhere", points="\x00")).replace("\x00", tail)
+        parts.append(f"<p class=\"moved\">{said}</p>")
     return "\n".join(parts)
 
 
-def _claim_title(claim: dict, notes: list[tuple[int, str]]) -> str:
+def _claim_title(claim: dict, notes: list[tuple[int, str]], say) -> str:
     """The claim's status in words; ``notes`` are (offset, "CODE: message"), sorted."""
-    en, zh, _, desc = STATUSES[claim["status"]]
-    title = f"{en} claim ({zh}): {desc}"
+    status = claim["status"]
+    title = say("claim-title", status=say(f"status.{status}"), chinese=STATUSES[status][1],
+                says=say(f"status.{status}.says"))
     figures = ", ".join(f["text"] for f in claim["figures"])
     if figures:
-        title += f". Figures: {figures}"
+        title += say("claim-figures", figures=figures)
     if claim["triggers"]:
-        title += f". Claim words: {', '.join(claim['triggers'])}"
+        title += say("claim-words", words=Quoted(claim["triggers"]))
     if claim["labels"]:
-        title += f". Cites: {', '.join(claim['labels'])}"
+        title += say("claim-cites", labels=", ".join(claim["labels"]))
     for start, end in claim["spans"]:
         index = bisect_right(notes, (start, ""))
         while index < len(notes) and notes[index][0] < end:
-            title += f". {notes[index][1]}"
+            title += say("claim-note", note=notes[index][1])
             index += 1
     return title
 
 
 def _sources(prefix: str, inline: _Inline, definitions: list[dict], ids: list[str],
-             cited_by: dict[int, list[str]]) -> str:
+             cited_by: dict[int, list[str]], say) -> str:
     if not definitions:
         return ""
     items = []
@@ -759,17 +767,18 @@ def _sources(prefix: str, inline: _Inline, definitions: list[dict], ids: list[st
         back = cited_by.get(index, [])
         if back:
             links = " ".join(
-                f"<a href=\"#{marker}\" title=\"back to citation {n} of source "
-                f"{_attr(d['label'])}\">"
+                f"<a href=\"#{marker}\" "
+                f"title=\"{_attr(say('back', number=n, label=d['label']))}\">"
                 f"↩{'' if len(back) == 1 else n}</a>"
                 for n, marker in enumerate(back, start=1)
             )
-            backrefs = (f"<span class=\"backrefs\" aria-label=\"cited {len(back)} times\">"
+            backrefs = (f"<span class=\"backrefs\" "
+                        f"aria-label=\"{_attr(say('cited-times', count=len(back)))}\">"
                         f"{links}</span>")
         else:
-            backrefs = "<span class=\"uncited\">not cited</span>"
+            backrefs = f"<span class=\"uncited\">{_text(say('not-cited'))}</span>"
         items.append(f"<li id=\"{ids[index]}\" class=\"source\">{body} {backrefs}</li>")
-    return ("<section class=\"sources\"><h3>Sources <span lang=\"zh-CN\">来源</span></h3>"
+    return (f"<section class=\"sources\"><h3>{_text(say('sources'))}</h3>"
             f"<ol>{''.join(items)}</ol></section>")
 
 

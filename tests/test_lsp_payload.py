@@ -1,4 +1,4 @@
-"""The diagnostics `factlint lsp` publishes are JSON it writes itself (lsp.diagnostic_payload):
+"""The diagnostics `factlint lsp` publishes are JSON it writes itself (lsp.diagnostic_json):
 the bytes on the wire must be those pygls wrote when the server handed it lsprotocol
 objects, as it did before, for every finding and in both position encodings."""
 
@@ -177,8 +177,8 @@ def test_code_actions_name_the_diagnostics_as_published(tmp_path):
         text = lsp.Text(ASTRAL_BRIEF, utf16)
         result = api.inspect_text(ASTRAL_BRIEF, str(tmp_path / "astral.md")).result
         for finding in [*result.findings, *strays(str(tmp_path / "astral.md"), ASTRAL_BRIEF)]:
-            assert converter.unstructure(lsp.diagnostic(finding, text, result)) == (
-                lsp.diagnostic_payload(finding, text, result.message(finding)))
+            assert converter.unstructure(lsp.diagnostic(finding, text, result)) == json.loads(
+                lsp.diagnostic_json(finding, text, result.message(finding), {}, {}))
 
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"

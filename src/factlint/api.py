@@ -89,7 +89,8 @@ def inspect_text(text: str, path: str, *, facts: str | None = None,
     stem = os.path.splitext(path)[0]  # the fact file, when it is created, and the evidence
     depends.update(os.path.abspath(stem + suffix)
                    for suffix in (*FACT_SUFFIXES, ".evidence.yaml"))
-    depends.update(os.path.abspath(f) for f in document_files(path, overrides))
+    grouping = next(iter(result.groupings.values()), None)  # document_files, as the run found
+    depends.update(os.path.abspath(f) for f in (grouping.files if grouping is not None else ()))
     if ctx.facts is not None:
         checked.verifications = ctx.verifications
         depends.add(os.path.abspath(ctx.facts.path))

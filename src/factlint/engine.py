@@ -104,6 +104,8 @@ class RunResult:
     urls_skipped: int = 0
     fail_on: str = "error"
     warnings: list[str] = field(default_factory=list)  # about the configuration, for stderr
+    # documents.find_documents of the briefs checked: the multi-file documents they are in
+    groupings: dict[str, Any] = field(default_factory=dict)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -760,7 +762,7 @@ def _run(options: RunOptions, url_standby: Any) -> RunResult:
     findings = [f for r in results for f in r.findings]  # each file's are sorted already
     fail_on = options.overrides.fail_on or (results[0].fail_on if results else "error")
     result = RunResult(results, findings, fail_on=fail_on,
-                       warnings=list(dict.fromkeys(warnings)))
+                       warnings=list(dict.fromkeys(warnings)), groupings=groupings)
     if options.across_briefs:
         _check_across_briefs(result, options)
     refs = [ref for r in results for ref in r.url_refs]

@@ -17,6 +17,10 @@ or the environment widen it, never a setting of the editor or the workspace.
 Positions: factlint counts code points; LSP counts UTF-16 code units unless the client
 and server agree on another encoding. The server takes ``utf-32`` (code points) when the
 client offers it, else UTF-16, and converts every position it sends or receives.
+
+Large briefs: publishDiagnostics is written as JSON by the server itself, the bytes pygls
+would write for lsprotocol objects (tests/test_lsp_payload.py), and each diagnostic's
+JSON is kept for the next publish; an edit updates the buffer's line starts in place.
 """
 
 from __future__ import annotations
@@ -365,13 +369,6 @@ def diagnostic(finding: Any, text: Text, result: Any = None) -> types.Diagnostic
         code=finding.code, source="factlint", data={"rule": finding.name})
 
 
-def diagnostic_payload(finding: Any, text: Text, message: str) -> dict[str, Any]:
-    """``diagnostic(finding, text, result)`` as JSON, field for field what pygls makes of
-    it (``message``: ``result.message(finding)``), built directly: what the server sends
-    for each finding it publishes, thousands for a large brief."""
-    return _payload(_said(finding, text, message))
-
-
 def _said(finding: Any, text: Text, message: str) -> tuple:
     """All that a finding's diagnostic says, in the client's positions."""
     return (*text.place(finding.line, finding.column),
@@ -380,6 +377,8 @@ def _said(finding: Any, text: Text, message: str) -> tuple:
 
 
 def _payload(said: tuple) -> dict[str, Any]:
+    """``diagnostic(finding, text, result)`` as JSON, field for field what pygls makes of
+    it, built directly from what it says: a large brief has thousands of findings."""
     line, character, end_line, end_character, message, severity, code, name = said
     return {"range": {"start": {"line": line, "character": character},
                       "end": {"line": end_line, "character": end_character}},
@@ -389,7 +388,8 @@ def _payload(said: tuple) -> dict[str, Any]:
 
 def diagnostic_json(finding: Any, text: Text, message: str, known: dict[tuple, str],
                     kept: dict[tuple, str]) -> str:
-    """``diagnostic_payload`` as JSON text, taken from ``known`` (what was sent last time)
+    """``diagnostic(finding, text, result)`` as JSON text (``message``:
+    ``result.message(finding)``), taken from ``known`` (what was sent last time)
     when a diagnostic said all the same then, and stored in ``kept`` for the next time:
     after a keystroke most of a large brief's thousands of diagnostics are unchanged."""
     said = _said(finding, text, message)

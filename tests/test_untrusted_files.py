@@ -98,6 +98,18 @@ def test_brief_symlinked_out_of_the_repository_is_not_read(repo, named):
 
 
 @needs_posix
+@pytest.mark.parametrize("command", ["show", "extract"])
+def test_the_commands_that_print_a_brief_do_not_follow_it_out_of_the_repository(repo, command):
+    (repo / "creds.md").symlink_to(repo.parent / "outside" / "secret.csv")
+
+    result = CliRunner().invoke(main, [command, str(repo / "creds.md")])
+
+    assert result.exit_code == 2
+    assert "it is a symlink to a file outside the repository" in result.output
+    assert SECRET not in result.output
+
+
+@needs_posix
 def test_symlink_inside_the_repository_is_read(repo):
     (repo / "docs").mkdir()
     (repo / "docs" / "real.md").write_text(BRIEF, encoding="utf-8")

@@ -334,8 +334,9 @@ def read_word_bytes(path: str, root: str | os.PathLike | None = None
 def read_any_brief(path: str, root: str | os.PathLike | None = None
                    ) -> tuple[str | None, Any, str]:
     """(text, rendering, problem): a text brief's text, or a Word brief's rendering (whose
-    text the reader reads); text None and the problem when it can't be read. A text brief
-    must lie inside ``root`` when it is given (see read_bytes)."""
+    text the reader reads); text None and the problem when it can't be read. The brief must
+    lie inside ``root`` (see read_bytes); without one, inside the repository that holds it."""
+    root = repository_root(path) if root is None else root
     if not is_word_file(path):
         text, problem = read_brief(path, root)
         return text, None, problem

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import factlint
-from factlint import lazyre, patterncache
+from factlint import firstchar, lazyre, patterncache
 from factlint.rulepack import load_rulepack
 
 pytestmark = pytest.mark.skipif(patterncache.interpreter() is None,
@@ -53,6 +53,20 @@ def test_an_alternation_opening_with_groups_is_written_out_with_the_same_matches
         assert matches(pattern, sample) == matches(re.compile(source), sample)
     assert [m.group() for m in pattern.finditer(text)] == [
         "全国最大", "世界第一", "全省最高", "规模最大", "最大的企业之一"]
+
+
+def test_a_pattern_anchored_at_the_start_keeps_its_anchor_first():
+    # re tries ^… at the start alone; a gate in front of the ^ made it try every position
+    from re import _constants, _parser
+
+    for source in (r"^(?i:source|note)\s*:", r"^(?:来源|出处|注)\s*[:：]|^(?i:see)"):
+        tree = _parser.parse(source, 0)
+        assert firstchar.gated(tree, 0)
+        assert tree.data[0] == (_constants.AT, _constants.AT_BEGINNING)
+        assert tree.data[1][0] is _constants.ASSERT
+    for text in ("Source: x", "x Source: y", "NOTE:"):
+        assert gated(r"^(?i:source|note)\s*:").sub("", text) == re.sub(
+            r"^(?i:source|note)\s*:", "", text)
 
 
 @pytest.mark.parametrize("source", [

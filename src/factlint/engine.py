@@ -25,7 +25,7 @@ from factlint.discovery import discover as find
 from factlint.document import Document, detect_language, read_document
 from factlint.documents import Book
 from factlint.documents import forget as forget_groupings
-from factlint.finding import SEVERITY_RANK, Finding, UrlRef
+from factlint.finding import IN_ORDER, SEVERITY_RANK, Finding, UrlRef
 from factlint.reading import RefusedFile, read_bytes_limited
 from factlint.registry import registry
 from factlint.related import fact_file_for, is_word_file
@@ -482,7 +482,7 @@ def check_file(path: str, options: RunOptions, in_book: bool = False,
         findings = [in_word_terms(f) if f.path == path else replace(f, fix=None)
                     for f in findings if f.code != "FL603"]
         result.not_checked = dict(result.rendering.not_checked)
-    result.findings = sorted(_severity(f, settings) for f in findings)
+    result.findings = sorted((_severity(f, settings) for f in findings), key=IN_ORDER)
     if facts is not None:
         result.figures_verified = sum(1 for v in ctx.verifications if v.verdict == "holds")
         result.url_refs.extend(facts.url_refs())

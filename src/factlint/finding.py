@@ -5,6 +5,7 @@
 # instructions a field at every start.
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import NamedTuple
 
 from factlint.messages import Message, Phrase, shorten
@@ -80,6 +81,12 @@ class Finding:
     @property
     def fixable(self) -> bool:
         return self.fix is not None
+
+
+# The fields findings are ordered by, as a sort key: ``sorted(findings, key=IN_ORDER)`` is
+# ``sorted(findings)`` without a compared pair of tuples built per comparison.
+IN_ORDER = attrgetter("path", "line", "column", "end_line", "end_column", "code", "name",
+                      "severity", "message")
 
 
 @dataclass(frozen=True)

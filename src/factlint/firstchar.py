@@ -30,6 +30,8 @@ try:
         ASSERT,
         ASSERT_NOT,
         AT,
+        AT_BEGINNING,
+        AT_BEGINNING_STRING,
         ATOMIC_GROUP,
         BRANCH,
         IN,
@@ -177,5 +179,8 @@ def gated(tree: Any, flags: int) -> bool:
     parts = ([f"[{_class(first.exact)}]"] if first.exact else []) + (
         [f"(?i:[{_class(first.folded)}])"] if first.folded else [])
     gate = _parser.parse(f"(?={'|'.join(parts)})", 0)
-    tree.data.insert(0, gate.data[0])
+    # after a leading ^ or \A: re tries such a pattern at the start alone, gate or no gate
+    at = next((i for i, (op, av) in enumerate(tree.data)
+               if not (op is AT and av in (AT_BEGINNING, AT_BEGINNING_STRING))), len(tree.data))
+    tree.data.insert(at, gate.data[0])
     return True

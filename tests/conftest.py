@@ -27,6 +27,19 @@ def shared_or_skip(path: Path) -> Path:
 
 
 @pytest.fixture
+def locale(monkeypatch):
+    """Set the locale for ``--messages auto``, with no other language setting: call it
+    with a LANG value; it returns the monkeypatch."""
+    def set_locale(lang: str):
+        monkeypatch.delenv("FACTLINT_MESSAGES", raising=False)
+        for name in ("LC_ALL", "LC_MESSAGES"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("LANG", lang)
+        return monkeypatch
+    return set_locale
+
+
+@pytest.fixture
 def seed_text() -> str:
     return shared_or_skip(SEED).read_text(encoding="utf-8")
 

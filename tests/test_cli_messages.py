@@ -17,11 +17,8 @@ from factlint.cli import main
 
 
 @pytest.fixture
-def chinese_locale(monkeypatch):
-    monkeypatch.delenv("FACTLINT_MESSAGES", raising=False)
-    for name in ("LC_ALL", "LC_MESSAGES"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+def chinese_locale(locale):
+    return locale("zh_CN.UTF-8")
 
 
 def _said(args, folder) -> str:

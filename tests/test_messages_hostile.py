@@ -215,13 +215,9 @@ def test_no_reason_is_bare_english_text(module):
 
 
 @pytest.fixture
-def auto(monkeypatch):
+def auto(locale):
     """No setting: --messages auto's default, with an English locale."""
-    monkeypatch.delenv("FACTLINT_MESSAGES", raising=False)
-    for name in ("LC_ALL", "LC_MESSAGES"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LANG", "en_US.UTF-8")
-    return monkeypatch
+    return locale("en_US.UTF-8")
 
 
 def _fl001(output: str) -> str:

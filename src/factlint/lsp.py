@@ -44,6 +44,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from factlint import __version__, api, editing
 from factlint.api import Overrides
+from factlint.documents import MARKDOWN
 
 BRIEF_SUFFIXES = (".md", ".markdown", ".txt", ".qmd", ".rmd")
 CONFIG_NAMES = ("factlint.yaml", "factlint.yml", ".factlint.yaml", ".factlint.yml",
@@ -60,7 +61,7 @@ WATCHED = ("**/*.facts.{yaml,yml,json}", "**/*.evidence.yaml",
            "**/*.{csv,tsv,json,yaml,yml,xlsx}", "**/*.{md,markdown,txt,qmd,rmd}")
 FIX_ALL = "source.fixAll.factlint"
 # files that can make briefs one document: notes files and chapters, build files' lists
-GROUPING_FILES = (".md", ".markdown", ".txt", ".qmd", ".rmd", ".yml", ".yaml", ".toml")
+GROUPING_FILES = MARKDOWN + (".yml", ".yaml", ".toml")
 # the `urls` setting: "off" (no URL findings), "cache" (those the URL cache knows: the
 # default, no network), "check" (also check them over the network on open and save)
 URL_MODES = ("off", "cache", "check")

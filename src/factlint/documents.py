@@ -494,7 +494,18 @@ class Book:
     def _kinds(self) -> dict[str, list[Kind]]:
         from factlint.notes import classify
 
-        return {doc.path: classify(doc.definitions, doc.pack) for doc in self.docs}
+        return {doc.path: classify(doc.definitions, doc.pack, self.bodies(doc))
+                for doc in self.docs}
+
+    def bodies(self, doc: Document) -> list[str]:
+        """What each definition of ``doc`` says, without the source prefix (notes.source_body):
+        read once for the rules that judge definitions."""
+        bodies = self.__dict__.setdefault("_bodies", {})
+        if doc.path not in bodies:
+            from factlint.notes import source_body
+
+            bodies[doc.path] = [source_body(d, doc.pack) for d in doc.definitions]
+        return bodies[doc.path]
 
     @cached_property
     def used(self) -> frozenset[tuple[str, int]]:

@@ -152,16 +152,20 @@ class RunResult:
 
     def message(self, finding: Finding) -> str:
         """The text of ``finding`` in its language (see ``language``)."""
-        language = self.language(finding)
         told = self._told.get(id(finding))
-        if told is not None and told[0] is finding and told[1] == language:
+        if told is not None and told[0] is finding and self._owners.get(finding.path) is told[1]:
+            return told[2]  # told by the brief that owns its file: in the language it gives
+        language = self.language(finding)
+        if told is not None and told[0] is finding and told[3] == language:
             return told[2]
         return messages.text_of(finding, language)
 
     @cached_property
-    def _told(self) -> dict[int, tuple[Finding, str, str]]:
-        """What the check of each brief put into words, by finding (and kept with it)."""
-        return {id(told[0]): told for r in self.files for told in r.told}
+    def _told(self) -> dict[int, tuple[Finding, FileResult, str, str]]:
+        """What the check of each brief put into words, by finding (kept with it): the
+        finding, the brief's result, the text and its language."""
+        return {id(finding): (finding, r, text, language)
+                for r in self.files for finding, language, text in r.told}
 
     @cached_property
     def _owners(self) -> dict[str, FileResult]:

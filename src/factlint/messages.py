@@ -82,15 +82,18 @@ class Phrase(str):
         return phrase
 
     def __reduce__(self) -> tuple:  # findings cross process boundaries (engine's pool)
-        return _phrase, (self.message.id, self.message.arguments)
+        return _phrase, (self.message.id, self.message.arguments, str(self))
 
     def but(self, **changes: Any) -> Phrase:
         """The same phrase with some arguments changed."""
         return Phrase(self.message.id, **{**dict(self.message.arguments), **changes})
 
 
-def _phrase(message_id: str, arguments: tuple) -> Phrase:
-    return Phrase(message_id, **dict(arguments))
+def _phrase(message_id: str, arguments: tuple, text: str) -> Phrase:
+    """A Phrase unpickled, with the English ``text`` it was made with (not rendered again)."""
+    phrase = str.__new__(Phrase, text)
+    phrase.message = Message(message_id, **dict(arguments))
+    return phrase
 
 
 def joined(phrases: list, message_id: str = "list.comma") -> Any:
@@ -174,9 +177,15 @@ def catalog(language: str) -> Mapping[str, str]:
 
 def template(message_id: str, language: str = "en", count: Any = None) -> str:
     """The template of ``message_id`` in ``language`` (English where that has none)."""
+    return _template(message_id, language, count == 1)
+
+
+@lru_cache(maxsize=4096)
+def _template(message_id: str, language: str, one: bool) -> str:
+    # looked up once per id, language and plural form: a brief's findings share a few ids
     for lang in (language, "en") if language != "en" else ("en",):
         texts = catalog(lang)
-        if count == 1 and f"{message_id}.one" in texts:
+        if one and f"{message_id}.one" in texts:
             return texts[f"{message_id}.one"]
         if message_id in texts:
             return texts[message_id]
@@ -188,14 +197,15 @@ def render(message_id: str, arguments: Mapping[str, Any] | None = None,
     """The text of a message in ``language``. A template that does not fit its arguments
     (a translation gone wrong) falls back to English, which a test keeps complete."""
     arguments = arguments or {}
-    text = template(message_id, language, arguments.get("count"))
+    text = _template(message_id, language, arguments.get("count") == 1)
     try:
-        return shorten(text.format_map({name: _worded(value, language)
-                                        for name, value in arguments.items()}))
+        text = text.format_map({name: value if type(value) in _PLAIN else _worded(value, language)
+                                for name, value in arguments.items()})
     except (KeyError, IndexError, ValueError):
         if language == "en":
             raise
         return render(message_id, arguments, "en")
+    return text if len(text) <= MAX_MESSAGE else shorten(text)
 
 
 _PLAIN = frozenset((str, int, float))

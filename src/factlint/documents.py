@@ -494,7 +494,7 @@ class Book:
     def _kinds(self) -> dict[str, list[Kind]]:
         from factlint.notes import classify
 
-        return {doc.path: classify(doc.definitions, doc.pack, self.bodies(doc))
+        return {doc.path: classify(doc.definitions, doc.pack, self.bodies(doc), self.titles(doc))
                 for doc in self.docs}
 
     def bodies(self, doc: Document) -> list[str]:
@@ -506,6 +506,15 @@ class Book:
 
             bodies[doc.path] = [source_body(d, doc.pack) for d in doc.definitions]
         return bodies[doc.path]
+
+    def titles(self, doc: Document) -> list[frozenset[str]]:
+        """The titles each definition of ``doc`` names (notes.titles_of its body), read once."""
+        titles = self.__dict__.setdefault("_titles", {})
+        if doc.path not in titles:
+            from factlint.notes import titles_of
+
+            titles[doc.path] = [titles_of(body) for body in self.bodies(doc)]
+        return titles[doc.path]
 
     @cached_property
     def used(self) -> frozenset[tuple[str, int]]:

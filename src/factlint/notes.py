@@ -99,20 +99,24 @@ def source_body(definition: Definition, pack: RulePack | None) -> str:
 
 
 def classify(definitions: Sequence[Definition], pack: RulePack | None,
-             bodies: Sequence[str] | None = None) -> list[Kind]:
+             bodies: Sequence[str] | None = None,
+             titles: Sequence[frozenset[str]] | None = None) -> list[Kind]:
     """The kind of each definition, in order (a repeat note may point at an earlier one).
-    ``bodies``: the source_body of each, when the caller has them already."""
+    ``bodies`` and ``titles``: the source_body of each and the titles_of that body, when
+    the caller has them already."""
     if bodies is None:
         bodies = [source_body(d, pack) for d in definitions]
+    if titles is None:
+        titles = [titles_of(body) for body in bodies]
     kinds: list[Kind] = []
     by_author: dict[str, _Sources] = {}  # earlier sources by author
     previous: str | None = None  # the source the last source or repeat note cited
-    for definition, body in zip(definitions, bodies, strict=True):
+    for definition, body, named in zip(definitions, bodies, titles, strict=True):
         author = _author(body)
-        kind = _kind(body, definition, previous, by_author, author)
+        kind = _kind(body, definition, previous, by_author, author, named)
         kinds.append(kind)
         if kind.kind == SOURCE and len(body) > 20:
-            by_author.setdefault(author, _Sources()).add(definition.label, body)
+            by_author.setdefault(author, _Sources()).add(definition.label, body, named)
             previous = definition.label
         elif kind.kind == REPEAT:
             previous = kind.target
@@ -129,24 +133,23 @@ def _author(body: str) -> str:
 
 class _Sources:
     """The sources of one author so far, in order, with the notes that name each title:
-    titles are read (and indexed) when a short note first asks, so a note is matched
-    against the sources that share one of its titles, not against all of them (an author
-    cited a thousand times)."""
+    titles are indexed when a short note first asks, so a note is matched against the
+    sources that share one of its titles, not against all of them (an author cited a
+    thousand times)."""
 
     def __init__(self) -> None:
         self.notes: list[tuple[str, str]] = []  # (label, body)
-        self.titles: list[frozenset[str]] = []  # of each note, once indexed
+        self.titles: list[frozenset[str]] = []  # of each note
         self.by_title: dict[str, list[int]] | None = None  # title -> notes naming it
 
-    def add(self, label: str, body: str) -> None:
+    def add(self, label: str, body: str, titles: frozenset[str]) -> None:
         self.notes.append((label, body))
+        self.titles.append(titles)
         if self.by_title is not None:
             self._index(len(self.notes) - 1)
 
     def _index(self, index: int) -> None:
-        titles = titles_of(self.notes[index][1])
-        self.titles.append(titles)
-        for title in titles:
+        for title in self.titles[index]:
             self.by_title.setdefault(title, []).append(index)
 
     def latest_naming(self, titles: frozenset[str], longer_than: int) -> str | None:
@@ -165,7 +168,7 @@ class _Sources:
 
 
 def _kind(body: str, definition: Definition, previous: str | None,
-          by_author: dict[str, _Sources], author: str) -> Kind:
+          by_author: dict[str, _Sources], author: str, titles: frozenset[str]) -> Kind:
     if not body:
         return A_SOURCE  # empty: malformed, judged as a source
     if REPEAT_NOTE.match(body) or (len(body) <= 40 and not definition.urls
@@ -175,7 +178,7 @@ def _kind(body: str, definition: Definition, previous: str | None,
             return Kind(REPEAT, target.group(1))
         return Kind(REPEAT, previous)
     if not definition.urls:
-        short = _short_note_target(body, by_author, author)
+        short = _short_note_target(body, by_author, author, titles)
         if short is not None:
             return Kind(REPEAT, short)
         if "(" in body and AUTHOR_DATE.search(body) and not TITLE.search(body):
@@ -201,15 +204,15 @@ def _reads_as_prose(body: str) -> bool:
     return len(words) >= 4 and sum(w[0].islower() for w in words) * 2 >= len(words)
 
 
-def _short_note_target(body: str, by_author: dict[str, _Sources], author: str) -> str | None:
-    """A Chicago short note: an earlier, longer note names the same author (``author``,
-    the body's) and title."""
+def _short_note_target(body: str, by_author: dict[str, _Sources], author: str,
+                       titles: frozenset[str]) -> str | None:
+    """A Chicago short note: an earlier, longer note names the same author and title (the
+    body's ``author`` and ``titles``)."""
     if len(body) > 160:
         return None
     earlier = by_author.get(author)
     if not earlier or len(author) < 3:
         return None
-    titles = titles_of(body)
     if not titles:
         return None
     return earlier.latest_naming(titles, len(body))

@@ -318,14 +318,16 @@ def _restarts(doc: Document, previous: Definition, definition: Definition) -> bo
 
 
 def source_identity(definition: Definition, prefix: re.Pattern[str] | None,
-                    body: str | None = None):
+                    body: str | None = None, titles: frozenset[str] | None = None):
     """(normalised text, titles, urls) of a definition, for spotting the same source twice.
-    ``body``: its text without the source prefix (notes.source_body), when known."""
+    ``body``: its text without the source prefix (notes.source_body), and ``titles`` the
+    titles it names, when known."""
     if body is None:
         body = definition.body
         if prefix is not None:
             body = prefix.sub("", body.strip())
-    titles = titles_of(body)
+    if titles is None:
+        titles = titles_of(body)
     urls = frozenset(u.url.rstrip("/") for u in definition.urls)
     return NORMALISE.sub("", body).lower(), titles, urls
 
@@ -356,6 +358,7 @@ def check_duplicate_source(ctx: Context) -> Iterator[Finding]:
     book = _book(ctx)
     kinds = book.kinds(doc)
     bodies = book.bodies(doc)
+    named = book.titles(doc)
     prefix = doc.pack.source_prefix if doc.pack else None
     notes_repeat = any(k.kind == REPEAT for k in kinds)
     # Earlier definitions by each part of their identity: one look-up each, not a scan.
@@ -365,7 +368,7 @@ def check_duplicate_source(ctx: Context) -> Iterator[Finding]:
     for index, (definition, kind) in enumerate(zip(doc.definitions, kinds, strict=True)):
         if kind.kind != SOURCE:
             continue
-        text, titles, urls = source_identity(definition, prefix, bodies[index])
+        text, titles, urls = source_identity(definition, prefix, bodies[index], named[index])
         identities[index] = (text, titles, urls, pinpoints(definition.body))
         parts = [("url", url) for url in urls]
         if not notes_repeat:

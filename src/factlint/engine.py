@@ -39,6 +39,9 @@ MAX_BRIEF_BYTES = 50 * 1024 * 1024
 
 @dataclass(frozen=True, eq=False, repr=False)
 class RunOptions:
+    """What a run checks and how: the paths, the command line's overrides, the fact file,
+    the network and the processes."""
+
     paths: tuple[str, ...] = (".",)
     overrides: Overrides = field(default_factory=Overrides)
     facts: str | None = None
@@ -58,6 +61,8 @@ class RunOptions:
 
 @dataclass(repr=False)
 class FileResult:
+    """What checking one brief found, with what its reports need of the brief."""
+
     path: str
     findings: list[Finding] = field(default_factory=list)
     claims: int = 0
@@ -99,6 +104,8 @@ class FileResult:
 
 @dataclass(repr=False)
 class RunResult:
+    """What a run found: each brief's result and all their findings in order."""
+
     files: list[FileResult]
     findings: list[Finding]
     urls_checked: int = 0

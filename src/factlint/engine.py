@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
@@ -26,6 +25,7 @@ from factlint.document import Document, detect_language, read_document
 from factlint.documents import Book
 from factlint.documents import forget as forget_groupings
 from factlint.finding import IN_ORDER, SEVERITY_RANK, Finding, UrlRef
+from factlint.lazyre import lazy
 from factlint.reading import RefusedFile, read_bytes_limited
 from factlint.registry import registry
 from factlint.related import fact_file_for, is_word_file
@@ -329,7 +329,7 @@ def read_brief(path: str, root: str | os.PathLike | None = None) -> tuple[str | 
     return text, problem
 
 
-LONE_CR = re.compile(r"\r(?!\n)")
+LONE_CR = lazy(r"\r(?!\n)")
 
 
 def read_word_bytes(path: str, root: str | os.PathLike | None = None

@@ -50,7 +50,7 @@ import threading
 import time
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -837,6 +837,36 @@ class _Pool:
 # --------------------------------------------------------------------------- checking one URL
 
 
+@dataclass(frozen=True)
+class _Send:
+    """A step (see _Checker.run): send one request, as _Checker._send does; its reply is
+    the _Answer, or the error it raised is thrown in."""
+
+    method: str
+    url: str
+    parts: Any  # urlsplit(url)
+    host: str
+    deadline: float  # a time.monotonic() value
+
+
+@dataclass(frozen=True)
+class _Vet:
+    """A step: vet ``host`` (_Checker._vet), which may resolve it; raises _Failure."""
+
+    host: str
+    port: int
+
+
+@dataclass(frozen=True)
+class _Wait:
+    """A step: wait ``seconds`` before trying again."""
+
+    seconds: float
+
+
+_Steps = Generator[Any, Any, Any]  # a generator of _Send, _Vet and _Wait (see _Checker.run)
+
+
 @dataclass
 class _Answer:
     status: int
@@ -893,11 +923,11 @@ class _Checker:
     def check(self, url: str) -> UrlResult:
         """Follow ``url``'s redirects, vetting each hop, and say what it came to, within
         the URL's budget and the run's deadline."""
-        return self._follow(url)[0]
+        return self.run(self.follow(url))[0]
 
     def fetch(self, url: str) -> Fetched:
         """``url``'s body through the same redirects, policy and deadlines as check()."""
-        result, answer, current = self._follow(url)
+        result, answer, current = self.run(self.follow(url))
         if result.kind not in ("ok", "redirected") or answer is None:
             return Fetched(url, result.kind, result.message, current,
                            answer.status if answer else None)
@@ -910,8 +940,32 @@ class _Checker:
                            current, answer.status, answer.content_type)
         return Fetched(url, "ok", "", current, answer.status, answer.content_type, answer.body)
 
-    def _follow(self, url: str) -> tuple[UrlResult, _Answer | None, str]:
-        """(what ``url`` came to, the last answer, the last URL asked)."""
+    def run(self, steps: _Steps) -> Any:
+        """What ``steps`` (follow()) come to, each step taken here, blocking: a _Send
+        sent by _send, a _Vet by _vet, a _Wait slept. (_Loop takes the same steps for
+        many URLs at once, on non-blocking sockets.)"""
+        reply: Any = None
+        error: Exception | None = None
+        while True:
+            try:
+                step = steps.send(reply) if error is None else steps.throw(error)
+            except StopIteration as stop:
+                return stop.value
+            reply = error = None
+            try:
+                if isinstance(step, _Send):
+                    reply = self._send(step.method, step.url, step.parts, step.host,
+                                       step.deadline)
+                elif isinstance(step, _Vet):
+                    self._vet(step.host, step.port)
+                else:
+                    time.sleep(step.seconds)
+            except Exception as failure:  # noqa: BLE001 - thrown into the steps, as raised
+                error = failure
+
+    def follow(self, url: str) -> Generator[Any, Any, tuple[UrlResult, _Answer | None, str]]:
+        """The steps of checking ``url`` (see run()), which come to (what ``url`` came to,
+        the last answer, the last URL asked)."""
         if time.monotonic() >= self.run_deadline:
             return self._unchecked(url), None, url
         deadline = min(time.monotonic() + self._budget, self.run_deadline)
@@ -921,7 +975,7 @@ class _Checker:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             try:
-                answer = self._fetch(current, deadline)
+                answer = yield from self._fetch(current, deadline)
             except _Failure as failure:
                 if failure.kind == "timeout" and time.monotonic() >= self.run_deadline:
                     return self._unchecked(url), None, current
@@ -968,27 +1022,28 @@ class _Checker:
             "unchecked", Phrase("url.unchecked", deadline=f"{self.settings.deadline:g}", url=url)
         )
 
-    def _fetch(self, url: str, deadline: float) -> _Answer:
+    def _fetch(self, url: str, deadline: float) -> _Steps:
         """One hop: vet the host, then ask, retrying what may pass before ``deadline``
         (a time.monotonic() value); raises _Failure."""
         parts = urlsplit(url)
         host = _pin_key(parts.hostname or "")
-        self._vet(host, parts.port or (443 if parts.scheme == "https" else 80))
+        if host not in self._pins:  # vetted already (a pin is never taken back)
+            yield _Vet(host, parts.port or (443 if parts.scheme == "https" else 80))
         attempts = self.settings.retries + 1
         for attempt in range(attempts):
-            answer, failure, wait = self._attempt(url, parts, host, deadline, attempt)
+            answer, failure, wait = yield from self._attempt(url, parts, host, deadline, attempt)
             if answer is not None:
                 return answer
             assert failure is not None
             tried = _tries(attempt + 1)
             if wait is None or attempt == attempts - 1 or time.monotonic() + wait >= deadline:
                 raise _Failure(failure.kind, failure.phrase.but(tries=tried))
-            time.sleep(max(0.0, wait))
+            yield _Wait(max(0.0, wait))
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _attempt(
         self, url: str, parts: Any, host: str, deadline: float, attempt: int
-    ) -> tuple[_Answer | None, _Failure | None, float | None]:
+    ) -> Generator[Any, Any, tuple[_Answer | None, _Failure | None, float | None]]:
         """One attempt: (answer, None, None), or (None, failure, seconds to wait before
         trying again or None when trying again cannot help). A failure's phrase may hold
         a ``tries`` argument, filled in with the attempts made."""
@@ -998,7 +1053,7 @@ class _Checker:
             return None, given_up, None
         backoff = min(self.settings.backoff * 2**attempt, MAX_BACKOFF)
         try:
-            answer = self._ask(url, parts, host, deadline)
+            answer = yield from self._ask(url, parts, host, deadline)
         except TimeoutError:
             self._count_timeout(host)
             phrase = Phrase("url.no-answer", seconds=f"{self.settings.timeout:g}", tries="")
@@ -1034,18 +1089,18 @@ class _Checker:
             return None
         return _Failure("timeout", Phrase("url.given-up", host=host, count=count))
 
-    def _ask(self, url: str, parts: Any, host: str, deadline: float) -> _Answer:
+    def _ask(self, url: str, parts: Any, host: str, deadline: float) -> _Steps:
         """HEAD, or GET when the server refuses HEAD (405, 501, 403, ... on HEAD only);
         GET only when bodies are kept."""
         if host not in self._head_refused and not self.body_cap:
-            answer = self._send("HEAD", url, parts, host, deadline)
+            answer = yield _Send("HEAD", url, parts, host, deadline)
             if answer.status < 400 or answer.status == 429 or self._is_ok(answer.status):
                 return answer
-            answer = self._send("GET", url, parts, host, deadline)
+            answer = yield _Send("GET", url, parts, host, deadline)
             if answer.status < 400:
                 self._head_refused.add(host)
             return answer
-        return self._send("GET", url, parts, host, deadline)
+        return (yield _Send("GET", url, parts, host, deadline))
 
     def _send(self, method: str, url: str, parts: Any, host: str, deadline: float) -> _Answer:
         """One request on a kept-alive connection to the host's vetted address, finished

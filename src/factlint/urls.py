@@ -383,6 +383,8 @@ class UrlChecks:
     def __init__(self, settings: UrlSettings = UrlSettings(), standby: _Child | None = None):
         self.settings = settings
         self._standby = standby  # a child forked ahead (see standby()), used at the first begin
+        if standby is not None and not (settings.offline or settings.cache_only):
+            standby.start(settings)  # it makes ready to check while the briefs are read
         self._excludes = [exclude_pattern(pattern) for pattern in settings.exclude]
         self._cache = ResultCache(settings) if settings.use_cache else None
         self._cached: dict[str, UrlResult] = {}  # target -> its result found in the cache
@@ -574,17 +576,21 @@ class _Child:
     def __contains__(self, target: object) -> bool:
         return target in self._given
 
-    def add(self, settings: UrlSettings, targets: list[str]) -> bool:
-        """Hand ``targets`` to the child, to check with ``settings`` (those of the first
-        call: a child checks with one set of settings); False when it is gone (they are
-        not its then)."""
+    def start(self, settings: UrlSettings) -> bool:
+        """Give the child the ``settings`` to check with (the first given: a child checks
+        with one set of settings); False when it is gone."""
         if self._to is None:
             return False
         if not self._started:
             if not self._say("settings", settings):
                 return False
             self._started = True
-        if not self._say("add", targets):
+        return True
+
+    def add(self, settings: UrlSettings, targets: list[str]) -> bool:
+        """Hand ``targets`` to the child, to check with ``settings`` unless it has been
+        given others already (start); False when it is gone (they are not its then)."""
+        if not self.start(settings) or not self._say("add", targets):
             return False
         self._given.update(targets)
         return True
@@ -869,7 +875,6 @@ class _Loop:
         self._results: dict[str, Any] = {}
         self._finished: list[str] = []  # the URLs done, in the order they were
         self._closed = False
-        self._thread: threading.Thread | None = None
         # the loop's own (only its thread touches them)
         self._pending: dict[str, deque[str]] = {}  # host -> its URLs not started
         self._ready: deque[str] = deque()  # hosts with a URL to start and a free place
@@ -883,6 +888,8 @@ class _Loop:
         self._timer_count = 0
         self._idle: dict[tuple[str, str, int], list[_LoopConnection]] = {}
         self._open: set[_LoopConnection] = set()
+        self._thread = threading.Thread(target=self._run, name="factlint-url", daemon=True)
+        self._thread.start()
 
     def __contains__(self, url: object) -> bool:
         return url in self._added
@@ -892,10 +899,6 @@ class _Loop:
             new = [url for url in dict.fromkeys(urls) if url not in self._added]
             self._added.update(new)
             self._incoming.extend(new)
-            if self._thread is None and new:
-                self._thread = threading.Thread(target=self._run, name="factlint-url",
-                                                daemon=True)
-                self._thread.start()
         if new:
             self._wake()
 
@@ -930,11 +933,7 @@ class _Loop:
         """Stop: the requests under way are dropped."""
         with self._lock:
             self._closed = True
-            started = self._thread is not None
-        if started:
-            self._wake()
-        else:
-            self._shut()
+        self._wake()
 
     # ------------------------------------------------------------------ the loop's thread
 
@@ -1103,7 +1102,7 @@ class _Loop:
 
     def _expire(self, request: _LoopRequest) -> None:
         """The deadline of ``request`` came: its connection is cut, it fails as timed out."""
-        if request.over:
+        if request.over or (request.connection is not None and request.connection.expire()):
             return
         request.expired = True
         if request.connection is not None:
@@ -1226,11 +1225,14 @@ class _LoopConnection:
         self.request: _LoopRequest | None = None
         self.outgoing = b""
         self.received = bytearray()
+        self.body_left = 0  # bytes of the answer's body still to read (draining)
+        self.response: Any = None  # the answer whose body is read (draining)
         loop._open.add(self)
         error = self.sock.connect_ex((address.split("%", 1)[0], key[2]))
         if error not in (0, errno.EINPROGRESS):
             self.close()
             raise OSError(error, os.strerror(error))
+        self.connected_at_once = not error  # as on loopback: no need to wait to send
         self.listen(write=True)
 
     def send(self, request: _LoopRequest, data: bytes) -> None:
@@ -1241,6 +1243,8 @@ class _LoopConnection:
         if self.state == "idle":
             self.state = "sending"
             self._send()
+        elif self.connected_at_once:
+            self._connected()
 
     def close(self) -> None:
         if self.sock is None:
@@ -1271,6 +1275,8 @@ class _LoopConnection:
                 self._send()
             elif self.state == "reading":
                 self._read()
+            elif self.state == "draining":
+                self._drain()
             else:  # idle, and readable: the server closed it (or sent something unasked)
                 self._drop_idle()
         except Exception as error:  # noqa: BLE001 - the request's failure
@@ -1348,16 +1354,61 @@ class _LoopConnection:
             self._answered(response, len(self.received) - taken, ended)
 
     def _answered(self, response: Any, extra: int, ended: bool) -> None:
+        """The head of the answer is in (and ``extra`` bytes after it): the request goes
+        on; the connection is kept once the rest of a small body is read, as _discard_body
+        reads it, or closed (past BODY_CAP, an unknown length, the server closing it)."""
+        self.received.clear()
+        length = response.length
+        if (response.status >= 200 and length is not None and length <= BODY_CAP
+                and not response.will_close and not ended and extra <= length):
+            self.response = response
+            self.body_left = length - extra
+            self.state = "draining"
+            self._drained()
+        else:
+            self._give(response, keep=False)
+
+    def expire(self) -> bool:
+        """The request's deadline came while its body was read: it has its answer (the
+        connection is dropped), as _send's does. False when it was not that far yet."""
+        if self.state != "draining":
+            return False
+        self._give(self.response, keep=False)
+        return True
+
+    def _drain(self) -> None:
+        import ssl
+
+        try:
+            while self.body_left >= 0:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    self._give(self.response, keep=False)
+                    return
+                self.body_left -= len(chunk)
+        except (BlockingIOError, ssl.SSLWantReadError):
+            pass
+        except (OSError, ssl.SSLError):
+            self._give(self.response, keep=False)
+            return
+        self._drained()
+
+    def _drained(self) -> None:
+        if self.body_left < 0:  # more than the body: it would be taken for the next answer
+            self._give(self.response, keep=False)
+        elif self.body_left == 0:
+            self._give(self.response, keep=True)
+
+    def _give(self, response: Any, keep: bool) -> None:
+        """The request has its answer; the connection is kept for the next (if there is
+        room) or closed."""
         request = self.request
         assert request is not None
-        self.request = None
-        self.state = "idle"
-        self.received.clear()
-        whole = response.length is not None and response.length == extra
-        if not (response.status >= 200 and whole and not response.will_close and not ended
-                and self.loop._keep(self)):
-            self.close()
+        self.request = self.response = None
         request.connection = None
+        self.state = "idle"
+        if not (keep and self.loop._keep(self)):
+            self.close()
         self.loop._answered(request, response)
 
     def _drop_idle(self) -> None:

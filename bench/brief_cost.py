@@ -21,6 +21,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -55,11 +56,13 @@ def inner(brief: Path, runs: int, what: str) -> None:
 
 def collected(src: Path, brief: Path, runs: int, what: str) -> int:
     """valgrind's instruction count of one inner process on ``src``."""
-    env = dict(os.environ, PYTHONHASHSEED="0", PYTHONPATH=str(src))
-    done = subprocess.run(
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
-         __file__, "--inner", str(runs), "--what", what, str(brief)],
-        env=env, capture_output=True, text=True, check=True)
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, PYTHONHASHSEED="0", PYTHONPATH=str(src), XDG_CACHE_HOME=cache,
+                   PYTHONDONTWRITEBYTECODE="1")
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
+             __file__, "--inner", str(runs), "--what", what, str(brief)],
+            env=env, capture_output=True, text=True, check=True)
     found = re.search(r"Collected : (\d+)", done.stderr)
     if found is None:
         raise SystemExit(f"no instruction count from valgrind:\n{done.stderr[-2000:]}")

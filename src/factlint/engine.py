@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
@@ -26,6 +25,7 @@ from factlint.document import Document, detect_language, read_document
 from factlint.documents import Book
 from factlint.documents import forget as forget_groupings
 from factlint.finding import IN_ORDER, SEVERITY_RANK, Finding, UrlRef
+from factlint.lazyre import lazy
 from factlint.reading import RefusedFile, read_bytes_limited
 from factlint.registry import registry
 from factlint.related import fact_file_for, is_word_file
@@ -39,6 +39,9 @@ MAX_BRIEF_BYTES = 50 * 1024 * 1024
 
 @dataclass(frozen=True, eq=False, repr=False)
 class RunOptions:
+    """What a run checks and how: the paths, the command line's overrides, the fact file,
+    the network and the processes."""
+
     paths: tuple[str, ...] = (".",)
     overrides: Overrides = field(default_factory=Overrides)
     facts: str | None = None
@@ -58,6 +61,8 @@ class RunOptions:
 
 @dataclass(repr=False)
 class FileResult:
+    """What checking one brief found, with what its reports need of the brief."""
+
     path: str
     findings: list[Finding] = field(default_factory=list)
     claims: int = 0
@@ -99,6 +104,8 @@ class FileResult:
 
 @dataclass(repr=False)
 class RunResult:
+    """What a run found: each brief's result and all their findings in order."""
+
     files: list[FileResult]
     findings: list[Finding]
     urls_checked: int = 0
@@ -326,7 +333,7 @@ def read_brief(path: str, root: str | os.PathLike | None = None) -> tuple[str | 
     return text, problem
 
 
-LONE_CR = re.compile(r"\r(?!\n)")
+LONE_CR = lazy(r"\r(?!\n)")
 
 
 def read_word_bytes(path: str, root: str | os.PathLike | None = None
@@ -825,22 +832,29 @@ class _EarlyUrlChecks:
         self.standby = standby  # see run()
         self.checks: Any = None  # a factlint.urls.UrlChecks
         self._usable = not options.offline and bool(paths)
+        if standby is not None:  # given its settings now, it is ready when the URLs come
+            self._start()
 
     def begin(self, path: str, found: list[str]) -> None:
         if not found or not self._usable:
             return
         if not _runs_url_rules(settings_for(Path(path), self.options.overrides)):
             return
-        if self.checks is None:
-            from factlint import urls
+        self._start()
+        if self.checks is not None:
+            self.checks.begin(found)
 
-            try:
-                url_settings = _url_settings(self.options, self.paths)
-            except ConfigError:  # raised again by _check_urls, after the briefs are read
-                self._usable = False
-                return
-            self.checks = urls.UrlChecks(url_settings, standby=self.standby)
-        self.checks.begin(found)
+    def _start(self) -> None:
+        if self.checks is not None or not self._usable:
+            return
+        from factlint import urls
+
+        try:
+            url_settings = _url_settings(self.options, self.paths)
+        except ConfigError:  # raised again by _check_urls, after the briefs are read
+            self._usable = False
+            return
+        self.checks = urls.UrlChecks(url_settings, standby=self.standby)
 
     def close(self) -> None:
         if self.checks is not None:

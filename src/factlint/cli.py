@@ -484,13 +484,18 @@ def _watch(options, reports, changed_since, two_point, baseline) -> None:
 @click.option("--allow-network", "networks", multiple=True, metavar="CIDR",
               help="A network URL checks may reach although it is private (repeatable; "
                    "also FACTLINT_ALLOWED_NETWORKS).")
-def lsp(allow_private, networks) -> None:
+@click.option("--messages", type=MESSAGES,
+              help="Language of the diagnostics, quick fixes and hovers (default auto: "
+                   "FACTLINT_MESSAGES, `messages:` in the configuration, else each "
+                   "brief's).")
+def lsp(allow_private, networks, messages) -> None:
     """Run the language server on standard input and output (see the README's editor
     set-up): findings as you type, quick fixes, go to a marker's source, hover."""
     from factlint.config import Overrides
     from factlint.lsp import serve
 
-    serve(Overrides(urls=tuple(_url_overrides(allow_private, networks, None))))
+    serve(Overrides(urls=tuple(_url_overrides(allow_private, networks, None)),
+                    messages=messages or _messages_from_environment()))
 
 
 @main.command()

@@ -237,6 +237,18 @@ def _said_language(args: list[str]) -> str | None:
     return None
 
 
+def _speaking(language: str | None):
+    """click's own words in ``language`` while the block runs (clickwords.speaking): as
+    click writes them for English, or while the language is not known yet."""
+    if language in (None, "en"):
+        from contextlib import nullcontext
+
+        return nullcontext()
+    from factlint.clickwords import speaking
+
+    return speaking(language)
+
+
 class _Command(click.Command):
     """A command that, while its group only rehearses the parsing (see _Group.main), does
     not run."""
@@ -263,12 +275,10 @@ class _Group(click.Group):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True,
              **extra):
-        from factlint.clickwords import speaking
-
         args = list(sys.argv[1:] if args is None else args)
         language = _said_language(args)
         try:
-            with speaking(language):
+            with _speaking(language):
                 done = super().main(args, prog_name, complete_var, standalone_mode=False,
                                     **extra)
         except click.ClickException as error:
@@ -278,7 +288,7 @@ class _Group(click.Group):
                 language = _language(_option_value(args, "--messages"),
                                      _option_value(args, "--config"))
                 error = self._rehearsed(args, prog_name, language, extra) or error
-            with speaking(language):
+            with _speaking(language):
                 _usage_error(error, language)
             sys.exit(error.exit_code)
         except click.exceptions.Abort:
@@ -286,7 +296,7 @@ class _Group(click.Group):
                 raise
             from gettext import gettext
 
-            with speaking(language or _language(_option_value(args, "--messages"))):
+            with _speaking(language or _language(_option_value(args, "--messages"))):
                 click.echo(gettext("Aborted!"), err=True)  # as click's own main says it
             sys.exit(1)
         if standalone_mode:  # as click's own main: a command that returns exits with 0
@@ -298,11 +308,9 @@ class _Group(click.Group):
         came from the command itself)."""
         if language == "en":
             return None
-        from factlint.clickwords import speaking
-
         self.rehearsing = True
         try:
-            with speaking(language):
+            with _speaking(language):
                 super().main(args, prog_name, standalone_mode=False, **extra)
         except click.ClickException as error:
             return error

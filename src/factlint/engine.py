@@ -821,22 +821,29 @@ class _EarlyUrlChecks:
         self.standby = standby  # see run()
         self.checks: Any = None  # a factlint.urls.UrlChecks
         self._usable = not options.offline and bool(paths)
+        if standby is not None:  # given its settings now, it is ready when the URLs come
+            self._start()
 
     def begin(self, path: str, found: list[str]) -> None:
         if not found or not self._usable:
             return
         if not _runs_url_rules(settings_for(Path(path), self.options.overrides)):
             return
-        if self.checks is None:
-            from factlint import urls
+        self._start()
+        if self.checks is not None:
+            self.checks.begin(found)
 
-            try:
-                url_settings = _url_settings(self.options, self.paths)
-            except ConfigError:  # raised again by _check_urls, after the briefs are read
-                self._usable = False
-                return
-            self.checks = urls.UrlChecks(url_settings, standby=self.standby)
-        self.checks.begin(found)
+    def _start(self) -> None:
+        if self.checks is not None or not self._usable:
+            return
+        from factlint import urls
+
+        try:
+            url_settings = _url_settings(self.options, self.paths)
+        except ConfigError:  # raised again by _check_urls, after the briefs are read
+            self._usable = False
+            return
+        self.checks = urls.UrlChecks(url_settings, standby=self.standby)
 
     def close(self) -> None:
         if self.checks is not None:

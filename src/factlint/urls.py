@@ -50,7 +50,7 @@ import threading
 import time
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -77,6 +77,7 @@ MAX_TIMEOUT = 600.0  # seconds; a larger request timeout is a mistake (and overf
 MAX_DEADLINE = 24 * 3600.0
 HOST_TIMEOUT_LIMIT = 3  # timed-out requests in a row after which a host is given up on
 MAX_INTERIM = 100  # informational (1xx) answers skipped before a final answer, at most
+MAX_HEAD = 1 << 20  # bytes of an answer's status lines and headers _Loop takes, at most
 CACHE_FILE = "urls.json"
 CACHE_FORMAT = 1
 _READ: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}  # path -> (version, entries)
@@ -382,13 +383,15 @@ class UrlChecks:
     def __init__(self, settings: UrlSettings = UrlSettings(), standby: _Child | None = None):
         self.settings = settings
         self._standby = standby  # a child forked ahead (see standby()), used at the first begin
+        if standby is not None and not (settings.offline or settings.cache_only):
+            standby.start(settings)  # it makes ready to check while the briefs are read
         self._excludes = [exclude_pattern(pattern) for pattern in settings.exclude]
         self._cache = ResultCache(settings) if settings.use_cache else None
         self._cached: dict[str, UrlResult] = {}  # target -> its result found in the cache
         self._begun: set[str] = set()  # targets handed to the child or the pool
         self._child: _Child | None = None
         self._checker: _Checker | None = None
-        self._pool: _Pool | None = None
+        self._pool: _Loop | None = None
 
     def begin(self, urls: Iterable[str]) -> None:
         """Start checking those of ``urls`` that are to be checked and not begun yet."""
@@ -490,7 +493,7 @@ class UrlChecks:
     def _in_process(self, targets: list[str]) -> None:
         if self._pool is None:
             self._checker = _Checker(self.settings)
-            self._pool = _Pool(self._checker.check, self.settings, "factlint-url")
+            self._pool = _Loop(self._checker, self.settings)
         self._pool.add(targets)
 
     def _results(self, targets: list[str]) -> Iterator[tuple[str, UrlResult]]:
@@ -573,17 +576,21 @@ class _Child:
     def __contains__(self, target: object) -> bool:
         return target in self._given
 
-    def add(self, settings: UrlSettings, targets: list[str]) -> bool:
-        """Hand ``targets`` to the child, to check with ``settings`` (those of the first
-        call: a child checks with one set of settings); False when it is gone (they are
-        not its then)."""
+    def start(self, settings: UrlSettings) -> bool:
+        """Give the child the ``settings`` to check with (the first given: a child checks
+        with one set of settings); False when it is gone."""
         if self._to is None:
             return False
         if not self._started:
             if not self._say("settings", settings):
                 return False
             self._started = True
-        if not self._say("add", targets):
+        return True
+
+    def add(self, settings: UrlSettings, targets: list[str]) -> bool:
+        """Hand ``targets`` to the child, to check with ``settings`` unless it has been
+        given others already (start); False when it is gone (they are not its then)."""
+        if not self.start(settings) or not self._say("add", targets):
             return False
         self._given.update(targets)
         return True
@@ -646,7 +653,7 @@ def _serve_checks(inbound: BinaryIO, outbound: BinaryIO) -> None:
         return
     assert verb == "settings"
     checker = _Checker(settings)
-    pool = _Pool(checker.check, settings, "factlint-url")
+    pool = _Loop(checker, settings)
     try:
         while True:
             try:
@@ -834,7 +841,662 @@ class _Pool:
                 self._done.notify_all()
 
 
+class _Loop:
+    """Checks URLs (``checker.follow``) added at any time, many at once, on one thread
+    over non-blocking sockets: the steps of every URL (see _Checker.run) are taken here,
+    a request as soon as its host has a free slot, a wait and a deadline by a timer, a
+    host's vetting (which may resolve it) on a thread of its own. The same limits as
+    _Pool's and _send's: at most ``concurrency`` URLs under way, ``per_host`` of a host,
+    hosts in turn; ``per_host`` requests in flight to a host; kept-alive connections, at
+    most ``per_host`` idle per host. An answer is taken once its status line and headers
+    are in: a GET's connection is kept only when its whole body came with them.
+
+    A thread per request costs about 14 context switches a request, and as much CPU as
+    the rest of checking it; one loop costs a few system calls. The interface is _Pool's
+    (``add``, ``completed``, ``batches``, ``in``, ``close``), for the checks' results."""
+
+    def __init__(self, checker: _Checker, settings: UrlSettings):
+        import selectors
+        import socket
+
+        self.checker = checker
+        self.settings = settings
+        self.concurrency = settings.concurrency
+        self.per_host = settings.per_host
+        self._selector = selectors.DefaultSelector()
+        self._wake_in, self._wake_out = socket.socketpair()  # add() and close() wake the loop
+        self._wake_in.setblocking(False)
+        self._selector.register(self._wake_in, selectors.EVENT_READ, self._woken)
+        self._lock = threading.Lock()
+        self._done = threading.Condition(self._lock)  # batches() waits here for results
+        self._incoming: list[str] = []  # added, not yet taken by the loop
+        self._vetted: list[str] = []  # hosts vetted on their threads, not yet taken by the loop
+        self._added: set[str] = set()
+        self._results: dict[str, Any] = {}
+        self._finished: list[str] = []  # the URLs done, in the order they were
+        self._closed = False
+        # the loop's own (only its thread touches them)
+        self._pending: dict[str, deque[str]] = {}  # host -> its URLs not started
+        self._ready: deque[str] = deque()  # hosts with a URL to start and a free place
+        self._running: dict[str, int] = {}  # host -> its URLs under way
+        self._under_way = 0
+        self._done_now: list[tuple[str, Any]] = []  # results not handed over yet
+        self._in_flight: dict[str, int] = {}  # host -> its requests out (its slots taken)
+        self._waiting: dict[str, deque[_LoopRequest]] = {}  # host -> requests for a slot
+        self._vetting: dict[str, list[_LoopTask]] = {}  # host -> the URLs its vetting holds
+        self._timers: list[tuple[float, int, Callable[[], None]]] = []  # a heap by time
+        self._timer_count = 0
+        self._idle: dict[tuple[str, str, int], list[_LoopConnection]] = {}
+        self._open: set[_LoopConnection] = set()
+        self._thread = threading.Thread(target=self._run, name="factlint-url", daemon=True)
+        self._thread.start()
+
+    def __contains__(self, url: object) -> bool:
+        return url in self._added
+
+    def add(self, urls: Iterable[str]) -> None:
+        with self._lock:
+            new = [url for url in dict.fromkeys(urls) if url not in self._added]
+            self._added.update(new)
+            self._incoming.extend(new)
+        if new:
+            self._wake()
+
+    def completed(self, urls: Sequence[str]) -> Iterator[tuple[str, Any]]:
+        """Each of ``urls`` (added already) with its result, as the results come; raises
+        what checking one raised (a bug)."""
+        for batch in self.batches(urls):
+            yield from batch
+
+    def batches(self, urls: Sequence[str]) -> Iterator[list[tuple[str, Any]]]:
+        """The same in lists: at each wake-up, those of ``urls`` done since the last."""
+        waiting = set(urls)
+        seen = 0
+        while waiting:
+            with self._lock:
+                while seen == len(self._finished):
+                    self._done.wait()
+                new = self._finished[seen:]
+                seen = len(self._finished)
+            batch = []
+            for url in new:
+                if url in waiting:
+                    waiting.discard(url)
+                    result = self._results[url]
+                    if isinstance(result, _Crash):
+                        raise result.error
+                    batch.append((url, result))
+            if batch:
+                yield batch
+
+    def close(self) -> None:
+        """Stop: the requests under way are dropped."""
+        with self._lock:
+            self._closed = True
+        self._wake()
+
+    # ------------------------------------------------------------------ the loop's thread
+
+    def _wake(self) -> None:
+        with suppress(OSError):
+            self._wake_out.send(b"\0")
+
+    def _woken(self, mask: int) -> None:
+        with suppress(OSError):
+            while self._wake_in.recv(4096):
+                pass
+
+    def _run(self) -> None:
+        try:
+            while True:
+                with self._lock:
+                    if self._closed:
+                        break
+                    incoming, self._incoming = self._incoming, []
+                    vetted, self._vetted = self._vetted, []
+                for url in incoming:
+                    self._queue(url)
+                for host in vetted:
+                    self._after_vetting(host)
+                self._start_urls()
+                self._hand_over()
+                timeout = None
+                if self._timers:
+                    timeout = max(0.0, self._timers[0][0] - time.monotonic())
+                for key, mask in self._selector.select(timeout):
+                    key.data(mask)
+                self._fire_timers()
+        except BaseException as error:  # a bug: every URL not done fails with it
+            self._hand_over()
+            with self._lock:
+                for url in self._added.difference(self._results):
+                    self._results[url] = _Crash(
+                        error if isinstance(error, Exception) else RuntimeError(error))
+                    self._finished.append(url)
+                self._done.notify_all()
+            raise
+        finally:
+            self._shut()
+
+    def _shut(self) -> None:
+        for connection in list(self._open):
+            connection.close()
+        self._selector.close()
+        self._wake_in.close()
+        self._wake_out.close()
+
+    def _queue(self, url: str) -> None:
+        host = _pin_key(urlsplit(url).hostname or "")
+        queue = self._pending.setdefault(host, deque())
+        if not queue and self._running.get(host, 0) < self.per_host:
+            self._ready.append(host)
+        queue.append(url)
+
+    def _start_urls(self) -> None:
+        while self._ready and self._under_way < self.concurrency:
+            host = self._ready.popleft()
+            queue = self._pending[host]
+            url = queue.popleft()
+            self._running[host] = self._running.get(host, 0) + 1
+            self._under_way += 1
+            if queue and self._running[host] < self.per_host:
+                self._ready.append(host)  # behind the other hosts: they take turns
+            self._step(_LoopTask(url, host, self.checker.follow(url)))
+
+    def _finish(self, task: _LoopTask, result: Any) -> None:
+        self._under_way -= 1
+        self._running[task.host] -= 1
+        queue = self._pending[task.host]
+        if queue and self._running[task.host] == self.per_host - 1:
+            self._ready.append(task.host)  # it had no free place: it has one now
+        self._done_now.append((task.url, result))
+
+    def _hand_over(self) -> None:
+        """Give the results of this turn of the loop to batches(), in one wake-up."""
+        if self._done_now:
+            with self._lock:
+                for url, result in self._done_now:
+                    self._results[url] = result
+                    self._finished.append(url)
+                self._done.notify_all()
+            self._done_now.clear()
+
+    def _step(self, task: _LoopTask, reply: Any = None, error: Exception | None = None) -> None:
+        """Take ``task``'s steps until one has to wait (a request, a timer, a vetting)."""
+        while True:
+            try:
+                step = task.steps.send(reply) if error is None else task.steps.throw(error)
+            except StopIteration as stop:
+                self._finish(task, stop.value[0])
+                return
+            except Exception as crash:  # noqa: BLE001 - raised again by completed()
+                self._finish(task, _Crash(crash))
+                return
+            reply = error = None
+            if isinstance(step, _Send):
+                self._request(_LoopRequest(task, step))
+                return
+            if isinstance(step, _Wait):
+                self._later(step.seconds, lambda task=task: self._step(task))
+                return
+            vetted = step.host in self.checker.pins or self.checker.refusal(step.host)
+            if not vetted and not self._vet(task, step):
+                return
+            error = self.checker.refusal(step.host)
+
+    def _vet(self, task: _LoopTask, step: _Vet) -> bool:
+        """Vet ``step.host`` here when that needs no look-up (True), else on a thread,
+        ``task`` then waiting for it (False); a refusal is kept by the checker."""
+        if _ip_literal(step.host) is not None:
+            with suppress(_Failure):
+                self.checker.vet(step.host, step.port)
+            return True
+        waiting = self._vetting.get(step.host)
+        if waiting is None:
+            self._vetting[step.host] = waiting = []
+
+            def vet() -> None:
+                with suppress(_Failure):
+                    self.checker.vet(step.host, step.port)
+                with self._lock:
+                    self._vetted.append(step.host)
+                self._wake()
+
+            threading.Thread(target=vet, name="factlint-vet", daemon=True).start()
+        waiting.append(task)
+        return False
+
+    def _after_vetting(self, host: str) -> None:
+        refusal = self.checker.refusal(host)
+        for task in self._vetting.pop(host, []):
+            self._step(task, error=refusal)
+
+    def _later(self, seconds: float, action: Callable[[], None]) -> None:
+        import heapq
+
+        self._timer_count += 1
+        heapq.heappush(self._timers, (time.monotonic() + seconds, self._timer_count, action))
+
+    def _fire_timers(self) -> None:
+        import heapq
+
+        now = time.monotonic()
+        while self._timers and self._timers[0][0] <= now:
+            heapq.heappop(self._timers)[2]()
+
+    # ------------------------------------------------------------------ requests
+
+    def _request(self, request: _LoopRequest) -> None:
+        host = request.send.host
+        if self._in_flight.get(host, 0) >= self.per_host:
+            self._waiting.setdefault(host, deque()).append(request)
+            return
+        self._in_flight[host] = self._in_flight.get(host, 0) + 1
+        now = time.monotonic()
+        ends = min(now + self.settings.timeout, request.send.deadline)
+        if ends <= now:
+            self._answered(request, error=TimeoutError("no time left for this request"))
+            return
+        self._later(ends - now, lambda: self._expire(request))
+        self._exchange(request, fresh=False)
+
+    def _expire(self, request: _LoopRequest) -> None:
+        """The deadline of ``request`` came: its connection is cut, it fails as timed out."""
+        if request.over or (request.connection is not None and request.connection.expire()):
+            return
+        request.expired = True
+        if request.connection is not None:
+            request.connection.close()
+            request.connection = None
+        self._answered(request, error=TimeoutError("the request's deadline passed"))
+
+    def _exchange(self, request: _LoopRequest, fresh: bool) -> None:
+        """Send ``request`` on a kept-alive connection, or a new one (``fresh``)."""
+        send = request.send
+        parts = send.parts
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        key = (parts.scheme, send.host, port)
+        connection = None
+        idle = self._idle.get(key, [])
+        while idle and not fresh:
+            connection = idle.pop()
+            if not _dropped(connection):
+                break
+            connection.close()
+            connection = None
+        request.reused = connection is not None
+        self.checker.count_request()
+        try:
+            if connection is None:
+                address = self.checker.pins.get(send.host)
+                if address is None:
+                    raise OSError(f"{send.host} was not vetted by the address policy")
+                tls = self.checker.tls_context() if parts.scheme == "https" else None
+                connection = _LoopConnection(self, key, address, tls)
+            request.connection = connection
+            headers = self.checker.request_headers(send.url)
+            connection.send(request, _request_bytes(
+                send.method, _request_target(parts),
+                _host_header(send.host, port, parts.scheme == "https"), headers))
+        except Exception as error:  # noqa: BLE001 - the request's failure, as _send's
+            self._failed(request, error)
+
+    def _keep(self, connection: _LoopConnection) -> bool:
+        """Keep ``connection`` for the next request to its host, unless enough are kept."""
+        idle = self._idle.setdefault(connection.key, [])
+        if len(idle) >= self.per_host:
+            return False
+        idle.append(connection)
+        connection.listen(write=False)  # a server closing it is seen then
+        return True
+
+    def _failed(self, request: _LoopRequest, error: Exception) -> None:
+        """The connection of ``request`` failed with ``error``: a kept-alive one the
+        server closed meanwhile is replaced by a new one, once."""
+        import http.client
+
+        if request.connection is not None:
+            request.connection.close()
+            request.connection = None
+        stale = isinstance(
+            error, (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected))
+        if request.reused and stale and not request.expired:
+            self._exchange(request, fresh=True)
+            return
+        self._answered(request, error=error)
+
+    def _answered(self, request: _LoopRequest, response: Any = None,
+                  error: Exception | None = None) -> None:
+        """``request`` is over: its slot is free, its task goes on."""
+        import http.client
+
+        if request.over:
+            return
+        request.over = True
+        host = request.send.host
+        self._in_flight[host] -= 1
+        waiting = self._waiting.get(host)
+        if waiting:
+            self._request(waiting.popleft())
+        reply = None
+        if response is not None:
+            try:
+                reply = self.checker.answer_of(request.send.url, response)
+            except (http.client.HTTPException, OSError, ValueError) as failure:
+                error = failure
+        self._step(request.task, reply, error)
+
+
+@dataclass(eq=False)
+class _LoopTask:
+    url: str
+    host: str  # its pin key, which the per-host limit counts by
+    steps: _Steps
+
+
+@dataclass(eq=False)
+class _LoopRequest:
+    task: _LoopTask
+    send: _Send
+    reused: bool = False  # sent on a kept-alive connection
+    expired: bool = False
+    over: bool = False
+    connection: _LoopConnection | None = None
+
+
+class _LoopConnection:
+    """A connection of _Loop to a host's vetted address, TLS (the certificate checked
+    against the host name, sent as SNI) when ``tls`` is given; it sends a request and
+    reads its answer's status line and headers, then stays for the next when the answer
+    ended with them (and the server keeps it open)."""
+
+    def __init__(self, loop: _Loop, key: tuple[str, str, int], address: str, tls: Any):
+        import errno
+        import socket
+
+        self.loop = loop
+        self.key = key  # (scheme, host, port)
+        self.tls = tls
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        self.sock: Any = socket.socket(family, socket.SOCK_STREAM)
+        self.sock.setblocking(False)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.state = "connecting"
+        self.request: _LoopRequest | None = None
+        self.outgoing = b""
+        self.received = bytearray()
+        self.body_left = 0  # bytes of the answer's body still to read (draining)
+        self.response: Any = None  # the answer whose body is read (draining)
+        loop._open.add(self)
+        error = self.sock.connect_ex((address.split("%", 1)[0], key[2]))
+        if error not in (0, errno.EINPROGRESS):
+            self.close()
+            raise OSError(error, os.strerror(error))
+        self.connected_at_once = not error  # as on loopback: no need to wait to send
+        self.listen(write=True)
+
+    def send(self, request: _LoopRequest, data: bytes) -> None:
+        """Send ``data``, the request, now or once connected; raises what sending raises."""
+        self.request = request
+        self.outgoing = data
+        self.received.clear()
+        if self.state == "idle":
+            self.state = "sending"
+            self._send()
+        elif self.connected_at_once:
+            self._connected()
+
+    def close(self) -> None:
+        if self.sock is None:
+            return
+        with suppress(KeyError, ValueError, OSError):
+            self.loop._selector.unregister(self.sock)
+        self.sock.close()
+        self.sock = None
+        self.loop._open.discard(self)
+
+    def listen(self, write: bool) -> None:
+        import selectors
+
+        events = selectors.EVENT_WRITE if write else selectors.EVENT_READ
+        try:
+            self.loop._selector.modify(self.sock, events, self._ready)
+        except KeyError:
+            self.loop._selector.register(self.sock, events, self._ready)
+
+    def _ready(self, mask: int) -> None:
+        request = self.request
+        try:
+            if self.state == "connecting":
+                self._connected()
+            elif self.state == "handshake":
+                self._handshake()
+            elif self.state == "sending":
+                self._send()
+            elif self.state == "reading":
+                self._read()
+            elif self.state == "draining":
+                self._drain()
+            else:  # idle, and readable: the server closed it (or sent something unasked)
+                self._drop_idle()
+        except Exception as error:  # noqa: BLE001 - the request's failure
+            if request is not None and not request.over:
+                self.loop._failed(request, error)
+            else:
+                self.close()
+
+    def _connected(self) -> None:
+        import socket
+
+        error = self.sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        if error:
+            raise OSError(error, os.strerror(error))
+        if self.tls is None:
+            self.state = "sending"
+            self._send()
+            return
+        self.loop._selector.unregister(self.sock)
+        self.sock = self.tls.wrap_socket(self.sock, server_hostname=self.key[1],
+                                         do_handshake_on_connect=False)
+        self.state = "handshake"
+        self._handshake()
+
+    def _handshake(self) -> None:
+        import ssl
+
+        try:
+            self.sock.do_handshake()
+        except ssl.SSLWantReadError:
+            self.listen(write=False)
+            return
+        except ssl.SSLWantWriteError:
+            self.listen(write=True)
+            return
+        self.state = "sending"
+        self._send()
+
+    def _send(self) -> None:
+        import ssl
+
+        try:
+            while self.outgoing:
+                self.outgoing = self.outgoing[self.sock.send(self.outgoing):]
+        except (BlockingIOError, ssl.SSLWantWriteError):
+            self.listen(write=True)
+            return
+        except ssl.SSLWantReadError:
+            self.listen(write=False)
+            return
+        self.state = "reading"
+        self.listen(write=False)
+
+    def _read(self) -> None:
+        import ssl
+
+        ended = False
+        try:
+            while True:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    ended = True
+                    break
+                self.received += chunk
+                if self.tls is None and len(chunk) < 65536:
+                    break
+        except (BlockingIOError, ssl.SSLWantReadError):
+            pass
+        except ssl.SSLWantWriteError:
+            self.listen(write=True)
+            return
+        assert self.request is not None
+        response, taken = _head_of(bytes(self.received), self.request.send.method, ended)
+        if response is not None:  # else its status line and headers are not all in yet
+            self._answered(response, len(self.received) - taken, ended)
+
+    def _answered(self, response: Any, extra: int, ended: bool) -> None:
+        """The head of the answer is in (and ``extra`` bytes after it): the request goes
+        on; the connection is kept once the rest of a small body is read, as _discard_body
+        reads it, or closed (past BODY_CAP, an unknown length, the server closing it)."""
+        self.received.clear()
+        length = response.length
+        if (response.status >= 200 and length is not None and length <= BODY_CAP
+                and not response.will_close and not ended and extra <= length):
+            self.response = response
+            self.body_left = length - extra
+            self.state = "draining"
+            self._drained()
+        else:
+            self._give(response, keep=False)
+
+    def expire(self) -> bool:
+        """The request's deadline came while its body was read: it has its answer (the
+        connection is dropped), as _send's does. False when it was not that far yet."""
+        if self.state != "draining":
+            return False
+        self._give(self.response, keep=False)
+        return True
+
+    def _drain(self) -> None:
+        import ssl
+
+        try:
+            while self.body_left >= 0:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    self._give(self.response, keep=False)
+                    return
+                self.body_left -= len(chunk)
+        except (BlockingIOError, ssl.SSLWantReadError):
+            pass
+        except (OSError, ssl.SSLError):
+            self._give(self.response, keep=False)
+            return
+        self._drained()
+
+    def _drained(self) -> None:
+        if self.body_left < 0:  # more than the body: it would be taken for the next answer
+            self._give(self.response, keep=False)
+        elif self.body_left == 0:
+            self._give(self.response, keep=True)
+
+    def _give(self, response: Any, keep: bool) -> None:
+        """The request has its answer; the connection is kept for the next (if there is
+        room) or closed."""
+        request = self.request
+        assert request is not None
+        self.request = self.response = None
+        request.connection = None
+        self.state = "idle"
+        if not (keep and self.loop._keep(self)):
+            self.close()
+        self.loop._answered(request, response)
+
+    def _drop_idle(self) -> None:
+        self.close()
+        idle = self.loop._idle.get(self.key, [])
+        if self in idle:
+            idle.remove(self)
+
+
+class _Unfinished(Exception):
+    """An answer's status line and headers are not all in yet."""
+
+
+class _Received:
+    """The bytes of an answer received so far, read the way http.client's response reads
+    its connection; raises _Unfinished where it would have to wait for more."""
+
+    def __init__(self, data: bytes, ended: bool):
+        self.data = data
+        self.ended = ended  # the server closed the connection after them
+        self.at = 0
+
+    def makefile(self, mode: str) -> _Received:
+        return self
+
+    def readline(self, limit: int = -1) -> bytes:
+        end = self.data.find(b"\n", self.at)
+        stop = len(self.data) if end < 0 else end + 1
+        if 0 <= limit < stop - self.at:
+            stop = self.at + limit
+        elif end < 0 and not self.ended:
+            raise _Unfinished
+        line = self.data[self.at:stop]
+        self.at = stop
+        return line
+
+    def close(self) -> None:
+        pass
+
+
+def _head_of(data: bytes, method: str, ended: bool) -> tuple[Any, int]:
+    """http.client's response to ``method`` (_FinalResponse), its status line and headers
+    read from ``data``, and the bytes they took; (None, 0) while they are not all in.
+    Raises http.client's errors as reading them from a connection does."""
+    import http.client
+
+    received = _Received(data, ended)
+    response = _final_response()(received, method=method)
+    try:
+        response.begin()
+    except _Unfinished:
+        if len(data) > MAX_HEAD:
+            raise http.client.HTTPException(f"an answer's head over {MAX_HEAD} bytes") from None
+        return None, 0
+    return response, received.at
+
+
 # --------------------------------------------------------------------------- checking one URL
+
+
+@dataclass(frozen=True)
+class _Send:
+    """A step (see _Checker.run): send one request, as _Checker._send does; its reply is
+    the _Answer, or the error it raised is thrown in."""
+
+    method: str
+    url: str
+    parts: Any  # urlsplit(url)
+    host: str
+    deadline: float  # a time.monotonic() value
+
+
+@dataclass(frozen=True)
+class _Vet:
+    """A step: vet ``host`` (_Checker._vet), which may resolve it; raises _Failure."""
+
+    host: str
+    port: int
+
+
+@dataclass(frozen=True)
+class _Wait:
+    """A step: wait ``seconds`` before trying again."""
+
+    seconds: float
+
+
+_Steps = Generator[Any, Any, Any]  # a generator of _Send, _Vet and _Wait (see _Checker.run)
 
 
 @dataclass
@@ -876,14 +1538,14 @@ class _Checker:
         if body_cap:
             self._headers["Accept-Encoding"] = "gzip, deflate"  # undone by _read_body, capped
         self._watchdog = _Watchdog()
-        self._pins: dict[str, str] = {}  # host -> vetted address; the only addresses connected to
+        self.pins: dict[str, str] = {}  # host -> vetted address; the only addresses connected to
         self._refusals: dict[str, _Failure] = {}  # host -> why it is not connected to
         self._head_refused: set[str] = set()  # hosts that answer GET but not HEAD
         self._timeouts: dict[str, int] = {}  # host -> requests timed out in a row
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._host_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
-        self._connections = _Connections(settings.per_host, self._pins, self._watchdog)
+        self._connections = _Connections(settings.per_host, self.pins, self._watchdog)
         self._cookies: Any = None  # an http.cookiejar.CookieJar once a server sets a cookie
 
     def close(self) -> None:
@@ -893,11 +1555,11 @@ class _Checker:
     def check(self, url: str) -> UrlResult:
         """Follow ``url``'s redirects, vetting each hop, and say what it came to, within
         the URL's budget and the run's deadline."""
-        return self._follow(url)[0]
+        return self.run(self.follow(url))[0]
 
     def fetch(self, url: str) -> Fetched:
         """``url``'s body through the same redirects, policy and deadlines as check()."""
-        result, answer, current = self._follow(url)
+        result, answer, current = self.run(self.follow(url))
         if result.kind not in ("ok", "redirected") or answer is None:
             return Fetched(url, result.kind, result.message, current,
                            answer.status if answer else None)
@@ -910,8 +1572,32 @@ class _Checker:
                            current, answer.status, answer.content_type)
         return Fetched(url, "ok", "", current, answer.status, answer.content_type, answer.body)
 
-    def _follow(self, url: str) -> tuple[UrlResult, _Answer | None, str]:
-        """(what ``url`` came to, the last answer, the last URL asked)."""
+    def run(self, steps: _Steps) -> Any:
+        """What ``steps`` (follow()) come to, each step taken here, blocking: a _Send
+        sent by _send, a _Vet by _vet, a _Wait slept. (_Loop takes the same steps for
+        many URLs at once, on non-blocking sockets.)"""
+        reply: Any = None
+        error: Exception | None = None
+        while True:
+            try:
+                step = steps.send(reply) if error is None else steps.throw(error)
+            except StopIteration as stop:
+                return stop.value
+            reply = error = None
+            try:
+                if isinstance(step, _Send):
+                    reply = self._send(step.method, step.url, step.parts, step.host,
+                                       step.deadline)
+                elif isinstance(step, _Vet):
+                    self.vet(step.host, step.port)
+                else:
+                    time.sleep(step.seconds)
+            except Exception as failure:  # noqa: BLE001 - thrown into the steps, as raised
+                error = failure
+
+    def follow(self, url: str) -> Generator[Any, Any, tuple[UrlResult, _Answer | None, str]]:
+        """The steps of checking ``url`` (see run()), which come to (what ``url`` came to,
+        the last answer, the last URL asked)."""
         if time.monotonic() >= self.run_deadline:
             return self._unchecked(url), None, url
         deadline = min(time.monotonic() + self._budget, self.run_deadline)
@@ -921,7 +1607,7 @@ class _Checker:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             try:
-                answer = self._fetch(current, deadline)
+                answer = yield from self._fetch(current, deadline)
             except _Failure as failure:
                 if failure.kind == "timeout" and time.monotonic() >= self.run_deadline:
                     return self._unchecked(url), None, current
@@ -968,27 +1654,28 @@ class _Checker:
             "unchecked", Phrase("url.unchecked", deadline=f"{self.settings.deadline:g}", url=url)
         )
 
-    def _fetch(self, url: str, deadline: float) -> _Answer:
+    def _fetch(self, url: str, deadline: float) -> _Steps:
         """One hop: vet the host, then ask, retrying what may pass before ``deadline``
         (a time.monotonic() value); raises _Failure."""
         parts = urlsplit(url)
         host = _pin_key(parts.hostname or "")
-        self._vet(host, parts.port or (443 if parts.scheme == "https" else 80))
+        if host not in self.pins:  # vetted already (a pin is never taken back)
+            yield _Vet(host, parts.port or (443 if parts.scheme == "https" else 80))
         attempts = self.settings.retries + 1
         for attempt in range(attempts):
-            answer, failure, wait = self._attempt(url, parts, host, deadline, attempt)
+            answer, failure, wait = yield from self._attempt(url, parts, host, deadline, attempt)
             if answer is not None:
                 return answer
             assert failure is not None
             tried = _tries(attempt + 1)
             if wait is None or attempt == attempts - 1 or time.monotonic() + wait >= deadline:
                 raise _Failure(failure.kind, failure.phrase.but(tries=tried))
-            time.sleep(max(0.0, wait))
+            yield _Wait(max(0.0, wait))
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _attempt(
         self, url: str, parts: Any, host: str, deadline: float, attempt: int
-    ) -> tuple[_Answer | None, _Failure | None, float | None]:
+    ) -> Generator[Any, Any, tuple[_Answer | None, _Failure | None, float | None]]:
         """One attempt: (answer, None, None), or (None, failure, seconds to wait before
         trying again or None when trying again cannot help). A failure's phrase may hold
         a ``tries`` argument, filled in with the attempts made."""
@@ -998,7 +1685,7 @@ class _Checker:
             return None, given_up, None
         backoff = min(self.settings.backoff * 2**attempt, MAX_BACKOFF)
         try:
-            answer = self._ask(url, parts, host, deadline)
+            answer = yield from self._ask(url, parts, host, deadline)
         except TimeoutError:
             self._count_timeout(host)
             phrase = Phrase("url.no-answer", seconds=f"{self.settings.timeout:g}", tries="")
@@ -1034,18 +1721,18 @@ class _Checker:
             return None
         return _Failure("timeout", Phrase("url.given-up", host=host, count=count))
 
-    def _ask(self, url: str, parts: Any, host: str, deadline: float) -> _Answer:
+    def _ask(self, url: str, parts: Any, host: str, deadline: float) -> _Steps:
         """HEAD, or GET when the server refuses HEAD (405, 501, 403, ... on HEAD only);
         GET only when bodies are kept."""
         if host not in self._head_refused and not self.body_cap:
-            answer = self._send("HEAD", url, parts, host, deadline)
+            answer = yield _Send("HEAD", url, parts, host, deadline)
             if answer.status < 400 or answer.status == 429 or self._is_ok(answer.status):
                 return answer
-            answer = self._send("GET", url, parts, host, deadline)
+            answer = yield _Send("GET", url, parts, host, deadline)
             if answer.status < 400:
                 self._head_refused.add(host)
             return answer
-        return self._send("GET", url, parts, host, deadline)
+        return (yield _Send("GET", url, parts, host, deadline))
 
     def _send(self, method: str, url: str, parts: Any, host: str, deadline: float) -> _Answer:
         """One request on a kept-alive connection to the host's vetted address, finished
@@ -1054,10 +1741,7 @@ class _Checker:
         the server keeps sending. Raises TimeoutError when it does. ``parts``: urlsplit(url)."""
         import http.client
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        headers = self._headers
-        cookie = self._cookie_header(url)
-        if cookie:
-            headers = {**headers, "Cookie": cookie}
+        headers = self.request_headers(url)
         with self._slot(host):
             ends = min(time.monotonic() + self.settings.timeout, deadline)
             left = ends - time.monotonic()
@@ -1073,16 +1757,7 @@ class _Checker:
                 if guard.expired:  # cut in the headers, which then read as complete
                     connection.close()
                     raise TimeoutError("the request's deadline passed")
-                if "set-cookie" in response.msg:
-                    self._store_cookies(url, response)
-                answer = _Answer(
-                    status=response.status,
-                    reason=_reason_phrase(response.status, response.reason),
-                    location=_redirect_target(response),
-                    sets_cookie="set-cookie" in response.msg,
-                    retry_after=response.getheader("retry-after"),
-                    content_type=response.getheader("content-type", ""),
-                )
+                answer = self.answer_of(url, response)
                 if not (self.body_cap and method == "GET" and response.status < 300):
                     self._connections.finish(parts.scheme, host, port, connection, response)
                     return answer
@@ -1120,8 +1795,7 @@ class _Checker:
             connection, reused = self._connections.take(
                 parts.scheme, host, port, timeout, fresh=fresh
             )
-            with self._lock:
-                self.requests_sent += 1
+            self.count_request()
             try:
                 return connection, connection.exchange(method, target, headers)
             except (http.client.HTTPException, OSError) as error:
@@ -1132,6 +1806,29 @@ class _Checker:
                 if not (reused and stale) or _guarded.guard.expired:
                     raise
         raise AssertionError("unreachable: a fresh connection returns or raises")
+
+    def request_headers(self, url: str) -> Mapping[str, str]:
+        """The headers of a request for ``url``: the run's, and the cookies set for it."""
+        cookie = self._cookie_header(url)
+        return {**self._headers, "Cookie": cookie} if cookie else self._headers
+
+    def answer_of(self, url: str, response: http.client.HTTPResponse) -> _Answer:
+        """What the answer to ``url`` (its status line and headers read) says; keeps the
+        cookies it sets."""
+        if "set-cookie" in response.msg:
+            self._store_cookies(url, response)
+        return _Answer(
+            status=response.status,
+            reason=_reason_phrase(response.status, response.reason),
+            location=_redirect_target(response),
+            sets_cookie="set-cookie" in response.msg,
+            retry_after=response.getheader("retry-after"),
+            content_type=response.getheader("content-type", ""),
+        )
+
+    def count_request(self) -> None:
+        with self._lock:
+            self.requests_sent += 1
 
     def _cookie_header(self, url: str) -> str | None:
         if self._cookies is None or not len(self._cookies):
@@ -1160,19 +1857,26 @@ class _Checker:
                 slots = self._slots.setdefault(host, limit)
         return slots
 
-    def _vet(self, host: str, port: int) -> None:
+    def refusal(self, host: str) -> _Failure | None:
+        """Why ``host`` is not connected to, when vetting it failed."""
+        return self._refusals.get(host)
+
+    def tls_context(self) -> Any:
+        return self._connections.tls_context()
+
+    def vet(self, host: str, port: int) -> None:
         """Resolve ``host`` once per run and pin the address, or raise _Failure."""
-        if host in self._pins:  # vetted already (a pin is never taken back)
+        if host in self.pins:  # vetted already (a pin is never taken back)
             return
         with self._lock:
             host_lock = self._host_locks.setdefault(host, threading.Lock())
         with host_lock:
             if host in self._refusals:
                 raise self._refusals[host]
-            if host in self._pins:
+            if host in self.pins:
                 return
             try:
-                self._pins[host] = self._vetted_address(host, port)
+                self.pins[host] = self._vetted_address(host, port)
             except _Failure as failure:
                 self._refusals[host] = failure
                 raise
@@ -1631,9 +2335,7 @@ class _PinnedConnection:
         self.context = context  # an ssl.SSLContext for https
         self.sock: socket.socket | None = None
         self.reader: Any = None  # the socket's buffered reader, made once per connection
-        default = 443 if context is not None else 80
-        name = f"[{host}]" if ":" in host else host
-        self.host_header = name if port == default else f"{name}:{port}"
+        self.host_header = _host_header(host, port, context is not None)
 
     def connect(self) -> None:
         import socket
@@ -1670,11 +2372,7 @@ class _PinnedConnection:
 
     def exchange(self, method: str, target: str, headers: Mapping[str, str]) -> Any:
         """Send the request; the answer with its status line and headers read."""
-        if any(_CONTROL.search(part) for part in (target, *headers.values())):
-            raise ValueError("a request line or header holds a control character")
-        lines = [f"{method} {target} HTTP/1.1", f"Host: {self.host_header}"]
-        lines += [f"{name}: {value}" for name, value in headers.items()]
-        request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        request = _request_bytes(method, target, self.host_header, headers)
         if self.sock is None:
             self.connect()
         assert self.sock is not None
@@ -1697,6 +2395,21 @@ class _PinnedConnection:
             sock.close()
 
 
+
+
+def _host_header(host: str, port: int, tls: bool) -> str:
+    name = f"[{host}]" if ":" in host else host
+    return name if port == (443 if tls else 80) else f"{name}:{port}"
+
+
+def _request_bytes(method: str, target: str, host_header: str,
+                   headers: Mapping[str, str]) -> bytes:
+    """The request, in one piece; raises ValueError for a control character in it."""
+    if any(_CONTROL.search(part) for part in (target, *headers.values())):
+        raise ValueError("a request line or header holds a control character")
+    lines = [f"{method} {target} HTTP/1.1", f"Host: {host_header}"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
 class _Connections:
@@ -1730,7 +2443,7 @@ class _Connections:
         address = self.pins.get(host)
         if address is None:
             raise OSError(f"{host} was not vetted by the address policy")
-        context = self._tls_context() if scheme == "https" else None
+        context = self.tls_context() if scheme == "https" else None
         return _PinnedConnection(host, port, address, timeout, self.watchdog, context), False
 
     def finish(
@@ -1769,7 +2482,7 @@ class _Connections:
         for connection in connections:
             connection.close()
 
-    def _tls_context(self) -> Any:
+    def tls_context(self) -> Any:
         with self._lock:
             if self._tls is None:
                 import ssl
@@ -1789,7 +2502,7 @@ def _want_read() -> type:
     return ssl.SSLWantReadError
 
 
-def _dropped(connection: _PinnedConnection) -> bool:
+def _dropped(connection: Any) -> bool:
     """Whether an idle kept-alive connection was closed by the server (or sent something
     unasked): its socket reads as ready."""
     import select

@@ -59,6 +59,22 @@ class IntRange(_Range, click.IntRange):
     whole = True
 
 
+class FilePath(click.Path):
+    """click.Path of a file, whose refusal of a folder is in the reader's language (click
+    names the kind of path in English, when the option is declared)."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False)
+
+    def convert(self, value, param, ctx):
+        if os.path.isdir(value):
+            from factlint.messages import Phrase
+
+            self.fail(Phrase("cli.is-a-folder", path=click.format_filename(value)), param, ctx)
+        return super().convert(value, param, ctx)
+
+
+FILE = FilePath()
 SEVERITY = Choice(["error", "warning", "info"])
 # `factlint` alone: its help, raised as a usage error (click 8.2 and later)
 NO_ARGUMENTS = getattr(click.exceptions, "NoArgsIsHelpError", ())
@@ -249,7 +265,32 @@ def _speaking(language: str | None):
     return speaking(language)
 
 
-class _Command(click.Command):
+class _ClickHelp:
+    """The help of the options click declares itself (--help, --version) in the reader's
+    language when it is shown: click words it once, when the option is made (--help's when
+    a command first parses, --version's when it is declared)."""
+
+    def get_help_option(self, ctx):
+        from gettext import gettext
+
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = gettext("Show this message and exit.")
+        return option
+
+
+class _VersionOption(click.Option):
+    """--version, whose help (click's own text) is told in the reader's language when it
+    is shown."""
+
+    def get_help_record(self, ctx):
+        from gettext import gettext
+
+        self.help = gettext("Show the version and exit.")
+        return super().get_help_record(ctx)
+
+
+class _Command(_ClickHelp, click.Command):
     """A command that, while its group only rehearses the parsing (see _Group.main), does
     not run."""
 
@@ -259,7 +300,7 @@ class _Command(click.Command):
         return super().invoke(ctx)
 
 
-class _Group(click.Group):
+class _Group(_ClickHelp, click.Group):
     """The command group, whose help and usage errors speak the reader's language: click's
     own words (``Usage:``, ``No such option``) through gettext (clickwords.py), ours from
     the catalog.
@@ -320,7 +361,8 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="factlint")
+@click.version_option(__version__, prog_name="factlint", message="%(prog)s %(version)s",
+                      cls=_VersionOption)
 def main() -> None:
     """factlint: check that a brief's claims are sourced, its figures match their data,
     and its cited URLs resolve."""
@@ -398,7 +440,7 @@ def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> l
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "output_format", default="text",
               type=Choice(list(FORMATS)), help="Report format.")
-@click.option("--output", type=click.Path(dir_okay=False), help="Write the report here.")
+@click.option("--output", type=FILE, help="Write the report here.")
 @click.option("--report", "reports", multiple=True, metavar="FORMAT[=FILE]",
               callback=_report_spec,
               help="Write a report from this one run (repeatable): e.g. --report github "
@@ -432,9 +474,9 @@ def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> l
 @click.option("--two-point", is_flag=True,
               help="With --changed-since, diff against REF itself, not its merge base "
                    "with HEAD.")
-@click.option("--baseline", type=click.Path(dir_okay=False),
+@click.option("--baseline", type=FILE,
               help="Report only findings not recorded in this baseline.")
-@click.option("--write-baseline", type=click.Path(dir_okay=False),
+@click.option("--write-baseline", type=FILE,
               help="Record today's findings in this file.")
 @click.option("--across-briefs", is_flag=True,
               help="Also compare figures between the briefs of the run (FL309).")
@@ -612,25 +654,32 @@ def lsp(allow_private, networks, messages) -> None:
 
 
 @main.command()
-@click.argument("brief", type=click.Path(dir_okay=False))
-@click.option("--messages", type=MESSAGES, help=_SAID_IN)
+@click.argument("brief", type=FILE)
+@click.option("--messages", type=MESSAGES,
+              help="Language of the skeleton's comments (default auto: FACTLINT_MESSAGES, "
+                   "`messages:` in the configuration, else the brief's).")
 def extract(brief: str, messages: str | None) -> None:
     """Print a fact-file skeleton (YAML) with one claim per figure of BRIEF."""
     from factlint.document import read_document
     from factlint.engine import read_any_brief
     from factlint.extract import extract_skeleton
+    from factlint.messages import chosen
 
     text, _, problem = read_any_brief(brief)
     if text is None:
         from factlint.messages import Phrase
 
         _fail(Phrase("cli.cannot-read", path=brief, problem=problem))
-    click.echo(extract_skeleton(read_document(brief, text)), nl=False)
+    doc = read_document(brief, text)
+    setting = next((s for s in (messages, _messages_from_environment(),
+                                _configured_messages(None)) if s), "auto")
+    script = "zh-Hant" if doc.language == "zh" and doc.traditional else doc.language
+    click.echo(extract_skeleton(doc, chosen(setting, None, script)), nl=False)
 
 
 @main.command()
-@click.argument("brief", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
+@click.argument("brief", type=FILE)
+@click.option("-o", "--output", type=FILE,
               help="The annotated copy (default: BRIEF.checked.docx beside it).")
 @click.option("--offline", is_flag=True, help="No network: URL checks are skipped.")
 @click.option("--facts", type=click.Path(), help="Fact file for the brief.")
@@ -674,7 +723,7 @@ def annotate(brief, output, offline, facts, config, select, ignore, fail_on, mes
 
 
 @main.command()
-@click.argument("brief", type=click.Path(dir_okay=False))
+@click.argument("brief", type=FILE)
 @click.option("--messages", type=MESSAGES, help=_SAID_IN)
 def show(brief: str, messages: str | None) -> None:
     """Print the text factlint reads in BRIEF, with line numbers. For a Word brief (.docx)

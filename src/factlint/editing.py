@@ -259,12 +259,12 @@ def fact_file_beside(path: str) -> str:
 
 
 def with_new_claim(doc: Document, figure: Any, sentence: Any,
-                   facts_text: str | None) -> str | None:
+                   facts_text: str | None, language: str = "en") -> str | None:
     """The fact file's text with a skeleton claim for ``figure`` appended to ``claims:``
-    (a new fact file when ``facts_text`` is None); None when it can't be added safely (a
-    JSON fact file, or YAML whose ``claims`` is not a list)."""
+    (a new fact file when ``facts_text`` is None), its comments in ``language``; None when
+    it can't be added safely (a JSON fact file, or YAML whose ``claims`` is not a list)."""
     cell = None if sentence is not None else table_cell(doc, figure)
-    lines = claim_skeleton(doc, figure, sentence, cell)
+    lines = claim_skeleton(doc, figure, sentence, cell, language=language)
     if facts_text is None:
         return "factlint: 1\nsources: {}\nclaims:\n" + "\n".join(lines) + "\n"
     try:

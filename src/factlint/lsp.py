@@ -620,7 +620,7 @@ def _add_fact_action(ls: FactlintServer, buffer: Buffer, checked: api.CheckedTex
     facts_path = checked.facts.path if checked.facts is not None else None
     existing = ls._disk_text(facts_path).text if facts_path else None
     facts_path = os.path.abspath(facts_path or editing.fact_file_beside(buffer.path))
-    new = editing.with_new_claim(doc, figure, sentence, existing)
+    new = editing.with_new_claim(doc, figure, sentence, existing, language)
     if new is None:
         return []
     uri = from_fs_path(facts_path)

@@ -191,3 +191,16 @@ def test_a_real_process_in_a_chinese_locale(tmp_path):
     shown = subprocess.run([factlint, "--help"], cwd=tmp_path, env=env, capture_output=True,
                            text=True)
     assert shown.returncode == 0 and "\n命令:\n" in shown.stdout, shown.stdout
+
+
+def test_a_command_runs_in_the_users_environment(english_locale, tmp_path):
+    """click's words are in Chinese, but git (which --changed-since runs) is not told."""
+    git = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=tmp_path,
+                         capture_output=True, text=True,
+                         env={**os.environ, "LANGUAGE": "zh_CN", "LANG": "C.UTF-8"})
+    if git.returncode == 0 or not re.search(r"[\u4e00-\u9fff]", git.stderr):
+        pytest.skip("git has no Chinese catalog here (or tmp_path is inside a repository)")
+    (tmp_path / "a.md").write_text("数据商 1159 家。\n", encoding="utf-8")
+    said = run(["check", "--messages", "zh", "--offline", "--changed-since", "HEAD", "a.md"],
+               tmp_path).stderr
+    assert "执行失败" in said and "fatal: not a git repository" in said, said

@@ -291,13 +291,19 @@ class _VersionOption(click.Option):
 
 
 class _Command(_ClickHelp, click.Command):
-    """A command that, while its group only rehearses the parsing (see _Group.main), does
-    not run."""
+    """A command that does its work in the user's environment (click's words aside, see
+    clickwords.py), and does not run while its group only rehearses the parsing (see
+    _Group.main)."""
 
     def invoke(self, ctx):
-        if getattr(ctx.find_root().command, "rehearsing", False):
+        group = ctx.find_root().command
+        if getattr(group, "rehearsing", False):
             return None
-        return super().invoke(ctx)
+        said = getattr(group, "said", None)
+        if said is None:
+            return super().invoke(ctx)
+        with said.aside():
+            return super().invoke(ctx)
 
 
 class _Group(_ClickHelp, click.Group):
@@ -313,13 +319,14 @@ class _Group(_ClickHelp, click.Group):
 
     command_class = _Command
     rehearsing = False
+    said = None  # what clickwords.speaking installed for this run (None: English)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True,
              **extra):
         args = list(sys.argv[1:] if args is None else args)
         language = _said_language(args)
         try:
-            with _speaking(language):
+            with _speaking(language) as self.said:
                 done = super().main(args, prog_name, complete_var, standalone_mode=False,
                                     **extra)
         except click.ClickException as error:

@@ -74,6 +74,9 @@ class FilePath(click.Path):
         return super().convert(value, param, ctx)
 
 
+# One instance of each path type for every option: each click.Path asks gettext for its
+# name when made (a look-up of catalog files on disk), ~20 times at every start otherwise.
+PATH = click.Path()
 FILE = FilePath()
 SEVERITY = Choice(["error", "warning", "info"])
 # `factlint` alone: its help, raised as a usage error (click 8.2 and later)
@@ -444,7 +447,7 @@ def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> l
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=PATH)
 @click.option("--format", "output_format", default="text",
               type=Choice(list(FORMATS)), help="Report format.")
 @click.option("--output", type=FILE, help="Write the report here.")
@@ -453,8 +456,8 @@ def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> l
               help="Write a report from this one run (repeatable): e.g. --report github "
                    "--report sarif=factlint.sarif. Replaces --format/--output.")
 @click.option("--offline", is_flag=True, help="No network: URL checks are skipped and counted.")
-@click.option("--facts", type=click.Path(), help="Fact file for a single brief.")
-@click.option("--config", type=click.Path(), help="Configuration file (over the project's).")
+@click.option("--facts", type=PATH, help="Fact file for a single brief.")
+@click.option("--config", type=PATH, help="Configuration file (over the project's).")
 @click.option("--select", help="Comma-separated codes, prefixes or names to run.")
 @click.option("--ignore", help="Comma-separated codes, prefixes or names to skip.")
 @click.option("--fail-on", type=SEVERITY, help="Lowest severity that fails the run.")
@@ -689,8 +692,8 @@ def extract(brief: str, messages: str | None) -> None:
 @click.option("-o", "--output", type=FILE,
               help="The annotated copy (default: BRIEF.checked.docx beside it).")
 @click.option("--offline", is_flag=True, help="No network: URL checks are skipped.")
-@click.option("--facts", type=click.Path(), help="Fact file for the brief.")
-@click.option("--config", type=click.Path(), help="Configuration file (over the project's).")
+@click.option("--facts", type=PATH, help="Fact file for the brief.")
+@click.option("--config", type=PATH, help="Configuration file (over the project's).")
 @click.option("--select", help="Comma-separated codes, prefixes or names to run.")
 @click.option("--ignore", help="Comma-separated codes, prefixes or names to skip.")
 @click.option("--fail-on", type=SEVERITY, help="Lowest severity that fails the run.")
@@ -763,8 +766,8 @@ def schema(name: str) -> None:
 
 
 @main.command("config")
-@click.argument("path", required=False, default="-", type=click.Path())
-@click.option("--config", "extra", type=click.Path(),
+@click.argument("path", required=False, default="-", type=PATH)
+@click.option("--config", "extra", type=PATH,
               help="Configuration file (over the project's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON.")
 @click.option("--messages", type=MESSAGES, help=_SAID_IN)
@@ -855,10 +858,10 @@ def rules(code: str | None, markdown: bool, messages: str | None) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=PATH)
 @click.option("--update", is_flag=True,
               help="Fetch every source again (default: reuse the snapshots already kept).")
-@click.option("--config", type=click.Path(), help="Configuration file (over the project's).")
+@click.option("--config", type=PATH, help="Configuration file (over the project's).")
 @click.option("--allow-private", is_flag=True,
               help="Let fetches reach private addresses (also FACTLINT_ALLOW_PRIVATE=1).")
 @click.option("--allow-network", "networks", multiple=True, metavar="CIDR",
@@ -904,7 +907,7 @@ def sources(paths, update, config, allow_private, networks, timeout, messages) -
 
 
 @main.command("fix")
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=PATH)
 @click.option("--diff", "show_diff", is_flag=True,
               help="Print a unified diff of the fixes and write nothing; exit 1 if there are any.")
 @click.option("--urls", "fix_urls", is_flag=True,
@@ -917,8 +920,8 @@ def sources(paths, update, config, allow_private, networks, timeout, messages) -
 @click.option("--archive", "add_archived", is_flag=True,
               help="Add the archived copy of each dead URL (FL401) to its definition, from "
                    "the archive the configuration names (`evidence: {archive: …}`).")
-@click.option("--facts", type=click.Path(), help="Fact file for a single brief.")
-@click.option("--config", type=click.Path(), help="Configuration file (over the project's).")
+@click.option("--facts", type=PATH, help="Fact file for a single brief.")
+@click.option("--config", type=PATH, help="Configuration file (over the project's).")
 @click.option("--allow-private", is_flag=True,
               help="Let URL checks reach private addresses (also FACTLINT_ALLOW_PRIVATE=1).")
 @click.option("--allow-network", "networks", multiple=True, metavar="CIDR",

@@ -268,7 +268,7 @@ def rule_doc(code: str, language: str, english: str) -> str:
 
 
 # a remark on an example at the end of its line, in English: "(no answer within 10 s)"
-_ASIDE = re.compile(r"\((?=[^()\n]*[A-Za-z]{2})[^()\n]*\)$", re.MULTILINE)
+_ASIDE = lazy(r"\((?=[^()\n]*[A-Za-z]{2})[^()\n]*\)$", re.MULTILINE)
 
 
 def asides(english: str) -> list[str]:
@@ -294,7 +294,7 @@ def placeholders(text: str) -> list[str]:
     return names
 
 
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)[^{}]*\}")
+_PLACEHOLDER = lazy(r"\{([A-Za-z_][A-Za-z0-9_]*)[^{}]*\}")
 
 # --- which language ----------------------------------------------------------------------
 

@@ -37,10 +37,12 @@ from factlint.trust import repository_root
 MAX_BRIEF_BYTES = 50 * 1024 * 1024
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class RunOptions:
     """What a run checks and how: the paths, the command line's overrides, the fact file,
-    the network and the processes."""
+    the network and the processes. Never changed once made: ``dataclasses.replace`` makes
+    another (not frozen: a frozen dataclass's generated methods cost ~2 M instructions to
+    compile at every start)."""
 
     paths: tuple[str, ...] = (".",)
     overrides: Overrides = field(default_factory=Overrides)

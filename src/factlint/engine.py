@@ -61,7 +61,7 @@ class RunOptions:
     evidence: bool = False  # check figures against the cited sources (FL410-FL414)
 
 
-@dataclass(repr=False)
+@dataclass(eq=False, repr=False)
 class FileResult:
     """What checking one brief found, with what its reports need of the brief."""
 
@@ -104,7 +104,7 @@ class FileResult:
         return self.languages[key]
 
 
-@dataclass(repr=False)
+@dataclass(eq=False, repr=False)
 class RunResult:
     """What a run found: each brief's result and all their findings in order."""
 

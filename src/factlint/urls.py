@@ -77,6 +77,7 @@ MAX_TIMEOUT = 600.0  # seconds; a larger request timeout is a mistake (and overf
 MAX_DEADLINE = 24 * 3600.0
 HOST_TIMEOUT_LIMIT = 3  # timed-out requests in a row after which a host is given up on
 MAX_INTERIM = 100  # informational (1xx) answers skipped before a final answer, at most
+START_AT_ONCE = 8  # URLs _Loop starts before it sends what it can
 MAX_HEAD = 1 << 20  # bytes of an answer's status lines and headers _Loop takes, at most
 CACHE_FILE = "urls.json"
 CACHE_FORMAT = 1
@@ -551,6 +552,7 @@ class _Child:
     def __init__(self) -> None:
         import pickle  # noqa: F401 - loaded before the fork: both sides use it
 
+        _reap(wait=False)
         down_read, down_write = os.pipe()
         up_read, up_write = os.pipe()
         self.pid = os.fork()
@@ -625,9 +627,12 @@ class _Child:
 
                 with suppress(OSError):
                     os.kill(self.pid, signal.SIGKILL)  # its requests are of no use any more
-            with suppress(OSError):
-                os.waitpid(self.pid, 0)
+            _EXITING.append(self.pid)
             self.pid = 0
+            # A child that gave every result is ending on its own (its exit closes its
+            # connections, which on a busy machine takes tens of milliseconds): waited
+            # for only if a killed one is among them, else later, by the next child.
+            _reap(wait=not self._finished)
 
     def _say(self, *message: Any) -> bool:
         import pickle
@@ -639,6 +644,20 @@ class _Child:
             return True
         except OSError:  # the child is gone
             return False
+
+
+_EXITING: list[int] = []  # children closed and not waited for yet (see _Child.close)
+
+
+def _reap(wait: bool) -> None:
+    """Wait for the children in _EXITING that have ended (``wait``: for all of them)."""
+    for pid in list(_EXITING):
+        try:
+            ended, _ = os.waitpid(pid, 0 if wait else os.WNOHANG)
+        except ChildProcessError:  # waited for elsewhere
+            ended = pid
+        if ended:
+            _EXITING.remove(pid)
 
 
 def _serve_checks(inbound: BinaryIO, outbound: BinaryIO) -> None:
@@ -961,7 +980,9 @@ class _Loop:
                 self._start_urls()
                 self._hand_over()
                 timeout = None
-                if self._timers:
+                if self._ready and self._under_way < self.concurrency:
+                    timeout = 0.0  # more to start, after sending what can be sent
+                elif self._timers:
                     timeout = max(0.0, self._timers[0][0] - time.monotonic())
                 for key, mask in self._selector.select(timeout):
                     key.data(mask)
@@ -993,7 +1014,11 @@ class _Loop:
         queue.append(url)
 
     def _start_urls(self) -> None:
-        while self._ready and self._under_way < self.concurrency:
+        """Start a few of the URLs that may start: a connection takes long to open (on a
+        busy machine, a millisecond), so the loop sends on those opened in between."""
+        for _ in range(START_AT_ONCE):
+            if not self._ready or self._under_way >= self.concurrency:
+                return
             host = self._ready.popleft()
             queue = self._pending[host]
             url = queue.popleft()

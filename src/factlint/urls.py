@@ -22,12 +22,15 @@ How a URL is checked:
   with all its retries and redirects has ``url_budget()``; the whole URL phase has
   ``deadline`` seconds, after which the URLs left are reported as not checked; a host whose
   requests time out ``HOST_TIMEOUT_LIMIT`` times in a row is given up on for the run;
-* work runs on a thread pool of ``concurrency`` workers, each request holding one of the
-  ``per_host`` slots of its host, and URLs are queued host by host in turn so that every
-  host stays busy; connections are kept alive and reused, at most ``per_host`` per host.
-  A request is written in one piece and its headers split here; http.client's response
-  reads the body (no session, pool or email-parser machinery, which cost more CPU than
-  the requests themselves);
+* a URL's check is a generator of steps (send a request, vet a host, wait before trying
+  again: _Checker.follow). The URL checks take those steps on one event loop (_Loop): at
+  most ``concurrency`` URLs under way, each request holding one of the ``per_host`` slots
+  of its host, URLs queued host by host in turn so that every host stays busy, over
+  non-blocking sockets kept alive and reused (at most ``per_host`` per host); a thread
+  only to resolve a host name. fetch_bodies takes the same steps on a pool of threads
+  (_Pool), reading bodies through http.client's response. A request is written in one
+  piece and its headers split here (no session, pool or email-parser machinery, which
+  cost more CPU than the requests themselves);
 * successes and permanent redirects are cached in one JSON file for ``cache_ttl`` seconds;
   runs in parallel merge their entries under a lock.
 

@@ -1245,8 +1245,10 @@ class _LoopConnection:
         self.loop = loop
         self.key = key  # (scheme, host, port)
         self.tls = tls
-        family = socket.AF_INET6 if ":" in address else socket.AF_INET
-        self.sock: Any = socket.socket(family, socket.SOCK_STREAM)
+        # the vetted address as a socket address (an IPv6 one with its zone): no look-up
+        family, kind, proto, _, where = socket.getaddrinfo(
+            address, key[2], type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)[0]
+        self.sock: Any = socket.socket(family, kind, proto)
         self.sock.setblocking(False)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.state = "connecting"
@@ -1256,7 +1258,7 @@ class _LoopConnection:
         self.body_left = 0  # bytes of the answer's body still to read (draining)
         self.response: Any = None  # the answer whose body is read (draining)
         loop._open.add(self)
-        error = self.sock.connect_ex((address.split("%", 1)[0], key[2]))
+        error = self.sock.connect_ex(where)
         if error not in (0, errno.EINPROGRESS):
             self.close()
             raise OSError(error, os.strerror(error))

@@ -6,6 +6,7 @@ import gc
 import importlib
 import pkgutil
 import re
+from array import array
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,23 @@ def test_every_gated_pattern_of_factlint_finds_what_re_compile_finds():
         for text in texts:
             assert matches(fast, text) == matches(plain, text), source
     assert compared >= 20  # the English packs' patterns among them
+
+
+def test_a_gated_program_names_its_first_characters_for_re_search():
+    # re's search reads the info block's character set and skips, in its own loop, to the
+    # positions where a match can begin; a gate alone is one matcher step at every position
+    from re import _constants
+
+    source = r"(?=[hw])(?<![A-Za-z])(?:https?://\S+|www\.\S+)"
+    code = patterncache.program_of(source, 0, gate=True)[1]
+    plain = patterncache.program_of(source, 0)[1]
+    first_words = array("I")
+    first_words.frombytes(code)
+    assert first_words[0] == _constants.INFO and first_words[2] & _constants.SRE_INFO_CHARSET
+    assert code != plain
+    text = "see https://a.org, www.b.org and xhttp://c.org " * 3
+    assert matches(gated(source), text) == matches(re.compile(source), text)
+    for source in (r"^(?:https?|www)", r"(?i:https?://)"):  # anchored; folded: left to re
+        words = array("I")
+        words.frombytes(patterncache.program_of(source, 0, gate=True)[1])
+        assert not words[2] & _constants.SRE_INFO_CHARSET, source

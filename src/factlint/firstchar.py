@@ -18,6 +18,12 @@ An alternation whose branches begin with groups of words, ``(?:全国|全球)(?:
 规模最大``, is written out first as ``全国(?:…)|全球(?:…)|规模最大``: the same matches in
 the same order, and now every branch begins with a character, which ``re`` skips to by
 itself (five times faster on a Chinese brief than trying the groups at every position).
+
+A gate still costs a step of ``re``'s matcher at every position of the text. When the
+first characters are known exactly (no case folding), ``with_first_characters`` names them
+in the compiled program's info block too, as ``re`` does itself for a pattern that opens
+with a character class: its search then skips to the next such character in a loop of its
+own and tries the pattern there only (about three times faster again over a brief).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ try:
         ATOMIC_GROUP,
         BRANCH,
         IN,
+        INFO,
         LITERAL,
         MAX_REPEAT,
         MIN_REPEAT,
@@ -184,3 +191,26 @@ def gated(tree: Any, flags: int) -> bool:
                if not (op is AT and av in (AT_BEGINNING, AT_BEGINNING_STRING))), len(tree.data))
     tree.data.insert(at, gate.data[0])
     return True
+
+
+def with_first_characters(code: list[int], tree: Any, flags: int) -> list[int]:
+    """``code`` (``tree`` compiled) with an info block naming the characters a match can
+    begin with, when ``re``'s own names no start and they can be told exactly (no case
+    folding); else ``code`` as it is. A pattern anchored at the start keeps ``re``'s
+    block, which tries the start alone."""
+    if (_parser is None or code[0] != INFO or code[2] & (SRE_INFO_PREFIX | SRE_INFO_CHARSET)
+            or not code[3] or (tree.data and tree.data[0][0] is AT)):
+        return code  # re knows where matches begin, or a match may be empty, or ^…
+    first = _First()
+    try:
+        if first.starts(tree.data, flags | tree.state.flags):
+            return code
+    except _Unknown:
+        return code
+    if first.folded or not first.exact:
+        return code
+    charset, _ = _compiler._optimize_charset(first.exact)
+    info = [INFO, 0, SRE_INFO_CHARSET, code[3], code[4]]
+    _compiler._compile_charset(charset, flags, info)
+    info[1] = len(info) - 1  # the skip to the pattern itself
+    return info + code[1 + code[1] :]

@@ -83,12 +83,15 @@ def cache_folder() -> str:
 def program_of(pattern: str, flags: int, gate: bool = False) -> list[Any]:
     """What the cache keeps of ``re.compile(pattern, flags)``: (flags, program as bytes,
     groups, group index, index group) — the arguments ``re`` passes to ``_sre.compile``.
-    With ``gate``, the program may begin with a first-character look-ahead (firstchar.py):
-    the same matches, found faster."""
+    With ``gate``, the program may begin with a first-character look-ahead and name its
+    first characters in its info block (firstchar.py): the same matches, found faster."""
     tree = _parser.parse(pattern, flags)
-    if gate and isinstance(pattern, str):
+    gate = gate and isinstance(pattern, str)
+    if gate:
         firstchar.gated(tree, flags)
     code = _compiler._code(tree, flags)
+    if gate:
+        code = firstchar.with_first_characters(code, tree, flags)
     group_index = dict(tree.state.groupdict)
     index_group: list[str | None] = [None] * tree.state.groups
     for name, number in group_index.items():
@@ -151,7 +154,9 @@ class Cache:
             return re.compile(pattern, flags)
         if self.kept is None:
             self.kept = self.read()
-        key = f"gated:{flags}:{pattern}" if gate else f"{flags}:{pattern}"
+        # "gated2": programs whose info block names their first characters (firstchar.py);
+        # the "gated:" ones of earlier versions are left to age out of the file
+        key = f"gated2:{flags}:{pattern}" if gate else f"{flags}:{pattern}"
         entry = self.kept.get(key)
         if isinstance(entry, tuple) and len(entry) == _ENTRY_LENGTH:
             compiled = built(pattern, entry)

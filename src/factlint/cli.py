@@ -26,6 +26,10 @@ class Choice(click.Choice):
         return Phrase("cli.one-of", value=value, choices=", ".join(map(str, self.choices)))
 
 
+# One instance of each path type for every option: each click.Path asks gettext for its
+# name when made (a look-up of catalog files on disk), ~20 times at every start otherwise.
+PATH = click.Path()
+FILE = click.Path(dir_okay=False)
 SEVERITY = Choice(["error", "warning", "info"])
 MESSAGES = Choice(["auto", "zh", "en"])
 _SAID_IN = ("Language of what the command says (default auto: FACTLINT_MESSAGES, "
@@ -282,17 +286,17 @@ def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> l
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=PATH)
 @click.option("--format", "output_format", default="text",
               type=Choice(list(FORMATS)), help="Report format.")
-@click.option("--output", type=click.Path(dir_okay=False), help="Write the report here.")
+@click.option("--output", type=FILE, help="Write the report here.")
 @click.option("--report", "reports", multiple=True, metavar="FORMAT[=FILE]",
               callback=_report_spec,
               help="Write a report from this one run (repeatable): e.g. --report github "
                    "--report sarif=factlint.sarif. Replaces --format/--output.")
 @click.option("--offline", is_flag=True, help="No network: URL checks are skipped and counted.")
-@click.option("--facts", type=click.Path(), help="Fact file for a single brief.")
-@click.option("--config", type=click.Path(), help="Configuration file (over the project's).")
+@click.option("--facts", type=PATH, help="Fact file for a single brief.")
+@click.option("--config", type=PATH, help="Configuration file (over the project's).")
 @click.option("--select", help="Comma-separated codes, prefixes or names to run.")
 @click.option("--ignore", help="Comma-separated codes, prefixes or names to skip.")
 @click.option("--fail-on", type=SEVERITY, help="Lowest severity that fails the run.")
@@ -319,9 +323,9 @@ def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> l
 @click.option("--two-point", is_flag=True,
               help="With --changed-since, diff against REF itself, not its merge base "
                    "with HEAD.")
-@click.option("--baseline", type=click.Path(dir_okay=False),
+@click.option("--baseline", type=FILE,
               help="Report only findings not recorded in this baseline.")
-@click.option("--write-baseline", type=click.Path(dir_okay=False),
+@click.option("--write-baseline", type=FILE,
               help="Record today's findings in this file.")
 @click.option("--across-briefs", is_flag=True,
               help="Also compare figures between the briefs of the run (FL309).")
@@ -494,7 +498,7 @@ def lsp(allow_private, networks) -> None:
 
 
 @main.command()
-@click.argument("brief", type=click.Path(dir_okay=False))
+@click.argument("brief", type=FILE)
 @click.option("--messages", type=MESSAGES, help=_SAID_IN)
 def extract(brief: str, messages: str | None) -> None:
     """Print a fact-file skeleton (YAML) with one claim per figure of BRIEF."""
@@ -511,12 +515,12 @@ def extract(brief: str, messages: str | None) -> None:
 
 
 @main.command()
-@click.argument("brief", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
+@click.argument("brief", type=FILE)
+@click.option("-o", "--output", type=FILE,
               help="The annotated copy (default: BRIEF.checked.docx beside it).")
 @click.option("--offline", is_flag=True, help="No network: URL checks are skipped.")
-@click.option("--facts", type=click.Path(), help="Fact file for the brief.")
-@click.option("--config", type=click.Path(), help="Configuration file (over the project's).")
+@click.option("--facts", type=PATH, help="Fact file for the brief.")
+@click.option("--config", type=PATH, help="Configuration file (over the project's).")
 @click.option("--select", help="Comma-separated codes, prefixes or names to run.")
 @click.option("--ignore", help="Comma-separated codes, prefixes or names to skip.")
 @click.option("--fail-on", type=SEVERITY, help="Lowest severity that fails the run.")
@@ -556,7 +560,7 @@ def annotate(brief, output, offline, facts, config, select, ignore, fail_on, mes
 
 
 @main.command()
-@click.argument("brief", type=click.Path(dir_okay=False))
+@click.argument("brief", type=FILE)
 @click.option("--messages", type=MESSAGES, help=_SAID_IN)
 def show(brief: str, messages: str | None) -> None:
     """Print the text factlint reads in BRIEF, with line numbers. For a Word brief (.docx)
@@ -589,8 +593,8 @@ def schema(name: str) -> None:
 
 
 @main.command("config")
-@click.argument("path", required=False, default="-", type=click.Path())
-@click.option("--config", "extra", type=click.Path(),
+@click.argument("path", required=False, default="-", type=PATH)
+@click.option("--config", "extra", type=PATH,
               help="Configuration file (over the project's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON.")
 @click.option("--messages", type=MESSAGES, help=_SAID_IN)
@@ -681,10 +685,10 @@ def rules(code: str | None, markdown: bool, messages: str | None) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=PATH)
 @click.option("--update", is_flag=True,
               help="Fetch every source again (default: reuse the snapshots already kept).")
-@click.option("--config", type=click.Path(), help="Configuration file (over the project's).")
+@click.option("--config", type=PATH, help="Configuration file (over the project's).")
 @click.option("--allow-private", is_flag=True,
               help="Let fetches reach private addresses (also FACTLINT_ALLOW_PRIVATE=1).")
 @click.option("--allow-network", "networks", multiple=True, metavar="CIDR",
@@ -730,7 +734,7 @@ def sources(paths, update, config, allow_private, networks, timeout, messages) -
 
 
 @main.command("fix")
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=PATH)
 @click.option("--diff", "show_diff", is_flag=True,
               help="Print a unified diff of the fixes and write nothing; exit 1 if there are any.")
 @click.option("--urls", "fix_urls", is_flag=True,
@@ -743,8 +747,8 @@ def sources(paths, update, config, allow_private, networks, timeout, messages) -
 @click.option("--archive", "add_archived", is_flag=True,
               help="Add the archived copy of each dead URL (FL401) to its definition, from "
                    "the archive the configuration names (`evidence: {archive: …}`).")
-@click.option("--facts", type=click.Path(), help="Fact file for a single brief.")
-@click.option("--config", type=click.Path(), help="Configuration file (over the project's).")
+@click.option("--facts", type=PATH, help="Fact file for a single brief.")
+@click.option("--config", type=PATH, help="Configuration file (over the project's).")
 @click.option("--allow-private", is_flag=True,
               help="Let URL checks reach private addresses (also FACTLINT_ALLOW_PRIVATE=1).")
 @click.option("--allow-network", "networks", multiple=True, metavar="CIDR",

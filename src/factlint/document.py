@@ -320,6 +320,8 @@ class Directive(NamedTuple):
 
 @dataclass(repr=False)
 class Document:
+    """A brief, read once: its blocks, sentences, markers, definitions and figures."""
+
     path: str
     text: str
     language: str

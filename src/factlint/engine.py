@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
@@ -26,6 +25,7 @@ from factlint.document import Document, detect_language, read_document
 from factlint.documents import Book
 from factlint.documents import forget as forget_groupings
 from factlint.finding import IN_ORDER, SEVERITY_RANK, Finding, UrlRef
+from factlint.lazyre import lazy
 from factlint.reading import RefusedFile, read_bytes_limited
 from factlint.registry import registry
 from factlint.related import fact_file_for, is_word_file
@@ -39,6 +39,9 @@ MAX_BRIEF_BYTES = 50 * 1024 * 1024
 
 @dataclass(frozen=True, eq=False, repr=False)
 class RunOptions:
+    """What a run checks and how: the paths, the command line's overrides, the fact file,
+    the network and the processes."""
+
     paths: tuple[str, ...] = (".",)
     overrides: Overrides = field(default_factory=Overrides)
     facts: str | None = None
@@ -58,6 +61,8 @@ class RunOptions:
 
 @dataclass(repr=False)
 class FileResult:
+    """What checking one brief found, with what its reports need of the brief."""
+
     path: str
     findings: list[Finding] = field(default_factory=list)
     claims: int = 0
@@ -99,6 +104,8 @@ class FileResult:
 
 @dataclass(repr=False)
 class RunResult:
+    """What a run found: each brief's result and all their findings in order."""
+
     files: list[FileResult]
     findings: list[Finding]
     urls_checked: int = 0
@@ -322,7 +329,7 @@ def read_brief(path: str, root: str | os.PathLike | None = None) -> tuple[str | 
     return text, problem
 
 
-LONE_CR = re.compile(r"\r(?!\n)")
+LONE_CR = lazy(r"\r(?!\n)")
 
 
 def read_word_bytes(path: str, root: str | os.PathLike | None = None

@@ -279,7 +279,7 @@ def placeholders(text: str) -> list[str]:
     return names
 
 
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)[^{}]*\}")
+_PLACEHOLDER = lazy(r"\{([A-Za-z_][A-Za-z0-9_]*)[^{}]*\}")
 
 # --- which language ----------------------------------------------------------------------
 

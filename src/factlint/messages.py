@@ -247,7 +247,9 @@ def problems(message: Message) -> list[str]:
 def rule_doc(code: str, language: str, english: str) -> str:
     """A rule's docs in ``language``: the English docstring (``english``: summary, why,
     Bad/Good examples), or its Chinese summary and reasons (``rule.CODE``; its first
-    sentence is the summary) with the same examples."""
+    sentence is the summary) with the same examples, each remark on them (an example
+    line's closing parenthesis in English, see ``asides``) in Chinese (``rule.CODE.aside.N``
+    for the N-th)."""
     if language == "en" or f"rule.{code}" not in catalog(language):
         return english
     text = catalog(language)[f"rule.{code}"]
@@ -257,9 +259,22 @@ def rule_doc(code: str, language: str, english: str) -> str:
     if len(examples) == 2:
         words = {"Bad:": render("rules.bad", None, language),
                  "Good:": render("rules.good", None, language)}
-        lines.append(re.sub(r"^(Bad:|Good:)", lambda m: words[m.group()], examples[1],
+        told = {aside: f"（{text}）" for number, aside in enumerate(asides(english), 1)
+                if (text := catalog(language).get(f"rule.{code}.aside.{number}"))}
+        shown = _ASIDE.sub(lambda m: told.get(m.group(), m.group()), examples[1])
+        lines.append(re.sub(r"^(Bad:|Good:)", lambda m: words[m.group()], shown,
                             flags=re.MULTILINE))
     return "\n\n".join(lines)
+
+
+# a remark on an example at the end of its line, in English: "(no answer within 10 s)"
+_ASIDE = lazy(r"\((?=[^()\n]*[A-Za-z]{2})[^()\n]*\)$", re.MULTILINE)
+
+
+def asides(english: str) -> list[str]:
+    """The remarks on a rule docstring's examples, each once, in order."""
+    examples = re.split(r"\n(?=(?:Bad|Good):)", english, maxsplit=1)
+    return list(dict.fromkeys(_ASIDE.findall(examples[1]))) if len(examples) == 2 else []
 
 
 def shorten(text: str) -> str:

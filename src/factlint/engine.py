@@ -37,10 +37,12 @@ from factlint.trust import repository_root
 MAX_BRIEF_BYTES = 50 * 1024 * 1024
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class RunOptions:
     """What a run checks and how: the paths, the command line's overrides, the fact file,
-    the network and the processes."""
+    the network and the processes. Never changed once made: ``dataclasses.replace`` makes
+    another (not frozen: a frozen dataclass's generated methods cost ~2 M instructions to
+    compile at every start)."""
 
     paths: tuple[str, ...] = (".",)
     overrides: Overrides = field(default_factory=Overrides)
@@ -59,7 +61,7 @@ class RunOptions:
     evidence: bool = False  # check figures against the cited sources (FL410-FL414)
 
 
-@dataclass(repr=False)
+@dataclass(eq=False, repr=False)
 class FileResult:
     """What checking one brief found, with what its reports need of the brief."""
 
@@ -102,7 +104,7 @@ class FileResult:
         return self.languages[key]
 
 
-@dataclass(repr=False)
+@dataclass(eq=False, repr=False)
 class RunResult:
     """What a run found: each brief's result and all their findings in order."""
 

@@ -561,20 +561,23 @@ class Book:
     def only_notes(self, doc: Document, markers: Sequence[Marker]) -> tuple[str, ...]:
         """The labels ``markers`` cite when every one is a note that explains (no source);
         else ()."""
-        from factlint.notes import NOTE
-
+        if not self._notes:  # most books have no such note
+            return ()
         labels = tuple(label for marker in markers for label in marker.labels)
         for label in labels:
             found = self.resolve(doc, label)
-            if found is None or self._kind_at[(found[0].path, found[1].start)] != NOTE:
+            if found is None or (found[0].path, found[1].start) not in self._notes:
                 return ()
         return labels
 
     @cached_property
-    def _kind_at(self) -> dict[tuple[str, int], str]:
-        return {(doc.path, d.start): kind.kind for doc in self.docs
-                for d, kind in zip(doc.definitions, self.kinds(doc), strict=True)}
+    def _notes(self) -> frozenset[tuple[str, int]]:
+        """(path, start) of each definition that is a note that explains."""
+        from factlint.notes import NOTE
 
+        return frozenset((doc.path, d.start) for doc in self.docs
+                         for d, kind in zip(doc.definitions, self.kinds(doc), strict=True)
+                         if kind.kind == NOTE)
 
 
 def is_notes_file(doc: Document) -> bool:

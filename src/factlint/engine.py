@@ -7,6 +7,7 @@ rules stay pure functions of a Document (and its fact file).
 from __future__ import annotations
 
 import fnmatch
+import gc
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -718,8 +719,16 @@ def _mapper(options: RunOptions, count: int):
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     chunk = max(1, min(64, count // (jobs * 4) or 1))
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        yield lambda function, *items: pool.map(function, *items, chunksize=chunk)
+    # What the workers inherit (modules, compiled patterns, configuration) lives as long as
+    # they do: frozen, the collector in each worker never walks it again (nor writes to its
+    # pages, which a forked worker would then copy); this process's objects are handed back
+    # to the collector when the pool is done.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            yield lambda function, *items: pool.map(function, *items, chunksize=chunk)
+    finally:
+        gc.unfreeze()
 
 
 def _check_file_safely(path: str, options: RunOptions, in_book: bool = False,

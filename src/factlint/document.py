@@ -1344,7 +1344,8 @@ def _sentence_end_pattern(enders: str) -> re.Pattern[str]:
         pattern = patterncache.compile(  # (?=…): where an ending can start, skipped to at C speed
             "(?=[" + re.escape(cjk) + r".!?])(?:"
             "[" + re.escape(cjk) + r"]+[" + re.escape(CLOSERS) + r"]*"
-            r"|[.!?]+[" + re.escape(CLOSERS) + r"]*(?=[\s\x01]|$))"
+            r"|[.!?]+[" + re.escape(CLOSERS) + r"]*(?=[\s\x01]|$))",
+            gate=True,  # its first characters named for re's search (firstchar.py)
         )
         _END_PATTERNS[enders] = pattern
     return pattern

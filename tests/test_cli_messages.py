@@ -23,7 +23,7 @@ def chinese_locale(locale):
 
 def _said(args, folder) -> str:
     """Standard error of a run in ``folder`` (which holds a.md and an empty folder), less
-    click's usage line (its own words)."""
+    the usage line (it names the command; tests/test_click_words.py reads it)."""
     runner = CliRunner()
     with contextlib.chdir(folder):
         os.makedirs("空", exist_ok=True)
@@ -32,7 +32,7 @@ def _said(args, folder) -> str:
         result = runner.invoke(main, args)
     assert result.exit_code == 2, result.output
     return "\n".join(line for line in result.stderr.splitlines()
-                     if line.strip() and not line.startswith("Usage:"))
+                     if line.strip() and not line.startswith(("Usage:", "用法:")))
 
 
 @pytest.mark.parametrize(("args", "words"), [
@@ -91,8 +91,8 @@ def test_the_order_of_the_settings(monkeypatch, tmp_path):
     monkeypatch.setenv("LC_ALL", "en_US.UTF-8")  # LC_ALL over LANG
     assert "no rule 'FL999'" in _said(["rules", "FL999"], tmp_path)
     monkeypatch.delenv("LC_ALL")
-    monkeypatch.setenv("LC_MESSAGES", "zh_TW.UTF-8")
-    assert "没有“FL999”" in _said(["rules", "FL999", "--messages", "auto"], tmp_path)
+    monkeypatch.setenv("LC_MESSAGES", "zh_TW.UTF-8")  # in Traditional characters
+    assert "沒有“FL999”" in _said(["rules", "FL999", "--messages", "auto"], tmp_path)
 
 
 def test_english_errors_are_unchanged(tmp_path):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from factlint.engine import RunOptions, run
 
@@ -366,3 +369,23 @@ def test_fix_renumbers_a_document_with_a_shared_numbered_list(tmp_path, layout):
         "[2]", "[x]").replace("[1]", "[2]").replace("[x]", "[1]")
     assert cited() == before
     assert CliRunner().invoke(main, ["fix", str(where)]).output == "nothing to fix\n"
+
+
+# The first look at a brief (may_share_notes) reads its labels with patterns written for a
+# fast search; they find what the plain formulations below find.
+PLAIN_NUMBERED_MARKER = re.compile(
+    r"(?=[\[<])(?<=[^\n])(?:(?<![A-Za-z0-9_\]\\!])\[(\d{1,4})\](?![\[(:])|<sup>\s*(\d{1,4})\s*</sup>)")
+LABEL_TEXT = st.lists(st.sampled_from(
+    ["[", "]", "<sup>", "</sup>", "\n", " ", "\t", "-", "*", "+", "1", "23", "4567", "\\", "a",
+     ":", "(", "!", "_", "字", "^", "<", "\r"]), max_size=40).map("".join)
+
+
+@given(LABEL_TEXT)
+@example("<sup>\n3\n</sup>\n[4] x\n- [5]\n\\[6\\] y")
+@example("a[1] b <sup>2</sup>\n[3]: no\n<sup> 4 </sup>")
+def test_label_patterns_find_what_the_plain_ones_find(text):
+    from factlint import documents
+
+    assert documents.NUMBERED_MARKER.findall(text) == PLAIN_NUMBERED_MARKER.findall(text)
+    assert documents.numbered_definitions(text) == [
+        a or b for a, b in re.findall(documents.NUMBERED_DEFINITION.pattern, text)]

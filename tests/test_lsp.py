@@ -16,7 +16,7 @@ from conftest import ROOT, SEED, shared_or_skip
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from factlint.api import check_paths
+from factlint.api import Overrides, check_paths
 
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "factlint", "lsp"])
 WAIT = 60  # seconds: a loaded machine is slow, a hung server fails the test rather than CI
@@ -139,8 +139,11 @@ async def test_seed_diagnostics_match_check_json(client: LanguageClient, tmp_pat
                   d.range.end.character) for d in diagnostics)
     assert len(want) == 29
     assert got == want
-    # messages in the brief's language, as the text report words them
-    result = check_paths([str(brief)], offline=True)
+    # messages as `factlint check` words them in the same environment (FACTLINT_MESSAGES,
+    # which the server honours as the command line does; tests/test_lsp_messages.py has
+    # the brief's own language)
+    result = check_paths([str(brief)], offline=True,
+                         overrides=Overrides(messages=os.environ.get("FACTLINT_MESSAGES")))
     assert sorted(d.message for d in diagnostics) == sorted(
         result.message(f) for f in result.findings)
 

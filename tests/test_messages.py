@@ -39,13 +39,41 @@ def test_every_rule_has_chinese_docs():
     from factlint.registry import registry
 
     zh = _catalog("zh")
-    assert {f"rule.{rule.code}" for rule in registry()} == {k for k in zh if k.startswith("rule.")}
+    assert {f"rule.{rule.code}" for rule in registry()} == {
+        k for k in zh if k.startswith("rule.") and ".aside." not in k}
     listing = CliRunner().invoke(main, ["rules", "--messages", "zh"]).output
     assert "FL101  undefined-citation         错误     引用标号在文末找不到对应的来源。" in listing
     one = CliRunner().invoke(main, ["rules", "FL201", "--messages", "zh"]).output
     assert one.startswith("FL201 unsourced-figure（错误）") and "错误示例：" in one
     english = CliRunner().invoke(main, ["rules", "FL201", "--messages", "en"]).output
     assert english.startswith("FL201 unsourced-figure (error)") and "Bad:" in english
+
+
+def test_the_remarks_on_a_rules_examples_are_in_chinese():
+    """A rule's docs in Chinese: the summary and reasons from the catalog, the examples as
+    written (they are the brief text shown), and each remark on them — "(no answer within
+    10 s)" — in Chinese (``rule.CODE.aside.N``): no English word but in the examples."""
+    from click.testing import CliRunner
+    from test_messages_plain import english_left
+
+    from factlint.cli import main
+    from factlint.messages import asides
+    from factlint.registry import registry
+
+    zh = _catalog("zh")
+    remarked = 0
+    for rule in registry():
+        remarks = asides(rule.doc)
+        remarked += bool(remarks)
+        assert {k for k in zh if k.startswith(f"rule.{rule.code}.aside.")} == {
+            f"rule.{rule.code}.aside.{n}" for n in range(1, len(remarks) + 1)}, rule.code
+        shown = CliRunner().invoke(main, ["rules", rule.code, "--messages", "zh"]).output
+        prose = [line for line in shown.splitlines() if not line.startswith("    ")]
+        remarks_shown = [line.rpartition(" （")[2] for line in shown.splitlines()
+                         if line.startswith("    ") and line.endswith("）")]
+        assert not english_left("\n".join(prose + remarks_shown)), shown
+        assert not [remark for remark in remarks if remark in shown], shown
+    assert remarked >= 8  # FL001, FL402, FL406, FL410 … FL414
 
 
 def test_plural_forms_show_the_same_arguments():

@@ -328,9 +328,11 @@ COMMANDS = [
 
 
 def _without_usage(output: str) -> str:
-    """Less click's usage line (its own words) and the brief's lines the report quotes."""
+    """Less the usage line (it names the command; tests/test_click_words.py reads it) and
+    the brief's lines the report quotes."""
     return "\n".join(line for line in _lines(output)
-                     if not line.startswith("Usage:") and not re.match(r"\s*\d* \|", line))
+                     if not line.startswith(("Usage:", "用法:"))
+                     and not re.match(r"\s*\d* \|", line))
 
 
 @pytest.mark.parametrize(("args", "words"), COMMANDS, ids=[" ".join(a) for a, _ in COMMANDS])

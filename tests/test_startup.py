@@ -1,8 +1,9 @@
 """What `factlint check` on one brief loads at start-up, and its pattern cache (real runs).
 
 These tests never time anything: they check which modules a plain check imports (a heavy
-library on the one-brief path is what made start-up slow) and that a run whose patterns come
-from the cache reports exactly what a run that compiled them reports.
+library on the one-brief path is what made start-up slow), that its modules compile no pattern
+as they are imported, and that a run whose patterns come from the cache reports exactly what
+a run that compiled them reports.
 """
 
 from __future__ import annotations
@@ -55,6 +56,28 @@ MODULES_AFTER_CHECK = (
 )
 
 
+# The same run, telling which factlint modules compile a pattern with re.compile as they are
+# imported (the pattern compiled at every start: lazy() builds it from the pattern cache,
+# when first used).
+PATTERNS_AT_IMPORT = (
+    "import re, sys\n"
+    "compiled, plain = [], re.compile\n"
+    "def compile(pattern, flags=0):\n"
+    "    caller = sys._getframe(1)\n"
+    "    module = caller.f_globals.get('__name__', '')\n"
+    "    if caller.f_code.co_name == '<module>' and module.startswith('factlint'):\n"
+    "        compiled.append(f'{module}: {pattern}')\n"
+    "    return plain(pattern, flags)\n"
+    "re.compile = compile\n"
+    "from factlint.cli import main\n"
+    "try:\n"
+    "    main(sys.argv[1:])\n"
+    "except SystemExit:\n"
+    "    sys.stderr.write('\\nCOMPILED ' + repr(compiled) + '\\n')\n"
+    "    raise\n"
+)
+
+
 def run(args, cwd: Path, cache_home: Path, write_bytecode: bool) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["XDG_CACHE_HOME"] = str(cache_home)
@@ -79,6 +102,13 @@ def test_a_plain_check_imports_no_heavy_module(brief, tmp_path, output):
     loaded = set(done.stderr.rsplit("MODULES ", 1)[1].split())
     assert "factlint.engine" in loaded and "factlint.rules.claims" in loaded
     assert sorted(loaded.intersection(NOT_ON_THE_PLAIN_PATH)) == []
+
+
+def test_the_modules_a_plain_check_loads_compile_no_pattern_as_they_are_imported(brief, tmp_path):
+    done = run([sys.executable, "-c", PATTERNS_AT_IMPORT, "check", "--offline", brief.name],
+               brief.parent, tmp_path / "cache", write_bytecode=False)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.rsplit("COMPILED ", 1)[1].strip() == "[]"
 
 
 def test_the_records_a_plain_check_loads_do_not_compile_their_annotations(brief, tmp_path):

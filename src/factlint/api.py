@@ -17,6 +17,7 @@ from typing import Any
 
 from factlint.config import ConfigError, Overrides, forget, settings_for
 from factlint.engine import RunOptions, RunResult, run
+from factlint.messages import Phrase
 from factlint.related import FACT_SUFFIXES
 
 __all__ = ["CheckedText", "ConfigError", "FixedBrief", "Overrides", "check_paths", "check_text",
@@ -55,7 +56,7 @@ class CheckedText:
     ``depends_on`` the absolute paths whose change can change the findings: configuration
     files, the fact file, its data files, the evidence file and the other files of the
     brief's multi-file document. ``problem`` says why nothing was checked (a
-    configuration that cannot be used), "" when the text was checked."""
+    configuration that cannot be used; a Phrase), "" when the text was checked."""
 
     result: RunResult
     document: Any = None  # factlint.document.Document
@@ -78,7 +79,7 @@ def inspect_text(text: str, path: str, *, facts: str | None = None,
                                 stdin=text.encode("utf-8"),
                                 stdin_filename=path, view_of=_context))
     except ConfigError as exc:
-        return CheckedText(RunResult([], []), problem=str(exc))
+        return CheckedText(RunResult([], []), problem=_reason(exc))
     checked = CheckedText(result)
     ctx = next((f.view for f in result.files if f.view is not None), None)
     if ctx is None:
@@ -100,6 +101,13 @@ def inspect_text(text: str, path: str, *, facts: str | None = None,
     return checked
 
 
+def _reason(error: Exception) -> str:
+    """What an error says: the Phrase it was raised with (which a front end puts into the
+    reader's language), else its text."""
+    given = error.args[0] if error.args else None
+    return given if isinstance(given, str) else str(error)
+
+
 def _context(ctx: Any, findings: list) -> Any:
     """What ``inspect_text`` keeps of the brief (RunOptions.view_of): the rules' Context."""
     return ctx
@@ -118,7 +126,8 @@ def document_files(path: str, overrides: Overrides | None = None) -> tuple[str, 
 @dataclass
 class FixedBrief:
     """What ``fix_text`` made of a brief: its new text, the fact file's (None when it has
-    none or it is unchanged), what was done, and the problem that stopped it ("" if none)."""
+    none or it is unchanged), what was done, and the problem that stopped it ("" if none);
+    ``done`` and ``problem`` are Phrases, to be told in the reader's language."""
 
     text: str
     facts: str | None = None
@@ -142,19 +151,20 @@ def fix_text(text: str, path: str, *, overrides: Overrides | None = None,
     try:
         settings = settings_for(Path(path), overrides or Overrides())
     except ConfigError as exc:
-        return FixedBrief(text, problem=str(exc))
+        return FixedBrief(text, problem=_reason(exc))
     facts_path = fix.fact_file_for(path)
     facts_text = None
     if facts_path is not None:
         read = fix.read_text(facts_path)
         if read.text is None:
-            return FixedBrief(text, problem=f"fact file {facts_path}: {read.problem}")
+            return FixedBrief(text, problem=Phrase("fix.cannot-read-facts", path=facts_path,
+                                                   problem=read.problem))
         facts_text = read.text
     options = fix.FixOptions(drop_unused=drop_unused)
     try:
         fixed = fix.fix_text(path, text, options, facts_path, facts_text, settings,
                              fix.elsewhere_for(path))
     except fix.FixError as exc:
-        return FixedBrief(text, problem=str(exc))
+        return FixedBrief(text, problem=exc.reason)
     new_facts = fixed.facts if fixed.facts != facts_text else None
     return FixedBrief(fixed.brief, new_facts, list(fixed.done))

@@ -26,7 +26,61 @@ class Choice(click.Choice):
         return Phrase("cli.one-of", value=value, choices=", ".join(map(str, self.choices)))
 
 
+class _Range:
+    """click's IntRange and FloatRange, whose refusals say what is wrong in the reader's
+    language: the value is not a number, or not in the range."""
+
+    number: type = float
+    whole = False
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            from factlint.messages import Phrase
+
+            try:
+                self.number(value)
+            except (TypeError, ValueError):
+                self.fail(Phrase("cli.not-an-integer" if self.whole else "cli.not-a-number",
+                                 value=value), param, ctx)
+            low, high = self.min, self.max
+            self.fail(Phrase("cli.range" if low is not None and high is not None
+                             else "cli.range-min" if high is None else "cli.range-max",
+                             low=low, high=high), param, ctx)
+
+
+class FloatRange(_Range, click.FloatRange):
+    number = float
+
+
+class IntRange(_Range, click.IntRange):
+    number = int
+    whole = True
+
+
+class FilePath(click.Path):
+    """click.Path of a file, whose refusal of a folder is in the reader's language (click
+    names the kind of path in English, when the option is declared)."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False)
+
+    def convert(self, value, param, ctx):
+        if os.path.isdir(value):
+            from factlint.messages import Phrase
+
+            self.fail(Phrase("cli.is-a-folder", path=click.format_filename(value)), param, ctx)
+        return super().convert(value, param, ctx)
+
+
+# One instance of each path type for every option: each click.Path asks gettext for its
+# name when made (a look-up of catalog files on disk), ~20 times at every start otherwise.
+PATH = click.Path()
+FILE = FilePath()
 SEVERITY = Choice(["error", "warning", "info"])
+# `factlint` alone: its help, raised as a usage error (click 8.2 and later)
+NO_ARGUMENTS = getattr(click.exceptions, "NoArgsIsHelpError", ())
 MESSAGES = Choice(["auto", "zh", "en"])
 _SAID_IN = ("Language of what the command says (default auto: FACTLINT_MESSAGES, "
             "`messages:` in the configuration, else the locale).")
@@ -65,25 +119,37 @@ def _say(message_id: str, message: str = "", err: bool = True, *, told_in: str =
 
 
 def _language(option: str | None = None, config: str | None = None) -> str:
-    """en or zh: the language of what the command line says that belongs to no brief
-    (errors, warnings, notes, rule docs). ``--messages``, then FACTLINT_MESSAGES, then
-    ``messages:`` in the configuration (of a brief in the current folder) — the order
-    findings follow too; ``auto`` (or
+    """en, zh or zh-Hant: the language of what the command line says that belongs to no
+    brief (errors, warnings, notes, rule docs, click's own words). ``--messages``, then
+    FACTLINT_MESSAGES, then ``messages:`` in the configuration (of a brief in the current
+    folder) — the order findings follow too; ``auto`` (or
     nothing set) follows the user's locale: LC_ALL, LC_MESSAGES or LANG (the first one
-    set) starting with zh gives Chinese. The command's own --messages and --config are
-    read from the running command when not given."""
+    set) starting with zh gives Chinese. Chinese is in Traditional characters when the
+    locale names Traditional Chinese (zh_TW, zh_HK, zh_MO, zh-Hant). The command's own
+    --messages and --config are read from the running command when not given."""
+    from factlint.messages import locale_language
+
     ctx = click.get_current_context(silent=True)
     if ctx is not None:
         option = option or ctx.params.get("messages")
         config = config or ctx.params.get("config")
+    language = None
     for setting in (option, _messages_from_environment(), _configured_messages(config)):
         if setting in ("zh", "en"):
-            return setting
+            language = setting
+            break
         if setting == "auto":
             break
-    from factlint.messages import locale_language
+    language = language or locale_language()
+    return "zh-Hant" if language == "zh" and _traditional_locale() else language
 
-    return locale_language()
+
+def _traditional_locale() -> bool:
+    """Whether the locale (LC_ALL, LC_MESSAGES or LANG, the first one set) names Chinese in
+    Traditional characters."""
+    locale = next((os.environ[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG")
+                   if os.environ.get(name)), "")
+    return locale.lower().replace("-", "_").startswith(("zh_tw", "zh_hk", "zh_mo", "zh_hant"))
 
 
 def _run_language(languages) -> str:
@@ -131,14 +197,12 @@ def _finite(ctx, param, value):
     return value
 
 
-def _usage_error(error: click.ClickException, args: list[str]) -> None:
-    """A usage error (a bad option, a missing argument) in the reader's language (``args``:
-    the command line, which may name --messages and --config): ours are Phrases; click's
-    own are framed and quoted."""
+def _usage_error(error: click.ClickException, language: str) -> None:
+    """A usage error (a bad option, a missing argument) in the reader's ``language``: ours
+    are Phrases; click's own are in that language already (see _Group.main)."""
     from factlint.messages import Phrase, render, told
 
-    language = _language(_option_value(args, "--messages"), _option_value(args, "--config"))
-    if language == "en":
+    if language == "en" or isinstance(error, NO_ARGUMENTS):
         error.show()
         return
     message = error.message
@@ -150,13 +214,6 @@ def _usage_error(error: click.ClickException, args: list[str]) -> None:
     elif isinstance(error, click.MissingParameter):
         hint = error.param.get_error_hint(error.ctx) if error.param and error.ctx else ""
         message = Phrase("cli.missing", hint=hint)
-    elif isinstance(error, click.BadParameter) and isinstance(
-            getattr(error.param, "type", None), (click.FloatRange, click.IntRange)):
-        kind = error.param.type
-        message = Phrase("cli.bad-value", hint=error.param.get_error_hint(error.ctx),
-                         message=Phrase("cli.range" if kind.min is not None and kind.max
-                                        is not None else "cli.range-min" if kind.max is None
-                                        else "cli.range-max", low=kind.min, high=kind.max))
     elif isinstance(error, click.BadParameter):
         hint = error.param_hint or (error.param.get_error_hint(error.ctx)
                                     if error.param and error.ctx else "")
@@ -184,30 +241,138 @@ def _option_value(args: list[str], name: str) -> str | None:
     return None
 
 
-class _Group(click.Group):
-    """The command group, whose usage errors speak the reader's language."""
+def _said_language(args: list[str]) -> str | None:
+    """The reader's language (``_language``) when the command line or the environment says
+    it (--messages, FACTLINT_MESSAGES) or help is asked for; else None, for a plain run
+    should not read the configuration before its command does."""
+    option = _option_value(args, "--messages")
+    for setting in (option, _messages_from_environment()):
+        if setting in ("zh", "en"):
+            return _language(setting)
+        if setting == "auto":
+            break
+    if not args or "-h" in args or "--help" in args:
+        return _language(option, _option_value(args, "--config"))
+    return None
+
+
+def _speaking(language: str | None):
+    """click's own words in ``language`` while the block runs (clickwords.speaking): as
+    click writes them for English, or while the language is not known yet."""
+    if language in (None, "en"):
+        from contextlib import nullcontext
+
+        return nullcontext()
+    from factlint.clickwords import speaking
+
+    return speaking(language)
+
+
+class _ClickHelp:
+    """The help of the options click declares itself (--help, --version) in the reader's
+    language when it is shown: click words it once, when the option is made (--help's when
+    a command first parses, --version's when it is declared)."""
+
+    def get_help_option(self, ctx):
+        from gettext import gettext
+
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = gettext("Show this message and exit.")
+        return option
+
+
+class _VersionOption(click.Option):
+    """--version, whose help (click's own text) is told in the reader's language when it
+    is shown."""
+
+    def get_help_record(self, ctx):
+        from gettext import gettext
+
+        self.help = gettext("Show the version and exit.")
+        return super().get_help_record(ctx)
+
+
+class _Command(_ClickHelp, click.Command):
+    """A command that does its work in the user's environment (click's words aside, see
+    clickwords.py), and does not run while its group only rehearses the parsing (see
+    _Group.main)."""
+
+    def invoke(self, ctx):
+        group = ctx.find_root().command
+        if getattr(group, "rehearsing", False):
+            return None
+        said = getattr(group, "said", None)
+        if said is None:
+            return super().invoke(ctx)
+        with said.aside():
+            return super().invoke(ctx)
+
+
+class _Group(_ClickHelp, click.Group):
+    """The command group, whose help and usage errors speak the reader's language: click's
+    own words (``Usage:``, ``No such option``) through gettext (clickwords.py), ours from
+    the catalog.
+
+    click words a message when it meets the error, while it parses. The language is known
+    then if --messages or FACTLINT_MESSAGES says it (or help is asked for); else it may be
+    the configuration's, which a plain run does not read so early: after an error it is
+    read, and the command line parsed once more in that language, its command not run, to
+    meet the same error in the reader's words."""
+
+    command_class = _Command
+    rehearsing = False
+    said = None  # what clickwords.speaking installed for this run (None: English)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True,
              **extra):
+        args = list(sys.argv[1:] if args is None else args)
+        language = _said_language(args)
         try:
-            done = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            with _speaking(language) as self.said:
+                done = super().main(args, prog_name, complete_var, standalone_mode=False,
+                                    **extra)
         except click.ClickException as error:
             if not standalone_mode:
                 raise
-            _usage_error(error, list(sys.argv[1:] if args is None else args))
+            if language is None:
+                language = _language(_option_value(args, "--messages"),
+                                     _option_value(args, "--config"))
+                error = self._rehearsed(args, prog_name, language, extra) or error
+            with _speaking(language):
+                _usage_error(error, language)
             sys.exit(error.exit_code)
         except click.exceptions.Abort:
             if not standalone_mode:
                 raise
-            click.echo("Aborted!", err=True)
+            from gettext import gettext
+
+            with _speaking(language or _language(_option_value(args, "--messages"))):
+                click.echo(gettext("Aborted!"), err=True)  # as click's own main says it
             sys.exit(1)
         if standalone_mode:  # as click's own main: a command that returns exits with 0
             sys.exit(done if isinstance(done, int) else 0)
         return done
 
+    def _rehearsed(self, args, prog_name, language, extra) -> click.ClickException | None:
+        """The error parsing ``args`` meets in ``language`` (None: it parses, so the error
+        came from the command itself)."""
+        if language == "en":
+            return None
+        self.rehearsing = True
+        try:
+            with _speaking(language):
+                super().main(args, prog_name, standalone_mode=False, **extra)
+        except click.ClickException as error:
+            return error
+        finally:
+            self.rehearsing = False
+        return None
+
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="factlint")
+@click.version_option(__version__, prog_name="factlint", message="%(prog)s %(version)s",
+                      cls=_VersionOption)
 def main() -> None:
     """factlint: check that a brief's claims are sourced, its figures match their data,
     and its cited URLs resolve."""
@@ -282,17 +447,17 @@ def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> l
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=PATH)
 @click.option("--format", "output_format", default="text",
               type=Choice(list(FORMATS)), help="Report format.")
-@click.option("--output", type=click.Path(dir_okay=False), help="Write the report here.")
+@click.option("--output", type=FILE, help="Write the report here.")
 @click.option("--report", "reports", multiple=True, metavar="FORMAT[=FILE]",
               callback=_report_spec,
               help="Write a report from this one run (repeatable): e.g. --report github "
                    "--report sarif=factlint.sarif. Replaces --format/--output.")
 @click.option("--offline", is_flag=True, help="No network: URL checks are skipped and counted.")
-@click.option("--facts", type=click.Path(), help="Fact file for a single brief.")
-@click.option("--config", type=click.Path(), help="Configuration file (over the project's).")
+@click.option("--facts", type=PATH, help="Fact file for a single brief.")
+@click.option("--config", type=PATH, help="Configuration file (over the project's).")
 @click.option("--select", help="Comma-separated codes, prefixes or names to run.")
 @click.option("--ignore", help="Comma-separated codes, prefixes or names to skip.")
 @click.option("--fail-on", type=SEVERITY, help="Lowest severity that fails the run.")
@@ -301,12 +466,12 @@ def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> l
 @click.option("--allow-network", "networks", multiple=True, metavar="CIDR",
               help="A network URL checks may reach although it is private (repeatable; "
                    "also FACTLINT_ALLOWED_NETWORKS).")
-@click.option("--timeout", type=click.FloatRange(min=0.1, max=600), callback=_finite,
+@click.option("--timeout", type=FloatRange(min=0.1, max=600), callback=_finite,
               help="Seconds a URL request may take in all (connect, headers, body).")
-@click.option("--url-deadline", type=click.FloatRange(min=1, max=86400), callback=_finite,
+@click.option("--url-deadline", type=FloatRange(min=1, max=86400), callback=_finite,
               help="Seconds all URL checks may take together (default 300); "
                    "URLs left are reported as not checked.")
-@click.option("--jobs", type=click.IntRange(min=0), default=0, help="Files in parallel.")
+@click.option("--jobs", type=IntRange(min=0), default=0, help="Files in parallel.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the URL result cache.")
 @click.option("--language", type=Choice(["auto", "zh", "en"]),
               help="Rule pack for every sentence (default auto: each sentence's script).")
@@ -319,9 +484,9 @@ def _url_overrides(allow_private: bool, networks: tuple[str, ...], timeout) -> l
 @click.option("--two-point", is_flag=True,
               help="With --changed-since, diff against REF itself, not its merge base "
                    "with HEAD.")
-@click.option("--baseline", type=click.Path(dir_okay=False),
+@click.option("--baseline", type=FILE,
               help="Report only findings not recorded in this baseline.")
-@click.option("--write-baseline", type=click.Path(dir_okay=False),
+@click.option("--write-baseline", type=FILE,
               help="Record today's findings in this file.")
 @click.option("--across-briefs", is_flag=True,
               help="Also compare figures between the briefs of the run (FL309).")
@@ -484,39 +649,51 @@ def _watch(options, reports, changed_since, two_point, baseline) -> None:
 @click.option("--allow-network", "networks", multiple=True, metavar="CIDR",
               help="A network URL checks may reach although it is private (repeatable; "
                    "also FACTLINT_ALLOWED_NETWORKS).")
-def lsp(allow_private, networks) -> None:
+@click.option("--messages", type=MESSAGES,
+              help="Language of the diagnostics, quick fixes and hovers (default auto: "
+                   "FACTLINT_MESSAGES, `messages:` in the configuration, else each "
+                   "brief's).")
+def lsp(allow_private, networks, messages) -> None:
     """Run the language server on standard input and output (see the README's editor
     set-up): findings as you type, quick fixes, go to a marker's source, hover."""
     from factlint.config import Overrides
     from factlint.lsp import serve
 
-    serve(Overrides(urls=tuple(_url_overrides(allow_private, networks, None))))
+    serve(Overrides(urls=tuple(_url_overrides(allow_private, networks, None)),
+                    messages=messages or _messages_from_environment()))
 
 
 @main.command()
-@click.argument("brief", type=click.Path(dir_okay=False))
-@click.option("--messages", type=MESSAGES, help=_SAID_IN)
+@click.argument("brief", type=FILE)
+@click.option("--messages", type=MESSAGES,
+              help="Language of the skeleton's comments (default auto: FACTLINT_MESSAGES, "
+                   "`messages:` in the configuration, else the brief's).")
 def extract(brief: str, messages: str | None) -> None:
     """Print a fact-file skeleton (YAML) with one claim per figure of BRIEF."""
     from factlint.document import read_document
     from factlint.engine import read_any_brief
     from factlint.extract import extract_skeleton
+    from factlint.messages import chosen
 
     text, _, problem = read_any_brief(brief)
     if text is None:
         from factlint.messages import Phrase
 
         _fail(Phrase("cli.cannot-read", path=brief, problem=problem))
-    click.echo(extract_skeleton(read_document(brief, text)), nl=False)
+    doc = read_document(brief, text)
+    setting = next((s for s in (messages, _messages_from_environment(),
+                                _configured_messages(None)) if s), "auto")
+    script = "zh-Hant" if doc.language == "zh" and doc.traditional else doc.language
+    click.echo(extract_skeleton(doc, chosen(setting, None, script)), nl=False)
 
 
 @main.command()
-@click.argument("brief", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
+@click.argument("brief", type=FILE)
+@click.option("-o", "--output", type=FILE,
               help="The annotated copy (default: BRIEF.checked.docx beside it).")
 @click.option("--offline", is_flag=True, help="No network: URL checks are skipped.")
-@click.option("--facts", type=click.Path(), help="Fact file for the brief.")
-@click.option("--config", type=click.Path(), help="Configuration file (over the project's).")
+@click.option("--facts", type=PATH, help="Fact file for the brief.")
+@click.option("--config", type=PATH, help="Configuration file (over the project's).")
 @click.option("--select", help="Comma-separated codes, prefixes or names to run.")
 @click.option("--ignore", help="Comma-separated codes, prefixes or names to skip.")
 @click.option("--fail-on", type=SEVERITY, help="Lowest severity that fails the run.")
@@ -556,7 +733,7 @@ def annotate(brief, output, offline, facts, config, select, ignore, fail_on, mes
 
 
 @main.command()
-@click.argument("brief", type=click.Path(dir_okay=False))
+@click.argument("brief", type=FILE)
 @click.option("--messages", type=MESSAGES, help=_SAID_IN)
 def show(brief: str, messages: str | None) -> None:
     """Print the text factlint reads in BRIEF, with line numbers. For a Word brief (.docx)
@@ -589,8 +766,8 @@ def schema(name: str) -> None:
 
 
 @main.command("config")
-@click.argument("path", required=False, default="-", type=click.Path())
-@click.option("--config", "extra", type=click.Path(),
+@click.argument("path", required=False, default="-", type=PATH)
+@click.option("--config", "extra", type=PATH,
               help="Configuration file (over the project's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON.")
 @click.option("--messages", type=MESSAGES, help=_SAID_IN)
@@ -681,15 +858,15 @@ def rules(code: str | None, markdown: bool, messages: str | None) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=PATH)
 @click.option("--update", is_flag=True,
               help="Fetch every source again (default: reuse the snapshots already kept).")
-@click.option("--config", type=click.Path(), help="Configuration file (over the project's).")
+@click.option("--config", type=PATH, help="Configuration file (over the project's).")
 @click.option("--allow-private", is_flag=True,
               help="Let fetches reach private addresses (also FACTLINT_ALLOW_PRIVATE=1).")
 @click.option("--allow-network", "networks", multiple=True, metavar="CIDR",
               help="A network fetches may reach although it is private (repeatable).")
-@click.option("--timeout", type=click.FloatRange(min=0.1, max=600), callback=_finite,
+@click.option("--timeout", type=FloatRange(min=0.1, max=600), callback=_finite,
               help="Seconds a request may take in all (connect, headers, body).")
 @click.option("--messages", type=MESSAGES, help=_SAID_IN)
 def sources(paths, update, config, allow_private, networks, timeout, messages) -> None:
@@ -730,7 +907,7 @@ def sources(paths, update, config, allow_private, networks, timeout, messages) -
 
 
 @main.command("fix")
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=PATH)
 @click.option("--diff", "show_diff", is_flag=True,
               help="Print a unified diff of the fixes and write nothing; exit 1 if there are any.")
 @click.option("--urls", "fix_urls", is_flag=True,
@@ -743,13 +920,13 @@ def sources(paths, update, config, allow_private, networks, timeout, messages) -
 @click.option("--archive", "add_archived", is_flag=True,
               help="Add the archived copy of each dead URL (FL401) to its definition, from "
                    "the archive the configuration names (`evidence: {archive: …}`).")
-@click.option("--facts", type=click.Path(), help="Fact file for a single brief.")
-@click.option("--config", type=click.Path(), help="Configuration file (over the project's).")
+@click.option("--facts", type=PATH, help="Fact file for a single brief.")
+@click.option("--config", type=PATH, help="Configuration file (over the project's).")
 @click.option("--allow-private", is_flag=True,
               help="Let URL checks reach private addresses (also FACTLINT_ALLOW_PRIVATE=1).")
 @click.option("--allow-network", "networks", multiple=True, metavar="CIDR",
               help="A network URL checks may reach although it is private (repeatable).")
-@click.option("--timeout", type=click.FloatRange(min=0.1, max=600), callback=_finite,
+@click.option("--timeout", type=FloatRange(min=0.1, max=600), callback=_finite,
               help="Seconds a URL request may take in all (connect, headers, body).")
 @click.option("--messages", type=MESSAGES, help=_SAID_IN)
 def fix_command(paths, show_diff, fix_urls, drop_unused, fix_figures, add_archived, facts,

@@ -44,6 +44,9 @@ MAX_IGNORE_BYTES = 1024 * 1024
 
 @dataclass(eq=False, repr=False)
 class Found:
+    """What a walk of the paths found: the briefs, the folders it could not read and the
+    files named that are not briefs."""
+
     briefs: list[str] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (folder, why)
     set_aside: list[str] = field(default_factory=list)  # named, but not briefs to check

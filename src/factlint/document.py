@@ -320,8 +320,10 @@ class Directive(NamedTuple):
     problem: str = ""
 
 
-@dataclass(repr=False)
+@dataclass(eq=False, repr=False)
 class Document:
+    """A brief, read once: its blocks, sentences, markers, definitions and figures."""
+
     path: str
     text: str
     language: str

@@ -45,9 +45,16 @@ NOTE_MARKER = lazy(r"\[\^([^\[\]\n]+)\](?!:)")
 # A numbered references list ([3] …, \[3\] …, - [3] …) and <sup>3</sup> notes, one per line
 NUMBERED_DEFINITION = lazy(
     r"(?m)^[ \t]*(?:[-*+][ \t]+)?(?:\\?\[(\d{1,4})\\?\]|<sup>\s*(\d{1,4})\s*</sup>)(?![:(\[])")
-# [3] or <sup>3</sup> in running text (not at a line's start, not a link or an index a[3])
-NUMBERED_MARKER = lazy(  # (?=[[<]): the other places are skipped at C speed
-    r"(?=[\[<])(?<=[^\n])(?:(?<![A-Za-z0-9_\]\\!])\[(\d{1,4})\](?![\[(:])|<sup>\s*(\d{1,4})\s*</sup>)")
+# NUMBERED_DEFINITION at the text's start, and after a newline: a search skips to the next
+# newline at C speed, where a ^ pattern is tried at every character (see numbered_definitions)
+DEFINITION_HERE = lazy(NUMBERED_DEFINITION.pattern.removeprefix("(?m)^"))
+DEFINITION_AFTER_NEWLINE = lazy("\n" + DEFINITION_HERE.pattern)
+# [3] or <sup>3</sup> in running text (not at a line's start, not a link or an index a[3]).
+# Each branch opens with its bracket and looks behind it from there (the character before
+# the bracket): a search that starts with a character set skips to the next [ or < at C
+# speed, where one that starts with an assertion is tried at every character.
+NUMBERED_MARKER = lazy(
+    r"\[(?<=[^\n]\[)(?<![A-Za-z0-9_\]\\!]\[)(\d{1,4})\](?![\[(:])|<(?<=[^\n]<)sup>\s*(\d{1,4})\s*</sup>")
 NOTES_NAME = lazy(
     r"(?i)(?:^|[-_. ])(?:foot|end)?notes?$|(?:^|[-_. ])(?:references|bibliography|sources|"
     r"citations|注释|註釋|脚注|腳註|参考文献|參考文獻)$")
@@ -391,7 +398,18 @@ def _holds_only_notes(text: str) -> bool:
 def _defined(text: str) -> set[str]:
     """The labels ``text`` defines: footnotes, references-list entries, <sup> notes."""
     labels = set(NOTE_DEFINITION.findall(text)) if "[^" in text else set()
-    labels.update(a or b for a, b in NUMBERED_DEFINITION.findall(text))
+    labels.update(numbered_definitions(text))
+    return labels
+
+
+def numbered_definitions(text: str) -> list[str]:
+    """The labels NUMBERED_DEFINITION.findall(text) finds, a twentieth of the work on a brief.
+    A match ends with ``]`` or ``</sup>``, never at a newline: the next line's newline is
+    still there for the next match, as its line's start is for findall's."""
+    first = DEFINITION_HERE.match(text)
+    found = DEFINITION_AFTER_NEWLINE.findall(text, first.end() if first else 0)
+    labels = [first.group(1) or first.group(2)] if first else []
+    labels.extend(a or b for a, b in found)
     return labels
 
 
@@ -494,7 +512,27 @@ class Book:
     def _kinds(self) -> dict[str, list[Kind]]:
         from factlint.notes import classify
 
-        return {doc.path: classify(doc.definitions, doc.pack) for doc in self.docs}
+        return {doc.path: classify(doc.definitions, doc.pack, self.bodies(doc), self.titles(doc))
+                for doc in self.docs}
+
+    def bodies(self, doc: Document) -> list[str]:
+        """What each definition of ``doc`` says, without the source prefix (notes.source_body):
+        read once for the rules that judge definitions."""
+        bodies = self.__dict__.setdefault("_bodies", {})
+        if doc.path not in bodies:
+            from factlint.notes import source_body
+
+            bodies[doc.path] = [source_body(d, doc.pack) for d in doc.definitions]
+        return bodies[doc.path]
+
+    def titles(self, doc: Document) -> list[frozenset[str]]:
+        """The titles each definition of ``doc`` names (notes.titles_of its body), read once."""
+        titles = self.__dict__.setdefault("_titles", {})
+        if doc.path not in titles:
+            from factlint.notes import titles_of
+
+            titles[doc.path] = [titles_of(body) for body in self.bodies(doc)]
+        return titles[doc.path]
 
     @cached_property
     def used(self) -> frozenset[tuple[str, int]]:

@@ -22,6 +22,7 @@ from factlint.document import Definition, Document, Heading, Marker, read_docume
 from factlint.documents import Book, label_key
 from factlint.engine import read_brief
 from factlint.extract import claim_skeleton, table_cell
+from factlint.messages import render, told
 
 DIRECTIVE_LINE = re.compile(
     r"^(?P<indent>[ \t]*)<!--\s*factlint-disable-next-line\s+(?P<codes>[^>]*?)\s*-->[ \t]*$")
@@ -162,30 +163,32 @@ def verification_at(verifications: Sequence[Any], offset: int) -> Any:
     return None
 
 
-def describe_verification(verification: Any, facts_name: str) -> str:
-    """Markdown for a hover: the fact, its true value and where it came from, the verdict."""
+def describe_verification(verification: Any, facts_name: str, language: str = "en") -> str:
+    """Markdown for a hover, in ``language``: the fact, its true value and where it came
+    from, the verdict."""
     claim = verification.claim
-    lines = [f"**factlint fact** {claim.name} in `{facts_name}` line {claim.line}",
-             f"- quote: {claim.quote}"]
+
+    def say(message_id: str, **arguments: Any) -> str:
+        return render(message_id, arguments, language)
+
+    lines = [say("hover.fact", name=claim.name, file=facts_name, line=claim.line),
+             say("hover.quote", quote=claim.quote)]
     if verification.figure is not None:
-        lines.append(f"- figure: {verification.figure.text}")
+        lines.append(say("hover.figure", figure=verification.figure.text))
     truth = verification.truth
     if truth is not None and truth.value is not None:
         unit = f" {claim.unit}" if claim.unit else ""
-        lines.append(f"- true value: {truth.value:g}{unit} ({truth.origin})")
+        lines.append(say("hover.true-value", value=f"{truth.value:g}{unit}",
+                         origin=told(truth.origin, language)))
     elif truth is not None and truth.problem:
-        lines.append(f"- true value: none ({truth.problem})")
+        lines.append(say("hover.true-problem", problem=told(truth.problem, language)))
     else:
-        lines.append("- true value: none given (fill in `value` or `data`)")
+        lines.append(say("hover.true-missing"))
     if claim.source:
-        lines.append(f"- source: {claim.source}")
-    verdict = {"holds": "holds", "mismatch": "does not hold (FL301)",
-               "unit-mismatch": "unit differs (FL307)", "data-error": "data error (FL305)",
-               "unverified": "not verified: the fact has no value"}.get(
-        verification.verdict, f"{verification.verdict} (FL302)")
-    lines.append(f"- verdict: {verdict}")
+        lines.append(say("hover.source", source=claim.source))
+    lines.append(say("hover.verdict", verdict=say(f"hover.verdict.{verification.verdict}")))
     if verification.detail:
-        lines.append(f"- {verification.detail}")
+        lines.append(say("hover.detail", detail=told(verification.detail, language)))
     return "\n".join(lines)
 
 
@@ -256,12 +259,12 @@ def fact_file_beside(path: str) -> str:
 
 
 def with_new_claim(doc: Document, figure: Any, sentence: Any,
-                   facts_text: str | None) -> str | None:
+                   facts_text: str | None, language: str = "en") -> str | None:
     """The fact file's text with a skeleton claim for ``figure`` appended to ``claims:``
-    (a new fact file when ``facts_text`` is None); None when it can't be added safely (a
-    JSON fact file, or YAML whose ``claims`` is not a list)."""
+    (a new fact file when ``facts_text`` is None), its comments in ``language``; None when
+    it can't be added safely (a JSON fact file, or YAML whose ``claims`` is not a list)."""
     cell = None if sentence is not None else table_cell(doc, figure)
-    lines = claim_skeleton(doc, figure, sentence, cell)
+    lines = claim_skeleton(doc, figure, sentence, cell, language=language)
     if facts_text is None:
         return "factlint: 1\nsources: {}\nclaims:\n" + "\n".join(lines) + "\n"
     try:

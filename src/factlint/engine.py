@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
@@ -26,6 +25,7 @@ from factlint.document import Document, detect_language, read_document
 from factlint.documents import Book
 from factlint.documents import forget as forget_groupings
 from factlint.finding import IN_ORDER, SEVERITY_RANK, Finding, UrlRef
+from factlint.lazyre import lazy
 from factlint.reading import RefusedFile, read_bytes_limited
 from factlint.registry import registry
 from factlint.related import fact_file_for, is_word_file
@@ -37,8 +37,13 @@ from factlint.trust import repository_root
 MAX_BRIEF_BYTES = 50 * 1024 * 1024
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class RunOptions:
+    """What a run checks and how: the paths, the command line's overrides, the fact file,
+    the network and the processes. Never changed once made: ``dataclasses.replace`` makes
+    another (not frozen: a frozen dataclass's generated methods cost ~2 M instructions to
+    compile at every start)."""
+
     paths: tuple[str, ...] = (".",)
     overrides: Overrides = field(default_factory=Overrides)
     facts: str | None = None
@@ -56,8 +61,10 @@ class RunOptions:
     evidence: bool = False  # check figures against the cited sources (FL410-FL414)
 
 
-@dataclass(repr=False)
+@dataclass(eq=False, repr=False)
 class FileResult:
+    """What checking one brief found, with what its reports need of the brief."""
+
     path: str
     findings: list[Finding] = field(default_factory=list)
     claims: int = 0
@@ -97,8 +104,10 @@ class FileResult:
         return self.languages[key]
 
 
-@dataclass(repr=False)
+@dataclass(eq=False, repr=False)
 class RunResult:
+    """What a run found: each brief's result and all their findings in order."""
+
     files: list[FileResult]
     findings: list[Finding]
     urls_checked: int = 0
@@ -152,16 +161,20 @@ class RunResult:
 
     def message(self, finding: Finding) -> str:
         """The text of ``finding`` in its language (see ``language``)."""
-        language = self.language(finding)
         told = self._told.get(id(finding))
-        if told is not None and told[0] is finding and told[1] == language:
+        if told is not None and told[0] is finding and self._owners.get(finding.path) is told[1]:
+            return told[2]  # told by the brief that owns its file: in the language it gives
+        language = self.language(finding)
+        if told is not None and told[0] is finding and told[3] == language:
             return told[2]
         return messages.text_of(finding, language)
 
     @cached_property
-    def _told(self) -> dict[int, tuple[Finding, str, str]]:
-        """What the check of each brief put into words, by finding (and kept with it)."""
-        return {id(told[0]): told for r in self.files for told in r.told}
+    def _told(self) -> dict[int, tuple[Finding, FileResult, str, str]]:
+        """What the check of each brief put into words, by finding (kept with it): the
+        finding, the brief's result, the text and its language."""
+        return {id(finding): (finding, r, text, language)
+                for r in self.files for finding, language, text in r.told}
 
     @cached_property
     def _owners(self) -> dict[str, FileResult]:
@@ -322,7 +335,7 @@ def read_brief(path: str, root: str | os.PathLike | None = None) -> tuple[str | 
     return text, problem
 
 
-LONE_CR = re.compile(r"\r(?!\n)")
+LONE_CR = lazy(r"\r(?!\n)")
 
 
 def read_word_bytes(path: str, root: str | os.PathLike | None = None

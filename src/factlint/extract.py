@@ -14,6 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from factlint.facts import Searchable, searchable
+from factlint.messages import render
 
 if TYPE_CHECKING:
     from factlint.document import Definition, Document, Sentence
@@ -172,14 +173,15 @@ def parse_definition(definition: Definition, prefix: re.Pattern[str] | None) -> 
 
 
 def claim_skeleton(doc: Document, figure: Figure, sentence: Sentence | None,
-                   cell: tuple[int, int] | None = None, search: Searchable | None = None
-                   ) -> list[str]:
+                   cell: tuple[int, int] | None = None, search: Searchable | None = None,
+                   language: str = "en") -> list[str]:
     """The lines of one skeleton claim (an item of ``claims:``, indented two spaces) for
-    ``figure`` of ``sentence`` (or of the table ``cell``); ``value`` left empty."""
+    ``figure`` of ``sentence`` (or of the table ``cell``); ``value`` left empty, its
+    comments in ``language``."""
     search = search or searchable(doc)
     quote = shortest_quote(doc, search, figure, sentence, cell)
     line, _ = doc.position(figure.start)
-    lines = [f"  - quote: {_q(quote)}  # line {line}",
+    lines = [f"  - quote: {_q(quote)}  {render('extract.line', {'line': line}, language)}",
              f"    figure: {_q(' '.join(figure.text.split()))}",
              "    value:"]
     unit = fact_unit_for(figure, doc.text[figure.end : figure.end + 8])
@@ -189,24 +191,19 @@ def claim_skeleton(doc: Document, figure: Figure, sentence: Sentence | None,
     if len(labels) == 1:
         lines.append(f"    source: {_q(labels[0])}")
     elif labels:
-        lines.append(f"    # source: the sentence cites {', '.join(labels)}; "
-                     "write the one this figure comes from")
+        lines.append("    " + render("extract.cites-several", {"labels": ", ".join(labels)},
+                                       language))
     else:
-        lines.append("    # source: the sentence cites no source")
+        lines.append("    " + render("extract.cites-none", None, language))
     return lines
 
 
-def extract_skeleton(doc: Document) -> str:
-    """A fact-file skeleton (YAML text) for ``doc``; see the module docstring."""
+def extract_skeleton(doc: Document, language: str = "en") -> str:
+    """A fact-file skeleton (YAML text) for ``doc``, its comments in ``language``; see the
+    module docstring."""
     search = searchable(doc)
     name = doc.path.replace("\\", "/").rsplit("/", 1)[-1]
-    lines = [
-        f"# Fact file for {name}, written by `factlint extract`.",
-        "# For each claim, fill in `value` (the true value, in `unit`) or replace it with",
-        "# `data: {file: …, where: {column: value}, column: …}`; "
-        "delete claims you will not verify.",
-        "factlint: 1",
-    ]
+    lines = [render("extract.header", {"name": name}, language), "factlint: 1"]
     prefix = doc.pack.source_prefix if doc.pack else None
     seen: set[str] = set()
     source_lines = []
@@ -216,7 +213,8 @@ def extract_skeleton(doc: Document) -> str:
         seen.add(definition.label)
         fields = parse_definition(definition, prefix)
         if not fields:
-            source_lines.append(f"  {_q(definition.label)}: {{}}  # could not read publisher/title")
+            source_lines.append(f"  {_q(definition.label)}: {{}}  "
+                                + render("extract.unread-source", None, language))
             continue
         source_lines.append(f"  {_q(definition.label)}:")
         for key in ("publisher", "title", "url"):
@@ -234,7 +232,7 @@ def extract_skeleton(doc: Document) -> str:
                for figure in table.figures if hasattr(figure, "unit")]
     places.sort(key=lambda place: place[0].start)
     for figure, sentence, cell in places:
-        claim_lines.extend(claim_skeleton(doc, figure, sentence, cell, search))
+        claim_lines.extend(claim_skeleton(doc, figure, sentence, cell, search, language))
     if claim_lines:
         lines.append("claims:")
         lines.extend(claim_lines)

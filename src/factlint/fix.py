@@ -545,7 +545,7 @@ def fix_text(
         if plans:
             splits = sum(len(p.joins) for p in plans)
             left = sum(bool(p.splits) for p in doc.paragraphs) - len(plans)
-            doc = stage("FL603", rejoin_edits(doc, plans), f"rejoined {splits} page split(s)")
+            doc = stage("FL603", rejoin_edits(doc, plans), Phrase("fixdesc.rejoin", count=splits))
             if sum(bool(p.splits) for p in doc.paragraphs) != left:
                 raise FixError(Phrase("fix.rejoin-splits"))
             result.issues += splits
@@ -605,7 +605,7 @@ def _renumber(doc: Document, elsewhere: Elsewhere, result: FixedText, stage: Any
             result.facts, mapping, is_json, kept_labels(doc, elsewhere))
     changed = sum(1 for old, new in mapping.items() if old != new)
     result.issues += changed
-    return stage("FL103", edits, f"renumber {changed} source(s) in order of first citation")
+    return stage("FL103", edits, Phrase("fixdesc.renumber", count=changed))
 
 
 def _write_true_values(doc: Document, facts_path: str, result: FixedText, stage: Any,
@@ -638,7 +638,7 @@ def _write_true_values(doc: Document, facts_path: str, result: FixedText, stage:
     result.facts_issues += len(fixes)
     result.issues += len(fixes)
     return stage("FL301", [e for fix in fixes for e in fix.edits],
-                 f"wrote the true value of {len(fixes)} figure(s)")
+                 Phrase("fixdesc.true-values", count=len(fixes)))
 
 
 def _selected(settings: Any, rule: Any) -> bool:
@@ -1026,7 +1026,7 @@ def renumber_documents(results: list[BriefResult], groupings: Mapping[str, Any],
                 change.path, earlier.before, change.after, earlier.issues + change.issues,
                 earlier.digest)
         first.changes = list(gathered.values())
-        first.done.append(f"renumbered the document of {len(members)} files as one")
+        first.done.append(Phrase("fixdesc.renumber-document", count=len(members)))
         for member in members[1:]:
             member.changes = []
     return results

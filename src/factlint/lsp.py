@@ -45,6 +45,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from factlint import __version__, api, editing
 from factlint.api import Overrides
 from factlint.documents import MARKDOWN
+from factlint.messages import chosen, joined, language_of, render, told
 
 BRIEF_SUFFIXES = (".md", ".markdown", ".txt", ".qmd", ".rmd")
 CONFIG_NAMES = ("factlint.yaml", "factlint.yml", ".factlint.yaml", ".factlint.yml",
@@ -154,6 +155,7 @@ class Buffer:
     urls_again: bool = False  # saved while they were: check them once more
     # what each diagnostic it published last said, as JSON text (see diagnostic_json)
     sent: dict[tuple, str] = field(default_factory=dict)
+    refusal_told: int | None = None  # the version a refused fix-all was told of (a message)
 
 
 class Protocol(LanguageServerProtocol):
@@ -286,13 +288,24 @@ class FactlintServer(LanguageServer):
         checked, text = await self.current(buffer)
         return [] if checked.document is None else build(checked.document, text)
 
+    def language(self, checked: api.CheckedText, text: str) -> str:
+        """The language of what the server says of a brief beside its findings (code-action
+        titles, hovers, a refused fix, a configuration problem), in the order of the command
+        line: ``factlint lsp --messages``, then FACTLINT_MESSAGES, then ``messages:`` in the
+        brief's configuration (all in the run's ``messages`` setting), else the brief's words
+        (``text``, when it could not be checked)."""
+        for file in checked.result.files[:1]:
+            return chosen(file.messages, None, file.language)
+        return chosen(self.overrides.messages or "auto", None, language_of(text))
+
     def publish(self, buffer: Buffer) -> None:
         checked, text = buffer.checked, buffer.checked_text
         result = checked.result
         own: list[str] = []
         others: dict[str, list] = {}
         if checked.problem:  # the configuration: nothing was checked
-            own.append(json.dumps(problem_payload(checked.problem)))
+            own.append(json.dumps(problem_payload(
+                told(checked.problem, self.language(checked, buffer.text.text)))))
         key = _key(buffer.path)
         keys: dict[str, str] = {}  # finding.path -> its _key: thousands of findings, few paths
         sent, buffer.sent = buffer.sent, {}
@@ -550,18 +563,19 @@ async def code_action(ls: FactlintServer, params: types.CodeActionParams
     actions: list[types.CodeAction] = []
     mine = [f for f in checked.result.findings if _key(f.path) == _key(buffer.path)]
     here = [f for f in mine if _overlaps(f, text, start, end)]
+    language = ls.language(checked, text.text)
     if not only or types.CodeActionKind.QuickFix in only:
         for finding in here:
             if finding.fix is not None and finding.fix.edits:
                 actions.append(_fix_action(ls, buffer, text, finding, checked.result))
-        actions.extend(_add_fact_action(ls, buffer, checked, text, start, here))
+        actions.extend(_add_fact_action(ls, buffer, checked, text, start, here, language))
         for code in dict.fromkeys(f.code for f in here if f.code not in ("FL001", "FL604")):
             same = [f for f in here if f.code == code]
             actions.append(_disable_action(buffer, text, checked.result, code, same))
     wants_all = only and any(kind.startswith(types.CodeActionKind.SourceFixAll)
                              for kind in only)
     if wants_all or any(f.fixable for f in here):
-        action = await _fix_all_action(ls, buffer, text)
+        action = await _fix_all_action(ls, buffer, text, language)
         if action is not None:
             actions.append(action)
     return actions
@@ -576,8 +590,10 @@ def _fix_action(ls: FactlintServer, buffer: Buffer, text: Text, finding: Any, re
         changes[from_fs_path(os.path.abspath(path))] = [
             types.TextEdit(range=other.range(e.start, e.end), new_text=e.replacement)
             for e in edits]
+    title = render("lsp.fix", {"description": finding.fix.description},
+                   result.language(finding))
     return types.CodeAction(
-        title=f"factlint: {finding.fix.description}", kind=types.CodeActionKind.QuickFix,
+        title=title, kind=types.CodeActionKind.QuickFix,
         diagnostics=[diagnostic(finding, text, result)], is_preferred=True,
         edit=types.WorkspaceEdit(changes=changes))
 
@@ -585,15 +601,17 @@ def _fix_action(ls: FactlintServer, buffer: Buffer, text: Text, finding: Any, re
 def _disable_action(buffer: Buffer, text: Text, result: Any, code: str, findings: list
                     ) -> types.CodeAction:
     start, end, new = editing.disable_next_line(text.text, findings[0].line, code)
+    title = render("lsp.disable", {"code": code}, result.language(findings[0]))
     return types.CodeAction(
-        title=f"factlint: disable {code} for this line", kind=types.CodeActionKind.QuickFix,
+        title=title, kind=types.CodeActionKind.QuickFix,
         diagnostics=[diagnostic(f, text, result) for f in findings],
         edit=types.WorkspaceEdit(changes={buffer.uri: [
             types.TextEdit(range=text.range(start, end), new_text=new)]}))
 
 
 def _add_fact_action(ls: FactlintServer, buffer: Buffer, checked: api.CheckedText,
-                     text: Text, offset: int, here: list) -> list[types.CodeAction]:
+                     text: Text, offset: int, here: list, language: str
+                     ) -> list[types.CodeAction]:
     doc = checked.document
     found = editing.figure_at(doc, offset) if doc is not None else None
     if found is None or editing.verification_at(checked.verifications, offset) is not None:
@@ -602,7 +620,7 @@ def _add_fact_action(ls: FactlintServer, buffer: Buffer, checked: api.CheckedTex
     facts_path = checked.facts.path if checked.facts is not None else None
     existing = ls._disk_text(facts_path).text if facts_path else None
     facts_path = os.path.abspath(facts_path or editing.fact_file_beside(buffer.path))
-    new = editing.with_new_claim(doc, figure, sentence, existing)
+    new = editing.with_new_claim(doc, figure, sentence, existing, language)
     if new is None:
         return []
     uri = from_fs_path(facts_path)
@@ -620,20 +638,38 @@ def _add_fact_action(ls: FactlintServer, buffer: Buffer, checked: api.CheckedTex
         old = Text(existing, ls.utf16)
         edit = types.WorkspaceEdit(changes={uri: [
             types.TextEdit(range=old.range(0, len(existing)), new_text=new)]})
+    title = render("lsp.add-fact", {"figure": figure.text,
+                                    "file": os.path.basename(facts_path)}, language)
     return [types.CodeAction(
-        title=f"factlint: add a fact for {figure.text} to {os.path.basename(facts_path)}",
+        title=title,
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[diagnostic(f, text, checked.result) for f in here
                      if f.code in ("FL303", "FL201")],
         edit=edit)]
 
 
-async def _fix_all_action(ls: FactlintServer, buffer: Buffer, text: Text
+async def _fix_all_action(ls: FactlintServer, buffer: Buffer, text: Text, language: str
                           ) -> types.CodeAction | None:
+    """*Fix all*: the text ``factlint fix`` would write. A fix that is refused (it would
+    not verify, the fact file cannot be read) is a disabled action saying why, or where the
+    client shows none, a message (once for each version of the text)."""
     loop = asyncio.get_running_loop()
     fixed = await loop.run_in_executor(ls.pool, partial(api.fix_text, text.text, buffer.path,
                                                         overrides=ls.overrides))
-    if not fixed.changed or fixed.problem:
+    if fixed.problem:
+        refusal = render("lsp.fix-all-refused", {"problem": fixed.problem}, language)
+        capabilities = ls.client_capabilities.text_document
+        action = capabilities.code_action if capabilities is not None else None
+        if action is not None and action.disabled_support:
+            return types.CodeAction(title=render("lsp.fix-all-plain", None, language),
+                                    kind=FIX_ALL,
+                                    disabled=types.CodeActionDisabled(reason=refusal))
+        if buffer.refusal_told != buffer.version:
+            buffer.refusal_told = buffer.version
+            ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning,
+                                                           message=refusal))
+        return None
+    if not fixed.changed:
         return None
     changes = {buffer.uri: [types.TextEdit(range=text.range(0, len(text.text)),
                                            new_text=fixed.text)]}
@@ -642,7 +678,8 @@ async def _fix_all_action(ls: FactlintServer, buffer: Buffer, text: Text
         facts = ls._disk_text(checked.facts.path)
         changes[from_fs_path(os.path.abspath(checked.facts.path))] = [types.TextEdit(
             range=facts.range(0, len(facts.text)), new_text=fixed.facts)]
-    return types.CodeAction(title=f"factlint: fix all ({'; '.join(fixed.done)})",
+    done = joined(list(fixed.done), "list.semicolon")
+    return types.CodeAction(title=render("lsp.fix-all", {"done": done}, language),
                             kind=FIX_ALL, edit=types.WorkspaceEdit(changes=changes))
 
 
@@ -718,25 +755,28 @@ async def hover(ls: FactlintServer, params: types.HoverParams) -> types.Hover | 
         return None
     buffer, checked, text, offset = found
     doc = checked.document
+    language = ls.language(checked, text.text)
     marker = editing.marker_at(doc, offset)
     if marker is not None:
         source = editing.definition_text(_book(checked, buffer.path), doc, marker[1])
         where = ("" if source is None or _key(source[1]) == _key(buffer.path)
-                 else f" (in {os.path.basename(source[1])})")
-        body = (f"**source {marker[1]}**{where}\n\n{source[0]}" if source is not None
-                else f"**source {marker[1]}** is not defined (FL101)")
+                 else render("lsp.hover-source-in", {"file": os.path.basename(source[1])},
+                             language))
+        body = (render("lsp.hover-source", {"label": marker[1], "where": where}, language)
+                + f"\n\n{source[0]}" if source is not None
+                else render("lsp.hover-undefined", {"label": marker[1]}, language))
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown,
                                                         value=body),
                            range=text.range(marker[0].start, marker[0].end))
     verification = editing.verification_at(checked.verifications, offset)
     figure = editing.figure_at(doc, offset)
     if verification is not None:
-        body = editing.describe_verification(verification, os.path.basename(checked.facts.path))
+        body = editing.describe_verification(verification, os.path.basename(checked.facts.path),
+                                             language)
         span = verification.figure or (figure[0] if figure else None)
     elif figure is not None:
-        body = (f"**figure** {figure[0].text}: no fact covers it"
-                + (" (FL303)" if checked.facts is not None else
-                   "; add one with the quick fix “add a fact for this figure”"))
+        body = render("lsp.hover-no-fact" if checked.facts is not None
+                      else "lsp.hover-no-facts-file", {"figure": figure[0].text}, language)
         span = figure[0]
     else:
         return None

@@ -82,15 +82,18 @@ class Phrase(str):
         return phrase
 
     def __reduce__(self) -> tuple:  # findings cross process boundaries (engine's pool)
-        return _phrase, (self.message.id, self.message.arguments)
+        return _phrase, (self.message.id, self.message.arguments, str(self))
 
     def but(self, **changes: Any) -> Phrase:
         """The same phrase with some arguments changed."""
         return Phrase(self.message.id, **{**dict(self.message.arguments), **changes})
 
 
-def _phrase(message_id: str, arguments: tuple) -> Phrase:
-    return Phrase(message_id, **dict(arguments))
+def _phrase(message_id: str, arguments: tuple, text: str) -> Phrase:
+    """A Phrase unpickled, with the English ``text`` it was made with (not rendered again)."""
+    phrase = str.__new__(Phrase, text)
+    phrase.message = Message(message_id, **dict(arguments))
+    return phrase
 
 
 def joined(phrases: list, message_id: str = "list.comma") -> Any:
@@ -174,9 +177,15 @@ def catalog(language: str) -> Mapping[str, str]:
 
 def template(message_id: str, language: str = "en", count: Any = None) -> str:
     """The template of ``message_id`` in ``language`` (English where that has none)."""
+    return _template(message_id, language, count == 1)
+
+
+@lru_cache(maxsize=4096)
+def _template(message_id: str, language: str, one: bool) -> str:
+    # looked up once per id, language and plural form: a brief's findings share a few ids
     for lang in (language, "en") if language != "en" else ("en",):
         texts = catalog(lang)
-        if count == 1 and f"{message_id}.one" in texts:
+        if one and f"{message_id}.one" in texts:
             return texts[f"{message_id}.one"]
         if message_id in texts:
             return texts[message_id]
@@ -188,14 +197,15 @@ def render(message_id: str, arguments: Mapping[str, Any] | None = None,
     """The text of a message in ``language``. A template that does not fit its arguments
     (a translation gone wrong) falls back to English, which a test keeps complete."""
     arguments = arguments or {}
-    text = template(message_id, language, arguments.get("count"))
+    text = _template(message_id, language, arguments.get("count") == 1)
     try:
-        return shorten(text.format_map({name: _worded(value, language)
-                                        for name, value in arguments.items()}))
+        text = text.format_map({name: value if type(value) in _PLAIN else _worded(value, language)
+                                for name, value in arguments.items()})
     except (KeyError, IndexError, ValueError):
         if language == "en":
             raise
         return render(message_id, arguments, "en")
+    return text if len(text) <= MAX_MESSAGE else shorten(text)
 
 
 _PLAIN = frozenset((str, int, float))
@@ -247,7 +257,9 @@ def problems(message: Message) -> list[str]:
 def rule_doc(code: str, language: str, english: str) -> str:
     """A rule's docs in ``language``: the English docstring (``english``: summary, why,
     Bad/Good examples), or its Chinese summary and reasons (``rule.CODE``; its first
-    sentence is the summary) with the same examples."""
+    sentence is the summary) with the same examples, each remark on them (an example
+    line's closing parenthesis in English, see ``asides``) in Chinese (``rule.CODE.aside.N``
+    for the N-th)."""
     if language == "en" or f"rule.{code}" not in catalog(language):
         return english
     text = catalog(language)[f"rule.{code}"]
@@ -257,9 +269,22 @@ def rule_doc(code: str, language: str, english: str) -> str:
     if len(examples) == 2:
         words = {"Bad:": render("rules.bad", None, language),
                  "Good:": render("rules.good", None, language)}
-        lines.append(re.sub(r"^(Bad:|Good:)", lambda m: words[m.group()], examples[1],
+        told = {aside: f"（{text}）" for number, aside in enumerate(asides(english), 1)
+                if (text := catalog(language).get(f"rule.{code}.aside.{number}"))}
+        shown = _ASIDE.sub(lambda m: told.get(m.group(), m.group()), examples[1])
+        lines.append(re.sub(r"^(Bad:|Good:)", lambda m: words[m.group()], shown,
                             flags=re.MULTILINE))
     return "\n\n".join(lines)
+
+
+# a remark on an example at the end of its line, in English: "(no answer within 10 s)"
+_ASIDE = lazy(r"\((?=[^()\n]*[A-Za-z]{2})[^()\n]*\)$", re.MULTILINE)
+
+
+def asides(english: str) -> list[str]:
+    """The remarks on a rule docstring's examples, each once, in order."""
+    examples = re.split(r"\n(?=(?:Bad|Good):)", english, maxsplit=1)
+    return list(dict.fromkeys(_ASIDE.findall(examples[1]))) if len(examples) == 2 else []
 
 
 def shorten(text: str) -> str:
@@ -279,7 +304,7 @@ def placeholders(text: str) -> list[str]:
     return names
 
 
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)[^{}]*\}")
+_PLACEHOLDER = lazy(r"\{([A-Za-z_][A-Za-z0-9_]*)[^{}]*\}")
 
 # --- which language ----------------------------------------------------------------------
 

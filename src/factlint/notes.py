@@ -54,6 +54,7 @@ PINPOINT = lazy(
     r"|第\s*\d+\s*(?:至\s*\d+\s*)?[页頁段条條款章节節]|附表|附[註注]\s*\d|页码\s*\d|頁\s*\d"
 )
 YEAR = lazy(r"(?:1[89]|20)\d\d")
+BOOK_TITLE = lazy(r"《[^《》]*》")
 # GB/T 7714, ISO and industry standard numbers identify the document they name
 STANDARD_NUMBER = lazy(r"\b(?:GB|GB/T|GB/Z|T/[A-Z]{2,}|ISO|IEC|IEEE|ANSI|DIN|JIS)\s*[\d.]+")
 # one group per branch: m.lastindex is the one that matched; (?=…) skips other starts fast
@@ -74,6 +75,9 @@ class Kind(NamedTuple):
     target: str | None = None  # the label a repeat note points back to, when known
 
 
+A_SOURCE, A_NOTE = Kind(SOURCE), Kind(NOTE)  # the kinds most definitions have, made once
+
+
 def titles_of(body: str) -> frozenset[str]:
     """The titles a definition names: 《…》, quoted, italic, or a link's text."""
     return frozenset(TITLE_NOISE.sub("", m.group(m.lastindex)).lower()
@@ -86,24 +90,33 @@ def pinpoints(body: str) -> frozenset[str]:
     return frozenset(re.sub(r"\s+", "", m.group()).lower() for m in PINPOINT.finditer(body))
 
 
-def _body(definition: Definition, pack: RulePack | None) -> str:
+def source_body(definition: Definition, pack: RulePack | None) -> str:
+    """What a definition says, without the rule pack's source prefix (来源：), stripped."""
     body = definition.body.strip()
     if pack is not None and pack.source_prefix is not None:
         body = pack.source_prefix.sub("", body).strip()
     return body
 
 
-def classify(definitions: Sequence[Definition], pack: RulePack | None) -> list[Kind]:
-    """The kind of each definition, in order (a repeat note may point at an earlier one)."""
+def classify(definitions: Sequence[Definition], pack: RulePack | None,
+             bodies: Sequence[str] | None = None,
+             titles: Sequence[frozenset[str]] | None = None) -> list[Kind]:
+    """The kind of each definition, in order (a repeat note may point at an earlier one).
+    ``bodies`` and ``titles``: the source_body of each and the titles_of that body, when
+    the caller has them already."""
+    if bodies is None:
+        bodies = [source_body(d, pack) for d in definitions]
+    if titles is None:
+        titles = [titles_of(body) for body in bodies]
     kinds: list[Kind] = []
     by_author: dict[str, _Sources] = {}  # earlier sources by author
     previous: str | None = None  # the source the last source or repeat note cited
-    for definition in definitions:
-        body = _body(definition, pack)
-        kind = _kind(body, definition, previous, by_author)
+    for definition, body, named in zip(definitions, bodies, titles, strict=True):
+        author = _author(body)
+        kind = _kind(body, definition, previous, by_author, author, named)
         kinds.append(kind)
         if kind.kind == SOURCE and len(body) > 20:
-            by_author.setdefault(_author(body), _Sources()).add(definition.label, body)
+            by_author.setdefault(author, _Sources()).add(definition.label, body, named)
             previous = definition.label
         elif kind.kind == REPEAT:
             previous = kind.target
@@ -120,24 +133,23 @@ def _author(body: str) -> str:
 
 class _Sources:
     """The sources of one author so far, in order, with the notes that name each title:
-    titles are read (and indexed) when a short note first asks, so a note is matched
-    against the sources that share one of its titles, not against all of them (an author
-    cited a thousand times)."""
+    titles are indexed when a short note first asks, so a note is matched against the
+    sources that share one of its titles, not against all of them (an author cited a
+    thousand times)."""
 
     def __init__(self) -> None:
         self.notes: list[tuple[str, str]] = []  # (label, body)
-        self.titles: list[frozenset[str]] = []  # of each note, once indexed
+        self.titles: list[frozenset[str]] = []  # of each note
         self.by_title: dict[str, list[int]] | None = None  # title -> notes naming it
 
-    def add(self, label: str, body: str) -> None:
+    def add(self, label: str, body: str, titles: frozenset[str]) -> None:
         self.notes.append((label, body))
+        self.titles.append(titles)
         if self.by_title is not None:
             self._index(len(self.notes) - 1)
 
     def _index(self, index: int) -> None:
-        titles = titles_of(self.notes[index][1])
-        self.titles.append(titles)
-        for title in titles:
+        for title in self.titles[index]:
             self.by_title.setdefault(title, []).append(index)
 
     def latest_naming(self, titles: frozenset[str], longer_than: int) -> str | None:
@@ -156,9 +168,9 @@ class _Sources:
 
 
 def _kind(body: str, definition: Definition, previous: str | None,
-          by_author: dict[str, _Sources]) -> Kind:
+          by_author: dict[str, _Sources], author: str, titles: frozenset[str]) -> Kind:
     if not body:
-        return Kind(SOURCE)  # empty: malformed, judged as a source
+        return A_SOURCE  # empty: malformed, judged as a source
     if REPEAT_NOTE.match(body) or (len(body) <= 40 and not definition.urls
                                    and REPEAT_NOTE.search(body)):
         target = REPEAT_TARGET.search(body)
@@ -166,21 +178,21 @@ def _kind(body: str, definition: Definition, previous: str | None,
             return Kind(REPEAT, target.group(1))
         return Kind(REPEAT, previous)
     if not definition.urls:
-        short = _short_note_target(body, by_author)
+        short = _short_note_target(body, by_author, author, titles)
         if short is not None:
             return Kind(REPEAT, short)
         if "(" in body and AUTHOR_DATE.search(body) and not TITLE.search(body):
             return Kind(REPEAT)  # points into the bibliography
     if NOTE_PREFIX.match(definition.body):
-        return Kind(NOTE)
+        return A_NOTE
     if definition.urls or "《" in body or SOURCE_SIGNAL.search(body) or STANDARD_NUMBER.search(
             body):
-        return Kind(SOURCE)
+        return A_SOURCE
     if ARITHMETIC.search(body):
         return Kind(CALCULATION)
     if _reads_as_prose(body):
-        return Kind(NOTE)
-    return Kind(SOURCE)  # a bare name ("央广网"): too thin, for FL106
+        return A_NOTE
+    return A_SOURCE  # a bare name ("央广网"): too thin, for FL106
 
 
 def _reads_as_prose(body: str) -> bool:
@@ -192,15 +204,15 @@ def _reads_as_prose(body: str) -> bool:
     return len(words) >= 4 and sum(w[0].islower() for w in words) * 2 >= len(words)
 
 
-def _short_note_target(body: str, by_author: dict[str, _Sources]) -> str | None:
-    """A Chicago short note: an earlier, longer note names the same author and title."""
+def _short_note_target(body: str, by_author: dict[str, _Sources], author: str,
+                       titles: frozenset[str]) -> str | None:
+    """A Chicago short note: an earlier, longer note names the same author and title (the
+    body's ``author`` and ``titles``)."""
     if len(body) > 160:
         return None
-    author = _author(body)
     earlier = by_author.get(author)
     if not earlier or len(author) < 3:
         return None
-    titles = titles_of(body)
     if not titles:
         return None
     return earlier.latest_naming(titles, len(body))
@@ -210,5 +222,5 @@ def is_complete_reference(body: str) -> bool:
     """A print reference a reader can find without a URL: a title or publisher with a year
     (outside the title: 《2024年报告》 dates nothing) or a place in the work (a book, an
     article, a statute with its section)."""
-    dated = YEAR.search(body) and YEAR.search(re.sub(r"《[^《》]*》", "", body))
+    dated = YEAR.search(body) and YEAR.search(BOOK_TITLE.sub("", body))
     return bool(dated or PINPOINT.search(body)) and bool(SOURCE_SIGNAL.search(body))

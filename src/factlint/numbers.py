@@ -148,9 +148,11 @@ def format_number(v: float) -> str:
 # --------------------------------------------------------------------------- lexicon
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Lexicon:
-    """The compiled ``figures`` sections of one or more rule packs."""
+    """The compiled ``figures`` sections of one or more rule packs. Never changed once
+    made (not frozen: a frozen dataclass's generated methods cost ~2 M instructions to
+    compile at every start)."""
 
     qualifier_kinds: Mapping[str, str]        # written word (casefolded) -> kind, any position
     scales: Mapping[str, float]                # word as written (exact case) -> multiplier

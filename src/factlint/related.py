@@ -12,6 +12,8 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 
+from factlint.lazyre import lazy
+
 # The one place that says which files are briefs. A file named on the command line is a
 # brief when its name ends with one of BRIEF_SUFFIXES (or is a Word file); a folder walk
 # takes only those in WALKED_SUFFIXES (plain .txt files are often changelogs or
@@ -24,7 +26,7 @@ WALKED_SUFFIXES = (".md", ".markdown")
 WORD_SUFFIXES = (".docx",)
 OLD_WORD_SUFFIXES = (".doc",)
 DATA_SUFFIXES = (".csv", ".tsv", ".json", ".yaml", ".yml", ".xlsx", ".xlsm", ".ods")
-FACT_FILE = re.compile(r"\.facts\.(?:ya?ml|json)$", re.IGNORECASE)
+FACT_FILE = lazy(r"\.facts\.(?:ya?ml|json)$", re.IGNORECASE)
 SKIPPED_FOLDERS = {"node_modules", "__pycache__", "venv", "site-packages"}
 MAX_FOLDERS = 5000  # a bound on the walk for fact files, for a data file named in a huge tree
 

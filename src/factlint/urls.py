@@ -22,12 +22,15 @@ How a URL is checked:
   with all its retries and redirects has ``url_budget()``; the whole URL phase has
   ``deadline`` seconds, after which the URLs left are reported as not checked; a host whose
   requests time out ``HOST_TIMEOUT_LIMIT`` times in a row is given up on for the run;
-* work runs on a thread pool of ``concurrency`` workers, each request holding one of the
-  ``per_host`` slots of its host, and URLs are queued host by host in turn so that every
-  host stays busy; connections are kept alive and reused, at most ``per_host`` per host.
-  A request is written in one piece and its headers split here; http.client's response
-  reads the body (no session, pool or email-parser machinery, which cost more CPU than
-  the requests themselves);
+* a URL's check is a generator of steps (send a request, vet a host, wait before trying
+  again: _Checker.follow). The URL checks take those steps on one event loop (_Loop): at
+  most ``concurrency`` URLs under way, each request holding one of the ``per_host`` slots
+  of its host, URLs queued host by host in turn so that every host stays busy, over
+  non-blocking sockets kept alive and reused (at most ``per_host`` per host); a thread
+  only to resolve a host name. fetch_bodies takes the same steps on a pool of threads
+  (_Pool), reading bodies through http.client's response. A request is written in one
+  piece and its headers split here (no session, pool or email-parser machinery, which
+  cost more CPU than the requests themselves);
 * successes and permanent redirects are cached in one JSON file for ``cache_ttl`` seconds;
   runs in parallel merge their entries under a lock.
 
@@ -77,6 +80,7 @@ MAX_TIMEOUT = 600.0  # seconds; a larger request timeout is a mistake (and overf
 MAX_DEADLINE = 24 * 3600.0
 HOST_TIMEOUT_LIMIT = 3  # timed-out requests in a row after which a host is given up on
 MAX_INTERIM = 100  # informational (1xx) answers skipped before a final answer, at most
+START_AT_ONCE = 8  # URLs _Loop starts before it sends what it can
 MAX_HEAD = 1 << 20  # bytes of an answer's status lines and headers _Loop takes, at most
 CACHE_FILE = "urls.json"
 CACHE_FORMAT = 1
@@ -551,6 +555,7 @@ class _Child:
     def __init__(self) -> None:
         import pickle  # noqa: F401 - loaded before the fork: both sides use it
 
+        _reap(wait=False)
         down_read, down_write = os.pipe()
         up_read, up_write = os.pipe()
         self.pid = os.fork()
@@ -625,9 +630,12 @@ class _Child:
 
                 with suppress(OSError):
                     os.kill(self.pid, signal.SIGKILL)  # its requests are of no use any more
-            with suppress(OSError):
-                os.waitpid(self.pid, 0)
+            _EXITING.append(self.pid)
             self.pid = 0
+            # A child that gave every result is ending on its own (its exit closes its
+            # connections, which on a busy machine takes tens of milliseconds): waited
+            # for only if a killed one is among them, else later, by the next child.
+            _reap(wait=not self._finished)
 
     def _say(self, *message: Any) -> bool:
         import pickle
@@ -639,6 +647,20 @@ class _Child:
             return True
         except OSError:  # the child is gone
             return False
+
+
+_EXITING: list[int] = []  # children closed and not waited for yet (see _Child.close)
+
+
+def _reap(wait: bool) -> None:
+    """Wait for the children in _EXITING that have ended (``wait``: for all of them)."""
+    for pid in list(_EXITING):
+        try:
+            ended, _ = os.waitpid(pid, 0 if wait else os.WNOHANG)
+        except ChildProcessError:  # waited for elsewhere
+            ended = pid
+        if ended:
+            _EXITING.remove(pid)
 
 
 def _serve_checks(inbound: BinaryIO, outbound: BinaryIO) -> None:
@@ -961,7 +983,9 @@ class _Loop:
                 self._start_urls()
                 self._hand_over()
                 timeout = None
-                if self._timers:
+                if self._ready and self._under_way < self.concurrency:
+                    timeout = 0.0  # more to start, after sending what can be sent
+                elif self._timers:
                     timeout = max(0.0, self._timers[0][0] - time.monotonic())
                 for key, mask in self._selector.select(timeout):
                     key.data(mask)
@@ -993,7 +1017,11 @@ class _Loop:
         queue.append(url)
 
     def _start_urls(self) -> None:
-        while self._ready and self._under_way < self.concurrency:
+        """Start a few of the URLs that may start: a connection takes long to open (on a
+        busy machine, a millisecond), so the loop sends on those opened in between."""
+        for _ in range(START_AT_ONCE):
+            if not self._ready or self._under_way >= self.concurrency:
+                return
             host = self._ready.popleft()
             queue = self._pending[host]
             url = queue.popleft()
@@ -1217,8 +1245,10 @@ class _LoopConnection:
         self.loop = loop
         self.key = key  # (scheme, host, port)
         self.tls = tls
-        family = socket.AF_INET6 if ":" in address else socket.AF_INET
-        self.sock: Any = socket.socket(family, socket.SOCK_STREAM)
+        # the vetted address as a socket address (an IPv6 one with its zone): no look-up
+        family, kind, proto, _, where = socket.getaddrinfo(
+            address, key[2], type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)[0]
+        self.sock: Any = socket.socket(family, kind, proto)
         self.sock.setblocking(False)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.state = "connecting"
@@ -1228,7 +1258,7 @@ class _LoopConnection:
         self.body_left = 0  # bytes of the answer's body still to read (draining)
         self.response: Any = None  # the answer whose body is read (draining)
         loop._open.add(self)
-        error = self.sock.connect_ex((address.split("%", 1)[0], key[2]))
+        error = self.sock.connect_ex(where)
         if error not in (0, errno.EINPROGRESS):
             self.close()
             raise OSError(error, os.strerror(error))

@@ -18,12 +18,12 @@ differ in one number at most are written as one line (``FL107 ×23 [info] source
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 from typing import TYPE_CHECKING, TextIO
 
 from factlint import messages
+from factlint.lazyre import lazy
 from factlint.report.terminal import COMMAND_STARTS, Cells, Excerpt, excerpt, wrap
 
 if TYPE_CHECKING:
@@ -41,8 +41,8 @@ def _paint(text: str, what: str, color: bool) -> str:
     return f"\x1b[{COLORS[what]}m{text}\x1b[0m" if color else text
 
 
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but tab and newline
-_LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\x85]")
+_CONTROLS = lazy(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but tab and newline
+_LINE_BREAKS = lazy(r"\r\n|[\r\n\u2028\u2029\x85]")
 
 
 def shown(text: str) -> str:
@@ -193,7 +193,7 @@ def _grouped(result: RunResult, findings: list[Finding], verbose: bool
     return [f for f in findings if id(f) not in grouped], groups
 
 
-_NUMBER = re.compile(r"\d+")
+_NUMBER = lazy(r"\d+")
 
 
 def _varying(group: list[Finding]) -> str | int | None:

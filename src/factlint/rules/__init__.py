@@ -25,9 +25,11 @@ if TYPE_CHECKING:
     from factlint.document import Document
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Context:
-    """What a rule sees: the brief, its fact file (or None) and the settings."""
+    """What a rule sees: the brief, its fact file (or None) and the settings. Rules never
+    change it (not frozen: a frozen dataclass's generated methods cost ~2 M instructions
+    to compile at every start)."""
 
     doc: "Document"
     facts: Any = None

@@ -317,12 +317,17 @@ def _restarts(doc: Document, previous: Definition, definition: Definition) -> bo
             and bool(re.search(r"\S", doc.text[previous.end : definition.start])))
 
 
-def source_identity(definition: Definition, prefix: re.Pattern[str] | None):
-    """(normalised text, titles, urls) of a definition, for spotting the same source twice."""
-    body = definition.body
-    if prefix is not None:
-        body = prefix.sub("", body.strip())
-    titles = titles_of(body)
+def source_identity(definition: Definition, prefix: re.Pattern[str] | None,
+                    body: str | None = None, titles: frozenset[str] | None = None):
+    """(normalised text, titles, urls) of a definition, for spotting the same source twice.
+    ``body``: its text without the source prefix (notes.source_body), and ``titles`` the
+    titles it names, when known."""
+    if body is None:
+        body = definition.body
+        if prefix is not None:
+            body = prefix.sub("", body.strip())
+    if titles is None:
+        titles = titles_of(body)
     urls = frozenset(u.url.rstrip("/") for u in definition.urls)
     return NORMALISE.sub("", body).lower(), titles, urls
 
@@ -350,7 +355,10 @@ def check_duplicate_source(ctx: Context) -> Iterator[Finding]:
         <sup>1</sup> 来源：某报，《园区企业名录》
     """
     doc = ctx.doc
-    kinds = _book(ctx).kinds(doc)
+    book = _book(ctx)
+    kinds = book.kinds(doc)
+    bodies = book.bodies(doc)
+    named = book.titles(doc)
     prefix = doc.pack.source_prefix if doc.pack else None
     notes_repeat = any(k.kind == REPEAT for k in kinds)
     # Earlier definitions by each part of their identity: one look-up each, not a scan.
@@ -360,7 +368,7 @@ def check_duplicate_source(ctx: Context) -> Iterator[Finding]:
     for index, (definition, kind) in enumerate(zip(doc.definitions, kinds, strict=True)):
         if kind.kind != SOURCE:
             continue
-        text, titles, urls = source_identity(definition, prefix)
+        text, titles, urls = source_identity(definition, prefix, bodies[index], named[index])
         identities[index] = (text, titles, urls, pinpoints(definition.body))
         parts = [("url", url) for url in urls]
         if not notes_repeat:
@@ -430,10 +438,9 @@ def check_malformed(ctx: Context) -> Iterator[Finding]:
     """
     doc = ctx.doc
     pack = doc.pack
-    for definition, kind in zip(doc.definitions, _book(ctx).kinds(doc), strict=True):
-        body = definition.body.strip()
-        if pack and pack.source_prefix is not None:
-            body = pack.source_prefix.sub("", body).strip()
+    book = _book(ctx)
+    for definition, kind, body in zip(doc.definitions, book.kinds(doc), book.bodies(doc),
+                                      strict=True):
         if kind.kind != SOURCE:
             continue  # a note that explains, or one that repeats an earlier source
         if not body:

@@ -106,6 +106,8 @@ def _title_start(doc: Document, heading) -> int:
 
 @dataclass(eq=False, repr=False)
 class _Series:
+    """A numbering series being read: its style, last number and where it began."""
+
     style: str
     last: int
     level: int  # heading level of its first item, 0 for paragraphs and lists

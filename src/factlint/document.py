@@ -48,7 +48,8 @@ EXPONENT_BASE = lazy(
 # no match can start are skipped at C speed (re otherwise tries every branch at each one)
 UNICODE_MARKER = lazy(r"(?=[⁰¹²³⁴⁵⁶⁷⁸⁹])(?<![A-Za-z0-9⁰¹²³⁴⁵⁶⁷⁸⁹])"
                       r"([⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[˒,][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*)")
-SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+SUPERSCRIPT_ORDER = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+SUPERSCRIPT_DIGITS = str.maketrans(SUPERSCRIPT_ORDER, "0123456789")
 
 SUP_DEFINITION = lazy(r"[ \t]*(<sup>\s*\[?\s*(\d{1,4})\s*\]?\s*</sup>)[ \t]*", re.IGNORECASE)
 FOOTNOTE_DEFINITION = lazy(r" {0,3}(\[\^([^\]\n]{1,400})\]:)[ \t]*")
@@ -91,6 +92,7 @@ HTML_TAG = lazy(r"</?(?!sup\b)[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 URL = lazy(r"(?=[hfw])(?:(?:https?|ftp)://[^\s<>\"'（）《》「」【】，。；、]+|www\.[^\s<>\"'（）《》，。；、]+)")
 LINK_TARGET = lazy(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)|\]\[[^\]\n]*\]")
 TITLE = lazy(r"《[^《》\n]{0,80}》|〈[^〈〉\n]{0,80}〉")
+DOUBLE_TITLE = lazy(r"《[^《》\n]{0,80}》")  # TITLE in a text without 〈: found faster
 
 DEFINITION_URL = lazy(  # (?=…): what each branch opens with, skipped to fast
     r"(?=[\]<hfjmd])(?:\]\((?P<link>[^()\s]+(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)"
@@ -706,7 +708,7 @@ class _Reader:
             if lead == "[" and LINK_REFERENCE_DEFINITION.match(line):
                 close()
                 continue
-            if self._is_references_heading(stripped.strip("*_:：# ")) and not current:
+            if not current and self._is_references_heading(stripped.strip("*_:：# ")):
                 in_references = True
                 continue
             if lead == "|" and TABLE_ROW.match(line):
@@ -851,7 +853,11 @@ class _Reader:
                             and 2 * len(bracket_labels.intersection(labels)) <= len(labels)):
                         continue  # [1-10] or [0,1] citing mostly undefined numbers: an interval
                     found.append(Marker(labels, "bracket", match.start(), match.end()))
-        for match in UNICODE_MARKER.finditer(masked):
+        # str's own search finds a superscript digit many times faster than re's scan of
+        # the whole text for one; most briefs have none
+        unicode_markers = UNICODE_MARKER.finditer(masked) if any(
+            digit in masked for digit in SUPERSCRIPT_ORDER) else ()
+        for match in unicode_markers:
             if not taken.covers(match.start()):
                 labels = _expand_labels(
                     match.group(1).translate(SUPERSCRIPT_DIGITS).replace("˒", ","))
@@ -1073,6 +1079,7 @@ class _Reader:
         paragraph describe that example, so their figures and triggers are not claims."""
         out = list(sentences)
         in_scenario = None  # the paragraph whose example is being described
+        scenarios: dict[str, list[re.Pattern[str]]] = {}  # language -> its scenario framings
         for i, sentence in enumerate(out):
             if sentence.paragraph == in_scenario:
                 if sentence.is_claim and not sentence.markers:
@@ -1081,9 +1088,12 @@ class _Reader:
             later = out[i + 1] if i + 1 < len(out) else None
             if later is None or later.paragraph != sentence.paragraph:
                 continue
-            pack, _ = self._pack(sentence.language)
-            if any(f.name == "scenario" and f.pattern.search(plain, sentence.start, sentence.end)
-                   for f in pack.framings):
+            patterns = scenarios.get(sentence.language)
+            if patterns is None:
+                pack, _ = self._pack(sentence.language)
+                patterns = scenarios[sentence.language] = [
+                    f.pattern for f in pack.framings if f.name == "scenario"]
+            if any(pattern.search(plain, sentence.start, sentence.end) for pattern in patterns):
                 in_scenario = sentence.paragraph
         return out
 
@@ -1255,15 +1265,18 @@ class _Reader:
     def _prose(self, text: str) -> str:
         """``text`` with all but the paragraphs blanked, and URLs and link targets too."""
         pieces = sorted(piece for p in self.doc.paragraphs for piece in p.pieces)
+        blank = _blank_text(text)  # blanked once: its slices are the blanked slices
         parts = []
         last = 0
         for start, end in pieces:
-            parts.append(_blank_text(text[last:start]))
+            parts.append(blank[last:start])
             parts.append(text[start:end])
             last = end
-        parts.append(_blank_text(text[last:]))
+        parts.append(blank[last:])
         prose = "".join(parts)
-        return LINK_TARGET.sub(_blank, URL.sub(_blank, prose))
+        if "://" in prose or "www." in prose:  # what every URL match holds
+            prose = URL.sub(_blank, prose)
+        return LINK_TARGET.sub(_blank, prose)
 
     def _enumerations(self, text: str, figures: list[Figure], language: str) -> set[int]:
         """Record 甲、乙、丙三类 enumerations; return the ids of the figures that are
@@ -1303,7 +1316,8 @@ class _Reader:
         ]
         if not found:
             return found
-        spans = [(m.start(), m.end()) for m in TITLE.finditer(text)]
+        titles = TITLE if "〈" in text else DOUBLE_TITLE  # the same matches then
+        spans = [(m.start(), m.end()) for m in titles.finditer(text)]
         if language == "en":
             spans += _title_spans(text)
         titles = _Spans(spans)
@@ -1346,7 +1360,8 @@ def _sentence_end_pattern(enders: str) -> re.Pattern[str]:
         pattern = patterncache.compile(  # (?=…): where an ending can start, skipped to at C speed
             "(?=[" + re.escape(cjk) + r".!?])(?:"
             "[" + re.escape(cjk) + r"]+[" + re.escape(CLOSERS) + r"]*"
-            r"|[.!?]+[" + re.escape(CLOSERS) + r"]*(?=[\s\x01]|$))"
+            r"|[.!?]+[" + re.escape(CLOSERS) + r"]*(?=[\s\x01]|$))",
+            gate=True,  # its first characters named for re's search (firstchar.py)
         )
         _END_PATTERNS[enders] = pattern
     return pattern
@@ -1612,15 +1627,16 @@ def _within_sentences(found: list[Figure], text: str, spans: list[tuple[int, int
 
 def _keep(text: str, spans: list[tuple[int, int]]) -> str:
     """``text`` with everything outside ``spans`` (sorted) blanked."""
+    blank = _blank_text(text)  # blanked once: its slices are the blanked slices
     parts = []
     last = 0
     for start, end in spans:
         if start < last:
             start = last
-        parts.append(_blank_text(text[last:start]))
+        parts.append(blank[last:start])
         parts.append(text[start:end])
         last = max(last, end)
-    parts.append(_blank_text(text[last:]))
+    parts.append(blank[last:])
     return "".join(parts)
 
 

@@ -721,6 +721,7 @@ def find_figures(text: str, lexicon: Lexicon) -> list[Figure]:
 
 
 _FORMULA = frozenset("×*=^÷")
+_FOOTNOTE_NUMBER = lazy(r"[0-9]+  +[a-z]")  # Center 1  reports: a PDF's footnote number
 _CURRENCY_UNITS = frozenset("$ £ € ¥ ￥ US$ HK$ A$ C$ USD GBP EUR CNY RMB".split())
 # (?<![A-Za-z]): a run of letters is read from its start only (from each: quadratic)
 _VERSION_BEFORE = lazy(
@@ -751,7 +752,7 @@ def _is_quantity(text: str, figure: Figure) -> bool:
                 and figure.high is None and not figure.decimals):
             return False
         if (plain and figure.qualifier == "exact" and figure.value < 100
-                and re.match(r"[0-9]+  +[a-z]", text[figure.start : figure.end + 3])):
+                and _FOOTNOTE_NUMBER.match(text, figure.start, figure.end + 3)):
             return False
     stripped_after = after.lstrip(" \t")
     stripped_before = before.rstrip(" \t")

@@ -732,7 +732,50 @@ class _Crash:
     error: Exception  # what a task raised (a bug), raised again where the results are taken
 
 
-class _Pool:
+class _Results:
+    """What _Pool and _Loop share: the URLs added (``in``), and their results taken as
+    they come. A subclass sets ``_lock``, ``_done`` (a Condition on it, notified when a
+    URL is done), ``_added``, ``_results`` (URL -> result or _Crash) and ``_finished``
+    (the URLs done, in order)."""
+
+    _lock: Any
+    _done: threading.Condition
+    _added: set[str]
+    _results: dict[str, Any]
+    _finished: list[str]
+
+    def __contains__(self, url: object) -> bool:
+        return url in self._added
+
+    def completed(self, urls: Sequence[str]) -> Iterator[tuple[str, Any]]:
+        """Each of ``urls`` (added already) with its result, as the results come; raises
+        what a task raised."""
+        for batch in self.batches(urls):
+            yield from batch
+
+    def batches(self, urls: Sequence[str]) -> Iterator[list[tuple[str, Any]]]:
+        """The same in lists: at each wake-up, those of ``urls`` done since the last."""
+        waiting = set(urls)
+        seen = 0
+        while waiting:
+            with self._lock:
+                while seen == len(self._finished):
+                    self._done.wait()
+                new = self._finished[seen:]
+                seen = len(self._finished)
+            batch = []
+            for url in new:
+                if url in waiting:
+                    waiting.discard(url)
+                    result = self._results[url]
+                    if isinstance(result, _Crash):
+                        raise result.error
+                    batch.append((url, result))
+            if batch:
+                yield batch
+
+
+class _Pool(_Results):
     """Runs ``task(url)`` for URLs added at any time on worker threads started as work
     comes (at most ``concurrency``), which stay for the run: a worker takes the next URL
     of a host with fewer than ``per_host`` of its URLs under way, hosts in turn, so that
@@ -757,9 +800,6 @@ class _Pool:
         self._unstarted = 0  # workers counted in _workers whose thread is not started yet
         self._idle = 0
         self._closed = False
-
-    def __contains__(self, url: object) -> bool:
-        return url in self._added
 
     def add(self, urls: Iterable[str]) -> None:
         with self._lock:
@@ -794,33 +834,6 @@ class _Pool:
                     return
                 self._unstarted -= 1
             threading.Thread(target=self._work_loop, name=self.name, daemon=True).start()
-
-    def completed(self, urls: Sequence[str]) -> Iterator[tuple[str, Any]]:
-        """Each of ``urls`` (added already) with its result, as the results come; raises
-        what a task raised."""
-        for batch in self.batches(urls):
-            yield from batch
-
-    def batches(self, urls: Sequence[str]) -> Iterator[list[tuple[str, Any]]]:
-        """The same in lists: at each wake-up, those of ``urls`` done since the last."""
-        waiting = set(urls)
-        seen = 0
-        while waiting:
-            with self._lock:
-                while seen == len(self._finished):
-                    self._done.wait()
-                new = self._finished[seen:]
-                seen = len(self._finished)
-            batch = []
-            for url in new:
-                if url in waiting:
-                    waiting.discard(url)
-                    result = self._results[url]
-                    if isinstance(result, _Crash):
-                        raise result.error
-                    batch.append((url, result))
-            if batch:
-                yield batch
 
     def results(self) -> dict[str, Any]:
         """The results so far."""
@@ -863,7 +876,7 @@ class _Pool:
                 self._done.notify_all()
 
 
-class _Loop:
+class _Loop(_Results):
     """Checks URLs (``checker.follow``) added at any time, many at once, on one thread
     over non-blocking sockets: the steps of every URL (see _Checker.run) are taken here,
     a request as soon as its host has a free slot, a wait and a deadline by a timer, a
@@ -913,9 +926,6 @@ class _Loop:
         self._thread = threading.Thread(target=self._run, name="factlint-url", daemon=True)
         self._thread.start()
 
-    def __contains__(self, url: object) -> bool:
-        return url in self._added
-
     def add(self, urls: Iterable[str]) -> None:
         with self._lock:
             new = [url for url in dict.fromkeys(urls) if url not in self._added]
@@ -923,33 +933,6 @@ class _Loop:
             self._incoming.extend(new)
         if new:
             self._wake()
-
-    def completed(self, urls: Sequence[str]) -> Iterator[tuple[str, Any]]:
-        """Each of ``urls`` (added already) with its result, as the results come; raises
-        what checking one raised (a bug)."""
-        for batch in self.batches(urls):
-            yield from batch
-
-    def batches(self, urls: Sequence[str]) -> Iterator[list[tuple[str, Any]]]:
-        """The same in lists: at each wake-up, those of ``urls`` done since the last."""
-        waiting = set(urls)
-        seen = 0
-        while waiting:
-            with self._lock:
-                while seen == len(self._finished):
-                    self._done.wait()
-                new = self._finished[seen:]
-                seen = len(self._finished)
-            batch = []
-            for url in new:
-                if url in waiting:
-                    waiting.discard(url)
-                    result = self._results[url]
-                    if isinstance(result, _Crash):
-                        raise result.error
-                    batch.append((url, result))
-            if batch:
-                yield batch
 
     def close(self) -> None:
         """Stop: the requests under way are dropped."""

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from test_lsp import published
+from test_lsp_urls import open_brief
 
 WAIT = 60  # seconds: a loaded machine is slow; a hung server fails the test
 
@@ -74,23 +76,6 @@ async def start(*args: str, env: dict[str, str] | None = None, disabled: bool = 
 async def stop(client: LanguageClient) -> None:
     await client.shutdown_session()
     await client.stop()
-
-
-async def published(client: LanguageClient, uri: str) -> list[types.Diagnostic]:
-    async def wait() -> list[types.Diagnostic]:
-        while uri not in client.diagnostics:
-            await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-        return list(client.diagnostics.pop(uri))
-
-    return await asyncio.wait_for(wait(), WAIT)
-
-
-def open_brief(client: LanguageClient, path: Path) -> str:
-    uri = path.resolve().as_uri()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(
-        text_document=types.TextDocumentItem(uri=uri, language_id="markdown", version=1,
-                                             text=path.read_text(encoding="utf-8"))))
-    return uri
 
 
 async def actions(client: LanguageClient, uri: str, line: int, character: int,

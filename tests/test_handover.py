@@ -14,7 +14,7 @@ from wordbuild import build, chinese_brief
 
 from factlint.cli import main
 from factlint.engine import RunOptions, check_file, run
-from factlint.report import FORMATS, ReportOptions, reporter
+from factlint.report import FORMATS, ReportOptions, part_writer, reporter
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
 
@@ -54,6 +54,11 @@ def plain_corpus(root: Path) -> Path:
         "strict/g.md": EN, "strict/h.md": ZH,
         "english/.factlint.yml": "messages: en\nseverity:\n  FL201: error\n",
         "english/i.md": ZH, "english/j.md": MIXED,
+        # two briefs that disagree (FL309 with --across-briefs)
+        "k.md": "# 简报\n\n全省汇聚数据商 1159 家<sup>1</sup>。\n\n"
+                "<sup>1</sup> 来源：某局，《年报》\n",
+        "l.md": "# 简报\n\n截至目前，全省汇聚数据商 1195 家<sup>1</sup>。\n\n"
+                "<sup>1</sup> 来源：某局，《年报》\n",
     })
     return root
 
@@ -132,11 +137,12 @@ def test_a_plain_parallel_run_reports_from_the_workers_parts(tmp_path):
     """Not only the same output: the fast path is the one taken, and what it skips (the
     findings unpacked) comes back whole when something asks for them."""
     root = plain_corpus(tmp_path / "c")
-    options = RunOptions(paths=(str(root),), offline=True, jobs=2, report_part="json")
+    part = part_writer("json")
+    options = RunOptions(paths=(str(root),), offline=True, jobs=2, report_part=part)
     handed = run(options)
-    assert handed.parts("json") is not None and handed.parts("text") is None
-    serial = run(RunOptions(paths=(str(root),), offline=True, jobs=1))
-    assert serial.parts("json") is None
+    assert handed.parts(part) is not None and handed.parts(print) is None
+    serial = run(RunOptions(paths=(str(root),), offline=True, jobs=1, report_part=part))
+    assert serial.parts(part) is None  # checked here: nothing was handed over
 
     def written(result) -> str:
         stream = _Stream()
@@ -146,7 +152,7 @@ def test_a_plain_parallel_run_reports_from_the_workers_parts(tmp_path):
     assert written(handed) == written(serial)
     assert (handed.summary, handed.exit_code) == (serial.summary, serial.exit_code)
     assert [f for r in handed.files for f in r.findings] == serial.findings
-    assert handed.parts("json") is None  # read: no longer taken for granted
+    assert handed.parts(part) is None  # read: no longer taken for granted
     assert written(handed) == written(serial)
     assert handed.findings == serial.findings
     assert [r.told for r in handed.files] == [r.told for r in serial.files]
@@ -156,7 +162,7 @@ def test_a_packed_result_unpacks_to_what_was_sent(tmp_path):
     brief = tmp_path / "b.md"
     brief.write_text(EN, encoding="utf-8")
     sent = check_file(str(brief), RunOptions(offline=True))
-    sent.part = ("json", "x")
+    sent.part = (part_writer("json"), "x")
     back = pickle.loads(pickle.dumps(sent))
     assert back.as_handed and "findings" not in vars(back)
     assert sorted(back.severities().elements()) == sorted(f.severity for f in sent.findings)

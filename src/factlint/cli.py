@@ -427,14 +427,13 @@ def _view_for(reports):
     return document_view
 
 
-def _part_for(reports, reworked: bool) -> str | None:
-    """The one report's format when its report is made of each brief's part (written by
-    the workers, see report.part_writer) and no option reworks the findings first."""
+def _part_for(reports, reworked: bool):
+    """The part writer of the one report's format when its report is made of each brief's
+    part (written by the workers, see report.part_writer) and no option reworks the
+    findings first."""
     from factlint.report import part_writer
 
-    if reworked or len(reports) != 1 or part_writer(reports[0][0]) is None:
-        return None
-    return reports[0][0]
+    return None if reworked or len(reports) != 1 else part_writer(reports[0][0])
 
 
 def _messages_from_environment() -> str | None:

@@ -61,9 +61,9 @@ class RunOptions:
     stdin: bytes | None = None  # the brief named `-`
     stdin_filename: str | None = None  # the name it is checked under (config, fact file)
     evidence: bool = False  # check figures against the cited sources (FL410-FL414)
-    # a format whose report is the briefs' parts joined (report.part_writer): each worker
-    # writes its briefs' parts, sparing the parent their findings (FileResult.part)
-    report_part: str | None = None
+    # the ``part`` of a format whose report is the briefs' parts joined (report.part_writer):
+    # each worker writes its briefs' parts, sparing the parent their findings (FileResult.part)
+    report_part: Callable[[FileResult], str] | None = None
 
 
 @dataclass(eq=False, repr=False)
@@ -95,9 +95,9 @@ class FileResult:
     # (finding, language, text) for each of `findings`: put into words where the brief was
     # checked (in a worker process, alongside the others) rather than when reported
     told: list[tuple[Finding, str, str]] = field(default_factory=list)
-    # (format, text): the brief's findings as that format's report writes them, written
-    # where the brief was checked (RunOptions.report_part; see RunResult.parts)
-    part: tuple[str, str] | None = None
+    # (a format's part writer, what it wrote): the brief's findings as that format's report
+    # writes them, written where the brief was checked (RunOptions.report_part, RunResult.parts)
+    part: tuple[Callable[[FileResult], str], str] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         """What a worker hands back: the findings and what goes with them (PACKED) in one
@@ -177,12 +177,12 @@ class RunResult:
         self.findings = [f for r in self.files for f in r.findings]
         return self.findings
 
-    def parts(self, report: str) -> list[str] | None:
-        """Each brief's findings as the ``report`` format writes them, written where it
-        was checked (RunOptions.report_part), in the order of ``findings``; None unless
-        the run's findings are still those the briefs' checks handed back, each brief's
-        own (so what a part says of them stands)."""
-        if not self._as_handed() or any(r.part[0] != report for r in self.files):
+    def parts(self, writer: Callable[[FileResult], str]) -> list[str] | None:
+        """What ``writer`` (a format's part writer) wrote of each brief where it was checked
+        (RunOptions.report_part), in the order of ``findings``; None unless the run's
+        findings are still those the briefs' checks handed back, each brief's own (so what
+        a part says of them stands)."""
+        if not self._as_handed() or any(r.part[0] is not writer for r in self.files):
             return None
         return [r.part[1] for r in self.files]
 
@@ -823,9 +823,7 @@ def _check_file_safely(path: str, options: RunOptions, in_book: bool = False,
     # (a multi-file document's get more in check_books; FL001's words are chosen later)
     if (options.report_part and not result.unreadable and result.document is None
             and result.lines.keys() <= {path}):
-        from factlint.report import part_writer
-
-        result.part = (options.report_part, part_writer(options.report_part)(result))
+        result.part = (options.report_part, options.report_part(result))
     return result
 
 
@@ -1053,6 +1051,7 @@ def _check_across_briefs(result: RunResult, options: RunOptions) -> None:
 
     files = [r for r in result.files if r.statements]
     by_path = {r.path: r for r in files}
+    findings = result.findings  # gathered before FL309's are added to their briefs'
     new = []
     for finding in across_briefs([r.statements for r in files]):
         owner = by_path[finding.path]
@@ -1063,7 +1062,7 @@ def _check_across_briefs(result: RunResult, options: RunOptions) -> None:
         line = next(s.line_text for s in owner.statements if s.span[0] == finding.line)
         owner.lines.setdefault(finding.path, {})[finding.line] = line
     if new:
-        result.findings = sorted(result.findings + new, key=_position)
+        result.findings = sorted(findings + new, key=_position)
 
 
 def _position(finding: Finding) -> tuple:

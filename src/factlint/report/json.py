@@ -42,7 +42,7 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     # One finding per line: readable, and several times faster to write than indent=2.
     head = json.dumps({"version": 1, "tool": {"name": "factlint", "version": __version__},
                        "summary": result.summary}, ensure_ascii=False)[:-1]
-    parts = result.parts("json")
+    parts = result.parts(part)
     if parts is None:
         told = ((f, result.message(f)) for f in result.findings)
         lines = ",\n  ".join(_lines(told, result.renderings()))

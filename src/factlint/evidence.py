@@ -23,6 +23,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -518,7 +519,8 @@ class _Readers:
         import pickle
 
         broken = False
-        with os.fdopen(pages_fd, "wb") as pages, os.fdopen(read_fd, "rb") as read:
+        pages, read = os.fdopen(pages_fd, "wb"), os.fdopen(read_fd, "rb")
+        try:
             while (reading := self._queue.get()) is not None:
                 if not broken:
                     try:
@@ -527,8 +529,12 @@ class _Readers:
                         pages.flush()
                         reading.value = (pickle.load(read),)
                     except (OSError, EOFError, pickle.UnpicklingError):
-                        broken = True  # the reader died: its pages are read by result()
+                        broken = True  # the reader died: its calls are made by result()
                 reading.done.set()
+        finally:
+            read.close()
+            with suppress(OSError):  # to a reader that died: what is left goes nowhere
+                pages.close()
 
 
 class _Reading:

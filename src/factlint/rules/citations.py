@@ -24,8 +24,11 @@ IDENTIFIER = lazy(
     r"|〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*\d+\s*号|\bISSN\b|\bPMID\b|\bwww\.\S+\.\S+",
     re.IGNORECASE,
 )
-# Every IDENTIFIER match holds one of these: a cheap test before the costly one.
-_MAY_IDENTIFY = lazy(r"[/〔\[]|doi|isbn|issn|pmid|arxiv|www", re.IGNORECASE)
+# Every IDENTIFIER match holds one of these: a cheap test before the costly one. Each
+# word's first letter has its cases written out (what re.IGNORECASE matches: ı and İ for i),
+# so that a search skips to them at C speed instead of trying every character.
+_MAY_IDENTIFY = lazy(
+    r"[/〔\[]|[dD](?i:oi)|[iIİı](?i:sbn|ssn)|[pP](?i:mid)|[aA](?i:rxiv)|[wW](?i:ww)")
 NORMALISE = lazy(r"[\s，,。.、;；:：“”\"'‘’()（）《》<>\[\]-]+")
 
 

@@ -74,3 +74,13 @@ LETTERS = st.text(alphabet=st.sampled_from(
 def test_the_rewritten_patterns_agree_on_made_up_text(text):
     for pattern, plain, flags in PAIRS:
         assert found(pattern, text) == found(re.compile(plain, flags), text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab\n\r中", max_size=30), st.integers(-3, 35), st.integers(-3, 35))
+def test_a_span_is_its_two_positions(text, start, end):
+    from factlint.document import read_document
+
+    doc = read_document("brief.md", text)
+    plain = (*doc.position(start), *doc.position(max(end, start + 1) if end <= start else end))
+    assert doc.span(start, end) == plain

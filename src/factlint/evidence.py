@@ -426,6 +426,9 @@ def read_sources(cited: Mapping[str, CitedSource], evidence_file: Path, snapshot
     if to_fetch or recheck:
         reading = []
         # Each page is read as it comes, while the others are on their way, READERS at a time.
+        # The network stack is loaded first: the readers load lxml as they start, which
+        # slowed its loading (three processes on two cores) and so the first requests.
+        urls.load_network()
         with _readers(len(to_fetch)) as readers:
             def read_fetched(url: str, answer: Any) -> None:
                 for key in to_fetch.get(url, ()):

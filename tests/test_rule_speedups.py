@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from factlint import notes
-from factlint.rules import citations
+from factlint.rules import citations, consistency
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 AWKWARD = [
@@ -46,7 +46,7 @@ PAIRS = [
     (notes.PINPOINT,
      r"(?i:\bpp?\.\s*\d+(?:\s*[-–]\s*\d+)?|\bpages?\s+\d+|\bs(?:ec)?\.\s*\d+|§\s*\d+)"
      r"|第\s*\d+\s*(?:至\s*\d+\s*)?[页頁段条條款章节節]|附表|附[註注]\s*\d|页码\s*\d|頁\s*\d", 0),
-    (citations._MAY_IDENTIFY, r"[/〔\[]|doi|isbn|issn|pmid|arxiv|www", re.IGNORECASE),
+    (citations.MAY_IDENTIFY, r"[/〔\[]|doi|isbn|issn|pmid|arxiv|www", re.IGNORECASE),
 ]
 
 
@@ -84,3 +84,35 @@ def test_a_span_is_its_two_positions(text, start, end):
     doc = read_document("brief.md", text)
     plain = (*doc.position(start), *doc.position(max(end, start + 1) if end <= start else end))
     assert doc.span(start, end) == plain
+
+
+def plain_han_run(clause: str) -> str:
+    """consistency.han_run as a loop over the characters, as it was written first."""
+    end = len(clause)
+    while end and clause[end - 1] in " \u3000":
+        end -= 1
+    start = end
+    while start and end - start < consistency.MAX_HAN + 8 and (
+            "\u4e00" <= clause[start - 1] <= "\u9fff" or clause[start - 1] in " \u3000"):
+        start -= 1
+    return clause[start:end].replace(" ", "").replace("\u3000", "")
+
+
+def test_a_han_run_is_what_the_loop_reads():
+    for text in TEXTS:
+        for end in range(0, len(text), 7):
+            clause = text[max(0, end - consistency.CLAUSE_WINDOW):end]
+            assert consistency.han_run(clause) == plain_han_run(clause), clause
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="数据商汇聚 \u3000\u4e00\u9fff\u4dff\ua000a1，", max_size=50))
+def test_a_han_run_is_what_the_loop_reads_on_made_up_text(clause):
+    assert consistency.han_run(clause) == plain_han_run(clause)
+
+
+def test_titles_are_read_from_the_one_group_each_match_fills():
+    for text in TEXTS:
+        plain = frozenset(notes.TITLE_NOISE.sub("", m.group(m.lastindex)).lower()
+                          for m in notes.TITLE.finditer(text))
+        assert notes.titles_of(text) == plain, text

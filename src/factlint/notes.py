@@ -84,8 +84,9 @@ A_SOURCE, A_NOTE = Kind(SOURCE), Kind(NOTE)  # the kinds most definitions have, 
 
 def titles_of(body: str) -> frozenset[str]:
     """The titles a definition names: 《…》, quoted, italic, or a link's text."""
-    return frozenset(TITLE_NOISE.sub("", m.group(m.lastindex)).lower()
-                     for m in TITLE.finditer(body))
+    # each match fills one of TITLE's groups (the others are ''): joined, that one
+    return frozenset([TITLE_NOISE.sub("", "".join(groups)).lower()
+                      for groups in TITLE.findall(body)])
 
 
 def pinpoints(body: str) -> frozenset[str]:

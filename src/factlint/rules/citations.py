@@ -27,7 +27,7 @@ IDENTIFIER = lazy(
 # Every IDENTIFIER match holds one of these: a cheap test before the costly one. Each
 # word's first letter has its cases written out (what re.IGNORECASE matches: ı and İ for i),
 # so that a search skips to them at C speed instead of trying every character.
-_MAY_IDENTIFY = lazy(
+MAY_IDENTIFY = lazy(
     r"[/〔\[]|[dD](?i:oi)|[iIİı](?i:sbn|ssn)|[pP](?i:mid)|[aA](?i:rxiv)|[wW](?i:ww)")
 NORMALISE = lazy(r"[\s，,。.、;；:：“”\"'‘’()（）《》<>\[\]-]+")
 
@@ -485,7 +485,7 @@ def check_locator(ctx: Context) -> Iterator[Finding]:
     for definition, kind in zip(doc.definitions, _book(ctx).kinds(doc), strict=True):
         if kind.kind != SOURCE or not definition.body.strip():
             continue  # notes need no locator; an empty source is FL106's
-        if definition.urls or (_MAY_IDENTIFY.search(definition.body)
+        if definition.urls or (MAY_IDENTIFY.search(definition.body)
                                and IDENTIFIER.search(definition.body)):
             continue
         if is_complete_reference(definition.body):

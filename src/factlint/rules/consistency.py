@@ -391,13 +391,14 @@ def statements(ctx: Context, for_run: bool = False) -> Iterator[Statement]:
     headings = sorted((h.start, h.text) for h in doc.headings)
     for view in _sentences_with_figures(doc):
         for i, figure in enumerate(view.figures):
-            if _is_times(figure) or _is_points(figure):
+            unit = _unit(figure.unit)
+            if unit in _TIMES_UNITS or unit in _POINT_UNITS:  # _is_times, _is_points
                 continue
             subject = _subject(view.gaps[i])
             if not subject:
                 continue
             statement = Statement(
-                (subject, _unit(figure.unit), figure.is_percent),
+                (subject, unit, figure.is_percent),
                 doc.text[figure.start:figure.end].strip(), doc.path, figure.start, figure.end,
                 partial(_interval, ctx, figure, view), partial(_context, view, i, headings))
             if for_run:
@@ -407,17 +408,16 @@ def statements(ctx: Context, for_run: bool = False) -> Iterator[Statement]:
             yield statement
 
 
-def _han_run(clause: str) -> str:
-    """The Chinese words that end right before a figure, spaces dropped: 汇聚数据商 1159 家.
-    (A loop, not a pattern: a character range of all Han would cost more to compile.)"""
-    end = len(clause)
-    while end and clause[end - 1] in " \u3000":
-        end -= 1
-    start = end
-    while start and end - start < MAX_HAN + 8 and (
-            "\u4e00" <= clause[start - 1] <= "\u9fff" or clause[start - 1] in " \u3000"):
-        start -= 1
-    return clause[start:end].replace(" ", "").replace("\u3000", "")
+def han_run(clause: str) -> str:
+    """The Chinese words that end right before a figure, spaces dropped: 汇聚数据商 1159 家:
+    at most MAX_HAN + 8 Han characters and spaces before the last that is not a space, read
+    by one match over the clause reversed (a loop over its characters cost twice as much)."""
+    clause = clause.rstrip(" \u3000")
+    run = _HAN_RUN.match(clause[::-1]).end()
+    return clause[len(clause) - run:].replace(" ", "").replace("\u3000", "")
+
+
+_HAN_RUN = lazy(rf"[\u4e00-\u9fff \u3000]{{0,{MAX_HAN + 8}}}")  # compiled once, then kept
 
 
 def _subject(before: str) -> str:
@@ -425,7 +425,7 @@ def _subject(before: str) -> str:
     clause = _CLAUSE.split(before[-CLAUSE_WINDOW:])[-1]
     if _MAY_CHANGE.search(clause) and _CHANGE.search(clause):
         return ""  # 增长到, from … to: a change, not a level
-    run = _han_run(clause)
+    run = han_run(clause)
     if run:  # the place is compared on its own (_context): 杭州汇聚数据商 → 汇聚数据商
         han = _PLACE.sub("", run) if _MAY_PLACE.search(run) else run
         han = _ZH_TRAILING.sub("", han)[-MAX_HAN:]

@@ -892,6 +892,8 @@ def sources(paths, update, config, allow_private, networks, timeout, messages) -
     from factlint.messages import Phrase, joined
     from factlint.sources import fetch_sources
 
+    atexit.unregister(gc.freeze)  # as check does: the last collection walks nothing old
+    atexit.register(gc.freeze)
     overrides = Overrides(config=config, urls=tuple(_url_overrides(allow_private, networks,
                                                                     timeout)))
     try:

@@ -29,9 +29,9 @@ def plain(patterns, text):
 
 def texts() -> list[str]:
     found = list(ODD)
-    found += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "data" / "examples").glob("*.md"))]
-    for folder in ("seeds", "corpus", "corpus2"):  # real documents, when they are here
-        found += [p.read_text(encoding="utf-8") for p in sorted((SHARED / folder).glob("*.md"))]
+    # the examples, and real documents when they are here
+    for folder in (ROOT / "data" / "examples", *(SHARED / f for f in ("seeds", "corpus"))):
+        found += [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.md"))]
     return found
 
 

@@ -912,7 +912,9 @@ class _Reader:
         Figures and triggers are read once per language over the prose of that language's
         sentences (everything else blanked), so their offsets are the original ones."""
         doc = self.doc
-        prose = self._prose(_marker_filled(masked, doc.markers))
+        filled = _marker_filled(masked, doc.markers)
+        blank = _blank_text(filled)  # also prose's and plain's: their line breaks are filled's
+        prose = self._prose(filled, blank)
         plain = prose.replace(MARKER_FILL, " ")
         bounds: list[tuple[int, int, int, str]] = []  # paragraph, start, end, language
         for index, paragraph in enumerate(doc.paragraphs):
@@ -929,7 +931,7 @@ class _Reader:
                      and not skipped.covers(a)]
             if not spans:
                 continue
-            text = _keep(plain, spans)
+            text = _keep(plain, spans, blank)
             pack, lexicon = self._pack(language)
             found = _within_sentences(find_figures(text, lexicon), text, spans, lexicon)
             if language == "en":
@@ -950,7 +952,7 @@ class _Reader:
                 _within(doc.markers, marker_starts, o_start, o_end),
                 _within(figures, figure_starts, o_start, o_end),
                 _within(triggers, trigger_starts, o_start, o_end),
-                language=language,
+                language,
             )
             doc.sentences.append(self._framed(sentence, plain, links))
         doc.sentences = _covered(self._in_scenarios(doc.sentences, plain),
@@ -1262,10 +1264,10 @@ class _Reader:
                 return True
         return False
 
-    def _prose(self, text: str) -> str:
-        """``text`` with all but the paragraphs blanked, and URLs and link targets too."""
+    def _prose(self, text: str, blank: str) -> str:
+        """``text`` with all but the paragraphs blanked (``blank``: all of it blanked, whose
+        slices are the blanked slices), and URLs and link targets too."""
         pieces = sorted(piece for p in self.doc.paragraphs for piece in p.pieces)
-        blank = _blank_text(text)  # blanked once: its slices are the blanked slices
         parts = []
         last = 0
         for start, end in pieces:
@@ -1626,9 +1628,9 @@ def _within_sentences(found: list[Figure], text: str, spans: list[tuple[int, int
     return kept
 
 
-def _keep(text: str, spans: list[tuple[int, int]]) -> str:
-    """``text`` with everything outside ``spans`` (sorted) blanked."""
-    blank = _blank_text(text)  # blanked once: its slices are the blanked slices
+def _keep(text: str, spans: list[tuple[int, int]], blank: str) -> str:
+    """``text`` with everything outside ``spans`` (sorted) blanked (``blank``: all of it
+    blanked, whose slices are the blanked slices)."""
     parts = []
     last = 0
     for start, end in spans:

@@ -122,6 +122,22 @@ def test_html_extraction_keeps_the_article_and_drops_navigation():
     assert "88 家会员" not in read.text
 
 
+def test_control_characters_after_dropped_and_block_elements_are_read_not_a_traceback():
+    """A form feed (or another control character) after a dropped element or a block
+    stays in the page's text; setting that text from Python had raised ValueError."""
+    body = ("<html><body><article><p>数据商\x0c1159 家</p>\x0c之后<nav>导航</nav>\x08"
+            "其余<div class='share'>分享</div>\x1c结尾</article></body></html>").encode()
+    read = extract(body, "text/html; charset=utf-8")
+    assert not read.problem
+    assert read.text.split("\n") == ["数据商 1159 家", "之后\x08其余 结尾"]
+
+
+def test_text_after_a_dropped_element_joins_the_text_before_it_and_a_block_ends_a_line():
+    body = ("<html><body><main>甲<aside>旁注</aside>乙<span class='menu'>菜单</span>丙"
+            "<div>丁</div>戊<br>己<ul><li>一</li><li>二</li></ul></main></body></html>").encode()
+    assert extract(body, "text/html").text == "甲乙丙丁\n戊\n己一\n二"
+
+
 def test_gbk_page_without_declared_charset_in_the_header_is_read_from_its_meta():
     read = extract(SURVEY_GBK.encode("gbk"), "text/html")
     assert read.encoding == "gb18030" and "百分之六十八" in read.text

@@ -82,3 +82,30 @@ def test_the_readers_are_forked_before_the_fetch_begins(tmp_path):
     assert done.returncode == 0, done.stderr
     forked, wanted = done.stdout.split()
     assert forked == wanted
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="readers are forked on Linux")
+def test_calls_are_made_by_the_readers_and_here_once_they_died(tmp_path):
+    driver = (
+        "import os, signal, time\n"
+        "from factlint import evidence\n"
+        "readers = evidence._readers(evidence.PROCESS_PAGES)\n"
+        "me = os.getpid()\n"
+        "with open(f'/proc/{me}/task/{me}/children') as listing:\n"
+        "    children = {int(pid) for pid in listing.read().split()}\n"
+        "alive = {readers.submit(os.getpid).result() for _ in range(8)}\n"
+        "for child in children:\n"
+        "    os.kill(child, signal.SIGKILL)\n"
+        "time.sleep(0.2)\n"
+        "page = b'x' * 300_000  # more than a pipe holds: left in the buffer of a dead reader\n"
+        "dead = [readers.submit(os.getpid).result() for _ in range(8)]\n"
+        "sizes = [readers.submit(len, page).result() for _ in range(4)]\n"
+        "readers.shutdown()\n"
+        "print(alive <= children, me not in alive, dead == [me] * 8, sizes == [300_000] * 4)\n"
+    )
+
+    done = subprocess.run([sys.executable, "-c", driver], capture_output=True, text=True,
+                          timeout=120)
+
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.split() == ["True"] * 4

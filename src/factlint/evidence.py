@@ -22,7 +22,8 @@ import math
 import os
 import re
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -383,10 +384,14 @@ def _from_record(cited: CitedSource, record: dict[str, Any], snapshots: Snapshot
 def read_sources(cited: Mapping[str, CitedSource], evidence_file: Path, snapshots: Snapshots,
                  settings: EvidenceSettings, url_settings: Any, *, update: bool,
                  offline: bool, live: bool = False, root: str | os.PathLike | None = None,
-                 progress: bool | None = False) -> Evidence:
+                 progress: bool | None = False,
+                 units: Mapping[str, Iterable[frozenset[str]]] | None = None) -> Evidence:
     """Each cited source, from its snapshot when there is one (and not ``update``), else
     read now: a `file:` copy from disk, a URL over the network unless ``offline``.
-    ``live``: also fetch the URLs that have a snapshot, to see whether they changed."""
+    ``live``: also fetch the URLs that have a snapshot, to see whether they changed.
+    ``units``: label key -> the units whose figures will be looked for in that source,
+    read with the page (by the readers, at once) rather than later."""
+    units = units or {}
     from factlint import urls
 
     # what was read before (not needed when everything is read again)
@@ -407,7 +412,8 @@ def read_sources(cited: Mapping[str, CitedSource], evidence_file: Path, snapshot
                     recheck.setdefault(source.url, []).append(key)
                 continue
         if source.file:
-            result[key] = _read_file(source, evidence_file, snapshots, settings, root)
+            result[key] = _read_file(source, evidence_file, snapshots, settings, root,
+                                     tuple(units.get(key, ())))
         elif offline:
             result[key] = SourceEvidence(source, skipped=True)
         elif urls.url_problem(source.url or "") is not None:
@@ -421,13 +427,15 @@ def read_sources(cited: Mapping[str, CitedSource], evidence_file: Path, snapshot
         with _readers(len(to_fetch)) as readers:
             def read_fetched(url: str, answer: Any) -> None:
                 for key in to_fetch.get(url, ()):
-                    job = (cited[key], answer, _now(), snapshots, evidence_file)
-                    reading.append((key, job, readers.submit(_from_fetch, *job)))
+                    job = (cited[key], answer, _now(), snapshots, evidence_file,
+                           tuple(units.get(key, ())))
+                    reading.append((key, readers.submit(_from_fetch, *job)))
 
             fetched, requests = urls.fetch_bodies(list(to_fetch) + list(recheck), url_settings,
                                                   settings.max_bytes, progress, read_fetched)
-            for key, job, future in reading:
-                result[key] = _outcome(future, job)
+            import yaml  # noqa: F401 - for the evidence file, while the readers finish
+            for key, future in reading:
+                result[key] = future.result()
     result = {key: result[key] for key in cited if key in result}  # in citing order, as read
     for url, keys in recheck.items():
         answer = fetched[url]
@@ -442,9 +450,9 @@ def read_sources(cited: Mapping[str, CitedSource], evidence_file: Path, snapshot
 
 
 def _readers(pages: int) -> Any:
-    """The executor that reads fetched pages: READERS processes when there are at least
-    PROCESS_PAGES and this process may fork (Linux, no other thread: a fork copies the
-    calling thread alone), forked before the requests' threads start; else READERS
+    """What reads the fetched pages: READERS forked processes (_Readers) when there are at
+    least PROCESS_PAGES and this process may fork (Linux, no other thread: a fork copies
+    the calling thread alone), forked before the requests' threads start; else READERS
     threads (lxml parses without holding the interpreter, the rest of the reading holds
     it, so that threads share two cores badly)."""
     import sys
@@ -452,33 +460,127 @@ def _readers(pages: int) -> Any:
 
     if pages >= PROCESS_PAGES and sys.platform.startswith("linux") \
             and threading.active_count() == 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        from lxml import etree  # noqa: F401 - loaded once here, for the readers forked below
-
-        processes = ProcessPoolExecutor(READERS, mp_context=multiprocessing.get_context("fork"))
-        # The first submit forks every reader at once, before the pool's own thread starts
-        # (as a "fork" pool does from Python 3.11 on); the fetch need not wait for them.
-        processes.submit(int)
-        return processes
+        return _Readers(READERS)
     from concurrent.futures import ThreadPoolExecutor
 
     return ThreadPoolExecutor(READERS, "factlint-read")
 
 
-def _outcome(future: Any, job: tuple) -> SourceEvidence:
-    """A reader's result; a page whose reading process died is read here after all."""
-    from concurrent.futures.process import BrokenProcessPool
+class _Readers:
+    """Forked processes that read fetched pages while this one fetches the others. Each
+    is fed through a pipe, a call at a time, by a thread of this process; the threads
+    take the calls in turn from one queue. A call whose reader died is made here (by
+    ``result()``). An executor's interface (``submit`` of a module's function, whose
+    arguments are pickled, ``shutdown``, ``with``) without multiprocessing's machinery,
+    whose imports and threads cost this process more than handing the pages over."""
 
+    def __init__(self, count: int):
+        import queue
+        import threading
+
+        self._queue: Any = queue.SimpleQueue()
+        self._children: list[tuple[int, int, int]] = []  # (pid, pages to it, what it read)
+        for _ in range(count):
+            pages_in, pages_out = os.pipe()
+            read_in, read_out = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                others = [fd for _, *fds in self._children for fd in fds]
+                _serve_reading(pages_in, read_out, [*others, pages_out, read_in])
+            os.close(pages_in)
+            os.close(read_out)
+            self._children.append((pid, pages_out, read_in))
+        self._threads = [threading.Thread(target=self._feed, args=(pages, read), daemon=True,
+                                          name="factlint-read") for _, pages, read in
+                         self._children]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(self, function: Callable[..., Any], *arguments: Any) -> _Reading:
+        reading = _Reading(function, arguments)
+        self._queue.put(reading)
+        return reading
+
+    def shutdown(self) -> None:
+        for _ in self._threads:
+            self._queue.put(None)
+        for thread in self._threads:
+            thread.join()
+        for pid, _, _ in self._children:
+            os.waitpid(pid, 0)
+
+    def __enter__(self) -> _Readers:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.shutdown()
+
+    def _feed(self, pages_fd: int, read_fd: int) -> None:
+        import pickle
+
+        broken = False
+        pages, read = os.fdopen(pages_fd, "wb"), os.fdopen(read_fd, "rb")
+        try:
+            while (reading := self._queue.get()) is not None:
+                if not broken:
+                    try:
+                        pickle.dump((reading.function, reading.arguments), pages,
+                                    pickle.HIGHEST_PROTOCOL)
+                        pages.flush()
+                        reading.value = (pickle.load(read),)
+                    except (OSError, EOFError, pickle.UnpicklingError):
+                        broken = True  # the reader died: its calls are made by result()
+                reading.done.set()
+        finally:
+            read.close()
+            with suppress(OSError):  # to a reader that died: what is left goes nowhere
+                pages.close()
+
+
+class _Reading:
+    """A call handed to a reader, and what it returned (in a 1-tuple; empty until then,
+    or for good when the reader died)."""
+
+    def __init__(self, function: Callable[..., Any], arguments: tuple):
+        import threading
+
+        self.function = function
+        self.arguments = arguments
+        self.done = threading.Event()
+        self.value: tuple = ()
+
+    def result(self) -> Any:
+        self.done.wait()
+        return self.value[0] if self.value else self.function(*self.arguments)
+
+
+def _serve_reading(pages_fd: int, read_fd: int, others: list[int]) -> None:
+    """A reader's life (a forked child; ``others``: the parent's descriptors, closed):
+    each call that comes made and what it returns sent back, until the pipe ends. It
+    ends with os._exit, whatever happens: nothing of the parent's is flushed or run."""
+    status = 1
     try:
-        return future.result()
-    except BrokenProcessPool:
-        return _from_fetch(*job)
+        import pickle
+
+        from lxml import etree  # noqa: F401 - loaded now, while the first pages are on their way
+
+        for fd in others:
+            os.close(fd)
+        with os.fdopen(pages_fd, "rb") as pages, os.fdopen(read_fd, "wb") as read:
+            while True:
+                try:
+                    function, arguments = pickle.load(pages)
+                except EOFError:
+                    status = 0
+                    break
+                pickle.dump(function(*arguments), read, pickle.HIGHEST_PROTOCOL)
+                read.flush()
+    finally:
+        os._exit(status)
 
 
 def _from_fetch(cited: CitedSource, answer: Any, at: str, snapshots: Snapshots,
-                evidence_file: Path) -> SourceEvidence:
+                evidence_file: Path, units: Sequence[frozenset[str]] = ()) -> SourceEvidence:
     if answer.kind == "too-large":
         problem = Phrase("evidence.too-large", problem=answer.message)
         record = _failed_record(cited, at, problem, answer.status)
@@ -492,11 +594,20 @@ def _from_fetch(cited: CitedSource, answer: Any, at: str, snapshots: Snapshots,
     read = extract(answer.body, answer.content_type)
     record = _body_record(cited, at, answer.body, answer.content_type, answer.status,
                           answer.final_url, read, snapshots, evidence_file)
-    return SourceEvidence(cited, record, None if read.problem else read, problem=read.problem)
+    return _read_evidence(cited, record, read, units)
+
+
+def _read_evidence(cited: CitedSource, record: dict[str, Any], read: SourceText,
+                   units: Sequence[frozenset[str]]) -> SourceEvidence:
+    source = SourceEvidence(cited, record, None if read.problem else read, problem=read.problem)
+    for wanted in units:
+        source.figures(wanted)
+    return source
 
 
 def _read_file(cited: CitedSource, evidence_file: Path, snapshots: Snapshots,
-               settings: EvidenceSettings, root: str | os.PathLike | None) -> SourceEvidence:
+               settings: EvidenceSettings, root: str | os.PathLike | None,
+               units: Sequence[frozenset[str]] = ()) -> SourceEvidence:
     from factlint.reading import read_bytes_limited
 
     at = _now()
@@ -509,7 +620,7 @@ def _read_file(cited: CitedSource, evidence_file: Path, snapshots: Snapshots,
         return SourceEvidence(cited, _failed_record(cited, at, problem), None, problem=problem)
     read = extract(body, "", name=cited.file)
     record = _body_record(cited, at, body, read.kind, None, "", read, snapshots, evidence_file)
-    return SourceEvidence(cited, record, None if read.problem else read, problem=read.problem)
+    return _read_evidence(cited, record, read, units)
 
 
 # --- does the source say so? ---------------------------------------------------------------------
@@ -733,7 +844,19 @@ def gather(path: str, doc: Document, facts: FactFile | None, settings: Settings,
     snapshots = Snapshots(options.folder_for(path))
     return read_sources(cited_sources(doc, facts, root), evidence_file, snapshots, options,
                         url_settings_for(settings, offline), update=update, offline=offline,
-                        live=live, root=root, progress=progress)
+                        live=live, root=root, progress=progress, units=_units_cited(doc))
+
+
+def _units_cited(doc: Document) -> dict[str, set[frozenset[str]]]:
+    """label key -> the units of the figures in the sentences that cite it (see assess)."""
+    wanted: dict[str, set[frozenset[str]]] = {}
+    for sentence in doc.sentences:
+        if sentence.markers and sentence.figures:
+            units = {_units_of(figure) for figure in sentence.figures}
+            for marker in sentence.markers:
+                for label in marker.labels:
+                    wanted.setdefault(label_key(label), set()).update(units)
+    return wanted
 
 
 def outcome(evidence: Evidence) -> Sequence[tuple[str, str]]:

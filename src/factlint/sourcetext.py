@@ -21,6 +21,7 @@ import codecs
 import io
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from factlint.lazyre import lazy
 from factlint.messages import Phrase
@@ -38,11 +39,13 @@ _DROPPED_TAGS = ("script", "style", "noscript", "template", "nav", "header", "fo
 _BOILERPLATE = lazy(r"(?:^|[\s_-])(?:nav|navbar|menu|footer|sidebar|breadcrumbs?|share|"
                           r"social|comments?|advert|ads|related|site-header|topbar)(?:$|[\s_-])",
                           re.IGNORECASE)
+_BOILERPLATE_TAG = "{urn:factlint}boilerplate"
 _BLOCKS = frozenset("p div section article main li ul ol table tr td th h1 h2 h3 h4 h5 h6 br "
                     "blockquote pre dd dt dl figure figcaption hr caption".split())
 _DATE_META = ("article:published_time", "og:published_time", "pubdate", "publishdate",
               "publish_date", "date", "dc.date", "dc.date.issued", "citation_publication_date",
               "pubtime", "firstpublishedtime")
+_DATE_WORDS = ("日期", "时间", "Published", "Posted")  # each label below holds one (a cheap test)
 _DATE_IN_TEXT = lazy(r"(?:发布时间|发布日期|日期|时间|Published|Posted)\s*[:：]?\s*"
                            r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
 _SPACES = lazy(r"[ \t\u00a0\u3000]+")
@@ -167,20 +170,27 @@ def _html(body: bytes, content_type: str) -> SourceText:
     if root is None:
         return SourceText("", "html", encoding=encoding, problem=Phrase("source.no-element"))
     title = _clean(" ".join(root.xpath("//title//text()")))
-    og_title = _clean(" ".join(root.xpath("//meta[@property='og:title']/@content")))
+    # "/descendant::" rather than "//": libxml2 walks "//x[...]" as every node's children
+    og_title = _clean(" ".join(root.xpath("/descendant::meta[@property='og:title']/@content")))
     h1s = root.xpath("//h1")
     h1 = _clean("".join(h1s[0].itertext())) if h1s else ""
     published = _published(root)
-    for element in list(root.iter(*_DROPPED_TAGS)):
-        _drop(element)
-    for element in root.xpath("//*[@class or @id]"):
+    # Dropped by libxml2, the text after each element kept in place (setting it from Python
+    # refused the control characters a page may hold); a boilerplate element is renamed
+    # first to a tag no HTML page has (the HTML parser makes no namespaces). Broken markup
+    # can leave elements beside the root: those have no parent and stay.
+    etree.strip_elements(root, *_DROPPED_TAGS, with_tail=False)
+    for element in root.xpath("(//@class|//@id)/.."):  # faster than //*[@class or @id]
         marks = f"{element.get('class', '')} {element.get('id', '')}"
-        if element.tag not in ("body", "html", "main", "article") and _BOILERPLATE.search(marks):
-            _drop(element)
-    main = (root.xpath("//article") or root.xpath("//main") or root.xpath("//*[@role='main']")
+        if element.tag not in ("body", "html", "main", "article") and _BOILERPLATE.search(marks) \
+                and element.getparent() is not None:
+            element.tag = _BOILERPLATE_TAG
+    for top in root.xpath("/*"):
+        etree.strip_elements(top, _BOILERPLATE_TAG, with_tail=False)
+    main = (root.xpath("//article") or root.xpath("//main") or root.xpath("//@role[.='main']/..")
             or root.xpath("//body") or [root])
     content = _tidy("\n".join(_text_of(element) for element in main))
-    if not published:
+    if not published and any(word in content for word in _DATE_WORDS):
         found = _DATE_IN_TEXT.search(content)
         if found:
             published = f"{found[1]}-{int(found[2]):02d}-{int(found[3]):02d}"
@@ -188,27 +198,26 @@ def _html(body: bytes, content_type: str) -> SourceText:
     return SourceText(content, "html", title, og_title, h1, published, encoding, problem)
 
 
-def _drop(element) -> None:
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = element.tail
-    previous = element.getprevious()
-    parent.remove(element)
-    if tail:  # the text after the element stays, after what came before the element
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-
-
 def _text_of(element) -> str:
-    """The element's text, a line break after each block (lxml's text serialiser, in C)."""
+    """The element's text, a line break after each block (an XSLT transform, in C: setting
+    each block's tail from Python cost more than the parsing)."""
+    return bytes(_text_transform()(element)).decode("utf-8")
+
+
+@lru_cache(maxsize=1)
+def _text_transform():
+    """Text nodes as they are, a line break after each block element; given the root
+    element, lxml transforms its whole document, so the template of "/" takes the first
+    element alone (broken markup can leave elements beside it)."""
     from lxml import etree
 
-    for block in element.iter(*_BLOCKS):
-        block.tail = "\n" + (block.tail or "")
-    return etree.tostring(element, method="text", encoding="unicode", with_tail=False)
+    blocks = "|".join(sorted(_BLOCKS))
+    return etree.XSLT(etree.XML(
+        '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+        '<xsl:output method="text" encoding="UTF-8"/>'
+        '<xsl:template match="/"><xsl:apply-templates select="*[1]"/></xsl:template>'
+        f'<xsl:template match="{blocks}"><xsl:apply-templates/><xsl:text>&#10;</xsl:text>'
+        '</xsl:template></xsl:stylesheet>'))
 
 
 def _published(root) -> str:

@@ -1333,16 +1333,17 @@ class _Reader:
         enders = self.pack.sentence_enders + "。！？!?"
         for match in _sentence_end_pattern(enders).finditer(text):
             end = match.end()
-            if match.group().startswith(".") and not _is_sentence_period(text, match.start()):
+            if text[match.start()] == "." and not _is_sentence_period(text, match.start()):
                 continue
             # A marker directly after the ending punctuation belongs to this sentence (bold too).
-            follow = _MARKER_AFTER.match(text, end)
+            follow = _MARKER_AFTER.match(text, end) if text[end : end + 1] in _MARKER_LEADS \
+                else None
             if follow:
                 end = follow.end()
-            if text[start:end].strip(" \t\n\r\u3000" + MARKER_FILL):
+            if text[start:end].strip(_SENTENCE_BLANKS):
                 bounds.append(_trim(text, start, end))
             start = end
-        if start < n and text[start:].strip(" \t\n\r\u3000" + MARKER_FILL):
+        if start < n and text[start:].strip(_SENTENCE_BLANKS):
             bounds.append(_trim(text, start, n))
         return bounds
 
@@ -1352,6 +1353,8 @@ class _Reader:
 
 _END_PATTERNS: dict[str, re.Pattern[str]] = {}
 _MARKER_AFTER = lazy(r"[ \t*_]*\x01+(?:[ \t*_]*\x01+)*[*_]*")
+_MARKER_LEADS = frozenset(" \t*_" + MARKER_FILL)  # what a match of _MARKER_AFTER opens with
+_SENTENCE_BLANKS = " \t\n\r\u3000" + MARKER_FILL  # what a sentence of only these is not
 
 
 def _sentence_end_pattern(enders: str) -> re.Pattern[str]:

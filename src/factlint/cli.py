@@ -427,6 +427,15 @@ def _view_for(reports):
     return document_view
 
 
+def _part_for(reports, reworked: bool):
+    """The part writer of the one report's format when its report is made of each brief's
+    part (written by the workers, see report.part_writer) and no option reworks the
+    findings first."""
+    from factlint.report import part_writer
+
+    return None if reworked or len(reports) != 1 else part_writer(reports[0][0])
+
+
 def _messages_from_environment() -> str | None:
     """FACTLINT_MESSAGES=zh|en|auto: the language of messages when --messages is not given."""
     from factlint.messages import CHOICES
@@ -570,6 +579,8 @@ def check(ctx, paths, output_format, output, reports, offline, facts, config, se
         stdin=stdin,
         stdin_filename=stdin_filename,
         evidence=evidence,
+        report_part=_part_for(reports, bool(changed_since or baseline or write_baseline
+                                            or watch or across_briefs)),
     )
     if watch:
         if stdin is not None or write_baseline:
@@ -881,6 +892,8 @@ def sources(paths, update, config, allow_private, networks, timeout, messages) -
     from factlint.messages import Phrase, joined
     from factlint.sources import fetch_sources
 
+    atexit.unregister(gc.freeze)  # as check does: the last collection walks nothing old
+    atexit.register(gc.freeze)
     overrides = Overrides(config=config, urls=tuple(_url_overrides(allow_private, networks,
                                                                     timeout)))
     try:

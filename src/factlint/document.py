@@ -358,7 +358,10 @@ class Document:
     def span(self, start: int, end: int) -> tuple[int, int, int, int]:
         """(line, column, end_line, end_column) with an exclusive end column."""
         line, column = self.position(start)
-        end_line, end_column = self.position(max(end, start + 1) if end <= start else end)
+        end = max(0, min(max(end, start + 1) if end <= start else end, len(self.text)))
+        if line == len(self.line_starts) or end < self.line_starts[line]:  # on the same line:
+            return line, column, line, end - self.line_starts[line - 1] + 1  # no second search
+        end_line, end_column = self.position(end)
         return line, column, end_line, end_column
 
     def line_text(self, line: int) -> str:

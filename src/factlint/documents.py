@@ -106,6 +106,8 @@ def find_documents(paths: Sequence[str], settings_for: Callable[[str], Settings]
         for grouping in _notes_groupings(folder):
             for member in grouping.files:
                 found.setdefault(_key(member), grouping)
+    if not found:  # most runs: no multi-file document, no path to key
+        return {}
     return {_key(p): found[_key(p)] for p in paths if _key(p) in found}
 
 
@@ -454,12 +456,21 @@ class Book:
         return frozenset(d.path for d in self.docs if is_notes_file(d))
 
     @cached_property
+    def _keys(self) -> dict[str, list[str]]:
+        """The label_key of each definition of each file, in order."""
+        return {doc.path: [label_key(d.label) for d in doc.definitions] for doc in self.docs}
+
+    def keys(self, doc: Document) -> list[str]:
+        """The label_key of each definition of ``doc``, read once for the rules."""
+        return self._keys[doc.path]
+
+    @cached_property
     def _own(self) -> dict[str, dict[str, Definition]]:
         own: dict[str, dict[str, Definition]] = {}
         for doc in self.docs:
             first: dict[str, Definition] = {}
-            for definition in doc.definitions:
-                first.setdefault(label_key(definition.label), definition)
+            for key, definition in zip(self._keys[doc.path], doc.definitions, strict=True):
+                first.setdefault(key, definition)
             own[doc.path] = first
         return own
 
@@ -484,6 +495,15 @@ class Book:
             return None
         return self._elsewhere.get(key)
 
+    def cited(self, doc: Document) -> list[tuple[Marker, str, tuple[Document, Definition] | None]]:
+        """(marker, label, where it is defined or None) for each label the markers of
+        ``doc`` cite, in order: resolved once for the rules that follow citations."""
+        cited = self.__dict__.setdefault("_cited", {})
+        if doc.path not in cited:
+            cited[doc.path] = [(marker, label, self.resolve(doc, label))
+                               for marker in doc.markers for label in marker.labels]
+        return cited[doc.path]
+
     @cached_property
     def scopes(self) -> dict[str, tuple[Document, ...]]:
         """For each file, the files whose markers are numbered as one series with it: a
@@ -491,8 +511,7 @@ class Book:
         other files' notes are numbered together, in reading order."""
         def local(doc: Document) -> bool:
             return len(self.docs) == 1 or any(
-                (found := self.resolve(doc, label)) is not None and found[0] is doc
-                for marker in doc.markers for label in marker.labels)
+                found is not None and found[0] is doc for _, _, found in self.cited(doc))
 
         flags = {doc.path: local(doc) for doc in self.docs}
         together = tuple(doc for doc in self.docs if not flags[doc.path])
@@ -540,15 +559,13 @@ class Book:
         notes that point back at it."""
         used: set[tuple[str, int]] = set()
         for doc in self.docs:
-            for marker in doc.markers:
-                for label in marker.labels:
-                    found = self.resolve(doc, label)
-                    if found is not None:
-                        used.add((found[0].path, found[1].start))
+            for _, _, found in self.cited(doc):
+                if found is not None:
+                    used.add((found[0].path, found[1].start))
         for doc in self.docs:  # a label defined twice (FL104's) is used when either is
-            for definition in doc.definitions:
-                first = self._own[doc.path][label_key(definition.label)]
-                if (doc.path, first.start) in used:
+            own = self._own[doc.path]
+            for key, definition in zip(self._keys[doc.path], doc.definitions, strict=True):
+                if (doc.path, own[key].start) in used:
                     used.add((doc.path, definition.start))
         for doc in self.docs:
             for definition, kind in zip(doc.definitions, self.kinds(doc), strict=True):

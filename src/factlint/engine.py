@@ -9,6 +9,7 @@ from __future__ import annotations
 import fnmatch
 import gc
 import os
+import pickle
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
@@ -60,6 +61,9 @@ class RunOptions:
     stdin: bytes | None = None  # the brief named `-`
     stdin_filename: str | None = None  # the name it is checked under (config, fact file)
     evidence: bool = False  # check figures against the cited sources (FL410-FL414)
+    # the ``part`` of a format whose report is the briefs' parts joined (report.part_writer):
+    # each worker writes its briefs' parts, sparing the parent their findings (FileResult.part)
+    report_part: Callable[[FileResult], str] | None = None
 
 
 @dataclass(eq=False, repr=False)
@@ -91,6 +95,46 @@ class FileResult:
     # (finding, language, text) for each of `findings`: put into words where the brief was
     # checked (in a worker process, alongside the others) rather than when reported
     told: list[tuple[Finding, str, str]] = field(default_factory=list)
+    # (a format's part writer, what it wrote): the brief's findings as that format's report
+    # writes them, written where the brief was checked (RunOptions.report_part, RunResult.parts)
+    part: tuple[Callable[[FileResult], str], str] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a worker hands back: the findings and what goes with them (PACKED) in one
+        pickled string, unpacked where they are first asked for (``__getattr__``), and the
+        count of each severity (what a summary and an exit code need of them). A run that
+        reports from the briefs' parts never unpacks them: unpickling ~30 findings, their
+        fixes and texts cost the parent more than all else it did for a brief."""
+        state = dict(self.__dict__)
+        if "_packed" not in state:
+            packed = tuple(state.pop(name) for name in PACKED)
+            state["_packed"] = pickle.dumps(packed, pickle.HIGHEST_PROTOCOL)
+            state["_severities"] = dict(Counter(f.severity for f in packed[0]))
+        return state
+
+    def __getattr__(self, name: str) -> Any:
+        # called only for an attribute not set: one of PACKED of a result handed back
+        packed = self.__dict__.get("_packed")
+        if packed is None or name not in PACKED:
+            raise AttributeError(name)
+        for key, value in zip(PACKED, pickle.loads(packed), strict=True):
+            self.__dict__.setdefault(key, value)  # not over one set meanwhile
+        del self.__dict__["_packed"]
+        return self.__dict__[name]
+
+    @property
+    def as_handed(self) -> bool:
+        """Whether this is a worker's result with its part, its findings still packed
+        (so neither read nor changed since)."""
+        state = self.__dict__
+        return (self.part is not None and "_packed" in state
+                and not any(name in state for name in PACKED))
+
+    def severities(self) -> Counter:
+        """How many findings of each severity."""
+        if self.as_handed:
+            return Counter(self.__dict__["_severities"])
+        return Counter(f.severity for f in self.findings)
 
     def told_in(self, finding: Finding) -> str:
         """The language ``finding`` is told in when this brief owns the file it points at:
@@ -105,12 +149,16 @@ class FileResult:
         return self.languages[key]
 
 
+# What FileResult.__getstate__ packs: the findings, their words and the lines they point at
+PACKED = ("findings", "told", "lines", "languages")
+
+
 @dataclass(eq=False, repr=False)
 class RunResult:
     """What a run found: each brief's result and all their findings in order."""
 
     files: list[FileResult]
-    findings: list[Finding]
+    findings: list[Finding] | None  # None: the files' findings in turn, when first asked for
     urls_checked: int = 0
     urls_skipped: int = 0
     fail_on: str = "error"
@@ -118,12 +166,42 @@ class RunResult:
     # documents.find_documents of the briefs checked: the multi-file documents they are in
     groupings: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if self.findings is None:
+            del self.findings  # gathered by __getattr__ if asked for
+
+    def __getattr__(self, name: str) -> Any:
+        # called only for an attribute not set: the findings of a run that gathers them late
+        if name != "findings" or "files" not in self.__dict__:
+            raise AttributeError(name)
+        self.findings = [f for r in self.files for f in r.findings]
+        return self.findings
+
+    def parts(self, writer: Callable[[FileResult], str]) -> list[str] | None:
+        """What ``writer`` (a format's part writer) wrote of each brief where it was checked
+        (RunOptions.report_part), in the order of ``findings``; None unless the run's
+        findings are still those the briefs' checks handed back, each brief's own (so what
+        a part says of them stands)."""
+        if not self._as_handed() or any(r.part[0] is not writer for r in self.files):
+            return None
+        return [r.part[1] for r in self.files]
+
+    def _as_handed(self) -> bool:
+        """Whether ``findings`` is still to be gathered and every brief's result is as its
+        worker handed it back with its part: the part is made only of a brief whose findings
+        and lines are its own, so with no path twice, nothing else speaks of its file."""
+        return ("findings" not in self.__dict__ and all(r.as_handed for r in self.files)
+                and len({r.path for r in self.files}) == len(self.files))
+
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
     @property
     def summary(self) -> dict[str, int]:
-        severities = Counter(f.severity for f in self.findings)
+        if self._as_handed():
+            severities = sum((r.severities() for r in self.files), Counter())
+        else:
+            severities = Counter(f.severity for f in self.findings)
         return {
             "files": len(self.files),
             "errors": severities["error"],
@@ -198,6 +276,9 @@ class RunResult:
         the brief it belongs to (each brief's own configuration); else 0."""
         if any(f.unreadable for f in self.files):
             return 2
+        if self._as_handed():  # each brief's findings are in its own file
+            return int(any(SEVERITY_RANK[severity] >= SEVERITY_RANK[r.fail_on]
+                           for r in self.files for severity in r.severities()))
         fail_on = {path: r.fail_on for r in self.files for path in (*r.lines, r.path)}
         for finding in self.findings:
             threshold = SEVERITY_RANK[fail_on.get(finding.path, self.fail_on)]
@@ -685,8 +766,9 @@ def _check_many(paths: list[str], options: RunOptions,
     as its result comes back. ``map_each``: a map over the briefs (see ``_mapper``); one
     made here when None."""
     in_books = in_books or {}
-    flags = [_key(path) in in_books for path in paths]
-    shared = [in_books.get(_key(path), frozenset()) for path in paths]
+    keys = [_key(path) for path in paths] if in_books else [""] * len(paths)
+    flags = [key in in_books for key in keys]
+    shared = [in_books.get(key, frozenset()) for key in keys]
     if map_each is None:
         with _mapper(options, len(paths)) as map_each:
             return _check_many(paths, options, in_books, begin_urls, map_each)
@@ -718,7 +800,10 @@ def _mapper(options: RunOptions, count: int):
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    chunk = max(1, min(64, count // (jobs * 4) or 1))
+    # A worker takes a chunk of briefs at a time, so at the end one waits for the other's
+    # last chunk, half a chunk's time on average: 16 of the seed take ~0.12 s (64 took
+    # ~0.5 s); a chunk more costs ~0.4 M instructions of hand-over.
+    chunk = max(1, min(16, count // (jobs * 4) or 1))
     # What the workers inherit (modules, compiled patterns, configuration) lives as long as
     # they do: frozen, the collector in each worker never walks it again (nor writes to its
     # pages, which a forked worker would then copy); this process's objects are handed back
@@ -734,9 +819,15 @@ def _mapper(options: RunOptions, count: int):
 def _check_file_safely(path: str, options: RunOptions, in_book: bool = False,
                        shared_labels: frozenset[str] = frozenset()) -> FileResult | ConfigError:
     try:
-        return check_file(path, options, in_book, shared_labels)
+        result = check_file(path, options, in_book, shared_labels)
     except ConfigError as exc:
         return exc
+    # the part of the report, for a brief whose findings and lines are its own and stay so
+    # (a multi-file document's get more in check_books; FL001's words are chosen later)
+    if (options.report_part and not result.unreadable and result.document is None
+            and result.lines.keys() <= {path}):
+        result.part = (options.report_part, options.report_part(result))
+    return result
 
 
 def run(options: RunOptions, url_standby: Any = None) -> RunResult:
@@ -753,20 +844,19 @@ def run(options: RunOptions, url_standby: Any = None) -> RunResult:
 def _run(options: RunOptions, url_standby: Any) -> RunResult:
     forget_configuration()
     forget_groupings()
-    found = find_briefs(options.paths, options.overrides, options.force_exclude)
+    settings_of = _settings_by_folder(options.overrides)
+    found = find(options.paths, settings_of, options.force_exclude)
     stdin_name = options.stdin_filename or STDIN
     paths = [stdin_name if p == STDIN else p for p in found.briefs]
-    paths = [p for p in paths if p == stdin_name
-             or not excluded(p, settings_for(Path(p), options.overrides))]
+    paths = [p for p in paths if p == stdin_name or not excluded(p, settings_of(p))]
     if not paths and not found.unreadable and not options.force_exclude:
         raise ConfigError(_nothing_to_check(options.paths, found))
-    warnings = [w for p in paths for w in settings_for(Path(p), options.overrides).warnings]
+    warnings = [w for p in paths for w in settings_of(p).warnings]
     from factlint.documents import find_documents
 
     with _mapper(options, len(paths)) as map_each:
         # a brief read from stdin under a name (an editor's buffer) is checked in its document
-        groupings = find_documents([p for p in paths if p != STDIN],
-                                   lambda p: settings_for(Path(p), options.overrides), map_each)
+        groupings = find_documents([p for p in paths if p != STDIN], settings_of, map_each)
         early = _EarlyUrlChecks(options, paths, url_standby)
         try:
             results = _check_many(paths, options,
@@ -784,9 +874,9 @@ def _run(options: RunOptions, url_standby: Any) -> RunResult:
             item.document = None  # not needed past this point
     results += [_unreadable_folder(folder, why, options) for folder, why in found.unreadable]
     _tell_unread(results)
-    findings = [f for r in results for f in r.findings]  # each file's are sorted already
     fail_on = options.overrides.fail_on or (results[0].fail_on if results else "error")
-    result = RunResult(results, findings, fail_on=fail_on,
+    # findings: each file's, sorted already, gathered when first asked for
+    result = RunResult(results, None, fail_on=fail_on,
                        warnings=list(dict.fromkeys(warnings)), groupings=groupings)
     if options.across_briefs:
         _check_across_briefs(result, options)
@@ -795,6 +885,22 @@ def _run(options: RunOptions, url_standby: Any) -> RunResult:
         _check_urls(result, refs, options, paths, early.checks)
     early.close()
     return result
+
+
+def _settings_by_folder(overrides: Overrides) -> Callable[[str], Settings]:
+    """settings_for of a path, asked once per folder as the path names it: a run asks for
+    every brief's settings several times (walk, exclude, warnings, documents), and making
+    a Path and an absolute path each time cost more than the rest of the look-up."""
+    known: dict[str, Settings] = {}
+
+    def settings_of(path: str) -> Settings:
+        folder = os.path.dirname(path)
+        settings = known.get(folder)
+        if settings is None:
+            settings = known[folder] = settings_for(Path(path), overrides)
+        return settings
+
+    return settings_of
 
 
 def _nothing_to_check(paths: Sequence[str], found: Found) -> messages.Phrase:
@@ -948,6 +1054,7 @@ def _check_across_briefs(result: RunResult, options: RunOptions) -> None:
 
     files = [r for r in result.files if r.statements]
     by_path = {r.path: r for r in files}
+    findings = result.findings  # gathered before FL309's are added to their briefs'
     new = []
     for finding in across_briefs([r.statements for r in files]):
         owner = by_path[finding.path]
@@ -958,7 +1065,7 @@ def _check_across_briefs(result: RunResult, options: RunOptions) -> None:
         line = next(s.line_text for s in owner.statements if s.span[0] == finding.line)
         owner.lines.setdefault(finding.path, {})[finding.line] = line
     if new:
-        result.findings = sorted(result.findings + new, key=_position)
+        result.findings = sorted(findings + new, key=_position)
 
 
 def _position(finding: Finding) -> tuple:

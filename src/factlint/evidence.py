@@ -22,6 +22,7 @@ import math
 import os
 import re
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
@@ -48,6 +49,7 @@ SAME_SIZE = 0.5  # a source's figure and the brief's differ by at most this shar
 CONTEXT = 12  # characters before a figure compared with the words before the brief's
 READERS = 2  # pages extracted at once by `factlint sources`
 PROCESS_PAGES = 8  # pages to fetch from which they are read by READERS processes (_readers)
+AHEAD = 2  # pages handed to a reader process before it answers the first (_Reader)
 SNIPPET = 30  # characters each side of a found figure kept as its snippet
 # "1 159" (a space between thousands) reads as one number: the space becomes a thin space,
 # which numbers.py takes as a group separator; positions do not move
@@ -424,6 +426,9 @@ def read_sources(cited: Mapping[str, CitedSource], evidence_file: Path, snapshot
     if to_fetch or recheck:
         reading = []
         # Each page is read as it comes, while the others are on their way, READERS at a time.
+        # The network stack is loaded first: the readers load lxml as they start, which
+        # slowed its loading (three processes on two cores) and so the first requests.
+        urls.load_network()
         with _readers(len(to_fetch)) as readers:
             def read_fetched(url: str, answer: Any) -> None:
                 for key in to_fetch.get(url, ()):
@@ -467,47 +472,41 @@ def _readers(pages: int) -> Any:
 
 
 class _Readers:
-    """Forked processes that read fetched pages while this one fetches the others. Each
-    is fed through a pipe, a call at a time, by a thread of this process; the threads
-    take the calls in turn from one queue. A call whose reader died is made here (by
-    ``result()``). An executor's interface (``submit`` of a module's function, whose
-    arguments are pickled, ``shutdown``, ``with``) without multiprocessing's machinery,
-    whose imports and threads cost this process more than handing the pages over."""
+    """Forked processes that read fetched pages while this one fetches the others (each
+    a _Reader); the threads that feed them take the calls in turn from one queue. A call
+    whose reader died is made here (by ``result()``). An executor's interface (``submit``
+    of a module's function, whose arguments are pickled, ``shutdown``, ``with``) without
+    multiprocessing's machinery, whose imports and threads cost this process more than
+    handing the pages over."""
 
     def __init__(self, count: int):
         import queue
-        import threading
 
-        self._queue: Any = queue.SimpleQueue()
-        self._children: list[tuple[int, int, int]] = []  # (pid, pages to it, what it read)
+        self._calls: Any = queue.SimpleQueue()
+        self._readers: list[_Reader] = []
         for _ in range(count):
             pages_in, pages_out = os.pipe()
             read_in, read_out = os.pipe()
             pid = os.fork()
             if pid == 0:
-                others = [fd for _, *fds in self._children for fd in fds]
+                others = [fd for reader in self._readers for fd in reader.fds]
                 _serve_reading(pages_in, read_out, [*others, pages_out, read_in])
             os.close(pages_in)
             os.close(read_out)
-            self._children.append((pid, pages_out, read_in))
-        self._threads = [threading.Thread(target=self._feed, args=(pages, read), daemon=True,
-                                          name="factlint-read") for _, pages, read in
-                         self._children]
-        for thread in self._threads:
-            thread.start()
+            self._readers.append(_Reader(pid, pages_out, read_in))
+        for reader in self._readers:
+            reader.start(self._calls)
 
     def submit(self, function: Callable[..., Any], *arguments: Any) -> _Reading:
         reading = _Reading(function, arguments)
-        self._queue.put(reading)
+        self._calls.put(reading)
         return reading
 
     def shutdown(self) -> None:
-        for _ in self._threads:
-            self._queue.put(None)
-        for thread in self._threads:
-            thread.join()
-        for pid, _, _ in self._children:
-            os.waitpid(pid, 0)
+        for _ in self._readers:
+            self._calls.put(None)
+        for reader in self._readers:
+            reader.join()
 
     def __enter__(self) -> _Readers:
         return self
@@ -515,26 +514,93 @@ class _Readers:
     def __exit__(self, *exc_info: object) -> None:
         self.shutdown()
 
-    def _feed(self, pages_fd: int, read_fd: int) -> None:
+
+class _Reader:
+    """A forked reader as this process sees it: one thread sends it calls through a pipe,
+    the next while it makes the one before (AHEAD at most unanswered: one at a time left
+    it idle while this process took the answer and sent the next), another thread takes
+    its answers, in the same order."""
+
+    def __init__(self, pid: int, pages_fd: int, read_fd: int):
+        import threading
+
+        self.pid = pid
+        self.fds = (pages_fd, read_fd)
+        self._sent: deque[_Reading] = deque()
+        self._lock = threading.Lock()
+        self._room = threading.Semaphore(AHEAD)
+        self._ended = False  # it ended or died: the calls it did not answer are made here
+        self._threads: list[threading.Thread] = []
+
+    def start(self, calls: Any) -> None:
+        import threading
+
+        self._threads = [threading.Thread(target=self._send, args=(calls,), daemon=True,
+                                          name="factlint-read"),
+                         threading.Thread(target=self._receive, daemon=True,
+                                          name="factlint-read")]
+        for thread in self._threads:
+            thread.start()
+
+    def join(self) -> None:
+        for thread in self._threads:
+            thread.join()
+        os.waitpid(self.pid, 0)
+
+    def _send(self, calls: Any) -> None:
         import pickle
 
-        broken = False
-        pages, read = os.fdopen(pages_fd, "wb"), os.fdopen(read_fd, "rb")
+        pages = os.fdopen(self.fds[0], "wb")
         try:
-            while (reading := self._queue.get()) is not None:
-                if not broken:
-                    try:
-                        pickle.dump((reading.function, reading.arguments), pages,
-                                    pickle.HIGHEST_PROTOCOL)
-                        pages.flush()
-                        reading.value = (pickle.load(read),)
-                    except (OSError, EOFError, pickle.UnpicklingError):
-                        broken = True  # the reader died: its calls are made by result()
-                reading.done.set()
+            while True:
+                self._room.acquire()
+                reading = calls.get()
+                if reading is None:
+                    return
+                try:
+                    call = pickle.dumps((reading.function, reading.arguments),
+                                        pickle.HIGHEST_PROTOCOL)
+                except Exception:  # noqa: BLE001 - made by result(), which raises what it raises
+                    call = None
+                with self._lock:
+                    here = self._ended or call is None
+                    if not here:
+                        self._sent.append(reading)
+                if here:
+                    reading.done.set()
+                    self._room.release()
+                    continue
+                with suppress(OSError):  # it died: _receive sees it end
+                    pages.write(call)
+                    pages.flush()
         finally:
-            read.close()
             with suppress(OSError):  # to a reader that died: what is left goes nowhere
                 pages.close()
+
+    def _receive(self) -> None:
+        import pickle
+
+        read = os.fdopen(self.fds[1], "rb")
+        try:
+            while True:
+                try:
+                    value = pickle.load(read)
+                except (OSError, EOFError, pickle.UnpicklingError):
+                    return
+                with self._lock:
+                    reading = self._sent.popleft()
+                reading.value = (value,)
+                reading.done.set()
+                self._room.release()
+        finally:
+            read.close()
+            with self._lock:
+                self._ended = True
+                unanswered = list(self._sent)
+                self._sent.clear()
+            for reading in unanswered:
+                reading.done.set()
+            self._room.release(AHEAD)  # a sender waiting for room goes on, and sees the end
 
 
 class _Reading:

@@ -668,7 +668,7 @@ def _serve_checks(inbound: BinaryIO, outbound: BinaryIO) -> None:
     check what comes in, report when asked."""
     import pickle
 
-    _load_network()
+    load_network()
     try:
         verb, settings = pickle.load(inbound)
     except EOFError:  # never used (the run had no URL to check)
@@ -1537,7 +1537,7 @@ class _Checker:
     the per-host slots of one run."""
 
     def __init__(self, settings: UrlSettings, body_cap: int = 0):
-        _load_network()
+        load_network()
         self.settings = settings
         self.body_cap = body_cap  # > 0: GET only, and keep bodies of at most this many bytes
         self.allowed_networks = tuple(
@@ -1924,7 +1924,7 @@ class _Checker:
         return addresses[0]
 
 
-def _load_network() -> None:
+def load_network() -> None:
     """Load what sending requests needs: http.client (the email parser with it), socket,
     select, heapq and the IDNA codec, which the functions here import where they use
     them. A process that only reads settings or the cache never loads them; a standby

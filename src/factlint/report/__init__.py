@@ -1,7 +1,10 @@
 """Reporters: each writes a finished run to a stream, one small module per format.
 
 A reporter is a function ``write(result, stream, options)``; FORMATS maps the name
-given to ``--format`` to the module that holds it, imported only when chosen.
+given to ``--format`` to the module that holds it, imported only when chosen. A format
+whose report holds each brief's findings as a part of their own (json) also has
+``part(file_result)``: the worker that checked a brief writes its part, and ``write``
+joins the parts (``RunResult.parts``) while the findings are still those the checks gave.
 """
 
 # Annotations are evaluated here (no `from __future__ import annotations`): typing.NamedTuple
@@ -13,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 if TYPE_CHECKING:
-    from factlint.engine import RunResult
+    from factlint.engine import FileResult, RunResult
 
 FORMATS = {
     "text": "factlint.report.text",
@@ -40,3 +43,9 @@ class ReportOptions(NamedTuple):
 
 def reporter(name: str) -> "Callable[[RunResult, TextIO, ReportOptions], None]":
     return importlib.import_module(FORMATS[name]).write
+
+
+def part_writer(name: str) -> "Callable[[FileResult], str] | None":
+    """The format's ``part`` (see above), or None for a format whose report is not made of
+    parts."""
+    return getattr(importlib.import_module(FORMATS[name]), "part", None)

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, TextIO
 from factlint import __version__
 
 if TYPE_CHECKING:
-    from factlint.engine import RunResult
+    from collections.abc import Iterable
+
+    from factlint.engine import FileResult, RunResult
     from factlint.finding import Finding
     from factlint.report import ReportOptions
 
@@ -40,21 +42,32 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     # One finding per line: readable, and several times faster to write than indent=2.
     head = json.dumps({"version": 1, "tool": {"name": "factlint", "version": __version__},
                        "summary": result.summary}, ensure_ascii=False)[:-1]
-    lines = ",\n  ".join(_lines(result))
+    parts = result.parts(part)
+    if parts is None:
+        told = ((f, result.message(f)) for f in result.findings)
+        lines = ",\n  ".join(_lines(told, result.renderings()))
+    else:
+        lines = ",\n  ".join(part for part in parts if part)
     stream.write(f'{head}, "findings": [\n  {lines}\n]}}\n' if lines
                  else f'{head}, "findings": []}}\n')
 
 
-def _lines(result: RunResult):
-    """Each finding as json.dumps(ensure_ascii=False) writes its entry, put together from
-    its fields: a general encoder per finding took most of the time of a large report."""
-    renderings = result.renderings()
+def part(result: FileResult) -> str:
+    """The lines of one brief's findings (its result as check_file made it), as ``write``
+    writes them: each told as its check told it."""
+    renderings = {result.path: result.rendering} if result.rendering is not None else {}
+    return ",\n  ".join(_lines(((f, text) for f, _, text in result.told), renderings))
+
+
+def _lines(told: Iterable[tuple[Finding, str]], renderings: dict):
+    """Each (finding, its message) as json.dumps(ensure_ascii=False) writes its entry, put
+    together from its fields: a general encoder per finding took most of the time of a
+    large report."""
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per finding
     # the parts before the line and before the message recur: each is quoted once
     opening: dict[str, str] = {}  # path -> '{"path": …, "line": '
     kinds: dict[tuple[str, str, str], str] = {}  # (code, rule, severity) -> their entries
-    for f in result.findings:
-        message = result.message(f)
+    for f, message in told:
         if f.path in renderings or not (type(f.line) is type(f.column) is type(f.end_line)
                                         is type(f.end_column) is int):
             yield encode(_entry(f, message, renderings))

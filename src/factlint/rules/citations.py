@@ -24,8 +24,11 @@ IDENTIFIER = lazy(
     r"|〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*\d+\s*号|\bISSN\b|\bPMID\b|\bwww\.\S+\.\S+",
     re.IGNORECASE,
 )
-# Every IDENTIFIER match holds one of these: a cheap test before the costly one.
-_MAY_IDENTIFY = lazy(r"[/〔\[]|doi|isbn|issn|pmid|arxiv|www", re.IGNORECASE)
+# Every IDENTIFIER match holds one of these: a cheap test before the costly one. Each
+# word's first letter has its cases written out (what re.IGNORECASE matches: ı and İ for i),
+# so that a search skips to them at C speed instead of trying every character.
+MAY_IDENTIFY = lazy(
+    r"[/〔\[]|[dD](?i:oi)|[iIİı](?i:sbn|ssn)|[pP](?i:mid)|[aA](?i:rxiv)|[wW](?i:ww)")
 NORMALISE = lazy(r"[\s，,。.、;；:：“”\"'‘’()（）《》<>\[\]-]+")
 
 
@@ -36,12 +39,6 @@ def shown(marker_style: str, label: str) -> str:
         "bracket": f"[{label}]",
         "unicode": label,
     }.get(marker_style, label)
-
-
-def _cited(doc: Document) -> Iterator[tuple[Marker, str]]:
-    for marker in doc.markers:
-        for label in marker.labels:
-            yield marker, label
 
 
 def _book(ctx: Context) -> Book:
@@ -64,9 +61,8 @@ def check_undefined(ctx: Context) -> Iterator[Finding]:
         <sup>1</sup> 来源：某局，《数据交易年报》
     """
     doc = ctx.doc
-    book = _book(ctx)
-    for marker, label in _cited(doc):
-        if book.resolve(doc, label) is not None:
+    for marker, label, found in _book(ctx).cited(doc):
+        if found is not None:
             continue
         if len(label) > 40 or " " in label.strip():
             yield UNDEFINED.at(
@@ -125,10 +121,10 @@ def _numeric_order(book: Book, docs: list[Document]) -> list[tuple[int, Document
     seen: set[int] = set()
     order = []
     for doc in docs:
-        for marker, label in _cited(doc):
+        for marker, label, found in book.cited(doc):
             if not label.isdigit():
                 return []
-            if book.resolve(doc, label) is None:
+            if found is None:
                 continue
             number = int(label)
             if number not in seen:
@@ -296,8 +292,7 @@ def check_duplicate_definition(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
     first: dict[str, Definition] = {}
     previous: Definition | None = None
-    for definition in doc.definitions:
-        key = label_key(definition.label)
+    for key, definition in zip(_book(ctx).keys(doc), doc.definitions, strict=True):
         if previous is not None and _restarts(doc, previous, definition):
             first = {}  # a new references list under its own heading, numbered afresh
         previous = definition
@@ -317,6 +312,9 @@ def _restarts(doc: Document, previous: Definition, definition: Definition) -> bo
             and bool(re.search(r"\S", doc.text[previous.end : definition.start])))
 
 
+NO_URLS: frozenset[str] = frozenset()  # made once: most definitions have none
+
+
 def source_identity(definition: Definition, prefix: re.Pattern[str] | None,
                     body: str | None = None, titles: frozenset[str] | None = None):
     """(normalised text, titles, urls) of a definition, for spotting the same source twice.
@@ -328,7 +326,7 @@ def source_identity(definition: Definition, prefix: re.Pattern[str] | None,
             body = prefix.sub("", body.strip())
     if titles is None:
         titles = titles_of(body)
-    urls = frozenset(u.url.rstrip("/") for u in definition.urls)
+    urls = frozenset(u.url.rstrip("/") for u in definition.urls) if definition.urls else NO_URLS
     return NORMALISE.sub("", body).lower(), titles, urls
 
 
@@ -359,35 +357,45 @@ def check_duplicate_source(ctx: Context) -> Iterator[Finding]:
     kinds = book.kinds(doc)
     bodies = book.bodies(doc)
     named = book.titles(doc)
+    keys = book.keys(doc)
     prefix = doc.pack.source_prefix if doc.pack else None
     notes_repeat = any(k.kind == REPEAT for k in kinds)
     # Earlier definitions by each part of their identity: one look-up each, not a scan.
     earlier: dict[tuple, list[tuple[int, Definition]]] = {}
-    identities: dict[int, tuple] = {}  # index -> (text, titles, urls, pinpoints), read once
-    keys: dict[int, str] = {}  # index -> label_key of its label
+    identities: dict[int, tuple] = {}  # index -> (text, titles, urls), read once
+    pages: dict[int, frozenset[str]] = {}  # index -> its pinpoints, read once when compared
+
+    def same_pages(i: int, j: int) -> bool:
+        for k in (i, j):
+            if k not in pages:
+                pages[k] = pinpoints(doc.definitions[k].body)
+        return pages[i] == pages[j]
+
     for index, (definition, kind) in enumerate(zip(doc.definitions, kinds, strict=True)):
         if kind.kind != SOURCE:
             continue
-        text, titles, urls = source_identity(definition, prefix, bodies[index], named[index])
-        identities[index] = (text, titles, urls, pinpoints(definition.body))
+        text, titles, urls = identities[index] = source_identity(
+            definition, prefix, bodies[index], named[index])
         parts = [("url", url) for url in urls]
         if not notes_repeat:
             if text:
                 parts.append(("text", text))
             if titles:
                 parts.append(("titles", titles))
-        key = label_key(definition.label)
-        keys[index] = key
+        key = keys[index]
         start = definition.start
-        if notes_repeat and any(titles & identities[i][1] for part in parts
+        # (a part no earlier definition shares is passed over before _earlier_of is made)
+        if notes_repeat and any(titles & identities[i][1] for part in parts if part in earlier
                                 for i, _ in _earlier_of(earlier, part, keys, key, start)):
             same = None  # it repeats an earlier note whole: the convention, not a slip
         else:
             same = None  # the earliest same source; each part's list is in document order
             for part in parts:
+                if part not in earlier:
+                    continue
                 for found in _earlier_of(earlier, part, keys, key, start):
-                    if _same_source(definition, identities[index], found[1],
-                                    identities[found[0]], notes_repeat):
+                    if _same_source(identities[index], identities[found[0]], notes_repeat,
+                                    same_pages(index, found[0])):
                         same = found if same is None or found[0] < same[0] else same
                         break
         if same is not None:
@@ -402,7 +410,7 @@ def check_duplicate_source(ctx: Context) -> Iterator[Finding]:
             earlier.setdefault(part, []).append((index, definition))
 
 
-def _earlier_of(earlier: dict, part: tuple, keys: dict[int, str], key: str, start: int
+def _earlier_of(earlier: dict, part: tuple, keys: list[str], key: str, start: int
                 ) -> Iterator[tuple[int, Definition]]:
     """The earlier definitions sharing ``part`` of an identity, under another label."""
     for found in earlier.get(part, ()):
@@ -410,11 +418,11 @@ def _earlier_of(earlier: dict, part: tuple, keys: dict[int, str], key: str, star
             yield found
 
 
-def _same_source(definition: Definition, identity: tuple, other: Definition,
-                 other_identity: tuple, notes_repeat: bool) -> bool:
+def _same_source(identity: tuple, other_identity: tuple, notes_repeat: bool,
+                 same_pages: bool) -> bool:
     if identity[2] and other_identity[2] and not identity[2] & other_identity[2]:
         return False  # a title such as "GET test result" over two different pages
-    if identity[3] != other_identity[3]:
+    if not same_pages:
         return False  # other pages of one work
     if notes_repeat:  # the same URL for two different titles
         return bool(identity[1] and other_identity[1] and not identity[1] & other_identity[1])
@@ -477,7 +485,7 @@ def check_locator(ctx: Context) -> Iterator[Finding]:
     for definition, kind in zip(doc.definitions, _book(ctx).kinds(doc), strict=True):
         if kind.kind != SOURCE or not definition.body.strip():
             continue  # notes need no locator; an empty source is FL106's
-        if definition.urls or (_MAY_IDENTIFY.search(definition.body)
+        if definition.urls or (MAY_IDENTIFY.search(definition.body)
                                and IDENTIFIER.search(definition.body)):
             continue
         if is_complete_reference(definition.body):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from factlint.documents import book_of
 from factlint.finding import Finding
 from factlint.lazyre import lazy
 from factlint.messages import Message, Quoted
@@ -61,11 +62,13 @@ def check_unsourced_figure(ctx: Context) -> Iterator[Finding]:
         return
     cited: dict | None = None  # read on the first unsourced figure
     for index, sentence in enumerate(doc.sentences):
-        notes = _only_notes(ctx, sentence)
         figures = sentence.claim_figures
         if doc.own_data:
             figures = tuple(f for f in figures if _MONEY.search(f.unit))
-        if figures and (notes or (_needs_source(sentence) and not sentence.attribution)):
+        if not figures:
+            continue
+        notes = _only_notes(ctx, sentence)
+        if notes or (_needs_source(sentence) and not sentence.attribution):
             without = (Message("FL201.only-note", notes=", ".join(notes)) if notes
                        else Message("FL201.no-source"))
             if doc.own_data:
@@ -176,8 +179,6 @@ def _only_notes(ctx: Context, sentence) -> tuple[str, ...]:
     """The notes a sentence cites when it cites notes only (a note is not a source)."""
     if not sentence.markers:
         return ()
-    from factlint.documents import book_of
-
     return book_of(ctx.doc, ctx.book).only_notes(ctx.doc, sentence.markers)
 
 

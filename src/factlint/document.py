@@ -44,6 +44,8 @@ BRACKET_MARKER = lazy(
 # km<sup>2</sup>, 10<sup>26</sup>, x<sup>2</sup>: an exponent, not a citation
 EXPONENT_BASE = lazy(
     r"(?:(?<![A-Za-z])(?:[kcmdμµn]?m|ft|in|mi|yd|s|kg|[xyzna-e])|(?<![0-9.])10)$")
+# What a match of EXPONENT_BASE ends with (or a line break that its $ matches before)
+_EXPONENT_ENDS = frozenset("mtnidsgxyzabcde0\n")
 # (?=…) before a pattern that opens with a lookbehind or with branches: the positions where
 # no match can start are skipped at C speed (re otherwise tries every branch at each one)
 UNICODE_MARKER = lazy(r"(?=[⁰¹²³⁴⁵⁶⁷⁸⁹])(?<![A-Za-z0-9⁰¹²³⁴⁵⁶⁷⁸⁹])"
@@ -446,12 +448,9 @@ def _blank_math(match: re.Match[str]) -> str:
 
 
 def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    find = text.find
-    i = find("\n")
-    while i >= 0:
-        starts.append(i + 1)
-        i = find("\n", i + 1)
+    # the lines' lengths summed at C speed (a loop of text.find cost twice as much)
+    starts = list(accumulate(map((1).__add__, map(len, text.split("\n"))), initial=0))
+    starts.pop()  # past the end
     return starts
 
 
@@ -794,17 +793,9 @@ class _Reader:
     def _definition(self, match, style, start, end, label):
         body_start = start + match.end()
         body = self.text[body_start:end]
-        return Definition(
-            label=label.strip(),
-            style=style,
-            start=start + match.start(1),
-            end=end,
-            label_start=start + match.start(1),
-            label_end=start + match.end(1),
-            body=body,
-            body_start=body_start,
-            urls=tuple(_definition_urls(body, body_start)),
-        )
+        return Definition(  # label, style, start, end, label_start, label_end, body, …
+            label.strip(), style, start + match.start(1), end, start + match.start(1),
+            start + match.end(1), body, body_start, tuple(_definition_urls(body, body_start)))
 
     def _extend_definition(self, definition: Definition, end: int) -> Definition:
         body = self.text[definition.body_start : end]
@@ -830,8 +821,9 @@ class _Reader:
         found: list[Marker] = []
         if "<" in masked:
             for match in SUP_MARKER.finditer(masked):
-                if taken.covers(match.start()) or EXPONENT_BASE.search(
-                        masked, max(0, match.start() - 4), match.start()):
+                at = match.start()
+                if taken.covers(at) or (masked[at - 1 : at] in _EXPONENT_ENDS
+                                        and EXPONENT_BASE.search(masked, max(0, at - 4), at)):
                     continue
                 labels = _expand_labels(match.group(1) or match.group(2))
                 found.append(Marker(labels, "sup", match.start(), match.end()))
@@ -895,8 +887,9 @@ class _Reader:
     def _line_item(self, start: int, line: str, kind: str) -> NumberedItem | None:
         quoted = re.match(r"[ \t]*(?:>[ \t]?)+", line) if kind == "quote" else None
         offset = quoted.end() if quoted else 0
-        listed = re.match(r"[ \t]*(\d{1,9})[.)](?:[ \t]|$)", line[offset:])
-        if listed and (kind == "list" or quoted):
+        listed = re.match(r"[ \t]*(\d{1,9})[.)](?:[ \t]|$)", line[offset:]) if (
+            kind == "list" or quoted) else None
+        if listed:
             return NumberedItem("list", int(listed.group(1)), start + offset + listed.start(1),
                                 start + offset + listed.end(1) + 1, 0, "list")
         if kind == "list":
@@ -915,13 +908,20 @@ class _Reader:
         Figures and triggers are read once per language over the prose of that language's
         sentences (everything else blanked), so their offsets are the original ones."""
         doc = self.doc
-        prose = self._prose(_marker_filled(masked, doc.markers))
+        filled = _marker_filled(masked, doc.markers)
+        blank = _blank_text(filled)  # also prose's and plain's: their line breaks are filled's
+        prose = self._prose(filled, blank)
         plain = prose.replace(MARKER_FILL, " ")
         bounds: list[tuple[int, int, int, str]] = []  # paragraph, start, end, language
         for index, paragraph in enumerate(doc.paragraphs):
             joined, offsets = _join(prose, paragraph.pieces, self.join)
+            # a paragraph in one piece (most): its offsets are the original ones shifted
+            shift = offsets[0][1] if len(offsets) == 1 else None
             for start, end in self._sentence_bounds(joined):
-                o_start, o_end = _orig(offsets, start), _orig(offsets, end - 1) + 1
+                if shift is None:
+                    o_start, o_end = _orig(offsets, start), _orig(offsets, end - 1) + 1
+                else:
+                    o_start, o_end = start + shift, end + shift
                 bounds.append((index, o_start, o_end, self._language_of(plain, o_start, o_end)))
         self.skipped = _Spans(self._not_claim_sections(masked))
         skipped = self.skipped
@@ -932,7 +932,7 @@ class _Reader:
                      and not skipped.covers(a)]
             if not spans:
                 continue
-            text = _keep(plain, spans)
+            text = _keep(plain, spans, blank)
             pack, lexicon = self._pack(language)
             found = _within_sentences(find_figures(text, lexicon), text, spans, lexicon)
             if language == "en":
@@ -953,7 +953,7 @@ class _Reader:
                 _within(doc.markers, marker_starts, o_start, o_end),
                 _within(figures, figure_starts, o_start, o_end),
                 _within(triggers, trigger_starts, o_start, o_end),
-                language=language,
+                language,
             )
             doc.sentences.append(self._framed(sentence, plain, links))
         doc.sentences = _covered(self._in_scenarios(doc.sentences, plain),
@@ -1265,10 +1265,10 @@ class _Reader:
                 return True
         return False
 
-    def _prose(self, text: str) -> str:
-        """``text`` with all but the paragraphs blanked, and URLs and link targets too."""
+    def _prose(self, text: str, blank: str) -> str:
+        """``text`` with all but the paragraphs blanked (``blank``: all of it blanked, whose
+        slices are the blanked slices), and URLs and link targets too."""
         pieces = sorted(piece for p in self.doc.paragraphs for piece in p.pieces)
-        blank = _blank_text(text)  # blanked once: its slices are the blanked slices
         parts = []
         last = 0
         for start, end in pieces:
@@ -1312,10 +1312,11 @@ class _Reader:
         return counts
 
     def _triggers(self, text: str, pack: RulePack, language: str) -> list[Trigger]:
-        # One pass per pattern: Python's re is several times slower on their alternation.
+        # Not one alternation: each trigger's matches are its own, overlapping another's.
         found = [
-            Trigger(trigger.name, match.start(), match.end())
-            for trigger in pack.triggers for match in trigger.pattern.finditer(text)
+            Trigger(trigger.name, start, end)
+            for trigger, spans in zip(pack.triggers, pack.trigger_scan.spans(text), strict=True)
+            for start, end in spans
         ]
         if not found:
             return found
@@ -1335,16 +1336,17 @@ class _Reader:
         enders = self.pack.sentence_enders + "。！？!?"
         for match in _sentence_end_pattern(enders).finditer(text):
             end = match.end()
-            if match.group().startswith(".") and not _is_sentence_period(text, match.start()):
+            if text[match.start()] == "." and not _is_sentence_period(text, match.start()):
                 continue
             # A marker directly after the ending punctuation belongs to this sentence (bold too).
-            follow = _MARKER_AFTER.match(text, end)
+            follow = _MARKER_AFTER.match(text, end) if text[end : end + 1] in _MARKER_LEADS \
+                else None
             if follow:
                 end = follow.end()
-            if text[start:end].strip(" \t\n\r\u3000" + MARKER_FILL):
+            if text[start:end].strip(_SENTENCE_BLANKS):
                 bounds.append(_trim(text, start, end))
             start = end
-        if start < n and text[start:].strip(" \t\n\r\u3000" + MARKER_FILL):
+        if start < n and text[start:].strip(_SENTENCE_BLANKS):
             bounds.append(_trim(text, start, n))
         return bounds
 
@@ -1354,6 +1356,8 @@ class _Reader:
 
 _END_PATTERNS: dict[str, re.Pattern[str]] = {}
 _MARKER_AFTER = lazy(r"[ \t*_]*\x01+(?:[ \t*_]*\x01+)*[*_]*")
+_MARKER_LEADS = frozenset(" \t*_" + MARKER_FILL)  # what a match of _MARKER_AFTER opens with
+_SENTENCE_BLANKS = " \t\n\r\u3000" + MARKER_FILL  # what a sentence of only these is not
 
 
 def _sentence_end_pattern(enders: str) -> re.Pattern[str]:
@@ -1444,6 +1448,8 @@ def _opens_block(line: str) -> bool:
 
 
 def _indent(line: str) -> int:
+    if line[:1] not in (" ", "\t"):
+        return 0  # most lines
     width = 0
     for char in line:
         if char == " ":
@@ -1476,6 +1482,8 @@ LINK_TEXT = lazy(r"\[[^\[\]\n]*\](?=\()")
 
 def _definition_urls(body: str, body_start: int):
     # A URL written as a link's text ([https://a.org](https://archive/…)) is not what is cited.
+    if ":" not in body and "](" not in body:
+        return  # each kind of URL holds one or the other
     if "[" in body:
         body = LINK_TEXT.sub(lambda m: "[" + " " * (len(m.group()) - 2) + "]", body)
     for match in DEFINITION_URL.finditer(body):
@@ -1583,8 +1591,6 @@ def _join(text: str, pieces, separator: str):
 
 
 def _orig(offsets, local: int) -> int:
-    if len(offsets) == 1:  # a paragraph in one piece (most)
-        return offsets[0][1] + local - offsets[0][0]
     index = bisect_right(offsets, (local, float("inf"))) - 1
     joined_start, original_start = offsets[max(index, 0)]
     return original_start + local - joined_start
@@ -1628,9 +1634,9 @@ def _within_sentences(found: list[Figure], text: str, spans: list[tuple[int, int
     return kept
 
 
-def _keep(text: str, spans: list[tuple[int, int]]) -> str:
-    """``text`` with everything outside ``spans`` (sorted) blanked."""
-    blank = _blank_text(text)  # blanked once: its slices are the blanked slices
+def _keep(text: str, spans: list[tuple[int, int]], blank: str) -> str:
+    """``text`` with everything outside ``spans`` (sorted) blanked (``blank``: all of it
+    blanked, whose slices are the blanked slices)."""
     parts = []
     last = 0
     for start, end in spans:

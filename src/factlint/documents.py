@@ -106,6 +106,8 @@ def find_documents(paths: Sequence[str], settings_for: Callable[[str], Settings]
         for grouping in _notes_groupings(folder):
             for member in grouping.files:
                 found.setdefault(_key(member), grouping)
+    if not found:  # most runs: no multi-file document, no path to key
+        return {}
     return {_key(p): found[_key(p)] for p in paths if _key(p) in found}
 
 

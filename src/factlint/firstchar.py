@@ -193,23 +193,66 @@ def gated(tree: Any, flags: int) -> bool:
     return True
 
 
+def first_characters(pattern: str, flags: int = 0, *, groups: bool = True) -> str | None:
+    """The inside of a character class holding every character a match of ``pattern`` can
+    begin with, when they can be told exactly (no case folding; every match takes one at
+    least); else None, and None too for a pattern with groups unless ``groups``."""
+    if _parser is None:
+        return None
+    try:
+        tree = _parser.parse(pattern, flags)
+    except _parser.error:
+        return None
+    if not groups and tree.state.groups != 1:
+        return None
+    first = _First()
+    try:
+        if first.starts(tree.data, flags | tree.state.flags):
+            return None
+    except _Unknown:
+        return None
+    return None if first.folded or not first.exact else _class(first.exact)
+
+
+def _gate_characters(tree: Any, flags: int) -> list[tuple[Any, Any]] | None:
+    """The set of a leading look-ahead on one exact character set, ``(?=[abc])…``: every
+    match, even an empty one, begins at one of them."""
+    if not tree.data or flags & SRE_FLAG_IGNORECASE:
+        return None
+    op, av = tree.data[0]
+    if op is not ASSERT or av[0] != 1 or len(av[1].data) != 1:
+        return None
+    inner, items = av[1].data[0]
+    if inner is LITERAL:
+        return [(LITERAL, items)]
+    if inner is IN and all(o in (LITERAL, RANGE) for o, _ in items):
+        return list(items)
+    return None
+
+
 def with_first_characters(code: list[int], tree: Any, flags: int) -> list[int]:
     """``code`` (``tree`` compiled) with an info block naming the characters a match can
     begin with, when ``re``'s own names no start and they can be told exactly (no case
     folding); else ``code`` as it is. A pattern anchored at the start keeps ``re``'s
-    block, which tries the start alone."""
+    block, which tries the start alone. One whose first characters cannot be told gets
+    the block when it opens with a look-ahead on one exact set (multiscan.py's). Never
+    one that may match the empty string: re's search would find that match again and
+    again at one position (it takes the set's character as the match's first)."""
     if (_parser is None or code[0] != INFO or code[2] & (SRE_INFO_PREFIX | SRE_INFO_CHARSET)
             or not code[3] or (tree.data and tree.data[0][0] is AT)):
         return code  # re knows where matches begin, or a match may be empty, or ^…
+    exact = None
     first = _First()
     try:
-        if first.starts(tree.data, flags | tree.state.flags):
-            return code
+        if not first.starts(tree.data, flags | tree.state.flags) and not first.folded:
+            exact = first.exact
     except _Unknown:
+        pass
+    if not exact:
+        exact = _gate_characters(tree, flags | tree.state.flags)
+    if not exact:
         return code
-    if first.folded or not first.exact:
-        return code
-    charset, _ = _compiler._optimize_charset(first.exact)
+    charset, _ = _compiler._optimize_charset(exact)
     info = [INFO, 0, SRE_INFO_CHARSET, code[3], code[4]]
     _compiler._compile_charset(charset, flags, info)
     info[1] = len(info) - 1  # the skip to the pattern itself

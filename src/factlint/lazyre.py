@@ -36,6 +36,11 @@ class LazyPattern:
         self.pattern = pattern
         self._flags = flags
 
+    @property
+    def source_flags(self) -> int:
+        """The flags it was written with (``flags`` is the compiled pattern's)."""
+        return self._flags
+
     def compiled(self) -> re.Pattern[str]:
         """The compiled pattern (compiled now if not yet)."""
         compiled = patterncache.compile(self.pattern, self._flags, gate=True)

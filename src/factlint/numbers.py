@@ -71,6 +71,7 @@ _NUM = rf"(?:{_D}{{1,3}}(?:{_GROUP_SEP}{_D}{{3}})+(?!{_D})|{_D}+)(?:[.\uff0e]{_D
 # A number must not continue as a version, date, time, code or glued word.
 _NUM_END = rf"(?![0-9\uff10-\uff19_]|[.\uff0e]{_D}|[-/:]{_D})"
 
+_SPACES = " \t\u00a0\u3000\n"  # _SP's
 _LATIN = lazy(r"[A-Za-z]")
 _GROUPED = lazy(r"[0-9\uff10-\uff19]{1,3}(?:[,\uff0c][0-9\uff10-\uff19]{3})+")
 
@@ -169,6 +170,11 @@ class Lexicon:
     chinese: re.Pattern[str] = field(repr=False)
     before: re.Pattern[str] = field(repr=False)
     blocked_before: re.Pattern[str] = field(repr=False)
+    # The last characters of the words ``before`` / ``blocked_before`` read backwards
+    # (_ends_of): before a number and its spaces, any other character without a case
+    # means that nothing they find is written there (_nothing_before).
+    before_ends: frozenset[str] | None = field(repr=False)
+    blocked_ends: frozenset[str] | None = field(repr=False)
     vague_before: re.Pattern[str] | None = field(repr=False)
     excluded: re.Pattern[str] = field(repr=False)
 
@@ -217,6 +223,13 @@ def _first_of(classes: Sequence[str], words: Iterable[str]) -> str:
     if any(_is_latin_word(w) or w[0].isspace() for w in words):
         return ""
     return "(?=[" + "".join(classes) + re.escape("".join(sorted({w[0] for w in words}))) + "])"
+
+
+def _ends_of(words: Iterable[str]) -> frozenset[str] | None:
+    """The last characters of ``words`` (the first ones of a match reading them backwards),
+    None when one is a space (_nothing_before cannot tell then)."""
+    ends = frozenset(word[-1] for word in words if word)
+    return None if ends.intersection(_SPACES) else ends
 
 
 def _reversed(words: Iterable[str], not_words: Sequence[str] = ()) -> str:
@@ -447,6 +460,8 @@ def load_lexicon(packs: Sequence[Mapping[str, Any]]) -> Lexicon:
         chinese=chinese,
         before=before,
         blocked_before=blocked_before,
+        before_ends=_ends_of([*currencies, *opener_words, *by_position["before"], "了"]),
+        blocked_ends=_ends_of(blocked_words),
         vague_before=vague_before,
         excluded=excluded,
     )
@@ -780,6 +795,8 @@ class _Before:
 
     @classmethod
     def read(cls, text: str, pos: int, lexicon: Lexicon, *, openers: bool = True) -> "_Before":
+        if _nothing_before(text, pos, lexicon.before_ends):
+            return cls(pos)  # what the pattern finds there, without reading the window
         window = text[max(0, pos - _BACK_WINDOW):pos][::-1]
         m = lexicon.before.match(window)
         if m is None or not m.end():
@@ -811,7 +828,24 @@ class _Before:
         return _Before.read(text, pos, lexicon, openers=False)
 
 
+def _nothing_before(text: str, at: int, ends: frozenset[str] | None) -> bool:
+    """Is no word of a pattern that reads words (and spaces before them) backwards from
+    ``at`` written there: the character before ``at`` and its spaces is none of the words'
+    ``ends`` and has no case (Latin words match ignoring case)? Decided here, a number
+    spares the pattern's match (most numbers follow a word no pattern knows)."""
+    if ends is None:
+        return False
+    while at and text[at - 1] in _SPACES:
+        at -= 1
+    if not at:
+        return True
+    char = text[at - 1]
+    return char not in ends and char.lower() == char == char.upper()
+
+
 def _blocked(text: str, start: int, lexicon: Lexicon) -> bool:
+    if _nothing_before(text, start, lexicon.blocked_ends):
+        return False
     window = text[max(0, start - 16):start][::-1]
     return lexicon.blocked_before.match(window) is not None
 

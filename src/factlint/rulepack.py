@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 
 from factlint import patterncache
 from factlint.lazyre import lazy
+from factlint.multiscan import MultiScan
 
 LANGUAGES = ("zh", "en")
 
@@ -59,6 +60,7 @@ class RulePack(NamedTuple):
     not_claim_sections: re.Pattern[str] | None = None
     document_sources: tuple[Trigger, ...] = ()
     own_data_reports: tuple[Trigger, ...] = ()
+    trigger_scan: MultiScan | None = None  # the triggers' matches in one pass (multiscan.py)
 
 
 def read_pack_file(path: Path) -> dict[str, Any]:
@@ -280,6 +282,7 @@ def compile_packs(language: str, packs: Sequence[Mapping[str, Any]]) -> RulePack
         document_sources=tuple(document_sources),
         own_data_reports=tuple(own_data),
         not_claim_sections=_first_of([headings[0] + sections[0], headings[1] + sections[1]]),
+        trigger_scan=MultiScan([t.pattern for t in triggers]),
     )
 
 

@@ -121,7 +121,10 @@ def classify(definitions: Sequence[Definition], pack: RulePack | None,
         kind = _kind(body, definition, previous, by_author, author, named)
         kinds.append(kind)
         if kind.kind == SOURCE and len(body) > 20:
-            by_author.setdefault(author, _Sources()).add(definition.label, body, named)
+            sources = by_author.get(author)
+            if sources is None:  # (not setdefault: it would make one for each source)
+                sources = by_author[author] = _Sources()
+            sources.add(definition.label, body, named)
             previous = definition.label
         elif kind.kind == REPEAT:
             previous = kind.target

@@ -376,7 +376,7 @@ def check_duplicate_source(ctx: Context) -> Iterator[Finding]:
             continue
         text, titles, urls = identities[index] = source_identity(
             definition, prefix, bodies[index], named[index])
-        parts = [("url", url) for url in urls]
+        parts = [("url", url) for url in urls] if urls else []
         if not notes_repeat:
             if text:
                 parts.append(("text", text))

@@ -6,8 +6,14 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from factlint.engine import RunOptions, check_file
+
+# Property tests run on loaded machines (CI, two cores shared with other work), where
+# hypothesis's 200 ms deadline per example turns a slow moment into a failure.
+settings.register_profile("factlint", deadline=None)
+settings.load_profile("factlint")
 
 # The CLI (in-process and in subprocesses) speaks English in the tests, which read its
 # wording; tests of the message languages set FACTLINT_MESSAGES or --messages themselves.

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_documents import write
 from wordbuild import build, chinese_brief
 
 from factlint.cli import main
@@ -38,16 +39,9 @@ NOTES = ("# Notes\n\n[^1]: Coast Office, \"Coastal survey,\" 2021\n\n"
          "[^4]: Flight Office, \"Flight log,\" 2023\n")
 
 
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-
-
 def plain_corpus(root: Path) -> Path:
     """Briefs whose findings are each their own: the parallel run reports from parts."""
-    _write(root, {
+    write(root, {
         "a-zh.md": ZH, "b-en.md": EN, "c-mixed.md": MIXED, "d-clean.md": CLEAN,
         "e-zh.md": ZH * 3, "f-en.md": EN + EN,
         "strict/.factlint.yml": "fail_on: warning\nmessages: zh\n",
@@ -70,7 +64,7 @@ def mixed_corpus(root: Path) -> Path:
     for name in ("en-brief.md", "en-brief.facts.yaml", "zh-brief.md", "zh-brief.facts.yaml"):
         shutil.copy(EXAMPLES / name, root / name)
     shutil.copytree(EXAMPLES / "data", root / "data")
-    _write(root, {"book/ch1.md": CHAPTER_ONE, "book/ch2.md": CHAPTER_TWO,
+    write(root, {"book/ch1.md": CHAPTER_ONE, "book/ch2.md": CHAPTER_TWO,
                   "book/notes.md": NOTES, "word/.factlint.yml": "docx: true\n"})
     (root / "broken.md").write_bytes(b"\xff\xfe\x00\x00" + b"\x00\xd8\x00\x00" * 4)
     build(chinese_brief(), root / "word" / "brief.docx")

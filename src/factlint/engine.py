@@ -9,7 +9,6 @@ from __future__ import annotations
 import fnmatch
 import gc
 import os
-import pickle
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
@@ -105,6 +104,8 @@ class FileResult:
         count of each severity (what a summary and an exit code need of them). A run that
         reports from the briefs' parts never unpacks them: unpickling ~30 findings, their
         fixes and texts cost the parent more than all else it did for a brief."""
+        import pickle  # only a run with worker processes pays for loading it
+
         state = dict(self.__dict__)
         if "_packed" not in state:
             packed = tuple(state.pop(name) for name in PACKED)
@@ -117,6 +118,7 @@ class FileResult:
         packed = self.__dict__.get("_packed")
         if packed is None or name not in PACKED:
             raise AttributeError(name)
+        import pickle
         for key, value in zip(PACKED, pickle.loads(packed), strict=True):
             self.__dict__.setdefault(key, value)  # not over one set meanwhile
         del self.__dict__["_packed"]

@@ -509,12 +509,12 @@ BEFORE_ALPHABET = "约近超过逾达为共了于多少不足 \t\u3000\n$¥￥~�
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=BEFORE_ALPHABET, max_size=30))
 def test_nothing_is_read_before_a_number_where_the_patterns_find_nothing(text):
-    # _nothing_before spares the backwards patterns' match: where it says nothing is
+    # nothing_before spares the backwards patterns' match: where it says nothing is
     # written, the pattern reading the window backwards finds nothing
     from factlint import numbers
 
     for _, pattern, ends, width in _shortcut_cases():
         for at in range(len(text) + 1):
-            if numbers._nothing_before(text, at, ends):
+            if numbers.nothing_before(text, at, ends):
                 match = pattern.match(text[max(0, at - width):at][::-1])
                 assert match is None or match.end() == 0, (text, at)

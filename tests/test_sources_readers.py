@@ -69,7 +69,7 @@ def test_the_readers_are_forked_before_the_fetch_begins(tmp_path):
     driver = (
         "import os\n"
         "from factlint import evidence\n"
-        "readers = evidence._readers(evidence.PROCESS_PAGES)\n"
+        "readers = evidence.page_readers(evidence.PROCESS_PAGES)\n"
         "me = os.getpid()\n"
         "with open(f'/proc/{me}/task/{me}/children') as listing:\n"
         "    print(len(listing.read().split()), evidence.READERS)\n"
@@ -89,7 +89,7 @@ def test_calls_are_made_by_the_readers_and_here_once_they_died(tmp_path):
     driver = (
         "import os, signal, time\n"
         "from factlint import evidence\n"
-        "readers = evidence._readers(evidence.PROCESS_PAGES)\n"
+        "readers = evidence.page_readers(evidence.PROCESS_PAGES)\n"
         "me = os.getpid()\n"
         "with open(f'/proc/{me}/task/{me}/children') as listing:\n"
         "    children = {int(pid) for pid in listing.read().split()}\n"

@@ -48,7 +48,7 @@ DEFAULT_MAX_BYTES = 20_000_000
 SAME_SIZE = 0.5  # a source's figure and the brief's differ by at most this share of the larger
 CONTEXT = 12  # characters before a figure compared with the words before the brief's
 READERS = 2  # pages extracted at once by `factlint sources`
-PROCESS_PAGES = 8  # pages to fetch from which they are read by READERS processes (_readers)
+PROCESS_PAGES = 8  # pages to fetch from which they are read by READERS processes (page_readers)
 AHEAD = 2  # pages handed to a reader process before it answers the first (_Reader)
 SNIPPET = 30  # characters each side of a found figure kept as its snippet
 # "1 159" (a space between thousands) reads as one number: the space becomes a thin space,
@@ -429,7 +429,7 @@ def read_sources(cited: Mapping[str, CitedSource], evidence_file: Path, snapshot
         # The network stack is loaded first: the readers load lxml as they start, which
         # slowed its loading (three processes on two cores) and so the first requests.
         urls.load_network()
-        with _readers(len(to_fetch)) as readers:
+        with page_readers(len(to_fetch)) as readers:
             def read_fetched(url: str, answer: Any) -> None:
                 for key in to_fetch.get(url, ()):
                     job = (cited[key], answer, _now(), snapshots, evidence_file,
@@ -454,7 +454,7 @@ def read_sources(cited: Mapping[str, CitedSource], evidence_file: Path, snapshot
     return Evidence(result, snapshots.folder, evidence_file, requests)
 
 
-def _readers(pages: int) -> Any:
+def page_readers(pages: int) -> Any:
     """What reads the fetched pages: READERS forked processes (_Readers) when there are at
     least PROCESS_PAGES and this process may fork (Linux, no other thread: a fork copies
     the calling thread alone), forked before the requests' threads start; else READERS

@@ -39,13 +39,13 @@ class MultiScan:
     def __init__(self, patterns: Sequence) -> None:
         self.patterns = tuple(patterns)
         self._combined = None  # the combined pattern, compiled when first used
-        self._together: tuple[int, ...] | None = None  # indices of the combined patterns
+        self.together: tuple[int, ...] | None = None  # indices of the combined patterns
 
     def _compile(self) -> None:
         firsts = [_first_characters(p) for p in self.patterns]
         together = tuple(i for i, first in enumerate(firsts) if first is not None)
-        self._together = together if len(together) > 1 else ()
-        if not self._together:
+        self.together = together if len(together) > 1 else ()
+        if not self.together:
             return
         # each look-ahead behind its own first characters: tried only where it can match
         lookaheads = "".join(f"(?:(?=[{firsts[i]}])(?=({self.patterns[i].pattern}))|)"
@@ -62,10 +62,10 @@ class MultiScan:
 
     def spans(self, text: str) -> list[list[Span]]:
         """``[[m.span() for m in p.finditer(text)] for p in patterns]``."""
-        if self._together is None:
+        if self.together is None:
             self._compile()
         found: list[list[Span]] = [[] for _ in self.patterns]
-        together = self._together
+        together = self.together
         if together:
             ends = [0] * len(together)
             lists = [found[i] for i in together]

@@ -172,7 +172,7 @@ class Lexicon:
     blocked_before: re.Pattern[str] = field(repr=False)
     # The last characters of the words ``before`` / ``blocked_before`` read backwards
     # (_ends_of): before a number and its spaces, any other character without a case
-    # means that nothing they find is written there (_nothing_before).
+    # means that nothing they find is written there (nothing_before).
     before_ends: frozenset[str] | None = field(repr=False)
     blocked_ends: frozenset[str] | None = field(repr=False)
     vague_before: re.Pattern[str] | None = field(repr=False)
@@ -227,7 +227,7 @@ def _first_of(classes: Sequence[str], words: Iterable[str]) -> str:
 
 def _ends_of(words: Iterable[str]) -> frozenset[str] | None:
     """The last characters of ``words`` (the first ones of a match reading them backwards),
-    None when one is a space (_nothing_before cannot tell then)."""
+    None when one is a space (nothing_before cannot tell then)."""
     ends = frozenset(word[-1] for word in words if word)
     return None if ends.intersection(_SPACES) else ends
 
@@ -795,7 +795,7 @@ class _Before:
 
     @classmethod
     def read(cls, text: str, pos: int, lexicon: Lexicon, *, openers: bool = True) -> "_Before":
-        if _nothing_before(text, pos, lexicon.before_ends):
+        if nothing_before(text, pos, lexicon.before_ends):
             return cls(pos)  # what the pattern finds there, without reading the window
         window = text[max(0, pos - _BACK_WINDOW):pos][::-1]
         m = lexicon.before.match(window)
@@ -828,7 +828,7 @@ class _Before:
         return _Before.read(text, pos, lexicon, openers=False)
 
 
-def _nothing_before(text: str, at: int, ends: frozenset[str] | None) -> bool:
+def nothing_before(text: str, at: int, ends: frozenset[str] | None) -> bool:
     """Is no word of a pattern that reads words (and spaces before them) backwards from
     ``at`` written there: the character before ``at`` and its spaces is none of the words'
     ``ends`` and has no case (Latin words match ignoring case)? Decided here, a number
@@ -844,7 +844,7 @@ def _nothing_before(text: str, at: int, ends: frozenset[str] | None) -> bool:
 
 
 def _blocked(text: str, start: int, lexicon: Lexicon) -> bool:
-    if _nothing_before(text, start, lexicon.blocked_ends):
+    if nothing_before(text, start, lexicon.blocked_ends):
         return False
     window = text[max(0, start - 16):start][::-1]
     return lexicon.blocked_before.match(window) is not None

@@ -61,23 +61,27 @@ def test_many_pages_read_in_processes_give_the_evidence_threads_give(tmp_path):
     assert len(list((alone / ".factlint" / "evidence").rglob("*.txt.gz"))) == PAGES
 
 
+def with_readers(lines: str) -> subprocess.CompletedProcess:
+    """Run ``lines`` in a fresh Python after it made the reader pool: ``readers``, this
+    process's ``me`` and the pids of its ``children`` are set."""
+    driver = (
+        "import os, signal, time\n"
+        "from factlint import evidence\n"
+        "readers = evidence.page_readers(evidence.PROCESS_PAGES)\n"
+        "me = os.getpid()\n"
+        "with open(f'/proc/{me}/task/{me}/children') as listing:\n"
+        "    children = {int(pid) for pid in listing.read().split()}\n"
+    ) + lines
+    return subprocess.run([sys.executable, "-c", driver], capture_output=True, text=True,
+                          timeout=120)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="readers are forked on Linux")
 def test_the_readers_are_forked_before_the_fetch_begins(tmp_path):
     """The fetch's threads start as soon as the reader pool is made, without waiting for
     a reader to answer: the readers must be forked by then (a fork after the threads
     start could copy a lock one of them holds)."""
-    driver = (
-        "import os\n"
-        "from factlint import evidence\n"
-        "readers = evidence.page_readers(evidence.PROCESS_PAGES)\n"
-        "me = os.getpid()\n"
-        "with open(f'/proc/{me}/task/{me}/children') as listing:\n"
-        "    print(len(listing.read().split()), evidence.READERS)\n"
-        "readers.shutdown()\n"
-    )
-
-    done = subprocess.run([sys.executable, "-c", driver], capture_output=True, text=True,
-                          timeout=120)
+    done = with_readers("print(len(children), evidence.READERS)\nreaders.shutdown()\n")
 
     assert done.returncode == 0, done.stderr
     forked, wanted = done.stdout.split()
@@ -86,13 +90,7 @@ def test_the_readers_are_forked_before_the_fetch_begins(tmp_path):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="readers are forked on Linux")
 def test_calls_are_made_by_the_readers_and_here_once_they_died(tmp_path):
-    driver = (
-        "import os, signal, time\n"
-        "from factlint import evidence\n"
-        "readers = evidence.page_readers(evidence.PROCESS_PAGES)\n"
-        "me = os.getpid()\n"
-        "with open(f'/proc/{me}/task/{me}/children') as listing:\n"
-        "    children = {int(pid) for pid in listing.read().split()}\n"
+    done = with_readers(
         "alive = {readers.submit(os.getpid).result() for _ in range(8)}\n"
         "for child in children:\n"
         "    os.kill(child, signal.SIGKILL)\n"
@@ -103,9 +101,6 @@ def test_calls_are_made_by_the_readers_and_here_once_they_died(tmp_path):
         "readers.shutdown()\n"
         "print(alive <= children, me not in alive, dead == [me] * 8, sizes == [300_000] * 4)\n"
     )
-
-    done = subprocess.run([sys.executable, "-c", driver], capture_output=True, text=True,
-                          timeout=120)
 
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.split() == ["True"] * 4
